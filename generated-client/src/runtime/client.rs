@@ -1,0 +1,252 @@
+//! The client, its builder, and how credentials and base URLs are chosen.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::error::BuildError;
+use super::Secret;
+
+/// How a security scheme carries its credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// A header with this name.
+    Header(&'static str),
+    /// A query parameter with this name.
+    Query(&'static str),
+    /// A cookie with this name.
+    Cookie(&'static str),
+}
+
+/// A security scheme of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// The scheme's name in the spec.
+    pub key: &'static str,
+    /// Where its credential goes.
+    pub placement: Placement,
+}
+
+/// What the runtime needs to know about the API as a whole.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiDescription {
+    /// Base URLs of the spec's servers, in order.
+    pub servers: &'static [&'static str],
+    /// The security schemes the client can use.
+    pub schemes: &'static [SecurityScheme],
+    /// `User-Agent` sent with every request.
+    pub user_agent: &'static str,
+}
+
+#[derive(Clone)]
+pub(crate) enum Credential {
+    Token(Secret),
+    Basic { username: String, password: Secret },
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::Token(_) => f.write_str("Token(<redacted>)"),
+            Credential::Basic { username, .. } => write!(f, "Basic({username}, <redacted>)"),
+        }
+    }
+}
+
+/// Which base URL requests go to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BaseUrl {
+    /// The spec's server at this index (and the same index of an
+    /// operation's own servers).
+    Server(usize),
+    /// A URL of the caller's choosing, for every operation.
+    Custom(String),
+}
+
+/// Default limit on a whole request, including reading the response.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default limit on establishing a connection.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Configures a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    api: ApiDescription,
+    base_url: BaseUrl,
+    credentials: BTreeMap<&'static str, Credential>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: Option<String>,
+}
+
+impl ClientBuilder {
+    /// A builder for an API; generated code calls this from `Client::builder`.
+    pub(crate) fn new(api: ApiDescription) -> Self {
+        ClientBuilder {
+            api,
+            base_url: BaseUrl::Server(0),
+            credentials: BTreeMap::new(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: None,
+        }
+    }
+
+    pub(crate) fn with_base_url(mut self, base_url: BaseUrl) -> Self {
+        self.base_url = base_url;
+        self
+    }
+
+    pub(crate) fn token(mut self, scheme: &'static str, token: Secret) -> Self {
+        self.credentials.insert(scheme, Credential::Token(token));
+        self
+    }
+
+    pub(crate) fn basic(
+        mut self,
+        scheme: &'static str,
+        username: String,
+        password: Secret,
+    ) -> Self {
+        self.credentials
+            .insert(scheme, Credential::Basic { username, password });
+        self
+    }
+
+    /// Sends every request to this base URL (for example a local mock
+    /// server), instead of one of the spec's servers.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.with_base_url(BaseUrl::Custom(url.into()))
+    }
+
+    /// Limit on a whole call, from connecting to reading the last byte of
+    /// the response (default 60 s). A call can override it.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Limit on establishing a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Replaces the default `User-Agent`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        if let BaseUrl::Server(index) = self.base_url {
+            if self.api.servers.get(index).is_none() {
+                return Err(BuildError::new(
+                    "the API lists no server; set one with `base_url`",
+                ));
+            }
+        }
+        if let BaseUrl::Custom(url) = &self.base_url {
+            reqwest::Url::parse(url)
+                .map_err(|e| BuildError::new(format!("invalid base URL `{url}`: {e}")))?;
+        }
+        let user_agent = self
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| self.api.user_agent.to_owned());
+        // Redirects are never followed: a 3xx is returned to the caller as
+        // data, and credentials never travel to a host the caller did not
+        // choose.
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .user_agent(user_agent)
+            .build()
+            .map_err(|e| BuildError::new(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                http,
+                api: self.api,
+                base_url: self.base_url,
+                credentials: self.credentials,
+                timeout: self.timeout,
+            }),
+        })
+    }
+}
+
+/// A client for the API. Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<ClientInner>,
+}
+
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) api: ApiDescription,
+    pub(crate) base_url: BaseUrl,
+    pub(crate) credentials: BTreeMap<&'static str, Credential>,
+    pub(crate) timeout: Duration,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("credentials", &self.inner.credentials)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// The base URL for an operation with these servers of its own.
+    pub(crate) fn base_url_for(&self, operation_servers: &[&'static str]) -> &str {
+        match &self.inner.base_url {
+            BaseUrl::Custom(url) => url,
+            BaseUrl::Server(index) => {
+                let servers = if operation_servers.is_empty() {
+                    self.inner.api.servers
+                } else {
+                    operation_servers
+                };
+                servers
+                    .get(*index)
+                    .or_else(|| servers.first())
+                    .copied()
+                    .unwrap_or_default()
+            }
+        }
+    }
+
+    /// The credentials of the first alternative the client can satisfy;
+    /// `Err` names the schemes of the first alternative when none can be.
+    pub(crate) fn credentials_for(
+        &self,
+        alternatives: &[&[&'static str]],
+    ) -> Result<Vec<(Placement, &Credential)>, Vec<&'static str>> {
+        if alternatives.is_empty() {
+            return Ok(Vec::new());
+        }
+        for alternative in alternatives {
+            let found: Option<Vec<_>> = alternative
+                .iter()
+                .map(|key| {
+                    let credential = self.inner.credentials.get(key)?;
+                    let scheme = self.inner.api.schemes.iter().find(|s| s.key == *key)?;
+                    Some((scheme.placement, credential))
+                })
+                .collect();
+            if let Some(found) = found {
+                return Ok(found);
+            }
+        }
+        Err(alternatives.first().map(|a| a.to_vec()).unwrap_or_default())
+    }
+}

@@ -1,0 +1,172 @@
+//! Responses: the raw status, headers and body, and typed results.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use super::error::{ApiError, DecodeError, Error};
+
+/// A response as received: status, headers and the whole body.
+#[derive(Clone)]
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
+impl RawResponse {
+    /// A response from its parts.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        RawResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub(crate) async fn read<E>(response: reqwest::Response) -> Result<Self, Error<E>> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Error::from_transport)?;
+        Ok(RawResponse::new(status, headers, body))
+    }
+
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body, exactly as received.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body as text, with invalid UTF-8 replaced.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Decodes a JSON body; failures keep the response and the path of the
+    /// value that did not fit.
+    pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        match serde_path_to_error::deserialize(&mut deserializer) {
+            Ok(value) => Ok(value),
+            Err(e) => {
+                let path = e.path().to_string();
+                Err(Error::Decode(Box::new(DecodeError::new(
+                    self,
+                    path,
+                    e.into_inner(),
+                ))))
+            }
+        }
+    }
+
+    /// A success with no body to decode.
+    pub(crate) fn empty<E>(self) -> Result<(), Error<E>> {
+        Ok(())
+    }
+
+    /// A redirect, returned as data rather than followed.
+    pub(crate) fn redirect<E>(self) -> Result<Redirect, Error<E>> {
+        let location = self
+            .headers
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        match location {
+            Some(location) => Ok(Redirect {
+                status: self.status,
+                location,
+            }),
+            None => Err(Error::Decode(Box::new(DecodeError::missing_header(
+                self, "Location",
+            )))),
+        }
+    }
+
+    /// A documented error without a body to decode.
+    pub(crate) fn fail<T, E>(self, kind: E) -> Result<T, Error<E>> {
+        Err(Error::Api(Box::new(ApiError::new(kind, self))))
+    }
+
+    /// A documented error whose JSON body decodes into `wrap`'s argument.
+    pub(crate) fn fail_json<T, B: DeserializeOwned, E>(
+        self,
+        wrap: impl FnOnce(B) -> E,
+    ) -> Result<T, Error<E>> {
+        let body = self.clone().json::<B, E>()?;
+        Err(Error::Api(Box::new(ApiError::new(wrap(body), self))))
+    }
+
+    /// A status the spec does not document for this operation.
+    pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+        Err(Error::UnexpectedStatus(Box::new(self)))
+    }
+}
+
+/// A successful response: the decoded output with the status and headers.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    data: T,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, data: T) -> Self {
+        Response {
+            status,
+            headers,
+            data,
+        }
+    }
+
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded output.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// Takes the decoded output.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+}
+
+/// A redirect the client did not follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// The redirect status (302, say).
+    pub status: StatusCode,
+    /// Where the server points: the `Location` header.
+    pub location: String,
+}

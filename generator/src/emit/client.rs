@@ -1,0 +1,129 @@
+//! `client.rs`: the API's environments, its security schemes, and the
+//! builder methods that set them.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::emit::tokens::{docs, ident};
+use crate::ir::{Api, SchemeKind, SecurityScheme};
+
+/// The client module.
+pub fn client_file(api: &Api, user_agent: &str) -> TokenStream {
+    let environment = environment_enum(api);
+    let description = api_description(api, user_agent);
+    let setters = api.security_schemes.iter().map(credential_setter);
+    quote! {
+        //! Where the API is served, and how the client authenticates.
+
+        use crate::runtime::{ApiDescription, BaseUrl, Client, ClientBuilder, Placement, Secret, SecurityScheme};
+
+        #environment
+        #description
+
+        impl Client {
+            /// Starts configuring a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new(API)
+            }
+        }
+
+        impl ClientBuilder {
+            /// Chooses the environment (server) calls go to.
+            pub fn environment(self, environment: Environment) -> Self {
+                self.with_base_url(environment.into_base_url())
+            }
+
+            #(#setters)*
+        }
+    }
+}
+
+fn environment_enum(api: &Api) -> TokenStream {
+    let variants = api.servers.iter().enumerate().map(|(index, server)| {
+        let name = ident(&server.variant);
+        let docs = docs(&server.docs);
+        let default = (index == 0).then(|| quote!(#[default]));
+        quote!(#docs #default #name,)
+    });
+    let urls = api.servers.iter().map(|server| {
+        let name = ident(&server.variant);
+        let url = &server.url;
+        quote!(Self::#name => #url,)
+    });
+    let indexes = api.servers.iter().enumerate().map(|(index, server)| {
+        let name = ident(&server.variant);
+        let index = Literal::usize_unsuffixed(index);
+        quote!(Self::#name => BaseUrl::Server(#index),)
+    });
+    let derive_default = (!api.servers.is_empty()).then(|| quote!(, Default));
+    quote! {
+        /// The servers the API is served from, or any other base URL.
+        #[derive(Debug, Clone, PartialEq, Eq #derive_default)]
+        #[non_exhaustive]
+        pub enum Environment {
+            #(#variants)*
+            /// Another base URL, such as a mock server's.
+            Custom(String),
+        }
+
+        impl Environment {
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                match self {
+                    #(#urls)*
+                    Self::Custom(url) => url,
+                }
+            }
+
+            fn into_base_url(self) -> BaseUrl {
+                match self {
+                    #(#indexes)*
+                    Self::Custom(url) => BaseUrl::Custom(url),
+                }
+            }
+        }
+    }
+}
+
+fn api_description(api: &Api, user_agent: &str) -> TokenStream {
+    let servers = api.servers.iter().map(|s| &s.url);
+    let schemes = api.security_schemes.iter().map(|scheme| {
+        let key = &scheme.key;
+        let placement = match &scheme.kind {
+            SchemeKind::Bearer => quote!(Placement::Bearer),
+            SchemeKind::Basic => quote!(Placement::Basic),
+            SchemeKind::Header(name) => quote!(Placement::Header(#name)),
+            SchemeKind::Query(name) => quote!(Placement::Query(#name)),
+            SchemeKind::Cookie(name) => quote!(Placement::Cookie(#name)),
+        };
+        quote!(SecurityScheme { key: #key, placement: #placement },)
+    });
+    quote! {
+        /// The API as the runtime sees it.
+        const API: ApiDescription = ApiDescription {
+            servers: &[#(#servers),*],
+            schemes: &[#(#schemes)*],
+            user_agent: #user_agent,
+        };
+    }
+}
+
+fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
+    let name = ident(&scheme.setter);
+    let key = &scheme.key;
+    let docs = docs(&scheme.docs);
+    match scheme.kind {
+        SchemeKind::Basic => quote! {
+            #docs
+            pub fn #name(self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+                self.basic(#key, username.into(), password.into())
+            }
+        },
+        _ => quote! {
+            #docs
+            pub fn #name(self, secret: impl Into<Secret>) -> Self {
+                self.token(#key, secret.into())
+            }
+        },
+    }
+}

@@ -1,0 +1,200 @@
+//! `models.rs`: one Rust type per model.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::tokens::{docs, ident, rust_type, ModelPath};
+use crate::ir::{Field, Model, ModelKind, Presence, StringEnum, Struct, TypeRef, Union};
+
+/// The models module.
+pub fn models_file(models: &[Model]) -> TokenStream {
+    let items = models.iter().map(model);
+    quote! {
+        //! Types of the API's requests and responses.
+
+        use serde::{Deserialize, Serialize};
+
+        #(#items)*
+    }
+}
+
+fn model(model: &Model) -> TokenStream {
+    let docs = docs(&model_docs(model));
+    let body = match &model.kind {
+        ModelKind::Struct(object) => struct_item(&model.name, object),
+        ModelKind::Enum(values) => enum_item(&model.name, values),
+        ModelKind::Union(union) => union_item(&model.name, union),
+        ModelKind::Alias(ty) => alias_item(&model.name, ty),
+    };
+    quote! {
+        #docs
+        #body
+    }
+}
+
+fn model_docs(model: &Model) -> String {
+    let mut text = if model.docs.is_empty() {
+        format!("`{}`", model.name)
+    } else {
+        model.docs.clone()
+    };
+    if model.deprecated {
+        text.push_str("\n\n**Deprecated** by the API.");
+    }
+    text
+}
+
+fn struct_item(name: &str, object: &Struct) -> TokenStream {
+    let name = ident(name);
+    let derive_default = object.derive_default.then(|| quote!(, Default));
+    let fields = object.fields.iter().map(field);
+    let additional = object.additional_properties.as_ref().map(|ty| {
+        let value = rust_type(ty, ModelPath::Local);
+        let map = match ty {
+            TypeRef::Json => quote!(serde_json::Map<String, #value>),
+            _ => quote!(std::collections::BTreeMap<String, #value>),
+        };
+        quote! {
+            /// Properties not listed above.
+            #[serde(flatten)]
+            pub additional_properties: #map,
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize #derive_default)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let docs = docs(&field_docs(field));
+    let name = ident(&field.rust_name);
+    let ty = rust_type(&field.ty, ModelPath::Local);
+    let bare_name = field.rust_name.trim_start_matches("r#");
+    let wire = &field.wire_name;
+    let rename = (bare_name != wire).then(|| quote!(rename = #wire,));
+    let (ty, attrs) = match field.presence {
+        Presence::Required => (ty, quote!()),
+        Presence::RequiredNullable => (quote!(Option<#ty>), quote!()),
+        Presence::Optional => (
+            quote!(Option<#ty>),
+            quote!(default, skip_serializing_if = "Option::is_none",),
+        ),
+        Presence::OptionalNullable => (
+            quote!(Option<Option<#ty>>),
+            quote!(
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "crate::runtime::serde_support::double_option",
+            ),
+        ),
+    };
+    let serde = if rename.is_some() || !attrs.is_empty() {
+        quote!(#[serde(#rename #attrs)])
+    } else {
+        quote!()
+    };
+    quote! {
+        #docs
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn field_docs(field: &Field) -> String {
+    let mut text = if field.docs.is_empty() {
+        format!("`{}`", field.wire_name)
+    } else {
+        field.docs.clone()
+    };
+    match field.presence {
+        Presence::OptionalNullable => {
+            text.push_str("\n\n`None` leaves the field out; `Some(None)` sends `null`.");
+        }
+        Presence::RequiredNullable => text.push_str("\n\n`None` is sent as `null`."),
+        Presence::Required | Presence::Optional => {}
+    }
+    if field.deprecated {
+        text.push_str("\n\n**Deprecated** by the API.");
+    }
+    text
+}
+
+fn enum_item(name: &str, values: &StringEnum) -> TokenStream {
+    let name = ident(name);
+    let unknown = ident(&values.unknown_variant);
+    let variants = values.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = format!(" `{}`", v.wire_value);
+        quote!(#[doc = #doc] #variant,)
+    });
+    let to_wire = values.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote!(Self::#variant => #wire,)
+    });
+    let from_wire = values.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote!(#wire => Self::#variant,)
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know; the text is kept.
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_wire)*
+                    _ => Self::#unknown(value),
+                }
+            }
+        }
+
+        crate::runtime::serde_support::open_enum!(#name);
+    }
+}
+
+fn union_item(name: &str, union: &Union) -> TokenStream {
+    let name = ident(name);
+    let variants = union.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = rust_type(&v.ty, ModelPath::Local);
+        let doc = format!(" A value of type `{}`.", type_label(&v.ty));
+        quote!(#[doc = #doc] #variant(#ty),)
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn type_label(ty: &TypeRef) -> String {
+    rust_type(ty, ModelPath::Local).to_string().replace(' ', "")
+}
+
+fn alias_item(name: &str, ty: &TypeRef) -> TokenStream {
+    let name = ident(name);
+    let ty = rust_type(ty, ModelPath::Local);
+    quote!(pub type #name = #ty;)
+}

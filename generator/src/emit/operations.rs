@@ -1,0 +1,389 @@
+//! `operations.rs`: for each operation a marker type, its error enum, how its
+//! responses decode, the client method and the call's setters.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::emit::tokens::{docs, ident, rust_type, ModelPath};
+use crate::ir::{
+    ErrorResponse, Operation, Output, Parameter, ParameterLocation, PathPart, StatusMatch, TypeRef,
+};
+
+/// The operations module.
+pub fn operations_file(operations: &[Operation]) -> TokenStream {
+    let items = operations.iter().map(operation);
+    let uses_models = operations.iter().any(mentions_models).then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
+    let uses_path_segment = operations
+        .iter()
+        .any(|op| {
+            op.path_parts
+                .iter()
+                .any(|p| matches!(p, PathPart::Parameter(_)))
+        })
+        .then(|| {
+            quote!(
+                use crate::runtime::serde_support::path_segment;
+            )
+        });
+    quote! {
+        //! One marker type per API operation, with its documented errors; the
+        //! operations themselves are methods on [`Client`].
+
+        #uses_models
+        #uses_path_segment
+        use crate::runtime::{Call, Client, Error, Method, Operation, OperationInfo, RawResponse};
+
+        #(#items)*
+    }
+}
+
+fn mentions_models(op: &Operation) -> bool {
+    let mut types: Vec<&TypeRef> = op.parameters.iter().map(|p| &p.ty).collect();
+    types.extend(op.body.iter().map(|b| &b.ty));
+    types.extend(op.errors.iter().filter_map(|e| e.body.as_ref()));
+    if let Output::Json(ty) = &op.output {
+        types.push(ty);
+    }
+    types.into_iter().any(TypeRef::mentions_model)
+}
+
+fn operation(op: &Operation) -> TokenStream {
+    let marker = marker_type(op);
+    let errors = error_enum(op);
+    let implementation = operation_impl(op);
+    let method = client_method(op);
+    let setters = setters(op);
+    quote! {
+        #marker
+        #errors
+        #implementation
+        #method
+        #setters
+    }
+}
+
+fn marker_type(op: &Operation) -> TokenStream {
+    let name = ident(&op.type_name);
+    let doc = format!(
+        " The `{}` operation (`{} {}`); call it with [`Client::{}`].",
+        op.id,
+        op.http_method.as_str(),
+        op.path,
+        op.method_name.trim_start_matches("r#"),
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct #name;
+    }
+}
+
+fn error_enum(op: &Operation) -> TokenStream {
+    let name = ident(&op.error_type);
+    let doc = format!(" Error responses documented for [`{}`].", op.type_name);
+    let variants = op.errors.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let docs = docs(&e.docs);
+        match &e.body {
+            Some(ty) => {
+                let ty = rust_type(ty, ModelPath::Qualified);
+                quote!(#docs #variant(#ty),)
+            }
+            None => quote!(#docs #variant,),
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn operation_impl(op: &Operation) -> TokenStream {
+    let name = ident(&op.type_name);
+    let error = ident(&op.error_type);
+    let output = output_type(&op.output);
+    let id = &op.id;
+    let method = ident(op.http_method.as_str());
+    let path = &op.path;
+    let security = op
+        .security
+        .iter()
+        .map(|alternative| quote!(&[#(#alternative),*]));
+    let servers = &op.servers;
+    let arms = decode_arms(op);
+    quote! {
+        impl Operation for #name {
+            type Output = #output;
+            type Error = #error;
+            const INFO: OperationInfo = OperationInfo {
+                id: #id,
+                method: Method::#method,
+                path_template: #path,
+                security: &[#(#security),*],
+                servers: &[#(#servers),*],
+            };
+
+            fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+                match response.status().as_u16() {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+fn output_type(output: &Output) -> TokenStream {
+    match output {
+        Output::Empty => quote!(()),
+        Output::Json(ty) => rust_type(ty, ModelPath::Qualified),
+        Output::Redirect => quote!(crate::runtime::Redirect),
+    }
+}
+
+/// Match arms from most to least specific: codes, classes, then the rest.
+fn decode_arms(op: &Operation) -> Vec<TokenStream> {
+    let success_decode = match &op.output {
+        Output::Empty => quote!(response.empty()),
+        Output::Json(_) => quote!(response.json()),
+        Output::Redirect => quote!(response.redirect()),
+    };
+    let mut arms: Vec<(StatusMatch, TokenStream)> = op
+        .success_statuses
+        .iter()
+        .map(|status| (*status, success_decode.clone()))
+        .collect();
+    arms.extend(op.errors.iter().map(|e| (e.status, error_decode(op, e))));
+    arms.sort_by_key(|(status, _)| *status);
+    let has_default = arms
+        .iter()
+        .any(|(status, _)| *status == StatusMatch::Default);
+    let mut out: Vec<TokenStream> = arms
+        .into_iter()
+        .map(|(status, decode)| {
+            let pattern = status_pattern(status);
+            quote!(#pattern => #decode,)
+        })
+        .collect();
+    if !has_default {
+        out.push(quote!(_ => response.unexpected(),));
+    }
+    out
+}
+
+fn error_decode(op: &Operation, error: &ErrorResponse) -> TokenStream {
+    let enum_name = ident(&op.error_type);
+    let variant = ident(&error.variant);
+    match &error.body {
+        Some(_) => quote!(response.fail_json(#enum_name::#variant)),
+        None => quote!(response.fail(#enum_name::#variant)),
+    }
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusMatch::Class(class) => {
+            let low = Literal::u16_unsuffixed(class * 100);
+            let high = Literal::u16_unsuffixed(class * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+fn client_method(op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let marker = ident(&op.type_name);
+    let docs = docs(&op.docs);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let required: Vec<&Parameter> = required_parameters(op);
+    let arguments = required.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = argument_type(&p.ty);
+        quote!(#name: #ty)
+    });
+    let body_argument = op.body.as_ref().filter(|b| b.required).map(|b| {
+        let ty = rust_type(&b.ty, ModelPath::Qualified);
+        quote!(, body: &#ty)
+    });
+    let path = path_expression(op);
+    let pushes = required
+        .iter()
+        .filter(|p| p.location != ParameterLocation::Path)
+        .map(|p| parameter_push(p));
+    let body_push = op.body.as_ref().filter(|b| b.required).map(|b| {
+        let media_type = &b.media_type;
+        quote!(.json_body(body, #media_type))
+    });
+    quote! {
+        impl Client {
+            #docs
+            #deprecated
+            pub fn #name(&self #(, #arguments)* #body_argument) -> Call<'_, #marker> {
+                Call::new(self, #path) #(#pushes)* #body_push
+            }
+        }
+    }
+}
+
+/// Path parameters in template order, then the other required ones.
+fn required_parameters(op: &Operation) -> Vec<&Parameter> {
+    let mut out: Vec<&Parameter> = op
+        .path_parts
+        .iter()
+        .filter_map(|part| match part {
+            PathPart::Parameter(name) => op
+                .parameters
+                .iter()
+                .find(|p| p.location == ParameterLocation::Path && p.rust_name == *name),
+            PathPart::Literal(_) => None,
+        })
+        .collect();
+    out.extend(
+        op.parameters
+            .iter()
+            .filter(|p| p.required && p.location != ParameterLocation::Path),
+    );
+    out
+}
+
+fn path_expression(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut values = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(text) => {
+                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
+            }
+            PathPart::Parameter(name) => {
+                template.push_str("{}");
+                let name = ident(name);
+                values.push(quote!(path_segment(#name)));
+            }
+        }
+    }
+    if values.is_empty() {
+        quote!(#template.to_owned())
+    } else {
+        quote!(format!(#template, #(#values),*))
+    }
+}
+
+/// How a parameter value is taken: strings by `&str`, lists by slice,
+/// small values by value, the rest by reference.
+fn argument_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(&str),
+        TypeRef::List(inner) => {
+            let inner = rust_type(inner, ModelPath::Qualified);
+            quote!(&[#inner])
+        }
+        TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::Uuid
+        | TypeRef::Date
+        | TypeRef::DateTime => rust_type(ty, ModelPath::Qualified),
+        _ => {
+            let ty = rust_type(ty, ModelPath::Qualified);
+            quote!(&#ty)
+        }
+    }
+}
+
+/// The builder call that adds one parameter, `name` holding its value.
+fn parameter_push(parameter: &Parameter) -> TokenStream {
+    let wire = &parameter.wire_name;
+    let name = ident(&parameter.rust_name);
+    let value = match &parameter.ty {
+        TypeRef::DateTime => quote!(#name.to_rfc3339()),
+        TypeRef::Json | TypeRef::JsonObject => quote!(#name.to_string()),
+        _ => quote!(#name),
+    };
+    match (parameter.location, &parameter.ty) {
+        (ParameterLocation::Query, TypeRef::List(_)) => {
+            let explode = parameter.explode;
+            quote!(.query_list(#wire, #name, #explode))
+        }
+        (ParameterLocation::Query, _) => quote!(.query(#wire, #value)),
+        (ParameterLocation::Header, TypeRef::List(_)) => {
+            quote!(.header(#wire, #name.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")))
+        }
+        (ParameterLocation::Header, _) => quote!(.header(#wire, #value)),
+        (ParameterLocation::Cookie, _) => quote!(.cookie(#wire, #value)),
+        (ParameterLocation::Path, _) => quote!(),
+    }
+}
+
+fn setters(op: &Operation) -> TokenStream {
+    let marker = ident(&op.type_name);
+    let mut methods: Vec<TokenStream> = op
+        .parameters
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            let ty = argument_type(&p.ty);
+            let docs = docs(&parameter_docs(p));
+            let push = parameter_push(p);
+            quote! {
+                #docs
+                pub fn #name(self, #name: #ty) -> Self {
+                    self #push
+                }
+            }
+        })
+        .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
+        let ty = rust_type(&body.ty, ModelPath::Qualified);
+        let media_type = &body.media_type;
+        let doc = if body.docs.is_empty() {
+            "The request body (optional).".to_owned()
+        } else {
+            body.docs.clone()
+        };
+        let docs = docs(&doc);
+        methods.push(quote! {
+            #docs
+            pub fn body(self, body: &#ty) -> Self {
+                self.json_body(body, #media_type)
+            }
+        });
+    }
+    if methods.is_empty() {
+        return quote!();
+    }
+    quote! {
+        impl Call<'_, #marker> {
+            #(#methods)*
+        }
+    }
+}
+
+fn parameter_docs(parameter: &Parameter) -> String {
+    let location = match parameter.location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
+    };
+    let origin = format!("Sets the `{}` {location} parameter.", parameter.wire_name);
+    if parameter.docs.is_empty() {
+        origin
+    } else {
+        format!("{}\n\n{origin}", parameter.docs)
+    }
+}

@@ -1,0 +1,395 @@
+//! The API model: plain data in which every naming and typing decision has
+//! been made. Emitters read it and decide nothing.
+
+use serde::Serialize;
+
+use crate::diagnostics::Warning;
+
+/// Everything a client crate is generated from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// Crate-level documentation text.
+    pub docs: String,
+    /// Entries of the top-level `servers`, in spec order.
+    pub servers: Vec<Server>,
+    /// `components.securitySchemes` the client can satisfy, sorted by key.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Named types, sorted by Rust name.
+    pub models: Vec<Model>,
+    /// Operations, sorted by Rust method name.
+    pub operations: Vec<Operation>,
+    /// External crates the generated code needs beyond the runtime's own.
+    pub extra_dependencies: Vec<ExternalCrate>,
+    /// Constructs handled in a degraded way.
+    #[serde(skip)]
+    pub warnings: Vec<Warning>,
+}
+
+/// An optional crate the generated code may need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum ExternalCrate {
+    /// `uuid`, for `format: uuid`.
+    Uuid,
+    /// `chrono`, for `format: date` and `date-time`.
+    Chrono,
+}
+
+/// One base URL the API is served from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Server {
+    /// Variant name in the `Environment` enum.
+    pub variant: String,
+    /// URL with server variables replaced by their defaults.
+    pub url: String,
+    /// Rustdoc for the variant.
+    pub docs: String,
+}
+
+/// A way to authenticate, from `components.securitySchemes`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecurityScheme {
+    /// The scheme's key in the spec (`bearerAuth`).
+    pub key: String,
+    /// Name of the client-builder method that sets the credential.
+    pub setter: String,
+    /// How the credential travels.
+    pub kind: SchemeKind,
+    /// Rustdoc for the setter.
+    pub docs: String,
+}
+
+/// How a credential travels.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// An API key in a header.
+    Header(String),
+    /// An API key in the query string.
+    Query(String),
+    /// An API key in a cookie.
+    Cookie(String),
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Model {
+    /// Rust type name, unique in the crate.
+    pub name: String,
+    /// Rustdoc.
+    pub docs: String,
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+    /// What kind of type it is.
+    pub kind: ModelKind,
+}
+
+/// The shape of a model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ModelKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enum that also keeps values the spec does not list.
+    Enum(StringEnum),
+    /// `oneOf` / `anyOf`: one of several shapes.
+    Union(Union),
+    /// Another name for a type (`type: array` at the top level, say).
+    Alias(TypeRef),
+}
+
+/// An object schema.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Struct {
+    /// Properties, in spec order.
+    pub fields: Vec<Field>,
+    /// Type of `additionalProperties` values, kept in a flattened map.
+    pub additional_properties: Option<TypeRef>,
+    /// Whether every field has a default, so `Default` can be derived.
+    pub derive_default: bool,
+}
+
+/// One property of an object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    /// Rust field name (may be a raw identifier such as `r#type`).
+    pub rust_name: String,
+    /// Property name on the wire.
+    pub wire_name: String,
+    /// Value type, before `Option` wrapping.
+    pub ty: TypeRef,
+    /// Whether the value may be absent or `null`.
+    pub presence: Presence,
+    /// Rustdoc.
+    pub docs: String,
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+}
+
+/// How absence and `null` are represented for a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// Always present, may be null: `Option<T>`, `None` sent as `null`.
+    RequiredNullable,
+    /// May be absent (or null): `Option<T>`, `None` omitted.
+    Optional,
+    /// May be absent or null, and the difference matters (request bodies):
+    /// `Option<Option<T>>`, outer `None` omitted, `Some(None)` sent as `null`.
+    OptionalNullable,
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StringEnum {
+    /// Known values, in spec order.
+    pub variants: Vec<EnumVariant>,
+    /// Name of the variant that keeps unknown values.
+    pub unknown_variant: String,
+}
+
+/// One known enum value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnumVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Value on the wire.
+    pub wire_value: String,
+}
+
+/// A value that is one of several types, tried in order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Union {
+    /// The alternatives.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Its type.
+    pub ty: TypeRef,
+}
+
+/// A Rust type expression.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// Any JSON value: `serde_json::Value`.
+    Json,
+    /// A JSON object with any members: `serde_json::Map<String, Value>`.
+    JsonObject,
+    /// A model by its Rust name.
+    Named(String),
+    /// `Vec<T>`.
+    List(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Box<T>`, to break a recursive type.
+    Boxed(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Whether the type names a model anywhere inside it.
+    pub fn mentions_model(&self) -> bool {
+        match self {
+            TypeRef::Named(_) => true,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+                inner.mentions_model()
+            }
+            _ => false,
+        }
+    }
+}
+
+/// One API operation: a method on the client.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Operation {
+    /// `operationId`, or one derived from method and path.
+    pub id: String,
+    /// Rust method name on `Client`.
+    pub method_name: String,
+    /// Rust name of the operation's marker type.
+    pub type_name: String,
+    /// Rust name of the operation's error enum.
+    pub error_type: String,
+    /// HTTP method.
+    pub http_method: HttpMethod,
+    /// Path template as in the spec (`/plans/{identifier}/`).
+    pub path: String,
+    /// The path split into literal text and parameters.
+    pub path_parts: Vec<PathPart>,
+    /// Rustdoc for the client method.
+    pub docs: String,
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+    /// Path, query, header and cookie parameters.
+    pub parameters: Vec<Parameter>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// What a successful call returns.
+    pub output: Output,
+    /// Statuses that count as success.
+    pub success_statuses: Vec<StatusMatch>,
+    /// Documented error responses, one variant each.
+    pub errors: Vec<ErrorResponse>,
+    /// Alternatives of required schemes (OR of ANDs); empty: no credentials.
+    pub security: Vec<Vec<String>>,
+    /// Operation-specific base URLs, parallel to the top-level servers;
+    /// empty: the client's base URL.
+    pub servers: Vec<String>,
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum HttpMethod {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method as written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum PathPart {
+    /// Literal text.
+    Literal(String),
+    /// A path parameter, by Rust name.
+    Parameter(String),
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParameterLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+    /// In a cookie.
+    Cookie,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Parameter {
+    /// Rust name: argument of the client method, or setter on the call.
+    pub rust_name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Where it travels.
+    pub location: ParameterLocation,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Required parameters are method arguments; the rest are setters.
+    pub required: bool,
+    /// For arrays in the query: one `name=value` pair per item (`true`), or
+    /// one comma-separated value.
+    pub explode: bool,
+    /// Rustdoc.
+    pub docs: String,
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+}
+
+/// The request body of an operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestBody {
+    /// Value type.
+    pub ty: TypeRef,
+    /// Required bodies are method arguments; optional ones are set by `body`.
+    pub required: bool,
+    /// Media type sent as `Content-Type`.
+    pub media_type: String,
+    /// Rustdoc.
+    pub docs: String,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Output {
+    /// Nothing (`()`): the success responses have no body.
+    Empty,
+    /// A JSON body of this type.
+    Json(TypeRef),
+    /// A redirect: the `Location` header, not followed.
+    Redirect,
+}
+
+/// Which statuses a response entry covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// A class such as `4XX` (the leading digit).
+    Class(u16),
+    /// `default`: every status not listed otherwise.
+    Default,
+}
+
+/// One documented error response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorResponse {
+    /// Status or status class.
+    pub status: StatusMatch,
+    /// Variant name in the operation's error enum.
+    pub variant: String,
+    /// Type of the documented JSON body, if any.
+    pub body: Option<TypeRef>,
+    /// Rustdoc for the variant.
+    pub docs: String,
+}

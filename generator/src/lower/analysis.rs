@@ -1,0 +1,240 @@
+//! Whole-model passes that need every model and operation at hand: how
+//! absent and null fields are represented, where recursion needs a `Box`,
+//! which structs can derive `Default`, and which crates the code needs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{ExternalCrate, Model, ModelKind, Operation, Output, Presence, TypeRef};
+use crate::lower::schemas::FieldFacts;
+
+/// Sets each field's presence from the spec's facts and from whether the
+/// model is sent in requests, received in responses, or both.
+pub fn decide_presence(
+    models: &mut [Model],
+    facts: &BTreeMap<(String, usize), FieldFacts>,
+    operations: &[Operation],
+) {
+    let sent = reachable(models, operations.iter().flat_map(request_types));
+    let received = reachable(models, operations.iter().flat_map(response_types));
+    for model in models.iter_mut() {
+        let ModelKind::Struct(object) = &mut model.kind else {
+            continue;
+        };
+        let is_sent = sent.contains(&model.name);
+        let is_received = received.contains(&model.name);
+        for (index, field) in object.fields.iter_mut().enumerate() {
+            let facts = facts
+                .get(&(model.name.clone(), index))
+                .copied()
+                .unwrap_or_default();
+            field.presence = presence(facts, is_sent, is_received);
+        }
+    }
+}
+
+fn presence(facts: FieldFacts, is_sent: bool, is_received: bool) -> Presence {
+    // A read-only field is never sent and a write-only one never received,
+    // so neither can be required on the side that lacks it.
+    let required =
+        facts.required && !(facts.read_only && is_sent) && !(facts.write_only && is_received);
+    match (required, facts.nullable) {
+        (true, false) => Presence::Required,
+        (true, true) => Presence::RequiredNullable,
+        (false, true) if is_sent => Presence::OptionalNullable,
+        (false, _) => Presence::Optional,
+    }
+}
+
+fn request_types(operation: &Operation) -> Vec<&TypeRef> {
+    let mut types: Vec<&TypeRef> = operation.parameters.iter().map(|p| &p.ty).collect();
+    types.extend(operation.body.as_ref().map(|b| &b.ty));
+    types
+}
+
+fn response_types(operation: &Operation) -> Vec<&TypeRef> {
+    let mut types: Vec<&TypeRef> = operation
+        .errors
+        .iter()
+        .filter_map(|e| e.body.as_ref())
+        .collect();
+    if let Output::Json(ty) = &operation.output {
+        types.push(ty);
+    }
+    types
+}
+
+/// Names of the models reachable from `roots`.
+fn reachable<'t>(
+    models: &[Model],
+    roots: impl IntoIterator<Item = &'t TypeRef>,
+) -> BTreeSet<String> {
+    let by_name: BTreeMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<String> = Vec::new();
+    for root in roots {
+        named_in(root, &mut stack);
+    }
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(model) = by_name.get(name.as_str()) {
+            for ty in member_types(model) {
+                named_in(ty, &mut stack);
+            }
+        }
+    }
+    seen
+}
+
+fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name.clone()),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner, out),
+        _ => {}
+    }
+}
+
+fn member_types(model: &Model) -> Vec<&TypeRef> {
+    match &model.kind {
+        ModelKind::Struct(object) => object
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(object.additional_properties.iter())
+            .collect(),
+        ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
+        ModelKind::Alias(ty) => vec![ty],
+        ModelKind::Enum(_) => Vec::new(),
+    }
+}
+
+/// Types a value of this type holds inline (not behind a `Vec`, map or box).
+fn inline_named(ty: &TypeRef) -> Option<&str> {
+    match ty {
+        TypeRef::Named(name) => Some(name),
+        _ => None,
+    }
+}
+
+/// Boxes struct fields and union variants through which a type contains
+/// itself by value, which Rust cannot size.
+pub fn box_recursive_fields(models: &mut [Model]) {
+    let edges: BTreeMap<String, Vec<String>> = models
+        .iter()
+        .map(|m| {
+            let targets = member_types(m)
+                .into_iter()
+                .filter_map(inline_named)
+                .map(str::to_owned)
+                .collect();
+            (m.name.clone(), targets)
+        })
+        .collect();
+    for model in models.iter_mut() {
+        let name = model.name.clone();
+        let cyclic =
+            |ty: &TypeRef| inline_named(ty).is_some_and(|target| reaches(&edges, target, &name));
+        match &mut model.kind {
+            ModelKind::Struct(object) => {
+                for field in &mut object.fields {
+                    if cyclic(&field.ty) {
+                        field.ty = TypeRef::Boxed(Box::new(field.ty.clone()));
+                    }
+                }
+            }
+            ModelKind::Union(union) => {
+                for variant in &mut union.variants {
+                    if cyclic(&variant.ty) {
+                        variant.ty = TypeRef::Boxed(Box::new(variant.ty.clone()));
+                    }
+                }
+            }
+            ModelKind::Alias(ty) if cyclic(ty) => {
+                *ty = TypeRef::Boxed(Box::new(ty.clone()));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn reaches(edges: &BTreeMap<String, Vec<String>>, from: &str, to: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from.to_owned()];
+    while let Some(current) = stack.pop() {
+        if current == to {
+            return true;
+        }
+        if seen.insert(current.clone()) {
+            stack.extend(edges.get(&current).into_iter().flatten().cloned());
+        }
+    }
+    false
+}
+
+/// Structs derive `Default` when every field has one; decided to a fixed
+/// point because structs contain one another.
+pub fn decide_default(models: &mut [Model]) {
+    let mut defaultable: BTreeSet<String> = BTreeSet::new();
+    loop {
+        let before = defaultable.len();
+        for model in models.iter() {
+            let has_default = match &model.kind {
+                ModelKind::Struct(object) => object.fields.iter().all(|f| {
+                    f.presence != Presence::Required || type_has_default(&f.ty, &defaultable)
+                }),
+                ModelKind::Alias(ty) => type_has_default(ty, &defaultable),
+                ModelKind::Enum(_) | ModelKind::Union(_) => false,
+            };
+            if has_default {
+                defaultable.insert(model.name.clone());
+            }
+        }
+        if defaultable.len() == before {
+            break;
+        }
+    }
+    for model in models.iter_mut() {
+        if let ModelKind::Struct(object) = &mut model.kind {
+            object.derive_default = defaultable.contains(&model.name);
+        }
+    }
+}
+
+fn type_has_default(ty: &TypeRef, defaultable: &BTreeSet<String>) -> bool {
+    match ty {
+        TypeRef::Named(name) => defaultable.contains(name),
+        TypeRef::Boxed(inner) => type_has_default(inner, defaultable),
+        TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => false,
+        _ => true,
+    }
+}
+
+/// Crates the generated code needs for the types it uses.
+pub fn extra_dependencies(models: &[Model], operations: &[Operation]) -> Vec<ExternalCrate> {
+    let mut all: Vec<&TypeRef> = models.iter().flat_map(member_types).collect();
+    for operation in operations {
+        all.extend(request_types(operation));
+        all.extend(response_types(operation));
+    }
+    let mut crates = BTreeSet::new();
+    for ty in all {
+        collect_crates(ty, &mut crates);
+    }
+    crates.into_iter().collect()
+}
+
+fn collect_crates(ty: &TypeRef, out: &mut BTreeSet<ExternalCrate>) {
+    match ty {
+        TypeRef::Uuid => {
+            out.insert(ExternalCrate::Uuid);
+        }
+        TypeRef::DateTime | TypeRef::Date => {
+            out.insert(ExternalCrate::Chrono);
+        }
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+            collect_crates(inner, out)
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,590 @@
+//! Operations: client methods, their parameters, body, output and errors.
+
+use openapiv3::{
+    OpenAPI, Parameter as SpecParameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Response,
+    StatusCode,
+};
+
+use crate::diagnostics::Result;
+use crate::ir::{
+    ErrorResponse, HttpMethod, Operation, Output, Parameter, ParameterLocation, PathPart,
+    RequestBody, SecurityScheme, Server, StatusMatch, TypeRef,
+};
+use crate::load::pointer;
+use crate::lower::names::{type_name, value_name, NameScope};
+use crate::lower::schemas::SchemaLowerer;
+use crate::lower::{components, docs, resolve_component, servers, Context};
+
+/// Methods the runtime defines on `Client`; operations may not take them.
+const CLIENT_METHODS: [&str; 3] = ["builder", "execute", "clone"];
+
+/// Methods the runtime defines on a call; parameter setters avoid them.
+const CALL_METHODS: [&str; 11] = [
+    "new",
+    "send",
+    "timeout",
+    "max_retries",
+    "retry_non_idempotent",
+    "into_future",
+    "header",
+    "query",
+    "query_list",
+    "cookie",
+    "json_body",
+];
+
+/// Lowers every operation, sorted by method name.
+pub fn lower_operations(
+    openapi: &OpenAPI,
+    schemas: &mut SchemaLowerer,
+    schemes: &[SecurityScheme],
+    top_servers: &[Server],
+    cx: &mut Context,
+) -> Result<Vec<Operation>> {
+    let mut found = Vec::new();
+    for (path, item) in &openapi.paths.paths {
+        let at = format!("#/paths/{}", pointer::escape(path));
+        let ReferenceOr::Item(item) = item else {
+            cx.warn(&at, "path item references are not supported; path skipped");
+            continue;
+        };
+        for (method, operation) in methods(item) {
+            found.push((path, method, operation));
+        }
+    }
+    // Names are claimed in (path, method) order, so a new operation never
+    // renames an existing one unless their names collide.
+    found.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let mut method_names = NameScope::with_reserved(&CLIENT_METHODS);
+    let mut type_names = NameScope::default();
+    let mut out = Vec::new();
+    for (path, method, operation) in found {
+        let at = format!(
+            "#/paths/{}/{}",
+            pointer::escape(path),
+            method.as_str().to_ascii_lowercase()
+        );
+        let id = operation
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| derived_id(method, path));
+        let type_name = type_names.claim(type_name(&id, "Operation"));
+        let error_type = type_names.claim(format!("{type_name}Error"));
+        let lowering = OperationLowering {
+            openapi,
+            schemas,
+            cx,
+            at: &at,
+            type_name: &type_name,
+        };
+        out.push(lowering.lower(
+            LoweredNames {
+                id: id.clone(),
+                method_name: method_names.claim(value_name(&id, "operation")),
+                type_name: type_name.clone(),
+                error_type,
+            },
+            path,
+            method,
+            operation,
+            schemes,
+            top_servers,
+        )?);
+    }
+    out.sort_by(|a, b| a.method_name.cmp(&b.method_name));
+    Ok(out)
+}
+
+struct LoweredNames {
+    id: String,
+    method_name: String,
+    type_name: String,
+    error_type: String,
+}
+
+fn methods(item: &PathItem) -> Vec<(HttpMethod, &openapiv3::Operation)> {
+    [
+        (HttpMethod::Get, &item.get),
+        (HttpMethod::Put, &item.put),
+        (HttpMethod::Post, &item.post),
+        (HttpMethod::Delete, &item.delete),
+        (HttpMethod::Options, &item.options),
+        (HttpMethod::Head, &item.head),
+        (HttpMethod::Patch, &item.patch),
+        (HttpMethod::Trace, &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| operation.as_ref().map(|o| (method, o)))
+    .collect()
+}
+
+/// `GET /pets/{petId}` → `get_pets_pet_id`, for operations without an id.
+fn derived_id(method: HttpMethod, path: &str) -> String {
+    format!("{} {}", method.as_str().to_ascii_lowercase(), path)
+}
+
+struct OperationLowering<'l, 'a, 'c> {
+    openapi: &'l OpenAPI,
+    schemas: &'l mut SchemaLowerer<'a>,
+    cx: &'l mut Context<'c>,
+    at: &'l str,
+    type_name: &'l str,
+}
+
+impl OperationLowering<'_, '_, '_> {
+    fn lower(
+        mut self,
+        names: LoweredNames,
+        path: &str,
+        method: HttpMethod,
+        operation: &openapiv3::Operation,
+        schemes: &[SecurityScheme],
+        top_servers: &[Server],
+    ) -> Result<Operation> {
+        let mut parameters = self.parameters(operation)?;
+        let path_parts = self.path_parts(path, &mut parameters);
+        let body = self.body(operation)?;
+        let (output, success_statuses) = self.output(operation)?;
+        let errors = self.errors(operation, &success_statuses)?;
+        let security = self.security(operation, schemes);
+        let servers = self.servers(operation, top_servers);
+        let docs = docs::compose([
+            operation.summary.as_deref(),
+            operation.description.as_deref(),
+            Some(&format!("`{} {path}`", method.as_str())),
+        ]);
+        Ok(Operation {
+            id: names.id,
+            method_name: names.method_name,
+            type_name: names.type_name,
+            error_type: names.error_type,
+            http_method: method,
+            path: path.to_owned(),
+            path_parts,
+            docs,
+            deprecated: operation.deprecated,
+            parameters,
+            body,
+            output,
+            success_statuses,
+            errors,
+            security,
+            servers,
+        })
+    }
+
+    fn parameters(&mut self, operation: &openapiv3::Operation) -> Result<Vec<Parameter>> {
+        // `body` is the request body argument, `self` the client.
+        let mut scope = NameScope::with_reserved(&CALL_METHODS);
+        scope.claim("body".to_owned());
+        let mut out = Vec::new();
+        for (index, parameter) in operation.parameters.iter().enumerate() {
+            let at = format!("{}/parameters/{index}", self.at);
+            let parameter = resolve_component(
+                components(self.openapi, |c| &c.parameters),
+                parameter,
+                "parameters",
+                &at,
+                self.cx,
+            )?;
+            if let Some(lowered) = self.parameter(parameter, &at, &mut scope) {
+                out.push(lowered);
+            }
+        }
+        Ok(out)
+    }
+
+    fn parameter(
+        &mut self,
+        parameter: &SpecParameter,
+        at: &str,
+        scope: &mut NameScope,
+    ) -> Option<Parameter> {
+        let (data, location, explode_default) = match parameter {
+            SpecParameter::Query { parameter_data, .. } => {
+                (parameter_data, ParameterLocation::Query, true)
+            }
+            SpecParameter::Header { parameter_data, .. } => {
+                (parameter_data, ParameterLocation::Header, false)
+            }
+            SpecParameter::Path { parameter_data, .. } => {
+                (parameter_data, ParameterLocation::Path, false)
+            }
+            SpecParameter::Cookie { parameter_data, .. } => {
+                (parameter_data, ParameterLocation::Cookie, true)
+            }
+        };
+        if location == ParameterLocation::Header
+            && ["accept", "content-type", "authorization"]
+                .contains(&data.name.to_ascii_lowercase().as_str())
+        {
+            // OpenAPI says these are ignored: the client sets them itself.
+            return None;
+        }
+        let hint = format!("{}{}", self.type_name, type_name(&data.name, "Parameter"));
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                self.schemas
+                    .type_of(schema, &hint, &format!("{at}/schema"), self.cx)
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                self.cx
+                    .warn(at, "parameters with `content` are sent as JSON text");
+                TypeRef::Json
+            }
+        };
+        Some(Parameter {
+            rust_name: scope.claim(value_name(&data.name, "parameter")),
+            wire_name: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ParameterLocation::Path,
+            explode: data.explode.unwrap_or(explode_default),
+            docs: docs::compose([data.description.as_deref()]),
+            deprecated: data.deprecated.unwrap_or(false),
+        })
+    }
+
+    /// Splits the template; a `{name}` no parameter declares becomes a
+    /// required string parameter, with a warning.
+    fn path_parts(&mut self, path: &str, parameters: &mut Vec<Parameter>) -> Vec<PathPart> {
+        let mut parts = Vec::new();
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
+            if open > 0 {
+                parts.push(PathPart::Literal(rest[..open].to_owned()));
+            }
+            let wire = &rest[open + 1..close];
+            parts.push(PathPart::Parameter(self.path_parameter(wire, parameters)));
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_owned()));
+        }
+        parameters.retain(|p| {
+            p.location != ParameterLocation::Path
+                || parts
+                    .iter()
+                    .any(|part| *part == PathPart::Parameter(p.rust_name.clone()))
+        });
+        parts
+    }
+
+    fn path_parameter(&mut self, wire: &str, parameters: &mut Vec<Parameter>) -> String {
+        if let Some(found) = parameters
+            .iter()
+            .find(|p| p.location == ParameterLocation::Path && p.wire_name == wire)
+        {
+            return found.rust_name.clone();
+        }
+        self.cx.warn(
+            self.at,
+            format!("path parameter `{wire}` is not declared; taken as a string"),
+        );
+        let mut scope = NameScope::default();
+        for p in parameters.iter() {
+            scope.claim(p.rust_name.clone());
+        }
+        let rust_name = scope.claim(value_name(wire, "parameter"));
+        parameters.push(Parameter {
+            rust_name: rust_name.clone(),
+            wire_name: wire.to_owned(),
+            location: ParameterLocation::Path,
+            ty: TypeRef::String,
+            required: true,
+            explode: false,
+            docs: String::new(),
+            deprecated: false,
+        });
+        rust_name
+    }
+
+    fn body(&mut self, operation: &openapiv3::Operation) -> Result<Option<RequestBody>> {
+        let Some(body) = &operation.request_body else {
+            return Ok(None);
+        };
+        let at = format!("{}/requestBody", self.at);
+        let body = resolve_component(
+            components(self.openapi, |c| &c.request_bodies),
+            body,
+            "requestBodies",
+            &at,
+            self.cx,
+        )?;
+        let Some((media_type, content)) = body.content.iter().find(|(m, _)| is_json(m)) else {
+            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            self.cx.warn(
+                &at,
+                format!(
+                    "request bodies of type {} are not supported yet; the body is left out",
+                    types.join(", ")
+                ),
+            );
+            return Ok(None);
+        };
+        let hint = format!("{}Body", self.type_name);
+        let content_at = format!("{at}/content/{}/schema", pointer::escape(media_type));
+        let ty = match &content.schema {
+            Some(schema) => self.schemas.type_of(schema, &hint, &content_at, self.cx),
+            None => TypeRef::Json,
+        };
+        Ok(Some(RequestBody {
+            ty,
+            required: body.required,
+            media_type: media_type.clone(),
+            docs: docs::compose([body.description.as_deref()]),
+        }))
+    }
+
+    fn output(&mut self, operation: &openapiv3::Operation) -> Result<(Output, Vec<StatusMatch>)> {
+        let success: Vec<(StatusMatch, &ReferenceOr<Response>)> = operation
+            .responses
+            .responses
+            .iter()
+            .map(|(code, response)| (status_match(code), response))
+            .filter(|(status, _)| is_class(*status, 2))
+            .collect();
+        if success.is_empty() {
+            let redirects: Vec<StatusMatch> = operation
+                .responses
+                .responses
+                .keys()
+                .map(status_match)
+                .filter(|s| is_class(*s, 3))
+                .collect();
+            if !redirects.is_empty() {
+                return Ok((Output::Redirect, redirects));
+            }
+            return Ok((Output::Empty, vec![StatusMatch::Class(2)]));
+        }
+        let statuses = success.iter().map(|(s, _)| *s).collect();
+        let mut types = Vec::new();
+        for (status, response) in &success {
+            if let Some(ty) =
+                self.response_type(*status, response, &format!("{}Response", self.type_name))?
+            {
+                if !types.contains(&ty) {
+                    types.push(ty);
+                }
+            }
+        }
+        let output = match types.as_slice() {
+            [] => Output::Empty,
+            [only] => Output::Json(only.clone()),
+            _ => {
+                self.cx.warn(
+                    &format!("{}/responses", self.at),
+                    "success responses have different types; decoded as serde_json::Value",
+                );
+                Output::Json(TypeRef::Json)
+            }
+        };
+        Ok((output, statuses))
+    }
+
+    /// The JSON body type of a response; `None` when it has no body.
+    fn response_type(
+        &mut self,
+        status: StatusMatch,
+        response: &ReferenceOr<Response>,
+        hint: &str,
+    ) -> Result<Option<TypeRef>> {
+        let at = format!("{}/responses/{}", self.at, status_key(status));
+        let response = resolve_component(
+            components(self.openapi, |c| &c.responses),
+            response,
+            "responses",
+            &at,
+            self.cx,
+        )?;
+        let Some((media_type, content)) = response.content.iter().find(|(m, _)| is_json(m)) else {
+            if !response.content.is_empty() {
+                self.cx.warn(
+                    &at,
+                    "only JSON response bodies are decoded yet; body kept as raw bytes",
+                );
+            }
+            return Ok(None);
+        };
+        if status == StatusMatch::Code(204) {
+            self.cx.warn(
+                &at,
+                "a 204 response has no content by definition; the declared body is ignored",
+            );
+            return Ok(None);
+        }
+        let content_at = format!("{at}/content/{}", pointer::escape(media_type));
+        Ok(Some(match &content.schema {
+            Some(schema) => {
+                self.schemas
+                    .type_of(schema, hint, &format!("{content_at}/schema"), self.cx)
+            }
+            None => {
+                self.cx.warn(
+                    &content_at,
+                    "response has no schema (only an example); decoded as serde_json::Value",
+                );
+                TypeRef::Json
+            }
+        }))
+    }
+
+    fn errors(
+        &mut self,
+        operation: &openapiv3::Operation,
+        success: &[StatusMatch],
+    ) -> Result<Vec<ErrorResponse>> {
+        let mut scope = NameScope::default();
+        let mut entries: Vec<(StatusMatch, &ReferenceOr<Response>)> = operation
+            .responses
+            .responses
+            .iter()
+            .map(|(code, response)| (status_match(code), response))
+            .filter(|(status, _)| !success.contains(status) && !is_class(*status, 2))
+            .collect();
+        if let Some(default) = &operation.responses.default {
+            entries.push((StatusMatch::Default, default));
+        }
+        entries.sort_by_key(|(status, _)| *status);
+        let mut out = Vec::new();
+        for (status, response) in entries {
+            let variant = scope.claim(variant_for(status));
+            let body =
+                self.response_type(status, response, &format!("{}{variant}", self.type_name))?;
+            let description = match response {
+                ReferenceOr::Item(r) => Some(r.description.as_str()),
+                ReferenceOr::Reference { .. } => None,
+            };
+            out.push(ErrorResponse {
+                status,
+                docs: docs::compose([
+                    description,
+                    Some(&format!("Status `{}`.", status_key(status))),
+                ]),
+                variant,
+                body,
+            });
+        }
+        Ok(out)
+    }
+
+    fn security(
+        &mut self,
+        operation: &openapiv3::Operation,
+        schemes: &[SecurityScheme],
+    ) -> Vec<Vec<String>> {
+        let Some(requirements) = &operation.security else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for requirement in requirements {
+            let keys: Vec<String> = requirement.keys().cloned().collect();
+            if let Some(unknown) = keys.iter().find(|k| !schemes.iter().any(|s| &s.key == *k)) {
+                self.cx.warn(&format!("{}/security", self.at), format!("security scheme `{unknown}` is not defined or not supported; that alternative is dropped"));
+                continue;
+            }
+            out.push(keys);
+        }
+        out
+    }
+
+    fn servers(&mut self, operation: &openapiv3::Operation, top: &[Server]) -> Vec<String> {
+        let urls = servers::urls(&operation.servers);
+        let same_as_top = urls.len() == top.len() && urls.iter().zip(top).all(|(u, s)| *u == s.url);
+        if same_as_top {
+            Vec::new()
+        } else {
+            urls
+        }
+    }
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+fn status_match(code: &StatusCode) -> StatusMatch {
+    match code {
+        StatusCode::Code(code) => StatusMatch::Code(*code),
+        StatusCode::Range(class) => StatusMatch::Class(*class),
+    }
+}
+
+fn is_class(status: StatusMatch, class: u16) -> bool {
+    match status {
+        StatusMatch::Code(code) => code / 100 == class,
+        StatusMatch::Class(c) => c == class,
+        StatusMatch::Default => false,
+    }
+}
+
+fn status_key(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => code.to_string(),
+        StatusMatch::Class(class) => format!("{class}XX"),
+        StatusMatch::Default => "default".to_owned(),
+    }
+}
+
+/// Error variant names from the status's reason phrase.
+fn variant_for(status: StatusMatch) -> String {
+    let reason = match status {
+        StatusMatch::Code(code) => reason_phrase(code)
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("Status {code}")),
+        StatusMatch::Class(4) => "Client Error".to_owned(),
+        StatusMatch::Class(5) => "Server Error".to_owned(),
+        StatusMatch::Class(class) => format!("Status {class}xx"),
+        StatusMatch::Default => "Other".to_owned(),
+    };
+    type_name(&reason, "Status")
+}
+
+fn reason_phrase(code: u16) -> Option<&'static str> {
+    Some(match code {
+        300 => "Multiple Choices",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        451 => "Unavailable For Legal Reasons",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
+}

@@ -1,0 +1,540 @@
+//! Schemas to Rust types. Named component schemas keep their names; inline
+//! objects, enums and unions become models named from their position
+//! (`CatalogPlan` + `usageAlerts` → `CatalogPlanUsageAlerts`).
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, ArrayType, IntegerFormat, NumberFormat, ObjectType, ReferenceOr, Schema,
+    SchemaKind, StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::ir::{
+    EnumVariant, Field, Model, ModelKind, Presence, StringEnum, Struct, TypeRef, Union,
+    UnionVariant,
+};
+use crate::lower::docs;
+use crate::lower::names::{type_name, value_name, NameScope};
+use crate::lower::Context;
+
+/// What the spec says about a field, kept until usage decides its presence.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FieldFacts {
+    pub required: bool,
+    pub nullable: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+}
+
+/// Lowers schemas and collects the models they produce.
+pub struct SchemaLowerer<'a> {
+    schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
+    component_names: BTreeMap<String, String>,
+    type_names: NameScope,
+    /// The component being lowered: its top-level model takes this
+    /// (already claimed) name instead of a new one.
+    component_name: Option<String>,
+    /// Models produced so far, by Rust name.
+    pub models: BTreeMap<String, Model>,
+    /// Facts per (model, field index), for the presence pass.
+    pub field_facts: BTreeMap<(String, usize), FieldFacts>,
+}
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Deepest nesting of inline schemas followed before giving up on a type.
+const MAX_DEPTH: usize = 200;
+
+impl<'a> SchemaLowerer<'a> {
+    /// Claims a type name for every component schema, in sorted order so
+    /// names do not depend on where a schema is declared.
+    pub fn new(schemas: &'a IndexMap<String, ReferenceOr<Schema>>, reserved: &[&str]) -> Self {
+        let mut type_names = NameScope::with_reserved(reserved);
+        let mut wire: Vec<&String> = schemas.keys().collect();
+        wire.sort();
+        let component_names = wire
+            .into_iter()
+            .map(|name| (name.clone(), type_names.claim(type_name(name, "Schema"))))
+            .collect();
+        SchemaLowerer {
+            schemas,
+            component_names,
+            type_names,
+            component_name: None,
+            models: BTreeMap::new(),
+            field_facts: BTreeMap::new(),
+        }
+    }
+
+    /// Lowers every component schema into a model of its own name.
+    pub fn lower_components(&mut self, cx: &mut Context) {
+        let mut wire: Vec<&String> = self.schemas.keys().collect();
+        wire.sort();
+        for name in wire {
+            let Some(rust) = self.component_names.get(name).cloned() else {
+                continue;
+            };
+            let at = format!("{SCHEMA_PREFIX}{}", crate::load::pointer::escape(name));
+            let Some(schema) = self.schemas.get(name) else {
+                continue;
+            };
+            let model = match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target = self.reference(reference, &at, cx);
+                    Model {
+                        name: rust.clone(),
+                        docs: String::new(),
+                        deprecated: false,
+                        kind: ModelKind::Alias(target),
+                    }
+                }
+                ReferenceOr::Item(schema) => self.component_model(schema, &rust, &at, cx),
+            };
+            self.models.insert(rust, model);
+        }
+    }
+
+    fn component_model(
+        &mut self,
+        schema: &Schema,
+        rust: &str,
+        at: &str,
+        cx: &mut Context,
+    ) -> Model {
+        let docs = docs::compose([
+            schema.schema_data.title.as_deref(),
+            schema.schema_data.description.as_deref(),
+        ]);
+        self.component_name = Some(rust.to_owned());
+        let ty = self.schema(schema, rust, at, cx, 0);
+        self.component_name = None;
+        if let Some(model) = self.models.remove(rust) {
+            if ty == TypeRef::Named(rust.to_owned()) {
+                return model;
+            }
+            self.models.insert(rust.to_owned(), model);
+        }
+        Model {
+            name: rust.to_owned(),
+            docs,
+            deprecated: schema.schema_data.deprecated,
+            kind: ModelKind::Alias(ty),
+        }
+    }
+
+    /// The type of a schema or reference; `hint` names inline models.
+    pub fn type_of(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        at: &str,
+        cx: &mut Context,
+    ) -> TypeRef {
+        self.type_at_depth(schema, hint, at, cx, 0)
+    }
+
+    /// The type of a boxed schema or reference (as properties and items are).
+    fn boxed_type(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        hint: &str,
+        at: &str,
+        cx: &mut Context,
+        depth: usize,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, at, cx),
+            ReferenceOr::Item(schema) => self.schema(schema, hint, at, cx, depth + 1),
+        }
+    }
+
+    fn type_at_depth(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        at: &str,
+        cx: &mut Context,
+        depth: usize,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, at, cx),
+            ReferenceOr::Item(schema) => self.schema(schema, hint, at, cx, depth + 1),
+        }
+    }
+
+    /// The schema behind a reference (one level is enough for flags).
+    pub fn resolve<'s>(&'s self, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema> {
+        match schema {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix(SCHEMA_PREFIX)?;
+                match self.schemas.get(&crate::load::pointer::unescape(name))? {
+                    ReferenceOr::Item(schema) => Some(schema),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        }
+    }
+
+    fn resolve_boxed<'s>(&'s self, schema: &'s ReferenceOr<Box<Schema>>) -> Option<&'s Schema> {
+        match schema {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix(SCHEMA_PREFIX)?;
+                match self.schemas.get(&crate::load::pointer::unescape(name))? {
+                    ReferenceOr::Item(schema) => Some(schema),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        }
+    }
+
+    fn reference(&mut self, reference: &str, at: &str, cx: &mut Context) -> TypeRef {
+        let name = reference
+            .strip_prefix(SCHEMA_PREFIX)
+            .map(crate::load::pointer::unescape);
+        match name.and_then(|n| self.component_names.get(&n).cloned()) {
+            Some(rust) => TypeRef::Named(rust),
+            None => {
+                cx.warn(at, format!("`$ref: {reference}` does not name a schema in components.schemas; typed as serde_json::Value"));
+                TypeRef::Json
+            }
+        }
+    }
+
+    fn schema(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        at: &str,
+        cx: &mut Context,
+        depth: usize,
+    ) -> TypeRef {
+        if depth > MAX_DEPTH {
+            cx.warn(
+                at,
+                format!(
+                    "schemas nested deeper than {MAX_DEPTH} levels; typed as serde_json::Value"
+                ),
+            );
+            return TypeRef::Json;
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => self.string(schema, string, hint),
+            SchemaKind::Type(Type::Integer(integer)) => match integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Number(number)) => match number.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(array)) => self.array(array, hint, at, cx, depth),
+            SchemaKind::Type(Type::Object(object)) => {
+                self.object(schema, object, hint, at, cx, depth)
+            }
+            SchemaKind::OneOf { one_of } => {
+                self.union(schema, one_of, hint, at, "oneOf", cx, depth)
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(schema, any_of, hint, at, "anyOf", cx, depth)
+            }
+            SchemaKind::AllOf { all_of } => self.all_of(schema, all_of, hint, at, cx, depth),
+            SchemaKind::Not { .. } => {
+                cx.warn(
+                    at,
+                    "`not` cannot be expressed as a Rust type; typed as serde_json::Value",
+                );
+                TypeRef::Json
+            }
+            SchemaKind::Any(any) => {
+                if !any.properties.is_empty() || any.additional_properties.is_some() {
+                    let object = ObjectType {
+                        properties: any.properties.clone(),
+                        required: any.required.clone(),
+                        additional_properties: any.additional_properties.clone(),
+                        min_properties: any.min_properties,
+                        max_properties: any.max_properties,
+                    };
+                    return self.object(schema, &object, hint, at, cx, depth);
+                }
+                TypeRef::Json
+            }
+        }
+    }
+
+    fn string(&mut self, schema: &Schema, string: &StringType, hint: &str) -> TypeRef {
+        let values: Vec<&String> = string.enumeration.iter().flatten().collect();
+        if !values.is_empty() {
+            return self.string_enum(schema, &values, hint);
+        }
+        match &string.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+            VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
+            _ => TypeRef::String,
+        }
+    }
+
+    fn string_enum(&mut self, schema: &Schema, values: &[&String], hint: &str) -> TypeRef {
+        let name = self.model_name(hint, "Enum");
+        let mut scope = NameScope::default();
+        let mut variants = Vec::new();
+        for value in values {
+            if variants
+                .iter()
+                .any(|v: &EnumVariant| v.wire_value == **value)
+            {
+                continue;
+            }
+            variants.push(EnumVariant {
+                rust_name: scope.claim(type_name(value, "Empty")),
+                wire_value: (*value).clone(),
+            });
+        }
+        let unknown_variant = scope.claim("Unknown".to_owned());
+        self.insert_model(
+            schema,
+            &name,
+            ModelKind::Enum(StringEnum {
+                variants,
+                unknown_variant,
+            }),
+        )
+    }
+
+    fn array(
+        &mut self,
+        array: &ArrayType,
+        hint: &str,
+        at: &str,
+        cx: &mut Context,
+        depth: usize,
+    ) -> TypeRef {
+        let item = match &array.items {
+            Some(items) => self.boxed_type(
+                items,
+                &format!("{hint}Item"),
+                &format!("{at}/items"),
+                cx,
+                depth,
+            ),
+            None => TypeRef::Json,
+        };
+        TypeRef::List(Box::new(item))
+    }
+
+    fn object(
+        &mut self,
+        schema: &Schema,
+        object: &ObjectType,
+        hint: &str,
+        at: &str,
+        cx: &mut Context,
+        depth: usize,
+    ) -> TypeRef {
+        let additional = self.additional_properties(object, hint, at, cx, depth);
+        if object.properties.is_empty() {
+            return match additional {
+                Some(TypeRef::Json) | None => TypeRef::JsonObject,
+                Some(value) => TypeRef::Map(Box::new(value)),
+            };
+        }
+        let name = self.model_name(hint, "Object");
+        let mut scope = NameScope::default();
+        let mut fields = Vec::new();
+        for (index, (wire, property)) in object.properties.iter().enumerate() {
+            let field_at = format!("{at}/properties/{}", crate::load::pointer::escape(wire));
+            let ty = self.boxed_type(
+                property,
+                &format!("{name}{}", type_name(wire, "Field")),
+                &field_at,
+                cx,
+                depth,
+            );
+            let resolved = self.resolve_boxed(property);
+            let data = resolved.map(|s| &s.schema_data);
+            let facts = FieldFacts {
+                required: object.required.contains(wire),
+                nullable: data.is_some_and(|d| d.nullable),
+                read_only: data.is_some_and(|d| d.read_only),
+                write_only: data.is_some_and(|d| d.write_only),
+            };
+            self.field_facts.insert((name.clone(), index), facts);
+            let inline = match property {
+                ReferenceOr::Item(schema) => Some(&schema.schema_data),
+                ReferenceOr::Reference { .. } => None,
+            };
+            fields.push(Field {
+                rust_name: scope.claim(value_name(wire, "field")),
+                wire_name: wire.clone(),
+                ty,
+                presence: Presence::Optional,
+                docs: docs::compose([
+                    inline.and_then(|d| d.title.as_deref()),
+                    inline.and_then(|d| d.description.as_deref()),
+                ]),
+                deprecated: inline.is_some_and(|d| d.deprecated),
+            });
+        }
+        let kind = ModelKind::Struct(Struct {
+            fields,
+            additional_properties: additional,
+            derive_default: false,
+        });
+        self.insert_model(schema, &name, kind)
+    }
+
+    fn additional_properties(
+        &mut self,
+        object: &ObjectType,
+        hint: &str,
+        at: &str,
+        cx: &mut Context,
+        depth: usize,
+    ) -> Option<TypeRef> {
+        match &object.additional_properties {
+            None | Some(AdditionalProperties::Any(false)) => None,
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
+            Some(AdditionalProperties::Schema(schema)) => {
+                let ty = self.type_at_depth(
+                    schema,
+                    &format!("{hint}Value"),
+                    &format!("{at}/additionalProperties"),
+                    cx,
+                    depth,
+                );
+                Some(ty)
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn union(
+        &mut self,
+        schema: &Schema,
+        alternatives: &[ReferenceOr<Schema>],
+        hint: &str,
+        at: &str,
+        keyword: &str,
+        cx: &mut Context,
+        depth: usize,
+    ) -> TypeRef {
+        if let [only] = alternatives {
+            return self.type_at_depth(only, hint, &format!("{at}/{keyword}/0"), cx, depth);
+        }
+        let name = self.model_name(hint, "Union");
+        let mut scope = NameScope::default();
+        let mut variants = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let variant_hint = variant_hint(alternative, index);
+            let ty = self.type_at_depth(
+                alternative,
+                &format!("{name}{variant_hint}"),
+                &format!("{at}/{keyword}/{index}"),
+                cx,
+                depth,
+            );
+            variants.push(UnionVariant {
+                rust_name: scope.claim(variant_name(&ty, &variant_hint)),
+                ty,
+            });
+        }
+        self.insert_model(schema, &name, ModelKind::Union(Union { variants }))
+    }
+
+    /// `allOf` of objects merges into one struct; anything else is untyped.
+    fn all_of(
+        &mut self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+        hint: &str,
+        at: &str,
+        cx: &mut Context,
+        depth: usize,
+    ) -> TypeRef {
+        if let [only] = parts {
+            return self.type_at_depth(only, hint, &format!("{at}/allOf/0"), cx, depth);
+        }
+        let mut merged = ObjectType::default();
+        for (index, part) in parts.iter().enumerate() {
+            let Some(object) = self.resolve(part).and_then(object_of) else {
+                cx.warn(&format!("{at}/allOf/{index}"), "allOf part is not an object schema; the whole allOf is typed as serde_json::Value");
+                return TypeRef::Json;
+            };
+            for (name, property) in &object.properties {
+                merged.properties.insert(name.clone(), property.clone());
+            }
+            merged.required.extend(object.required.iter().cloned());
+            if object.additional_properties.is_some() {
+                merged.additional_properties = object.additional_properties.clone();
+            }
+        }
+        self.object(schema, &merged, hint, at, cx, depth)
+    }
+
+    /// A name for a new model: the component's own name for its top-level
+    /// schema, else a fresh one from the hint.
+    fn model_name(&mut self, hint: &str, fallback: &str) -> String {
+        if self.component_name.as_deref() == Some(hint) {
+            if let Some(name) = self.component_name.take() {
+                return name;
+            }
+        }
+        self.type_names.claim(type_name(hint, fallback))
+    }
+
+    fn insert_model(&mut self, schema: &Schema, name: &str, kind: ModelKind) -> TypeRef {
+        let data = &schema.schema_data;
+        self.models.insert(
+            name.to_owned(),
+            Model {
+                name: name.to_owned(),
+                docs: docs::compose([data.title.as_deref(), data.description.as_deref()]),
+                deprecated: data.deprecated,
+                kind,
+            },
+        );
+        TypeRef::Named(name.to_owned())
+    }
+}
+
+fn object_of(schema: &Schema) -> Option<&ObjectType> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => Some(object),
+        _ => None,
+    }
+}
+
+fn variant_hint(alternative: &ReferenceOr<Schema>, index: usize) -> String {
+    match alternative {
+        ReferenceOr::Reference { reference } => {
+            type_name(reference.rsplit('/').next().unwrap_or_default(), "Variant")
+        }
+        ReferenceOr::Item(schema) => schema
+            .schema_data
+            .title
+            .as_deref()
+            .map(|t| type_name(t, "Variant"))
+            .unwrap_or_else(|| format!("Variant{index}")),
+    }
+}
+
+/// Variant names say what the alternative is: the model's name, or the
+/// primitive kind (`Integer`, `String`).
+fn variant_name(ty: &TypeRef, hint: &str) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Bool => "Boolean".to_owned(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
+        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+        TypeRef::List(_) => "Array".to_owned(),
+        TypeRef::Map(_) | TypeRef::JsonObject => "Object".to_owned(),
+        TypeRef::Uuid => "Uuid".to_owned(),
+        TypeRef::DateTime => "DateTime".to_owned(),
+        TypeRef::Date => "Date".to_owned(),
+        _ => hint.to_owned(),
+    }
+}

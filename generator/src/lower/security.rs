@@ -1,0 +1,93 @@
+//! Security schemes the client knows how to send.
+
+use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr};
+
+use crate::ir::{SchemeKind, SecurityScheme};
+use crate::lower::docs;
+use crate::lower::names::{value_name, NameScope};
+use crate::lower::Context;
+
+/// Names of `ClientBuilder` methods, which credential setters must avoid.
+pub const BUILDER_METHODS: [&str; 9] = [
+    "new",
+    "build",
+    "base_url",
+    "environment",
+    "timeout",
+    "connect_timeout",
+    "max_retries",
+    "user_agent",
+    "http_client",
+];
+
+/// Lowers `components.securitySchemes`, sorted by key.
+pub fn lower_schemes(openapi: &OpenAPI, cx: &mut Context) -> Vec<SecurityScheme> {
+    let Some(components) = &openapi.components else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&String> = components.security_schemes.keys().collect();
+    keys.sort();
+    let mut scope = NameScope::with_reserved(&BUILDER_METHODS);
+    let mut out = Vec::new();
+    for key in keys {
+        let at = format!(
+            "#/components/securitySchemes/{}",
+            crate::load::pointer::escape(key)
+        );
+        let Some(ReferenceOr::Item(scheme)) = components.security_schemes.get(key) else {
+            cx.warn(
+                &at,
+                "referenced security schemes are not supported; scheme ignored",
+            );
+            continue;
+        };
+        let Some((kind, description)) = kind_of(scheme) else {
+            cx.warn(
+                &at,
+                "this HTTP authentication scheme is not supported; scheme ignored",
+            );
+            continue;
+        };
+        out.push(SecurityScheme {
+            key: key.clone(),
+            setter: scope.claim(value_name(key, "credential")),
+            kind,
+            docs: docs::compose([
+                description,
+                Some(&format!("Credential for the `{key}` security scheme.")),
+            ]),
+        });
+    }
+    out
+}
+
+fn kind_of(scheme: &openapiv3::SecurityScheme) -> Option<(SchemeKind, Option<&str>)> {
+    use openapiv3::SecurityScheme as S;
+    Some(match scheme {
+        S::APIKey {
+            location,
+            name,
+            description,
+            ..
+        } => {
+            let kind = match location {
+                APIKeyLocation::Header => SchemeKind::Header(name.clone()),
+                APIKeyLocation::Query => SchemeKind::Query(name.clone()),
+                APIKeyLocation::Cookie => SchemeKind::Cookie(name.clone()),
+            };
+            (kind, description.as_deref())
+        }
+        S::HTTP {
+            scheme,
+            description,
+            ..
+        } => match scheme.to_ascii_lowercase().as_str() {
+            "bearer" => (SchemeKind::Bearer, description.as_deref()),
+            "basic" => (SchemeKind::Basic, description.as_deref()),
+            _ => return None,
+        },
+        S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => {
+            (SchemeKind::Bearer, description.as_deref())
+        }
+    })
+}

@@ -1,0 +1,242 @@
+//! One call of an operation: built up by the generated method and setters,
+//! then sent when awaited.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use reqwest::Method;
+
+use super::client::{Client, Credential, Placement};
+use super::error::Error;
+use super::response::{RawResponse, Response};
+
+/// Static facts about an operation.
+#[derive(Debug, Clone)]
+pub struct OperationInfo {
+    /// The spec's `operationId`.
+    pub id: &'static str,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template as in the spec.
+    pub path_template: &'static str,
+    /// Alternatives of required security schemes; empty for none.
+    pub security: &'static [&'static [&'static str]],
+    /// The operation's own base URLs, parallel to the API's servers.
+    pub servers: &'static [&'static str],
+}
+
+/// An API operation: what it returns and how its responses decode.
+pub trait Operation {
+    /// What a successful call returns.
+    type Output;
+    /// The operation's documented error responses.
+    type Error;
+    /// Static facts about the operation.
+    const INFO: OperationInfo;
+    /// Turns a response into the output or an error.
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>>;
+}
+
+/// A call being prepared. Await it for the output, or use [`Call::send`] for
+/// the status and headers as well.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, Op> {
+    client: &'a Client,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    cookies: Vec<(&'static str, String)>,
+    body: Option<Result<(Bytes, &'static str), String>>,
+    timeout: Option<Duration>,
+    operation: PhantomData<fn() -> Op>,
+}
+
+impl<Op> fmt::Debug for Call<'_, Op> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, Op: Operation> Call<'a, Op> {
+    /// A call to `path` (parameters already in it).
+    pub(crate) fn new(client: &'a Client, path: String) -> Self {
+        Call {
+            client,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            timeout: None,
+            operation: PhantomData,
+        }
+    }
+
+    /// Adds a query parameter.
+    pub(crate) fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.query.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds an array query parameter: one pair per item when `explode`,
+    /// else one comma-separated value.
+    pub(crate) fn query_list<T: fmt::Display>(
+        mut self,
+        name: &'static str,
+        values: &[T],
+        explode: bool,
+    ) -> Self {
+        if explode {
+            self.query
+                .extend(values.iter().map(|v| (name, v.to_string())));
+        } else {
+            let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
+            self.query.push((name, joined.join(",")));
+        }
+        self
+    }
+
+    /// Adds a header parameter.
+    pub(crate) fn header(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds a cookie parameter.
+    pub(crate) fn cookie(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.cookies.push((name, value.to_string()));
+        self
+    }
+
+    /// Sets a JSON request body.
+    pub(crate) fn json_body<T: serde::Serialize + ?Sized>(
+        mut self,
+        body: &T,
+        content_type: &'static str,
+    ) -> Self {
+        self.body = Some(
+            serde_json::to_vec(body)
+                .map(|bytes| (Bytes::from(bytes), content_type))
+                .map_err(|e| e.to_string()),
+        );
+        self
+    }
+
+    /// Overrides the client's timeout for this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sends the call; the output comes with the response's status and
+    /// headers.
+    pub async fn send(self) -> Result<Response<Op::Output>, Error<Op::Error>> {
+        let raw = self.execute().await?;
+        let status = raw.status();
+        let headers = raw.headers().clone();
+        let data = Op::decode(raw)?;
+        Ok(Response::new(status, headers, data))
+    }
+
+    async fn execute(self) -> Result<RawResponse, Error<Op::Error>> {
+        let info = Op::INFO;
+        let credentials = self
+            .client
+            .credentials_for(info.security)
+            .map_err(|schemes| Error::MissingCredentials {
+                operation: info.id,
+                schemes,
+            })?;
+        let base = self.client.base_url_for(info.servers);
+        let mut url = reqwest::Url::parse(&format!("{base}{}", self.path))
+            .map_err(|e| Error::InvalidRequest(format!("invalid URL: {e}")))?;
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(self.query.iter());
+        }
+        let timeout = self.timeout.unwrap_or(self.client.inner.timeout);
+        let mut request = self
+            .client
+            .inner
+            .http
+            .request(info.method.clone(), url)
+            .timeout(timeout);
+        for (name, value) in &self.headers {
+            request = request.header(*name, header_value(value)?);
+        }
+        if !self.cookies.is_empty() {
+            let pairs: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            request = request.header(COOKIE, header_value(&pairs.join("; "))?);
+        }
+        request = apply_credentials(request, &credentials)?;
+        if let Some(body) = self.body {
+            let (bytes, content_type) = body.map_err(Error::InvalidRequest)?;
+            request = request.header(CONTENT_TYPE, content_type).body(bytes);
+        }
+        let response = request.send().await.map_err(Error::from_transport)?;
+        RawResponse::read(response).await
+    }
+}
+
+fn header_value<E>(value: &str) -> Result<HeaderValue, Error<E>> {
+    HeaderValue::from_str(value)
+        .map_err(|_| Error::InvalidRequest("a header value contains invalid characters".to_owned()))
+}
+
+fn apply_credentials<E>(
+    mut request: reqwest::RequestBuilder,
+    credentials: &[(Placement, &Credential)],
+) -> Result<reqwest::RequestBuilder, Error<E>> {
+    for (placement, credential) in credentials {
+        request = match (placement, credential) {
+            (Placement::Basic, Credential::Basic { username, password }) => {
+                request.basic_auth(username, Some(password.expose()))
+            }
+            (_, Credential::Basic { .. }) => request,
+            (Placement::Bearer | Placement::Basic, Credential::Token(token)) => {
+                let mut value = header_value(&format!("Bearer {}", token.expose()))?;
+                value.set_sensitive(true);
+                request.header(AUTHORIZATION, value)
+            }
+            (Placement::Header(name), Credential::Token(token)) => {
+                let mut value = header_value(token.expose())?;
+                value.set_sensitive(true);
+                request.header(*name, value)
+            }
+            (Placement::Query(name), Credential::Token(token)) => {
+                request.query(&[(*name, token.expose())])
+            }
+            (Placement::Cookie(name), Credential::Token(token)) => {
+                let mut value = header_value(&format!("{name}={}", token.expose()))?;
+                value.set_sensitive(true);
+                request.header(COOKIE, value)
+            }
+        };
+    }
+    Ok(request)
+}
+
+impl<'a, Op> IntoFuture for Call<'a, Op>
+where
+    Op: Operation + 'a,
+    Op::Output: Send + 'a,
+    Op::Error: Send + 'a,
+{
+    type Output = Result<Op::Output, Error<Op::Error>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.send().await.map(Response::into_data) })
+    }
+}

@@ -1,0 +1,167 @@
+//! Errors. Every error that comes with a response keeps its status, headers
+//! and body.
+
+use std::fmt;
+
+use super::response::RawResponse;
+use super::StatusCode;
+
+/// Why a call failed. `E` is the operation's enum of documented errors.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered with an error status the spec documents.
+    Api(Box<ApiError<E>>),
+    /// The server answered with a status the spec does not document.
+    UnexpectedStatus(Box<RawResponse>),
+    /// The response body did not match the documented type.
+    Decode(Box<DecodeError>),
+    /// The call took longer than its timeout.
+    Timeout,
+    /// The request could not be sent or the response not read.
+    Transport(reqwest::Error),
+    /// The operation needs credentials the client was not given.
+    MissingCredentials {
+        /// The operation's id.
+        operation: &'static str,
+        /// The security schemes it needs.
+        schemes: Vec<&'static str>,
+    },
+    /// The request could not be built (a value that cannot be sent).
+    InvalidRequest(String),
+}
+
+impl<E> Error<E> {
+    pub(crate) fn from_transport(error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Error::Timeout
+        } else {
+            Error::Transport(error.without_url())
+        }
+    }
+
+    /// The response, for errors that have one.
+    pub fn response(&self) -> Option<&RawResponse> {
+        match self {
+            Error::Api(e) => Some(&e.response),
+            Error::UnexpectedStatus(response) => Some(response),
+            Error::Decode(e) => Some(&e.response),
+            _ => None,
+        }
+    }
+
+    /// The status code, for errors that have a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(RawResponse::status)
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => write!(f, "the API returned {}: {:?}", e.response.status(), e.kind),
+            Error::UnexpectedStatus(r) => {
+                write!(f, "the API returned an undocumented status {}", r.status())
+            }
+            Error::Decode(e) => fmt::Display::fmt(e, f),
+            Error::Timeout => f.write_str("the call timed out"),
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::MissingCredentials { operation, schemes } => write!(
+                f,
+                "`{operation}` needs credentials for {} but the client has none",
+                schemes.join(" and ")
+            ),
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            Error::Decode(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+/// A documented error response.
+#[derive(Debug)]
+pub struct ApiError<E> {
+    /// Which documented error, with its decoded body where one is documented.
+    pub kind: E,
+    /// The response as received.
+    pub response: RawResponse,
+}
+
+impl<E> ApiError<E> {
+    pub(crate) fn new(kind: E, response: RawResponse) -> Self {
+        ApiError { kind, response }
+    }
+}
+
+/// A response that did not decode into the documented type.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// The response as received.
+    pub response: RawResponse,
+    /// Where in the body decoding failed (`results[0].name`).
+    pub path: String,
+    /// What was wrong there.
+    pub message: String,
+}
+
+impl DecodeError {
+    pub(crate) fn new(response: RawResponse, path: String, error: serde_json::Error) -> Self {
+        DecodeError {
+            response,
+            path,
+            message: error.to_string(),
+        }
+    }
+
+    pub(crate) fn missing_header(response: RawResponse, header: &str) -> Self {
+        DecodeError {
+            response,
+            path: String::new(),
+            message: format!("the `{header}` header is missing"),
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot decode the {} response at `{}`: {}",
+            self.response.status(),
+            self.path,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// The client could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    message: String,
+}
+
+impl BuildError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        BuildError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BuildError {}

@@ -1,0 +1,58 @@
+//! Runtime support shared by every operation: the client and its builder,
+//! request execution, responses and errors. This module is the same in every
+//! crate the generator writes; the operations and models are what differ.
+
+// Not every API uses every feature (basic auth, header parameters, …), and
+// this module is identical in every crate.
+#![allow(dead_code)]
+
+mod call;
+mod client;
+mod error;
+mod response;
+pub(crate) mod serde_support;
+
+pub use call::{Call, Operation, OperationInfo};
+pub(crate) use client::BaseUrl;
+pub use client::{ApiDescription, Client, ClientBuilder, Placement, SecurityScheme};
+pub use error::{ApiError, BuildError, DecodeError, Error};
+pub use reqwest::header::HeaderMap;
+pub use reqwest::{Method, StatusCode};
+pub use response::{RawResponse, Redirect, Response};
+
+use std::fmt;
+
+/// A credential. Its `Debug` output is redacted, so it can sit in structs
+/// that are logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a credential.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The credential itself, for sending it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_owned())
+    }
+}
