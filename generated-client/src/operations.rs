@@ -10,6 +10,7 @@ use crate::runtime::{Call, Client, Error, Method, Operation, OperationInfo, RawR
 /// The `addCatalogPlanFeatures` operation (`POST /catalog/plans/{identifier}/features/`); call it with [`Client::add_catalog_plan_features`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AddCatalogPlanFeatures;
+
 /// Error responses documented for [`AddCatalogPlanFeatures`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -22,9 +23,7 @@ pub enum AddCatalogPlanFeaturesError {
 
 impl Operation for AddCatalogPlanFeatures {
     type Output = models::CatalogPlan;
-
     type Error = AddCatalogPlanFeaturesError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "addCatalogPlanFeatures",
         method: Method::POST,
@@ -61,6 +60,7 @@ impl Client {
 /// The `bulkSetCatalogPlanPrices` operation (`POST /catalog/plans/{identifier}/prices/bulk/`); call it with [`Client::bulk_set_catalog_plan_prices`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BulkSetCatalogPlanPrices;
+
 /// Error responses documented for [`BulkSetCatalogPlanPrices`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -77,9 +77,7 @@ pub enum BulkSetCatalogPlanPricesError {
 
 impl Operation for BulkSetCatalogPlanPrices {
     type Output = models::PlanPriceBulkResponse;
-
     type Error = BulkSetCatalogPlanPricesError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "bulkSetCatalogPlanPrices",
         method: Method::POST,
@@ -120,6 +118,7 @@ impl Client {
 /// The `createCatalogPlan` operation (`POST /catalog/plans/`); call it with [`Client::create_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateCatalogPlan;
+
 /// Error responses documented for [`CreateCatalogPlan`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -132,9 +131,7 @@ pub enum CreateCatalogPlanError {
 
 impl Operation for CreateCatalogPlan {
     type Output = models::CatalogPlan;
-
     type Error = CreateCatalogPlanError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "createCatalogPlan",
         method: Method::POST,
@@ -169,6 +166,7 @@ impl Client {
 /// The `deleteCatalogPlan` operation (`DELETE /catalog/plans/{identifier}/`); call it with [`Client::delete_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeleteCatalogPlan;
+
 /// Error responses documented for [`DeleteCatalogPlan`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -185,9 +183,7 @@ pub enum DeleteCatalogPlanError {
 
 impl Operation for DeleteCatalogPlan {
     type Output = ();
-
     type Error = DeleteCatalogPlanError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "deleteCatalogPlan",
         method: Method::DELETE,
@@ -229,6 +225,7 @@ impl Call<'_, DeleteCatalogPlan> {
 /// The `deleteCatalogPlanFeature` operation (`DELETE /catalog/plans/{identifier}/features/{feature_id}/`); call it with [`Client::delete_catalog_plan_feature`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeleteCatalogPlanFeature;
+
 /// Error responses documented for [`DeleteCatalogPlanFeature`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -241,9 +238,7 @@ pub enum DeleteCatalogPlanFeatureError {
 
 impl Operation for DeleteCatalogPlanFeature {
     type Output = ();
-
     type Error = DeleteCatalogPlanFeatureError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "deleteCatalogPlanFeature",
         method: Method::DELETE,
@@ -285,6 +280,7 @@ impl Client {
 /// The `deleteCatalogPlanFile` operation (`DELETE /catalog/plans/{identifier}/file/{pk}/`); call it with [`Client::delete_catalog_plan_file`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeleteCatalogPlanFile;
+
 /// Error responses documented for [`DeleteCatalogPlanFile`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -297,9 +293,7 @@ pub enum DeleteCatalogPlanFileError {
 
 impl Operation for DeleteCatalogPlanFile {
     type Output = ();
-
     type Error = DeleteCatalogPlanFileError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "deleteCatalogPlanFile",
         method: Method::DELETE,
@@ -340,6 +334,7 @@ impl Client {
 /// The `discardCatalogPlanDraft` operation (`DELETE /catalog/plans/{identifier}/discard/`); call it with [`Client::discard_catalog_plan_draft`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DiscardCatalogPlanDraft;
+
 /// Error responses documented for [`DiscardCatalogPlanDraft`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -356,9 +351,7 @@ pub enum DiscardCatalogPlanDraftError {
 
 impl Operation for DiscardCatalogPlanDraft {
     type Output = ();
-
     type Error = DiscardCatalogPlanDraftError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "discardCatalogPlanDraft",
         method: Method::DELETE,
@@ -394,6 +387,7 @@ impl Client {
 /// The `downloadCatalogPlanFile` operation (`GET /catalog/plans/{identifier}/file/{pk}/download/`); call it with [`Client::download_catalog_plan_file`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DownloadCatalogPlanFile;
+
 /// Error responses documented for [`DownloadCatalogPlanFile`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -406,9 +400,7 @@ pub enum DownloadCatalogPlanFileError {
 
 impl Operation for DownloadCatalogPlanFile {
     type Output = crate::runtime::Redirect;
-
     type Error = DownloadCatalogPlanFileError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "downloadCatalogPlanFile",
         method: Method::GET,
@@ -450,6 +442,7 @@ impl Client {
 /// The `listCatalogPlanFeatures` operation (`GET /catalog/plans/{identifier}/features/`); call it with [`Client::list_catalog_plan_features`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCatalogPlanFeatures;
+
 /// Error responses documented for [`ListCatalogPlanFeatures`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -462,9 +455,7 @@ pub enum ListCatalogPlanFeaturesError {
 
 impl Operation for ListCatalogPlanFeatures {
     type Output = models::PaginatedPlanFeatureEntitlements;
-
     type Error = ListCatalogPlanFeaturesError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "listCatalogPlanFeatures",
         method: Method::GET,
@@ -508,6 +499,7 @@ impl Call<'_, ListCatalogPlanFeatures> {
 /// The `listCatalogPlanPrices` operation (`GET /catalog/plans/{identifier}/prices/`); call it with [`Client::list_catalog_plan_prices`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCatalogPlanPrices;
+
 /// Error responses documented for [`ListCatalogPlanPrices`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -520,9 +512,7 @@ pub enum ListCatalogPlanPricesError {
 
 impl Operation for ListCatalogPlanPrices {
     type Output = models::PaginatedPlanPrices;
-
     type Error = ListCatalogPlanPricesError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "listCatalogPlanPrices",
         method: Method::GET,
@@ -566,6 +556,7 @@ impl Call<'_, ListCatalogPlanPrices> {
 /// The `listCatalogPlans` operation (`GET /catalog/plans/`); call it with [`Client::list_catalog_plans`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCatalogPlans;
+
 /// Error responses documented for [`ListCatalogPlans`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -578,9 +569,7 @@ pub enum ListCatalogPlansError {
 
 impl Operation for ListCatalogPlans {
     type Output = models::PaginatedPlans;
-
     type Error = ListCatalogPlansError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "listCatalogPlans",
         method: Method::GET,
@@ -628,6 +617,7 @@ impl Call<'_, ListCatalogPlans> {
 /// The `publishCatalogPlan` operation (`POST /catalog/plans/{identifier}/publish/`); call it with [`Client::publish_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublishCatalogPlan;
+
 /// Error responses documented for [`PublishCatalogPlan`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -648,9 +638,7 @@ pub enum PublishCatalogPlanError {
 
 impl Operation for PublishCatalogPlan {
     type Output = models::PlanPublishResponse;
-
     type Error = PublishCatalogPlanError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "publishCatalogPlan",
         method: Method::POST,
@@ -694,6 +682,7 @@ impl Call<'_, PublishCatalogPlan> {
 /// The `retrieveCatalogPlan` operation (`GET /catalog/plans/{identifier}/`); call it with [`Client::retrieve_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetrieveCatalogPlan;
+
 /// Error responses documented for [`RetrieveCatalogPlan`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -710,9 +699,7 @@ pub enum RetrieveCatalogPlanError {
 
 impl Operation for RetrieveCatalogPlan {
     type Output = models::CatalogPlan;
-
     type Error = RetrieveCatalogPlanError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "retrieveCatalogPlan",
         method: Method::GET,
@@ -757,6 +744,7 @@ impl Call<'_, RetrieveCatalogPlan> {
 /// The `updateCatalogPlan` operation (`PATCH /catalog/plans/{identifier}/`); call it with [`Client::update_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateCatalogPlan;
+
 /// Error responses documented for [`UpdateCatalogPlan`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -769,9 +757,7 @@ pub enum UpdateCatalogPlanError {
 
 impl Operation for UpdateCatalogPlan {
     type Output = models::CatalogPlan;
-
     type Error = UpdateCatalogPlanError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "updateCatalogPlan",
         method: Method::PATCH,
@@ -817,6 +803,7 @@ impl Call<'_, UpdateCatalogPlan> {
 /// The `updateCatalogPlanFeature` operation (`PATCH /catalog/plans/{identifier}/features/{feature_id}/`); call it with [`Client::update_catalog_plan_feature`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateCatalogPlanFeature;
+
 /// Error responses documented for [`UpdateCatalogPlanFeature`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -829,9 +816,7 @@ pub enum UpdateCatalogPlanFeatureError {
 
 impl Operation for UpdateCatalogPlanFeature {
     type Output = serde_json::Value;
-
     type Error = UpdateCatalogPlanFeatureError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "updateCatalogPlanFeature",
         method: Method::PATCH,
@@ -875,6 +860,7 @@ impl Client {
 /// The `updateCatalogPlanFile` operation (`PATCH /catalog/plans/{identifier}/file/{pk}/`); call it with [`Client::update_catalog_plan_file`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateCatalogPlanFile;
+
 /// Error responses documented for [`UpdateCatalogPlanFile`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -891,9 +877,7 @@ pub enum UpdateCatalogPlanFileError {
 
 impl Operation for UpdateCatalogPlanFile {
     type Output = models::PlanFile;
-
     type Error = UpdateCatalogPlanFileError;
-
     const INFO: OperationInfo = OperationInfo {
         id: "updateCatalogPlanFile",
         method: Method::PATCH,

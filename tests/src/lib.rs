@@ -1,1 +1,120 @@
 //! Integration tests of the generator and the generated kelviq client.
+//!
+//! Shared helpers: where the workspace and the fixture specs are, and a
+//! stable text rendering of a generated crate for snapshot tests.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use generator::{GeneratedCrate, Location, Options, Warning};
+
+/// The workspace root: the parent of this crate's manifest directory.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+/// The directory holding the fixture specs, one subdirectory each.
+pub fn fixtures_dir() -> PathBuf {
+    workspace_root().join("tests").join("fixtures")
+}
+
+/// The spec directory of the fixture `name`.
+pub fn fixture(name: &str) -> PathBuf {
+    fixtures_dir().join(name)
+}
+
+/// Names of every fixture (the subdirectories of [`fixtures_dir`]), sorted.
+pub fn fixture_names() -> Vec<String> {
+    let dir = fixtures_dir();
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list fixtures in {}: {e}", dir.display()));
+    let mut names: Vec<String> = entries
+        .map(|entry| entry.unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())))
+        .filter(|entry| entry.path().is_dir())
+        .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The package name a fixture's generated crate gets: `fixture-<name>`,
+/// with underscores turned into hyphens.
+pub fn fixture_crate_name(name: &str) -> String {
+    format!("fixture-{}", name.replace('_', "-"))
+}
+
+/// Generates a crate from `spec`, panicking with the located error if the
+/// generator fails.
+pub fn generate(spec: &Path, crate_name: &str) -> GeneratedCrate {
+    generator::generate(spec, &Options::new(crate_name))
+        .unwrap_or_else(|e| panic!("generating from {} failed: {e}", spec.display()))
+}
+
+/// Whether a generated file is part of the runtime, which is copied
+/// verbatim into every crate and so is left out of snapshots.
+pub fn is_runtime_file(path: &Path) -> bool {
+    path.starts_with("src/runtime")
+}
+
+/// Generates a crate from `spec` and renders it as one text: every file but
+/// the runtime as `// ---- <path> ----` followed by its content, in path
+/// order, then the warnings with file paths relative to the workspace root.
+pub fn render_generated(spec: &Path, crate_name: &str) -> String {
+    let generated = generate(spec, crate_name);
+    let mut out = String::new();
+    for (path, content) in &generated.files {
+        if is_runtime_file(path) {
+            continue;
+        }
+        let _ = writeln!(out, "// ---- {} ----", display_path(path));
+        out.push_str(content);
+        if !content.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    let _ = writeln!(out, "// ---- warnings ----");
+    if generated.warnings.is_empty() {
+        out.push_str("(none)\n");
+    }
+    for warning in &generated.warnings {
+        let _ = writeln!(out, "{}", stable_warning(warning));
+    }
+    out
+}
+
+/// A warning's text with its file made relative to the workspace root, so
+/// that it reads the same on every machine.
+pub fn stable_warning(warning: &Warning) -> String {
+    let root = workspace_root();
+    let location = Location {
+        file: warning
+            .location
+            .file
+            .as_deref()
+            .map(|file| relative(file, &root)),
+        ..warning.location.clone()
+    };
+    let stable = Warning {
+        location,
+        message: warning.message.clone(),
+    };
+    // Messages may name files too.
+    let prefix = format!("{}{}", root.display(), std::path::MAIN_SEPARATOR);
+    stable.to_string().replace(&prefix, "")
+}
+
+/// `file` relative to `root`, with `/` separators on every platform.
+fn relative(file: &Path, root: &Path) -> PathBuf {
+    PathBuf::from(display_path(file.strip_prefix(root).unwrap_or(file)))
+}
+
+/// A path with `/` separators on every platform.
+fn display_path(path: &Path) -> String {
+    let text = path.display().to_string();
+    if std::path::MAIN_SEPARATOR == '/' {
+        text
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}

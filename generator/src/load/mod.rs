@@ -56,14 +56,57 @@ pub fn load_documents(documents: Vec<(PathBuf, Value)>) -> Result<LoadedSpec> {
         }
     }
     let (merged, sources) = merger.finish();
+    check_references(&merged, &merged, &mut Vec::new(), &sources)?;
     let openapi = serde_path_to_error::deserialize(&merged).map_err(|e| {
-        let at = pointer_of(e.path());
+        // openapiv3 flattens extensions into paths and components, which
+        // hides the failing entry from the path; look inside for it.
+        let (at, message) =
+            failing_entry(&merged).unwrap_or_else(|| (pointer_of(e.path()), e.inner().to_string()));
         Error::new(
             sources.locate(&at),
-            format!("not a valid OpenAPI 3.0 construct: {}", e.inner()),
+            format!("not a valid OpenAPI 3.0 construct: {message}"),
         )
     })?;
     Ok(LoadedSpec { openapi, sources })
+}
+
+/// Every reference left after resolution is local; each must point at
+/// something, or later stages would have nothing to follow.
+fn check_references(
+    root: &Value,
+    value: &Value,
+    at: &mut Vec<String>,
+    sources: &Sources,
+) -> Result<()> {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                let target = pointer::segments(reference)
+                    .and_then(|s| pointer::resolve(root, &s).map(|_| ()));
+                if target.is_none() {
+                    return Err(Error::new(
+                        sources.locate(&pointer::from_segments(at)),
+                        format!("dangling reference: `$ref: {reference}` points at nothing"),
+                    ));
+                }
+                return Ok(());
+            }
+            for (key, item) in map {
+                at.push(key.clone());
+                check_references(root, item, at, sources)?;
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                at.push(index.to_string());
+                check_references(root, item, at, sources)?;
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn check_version(file: &Path, document: &Value) -> Result<()> {
@@ -87,6 +130,38 @@ fn check_version(file: &Path, document: &Value) -> Result<()> {
             "missing the `openapi` version field; is this an OpenAPI document?",
         )),
     }
+}
+
+/// The first path item or schema that does not deserialize, with its
+/// pointer and the reason.
+fn failing_entry(merged: &Value) -> Option<(String, String)> {
+    fn first_failure<T: serde::de::DeserializeOwned>(
+        entries: Option<&serde_json::Map<String, Value>>,
+        prefix: &[&str],
+    ) -> Option<(String, String)> {
+        entries?.iter().find_map(|(name, value)| {
+            let error = serde_path_to_error::deserialize::<_, T>(value).err()?;
+            let mut segments: Vec<String> = prefix.iter().map(|s| (*s).to_owned()).collect();
+            segments.push(name.clone());
+            let inner = pointer_of(error.path());
+            let at = format!(
+                "{}{}",
+                pointer::from_segments(&segments),
+                inner.trim_start_matches('#')
+            );
+            Some((at, error.inner().to_string()))
+        })
+    }
+    let paths = merged.get("paths").and_then(Value::as_object);
+    let schemas = merged
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    first_failure::<openapiv3::PathItem>(paths, &["paths"]).or_else(|| {
+        first_failure::<openapiv3::ReferenceOr<openapiv3::Schema>>(
+            schemas,
+            &["components", "schemas"],
+        )
+    })
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> String {

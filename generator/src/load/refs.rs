@@ -14,6 +14,14 @@ use crate::diagnostics::{Error, Location, Result};
 use crate::load::pointer;
 use crate::load::read::read_document;
 
+/// A component some reference asked for, and where that reference was.
+struct PendingComponent {
+    file: PathBuf,
+    kind: String,
+    name: String,
+    referenced_from: Location,
+}
+
 /// A component pulled in from some file, keyed by `(kind, name)`.
 #[derive(Debug, Clone)]
 pub struct Component {
@@ -27,7 +35,7 @@ pub struct Component {
 pub struct Resolver {
     documents: BTreeMap<PathBuf, Value>,
     roots: Vec<PathBuf>,
-    pending: Vec<(PathBuf, String, String)>,
+    pending: Vec<PendingComponent>,
     inline_stack: Vec<(PathBuf, String)>,
     /// Components reached through references, in discovery order per key.
     pub components: BTreeMap<(String, String), Vec<Component>>,
@@ -90,7 +98,13 @@ impl Resolver {
     /// Loads the components that resolved references asked for, until no
     /// new ones are found.
     pub fn resolve_pending_components(&mut self) -> Result<()> {
-        while let Some((file, kind, name)) = self.pending.pop() {
+        while let Some(pending) = self.pending.pop() {
+            let PendingComponent {
+                file,
+                kind,
+                name,
+                referenced_from,
+            } = pending;
             let key = (kind.clone(), name.clone());
             if self
                 .components
@@ -100,11 +114,15 @@ impl Resolver {
                 continue;
             }
             let path = ["components".to_owned(), kind.clone(), name.clone()];
-            let document = self.document(&file, &Location::file(&file))?;
+            let document = self.document(&file, &referenced_from)?;
             let mut value = pointer::resolve(document, &path).cloned().ok_or_else(|| {
                 Error::new(
-                    Location::at(&file, pointer::from_segments(&path)),
-                    format!("referenced component `{name}` does not exist"),
+                    referenced_from.clone(),
+                    format!(
+                        "referenced component {}{} does not exist",
+                        file.display(),
+                        pointer::from_segments(&path)
+                    ),
                 )
             })?;
             let mut at = path.to_vec();
@@ -136,7 +154,12 @@ impl Resolver {
             if components == "components" {
                 let is_local_root = target_file == file && self.roots.iter().any(|r| r == file);
                 if !is_local_root {
-                    self.pending.push((target_file, kind.clone(), name.clone()));
+                    self.pending.push(PendingComponent {
+                        file: target_file,
+                        kind: kind.clone(),
+                        name: name.clone(),
+                        referenced_from: here,
+                    });
                 }
                 let local = pointer::from_segments(&segments);
                 if let Value::Object(map) = value {
