@@ -62,7 +62,11 @@ fn changed_lines(
         let new = after.get(path).map(String::as_str).unwrap_or_default();
         for change in TextDiff::from_lines(old.as_str(), new).iter_all_changes() {
             if change.tag() != ChangeTag::Equal {
-                out.push((path.clone(), change.tag(), change.value().trim_end().to_owned()));
+                out.push((
+                    path.clone(),
+                    change.tag(),
+                    change.value().trim_end().to_owned(),
+                ));
             }
         }
     }
@@ -85,7 +89,10 @@ fn committed_client_is_current() {
     let stale = generated
         .differences(&root.join("generated-client"))
         .expect("compare");
-    assert!(stale.is_empty(), "run `cargo xtask codegen`; stale: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "run `cargo xtask codegen`; stale: {stale:?}"
+    );
 }
 
 #[test]
@@ -101,8 +108,16 @@ fn changing_one_field_type_changes_only_that_line() {
     assert_eq!(
         changes,
         vec![
-            (models.clone(), ChangeTag::Delete, "    pub ordering: Option<i64>,".to_owned()),
-            (models, ChangeTag::Insert, "    pub ordering: Option<String>,".to_owned()),
+            (
+                models.clone(),
+                ChangeTag::Delete,
+                "    pub ordering: Option<i64>,".to_owned()
+            ),
+            (
+                models,
+                ChangeTag::Insert,
+                "    pub ordering: Option<String>,".to_owned()
+            ),
         ]
     );
 }

@@ -41,3 +41,6 @@ pub use runtime::{
     ApiError, BuildError, Call, Client, ClientBuilder, DecodeError, Error, HeaderMap, RawResponse,
     Redirect, Response, Secret, StatusCode,
 };
+
+pub use chrono;
+pub use uuid;

@@ -29,13 +29,14 @@ pub struct Api {
     pub warnings: Vec<Warning>,
 }
 
-/// An optional crate the generated code may need.
+/// An optional crate the generated code may need (in alphabetical order,
+/// which is the order re-exports are written in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum ExternalCrate {
-    /// `uuid`, for `format: uuid`.
-    Uuid,
     /// `chrono`, for `format: date` and `date-time`.
     Chrono,
+    /// `uuid`, for `format: uuid`.
+    Uuid,
 }
 
 /// One base URL the API is served from.

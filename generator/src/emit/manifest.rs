@@ -83,6 +83,20 @@ pub fn lib_rs(api: &Api, options: &Options) -> String {
          ApiError, BuildError, Call, Client, ClientBuilder, DecodeError, Error, HeaderMap, RawResponse,\n    \
          Redirect, Response, Secret, StatusCode,\n};\n",
     );
+    // Types in the public API come from these crates; re-exporting them
+    // spares users from matching versions by hand.
+    let reexports: Vec<&str> = api
+        .extra_dependencies
+        .iter()
+        .map(|dependency| match dependency {
+            ExternalCrate::Chrono => "pub use chrono;\n",
+            ExternalCrate::Uuid => "pub use uuid;\n",
+        })
+        .collect();
+    if !reexports.is_empty() {
+        out.push('\n');
+        out.extend(reexports);
+    }
     out
 }
 

@@ -2,6 +2,7 @@
 //! objects, enums and unions become models named from their position
 //! (`CatalogPlan` + `usageAlerts` → `CatalogPlanUsageAlerts`).
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
@@ -134,10 +135,11 @@ impl<'a> SchemaLowerer<'a> {
         self.type_at_depth(schema, hint, at, cx, 0)
     }
 
-    /// The type of a boxed schema or reference (as properties and items are).
-    fn boxed_type(
+    /// The type of a schema or reference, whether boxed (as properties and
+    /// items are) or not.
+    fn type_at_depth<S: Borrow<Schema>>(
         &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
+        schema: &ReferenceOr<S>,
         hint: &str,
         at: &str,
         cx: &mut Context,
@@ -145,41 +147,17 @@ impl<'a> SchemaLowerer<'a> {
     ) -> TypeRef {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, at, cx),
-            ReferenceOr::Item(schema) => self.schema(schema, hint, at, cx, depth + 1),
-        }
-    }
-
-    fn type_at_depth(
-        &mut self,
-        schema: &ReferenceOr<Schema>,
-        hint: &str,
-        at: &str,
-        cx: &mut Context,
-        depth: usize,
-    ) -> TypeRef {
-        match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, at, cx),
-            ReferenceOr::Item(schema) => self.schema(schema, hint, at, cx, depth + 1),
+            ReferenceOr::Item(schema) => self.schema(schema.borrow(), hint, at, cx, depth + 1),
         }
     }
 
     /// The schema behind a reference (one level is enough for flags).
-    pub fn resolve<'s>(&'s self, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema> {
+    pub fn resolve<'s, S: Borrow<Schema>>(
+        &'s self,
+        schema: &'s ReferenceOr<S>,
+    ) -> Option<&'s Schema> {
         match schema {
-            ReferenceOr::Item(schema) => Some(schema),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix(SCHEMA_PREFIX)?;
-                match self.schemas.get(&crate::load::pointer::unescape(name))? {
-                    ReferenceOr::Item(schema) => Some(schema),
-                    ReferenceOr::Reference { .. } => None,
-                }
-            }
-        }
-    }
-
-    fn resolve_boxed<'s>(&'s self, schema: &'s ReferenceOr<Box<Schema>>) -> Option<&'s Schema> {
-        match schema {
-            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Item(schema) => Some(schema.borrow()),
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix(SCHEMA_PREFIX)?;
                 match self.schemas.get(&crate::load::pointer::unescape(name))? {
@@ -314,7 +292,7 @@ impl<'a> SchemaLowerer<'a> {
         depth: usize,
     ) -> TypeRef {
         let item = match &array.items {
-            Some(items) => self.boxed_type(
+            Some(items) => self.type_at_depth(
                 items,
                 &format!("{hint}Item"),
                 &format!("{at}/items"),
@@ -347,14 +325,14 @@ impl<'a> SchemaLowerer<'a> {
         let mut fields = Vec::new();
         for (index, (wire, property)) in object.properties.iter().enumerate() {
             let field_at = format!("{at}/properties/{}", crate::load::pointer::escape(wire));
-            let ty = self.boxed_type(
+            let ty = self.type_at_depth(
                 property,
                 &format!("{name}{}", type_name(wire, "Field")),
                 &field_at,
                 cx,
                 depth,
             );
-            let resolved = self.resolve_boxed(property);
+            let resolved = self.resolve(property);
             let data = resolved.map(|s| &s.schema_data);
             let facts = FieldFacts {
                 required: object.required.contains(wire),

@@ -98,7 +98,11 @@ impl ClientBuilder {
     }
 
     pub(crate) fn with_base_url(mut self, base_url: BaseUrl) -> Self {
-        self.base_url = base_url;
+        // Paths start with `/`; a trailing one here would double it.
+        self.base_url = match base_url {
+            BaseUrl::Custom(url) => BaseUrl::Custom(url.trim_end_matches('/').to_owned()),
+            server => server,
+        };
         self
     }
 
