@@ -2,9 +2,8 @@
 
 //! Where the API is served, and how the client authenticates.
 
-use crate::runtime::{
-    ApiDescription, BaseUrl, Client, ClientBuilder, Placement, Secret, SecurityScheme,
-};
+use crate::runtime::{Placement, Secret, SecurityScheme};
+use crate::runtime::{ApiDescription, BaseUrl, Client, ClientBuilder};
 
 /// The servers the API is served from, or any other base URL.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -38,8 +38,8 @@ mod runtime;
 
 pub use client::Environment;
 pub use runtime::{
-    ApiError, BuildError, Call, Client, ClientBuilder, DecodeError, Error, HeaderMap, RawResponse,
-    Redirect, Response, Secret, StatusCode,
+    ApiError, BuildError, Bytes, Call, Client, ClientBuilder, DecodeError, Error, HeaderMap,
+    RawResponse, Redirect, Response, Secret, StatusCode,
 };
 
 pub use chrono;

@@ -47,6 +47,11 @@ impl Client {
     /// Grants one or more further features on the plan. When the newest version is published, the additions go into a new draft version.
     ///
     /// `POST /catalog/plans/{identifier}/features/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan.
+    /// - `body`: the request body
     pub fn add_catalog_plan_features(
         &self,
         identifier: &str,
@@ -102,6 +107,11 @@ impl Client {
     /// Swaps all of the plan's prices for the list sent, in one atomic step. When the plan's newest version is already live, the prices are attached to a freshly created draft version. Two PAID prices in one currency are refused.
     ///
     /// `POST /catalog/plans/{identifier}/prices/bulk/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan.
+    /// - `body`: the request body
     pub fn bulk_set_catalog_plan_prices(
         &self,
         identifier: &str,
@@ -155,6 +165,10 @@ impl Client {
     /// Adds a plan to a product. The plan begins life as a draft (`isLatest` is false) and stays one until it is published with `POST /catalog/plans/{identifier}/publish/`.
     ///
     /// `POST /catalog/plans/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
     pub fn create_catalog_plan(
         &self,
         body: &models::PlanCreateRequest,
@@ -208,6 +222,10 @@ impl Client {
     /// Archives the plan: every one of its versions gets `isArchived=true`.
     ///
     /// `DELETE /catalog/plans/{identifier}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan; the same for every version.
     pub fn delete_catalog_plan(&self, identifier: &str) -> Call<'_, DeleteCatalogPlan> {
         Call::new(self, format!("/catalog/plans/{}/", path_segment(identifier)))
     }
@@ -262,6 +280,11 @@ impl Client {
     /// Stops the plan from granting the feature. When the newest version is published, the removal happens in a new draft version.
     ///
     /// `DELETE /catalog/plans/{identifier}/features/{feature_id}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan.
+    /// - `feature_id`: Slug of the feature (its identifier, not its UUID).
     pub fn delete_catalog_plan_feature(
         &self,
         identifier: &str,
@@ -317,6 +340,11 @@ impl Client {
     /// Removes the file from the plan. If the plan's newest version is live, the removal happens in a fresh draft version.
     ///
     /// `DELETE /catalog/plans/{identifier}/file/{pk}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan.
+    /// - `pk`: Id of the plan file.
     pub fn delete_catalog_plan_file(
         &self,
         identifier: &str,
@@ -376,6 +404,10 @@ impl Client {
     /// Deletes the newest version of the plan for good, provided it is an unpublished draft; the published version is not affected. Answers 400 when the newest version is the published one.
     ///
     /// `DELETE /catalog/plans/{identifier}/discard/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan.
     pub fn discard_catalog_plan_draft(
         &self,
         identifier: &str,
@@ -424,6 +456,11 @@ impl Client {
     /// Needs no API key. Answers with a 302 redirect whose `Location` is a short-lived storage URL that downloads the file, or with 404 when the file does not exist.
     ///
     /// `GET /catalog/plans/{identifier}/file/{pk}/download/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan.
+    /// - `pk`: Id of the plan file.
     pub fn download_catalog_plan_file(
         &self,
         identifier: &str,
@@ -479,6 +516,10 @@ impl Client {
     /// Lists the features the plan grants, each with its entitlement `details`.
     ///
     /// `GET /catalog/plans/{identifier}/features/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan.
     pub fn list_catalog_plan_features(
         &self,
         identifier: &str,
@@ -536,6 +577,10 @@ impl Client {
     /// Lists the plan's prices, one per currency, each with the complete charge setup of every feature.
     ///
     /// `GET /catalog/plans/{identifier}/prices/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan.
     pub fn list_catalog_plan_prices(
         &self,
         identifier: &str,
@@ -664,6 +709,10 @@ impl Client {
     /// Makes the newest draft of the plan its published version (`isLatest=true`), retires the version published before it, and pushes the plan to the billing provider (Stripe or kelviq's own billing). Existing subscribers can optionally be moved onto the new entitlements or prices. Answers 400 when the plan has no price, or lacks a price in a currency it needs.
     ///
     /// `POST /catalog/plans/{identifier}/publish/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan.
     pub fn publish_catalog_plan(
         &self,
         identifier: &str,
@@ -724,6 +773,10 @@ impl Client {
     /// Returns one plan, in its newest version unless `version` asks for a particular one.
     ///
     /// `GET /catalog/plans/{identifier}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan; the same for every version.
     pub fn retrieve_catalog_plan(
         &self,
         identifier: &str,
@@ -781,6 +834,11 @@ impl Client {
     /// Changes only the fields sent. A draft is edited in place; if the newest version is the live one (`isLatest=true`), the changes go into a new draft version instead.
     ///
     /// `PATCH /catalog/plans/{identifier}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan; the same for every version.
+    /// - `body`: the request body
     pub fn update_catalog_plan(
         &self,
         identifier: &str,
@@ -840,6 +898,12 @@ impl Client {
     /// Replaces the terms (`details`: value, reset, hardLimit, rollover and the like) of one feature granted by the plan; nothing else changes. When the newest version is published, the change goes into a new draft version.
     ///
     /// `PATCH /catalog/plans/{identifier}/features/{feature_id}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan.
+    /// - `feature_id`: Slug of the feature (its identifier, not its UUID).
+    /// - `body`: the request body
     pub fn update_catalog_plan_feature(
         &self,
         identifier: &str,
@@ -902,6 +966,12 @@ impl Client {
     /// Changes how a plan file is shown (its name, position and whether it is enabled). If the plan's newest version is live, the edit is applied in a fresh draft version instead.
     ///
     /// `PATCH /catalog/plans/{identifier}/file/{pk}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Slug of the plan.
+    /// - `pk`: Id of the plan file.
+    /// - `body`: the request body
     pub fn update_catalog_plan_file(
         &self,
         identifier: &str,

@@ -109,10 +109,19 @@ pub enum ModelKind {
 pub struct Struct {
     /// Properties, in spec order.
     pub fields: Vec<Field>,
-    /// Type of `additionalProperties` values, kept in a flattened map.
-    pub additional_properties: Option<TypeRef>,
+    /// `additionalProperties`: kept in a flattened map field.
+    pub additional_properties: Option<AdditionalProperties>,
     /// Whether every field has a default, so `Default` can be derived.
     pub derive_default: bool,
+}
+
+/// The map that keeps properties an object does not list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdditionalProperties {
+    /// Rust field name of the map.
+    pub rust_name: String,
+    /// Type of the values.
+    pub ty: TypeRef,
 }
 
 /// One property of an object.
@@ -338,13 +347,29 @@ pub struct Parameter {
     pub ty: TypeRef,
     /// Required parameters are method arguments; the rest are setters.
     pub required: bool,
-    /// For arrays in the query: one `name=value` pair per item (`true`), or
-    /// one comma-separated value.
-    pub explode: bool,
+    /// How the value becomes text on the wire.
+    pub encoding: ParameterEncoding,
     /// Rustdoc.
     pub docs: String,
     /// `deprecated: true` in the spec.
     pub deprecated: bool,
+}
+
+/// How a parameter value becomes text on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParameterEncoding {
+    /// Its `Display` form (numbers, strings, ids, enums).
+    Display,
+    /// RFC 3339 (`Display` of a date-time is not).
+    DateTime,
+    /// Items in their `Display` form: one `name=value` pair per item when
+    /// `explode`, else comma-separated.
+    List {
+        /// One pair per item.
+        explode: bool,
+    },
+    /// JSON text, for values with no plain text form (objects, unions).
+    Json,
 }
 
 /// The request body of an operation.
@@ -367,6 +392,10 @@ pub enum Output {
     Empty,
     /// A JSON body of this type.
     Json(TypeRef),
+    /// A text body (`text/*`), as a `String`.
+    Text,
+    /// Any other body, as bytes.
+    Bytes,
     /// A redirect: the `Location` header, not followed.
     Redirect,
 }

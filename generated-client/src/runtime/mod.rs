@@ -4,7 +4,7 @@
 
 // Not every API uses every feature (basic auth, header parameters, …), and
 // this module is identical in every crate.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 mod call;
 mod client;
@@ -12,6 +12,7 @@ mod error;
 mod response;
 pub(crate) mod serde_support;
 
+pub use bytes::Bytes;
 pub use call::{Call, Operation, OperationInfo};
 pub(crate) use client::BaseUrl;
 pub use client::{ApiDescription, Client, ClientBuilder, Placement, SecurityScheme};

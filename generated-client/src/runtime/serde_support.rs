@@ -27,6 +27,7 @@ pub(crate) mod double_option {
 /// string enum that has `as_str` and `From<String>`, so unknown values
 /// survive a round trip. Paths are absolute because models may shadow
 /// prelude names.
+#[allow(unused_macros)]
 macro_rules! open_enum {
     ($name:ident) => {
         impl ::serde::Serialize for $name {
@@ -63,6 +64,7 @@ macro_rules! open_enum {
     };
 }
 
+#[allow(unused_imports)]
 pub(crate) use open_enum;
 
 /// Percent-encodes a path parameter so that it stays one path segment.
@@ -75,4 +77,17 @@ pub(crate) fn path_segment(value: impl std::fmt::Display) -> String {
         .remove(b'_')
         .remove(b'~');
     utf8_percent_encode(&value.to_string(), SEGMENT).to_string()
+}
+
+/// Items in their text form, comma-separated (arrays in headers, cookies,
+/// paths and unexploded queries).
+pub(crate) fn comma_separated<T: std::fmt::Display>(values: &[T]) -> String {
+    let items: Vec<String> = values.iter().map(ToString::to_string).collect();
+    items.join(",")
+}
+
+/// A value as JSON text, for parameters that have no plain text form. The
+/// generated types always serialize, so the empty fallback is never sent.
+pub(crate) fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }

@@ -12,10 +12,16 @@ pub fn client_file(api: &Api, user_agent: &str) -> TokenStream {
     let environment = environment_enum(api);
     let description = api_description(api, user_agent);
     let setters = api.security_schemes.iter().map(credential_setter);
+    let security_imports = (!api.security_schemes.is_empty()).then(|| {
+        quote!(
+            use crate::runtime::{Placement, Secret, SecurityScheme};
+        )
+    });
     quote! {
         //! Where the API is served, and how the client authenticates.
 
-        use crate::runtime::{ApiDescription, BaseUrl, Client, ClientBuilder, Placement, Secret, SecurityScheme};
+        #security_imports
+        use crate::runtime::{ApiDescription, BaseUrl, Client, ClientBuilder};
 
         #environment
         #description

@@ -80,8 +80,8 @@ pub fn lib_rs(api: &Api, options: &Options) -> String {
          mod runtime;\n\n\
          pub use client::Environment;\n\
          pub use runtime::{\n    \
-         ApiError, BuildError, Call, Client, ClientBuilder, DecodeError, Error, HeaderMap, RawResponse,\n    \
-         Redirect, Response, Secret, StatusCode,\n};\n",
+         ApiError, BuildError, Bytes, Call, Client, ClientBuilder, DecodeError, Error, HeaderMap,\n    \
+         RawResponse, Redirect, Response, Secret, StatusCode,\n};\n",
     );
     // Types in the public API come from these crates; re-exporting them
     // spares users from matching versions by hand.
@@ -118,9 +118,7 @@ fn usage_example(api: &Api, crate_ident: &str) -> String {
         .unwrap_or_else(|| {
             format!("{crate_ident}::Environment::Custom(\"https://api.example.com\".into())")
         });
-    let credential = api
-        .security_schemes
-        .first()
+    let credential = main_scheme(api)
         .map(|s| match s.kind {
             crate::ir::SchemeKind::Basic => format!("\n    .{}(\"user\", \"password\")", s.setter),
             _ => format!("\n    .{}(std::env::var(\"API_TOKEN\")?)", s.setter),
@@ -140,6 +138,23 @@ fn usage_example(api: &Api, crate_ident: &str) -> String {
          # }}\n\
          ```"
     )
+}
+
+/// The scheme most operations ask for first: the one to show in examples.
+fn main_scheme(api: &Api) -> Option<&crate::ir::SecurityScheme> {
+    api.security_schemes.iter().max_by_key(|scheme| {
+        let uses = api
+            .operations
+            .iter()
+            .filter(|op| {
+                op.security
+                    .first()
+                    .is_some_and(|first| first.contains(&scheme.key))
+            })
+            .count();
+        // Ties go to the first scheme in order (max_by_key keeps the last).
+        (uses, std::cmp::Reverse(scheme.key.clone()))
+    })
 }
 
 /// `README.md`: what the crate is and the operations it offers.

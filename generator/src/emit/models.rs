@@ -9,10 +9,18 @@ use crate::ir::{Field, Model, ModelKind, Presence, StringEnum, Struct, TypeRef, 
 /// The models module.
 pub fn models_file(models: &[Model]) -> TokenStream {
     let items = models.iter().map(model);
+    let derives_serde = models
+        .iter()
+        .any(|m| matches!(m.kind, ModelKind::Struct(_) | ModelKind::Union(_)))
+        .then(|| {
+            quote!(
+                use serde::{Deserialize, Serialize};
+            )
+        });
     quote! {
         //! Types of the API's requests and responses.
 
-        use serde::{Deserialize, Serialize};
+        #derives_serde
 
         #(#items)*
     }
@@ -48,16 +56,17 @@ fn struct_item(name: &str, object: &Struct) -> TokenStream {
     let name = ident(name);
     let derive_default = object.derive_default.then(|| quote!(, Default));
     let fields = object.fields.iter().map(field);
-    let additional = object.additional_properties.as_ref().map(|ty| {
-        let value = rust_type(ty, ModelPath::Local);
-        let map = match ty {
+    let additional = object.additional_properties.as_ref().map(|additional| {
+        let name = ident(&additional.rust_name);
+        let value = rust_type(&additional.ty, ModelPath::Local);
+        let map = match additional.ty {
             TypeRef::Json => quote!(serde_json::Map<String, #value>),
             _ => quote!(std::collections::BTreeMap<String, #value>),
         };
         quote! {
             /// Properties not listed above.
             #[serde(flatten)]
-            pub additional_properties: #map,
+            pub #name: #map,
         }
     });
     quote! {

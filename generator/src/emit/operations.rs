@@ -6,7 +6,8 @@ use quote::quote;
 
 use crate::emit::tokens::{docs, ident, rust_type, ModelPath};
 use crate::ir::{
-    ErrorResponse, Operation, Output, Parameter, ParameterLocation, PathPart, StatusMatch, TypeRef,
+    ErrorResponse, Operation, Output, Parameter, ParameterEncoding, ParameterLocation, PathPart,
+    StatusMatch, TypeRef,
 };
 
 /// The operations module.
@@ -17,28 +18,43 @@ pub fn operations_file(operations: &[Operation]) -> TokenStream {
             use crate::models;
         )
     });
-    let uses_path_segment = operations
-        .iter()
-        .any(|op| {
-            op.path_parts
-                .iter()
-                .any(|p| matches!(p, PathPart::Parameter(_)))
-        })
-        .then(|| {
-            quote!(
-                use crate::runtime::serde_support::path_segment;
-            )
-        });
+    let helpers = runtime_helpers(operations);
     quote! {
         //! One marker type per API operation, with its documented errors; the
         //! operations themselves are methods on [`Client`].
 
         #uses_models
-        #uses_path_segment
+        #helpers
         use crate::runtime::{Call, Client, Error, Method, Operation, OperationInfo, RawResponse};
 
         #(#items)*
     }
+}
+
+/// `use` of the runtime's parameter helpers that some operation needs.
+fn runtime_helpers(operations: &[Operation]) -> TokenStream {
+    let parameters = || operations.iter().flat_map(|op| op.parameters.iter());
+    let mut helpers = Vec::new();
+    if operations.iter().any(|op| {
+        op.path_parts
+            .iter()
+            .any(|p| matches!(p, PathPart::Parameter(_)))
+    }) {
+        helpers.push(quote!(path_segment));
+    }
+    if parameters().any(|p| {
+        matches!(p.encoding, ParameterEncoding::List { .. })
+            && p.location != ParameterLocation::Query
+    }) {
+        helpers.push(quote!(comma_separated));
+    }
+    if parameters().any(|p| p.encoding == ParameterEncoding::Json) {
+        helpers.push(quote!(json_text));
+    }
+    if helpers.is_empty() {
+        return quote!();
+    }
+    quote!(use crate::runtime::serde_support::{#(#helpers),*};)
 }
 
 fn mentions_models(op: &Operation) -> bool {
@@ -119,6 +135,13 @@ fn operation_impl(op: &Operation) -> TokenStream {
         .map(|alternative| quote!(&[#(#alternative),*]));
     let servers = &op.servers;
     let arms = decode_arms(op);
+    // A code listed beside its class (`400` and `4XX`) is matched first,
+    // as intended; clippy would flag the overlap.
+    let overlapping = op_statuses(op).any(|s| match s {
+        StatusMatch::Code(code) => op_statuses(op).any(|o| o == StatusMatch::Class(code / 100)),
+        _ => false,
+    });
+    let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
     quote! {
         impl Operation for #name {
             type Output = #output;
@@ -131,6 +154,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
                 servers: &[#(#servers),*],
             };
 
+            #allow_overlap
             fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
                 match response.status().as_u16() {
                     #(#arms)*
@@ -140,11 +164,20 @@ fn operation_impl(op: &Operation) -> TokenStream {
     }
 }
 
+fn op_statuses(op: &Operation) -> impl Iterator<Item = StatusMatch> + '_ {
+    op.success_statuses
+        .iter()
+        .copied()
+        .chain(op.errors.iter().map(|e| e.status))
+}
+
 fn output_type(output: &Output) -> TokenStream {
     match output {
         Output::Empty => quote!(()),
         Output::Json(ty) => rust_type(ty, ModelPath::Qualified),
         Output::Redirect => quote!(crate::runtime::Redirect),
+        Output::Text => quote!(String),
+        Output::Bytes => quote!(crate::runtime::Bytes),
     }
 }
 
@@ -154,6 +187,8 @@ fn decode_arms(op: &Operation) -> Vec<TokenStream> {
         Output::Empty => quote!(response.empty()),
         Output::Json(_) => quote!(response.json()),
         Output::Redirect => quote!(response.redirect()),
+        Output::Text => quote!(response.text_body()),
+        Output::Bytes => quote!(response.bytes_body()),
     };
     let mut arms: Vec<(StatusMatch, TokenStream)> = op
         .success_statuses
@@ -268,8 +303,18 @@ fn path_expression(op: &Operation) -> TokenStream {
             }
             PathPart::Parameter(name) => {
                 template.push_str("{}");
-                let name = ident(name);
-                values.push(quote!(path_segment(#name)));
+                let value = op
+                    .parameters
+                    .iter()
+                    .find(|p| p.location == ParameterLocation::Path && p.rust_name == *name)
+                    .map_or_else(
+                        || {
+                            let name = ident(name);
+                            quote!(#name)
+                        },
+                        parameter_text,
+                    );
+                values.push(quote!(path_segment(#value)));
             }
         }
     }
@@ -308,23 +353,28 @@ fn argument_type(ty: &TypeRef) -> TokenStream {
 fn parameter_push(parameter: &Parameter) -> TokenStream {
     let wire = &parameter.wire_name;
     let name = ident(&parameter.rust_name);
-    let value = match &parameter.ty {
-        TypeRef::DateTime => quote!(#name.to_rfc3339()),
-        TypeRef::Json | TypeRef::JsonObject => quote!(#name.to_string()),
-        _ => quote!(#name),
-    };
-    match (parameter.location, &parameter.ty) {
-        (ParameterLocation::Query, TypeRef::List(_)) => {
-            let explode = parameter.explode;
-            quote!(.query_list(#wire, #name, #explode))
-        }
-        (ParameterLocation::Query, _) => quote!(.query(#wire, #value)),
-        (ParameterLocation::Header, TypeRef::List(_)) => {
-            quote!(.header(#wire, #name.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")))
-        }
-        (ParameterLocation::Header, _) => quote!(.header(#wire, #value)),
-        (ParameterLocation::Cookie, _) => quote!(.cookie(#wire, #value)),
-        (ParameterLocation::Path, _) => quote!(),
+    if let (ParameterLocation::Query, ParameterEncoding::List { explode }) =
+        (parameter.location, parameter.encoding)
+    {
+        return quote!(.query_list(#wire, #name, #explode));
+    }
+    let value = parameter_text(parameter);
+    match parameter.location {
+        ParameterLocation::Query => quote!(.query(#wire, #value)),
+        ParameterLocation::Header => quote!(.header(#wire, #value)),
+        ParameterLocation::Cookie => quote!(.cookie(#wire, #value)),
+        ParameterLocation::Path => quote!(),
+    }
+}
+
+/// An expression for the parameter's value in a `Display` form.
+fn parameter_text(parameter: &Parameter) -> TokenStream {
+    let name = ident(&parameter.rust_name);
+    match parameter.encoding {
+        ParameterEncoding::Display => quote!(#name),
+        ParameterEncoding::DateTime => quote!(#name.to_rfc3339()),
+        ParameterEncoding::List { .. } => quote!(comma_separated(#name)),
+        ParameterEncoding::Json => quote!(json_text(#name)),
     }
 }
 
@@ -339,8 +389,10 @@ fn setters(op: &Operation) -> TokenStream {
             let ty = argument_type(&p.ty);
             let docs = docs(&parameter_docs(p));
             let push = parameter_push(p);
+            let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
             quote! {
                 #docs
+                #deprecated
                 pub fn #name(self, #name: #ty) -> Self {
                     self #push
                 }

@@ -4,8 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{ExternalCrate, Model, ModelKind, Operation, Output, Presence, TypeRef};
+use crate::ir::{
+    ExternalCrate, Model, ModelKind, Operation, Output, ParameterEncoding, Presence, TypeRef,
+};
 use crate::lower::schemas::FieldFacts;
+use crate::lower::Context;
 
 /// Sets each field's presence from the spec's facts and from whether the
 /// model is sent in requests, received in responses, or both.
@@ -101,7 +104,7 @@ fn member_types(model: &Model) -> Vec<&TypeRef> {
             .fields
             .iter()
             .map(|f| &f.ty)
-            .chain(object.additional_properties.iter())
+            .chain(object.additional_properties.iter().map(|a| &a.ty))
             .collect(),
         ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
         ModelKind::Alias(ty) => vec![ty],
@@ -207,6 +210,85 @@ fn type_has_default(ty: &TypeRef, defaultable: &BTreeSet<String>) -> bool {
         TypeRef::Boxed(inner) => type_has_default(inner, defaultable),
         TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => false,
         _ => true,
+    }
+}
+
+/// Parameters whose type is an alias take the aliased type (so `PetId = i64`
+/// is passed as `i64`), and each gets the text encoding its type allows;
+/// values with no text form are sent as JSON text, with a warning.
+pub fn settle_parameters(models: &[Model], operations: &mut [Operation], cx: &mut Context) {
+    let by_name: BTreeMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
+    for operation in operations.iter_mut() {
+        let at = operation_pointer(operation);
+        for parameter in &mut operation.parameters {
+            parameter.ty = without_aliases(&parameter.ty, &by_name);
+            let explode = match parameter.encoding {
+                ParameterEncoding::List { explode } => explode,
+                _ => true,
+            };
+            parameter.encoding = match &parameter.ty {
+                TypeRef::DateTime => ParameterEncoding::DateTime,
+                TypeRef::List(item) if is_text(item, &by_name) => {
+                    ParameterEncoding::List { explode }
+                }
+                ty if is_text(ty, &by_name) => ParameterEncoding::Display,
+                _ => {
+                    cx.warn(
+                        &at,
+                        format!(
+                            "parameter `{}` has no plain text form; it is sent as JSON text",
+                            parameter.wire_name
+                        ),
+                    );
+                    ParameterEncoding::Json
+                }
+            };
+        }
+    }
+}
+
+fn operation_pointer(operation: &Operation) -> String {
+    format!(
+        "#/paths/{}/{}",
+        crate::load::pointer::escape(&operation.path),
+        operation.http_method.as_str().to_ascii_lowercase()
+    )
+}
+
+fn without_aliases(ty: &TypeRef, models: &BTreeMap<&str, &Model>) -> TypeRef {
+    let mut current = ty.clone();
+    // Alias chains are short; the bound only guards against a cycle.
+    for _ in 0..16 {
+        let TypeRef::Named(name) = &current else {
+            break;
+        };
+        match models.get(name.as_str()).map(|m| &m.kind) {
+            Some(ModelKind::Alias(target)) => current = target.clone(),
+            _ => break,
+        }
+    }
+    match current {
+        TypeRef::List(item) => TypeRef::List(Box::new(without_aliases(&item, models))),
+        other => other,
+    }
+}
+
+/// Whether values of the type have a plain `Display` text form.
+fn is_text(ty: &TypeRef, models: &BTreeMap<&str, &Model>) -> bool {
+    match ty {
+        TypeRef::String
+        | TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::Uuid
+        | TypeRef::Date => true,
+        TypeRef::Named(name) => matches!(
+            models.get(name.as_str()).map(|m| &m.kind),
+            Some(ModelKind::Enum(_))
+        ),
+        _ => false,
     }
 }
 

@@ -74,9 +74,10 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     schemas.lower_components(&mut cx);
     let servers = servers::lower_servers(&openapi.servers, "#/servers", &mut cx);
     let security_schemes = security::lower_schemes(openapi, &mut cx);
-    let operations =
+    let mut operations =
         operations::lower_operations(openapi, &mut schemas, &security_schemes, &servers, &mut cx)?;
     let mut models: Vec<_> = std::mem::take(&mut schemas.models).into_values().collect();
+    analysis::settle_parameters(&models, &mut operations, &mut cx);
     analysis::decide_presence(&mut models, &schemas.field_facts, &operations);
     analysis::box_recursive_fields(&mut models);
     analysis::decide_default(&mut models);

@@ -7,8 +7,8 @@ use openapiv3::{
 
 use crate::diagnostics::Result;
 use crate::ir::{
-    ErrorResponse, HttpMethod, Operation, Output, Parameter, ParameterLocation, PathPart,
-    RequestBody, SecurityScheme, Server, StatusMatch, TypeRef,
+    ErrorResponse, HttpMethod, Operation, Output, Parameter, ParameterEncoding, ParameterLocation,
+    PathPart, RequestBody, SecurityScheme, Server, StatusMatch, TypeRef,
 };
 use crate::load::pointer;
 use crate::lower::names::{type_name, value_name, NameScope};
@@ -16,12 +16,40 @@ use crate::lower::schemas::SchemaLowerer;
 use crate::lower::{components, docs, resolve_component, servers, Context};
 
 /// Methods the runtime defines on `Client`; operations may not take them.
-const CLIENT_METHODS: [&str; 3] = ["builder", "execute", "clone"];
+const CLIENT_METHODS: [&str; 5] = [
+    "builder",
+    "execute",
+    "clone",
+    "base_url_for",
+    "credentials_for",
+];
+
+/// Names the operations module imports or uses unqualified; marker and
+/// error types must not shadow them.
+const OPERATIONS_MODULE_NAMES: [&str; 16] = [
+    "Call",
+    "Client",
+    "Error",
+    "Method",
+    "Operation",
+    "OperationInfo",
+    "RawResponse",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+];
 
 /// Methods the runtime defines on a call; parameter setters avoid them.
-const CALL_METHODS: [&str; 11] = [
+const CALL_METHODS: [&str; 12] = [
     "new",
     "send",
+    "execute",
     "timeout",
     "max_retries",
     "retry_non_idempotent",
@@ -56,7 +84,7 @@ pub fn lower_operations(
     // renames an existing one unless their names collide.
     found.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut method_names = NameScope::with_reserved(&CLIENT_METHODS);
-    let mut type_names = NameScope::default();
+    let mut type_names = NameScope::with_reserved(&OPERATIONS_MODULE_NAMES);
     let mut out = Vec::new();
     for (path, method, operation) in found {
         let at = format!(
@@ -131,13 +159,13 @@ struct OperationLowering<'l, 'a, 'c> {
     type_name: &'l str,
 }
 
-impl OperationLowering<'_, '_, '_> {
+impl<'l> OperationLowering<'l, '_, '_> {
     fn lower(
         mut self,
         names: LoweredNames,
         path: &str,
         method: HttpMethod,
-        operation: &openapiv3::Operation,
+        operation: &'l openapiv3::Operation,
         schemes: &[SecurityScheme],
         top_servers: &[Server],
     ) -> Result<Operation> {
@@ -152,6 +180,7 @@ impl OperationLowering<'_, '_, '_> {
             operation.summary.as_deref(),
             operation.description.as_deref(),
             Some(&format!("`{} {path}`", method.as_str())),
+            argument_docs(&parameters, body.as_ref()).as_deref(),
         ]);
         Ok(Operation {
             id: names.id,
@@ -233,13 +262,14 @@ impl OperationLowering<'_, '_, '_> {
                 TypeRef::Json
             }
         };
+        let ty_for_encoding = ty.clone();
         Some(Parameter {
             rust_name: scope.claim(value_name(&data.name, "parameter")),
             wire_name: data.name.clone(),
             location,
             ty,
             required: data.required || location == ParameterLocation::Path,
-            explode: data.explode.unwrap_or(explode_default),
+            encoding: initial_encoding(&ty_for_encoding, data.explode.unwrap_or(explode_default)),
             docs: docs::compose([data.description.as_deref()]),
             deprecated: data.deprecated.unwrap_or(false),
         })
@@ -295,7 +325,7 @@ impl OperationLowering<'_, '_, '_> {
             location: ParameterLocation::Path,
             ty: TypeRef::String,
             required: true,
-            explode: false,
+            encoding: ParameterEncoding::Display,
             docs: String::new(),
             deprecated: false,
         });
@@ -339,7 +369,10 @@ impl OperationLowering<'_, '_, '_> {
         }))
     }
 
-    fn output(&mut self, operation: &openapiv3::Operation) -> Result<(Output, Vec<StatusMatch>)> {
+    fn output(
+        &mut self,
+        operation: &'l openapiv3::Operation,
+    ) -> Result<(Output, Vec<StatusMatch>)> {
         let success: Vec<(StatusMatch, &ReferenceOr<Response>)> = operation
             .responses
             .responses
@@ -361,23 +394,26 @@ impl OperationLowering<'_, '_, '_> {
             return Ok((Output::Empty, vec![StatusMatch::Class(2)]));
         }
         let statuses = success.iter().map(|(s, _)| *s).collect();
-        let mut types = Vec::new();
+        let mut outputs = Vec::new();
         for (status, response) in &success {
-            if let Some(ty) =
-                self.response_type(*status, response, &format!("{}Response", self.type_name))?
-            {
-                if !types.contains(&ty) {
-                    types.push(ty);
-                }
+            let hint = format!("{}Response", self.type_name);
+            let output = match self.response_body(*status, response, &hint)? {
+                (_, ResponseBody::None) => continue,
+                (_, ResponseBody::Json(ty)) => Output::Json(ty),
+                (_, ResponseBody::Text) => Output::Text,
+                (_, ResponseBody::Bytes) => Output::Bytes,
+            };
+            if !outputs.contains(&output) {
+                outputs.push(output);
             }
         }
-        let output = match types.as_slice() {
+        let output = match outputs.as_slice() {
             [] => Output::Empty,
-            [only] => Output::Json(only.clone()),
+            [only] => only.clone(),
             _ => {
                 self.cx.warn(
                     &format!("{}/responses", self.at),
-                    "success responses have different types; decoded as serde_json::Value",
+                    "success responses have different bodies; decoded as serde_json::Value",
                 );
                 Output::Json(TypeRef::Json)
             }
@@ -385,13 +421,13 @@ impl OperationLowering<'_, '_, '_> {
         Ok((output, statuses))
     }
 
-    /// The JSON body type of a response; `None` when it has no body.
-    fn response_type(
+    /// A response's description and what its body decodes into.
+    fn response_body(
         &mut self,
         status: StatusMatch,
-        response: &ReferenceOr<Response>,
+        response: &'l ReferenceOr<Response>,
         hint: &str,
-    ) -> Result<Option<TypeRef>> {
+    ) -> Result<(&'l str, ResponseBody)> {
         let at = format!("{}/responses/{}", self.at, status_key(status));
         let response = resolve_component(
             components(self.openapi, |c| &c.responses),
@@ -400,24 +436,30 @@ impl OperationLowering<'_, '_, '_> {
             &at,
             self.cx,
         )?;
-        let Some((media_type, content)) = response.content.iter().find(|(m, _)| is_json(m)) else {
-            if !response.content.is_empty() {
-                self.cx.warn(
-                    &at,
-                    "only JSON response bodies are decoded yet; body kept as raw bytes",
-                );
-            }
-            return Ok(None);
-        };
+        let description = response.description.as_str();
+        if response.content.is_empty() {
+            return Ok((description, ResponseBody::None));
+        }
         if status == StatusMatch::Code(204) {
             self.cx.warn(
                 &at,
                 "a 204 response has no content by definition; the declared body is ignored",
             );
-            return Ok(None);
+            return Ok((description, ResponseBody::None));
         }
+        let Some((media_type, content)) = response.content.iter().find(|(m, _)| is_json(m)) else {
+            let text = response.content.keys().all(|m| m.starts_with("text/"));
+            return Ok((
+                description,
+                if text {
+                    ResponseBody::Text
+                } else {
+                    ResponseBody::Bytes
+                },
+            ));
+        };
         let content_at = format!("{at}/content/{}", pointer::escape(media_type));
-        Ok(Some(match &content.schema {
+        let ty = match &content.schema {
             Some(schema) => {
                 self.schemas
                     .type_of(schema, hint, &format!("{content_at}/schema"), self.cx)
@@ -429,12 +471,13 @@ impl OperationLowering<'_, '_, '_> {
                 );
                 TypeRef::Json
             }
-        }))
+        };
+        Ok((description, ResponseBody::Json(ty)))
     }
 
     fn errors(
         &mut self,
-        operation: &openapiv3::Operation,
+        operation: &'l openapiv3::Operation,
         success: &[StatusMatch],
     ) -> Result<Vec<ErrorResponse>> {
         let mut scope = NameScope::default();
@@ -452,16 +495,17 @@ impl OperationLowering<'_, '_, '_> {
         let mut out = Vec::new();
         for (status, response) in entries {
             let variant = scope.claim(variant_for(status));
-            let body =
-                self.response_type(status, response, &format!("{}{variant}", self.type_name))?;
-            let description = match response {
-                ReferenceOr::Item(r) => Some(r.description.as_str()),
-                ReferenceOr::Reference { .. } => None,
+            let hint = format!("{}{variant}", self.type_name);
+            let (description, body) = self.response_body(status, response, &hint)?;
+            // Non-JSON error bodies stay available as the raw response body.
+            let body = match body {
+                ResponseBody::Json(ty) => Some(ty),
+                _ => None,
             };
             out.push(ErrorResponse {
                 status,
                 docs: docs::compose([
-                    description,
+                    Some(description),
                     Some(&format!("Status `{}`.", status_key(status))),
                 ]),
                 variant,
@@ -471,6 +515,9 @@ impl OperationLowering<'_, '_, '_> {
         Ok(out)
     }
 
+    /// Alternatives naming a scheme the client cannot send are kept: the
+    /// runtime then reports the missing credential instead of calling
+    /// without one.
     fn security(
         &mut self,
         operation: &openapiv3::Operation,
@@ -483,8 +530,10 @@ impl OperationLowering<'_, '_, '_> {
         for requirement in requirements {
             let keys: Vec<String> = requirement.keys().cloned().collect();
             if let Some(unknown) = keys.iter().find(|k| !schemes.iter().any(|s| &s.key == *k)) {
-                self.cx.warn(&format!("{}/security", self.at), format!("security scheme `{unknown}` is not defined or not supported; that alternative is dropped"));
-                continue;
+                self.cx.warn(
+                    &format!("{}/security", self.at),
+                    format!("security scheme `{unknown}` is not defined or not supported; calls needing it fail with a missing-credentials error"),
+                );
             }
             out.push(keys);
         }
@@ -499,6 +548,53 @@ impl OperationLowering<'_, '_, '_> {
         } else {
             urls
         }
+    }
+}
+
+/// An `# Arguments` section for the method's required inputs, whose
+/// descriptions would otherwise appear nowhere.
+fn argument_docs(parameters: &[Parameter], body: Option<&RequestBody>) -> Option<String> {
+    let mut lines: Vec<String> = parameters
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| {
+            let text = if p.docs.is_empty() {
+                format!("the `{}` parameter", p.wire_name)
+            } else {
+                p.docs.replace('\n', " ")
+            };
+            format!("- `{}`: {text}", p.rust_name.trim_start_matches("r#"))
+        })
+        .collect();
+    if let Some(body) = body.filter(|b| b.required) {
+        let text = if body.docs.is_empty() {
+            "the request body".to_owned()
+        } else {
+            body.docs.replace('\n', " ")
+        };
+        lines.push(format!("- `body`: {text}"));
+    }
+    (!lines.is_empty()).then(|| format!("# Arguments\n\n{}", lines.join("\n")))
+}
+
+/// What a response body decodes into.
+enum ResponseBody {
+    /// No body.
+    None,
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Text.
+    Text,
+    /// Anything else, as bytes.
+    Bytes,
+}
+
+/// Arrays are lists; everything else starts as `Display` and is settled
+/// once every model is known (`analysis::settle_parameters`).
+fn initial_encoding(ty: &TypeRef, explode: bool) -> ParameterEncoding {
+    match ty {
+        TypeRef::List(_) => ParameterEncoding::List { explode },
+        _ => ParameterEncoding::Display,
     }
 }
 

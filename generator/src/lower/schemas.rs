@@ -357,9 +357,13 @@ impl<'a> SchemaLowerer<'a> {
                 deprecated: inline.is_some_and(|d| d.deprecated),
             });
         }
+        let additional_properties = additional.map(|ty| crate::ir::AdditionalProperties {
+            rust_name: scope.claim("additional_properties".to_owned()),
+            ty,
+        });
         let kind = ModelKind::Struct(Struct {
             fields,
-            additional_properties: additional,
+            additional_properties,
             derive_default: false,
         });
         self.insert_model(schema, &name, kind)

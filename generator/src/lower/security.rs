@@ -8,16 +8,18 @@ use crate::lower::names::{value_name, NameScope};
 use crate::lower::Context;
 
 /// Names of `ClientBuilder` methods, which credential setters must avoid.
-pub const BUILDER_METHODS: [&str; 9] = [
+pub const BUILDER_METHODS: [&str; 11] = [
     "new",
     "build",
     "base_url",
+    "with_base_url",
     "environment",
     "timeout",
     "connect_timeout",
     "max_retries",
     "user_agent",
-    "http_client",
+    "token",
+    "basic",
 ];
 
 /// Lowers `components.securitySchemes`, sorted by key.

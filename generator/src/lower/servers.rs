@@ -19,10 +19,11 @@ pub fn lower_servers(servers: &[openapiv3::Server], at: &str, cx: &mut Context) 
             );
             continue;
         }
+        let url = url.trim_end_matches('/').to_owned();
         out.push(Server {
             variant: scope.claim(variant_name(server, &url)),
-            url: url.trim_end_matches('/').to_owned(),
             docs: docs::compose([server.description.as_deref(), Some(&format!("`{url}`"))]),
+            url,
         });
     }
     out

@@ -81,6 +81,16 @@ impl RawResponse {
         }
     }
 
+    /// A text body, as received (invalid UTF-8 replaced).
+    pub(crate) fn text_body<E>(self) -> Result<String, Error<E>> {
+        Ok(self.text())
+    }
+
+    /// A body returned as bytes, undecoded.
+    pub(crate) fn bytes_body<E>(self) -> Result<Bytes, Error<E>> {
+        Ok(self.body)
+    }
+
     /// A success with no body to decode.
     pub(crate) fn empty<E>(self) -> Result<(), Error<E>> {
         Ok(())
