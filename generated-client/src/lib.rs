@@ -39,8 +39,11 @@ mod runtime;
 pub use client::Environment;
 pub use runtime::{
     ApiError, BuildError, Bytes, Call, Client, ClientBuilder, DecodeError, Error, HeaderMap,
-    RawResponse, Redirect, Response, Secret, StatusCode,
+    RawResponse, Redirect, Response, RetryPolicy, Secret, Sleeper, StatusCode,
 };
 
 pub use chrono;
+pub use futures_util;
 pub use uuid;
+
+pub use runtime::Page;

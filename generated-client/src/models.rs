@@ -230,6 +230,17 @@ pub struct PaginatedPlanFeatureEntitlements {
     pub results: Option<Vec<PlanFeatureEntitlement>>,
 }
 
+impl crate::runtime::Page for PaginatedPlanFeatureEntitlements {
+    type Item = PlanFeatureEntitlement;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
 /// One page of plan prices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct PaginatedPlanPrices {
@@ -247,6 +258,17 @@ pub struct PaginatedPlanPrices {
     pub results: Option<Vec<PlanPrice>>,
 }
 
+impl crate::runtime::Page for PaginatedPlanPrices {
+    type Item = PlanPrice;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
 /// One page of plans.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct PaginatedPlans {
@@ -262,6 +284,17 @@ pub struct PaginatedPlans {
     /// `results`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<CatalogPlan>>,
+}
+
+impl crate::runtime::Page for PaginatedPlans {
+    type Item = CatalogPlan;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
 }
 
 /// One charge within the pricing of a feature.

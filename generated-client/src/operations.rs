@@ -520,6 +520,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `identifier`: Slug of the plan.
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
     pub fn list_catalog_plan_features(
         &self,
         identifier: &str,
@@ -581,6 +583,8 @@ impl Client {
     /// # Arguments
     ///
     /// - `identifier`: Slug of the plan.
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
     pub fn list_catalog_plan_prices(
         &self,
         identifier: &str,
@@ -638,6 +642,8 @@ impl Client {
     /// Lists plans, one entry per plan identifier showing its newest version. Archived plans, and plans whose product is archived, are left out.
     ///
     /// `GET /catalog/plans/`
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
     pub fn list_catalog_plans(&self) -> Call<'_, ListCatalogPlans> {
         Call::new(self, "/catalog/plans/".to_owned())
     }

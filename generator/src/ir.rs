@@ -35,6 +35,10 @@ pub struct Api {
 pub enum ExternalCrate {
     /// `chrono`, for `format: date` and `date-time`.
     Chrono,
+    /// `futures-util`, for streams of pages.
+    FuturesUtil,
+    /// `rust_decimal`, for `format: decimal`.
+    RustDecimal,
     /// `uuid`, for `format: uuid`.
     Uuid,
 }
@@ -113,6 +117,23 @@ pub struct Struct {
     pub additional_properties: Option<AdditionalProperties>,
     /// Whether every field has a default, so `Default` can be derived.
     pub derive_default: bool,
+    /// Set when the object is a page of a list that links to the next page.
+    pub page: Option<PageShape>,
+}
+
+/// How a page object lists its items and links to the next page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageShape {
+    /// Rust name of the array field holding the items.
+    pub items_field: String,
+    /// Type of one item.
+    pub item: TypeRef,
+    /// Presence of the items field.
+    pub items_presence: Presence,
+    /// Rust name of the string field holding the next page's URL.
+    pub next_field: String,
+    /// Presence of the next field.
+    pub next_presence: Presence,
 }
 
 /// The map that keeps properties an object does not list.
@@ -210,6 +231,8 @@ pub enum TypeRef {
     DateTime,
     /// `chrono::NaiveDate`.
     Date,
+    /// An exact decimal (`format: decimal`): the runtime's `Decimal`.
+    Decimal,
     /// Any JSON value: `serde_json::Value`.
     Json,
     /// A JSON object with any members: `serde_json::Map<String, Value>`.

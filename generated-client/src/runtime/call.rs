@@ -11,9 +11,12 @@ use bytes::Bytes;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use reqwest::Method;
 
+use tracing::Instrument;
+
 use super::client::{Client, Credential, Placement};
 use super::error::Error;
 use super::response::{RawResponse, Response};
+use super::retry::{self, RetryPolicy};
 
 /// Static facts about an operation.
 #[derive(Debug, Clone)]
@@ -53,7 +56,39 @@ pub struct Call<'a, Op> {
     cookies: Vec<(&'static str, String)>,
     body: Option<Result<(Bytes, &'static str), String>>,
     timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    retry_non_idempotent: bool,
+    base_url: Option<String>,
+    link: Option<Link>,
     operation: PhantomData<fn() -> Op>,
+}
+
+/// An absolute URL to request instead of the operation's path, such as a
+/// page's `next` link.
+#[derive(Debug, Clone)]
+pub(crate) struct Link {
+    pub(crate) url: reqwest::Url,
+    /// Whether the link stays on the host credentials were meant for.
+    pub(crate) send_credentials: bool,
+}
+
+impl<Op> Clone for Call<'_, Op> {
+    fn clone(&self) -> Self {
+        Call {
+            client: self.client,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            cookies: self.cookies.clone(),
+            body: self.body.clone(),
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            retry_non_idempotent: self.retry_non_idempotent,
+            base_url: self.base_url.clone(),
+            link: self.link.clone(),
+            operation: PhantomData,
+        }
+    }
 }
 
 impl<Op> fmt::Debug for Call<'_, Op> {
@@ -76,6 +111,10 @@ impl<'a, Op: Operation> Call<'a, Op> {
             cookies: Vec::new(),
             body: None,
             timeout: None,
+            max_retries: None,
+            retry_non_idempotent: false,
+            base_url: None,
+            link: None,
             operation: PhantomData,
         }
     }
@@ -130,9 +169,35 @@ impl<'a, Op: Operation> Call<'a, Op> {
         self
     }
 
-    /// Overrides the client's timeout for this call.
+    /// Requests this absolute URL instead of the operation's path.
+    pub(crate) fn with_link(mut self, link: Link) -> Self {
+        self.link = Some(link);
+        self
+    }
+
+    /// Overrides the client's timeout for this call (each attempt).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's number of retries for this call.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// Allows retrying this call even though its method is not idempotent
+    /// (POST, PATCH): do this only when repeating the request is harmless,
+    /// for instance because the server deduplicates it.
+    pub fn retry_non_idempotent(mut self) -> Self {
+        self.retry_non_idempotent = true;
+        self
+    }
+
+    /// Sends this call to another base URL (a proxy, a mock server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into().trim_end_matches('/').to_owned());
         self
     }
 
@@ -146,21 +211,57 @@ impl<'a, Op: Operation> Call<'a, Op> {
         Ok(Response::new(status, headers, data))
     }
 
-    async fn execute(self) -> Result<RawResponse, Error<Op::Error>> {
+    /// Sends the request, retrying as the client's policy allows.
+    pub(crate) async fn execute(&self) -> Result<RawResponse, Error<Op::Error>> {
         let info = Op::INFO;
-        let credentials = self
-            .client
-            .credentials_for(info.security)
-            .map_err(|schemes| Error::MissingCredentials {
-                operation: info.id,
-                schemes,
-            })?;
-        let base = self.client.base_url_for(info.servers);
-        let mut url = reqwest::Url::parse(&format!("{base}{}", self.path))
-            .map_err(|e| Error::InvalidRequest(format!("invalid URL: {e}")))?;
-        if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(self.query.iter());
+        let policy = self.client.inner.retry;
+        let may_retry = retry::is_idempotent(&info.method) || self.retry_non_idempotent;
+        let max_retries = if may_retry {
+            self.max_retries.unwrap_or(policy.max_retries)
+        } else {
+            0
+        };
+        let mut attempt: u32 = 1;
+        loop {
+            let span = tracing::info_span!(
+                "http_request",
+                operation = info.id,
+                method = %info.method,
+                path = info.path_template,
+                attempt,
+                status = tracing::field::Empty,
+            );
+            let outcome = self.attempt(&info).instrument(span.clone()).await;
+            if let Ok(response) = &outcome {
+                span.record("status", response.status().as_u16());
+            }
+            let delay = if attempt > max_retries {
+                None
+            } else {
+                retry_delay(&outcome, &policy, attempt)
+            };
+            let Some(delay) = delay else {
+                return outcome;
+            };
+            tracing::debug!(parent: &span, delay_ms = delay.as_millis() as u64, "retrying");
+            (self.client.inner.sleeper)(delay).await;
+            attempt += 1;
         }
+    }
+
+    /// One HTTP request.
+    async fn attempt(&self, info: &OperationInfo) -> Result<RawResponse, Error<Op::Error>> {
+        let (url, send_credentials) = self.url(info)?;
+        let credentials = match send_credentials {
+            true => self
+                .client
+                .credentials_for(info.security)
+                .map_err(|schemes| Error::MissingCredentials {
+                    operation: info.id,
+                    schemes,
+                })?,
+            false => Vec::new(),
+        };
         let timeout = self.timeout.unwrap_or(self.client.inner.timeout);
         let mut request = self
             .client
@@ -180,12 +281,55 @@ impl<'a, Op: Operation> Call<'a, Op> {
             request = request.header(COOKIE, header_value(&pairs.join("; "))?);
         }
         request = apply_credentials(request, &credentials)?;
-        if let Some(body) = self.body {
-            let (bytes, content_type) = body.map_err(Error::InvalidRequest)?;
+        if let Some(body) = &self.body {
+            let (bytes, content_type) = body.clone().map_err(Error::InvalidRequest)?;
             request = request.header(CONTENT_TYPE, content_type).body(bytes);
         }
         let response = request.send().await.map_err(Error::from_transport)?;
         RawResponse::read(response).await
+    }
+
+    /// The URL to request, and whether credentials may go there.
+    pub(crate) fn url(
+        &self,
+        info: &OperationInfo,
+    ) -> Result<(reqwest::Url, bool), Error<Op::Error>> {
+        if let Some(link) = &self.link {
+            return Ok((link.url.clone(), link.send_credentials));
+        }
+        let base = match &self.base_url {
+            Some(base) => base.as_str(),
+            None => self.client.base_url_for(info.servers),
+        };
+        let mut url = reqwest::Url::parse(&format!("{base}{}", self.path))
+            .map_err(|e| Error::InvalidRequest(format!("invalid URL: {e}")))?;
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(self.query.iter());
+        }
+        Ok((url, true))
+    }
+}
+
+/// How long to wait before retrying after `outcome`, if it is worth
+/// retrying: connection failures and retryable statuses, honouring the
+/// server's `Retry-After` when it asks for no more than the policy allows.
+fn retry_delay<E>(
+    outcome: &Result<RawResponse, Error<E>>,
+    policy: &RetryPolicy,
+    attempt: u32,
+) -> Option<Duration> {
+    match outcome {
+        Ok(response) if retry::is_retryable_status(response.status()) => {
+            match retry::retry_after(response.headers()) {
+                Some(asked) if asked <= policy.max_delay => Some(asked),
+                Some(_) => None,
+                None => Some(policy.backoff(attempt)),
+            }
+        }
+        Err(Error::Transport(error)) if error.is_connect() || error.is_request() => {
+            Some(policy.backoff(attempt))
+        }
+        _ => None,
     }
 }
 

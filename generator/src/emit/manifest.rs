@@ -23,20 +23,51 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
         ))
     );
     out.push_str("publish = false\n\n[dependencies]\n");
-    out.push_str("bytes = \"1\"\n");
-    if api.extra_dependencies.contains(&ExternalCrate::Chrono) {
-        out.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
+    for (name, spec) in dependencies(api) {
+        let _ = writeln!(out, "{name} = {spec}");
     }
-    out.push_str("percent-encoding = \"2\"\n");
-    out.push_str(
-        "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }\n",
-    );
-    out.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
-    out.push_str("serde_json = \"1\"\n");
-    out.push_str("serde_path_to_error = \"0.1\"\n");
-    if api.extra_dependencies.contains(&ExternalCrate::Uuid) {
-        out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
+    out
+}
+
+/// The crate's dependencies, sorted by name: the runtime's own, and those
+/// the API's types need.
+fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
+    let needs = |dependency| api.extra_dependencies.contains(&dependency);
+    let serde_json = if needs(ExternalCrate::RustDecimal) {
+        // Decimals are read from the JSON text itself.
+        r#"{ version = "1", features = ["raw_value"] }"#
+    } else {
+        r#""1""#
+    };
+    let mut out = vec![
+        ("bytes", r#""1""#),
+        ("httpdate", r#""1""#),
+        ("percent-encoding", r#""2""#),
+        (
+            "reqwest",
+            r#"{ version = "0.12", default-features = false, features = ["rustls-tls"] }"#,
+        ),
+        ("serde", r#"{ version = "1", features = ["derive"] }"#),
+        ("serde_json", serde_json),
+        ("serde_path_to_error", r#""0.1""#),
+        ("tokio", r#"{ version = "1", features = ["time"] }"#),
+        ("tracing", r#""0.1""#),
+    ];
+    for dependency in &api.extra_dependencies {
+        out.push(match dependency {
+            ExternalCrate::Chrono => (
+                "chrono",
+                r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#,
+            ),
+            ExternalCrate::FuturesUtil => ("futures-util", r#""0.3""#),
+            ExternalCrate::RustDecimal => (
+                "rust_decimal",
+                r#"{ version = "1", default-features = false, features = ["std"] }"#,
+            ),
+            ExternalCrate::Uuid => ("uuid", r#"{ version = "1", features = ["serde"] }"#),
+        });
     }
+    out.sort();
     out
 }
 
@@ -81,7 +112,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> String {
          pub use client::Environment;\n\
          pub use runtime::{\n    \
          ApiError, BuildError, Bytes, Call, Client, ClientBuilder, DecodeError, Error, HeaderMap,\n    \
-         RawResponse, Redirect, Response, Secret, StatusCode,\n};\n",
+         RawResponse, Redirect, Response, RetryPolicy, Secret, Sleeper, StatusCode,\n};\n",
     );
     // Types in the public API come from these crates; re-exporting them
     // spares users from matching versions by hand.
@@ -90,12 +121,27 @@ pub fn lib_rs(api: &Api, options: &Options) -> String {
         .iter()
         .map(|dependency| match dependency {
             ExternalCrate::Chrono => "pub use chrono;\n",
+            ExternalCrate::FuturesUtil => "pub use futures_util;\n",
+            ExternalCrate::RustDecimal => "pub use rust_decimal;\n",
             ExternalCrate::Uuid => "pub use uuid;\n",
         })
         .collect();
     if !reexports.is_empty() {
         out.push('\n');
         out.extend(reexports);
+    }
+    let optional: Vec<&str> = api
+        .extra_dependencies
+        .iter()
+        .filter_map(|dependency| match dependency {
+            ExternalCrate::FuturesUtil => Some("pub use runtime::Page;\n"),
+            ExternalCrate::RustDecimal => Some("pub use runtime::Decimal;\n"),
+            _ => None,
+        })
+        .collect();
+    if !optional.is_empty() {
+        out.push('\n');
+        out.extend(optional);
     }
     out
 }

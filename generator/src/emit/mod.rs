@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 
 use crate::diagnostics::Result;
-use crate::ir::Api;
+use crate::ir::{Api, ExternalCrate};
 use crate::Options;
 
 /// One file of the generated crate, before formatting.
@@ -24,7 +24,7 @@ pub enum EmittedFile {
 }
 
 /// The runtime's source files, copied verbatim into every crate.
-const RUNTIME: [(&str, &str); 6] = [
+const RUNTIME: [(&str, &str); 7] = [
     (
         "src/runtime/mod.rs",
         include_str!("../../templates/runtime/mod.rs"),
@@ -46,10 +46,60 @@ const RUNTIME: [(&str, &str); 6] = [
         include_str!("../../templates/runtime/response.rs"),
     ),
     (
+        "src/runtime/retry.rs",
+        include_str!("../../templates/runtime/retry.rs"),
+    ),
+    (
         "src/runtime/serde_support.rs",
         include_str!("../../templates/runtime/serde_support.rs"),
     ),
 ];
+
+/// A runtime module only some APIs need.
+struct OptionalModule {
+    name: &'static str,
+    export: &'static str,
+    source: &'static str,
+}
+
+const DECIMAL: OptionalModule = OptionalModule {
+    name: "decimal",
+    export: "Decimal",
+    source: include_str!("../../templates/runtime/decimal.rs"),
+};
+
+const PAGINATION: OptionalModule = OptionalModule {
+    name: "pagination",
+    export: "Page",
+    source: include_str!("../../templates/runtime/pagination.rs"),
+};
+
+/// Where `runtime/mod.rs` declares the optional modules.
+const OPTIONAL_MODULES_MARKER: &str = "// @optional-modules";
+
+fn optional_runtime(api: &Api) -> Vec<&'static OptionalModule> {
+    let mut out = Vec::new();
+    if api.extra_dependencies.contains(&ExternalCrate::RustDecimal) {
+        out.push(&DECIMAL);
+    }
+    if api.extra_dependencies.contains(&ExternalCrate::FuturesUtil) {
+        out.push(&PAGINATION);
+    }
+    out
+}
+
+fn declare_optional_modules(template: &str, modules: &[&OptionalModule]) -> String {
+    let declarations: String = if modules.is_empty() {
+        "// (none for this API)".to_owned()
+    } else {
+        modules
+            .iter()
+            .map(|m| format!("mod {0};\npub use {0}::{1};", m.name, m.export))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    template.replace(OPTIONAL_MODULES_MARKER, &declarations)
+}
 
 /// Every file of the crate for `api`.
 pub fn emit_crate(api: &Api, options: &Options) -> Result<Vec<EmittedFile>> {
@@ -68,10 +118,20 @@ pub fn emit_crate(api: &Api, options: &Options) -> Result<Vec<EmittedFile>> {
             operations::operations_file(&api.operations),
         ),
     ];
-    files.extend(
-        RUNTIME
-            .iter()
-            .map(|(path, text)| EmittedFile::Text(path.into(), (*text).to_owned())),
-    );
+    let optional = optional_runtime(api);
+    for (path, text) in RUNTIME {
+        let text = if path == "src/runtime/mod.rs" {
+            declare_optional_modules(text, &optional)
+        } else {
+            text.to_owned()
+        };
+        files.push(EmittedFile::Text(path.into(), text));
+    }
+    for module in &optional {
+        files.push(EmittedFile::Text(
+            format!("src/runtime/{}.rs", module.name).into(),
+            module.source.to_owned(),
+        ));
+    }
     Ok(files)
 }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::tokens::{docs, ident, rust_type, ModelPath};
-use crate::ir::{Field, Model, ModelKind, Presence, StringEnum, Struct, TypeRef, Union};
+use crate::ir::{Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct, TypeRef, Union};
 
 /// The models module.
 pub fn models_file(models: &[Model]) -> TokenStream {
@@ -69,11 +69,43 @@ fn struct_item(name: &str, object: &Struct) -> TokenStream {
             pub #name: #map,
         }
     });
+    let page = object.page.as_ref().map(|page| page_impl(&name, page));
     quote! {
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize #derive_default)]
         pub struct #name {
             #(#fields)*
             #additional
+        }
+
+        #page
+    }
+}
+
+fn page_impl(name: &proc_macro2::Ident, page: &PageShape) -> TokenStream {
+    let item = rust_type(&page.item, ModelPath::Local);
+    let items = ident(&page.items_field);
+    let next = ident(&page.next_field);
+    let next_link = match page.next_presence {
+        Presence::Required => quote!(Some(self.#next.as_str())),
+        Presence::RequiredNullable | Presence::Optional => quote!(self.#next.as_deref()),
+        Presence::OptionalNullable => quote!(self.#next.as_ref().and_then(Option::as_deref)),
+    };
+    let into_items = match page.items_presence {
+        Presence::Required => quote!(self.#items),
+        Presence::RequiredNullable | Presence::Optional => quote!(self.#items.unwrap_or_default()),
+        Presence::OptionalNullable => quote!(self.#items.flatten().unwrap_or_default()),
+    };
+    quote! {
+        impl crate::runtime::Page for #name {
+            type Item = #item;
+
+            fn next_link(&self) -> Option<&str> {
+                #next_link.filter(|link| !link.is_empty())
+            }
+
+            fn into_items(self) -> Vec<Self::Item> {
+                #into_items
+            }
         }
     }
 }

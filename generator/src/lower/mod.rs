@@ -81,6 +81,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     analysis::decide_presence(&mut models, &schemas.field_facts, &operations);
     analysis::box_recursive_fields(&mut models);
     analysis::decide_default(&mut models);
+    analysis::detect_pages(&mut models, &mut operations);
     let extra_dependencies = analysis::extra_dependencies(&models, &operations);
     let mut warnings = cx.warnings;
     warnings.sort();

@@ -46,19 +46,27 @@ const OPERATIONS_MODULE_NAMES: [&str; 16] = [
 ];
 
 /// Methods the runtime defines on a call; parameter setters avoid them.
-const CALL_METHODS: [&str; 12] = [
+const CALL_METHODS: [&str; 20] = [
     "new",
     "send",
     "execute",
+    "attempt",
+    "url",
     "timeout",
     "max_retries",
     "retry_non_idempotent",
+    "base_url",
     "into_future",
     "header",
     "query",
     "query_list",
     "cookie",
     "json_body",
+    "with_link",
+    "pages",
+    "items",
+    "follow",
+    "clone",
 ];
 
 /// Lowers every operation, sorted by method name.

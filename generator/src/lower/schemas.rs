@@ -204,8 +204,9 @@ impl<'a> SchemaLowerer<'a> {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
                 _ => TypeRef::I64,
             },
-            SchemaKind::Type(Type::Number(number)) => match number.format {
+            SchemaKind::Type(Type::Number(number)) => match &number.format {
                 VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                VariantOrUnknownOrEmpty::Unknown(format) if format == "decimal" => TypeRef::Decimal,
                 _ => TypeRef::F64,
             },
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
@@ -365,6 +366,7 @@ impl<'a> SchemaLowerer<'a> {
             fields,
             additional_properties,
             derive_default: false,
+            page: None,
         });
         self.insert_model(schema, &name, kind)
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::error::BuildError;
+use super::retry::{tokio_sleeper, RetryPolicy, Sleeper};
 use super::Secret;
 
 /// How a security scheme carries its credential.
@@ -74,14 +75,30 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Configures a [`Client`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     api: ApiDescription,
     base_url: BaseUrl,
+    server_overrides: BTreeMap<String, String>,
     credentials: BTreeMap<&'static str, Credential>,
     timeout: Duration,
     connect_timeout: Duration,
+    retry: RetryPolicy,
+    sleeper: Sleeper,
     user_agent: Option<String>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("server_overrides", &self.server_overrides)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {
@@ -90,9 +107,12 @@ impl ClientBuilder {
         ClientBuilder {
             api,
             base_url: BaseUrl::Server(0),
+            server_overrides: BTreeMap::new(),
             credentials: BTreeMap::new(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            sleeper: tokio_sleeper(),
             user_agent: None,
         }
     }
@@ -126,6 +146,35 @@ impl ClientBuilder {
     /// server), instead of one of the spec's servers.
     pub fn base_url(self, url: impl Into<String>) -> Self {
         self.with_base_url(BaseUrl::Custom(url.into()))
+    }
+
+    /// Sends requests meant for the spec's server `server` (for example an
+    /// operation's own host) to `replacement` instead.
+    pub fn override_server(mut self, server: &str, replacement: impl Into<String>) -> Self {
+        self.server_overrides.insert(
+            server.trim_end_matches('/').to_owned(),
+            replacement.into().trim_end_matches('/').to_owned(),
+        );
+        self
+    }
+
+    /// How many times a failed idempotent request is retried (default 2).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// Replaces the whole retry policy (retries, backoff, longest delay).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Replaces how the client waits between retries (by default
+    /// `tokio::time::sleep`); useful to observe or skip the delays in tests.
+    pub fn sleeper(mut self, sleeper: Sleeper) -> Self {
+        self.sleeper = sleeper;
+        self
     }
 
     /// Limit on a whole call, from connecting to reading the last byte of
@@ -178,8 +227,11 @@ impl ClientBuilder {
                 http,
                 api: self.api,
                 base_url: self.base_url,
+                server_overrides: self.server_overrides,
                 credentials: self.credentials,
                 timeout: self.timeout,
+                retry: self.retry,
+                sleeper: self.sleeper,
             }),
         })
     }
@@ -195,8 +247,11 @@ pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     pub(crate) api: ApiDescription,
     pub(crate) base_url: BaseUrl,
+    pub(crate) server_overrides: BTreeMap<String, String>,
     pub(crate) credentials: BTreeMap<&'static str, Credential>,
     pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) sleeper: Sleeper,
 }
 
 impl fmt::Debug for Client {
@@ -205,6 +260,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("credentials", &self.inner.credentials)
             .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
@@ -220,11 +276,15 @@ impl Client {
                 } else {
                     operation_servers
                 };
-                servers
+                let server = servers
                     .get(*index)
                     .or_else(|| servers.first())
                     .copied()
-                    .unwrap_or_default()
+                    .unwrap_or_default();
+                self.inner
+                    .server_overrides
+                    .get(server)
+                    .map_or(server, String::as_str)
             }
         }
     }

@@ -1,15 +1,17 @@
 //! Runtime support shared by every operation: the client and its builder,
 //! request execution, responses and errors. This module is the same in every
-//! crate the generator writes; the operations and models are what differ.
+//! crate the generator writes, but for the optional parts declared below;
+//! the operations and models are what differ.
 
 // Not every API uses every feature (basic auth, header parameters, …), and
-// this module is identical in every crate.
+// this module is nearly identical in every crate.
 #![allow(dead_code, unused_imports)]
 
 mod call;
 mod client;
 mod error;
 mod response;
+mod retry;
 pub(crate) mod serde_support;
 
 pub use bytes::Bytes;
@@ -20,6 +22,10 @@ pub use error::{ApiError, BuildError, DecodeError, Error};
 pub use reqwest::header::HeaderMap;
 pub use reqwest::{Method, StatusCode};
 pub use response::{RawResponse, Redirect, Response};
+pub use retry::{RetryPolicy, Sleeper};
+
+// Parts only some APIs need, declared by the generator.
+// @optional-modules
 
 use std::fmt;
 
