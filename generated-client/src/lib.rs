@@ -19,6 +19,63 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # What calls do
+//!
+//! **Authentication.** [`ClientBuilder`] has one setter per security scheme (`bearer_auth`). Each operation sends the credentials its `security` asks for, and none when it declares `security: []`; a call needing a credential the client was not given fails before sending, with [`Error::MissingCredentials`]. Credentials are [`Secret`]s: redacted in `Debug` output, never in errors or traces.
+//!
+//! **Environments.** [`Environment`] has a variant per server of the spec and `Custom` for any other base URL. Operations served from their own hosts follow the chosen environment; [`ClientBuilder::override_server`] and [`Call::base_url`] redirect them.
+//!
+//! **Errors.** Each operation's error enum (in [`operations`]) has a variant per documented status, carrying the decoded body where the spec documents one. [`Error`] keeps the status, headers and raw body of every error response, and tells transport failures, timeouts and undecodable bodies (with the path where decoding failed) apart. [`Call::send`] returns the status and headers of a success too.
+//!
+//! **Timeouts.** 60 s per attempt and 10 s to connect unless set with [`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`] or per call with [`Call::timeout`].
+//!
+//! **Retries.** Connection failures, 408, 429 and 5xx responses are retried (twice by default) with exponential backoff and jitter, honouring `Retry-After`; only idempotent methods unless a call opts in with [`Call::retry_non_idempotent`]. See [`RetryPolicy`].
+//!
+//! **Pagination.** List operations whose response is a page (items and a link to the next page) can stream every page with `.pages()` or every item with `.items()`, following the links; awaiting the call fetches one page. See [`Page`].
+//!
+//! ```no_run
+//! # async fn example(client: kelviq::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! use kelviq::futures_util::TryStreamExt;
+//!
+//! let mut items = std::pin::pin!(client.list_catalog_plan_features("id").items());
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{item:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Redirects.** The client never follows a redirect, so credentials never reach another host; an operation documented to answer with one returns it as a [`Redirect`].
+//!
+//! **Optional and nullable fields.** A request field that may be left out *and* may be `null` is an `Option<Option<T>>`: `None` leaves it out, `Some(None)` sends `null`. Responses decode `null`, absent fields and fields the spec does not list.
+//!
+//! ```
+//! # fn main() -> Result<(), serde_json::Error> {
+//! let mut value = kelviq::models::PlanChargeCatalogPrice::default();
+//! value.feature = Some(None);
+//! assert!(serde_json::to_string(&value)?.contains("null"));
+//! value.feature = None;
+//! assert!(!serde_json::to_string(&value)?.contains("null"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Open enums.** A value the spec does not list decodes into the enum's `Unknown` variant, which keeps the text, so a server adding a value never breaks the client.
+//!
+//! ```
+//! # fn main() -> Result<(), serde_json::Error> {
+//! use kelviq::models::CatalogFeatureFeatureType;
+//!
+//! let known: CatalogFeatureFeatureType = serde_json::from_str(r#""BOOLEAN""#)?;
+//! assert_eq!(known, CatalogFeatureFeatureType::Boolean);
+//! let new: CatalogFeatureFeatureType = serde_json::from_str(r#""SOMETHING_NEW""#)?;
+//! assert_eq!(new, CatalogFeatureFeatureType::Unknown("SOMETHING_NEW".to_owned()));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! **Tracing.** Each HTTP attempt runs in a `tracing` span `http_request` with the operation id, method, path template, attempt number and status, and no credentials.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -39,7 +96,8 @@ mod runtime;
 pub use client::Environment;
 pub use runtime::{
     ApiError, BuildError, Bytes, Call, Client, ClientBuilder, DecodeError, Error, HeaderMap,
-    RawResponse, Redirect, Response, RetryPolicy, Secret, Sleeper, StatusCode,
+    Operation, OperationInfo, RawResponse, Redirect, Response, RetryPolicy, Secret, Sleeper,
+    StatusCode,
 };
 
 pub use chrono;

@@ -7,6 +7,27 @@ use super::call::{Call, Link, Operation};
 use super::error::Error;
 
 /// A page of a list response: its items and the link to the next page.
+///
+/// The call of a paginated operation can stream every page, or every item,
+/// following `next` links until there are none. Awaiting it fetches one page.
+///
+/// ```no_run
+/// # async fn example<Op>(call: kelviq::Call<'_, Op>) -> Result<(), Box<dyn std::error::Error>>
+/// # where
+/// #     Op: kelviq::Operation + 'static,
+/// #     Op::Output: kelviq::Page + Send,
+/// #     <Op::Output as kelviq::Page>::Item: std::fmt::Debug,
+/// #     Op::Error: Send + std::fmt::Debug + 'static,
+/// # {
+/// use kelviq::futures_util::TryStreamExt;
+///
+/// let mut items = std::pin::pin!(call.items());
+/// while let Some(item) = items.try_next().await? {
+///     println!("{item:?}");
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub trait Page {
     /// What the page lists.
     type Item;

@@ -173,6 +173,22 @@ impl<T> Response<T> {
 }
 
 /// A redirect the client did not follow.
+///
+/// The client never follows redirects by itself, so credentials never reach
+/// a host the caller did not choose; an operation documented to answer with
+/// a redirect returns it as data.
+///
+/// ```no_run
+/// # async fn example<Op>(call: kelviq::Call<'_, Op>) -> Result<(), Box<dyn std::error::Error>>
+/// # where
+/// #     Op: kelviq::Operation<Output = kelviq::Redirect> + 'static,
+/// #     Op::Error: Send + std::fmt::Debug + 'static,
+/// # {
+/// let redirect = call.await?;
+/// println!("{} → {}", redirect.status, redirect.location);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
     /// The redirect status (302, say).

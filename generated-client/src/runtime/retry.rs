@@ -18,6 +18,37 @@ pub(crate) fn tokio_sleeper() -> Sleeper {
 }
 
 /// How a client retries failed requests.
+///
+/// Connection failures and the statuses 408, 429 and 5xx are retried with
+/// exponential backoff and jitter, waiting as long as a `Retry-After` header
+/// asks (in seconds or as an HTTP date). Only idempotent methods (GET, HEAD,
+/// PUT, DELETE, OPTIONS) are retried, unless a call opts in.
+///
+/// ```no_run
+/// # async fn example<Op>(call: kelviq::Call<'_, Op>) -> Result<(), Box<dyn std::error::Error>>
+/// # where
+/// #     Op: kelviq::Operation + 'static,
+/// #     Op::Output: Send,
+/// #     Op::Error: Send + std::fmt::Debug + 'static,
+/// # {
+/// use std::time::Duration;
+/// use kelviq::RetryPolicy;
+///
+/// let client = kelviq::Client::builder()
+///     .retry_policy(RetryPolicy {
+///         max_retries: 4,
+///         initial_delay: Duration::from_millis(200),
+///         max_delay: Duration::from_secs(10),
+///     })
+///     .build()?;
+/// # let _ = client;
+/// // A POST the server deduplicates may be retried too; this one gets 5 s.
+/// call.retry_non_idempotent()
+///     .timeout(Duration::from_secs(5))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (default 2).

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::emit::guide;
 use crate::ir::{Api, ExternalCrate, Operation};
 use crate::Options;
 
@@ -99,7 +100,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> String {
         push_doc_line(&mut out, "//!", line);
     }
     out.push_str("//!\n");
-    for line in usage_example(api, &crate_ident).lines() {
+    for line in guide::guide(api, &crate_ident).lines() {
         push_doc_line(&mut out, "//!", line);
     }
     out.push_str(
@@ -109,11 +110,9 @@ pub fn lib_rs(api: &Api, options: &Options) -> String {
          #[rustfmt::skip]\npub mod models;\n\
          #[rustfmt::skip]\npub mod operations;\n\
          mod runtime;\n\n\
-         pub use client::Environment;\n\
-         pub use runtime::{\n    \
-         ApiError, BuildError, Bytes, Call, Client, ClientBuilder, DecodeError, Error, HeaderMap,\n    \
-         RawResponse, Redirect, Response, RetryPolicy, Secret, Sleeper, StatusCode,\n};\n",
+         pub use client::Environment;\n",
     );
+    out.push_str(&use_list("runtime", RUNTIME_EXPORTS));
     // Types in the public API come from these crates; re-exporting them
     // spares users from matching versions by hand.
     let reexports: Vec<&str> = api
@@ -146,6 +145,52 @@ pub fn lib_rs(api: &Api, options: &Options) -> String {
     out
 }
 
+/// What the crate root re-exports from the runtime, sorted as rustfmt sorts.
+const RUNTIME_EXPORTS: &[&str] = &[
+    "ApiError",
+    "BuildError",
+    "Bytes",
+    "Call",
+    "Client",
+    "ClientBuilder",
+    "DecodeError",
+    "Error",
+    "HeaderMap",
+    "Operation",
+    "OperationInfo",
+    "RawResponse",
+    "Redirect",
+    "Response",
+    "RetryPolicy",
+    "Secret",
+    "Sleeper",
+    "StatusCode",
+];
+
+/// `pub use module::{a, b, …};` laid out as rustfmt does: on one line if it
+/// fits in 100 columns, else items filled into indented lines.
+fn use_list(module: &str, items: &[&str]) -> String {
+    let one_line = format!("pub use {module}::{{{}}};\n", items.join(", "));
+    if one_line.len() <= 101 {
+        return one_line;
+    }
+    let mut out = format!("pub use {module}::{{\n");
+    let mut line = String::from("   ");
+    for item in items {
+        if line.len() + 1 + item.len() + 1 > 100 {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from("   ");
+        }
+        line.push(' ');
+        line.push_str(item);
+        line.push(',');
+    }
+    out.push_str(&line);
+    out.push_str("\n};\n");
+    out
+}
+
 fn push_doc_line(out: &mut String, marker: &str, line: &str) {
     let line = line.trim_end();
     if line.is_empty() {
@@ -153,54 +198,6 @@ fn push_doc_line(out: &mut String, marker: &str, line: &str) {
     } else {
         let _ = writeln!(out, "{marker} {line}");
     }
-}
-
-/// A compiled (not run) example of building a client.
-fn usage_example(api: &Api, crate_ident: &str) -> String {
-    let environment = api
-        .servers
-        .first()
-        .map(|s| format!("{crate_ident}::Environment::{}", s.variant))
-        .unwrap_or_else(|| {
-            format!("{crate_ident}::Environment::Custom(\"https://api.example.com\".into())")
-        });
-    let credential = main_scheme(api)
-        .map(|s| match s.kind {
-            crate::ir::SchemeKind::Basic => format!("\n    .{}(\"user\", \"password\")", s.setter),
-            _ => format!("\n    .{}(std::env::var(\"API_TOKEN\")?)", s.setter),
-        })
-        .unwrap_or_default();
-    format!(
-        "# Example\n\n\
-         Every operation is a method on [`Client`]; optional parameters are set on the\n\
-         returned call before awaiting it.\n\n\
-         ```no_run\n\
-         # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
-         let client = {crate_ident}::Client::builder()\n    \
-         .environment({environment}){credential}\n    \
-         .build()?;\n\
-         # let _ = client;\n\
-         # Ok(())\n\
-         # }}\n\
-         ```"
-    )
-}
-
-/// The scheme most operations ask for first: the one to show in examples.
-fn main_scheme(api: &Api) -> Option<&crate::ir::SecurityScheme> {
-    api.security_schemes.iter().max_by_key(|scheme| {
-        let uses = api
-            .operations
-            .iter()
-            .filter(|op| {
-                op.security
-                    .first()
-                    .is_some_and(|first| first.contains(&scheme.key))
-            })
-            .count();
-        // Ties go to the first scheme in order (max_by_key keeps the last).
-        (uses, std::cmp::Reverse(scheme.key.clone()))
-    })
 }
 
 /// `README.md`: what the crate is and the operations it offers.
@@ -213,12 +210,8 @@ pub fn readme(api: &Api, options: &Options) -> String {
         single_line(&api.title),
         single_line(&api.version)
     );
-    out.push_str(
-        &usage_example(api, &crate_ident)
-            .replace("# Example", "## Usage")
-            .replace("```no_run", "```rust,ignore"),
-    );
-    out.push_str("\n\n## Operations\n\n| Method | HTTP | Path |\n|---|---|---|\n");
+    out.push_str(&guide::readme_markdown(&guide::guide(api, &crate_ident)));
+    out.push_str("\n## Operations\n\n| Method | HTTP | Path |\n|---|---|---|\n");
     for operation in &api.operations {
         out.push_str(&operation_row(operation));
     }

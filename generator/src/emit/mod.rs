@@ -2,6 +2,7 @@
 //! files). No decisions are made here; every name and type comes from the IR.
 
 mod client;
+mod guide;
 mod manifest;
 mod models;
 mod operations;
@@ -74,6 +75,9 @@ const PAGINATION: OptionalModule = OptionalModule {
     source: include_str!("../../templates/runtime/pagination.rs"),
 };
 
+/// Stands for the generated crate's name in the runtime's doc examples.
+const CRATE_PLACEHOLDER: &str = "__CRATE__";
+
 /// Where `runtime/mod.rs` declares the optional modules.
 const OPTIONAL_MODULES_MARKER: &str = "// @optional-modules";
 
@@ -119,18 +123,21 @@ pub fn emit_crate(api: &Api, options: &Options) -> Result<Vec<EmittedFile>> {
         ),
     ];
     let optional = optional_runtime(api);
+    let crate_ident = options.crate_name.replace('-', "_");
+    // Doc examples in the runtime name the crate they end up in.
+    let runtime_text = |text: &str| text.replace(CRATE_PLACEHOLDER, &crate_ident);
     for (path, text) in RUNTIME {
         let text = if path == "src/runtime/mod.rs" {
             declare_optional_modules(text, &optional)
         } else {
             text.to_owned()
         };
-        files.push(EmittedFile::Text(path.into(), text));
+        files.push(EmittedFile::Text(path.into(), runtime_text(&text)));
     }
     for module in &optional {
         files.push(EmittedFile::Text(
             format!("src/runtime/{}.rs", module.name).into(),
-            module.source.to_owned(),
+            runtime_text(module.source),
         ));
     }
     Ok(files)

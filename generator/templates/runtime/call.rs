@@ -176,6 +176,18 @@ impl<'a, Op: Operation> Call<'a, Op> {
     }
 
     /// Overrides the client's timeout for this call (each attempt).
+    ///
+    /// ```no_run
+    /// # async fn example<Op>(call: __CRATE__::Call<'_, Op>) -> Result<(), Box<dyn std::error::Error>>
+    /// # where
+    /// #     Op: __CRATE__::Operation + 'static,
+    /// #     Op::Output: Send,
+    /// #     Op::Error: Send + std::fmt::Debug + 'static,
+    /// # {
+    /// call.timeout(std::time::Duration::from_secs(2)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -203,6 +215,24 @@ impl<'a, Op: Operation> Call<'a, Op> {
 
     /// Sends the call; the output comes with the response's status and
     /// headers.
+    ///
+    /// Each HTTP attempt runs in a `tracing` span named `http_request` with
+    /// the operation id, method, path template, attempt number and status
+    /// (never a credential or a full URL), nested in the caller's span.
+    ///
+    /// ```no_run
+    /// # async fn example<Op>(call: __CRATE__::Call<'_, Op>) -> Result<(), Box<dyn std::error::Error>>
+    /// # where
+    /// #     Op: __CRATE__::Operation + 'static,
+    /// #     Op::Error: std::fmt::Debug + 'static,
+    /// # {
+    /// use tracing::Instrument;
+    ///
+    /// let response = call.send().instrument(tracing::info_span!("sync")).await?;
+    /// println!("{} {:?}", response.status(), response.headers().get("x-request-id"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn send(self) -> Result<Response<Op::Output>, Error<Op::Error>> {
         let raw = self.execute().await?;
         let status = raw.status();

@@ -74,7 +74,29 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default limit on establishing a connection.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Configures a [`Client`].
+/// Configures a [`Client`]: where calls go, how they authenticate, how long
+/// they may take and how failures are retried.
+///
+/// Each security scheme of the API has a credential setter here; an
+/// operation sends the credentials its `security` asks for, and none when
+/// it declares `security: []`. A call needing a credential the client was not
+/// given fails before anything is sent ([`Error::MissingCredentials`](crate::Error::MissingCredentials)).
+///
+/// ```no_run
+/// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+///
+/// let client = __CRATE__::Client::builder()
+///     // One of the spec's servers, or any base URL such as a mock server's.
+///     .base_url("http://127.0.0.1:4010")
+///     .timeout(Duration::from_secs(20)) // whole call, per attempt
+///     .connect_timeout(Duration::from_secs(5))
+///     .max_retries(3)
+///     .build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct ClientBuilder {
     api: ApiDescription,

@@ -9,6 +9,16 @@ use serde_json::value::RawValue;
 
 /// A decimal number that round-trips exactly through JSON: `29.99` is read
 /// from the JSON text itself and written back as the same digits.
+///
+/// ```
+/// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let price: __CRATE__::Decimal = serde_json::from_str("29.99")?;
+/// assert_eq!(price.to_string(), "29.99");
+/// assert_eq!(serde_json::to_string(&price)?, "29.99");
+/// # Ok(())
+/// # }
+/// # example().unwrap();
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Decimal(pub rust_decimal::Decimal);
 

@@ -7,6 +7,34 @@ use super::response::RawResponse;
 use super::StatusCode;
 
 /// Why a call failed. `E` is the operation's enum of documented errors.
+///
+/// Errors that come with a response keep its status, headers and body.
+///
+/// ```no_run
+/// # async fn example<Op>(call: __CRATE__::Call<'_, Op>)
+/// # where
+/// #     Op: __CRATE__::Operation + 'static,
+/// #     Op::Output: Send,
+/// #     Op::Error: Send + std::fmt::Debug,
+/// # {
+/// use __CRATE__::Error;
+///
+/// match call.await {
+///     Ok(_output) => {}
+///     // A status the spec documents: `kind` is the typed variant.
+///     Err(Error::Api(error)) => eprintln!(
+///         "{} {:?}: {}",
+///         error.response.status(),
+///         error.kind,
+///         error.response.text()
+///     ),
+///     Err(Error::UnexpectedStatus(response)) => eprintln!("{}", response.status()),
+///     Err(Error::Decode(error)) => eprintln!("{} at `{}`", error.message, error.path),
+///     Err(Error::Timeout) => eprintln!("timed out"),
+///     Err(other) => eprintln!("{other}"),
+/// }
+/// # }
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {

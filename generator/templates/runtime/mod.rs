@@ -30,7 +30,12 @@ pub use retry::{RetryPolicy, Sleeper};
 use std::fmt;
 
 /// A credential. Its `Debug` output is redacted, so it can sit in structs
-/// that are logged.
+/// that are logged; it is never part of an error message or a trace.
+///
+/// ```
+/// let token = __CRATE__::Secret::new("sk_live_123");
+/// assert_eq!(format!("{token:?}"), "Secret(<redacted>)");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 

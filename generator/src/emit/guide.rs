@@ -1,0 +1,285 @@
+//! The crate's guide: how to use the client and what its calls do, written
+//! once as rustdoc (compiled as doc tests) and reused in the README.
+
+use std::fmt::Write as _;
+
+use crate::ir::{
+    Api, ExternalCrate, Model, ModelKind, Operation, Output, ParameterLocation, Presence,
+    SchemeKind, TypeRef,
+};
+
+/// The guide in rustdoc Markdown, code blocks with hidden `# ` lines.
+pub fn guide(api: &Api, crate_ident: &str) -> String {
+    let mut out = usage_example(api, crate_ident);
+    out.push_str("\n\n# What calls do\n");
+    for section in behaviour_sections(api, crate_ident) {
+        out.push('\n');
+        out.push_str(&section);
+        out.push('\n');
+    }
+    out.trim_end().to_owned()
+}
+
+/// The guide as README Markdown: hidden lines dropped, headings one level
+/// down, code shown but not compiled.
+pub fn readme_markdown(guide: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for line in guide.lines() {
+        if line.starts_with("```") {
+            out.push_str(if in_code { "```" } else { "```rust,ignore" });
+            in_code = !in_code;
+        } else if in_code && (line == "#" || line.starts_with("# ")) {
+            continue;
+        } else if !in_code && line.starts_with('#') {
+            out.push('#');
+            out.push_str(line);
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Building a client, with the API's first environment and the credential
+/// most operations ask for.
+fn usage_example(api: &Api, crate_ident: &str) -> String {
+    let environment = api
+        .servers
+        .first()
+        .map(|s| format!("{crate_ident}::Environment::{}", s.variant))
+        .unwrap_or_else(|| {
+            format!("{crate_ident}::Environment::Custom(\"https://api.example.com\".into())")
+        });
+    let credential = main_scheme(api)
+        .map(|s| match s.kind {
+            SchemeKind::Basic => format!("\n    .{}(\"user\", \"password\")", s.setter),
+            _ => format!("\n    .{}(std::env::var(\"API_TOKEN\")?)", s.setter),
+        })
+        .unwrap_or_default();
+    format!(
+        "# Example\n\n\
+         Every operation is a method on [`Client`]; optional parameters are set on the\n\
+         returned call before awaiting it.\n\n\
+         ```no_run\n\
+         # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let client = {crate_ident}::Client::builder()\n    \
+         .environment({environment}){credential}\n    \
+         .build()?;\n\
+         # let _ = client;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    )
+}
+
+/// The scheme most operations ask for first: the one to show in examples.
+fn main_scheme(api: &Api) -> Option<&crate::ir::SecurityScheme> {
+    api.security_schemes.iter().max_by_key(|scheme| {
+        let uses = api
+            .operations
+            .iter()
+            .filter(|op| {
+                op.security
+                    .first()
+                    .is_some_and(|first| first.contains(&scheme.key))
+            })
+            .count();
+        // Ties go to the first scheme in order (max_by_key keeps the last).
+        (uses, std::cmp::Reverse(scheme.key.clone()))
+    })
+}
+
+fn behaviour_sections(api: &Api, crate_ident: &str) -> Vec<String> {
+    let setters: Vec<String> = api
+        .security_schemes
+        .iter()
+        .map(|s| format!("`{}`", s.setter.trim_start_matches("r#")))
+        .collect();
+    let mut sections = vec![
+        format!(
+            "**Authentication.** [`ClientBuilder`] has one setter per security scheme ({}). \
+             Each operation sends the credentials its `security` asks for, and none when it \
+             declares `security: []`; a call needing a credential the client was not given \
+             fails before sending, with [`Error::MissingCredentials`]. Credentials are \
+             [`Secret`]s: redacted in `Debug` output, never in errors or traces.",
+            if setters.is_empty() {
+                "this API declares none".to_owned()
+            } else {
+                setters.join(", ")
+            }
+        ),
+        "**Environments.** [`Environment`] has a variant per server of the spec and `Custom` \
+         for any other base URL. Operations served from their own hosts follow the chosen \
+         environment; [`ClientBuilder::override_server`] and [`Call::base_url`] redirect them."
+            .to_owned(),
+        "**Errors.** Each operation's error enum (in [`operations`]) has a variant per \
+         documented status, carrying the decoded body where the spec documents one. [`Error`] \
+         keeps the status, headers and raw body of every error response, and tells transport \
+         failures, timeouts and undecodable bodies (with the path where decoding failed) apart. \
+         [`Call::send`] returns the status and headers of a success too."
+            .to_owned(),
+        "**Timeouts.** 60 s per attempt and 10 s to connect unless set with \
+         [`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`] or per call with \
+         [`Call::timeout`]."
+            .to_owned(),
+        "**Retries.** Connection failures, 408, 429 and 5xx responses are retried (twice by \
+         default) with exponential backoff and jitter, honouring `Retry-After`; only idempotent \
+         methods unless a call opts in with [`Call::retry_non_idempotent`]. See [`RetryPolicy`]."
+            .to_owned(),
+    ];
+    if let Some(section) = pagination_section(api, crate_ident) {
+        sections.push(section);
+    }
+    sections.push(
+        "**Redirects.** The client never follows a redirect, so credentials never reach another \
+         host; an operation documented to answer with one returns it as a [`Redirect`]."
+            .to_owned(),
+    );
+    sections.push(nullable_section(api, crate_ident));
+    sections.push(enum_section(api, crate_ident));
+    if api.extra_dependencies.contains(&ExternalCrate::RustDecimal) {
+        sections.push(
+            "**Money.** `format: decimal` numbers are [`Decimal`]s, read from and written to \
+             the JSON text exactly, never through `f64`."
+                .to_owned(),
+        );
+    }
+    sections.push(
+        "**Tracing.** Each HTTP attempt runs in a `tracing` span `http_request` with the \
+         operation id, method, path template, attempt number and status, and no credentials."
+            .to_owned(),
+    );
+    sections
+}
+
+fn pagination_section(api: &Api, crate_ident: &str) -> Option<String> {
+    if !api.extra_dependencies.contains(&ExternalCrate::FuturesUtil) {
+        return None;
+    }
+    let mut text = "**Pagination.** List operations whose response is a page (items and a link to \
+                    the next page) can stream every page with `.pages()` or every item with \
+                    `.items()`, following the links; awaiting the call fetches one page. See \
+                    [`Page`]."
+        .to_owned();
+    if let Some((operation, arguments)) = api.operations.iter().find_map(|op| paged_call(api, op)) {
+        let _ = write!(
+            text,
+            "\n\n```no_run\n\
+             # async fn example(client: {crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
+             use {crate_ident}::futures_util::TryStreamExt;\n\n\
+             let mut items = std::pin::pin!(client.{}({arguments}).items());\n\
+             while let Some(item) = items.try_next().await? {{\n    \
+             println!(\"{{item:?}}\");\n\
+             }}\n\
+             # Ok(())\n\
+             # }}\n\
+             ```",
+            operation.method_name
+        );
+    }
+    Some(text)
+}
+
+/// A paginated operation whose required inputs are all path strings, with
+/// placeholder arguments for them.
+fn paged_call<'o>(api: &Api, op: &'o Operation) -> Option<(&'o Operation, String)> {
+    let Output::Json(TypeRef::Named(name)) = &op.output else {
+        return None;
+    };
+    let is_page = api
+        .models
+        .iter()
+        .any(|m| m.name == *name && matches!(&m.kind, ModelKind::Struct(s) if s.page.is_some()));
+    let required: Vec<_> = op.parameters.iter().filter(|p| p.required).collect();
+    let simple = required
+        .iter()
+        .all(|p| p.location == ParameterLocation::Path && p.ty == TypeRef::String);
+    if !is_page || !simple || op.body.as_ref().is_some_and(|b| b.required) {
+        return None;
+    }
+    let arguments = vec!["\"id\""; required.len()].join(", ");
+    Some((op, arguments))
+}
+
+fn nullable_section(api: &Api, crate_ident: &str) -> String {
+    let mut text = "**Optional and nullable fields.** A request field that may be left out *and* \
+                    may be `null` is an `Option<Option<T>>`: `None` leaves it out, `Some(None)` \
+                    sends `null`. Responses decode `null`, absent fields and fields the spec does \
+                    not list."
+        .to_owned();
+    let example = api.models.iter().find_map(|model| {
+        let ModelKind::Struct(object) = &model.kind else {
+            return None;
+        };
+        let field = object
+            .fields
+            .iter()
+            .find(|f| f.presence == Presence::OptionalNullable)?;
+        object.derive_default.then_some((model, field))
+    });
+    if let Some((model, field)) = example {
+        let _ = write!(
+            text,
+            "\n\n```\n\
+             # fn main() -> Result<(), serde_json::Error> {{\n\
+             let mut value = {crate_ident}::models::{}::default();\n\
+             value.{field} = Some(None);\n\
+             assert!(serde_json::to_string(&value)?.contains(\"null\"));\n\
+             value.{field} = None;\n\
+             assert!(!serde_json::to_string(&value)?.contains(\"null\"));\n\
+             # Ok(())\n\
+             # }}\n\
+             ```",
+            model.name,
+            field = field.rust_name
+        );
+    }
+    text
+}
+
+fn enum_section(api: &Api, crate_ident: &str) -> String {
+    let mut text = "**Open enums.** A value the spec does not list decodes into the enum's \
+                    `Unknown` variant, which keeps the text, so a server adding a value never \
+                    breaks the client."
+        .to_owned();
+    if let Some((model, variant, wire, unknown)) = api.models.iter().find_map(enum_example) {
+        let _ = write!(
+            text,
+            "\n\n```\n\
+             # fn main() -> Result<(), serde_json::Error> {{\n\
+             use {crate_ident}::models::{model};\n\n\
+             let known: {model} = serde_json::from_str(r#\"\"{wire}\"\"#)?;\n\
+             assert_eq!(known, {model}::{variant});\n\
+             let new: {model} = serde_json::from_str(r#\"\"SOMETHING_NEW\"\"#)?;\n\
+             assert_eq!(new, {model}::{unknown}(\"SOMETHING_NEW\".to_owned()));\n\
+             # Ok(())\n\
+             # }}\n\
+             ```"
+        );
+    }
+    text
+}
+
+/// An enum whose first value is plain enough to write in an example.
+fn enum_example(model: &Model) -> Option<(&str, &str, &str, &str)> {
+    let ModelKind::Enum(values) = &model.kind else {
+        return None;
+    };
+    let first = values.variants.first()?;
+    let plain = first
+        .wire_value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let clashes = values
+        .variants
+        .iter()
+        .any(|v| v.wire_value == "SOMETHING_NEW");
+    (plain && !clashes && !first.wire_value.is_empty()).then_some((
+        model.name.as_str(),
+        first.rust_name.as_str(),
+        first.wire_value.as_str(),
+        values.unknown_variant.as_str(),
+    ))
+}
