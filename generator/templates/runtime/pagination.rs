@@ -1,6 +1,8 @@
 //! Paginated list operations: follow each page's `next` link until there is
 //! none, as a stream of pages or of items.
 
+use std::collections::HashSet;
+
 use futures_util::stream::{self, Stream, TryStreamExt};
 
 use super::call::{Call, Link, Operation};
@@ -37,22 +39,55 @@ pub trait Page {
     fn into_items(self) -> Vec<Self::Item>;
 }
 
+/// Where a stream of pages stands.
+enum PageState<'a, Op: Operation> {
+    /// The next page to fetch, and the URLs fetched so far.
+    Next {
+        call: Box<Call<'a, Op>>,
+        visited: HashSet<reqwest::Url>,
+    },
+    /// The last page pointed somewhere it cannot go.
+    Failed(Error<Op::Error>),
+    /// The last page had no next link.
+    Done,
+}
+
 impl<'a, Op> Call<'a, Op>
 where
     Op: Operation + 'a,
     Op::Output: Page,
 {
     /// Every page, starting with this call's and following `next` links.
-    /// Credentials are only sent to links on the same origin.
+    /// Credentials are only sent to links on the same origin. A link back to
+    /// a page already fetched ends the stream with an error after the page
+    /// that holds it, instead of looping forever.
     pub fn pages(self) -> impl Stream<Item = Result<Op::Output, Error<Op::Error>>> + 'a {
-        stream::try_unfold(Some(self), |state| async move {
-            let Some(call) = state else {
-                return Ok(None);
+        let start = PageState::Next {
+            call: Box::new(self),
+            visited: HashSet::new(),
+        };
+        stream::try_unfold(start, |state| async move {
+            let (call, mut visited) = match state {
+                PageState::Next { call, visited } => (call, visited),
+                PageState::Failed(error) => return Err(error),
+                PageState::Done => return Ok(None),
             };
+            visited.insert(call.url(&Op::INFO)?.0);
             let page = Op::decode(call.execute().await?)?;
             let next = match page.next_link() {
-                Some(link) => Some(call.follow(link)?),
-                None => None,
+                None => PageState::Done,
+                Some(link) => match call.follow(link) {
+                    Ok(next) if visited.contains(&next.url(&Op::INFO)?.0) => {
+                        PageState::Failed(Error::InvalidRequest(format!(
+                            "the next-page link `{link}` points back at a page already fetched"
+                        )))
+                    }
+                    Ok(next) => PageState::Next {
+                        call: Box::new(next),
+                        visited,
+                    },
+                    Err(error) => PageState::Failed(error),
+                },
             };
             Ok(Some((page, next)))
         })
@@ -74,11 +109,6 @@ where
         let next = current
             .join(link)
             .map_err(|e| Error::InvalidRequest(format!("invalid next-page link `{link}`: {e}")))?;
-        if next == current {
-            return Err(Error::InvalidRequest(format!(
-                "the next-page link `{link}` points back at the same page"
-            )));
-        }
         let send_credentials = credentialed && next.origin() == current.origin();
         Ok(self.clone().with_link(Link {
             url: next,
