@@ -49,6 +49,10 @@ const API: ApiDescription = ApiDescription {
             key: "bearerAuth",
             placement: Placement::Bearer,
         },
+        SecurityScheme {
+            key: "partnerKeyAuth",
+            placement: Placement::Header("X-Kelviq-Partner-Key"),
+        },
     ],
     user_agent: "kelviq/0.1.0",
 };
@@ -71,5 +75,12 @@ impl ClientBuilder {
     /// Credential for the `bearerAuth` security scheme.
     pub fn bearer_auth(self, secret: impl Into<Secret>) -> Self {
         self.token("bearerAuth", secret.into())
+    }
+
+    /// Your kelviq partner secret (it starts with `kvqp_`), sent unchanged in the `X-Kelviq-Partner-Key` header of every partner request.
+    ///
+    /// Credential for the `partnerKeyAuth` security scheme.
+    pub fn partner_key_auth(self, secret: impl Into<Secret>) -> Self {
+        self.token("partnerKeyAuth", secret.into())
     }
 }

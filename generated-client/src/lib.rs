@@ -2,7 +2,7 @@
 
 //! kelviq API
 //!
-//! Server-side kelviq API. This document carries no operations of its own: it holds the schemas shared by the catalog plan endpoints, which are described one per document under `spec/plans/`.
+//! kelviq's server-side API: the catalog (products, features, plans and prices), customers, checkout, subscriptions, orders, refunds, charges, licenses, entitlements, usage reporting and partner provisioning.
 //!
 //! # Example
 //!
@@ -22,7 +22,7 @@
 //!
 //! # What calls do
 //!
-//! **Authentication.** [`ClientBuilder`] has one setter per security scheme (`bearer_auth`). Each operation sends the credentials its `security` asks for, and none when it declares `security: []`; a call needing a credential the client was not given fails before sending, with [`Error::MissingCredentials`]. Credentials are [`Secret`]s: redacted in `Debug` output, never in errors or traces.
+//! **Authentication.** [`ClientBuilder`] has one setter per security scheme (`bearer_auth`, `partner_key_auth`). Each operation sends the credentials its `security` asks for, and none when it declares `security: []`; a call needing a credential the client was not given fails before sending, with [`Error::MissingCredentials`]. Credentials are [`Secret`]s: redacted in `Debug` output, never in errors or traces.
 //!
 //! **Environments.** [`Environment`] has a variant per server of the spec and `Custom` for any other base URL. Operations served from their own hosts follow the chosen environment; [`ClientBuilder::override_server`] and [`Call::base_url`] redirect them.
 //!
@@ -38,7 +38,7 @@
 //! # async fn example(client: kelviq::Client) -> Result<(), Box<dyn std::error::Error>> {
 //! use kelviq::futures_util::TryStreamExt;
 //!
-//! let mut items = std::pin::pin!(client.list_catalog_plan_features("id").items());
+//! let mut items = std::pin::pin!(client.list_catalog_features().items());
 //! while let Some(item) = items.try_next().await? {
 //!     println!("{item:?}");
 //! }
@@ -52,10 +52,10 @@
 //!
 //! ```
 //! # fn main() -> Result<(), serde_json::Error> {
-//! let mut value = kelviq::models::PlanChargeCatalogPrice::default();
-//! value.feature = Some(None);
+//! let mut value = kelviq::models::BillingAddress::default();
+//! value.line2 = Some(None);
 //! assert!(serde_json::to_string(&value)?.contains("null"));
-//! value.feature = None;
+//! value.line2 = None;
 //! assert!(!serde_json::to_string(&value)?.contains("null"));
 //! # Ok(())
 //! # }
@@ -65,15 +65,17 @@
 //!
 //! ```
 //! # fn main() -> Result<(), serde_json::Error> {
-//! use kelviq::models::CatalogFeatureFeatureType;
+//! use kelviq::models::CancelSubscriptionRequestCancellationFeedback;
 //!
-//! let known: CatalogFeatureFeatureType = serde_json::from_str(r#""BOOLEAN""#)?;
-//! assert_eq!(known, CatalogFeatureFeatureType::Boolean);
-//! let new: CatalogFeatureFeatureType = serde_json::from_str(r#""SOMETHING_NEW""#)?;
-//! assert_eq!(new, CatalogFeatureFeatureType::Unknown("SOMETHING_NEW".to_owned()));
+//! let known: CancelSubscriptionRequestCancellationFeedback = serde_json::from_str(r#""TOO_EXPENSIVE""#)?;
+//! assert_eq!(known, CancelSubscriptionRequestCancellationFeedback::TooExpensive);
+//! let new: CancelSubscriptionRequestCancellationFeedback = serde_json::from_str(r#""SOMETHING_NEW""#)?;
+//! assert_eq!(new, CancelSubscriptionRequestCancellationFeedback::Unknown("SOMETHING_NEW".to_owned()));
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! **Money.** `format: decimal` numbers are [`Decimal`]s, read from and written to the JSON text exactly, never through `f64`.
 //!
 //! **Tracing.** Each HTTP attempt runs in a `tracing` span `http_request` with the operation id, method, path template, attempt number and status, and no credentials.
 
@@ -102,6 +104,8 @@ pub use runtime::{
 
 pub use chrono;
 pub use futures_util;
+pub use rust_decimal;
 pub use uuid;
 
 pub use runtime::Page;
+pub use runtime::Decimal;

@@ -4,6 +4,196 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Where the customer is billed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct BillingAddress {
+    /// Country, as a two-letter ISO 3166-1 code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// First line of the street address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// Second line of the street address, if any.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub line2: Option<Option<String>>,
+    /// Postal or ZIP code.
+    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// City or town.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// State, province or region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+/// A billing period the pricing page can offer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct BillingPeriod {
+    /// `enabled`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `displayName`
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// `chargePeriod`
+    #[serde(rename = "chargePeriod", default, skip_serializing_if = "Option::is_none")]
+    pub charge_period: Option<String>,
+    /// `promoCaption`
+    #[serde(rename = "promoCaption", default, skip_serializing_if = "Option::is_none")]
+    pub promo_caption: Option<String>,
+}
+
+/// How and why a subscription is cancelled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CancelSubscriptionRequest {
+    /// How the subscription is to be cancelled.
+    #[serde(rename = "cancellationType")]
+    pub cancellation_type: CancelSubscriptionRequestCancellationType,
+    /// Day the cancellation takes effect (`yyyy-MM-dd`); needed with `SPECIFIC_DATE`.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "cancellationDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub cancellation_date: Option<Option<chrono::NaiveDate>>,
+    /// Reason for cancelling, picked from a fixed list; optional.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "cancellationFeedback",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub cancellation_feedback: Option<
+        Option<CancelSubscriptionRequestCancellationFeedback>,
+    >,
+    /// Comment on the cancellation, in free text; optional.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "cancellationComment",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub cancellation_comment: Option<Option<String>>,
+}
+
+/// Reason for cancelling, picked from a fixed list; optional.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CancelSubscriptionRequestCancellationFeedback {
+    /// `TOO_EXPENSIVE`
+    TooExpensive,
+    /// `MISSING_FEATURES`
+    MissingFeatures,
+    /// `SWITCHED_SERVICE`
+    SwitchedService,
+    /// `UNUSED`
+    Unused,
+    /// `CUSTOMER_SERVICE`
+    CustomerService,
+    /// `LOW_QUALITY`
+    LowQuality,
+    /// `TOO_COMPLEX`
+    TooComplex,
+    /// `OTHER`
+    Other,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CancelSubscriptionRequestCancellationFeedback {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TooExpensive => "TOO_EXPENSIVE",
+            Self::MissingFeatures => "MISSING_FEATURES",
+            Self::SwitchedService => "SWITCHED_SERVICE",
+            Self::Unused => "UNUSED",
+            Self::CustomerService => "CUSTOMER_SERVICE",
+            Self::LowQuality => "LOW_QUALITY",
+            Self::TooComplex => "TOO_COMPLEX",
+            Self::Other => "OTHER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CancelSubscriptionRequestCancellationFeedback {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "TOO_EXPENSIVE" => Self::TooExpensive,
+            "MISSING_FEATURES" => Self::MissingFeatures,
+            "SWITCHED_SERVICE" => Self::SwitchedService,
+            "UNUSED" => Self::Unused,
+            "CUSTOMER_SERVICE" => Self::CustomerService,
+            "LOW_QUALITY" => Self::LowQuality,
+            "TOO_COMPLEX" => Self::TooComplex,
+            "OTHER" => Self::Other,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CancelSubscriptionRequestCancellationFeedback);
+
+/// How the subscription is to be cancelled.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CancelSubscriptionRequestCancellationType {
+    /// `IMMEDIATE`
+    Immediate,
+    /// `CURRENT_PERIOD_ENDS`
+    CurrentPeriodEnds,
+    /// `SPECIFIC_DATE`
+    SpecificDate,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CancelSubscriptionRequestCancellationType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Immediate => "IMMEDIATE",
+            Self::CurrentPeriodEnds => "CURRENT_PERIOD_ENDS",
+            Self::SpecificDate => "SPECIFIC_DATE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CancelSubscriptionRequestCancellationType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "IMMEDIATE" => Self::Immediate,
+            "CURRENT_PERIOD_ENDS" => Self::CurrentPeriodEnds,
+            "SPECIFIC_DATE" => Self::SpecificDate,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CancelSubscriptionRequestCancellationType);
+
+/// Confirmation of a cancellation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CancelSubscriptionResponse {
+    /// `message`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
 /// Something a plan can grant, such as a switch, a limit or a metered allowance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct CatalogFeature {
@@ -136,6 +326,1476 @@ pub struct CatalogPlan {
     pub ordering: Option<i64>,
 }
 
+/// One charge of an offered plan's price.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Charge {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// `chargePeriod`
+    #[serde(rename = "chargePeriod", default, skip_serializing_if = "Option::is_none")]
+    pub charge_period: Option<String>,
+    /// `tiers`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<Vec<serde_json::Value>>,
+    /// `priceData`
+    #[serde(rename = "priceData", default, skip_serializing_if = "Option::is_none")]
+    pub price_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `details`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `advanced`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advanced: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `featureQuantityPrice`
+    #[serde(
+        rename = "featureQuantityPrice",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub feature_quantity_price: Option<f64>,
+}
+
+/// The entitlements of one customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CheckEntitlementsResponse {
+    /// `customerId`
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `entitlements`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entitlements: Option<Vec<EntitlementDetail>>,
+}
+
+/// One checkout session together with the order, subscription and payment method that came out of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CheckoutSessionDetailResponse {
+    /// Id of the checkout session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<OrderCustomer>,
+    /// `product`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<Product>,
+    /// `billingAddress`
+    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<BillingAddress>,
+    /// `discountCode`
+    #[serde(rename = "discountCode", default, skip_serializing_if = "Option::is_none")]
+    pub discount_code: Option<String>,
+    /// `taxId`
+    #[serde(rename = "taxId", default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<String>,
+    /// `currency`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `currencySymbol`
+    #[serde(rename = "currencySymbol", default, skip_serializing_if = "Option::is_none")]
+    pub currency_symbol: Option<String>,
+    /// State of the session, usually `open`, `processing`, `success` or `expired`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `createdOn`
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// The plan and add-ons chosen in the session.
+    #[serde(rename = "selectedData", default, skip_serializing_if = "Option::is_none")]
+    pub selected_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// What the checkout page offered, as it was at the time.
+    #[serde(rename = "offeringData", default, skip_serializing_if = "Option::is_none")]
+    pub offering_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `data`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The customer's answers to custom checkout fields.
+    #[serde(
+        rename = "customFieldsData",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_fields_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata given when the session was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Look-and-feel options for the checkout page given when the session was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customization: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Length of the trial, in days.
+    #[serde(rename = "trialPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub trial_period: Option<i64>,
+    /// `order`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<CheckoutSessionOrder>,
+    /// `subscription`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<CheckoutSessionSubscription>,
+    /// `paymentMethod`
+    #[serde(rename = "paymentMethod", default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<OrderPaymentMethod>,
+}
+
+/// One page of checkout session events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CheckoutSessionEventListResponse {
+    /// Number of checkout session events across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Link to the following page, or null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Link to the preceding page, or null on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<CheckoutSessionEventResponse>>,
+}
+
+impl crate::runtime::Page for CheckoutSessionEventListResponse {
+    type Item = CheckoutSessionEventResponse;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
+/// One entry in the timeline of a checkout session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutSessionEventResponse {
+    /// `id`
+    pub id: i64,
+    /// `title`
+    pub title: String,
+    /// Code identifying the kind of event, for programs.
+    pub code: String,
+    /// `status`
+    pub status: CheckoutSessionEventResponseStatus,
+    /// `timestamp`
+    pub timestamp: chrono::DateTime<chrono::Utc>,
+    /// Further data of the event; its keys depend on `code`.
+    pub metadata: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `CheckoutSessionEventResponseStatus`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CheckoutSessionEventResponseStatus {
+    /// `pending`
+    Pending,
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CheckoutSessionEventResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CheckoutSessionEventResponseStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CheckoutSessionEventResponseStatus);
+
+/// One page of checkout sessions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CheckoutSessionListResponse {
+    /// Number of checkout sessions across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Link to the following page, or null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Link to the preceding page, or null on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<CheckoutSessionResponse>>,
+}
+
+impl crate::runtime::Page for CheckoutSessionListResponse {
+    type Item = CheckoutSessionResponse;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
+/// First order that came out of the checkout session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CheckoutSessionOrder {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `status`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CheckoutSessionOrderStatus>,
+    /// `paidAt`
+    #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `createdOn`
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// `billingType`
+    #[serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")]
+    pub billing_type: Option<CheckoutSessionOrderBillingType>,
+    /// `isTrial`
+    #[serde(rename = "isTrial", default, skip_serializing_if = "Option::is_none")]
+    pub is_trial: Option<bool>,
+    /// A decimal amount sent as a string, such as `"261.00"`, not as a JSON number.
+    #[serde(rename = "amountSubtotal", default, skip_serializing_if = "Option::is_none")]
+    pub amount_subtotal: Option<String>,
+    /// A decimal amount sent as a string, not as a JSON number.
+    #[serde(rename = "amountDiscount", default, skip_serializing_if = "Option::is_none")]
+    pub amount_discount: Option<String>,
+    /// A decimal amount sent as a string, not as a JSON number.
+    #[serde(rename = "amountTax", default, skip_serializing_if = "Option::is_none")]
+    pub amount_tax: Option<String>,
+    /// A decimal amount sent as a string, not as a JSON number.
+    #[serde(rename = "amountTotal", default, skip_serializing_if = "Option::is_none")]
+    pub amount_total: Option<String>,
+    /// `saleCurrency`
+    #[serde(rename = "saleCurrency", default, skip_serializing_if = "Option::is_none")]
+    pub sale_currency: Option<String>,
+    /// `saleCurrencySymbol`
+    #[serde(
+        rename = "saleCurrencySymbol",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub sale_currency_symbol: Option<String>,
+    /// `invoiceId`
+    #[serde(rename = "invoiceId", default, skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<String>,
+}
+
+/// `CheckoutSessionOrderBillingType`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CheckoutSessionOrderBillingType {
+    /// `ONE_TIME`
+    OneTime,
+    /// `SUBSCRIPTION`
+    Subscription,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CheckoutSessionOrderBillingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OneTime => "ONE_TIME",
+            Self::Subscription => "SUBSCRIPTION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CheckoutSessionOrderBillingType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "ONE_TIME" => Self::OneTime,
+            "SUBSCRIPTION" => Self::Subscription,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CheckoutSessionOrderBillingType);
+
+/// `CheckoutSessionOrderStatus`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CheckoutSessionOrderStatus {
+    /// `PENDING`
+    Pending,
+    /// `COMPLETE`
+    Complete,
+    /// `FAILED`
+    Failed,
+    /// `REFUNDED`
+    Refunded,
+    /// `PARTIAL_REFUND`
+    PartialRefund,
+    /// `CANCELLED`
+    Cancelled,
+    /// `FRAUDULENT`
+    Fraudulent,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CheckoutSessionOrderStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Complete => "COMPLETE",
+            Self::Failed => "FAILED",
+            Self::Refunded => "REFUNDED",
+            Self::PartialRefund => "PARTIAL_REFUND",
+            Self::Cancelled => "CANCELLED",
+            Self::Fraudulent => "FRAUDULENT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CheckoutSessionOrderStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "PENDING" => Self::Pending,
+            "COMPLETE" => Self::Complete,
+            "FAILED" => Self::Failed,
+            "REFUNDED" => Self::Refunded,
+            "PARTIAL_REFUND" => Self::PartialRefund,
+            "CANCELLED" => Self::Cancelled,
+            "FRAUDULENT" => Self::Fraudulent,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CheckoutSessionOrderStatus);
+
+/// A checkout session, as the list operation returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CheckoutSessionResponse {
+    /// Id of the checkout session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<OrderCustomer>,
+    /// `product`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<Product>,
+    /// `billingAddress`
+    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<BillingAddress>,
+    /// `discountCode`
+    #[serde(rename = "discountCode", default, skip_serializing_if = "Option::is_none")]
+    pub discount_code: Option<String>,
+    /// `taxId`
+    #[serde(rename = "taxId", default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<String>,
+    /// `currency`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `currencySymbol`
+    #[serde(rename = "currencySymbol", default, skip_serializing_if = "Option::is_none")]
+    pub currency_symbol: Option<String>,
+    /// State of the session, usually `open`, `processing`, `success` or `expired`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `createdOn`
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// The plan and add-ons chosen in the session.
+    #[serde(rename = "selectedData", default, skip_serializing_if = "Option::is_none")]
+    pub selected_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// What the checkout page offered, as it was at the time.
+    #[serde(rename = "offeringData", default, skip_serializing_if = "Option::is_none")]
+    pub offering_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `data`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The customer's answers to custom checkout fields.
+    #[serde(
+        rename = "customFieldsData",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_fields_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata given when the session was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Look-and-feel options for the checkout page given when the session was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customization: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Length of the trial, in days.
+    #[serde(rename = "trialPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub trial_period: Option<i64>,
+}
+
+/// Subscription started by the checkout session's order, if there is one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CheckoutSessionSubscription {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// `recurrence`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<String>,
+    /// `billingPeriodStartTime`
+    #[serde(
+        rename = "billingPeriodStartTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub billing_period_start_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// `billingPeriodEndTime`
+    #[serde(
+        rename = "billingPeriodEndTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub billing_period_end_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// `startDate`
+    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<chrono::NaiveDate>,
+    /// `endDate`
+    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<chrono::NaiveDate>,
+    /// `status`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// A decimal amount sent as a string, such as `"261.00"`, not as a JSON number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// `currency`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `trialDaysRemaining`
+    #[serde(
+        rename = "trialDaysRemaining",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub trial_days_remaining: Option<i64>,
+    /// `billingType`
+    #[serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")]
+    pub billing_type: Option<CheckoutSessionSubscriptionBillingType>,
+    /// `recurrenceUnit`
+    #[serde(rename = "recurrenceUnit", default, skip_serializing_if = "Option::is_none")]
+    pub recurrence_unit: Option<i64>,
+    /// `recurrenceType`
+    #[serde(rename = "recurrenceType", default, skip_serializing_if = "Option::is_none")]
+    pub recurrence_type: Option<String>,
+}
+
+/// `CheckoutSessionSubscriptionBillingType`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CheckoutSessionSubscriptionBillingType {
+    /// `ONE_TIME`
+    OneTime,
+    /// `SUBSCRIPTION`
+    Subscription,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CheckoutSessionSubscriptionBillingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OneTime => "ONE_TIME",
+            Self::Subscription => "SUBSCRIPTION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CheckoutSessionSubscriptionBillingType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "ONE_TIME" => Self::OneTime,
+            "SUBSCRIPTION" => Self::Subscription,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CheckoutSessionSubscriptionBillingType);
+
+/// What a one-time charge is for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateChargeRequest {
+    /// Identifier of the plan paid for once.
+    #[serde(rename = "planIdentifier")]
+    pub plan_identifier: String,
+    /// Only `ONE_TIME` is accepted.
+    #[serde(rename = "chargePeriod")]
+    pub charge_period: CreateChargeRequestChargePeriod,
+    /// Your identifier of the customer to charge; a default payment method has to be on file for them.
+    #[serde(rename = "customerId")]
+    pub customer_id: String,
+    /// Features and the quantity wanted of each.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub features: Option<Option<Vec<FeatureInput>>>,
+    /// ISO 4217 code of the currency to charge in; optional. It has to be the customer's currency when they already have one.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "currencyCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub currency_code: Option<Option<String>>,
+    /// IP address of the customer, from which location-based prices are chosen.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "ipAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub ip_address: Option<Option<String>>,
+}
+
+/// Only `ONE_TIME` is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateChargeRequestChargePeriod {
+    /// `ONE_TIME`
+    OneTime,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CreateChargeRequestChargePeriod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OneTime => "ONE_TIME",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CreateChargeRequestChargePeriod {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "ONE_TIME" => Self::OneTime,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CreateChargeRequestChargePeriod);
+
+/// The record made for a one-time charge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CreateChargeResponse {
+    /// Id of the charge record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// Day the payment was made.
+    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<chrono::NaiveDate>,
+    /// Null for a one-time payment.
+    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<chrono::NaiveDate>,
+    /// Does not apply to one-time payments.
+    #[serde(
+        rename = "billingPeriodStartTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub billing_period_start_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// Does not apply to one-time payments.
+    #[serde(
+        rename = "billingPeriodEndTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub billing_period_end_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// Amount that was charged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// Empty for a one-time payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<String>,
+    /// Currency of the payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// State of the record that was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `product`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<CreateChargeResponseProduct>,
+    /// `plan`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<CreateChargeResponsePlan>,
+    /// Features the purchase includes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<Vec<serde_json::Value>>,
+    /// Zero for a one-time payment.
+    #[serde(
+        rename = "trialDaysRemaining",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub trial_days_remaining: Option<i64>,
+    /// Your identifier of the charged customer.
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// Billing type of the record.
+    #[serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")]
+    pub billing_type: Option<String>,
+}
+
+/// `CreateChargeResponsePlan`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CreateChargeResponsePlan {
+    /// Name of the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Slug of the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+}
+
+/// `CreateChargeResponseProduct`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CreateChargeResponseProduct {
+    /// Name of the product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Id of the product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// Slug of the product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+}
+
+/// What a new checkout session sells, and how the checkout page behaves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateCheckoutSessionRequest {
+    /// Identifier of the plan being bought.
+    #[serde(rename = "planIdentifier")]
+    pub plan_identifier: String,
+    /// Where the customer is sent once the checkout succeeds.
+    #[serde(rename = "successUrl")]
+    pub success_url: String,
+    /// Billing period to charge for.
+    #[serde(rename = "chargePeriod")]
+    pub charge_period: CreateCheckoutSessionRequestChargePeriod,
+    /// Your identifier of the paying customer. When omitted, kelviq creates a customer with a fresh `customerId`. Customers may share an email address but never a `customerId`.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "customerId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub customer_id: Option<Option<String>>,
+    /// Features and the quantity wanted of each. SDK docs call this field required, yet the examples differ on whether it must be sent.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub features: Option<Option<Vec<FeatureInput>>>,
+    /// IP address of the customer, from which location-based prices are chosen.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "ipAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub ip_address: Option<Option<String>>,
+    /// Where the customer is sent when they cancel the payment.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "cancelUrl",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub cancel_url: Option<Option<String>>,
+    /// Identifiers of the plans to show on the checkout page, separated by commas.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "plansEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub plans_enabled: Option<Option<String>>,
+    /// Currency of the session, such as `USD`. Needed together with `customAmount` when a server API key is used.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "currencyCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub currency_code: Option<Option<String>>,
+    /// An amount of your choosing to charge in this session. It requires `taxBehavior`, and with a server API key also `currencyCode`.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "customAmount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub custom_amount: Option<Option<f64>>,
+    /// Whether tax is inside `customAmount` (INCLUSIVE) or added to it (EXCLUSIVE). Needed whenever `customAmount` is sent.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "taxBehavior",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub tax_behavior: Option<Option<CreateCheckoutSessionRequestTaxBehavior>>,
+    /// Show the field for entering a discount code on the checkout page; `true` if not given.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "discountsEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub discounts_enabled: Option<Option<bool>>,
+    /// Discount code to apply to the session from the start. The request fails unless the code is active, not expired and valid for the chosen plan.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "discountCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub discount_code: Option<Option<String>>,
+    /// With `true`, the email field of the checkout page is filled in and cannot be edited; `false` if not given.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "lockEmail",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub lock_email: Option<Option<bool>>,
+    /// Two-letter ISO 3166-1 country code to preselect as the billing country.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "defaultBillingCountry",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub default_billing_country: Option<Option<String>>,
+    /// Key-value data of your own for the session. It is kept exactly as sent and comes back as `metadata` in the `checkout.completed` webhook.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+}
+
+/// Billing period to charge for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateCheckoutSessionRequestChargePeriod {
+    /// `ONE_TIME`
+    OneTime,
+    /// `MONTHLY`
+    Monthly,
+    /// `YEARLY`
+    Yearly,
+    /// `WEEKLY`
+    Weekly,
+    /// `DAILY`
+    Daily,
+    /// `TWENTY_EIGHT_DAYS`
+    TwentyEightDays,
+    /// `THREE_MONTHS`
+    ThreeMonths,
+    /// `SIX_MONTHS`
+    SixMonths,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CreateCheckoutSessionRequestChargePeriod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OneTime => "ONE_TIME",
+            Self::Monthly => "MONTHLY",
+            Self::Yearly => "YEARLY",
+            Self::Weekly => "WEEKLY",
+            Self::Daily => "DAILY",
+            Self::TwentyEightDays => "TWENTY_EIGHT_DAYS",
+            Self::ThreeMonths => "THREE_MONTHS",
+            Self::SixMonths => "SIX_MONTHS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CreateCheckoutSessionRequestChargePeriod {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "ONE_TIME" => Self::OneTime,
+            "MONTHLY" => Self::Monthly,
+            "YEARLY" => Self::Yearly,
+            "WEEKLY" => Self::Weekly,
+            "DAILY" => Self::Daily,
+            "TWENTY_EIGHT_DAYS" => Self::TwentyEightDays,
+            "THREE_MONTHS" => Self::ThreeMonths,
+            "SIX_MONTHS" => Self::SixMonths,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CreateCheckoutSessionRequestChargePeriod);
+
+/// Whether tax is inside `customAmount` (INCLUSIVE) or added to it (EXCLUSIVE). Needed whenever `customAmount` is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateCheckoutSessionRequestTaxBehavior {
+    /// `INCLUSIVE`
+    Inclusive,
+    /// `EXCLUSIVE`
+    Exclusive,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CreateCheckoutSessionRequestTaxBehavior {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inclusive => "INCLUSIVE",
+            Self::Exclusive => "EXCLUSIVE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CreateCheckoutSessionRequestTaxBehavior {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "INCLUSIVE" => Self::Inclusive,
+            "EXCLUSIVE" => Self::Exclusive,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CreateCheckoutSessionRequestTaxBehavior);
+
+/// A new checkout session and where the customer pays.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CreateCheckoutSessionResponse {
+    /// Checkout page to send the customer to for paying.
+    #[serde(rename = "checkoutUrl", default, skip_serializing_if = "Option::is_none")]
+    pub checkout_url: Option<String>,
+    /// Id of the new checkout session.
+    #[serde(
+        rename = "checkoutSessionId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub checkout_session_id: Option<String>,
+}
+
+/// `CreatePortalSessionBadRequest`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CreatePortalSessionBadRequest {
+    /// `customerId`
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<Vec<String>>,
+}
+
+/// The customer a portal session is for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CreatePortalSessionRequest {
+    /// Identifier of the customer the portal session is for. The customer must belong to the calling organization and must have an email address on record.
+    #[serde(rename = "customerId")]
+    pub customer_id: String,
+}
+
+/// A portal session and how to open it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CreatePortalSessionResponse {
+    /// Token that signs the customer in to the portal session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Email address of the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Address of the customer's billing portal. On its own it does not sign the customer in: add the `token` from the same answer as a query parameter, as in `${customerPortalUrl}?token=${token}`, to get a signed link that can be handed to the customer and opens their portal session directly.
+    #[serde(
+        rename = "customerPortalUrl",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub customer_portal_url: Option<String>,
+}
+
+/// What a new subscription is for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateSubscriptionRequest {
+    /// Identifier of the plan to subscribe to.
+    #[serde(rename = "planIdentifier")]
+    pub plan_identifier: String,
+    /// Where the customer is sent once the subscription is created; optional.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "successUrl",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub success_url: Option<Option<String>>,
+    /// Billing period of the subscription; use `ONE_TIME` for a free plan.
+    #[serde(rename = "chargePeriod")]
+    pub charge_period: CreateSubscriptionRequestChargePeriod,
+    /// Your identifier of the customer who subscribes.
+    ///
+    /// `None` is sent as `null`.
+    #[serde(rename = "customerId")]
+    pub customer_id: Option<String>,
+    /// Features and the quantity wanted of each.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub features: Option<Option<Vec<FeatureInput>>>,
+    /// IP address of the customer, from which location-based prices are chosen.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "ipAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub ip_address: Option<Option<String>>,
+}
+
+/// Billing period of the subscription; use `ONE_TIME` for a free plan.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreateSubscriptionRequestChargePeriod {
+    /// `ONE_TIME`
+    OneTime,
+    /// `MONTHLY`
+    Monthly,
+    /// `YEARLY`
+    Yearly,
+    /// `WEEKLY`
+    Weekly,
+    /// `DAILY`
+    Daily,
+    /// `TWENTY_EIGHT_DAYS`
+    TwentyEightDays,
+    /// `THREE_MONTHS`
+    ThreeMonths,
+    /// `SIX_MONTHS`
+    SixMonths,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CreateSubscriptionRequestChargePeriod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OneTime => "ONE_TIME",
+            Self::Monthly => "MONTHLY",
+            Self::Yearly => "YEARLY",
+            Self::Weekly => "WEEKLY",
+            Self::Daily => "DAILY",
+            Self::TwentyEightDays => "TWENTY_EIGHT_DAYS",
+            Self::ThreeMonths => "THREE_MONTHS",
+            Self::SixMonths => "SIX_MONTHS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CreateSubscriptionRequestChargePeriod {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "ONE_TIME" => Self::OneTime,
+            "MONTHLY" => Self::Monthly,
+            "YEARLY" => Self::Yearly,
+            "WEEKLY" => Self::Weekly,
+            "DAILY" => Self::Daily,
+            "TWENTY_EIGHT_DAYS" => Self::TwentyEightDays,
+            "THREE_MONTHS" => Self::ThreeMonths,
+            "SIX_MONTHS" => Self::SixMonths,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CreateSubscriptionRequestChargePeriod);
+
+/// A subscription that was just created.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CreateSubscriptionResponse {
+    /// Id of the new subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// Day the subscription starts.
+    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<chrono::NaiveDate>,
+    /// Day the subscription ends, when it has an end.
+    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<chrono::NaiveDate>,
+    /// Start of the current billing period.
+    #[serde(
+        rename = "billingPeriodStartTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub billing_period_start_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// End of the current billing period.
+    #[serde(
+        rename = "billingPeriodEndTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub billing_period_end_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// Amount billed for the subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// How often the subscription is billed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<String>,
+    /// Currency the subscription is billed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// State the subscription is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `product`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<CreateSubscriptionResponseProduct>,
+    /// `plan`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<CreateSubscriptionResponsePlan>,
+    /// Features the subscription includes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<Vec<serde_json::Value>>,
+    /// Trial days still left.
+    #[serde(
+        rename = "trialDaysRemaining",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub trial_days_remaining: Option<i64>,
+    /// Your identifier of the subscribed customer.
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// Files of the subscribed plan that can be downloaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<PlanFile>>,
+    /// Links of the subscribed plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<PlanLink>>,
+    /// Licenses issued for the subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<Vec<SubscriptionLicense>>,
+}
+
+/// `CreateSubscriptionResponsePlan`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CreateSubscriptionResponsePlan {
+    /// Name of the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Slug of the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+}
+
+/// `CreateSubscriptionResponseProduct`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CreateSubscriptionResponseProduct {
+    /// Name of the product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Id of the product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// Slug of the product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+}
+
+/// Fields for a new customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CustomerCreateRequest {
+    /// Your own identifier for the customer. You choose it; no two customers of your kelviq organization may share it.
+    #[serde(rename = "customerId")]
+    pub customer_id: String,
+    /// Email address of the customer. It need not be unique: several customers, each with its own `customerId`, may have the same one.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub email: Option<Option<String>>,
+    /// Name of the customer.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub name: Option<Option<String>>,
+    /// Key-value data of your own to store on the customer.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub metadata: Option<Option<std::collections::BTreeMap<String, String>>>,
+    /// `billingAddress`
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "billingAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub billing_address: Option<Option<BillingAddress>>,
+}
+
+/// One page of customers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CustomerListResponse {
+    /// Number of customers across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Link to the following page, or null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Link to the preceding page, or null on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<CustomerResponse>>,
+}
+
+impl crate::runtime::Page for CustomerListResponse {
+    type Item = CustomerResponse;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
+/// A customer of your organization.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CustomerResponse {
+    /// Id kelviq gave the customer record (a UUID).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// Your own identifier of the customer.
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// Name of the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Email address of the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Extra data kelviq keeps on the customer; not for you to set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Your key-value data stored on the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// `billingAddress`
+    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<BillingAddress>,
+    /// When the customer was created.
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<String>,
+    /// When the customer last changed.
+    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<String>,
+}
+
+/// Customer fields to change; fields left out keep their value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CustomerUpdateRequest {
+    /// Email address of the customer.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub email: Option<Option<String>>,
+    /// Name of the customer.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub name: Option<Option<String>>,
+    /// Key-value data of your own. When sent, it generally takes the place of the stored metadata rather than being merged into it.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub metadata: Option<Option<std::collections::BTreeMap<String, String>>>,
+    /// `billingAddress`
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "billingAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub billing_address: Option<Option<BillingAddress>>,
+}
+
+/// An error with a message in `detail`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct DetailErrorResponse {
+    /// What went wrong, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// What a customer may do with one feature, and how much of it is used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct EntitlementDetail {
+    /// `featureId`
+    #[serde(rename = "featureId", default, skip_serializing_if = "Option::is_none")]
+    pub feature_id: Option<String>,
+    /// `hasAccess`
+    #[serde(rename = "hasAccess", default, skip_serializing_if = "Option::is_none")]
+    pub has_access: Option<bool>,
+    /// `featureType`
+    #[serde(rename = "featureType", default, skip_serializing_if = "Option::is_none")]
+    pub feature_type: Option<String>,
+    /// When the entitlement resets, in a form like `yyyy-MM-dd HH:mm:ss`; not guaranteed to be ISO 8601.
+    #[serde(rename = "resetAt", default, skip_serializing_if = "Option::is_none")]
+    pub reset_at: Option<String>,
+    /// `hardLimit`
+    #[serde(rename = "hardLimit", default, skip_serializing_if = "Option::is_none")]
+    pub hard_limit: Option<bool>,
+    /// `usageLimit`
+    #[serde(rename = "usageLimit", default, skip_serializing_if = "Option::is_none")]
+    pub usage_limit: Option<i32>,
+    /// `currentUsage`
+    #[serde(rename = "currentUsage", default, skip_serializing_if = "Option::is_none")]
+    pub current_usage: Option<i32>,
+    /// `remaining`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<i32>,
+}
+
+/// An error, with a short label and an explanation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ErrorResponse {
+    /// Short label of the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Explanation of the error, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Fields for a new feature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureCreateRequest {
+    /// `name`
+    pub name: String,
+    /// `identifier`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// `description`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `featureType`
+    #[serde(rename = "featureType")]
+    pub feature_type: FeatureCreateRequestFeatureType,
+    /// `featureDetails`
+    #[serde(rename = "featureDetails", default, skip_serializing_if = "Option::is_none")]
+    pub feature_details: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `meter`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meter: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `metadata`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// `FeatureCreateRequestFeatureType`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FeatureCreateRequestFeatureType {
+    /// `BOOLEAN`
+    Boolean,
+    /// `CUSTOMIZABLE`
+    Customizable,
+    /// `METER`
+    Meter,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl FeatureCreateRequestFeatureType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Boolean => "BOOLEAN",
+            Self::Customizable => "CUSTOMIZABLE",
+            Self::Meter => "METER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for FeatureCreateRequestFeatureType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "BOOLEAN" => Self::Boolean,
+            "CUSTOMIZABLE" => Self::Customizable,
+            "METER" => Self::Meter,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(FeatureCreateRequestFeatureType);
+
+/// A feature and how many units of it are wanted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FeatureInput {
+    /// Identifier of the feature.
+    pub identifier: String,
+    /// How many units of the feature are wanted.
+    pub quantity: i64,
+}
+
+/// The price of an offered plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FeaturePrice {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// `priceType`
+    #[serde(rename = "priceType", default, skip_serializing_if = "Option::is_none")]
+    pub price_type: Option<String>,
+    /// `freeTrial`
+    #[serde(rename = "freeTrial", default, skip_serializing_if = "Option::is_none")]
+    pub free_trial: Option<bool>,
+    /// `trialPeriod`
+    #[serde(rename = "trialPeriod", default, skip_serializing_if = "Option::is_none")]
+    pub trial_period: Option<i64>,
+    /// `currency`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `charges`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charges: Option<Vec<Charge>>,
+}
+
+/// A request to activate a license key on an instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LicenseActivation {
+    /// `licenseKey`
+    #[serde(rename = "licenseKey")]
+    pub license_key: String,
+    /// `customerId`
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `instanceName`
+    #[serde(rename = "instanceName", default, skip_serializing_if = "Option::is_none")]
+    pub instance_name: Option<String>,
+    /// `metadata`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The activation that was made, with the license it used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LicenseActivationResponse {
+    /// `instanceId`
+    #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<uuid::Uuid>,
+    /// `activatedAt`
+    #[serde(rename = "activatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub activated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `expiresOn`
+    #[serde(rename = "expiresOn", default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// `license`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<LicenseDetails>,
+}
+
 /// How license keys are issued for a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct LicenseConfig {
@@ -205,12 +1865,895 @@ impl From<String> for LicenseConfigDurationUnit {
 
 crate::runtime::serde_support::open_enum!(LicenseConfigDurationUnit);
 
+/// A request to release the activation of an instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LicenseDeactivation {
+    /// `licenseKey`
+    #[serde(rename = "licenseKey")]
+    pub license_key: String,
+    /// `instanceId`
+    #[serde(rename = "instanceId")]
+    pub instance_id: uuid::Uuid,
+}
+
+/// Confirmation that the activation was released.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LicenseDeactivationResponse {
+    /// `message`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// `deactivatedAt`
+    #[serde(rename = "deactivatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A license, with its customer, plan and subscription.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LicenseDetails {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// `licenseKey`
+    #[serde(rename = "licenseKey", default, skip_serializing_if = "Option::is_none")]
+    pub license_key: Option<String>,
+    /// `activatedOn`
+    #[serde(rename = "activatedOn", default, skip_serializing_if = "Option::is_none")]
+    pub activated_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// `expiresOn`
+    #[serde(rename = "expiresOn", default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// `activationUsage`
+    #[serde(
+        rename = "activationUsage",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub activation_usage: Option<i64>,
+    /// `activationLimit`
+    #[serde(
+        rename = "activationLimit",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub activation_limit: Option<i64>,
+    /// `enabled`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<LicenseDetailsCustomer>,
+    /// `plan`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<LicenseDetailsPlan>,
+    /// `subscription`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<LicenseDetailsSubscription>,
+}
+
+/// `LicenseDetailsCustomer`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LicenseDetailsCustomer {
+    /// `customerId`
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `name`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `email`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// `LicenseDetailsPlan`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LicenseDetailsPlan {
+    /// `identifier`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// `name`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `product`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<LicenseDetailsPlanProduct>,
+    /// `version`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// `isLatest`
+    #[serde(rename = "isLatest", default, skip_serializing_if = "Option::is_none")]
+    pub is_latest: Option<bool>,
+}
+
+/// `LicenseDetailsPlanProduct`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LicenseDetailsPlanProduct {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// `identifier`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// `name`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `taxCode`
+    #[serde(rename = "taxCode", default, skip_serializing_if = "Option::is_none")]
+    pub tax_code: Option<String>,
+    /// `createdOn`
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// `modifiedOn`
+    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `LicenseDetailsSubscription`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LicenseDetailsSubscription {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// `recurrence`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<String>,
+    /// `billingPeriodStartTime`
+    #[serde(
+        rename = "billingPeriodStartTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub billing_period_start_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// `billingPeriodEndTime`
+    #[serde(
+        rename = "billingPeriodEndTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub billing_period_end_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// `startDate`
+    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<chrono::NaiveDate>,
+    /// `endDate`
+    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<chrono::NaiveDate>,
+    /// `status`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `amount`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// `currency`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `trialDaysRemaining`
+    #[serde(
+        rename = "trialDaysRemaining",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub trial_days_remaining: Option<i64>,
+    /// `billingType`
+    #[serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")]
+    pub billing_type: Option<LicenseDetailsSubscriptionBillingType>,
+    /// `recurrenceUnit`
+    #[serde(rename = "recurrenceUnit", default, skip_serializing_if = "Option::is_none")]
+    pub recurrence_unit: Option<i64>,
+    /// `recurrenceType`
+    #[serde(rename = "recurrenceType", default, skip_serializing_if = "Option::is_none")]
+    pub recurrence_type: Option<String>,
+}
+
+/// `LicenseDetailsSubscriptionBillingType`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LicenseDetailsSubscriptionBillingType {
+    /// `SUBSCRIPTION`
+    Subscription,
+    /// `ONE_TIME`
+    OneTime,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl LicenseDetailsSubscriptionBillingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Subscription => "SUBSCRIPTION",
+            Self::OneTime => "ONE_TIME",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for LicenseDetailsSubscriptionBillingType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "SUBSCRIPTION" => Self::Subscription,
+            "ONE_TIME" => Self::OneTime,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(LicenseDetailsSubscriptionBillingType);
+
+/// A license key, and optionally an instance, to check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LicenseValidate {
+    /// `licenseKey`
+    #[serde(rename = "licenseKey")]
+    pub license_key: String,
+    /// `instanceId`
+    #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<uuid::Uuid>,
+}
+
+/// Whether a license is valid, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LicenseValidationResponse {
+    /// `valid`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid: Option<bool>,
+    /// `code`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `detail`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// `metadata`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `license`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<LicenseDetails>,
+}
+
+/// `ListOrdersBillingType`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListOrdersBillingType {
+    /// `ONE_TIME`
+    OneTime,
+    /// `SUBSCRIPTION`
+    Subscription,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl ListOrdersBillingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OneTime => "ONE_TIME",
+            Self::Subscription => "SUBSCRIPTION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for ListOrdersBillingType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "ONE_TIME" => Self::OneTime,
+            "SUBSCRIPTION" => Self::Subscription,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(ListOrdersBillingType);
+
+/// `ListOrdersStatus`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListOrdersStatus {
+    /// `PENDING`
+    Pending,
+    /// `COMPLETE`
+    Complete,
+    /// `FAILED`
+    Failed,
+    /// `REFUNDED`
+    Refunded,
+    /// `PARTIAL_REFUND`
+    PartialRefund,
+    /// `CANCELLED`
+    Cancelled,
+    /// `FRAUDULENT`
+    Fraudulent,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl ListOrdersStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Complete => "COMPLETE",
+            Self::Failed => "FAILED",
+            Self::Refunded => "REFUNDED",
+            Self::PartialRefund => "PARTIAL_REFUND",
+            Self::Cancelled => "CANCELLED",
+            Self::Fraudulent => "FRAUDULENT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for ListOrdersStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "PENDING" => Self::Pending,
+            "COMPLETE" => Self::Complete,
+            "FAILED" => Self::Failed,
+            "REFUNDED" => Self::Refunded,
+            "PARTIAL_REFUND" => Self::PartialRefund,
+            "CANCELLED" => Self::Cancelled,
+            "FRAUDULENT" => Self::Fraudulent,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(ListOrdersStatus);
+
+/// `ListRefundsStatus`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListRefundsStatus {
+    /// `PENDING`
+    Pending,
+    /// `PROCESSING`
+    Processing,
+    /// `SUCCEEDED`
+    Succeeded,
+    /// `FAILED`
+    Failed,
+    /// `CANCELED`
+    Canceled,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl ListRefundsStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Processing => "PROCESSING",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Canceled => "CANCELED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for ListRefundsStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "PENDING" => Self::Pending,
+            "PROCESSING" => Self::Processing,
+            "SUCCEEDED" => Self::Succeeded,
+            "FAILED" => Self::Failed,
+            "CANCELED" => Self::Canceled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(ListRefundsStatus);
+
+/// `ListTransactionsStatus`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListTransactionsStatus {
+    /// `success`
+    Success,
+    /// `failure`
+    Failure,
+    /// `pending`
+    Pending,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl ListTransactionsStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Pending => "pending",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for ListTransactionsStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "pending" => Self::Pending,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(ListTransactionsStatus);
+
 /// A short confirmation message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct MessageResponse {
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+/// One part of the Merchant of Record fee.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MorFeeBreakdownComponent {
+    /// `name`
+    pub name: MorFeeBreakdownComponentName,
+    /// Rate applied for this part, in percent; `null` for fixed fees and for `fee_adjustment`.
+    ///
+    /// `None` is sent as `null`.
+    pub percentage: Option<String>,
+    /// Amount of this part, in the smallest unit of the transaction's currency.
+    #[serde(rename = "valueUnits")]
+    pub value_units: i64,
+    /// Three-letter ISO code of the currency.
+    pub currency: String,
+}
+
+/// `MorFeeBreakdownComponentName`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MorFeeBreakdownComponentName {
+    /// `base_fee`
+    BaseFee,
+    /// `fixed_fee`
+    FixedFee,
+    /// `international_fee`
+    InternationalFee,
+    /// `subscription_fee`
+    SubscriptionFee,
+    /// `conversion_fee`
+    ConversionFee,
+    /// `fee_adjustment`
+    FeeAdjustment,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl MorFeeBreakdownComponentName {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BaseFee => "base_fee",
+            Self::FixedFee => "fixed_fee",
+            Self::InternationalFee => "international_fee",
+            Self::SubscriptionFee => "subscription_fee",
+            Self::ConversionFee => "conversion_fee",
+            Self::FeeAdjustment => "fee_adjustment",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for MorFeeBreakdownComponentName {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "base_fee" => Self::BaseFee,
+            "fixed_fee" => Self::FixedFee,
+            "international_fee" => Self::InternationalFee,
+            "subscription_fee" => Self::SubscriptionFee,
+            "conversion_fee" => Self::ConversionFee,
+            "fee_adjustment" => Self::FeeAdjustment,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(MorFeeBreakdownComponentName);
+
+/// Short view of a customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OrderCustomer {
+    /// `customerId`
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `name`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `email`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// One page of order events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OrderEventListResponse {
+    /// Number of order events across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Link to the following page, or null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Link to the preceding page, or null on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<OrderEventResponse>>,
+}
+
+impl crate::runtime::Page for OrderEventListResponse {
+    type Item = OrderEventResponse;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
+/// One entry in an order's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderEventResponse {
+    /// `id`
+    pub id: i64,
+    /// Id of the order the event is about.
+    pub order: String,
+    /// `title`
+    pub title: String,
+    /// Code identifying the kind of event, for programs.
+    pub code: String,
+    /// `status`
+    pub status: OrderEventResponseStatus,
+    /// `timestamp`
+    pub timestamp: chrono::DateTime<chrono::Utc>,
+    /// Further data of the event, such as amounts, card details or the reason for a failure; its keys depend on `code`.
+    pub metadata: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `OrderEventResponseStatus`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OrderEventResponseStatus {
+    /// `pending`
+    Pending,
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl OrderEventResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for OrderEventResponseStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(OrderEventResponseStatus);
+
+/// One page of orders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OrderListResponse {
+    /// Number of orders across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Link to the following page, or null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Link to the preceding page, or null on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<OrderResponse>>,
+}
+
+impl crate::runtime::Page for OrderListResponse {
+    type Item = OrderResponse;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
+/// Payment method of the first transaction of the order that succeeded; `null` until there is one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OrderPaymentMethod {
+    /// `paymentMethodType`
+    #[serde(
+        rename = "paymentMethodType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub payment_method_type: Option<String>,
+    /// `paymentMethodName`
+    #[serde(
+        rename = "paymentMethodName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub payment_method_name: Option<String>,
+    /// `last4`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
+}
+
+/// An order that reached a final state (completed, failed, refunded and so on). Orders still `PENDING`, never paid, are not returned by the list and get operations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OrderResponse {
+    /// Id of the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<OrderCustomer>,
+    /// `product`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<Product>,
+    /// `status`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<OrderResponseStatus>,
+    /// `paidAt`
+    #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A decimal amount sent as a string, such as `"261.00"`, not as a JSON number.
+    #[serde(rename = "amountSubtotal", default, skip_serializing_if = "Option::is_none")]
+    pub amount_subtotal: Option<String>,
+    /// A decimal amount sent as a string, not as a JSON number.
+    #[serde(rename = "amountDiscount", default, skip_serializing_if = "Option::is_none")]
+    pub amount_discount: Option<String>,
+    /// A decimal amount sent as a string, not as a JSON number.
+    #[serde(rename = "amountTax", default, skip_serializing_if = "Option::is_none")]
+    pub amount_tax: Option<String>,
+    /// A decimal amount sent as a string, not as a JSON number.
+    #[serde(rename = "amountTotal", default, skip_serializing_if = "Option::is_none")]
+    pub amount_total: Option<String>,
+    /// `saleCurrency`
+    #[serde(rename = "saleCurrency", default, skip_serializing_if = "Option::is_none")]
+    pub sale_currency: Option<String>,
+    /// `amountSubtotalUnits`
+    #[serde(
+        rename = "amountSubtotalUnits",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub amount_subtotal_units: Option<i64>,
+    /// `amountDiscountUnits`
+    #[serde(
+        rename = "amountDiscountUnits",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub amount_discount_units: Option<i64>,
+    /// `amountTaxUnits`
+    #[serde(rename = "amountTaxUnits", default, skip_serializing_if = "Option::is_none")]
+    pub amount_tax_units: Option<i64>,
+    /// `amountTotalUnits`
+    #[serde(
+        rename = "amountTotalUnits",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub amount_total_units: Option<i64>,
+    /// Amount refunded on the order so far, in the smallest unit of the currency.
+    #[serde(
+        rename = "refundedTotalUnits",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub refunded_total_units: Option<i64>,
+    /// `saleCurrencySymbol`
+    #[serde(
+        rename = "saleCurrencySymbol",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub sale_currency_symbol: Option<String>,
+    /// `billingAddress`
+    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<BillingAddress>,
+    /// `plan`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<CatalogPlan>,
+    /// `billingType`
+    #[serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")]
+    pub billing_type: Option<OrderResponseBillingType>,
+    /// Licenses issued for the subscription of the order, when its plan comes with licenses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<Vec<SubscriptionLicense>>,
+    /// `isTrial`
+    #[serde(rename = "isTrial", default, skip_serializing_if = "Option::is_none")]
+    pub is_trial: Option<bool>,
+    /// `subscription`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<OrderSubscriptionSummary>,
+    /// `invoiceId`
+    #[serde(rename = "invoiceId", default, skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<String>,
+    /// `customFieldsData`
+    #[serde(
+        rename = "customFieldsData",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_fields_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `paymentMethod`
+    #[serde(rename = "paymentMethod", default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<OrderPaymentMethod>,
+}
+
+/// `OrderResponseBillingType`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OrderResponseBillingType {
+    /// `ONE_TIME`
+    OneTime,
+    /// `SUBSCRIPTION`
+    Subscription,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl OrderResponseBillingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OneTime => "ONE_TIME",
+            Self::Subscription => "SUBSCRIPTION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for OrderResponseBillingType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "ONE_TIME" => Self::OneTime,
+            "SUBSCRIPTION" => Self::Subscription,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(OrderResponseBillingType);
+
+/// `OrderResponseStatus`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OrderResponseStatus {
+    /// `PENDING`
+    Pending,
+    /// `COMPLETE`
+    Complete,
+    /// `FAILED`
+    Failed,
+    /// `REFUNDED`
+    Refunded,
+    /// `PARTIAL_REFUND`
+    PartialRefund,
+    /// `CANCELLED`
+    Cancelled,
+    /// `FRAUDULENT`
+    Fraudulent,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl OrderResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Complete => "COMPLETE",
+            Self::Failed => "FAILED",
+            Self::Refunded => "REFUNDED",
+            Self::PartialRefund => "PARTIAL_REFUND",
+            Self::Cancelled => "CANCELLED",
+            Self::Fraudulent => "FRAUDULENT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for OrderResponseStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "PENDING" => Self::Pending,
+            "COMPLETE" => Self::Complete,
+            "FAILED" => Self::Failed,
+            "REFUNDED" => Self::Refunded,
+            "PARTIAL_REFUND" => Self::PartialRefund,
+            "CANCELLED" => Self::Cancelled,
+            "FRAUDULENT" => Self::Fraudulent,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(OrderResponseStatus);
+
+/// Short view of the order's subscription; `{}` (an empty object) when the order has none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OrderSubscriptionSummary {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// `status`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// A decimal amount sent as a string, such as `"261.00"`, not as a JSON number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// `currency`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// How often it is billed, such as `month` or `year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// `currencySymbol`
+    #[serde(rename = "currencySymbol", default, skip_serializing_if = "Option::is_none")]
+    pub currency_symbol: Option<String>,
+    /// `nextInvoiceDate`
+    #[serde(
+        rename = "nextInvoiceDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub next_invoice_date: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// One page of features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PaginatedFeatures {
+    /// Number of features across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Link to the following page, or null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Link to the preceding page, or null on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<CatalogFeature>>,
+}
+
+impl crate::runtime::Page for PaginatedFeatures {
+    type Item = CatalogFeature;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
 }
 
 /// One page of plan entitlements.
@@ -296,6 +2839,201 @@ impl crate::runtime::Page for PaginatedPlans {
         self.results.unwrap_or_default()
     }
 }
+
+/// One page of products.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PaginatedProducts {
+    /// Number of products across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Link to the following page, or null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Link to the preceding page, or null on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<Product>>,
+}
+
+impl crate::runtime::Page for PaginatedProducts {
+    type Item = Product;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
+/// An organization belonging to a partner, as every partner organization operation returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PartnerOrganization {
+    /// Internal kelviq id of the user who owns the organization.
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// Id (UUID) of the organization; it never changes.
+    #[serde(
+        rename = "organizationIdentifier",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub organization_identifier: Option<uuid::Uuid>,
+    /// Slug of the organization, safe for URLs.
+    #[serde(
+        rename = "organizationSlug",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub organization_slug: Option<String>,
+    /// Client key (public) for the organization's integration.
+    #[serde(rename = "clientKey", default, skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<String>,
+    /// Secret server key of the organization; keep it private.
+    #[serde(rename = "serverKey", default, skip_serializing_if = "Option::is_none")]
+    pub server_key: Option<String>,
+    /// The partner's own identifier of the organization, given when it was provisioned.
+    #[serde(
+        rename = "partnerExternalId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub partner_external_id: Option<String>,
+}
+
+/// The organizations of a partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PartnerOrganizationList {
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<PartnerOrganization>>,
+    /// How many organizations match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+}
+
+/// What a partner sends to provision an organization. kelviq creates the owner user (or refuses when the email is taken), sets up the organization, issues its API keys and emails the user a welcome with a link to set a password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PartnerOrganizationProvisionRequest {
+    /// The partner's own identifier of the organization, unique among the partner's organizations. It is what `GET /partner/organizations/by-external-id/{externalId}/` looks up.
+    #[serde(rename = "externalId")]
+    pub external_id: String,
+    /// Email address of the owner; no kelviq user may have it already.
+    pub email: String,
+    /// Business name of the organization; optional. When given, the organization's name and slug come from it, the slug being made unique.
+    #[serde(rename = "businessName", default, skip_serializing_if = "Option::is_none")]
+    pub business_name: Option<String>,
+}
+
+/// Short view of the customer who owns a payment method.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PaymentMethodCustomer {
+    /// Your own identifier of the customer.
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `name`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `email`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `billingAddress`
+    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<BillingAddress>,
+}
+
+/// One page of payment methods.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PaymentMethodListResponse {
+    /// Number of payment methods across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Link to the following page, or null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Link to the preceding page, or null on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<PaymentMethodResponse>>,
+}
+
+impl crate::runtime::Page for PaymentMethodListResponse {
+    type Item = PaymentMethodResponse;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
+/// A payment method a customer has saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PaymentMethodResponse {
+    /// Id kelviq gave the payment method record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<PaymentMethodCustomer>,
+    /// Kind of payment method as the payment provider names it, such as `card`, `sepa_debit` or `amazon_pay`.
+    #[serde(rename = "methodType", default, skip_serializing_if = "Option::is_none")]
+    pub method_type: Option<String>,
+    /// Details from the payment provider, depending on the kind. Cards have `brand`, `last4`, `expMonth`, `expYear`, `funding` and `country`.
+    #[serde(rename = "methodData", default, skip_serializing_if = "Option::is_none")]
+    pub method_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `true` for the customer's default payment method.
+    #[serde(rename = "isDefault", default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    /// State of the payment method; the list only ever shows `succeeded` ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<PaymentMethodResponseStatus>,
+    /// When the payment method was created.
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<String>,
+    /// When the payment method last changed.
+    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<String>,
+}
+
+/// State of the payment method; the list only ever shows `succeeded` ones.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PaymentMethodResponseStatus {
+    /// `succeeded`
+    Succeeded,
+    /// `requires_action`
+    RequiresAction,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl PaymentMethodResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::RequiresAction => "requires_action",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for PaymentMethodResponseStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "succeeded" => Self::Succeeded,
+            "requires_action" => Self::RequiresAction,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(PaymentMethodResponseStatus);
 
 /// One charge within the pricing of a feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -1157,4 +3895,1883 @@ pub struct PlanUpdateRequest {
     /// Keys of newly uploaded files (from `POST /media/`) to add to the plan. Files the plan already has are kept.
     #[serde(rename = "fileKeys", default, skip_serializing_if = "Option::is_none")]
     pub file_keys: Option<Vec<String>>,
+}
+
+/// Asks for a presigned S3 POST policy to upload one file of up to 5 GB. The `fileKey` returned is a temporary `tmp/<uuid>/<fileName>` path to pass to product or plan operations in `imageKeys` or `fileKeys`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PresignedUploadRequest {
+    /// Name of the file to upload; the S3 object key ends with it.
+    #[serde(rename = "fileName")]
+    pub file_name: String,
+    /// MIME type of the file; the policy only accepts an upload of this type.
+    #[serde(rename = "fileType")]
+    pub file_type: String,
+}
+
+/// A presigned S3 POST policy. Upload by POSTing `multipart/form-data` to `url`, with each entry of `fields` as a form field and the file last, in a `file` field. Then give `fileKey` back to kelviq.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PresignedUploadResponse {
+    /// S3 address to POST the upload to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Form fields (policy, signature, content type and the like) to put in the `multipart/form-data` upload, each exactly as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
+    /// Temporary S3 key of the uploaded file. Hand it back to kelviq in `imageKeys` or `fileKeys` of the catalog operation concerned.
+    #[serde(rename = "fileKey", default, skip_serializing_if = "Option::is_none")]
+    pub file_key: Option<String>,
+}
+
+/// A catalog product. One product can have several plans, images and files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Product {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// Slug of the product, safe for URLs; made from `name` when not given at creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// `name`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Tax code of the product, from the supported list.
+    #[serde(rename = "taxCode", default, skip_serializing_if = "Option::is_none")]
+    pub tax_code: Option<ProductTaxCode>,
+    /// Display name of whoever created the product.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// `modifiedOn`
+    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// `images`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<ProductImage>>,
+}
+
+/// Fields for a new product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductCreateRequest {
+    /// `name`
+    pub name: String,
+    /// Slug of the product, safe for URLs; made from the name when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// `description`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Tax code of the product, from the supported list.
+    #[serde(rename = "taxCode")]
+    pub tax_code: ProductCreateRequestTaxCode,
+    /// Temporary keys of uploaded files (of the form `tmp/<uuid>/<filename>`) from the upload operation. Each one is moved to permanent storage and becomes one of the product's images.
+    #[serde(rename = "imageKeys", default, skip_serializing_if = "Option::is_none")]
+    pub image_keys: Option<Vec<String>>,
+}
+
+/// Tax code of the product, from the supported list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductCreateRequestTaxCode {
+    /// `saas`
+    Saas,
+    /// `saas_business`
+    SaasBusiness,
+    /// `software`
+    Software,
+    /// `videocontent`
+    Videocontent,
+    /// `informationservice`
+    Informationservice,
+    /// `ebook`
+    Ebook,
+    /// `digitalgraphic`
+    Digitalgraphic,
+    /// `videogame`
+    Videogame,
+    /// `eservice`
+    Eservice,
+    /// `training`
+    Training,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl ProductCreateRequestTaxCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Saas => "saas",
+            Self::SaasBusiness => "saas_business",
+            Self::Software => "software",
+            Self::Videocontent => "videocontent",
+            Self::Informationservice => "informationservice",
+            Self::Ebook => "ebook",
+            Self::Digitalgraphic => "digitalgraphic",
+            Self::Videogame => "videogame",
+            Self::Eservice => "eservice",
+            Self::Training => "training",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for ProductCreateRequestTaxCode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "saas" => Self::Saas,
+            "saas_business" => Self::SaasBusiness,
+            "software" => Self::Software,
+            "videocontent" => Self::Videocontent,
+            "informationservice" => Self::Informationservice,
+            "ebook" => Self::Ebook,
+            "digitalgraphic" => Self::Digitalgraphic,
+            "videogame" => Self::Videogame,
+            "eservice" => Self::Eservice,
+            "training" => Self::Training,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(ProductCreateRequestTaxCode);
+
+/// An image attached to a product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ProductImage {
+    /// Id of the image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// Name of the image, such as its original file name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Where the image is stored (a storage key or URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Place of the image among the product's images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordering: Option<i64>,
+    /// `true` for the image used as the product's thumbnail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<bool>,
+    /// `true` when the image is shown to the public.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// Details of a product image that can be changed. The image file itself cannot be swapped; upload a new image for that.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ProductImageUpdateRequest {
+    /// Name to show for the image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Place among the product's images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordering: Option<i64>,
+    /// `true` makes this image the product's thumbnail, and no other image of the product stays one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<bool>,
+    /// `enabled`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// Everything needed to show a product's pricing to one visitor or customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ProductOfferingResponse {
+    /// Internal id of the organization owning the product.
+    #[serde(rename = "organizationId", default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<i64>,
+    /// Two-letter ISO 3166-1 country code worked out from the request.
+    #[serde(rename = "countryCode", default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    /// BCP 47 locale tag prices are formatted for, such as `en-US`.
+    #[serde(rename = "pricingLocale", default, skip_serializing_if = "Option::is_none")]
+    pub pricing_locale: Option<String>,
+    /// ISO 4217 code of the currency for that locale, such as `USD`.
+    #[serde(rename = "currencyCode", default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// `currencySymbol`
+    #[serde(rename = "currencySymbol", default, skip_serializing_if = "Option::is_none")]
+    pub currency_symbol: Option<String>,
+    /// Rate that converts amounts from the base currency into this currency.
+    #[serde(
+        rename = "currencyConversionRate",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub currency_conversion_rate: Option<f64>,
+    /// `baseCurrencyCode`
+    #[serde(
+        rename = "baseCurrencyCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub base_currency_code: Option<String>,
+    /// `baseCurrencySymbol`
+    #[serde(
+        rename = "baseCurrencySymbol",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub base_currency_symbol: Option<String>,
+    /// `plans`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plans: Option<Vec<ProductPlan>>,
+    /// `subscription`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<ProductOfferingResponseSubscription>,
+    /// `isCustomerExists`
+    #[serde(
+        rename = "isCustomerExists",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub is_customer_exists: Option<bool>,
+    /// `billingPeriods`
+    #[serde(rename = "billingPeriods", default, skip_serializing_if = "Option::is_none")]
+    pub billing_periods: Option<Vec<BillingPeriod>>,
+}
+
+/// `ProductOfferingResponseSubscription`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ProductOfferingResponseSubscription {
+    /// `hasPreviousSubscription`
+    #[serde(
+        rename = "hasPreviousSubscription",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub has_previous_subscription: Option<bool>,
+    /// `planIdentifier`
+    #[serde(rename = "planIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub plan_identifier: Option<String>,
+    /// `subscriptionId`
+    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<uuid::Uuid>,
+    /// `chargePeriod`
+    #[serde(rename = "chargePeriod", default, skip_serializing_if = "Option::is_none")]
+    pub charge_period: Option<String>,
+}
+
+/// A plan as offered on a pricing page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ProductPlan {
+    /// `name`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `identifier`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// `details`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `isVisible`
+    #[serde(rename = "isVisible", default, skip_serializing_if = "Option::is_none")]
+    pub is_visible: Option<bool>,
+    /// `metadata`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `basePlan`
+    #[serde(rename = "basePlan", default, skip_serializing_if = "Option::is_none")]
+    pub base_plan: Option<serde_json::Value>,
+    /// `price`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<FeaturePrice>,
+    /// Base price of the plan for each charge period, keyed by charge period (for example `MONTHLY` and `YEARLY`).
+    #[serde(rename = "originalPrice", default, skip_serializing_if = "Option::is_none")]
+    pub original_price: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `features`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<Vec<serde_json::Value>>,
+    /// `shouldHighlight`
+    #[serde(
+        rename = "shouldHighlight",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub should_highlight: Option<bool>,
+    /// `enabled`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `displayName`
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// `displayDescription`
+    #[serde(
+        rename = "displayDescription",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub display_description: Option<String>,
+    /// `includes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub includes: Option<String>,
+}
+
+/// A product as returned on its own, with the plans it has published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ProductRetrieve {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// Slug of the product, safe for URLs; made from `name` when not given at creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// `name`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Tax code of the product, from the supported list.
+    #[serde(rename = "taxCode", default, skip_serializing_if = "Option::is_none")]
+    pub tax_code: Option<ProductRetrieveTaxCode>,
+    /// Display name of whoever created the product.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// `modifiedOn`
+    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// `images`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<ProductImage>>,
+    /// Identifiers of the product's published plans (latest version, not archived).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plans: Option<Vec<String>>,
+}
+
+/// Tax code of the product, from the supported list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductRetrieveTaxCode {
+    /// `saas`
+    Saas,
+    /// `saas_business`
+    SaasBusiness,
+    /// `software`
+    Software,
+    /// `videocontent`
+    Videocontent,
+    /// `informationservice`
+    Informationservice,
+    /// `ebook`
+    Ebook,
+    /// `digitalgraphic`
+    Digitalgraphic,
+    /// `videogame`
+    Videogame,
+    /// `eservice`
+    Eservice,
+    /// `training`
+    Training,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl ProductRetrieveTaxCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Saas => "saas",
+            Self::SaasBusiness => "saas_business",
+            Self::Software => "software",
+            Self::Videocontent => "videocontent",
+            Self::Informationservice => "informationservice",
+            Self::Ebook => "ebook",
+            Self::Digitalgraphic => "digitalgraphic",
+            Self::Videogame => "videogame",
+            Self::Eservice => "eservice",
+            Self::Training => "training",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for ProductRetrieveTaxCode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "saas" => Self::Saas,
+            "saas_business" => Self::SaasBusiness,
+            "software" => Self::Software,
+            "videocontent" => Self::Videocontent,
+            "informationservice" => Self::Informationservice,
+            "ebook" => Self::Ebook,
+            "digitalgraphic" => Self::Digitalgraphic,
+            "videogame" => Self::Videogame,
+            "eservice" => Self::Eservice,
+            "training" => Self::Training,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(ProductRetrieveTaxCode);
+
+/// How a product behaves and is presented.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ProductSettings {
+    /// `true` lets visitors using a VPN through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
+    /// `true` lets visitors using Tor through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tor: Option<bool>,
+    /// `true` lets visitors using a proxy through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<bool>,
+    /// Currency the product is priced in by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Public address of the product.
+    #[serde(rename = "productUrl", default, skip_serializing_if = "Option::is_none")]
+    pub product_url: Option<String>,
+}
+
+/// Product settings to change; any of them may be sent, the rest stay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ProductSettingsUpdateRequest {
+    /// `vpn`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
+    /// `tor`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tor: Option<bool>,
+    /// `proxy`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<bool>,
+    /// `currency`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `productUrl`
+    #[serde(rename = "productUrl", default, skip_serializing_if = "Option::is_none")]
+    pub product_url: Option<String>,
+}
+
+/// Tax code of the product, from the supported list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductTaxCode {
+    /// `saas`
+    Saas,
+    /// `saas_business`
+    SaasBusiness,
+    /// `software`
+    Software,
+    /// `videocontent`
+    Videocontent,
+    /// `informationservice`
+    Informationservice,
+    /// `ebook`
+    Ebook,
+    /// `digitalgraphic`
+    Digitalgraphic,
+    /// `videogame`
+    Videogame,
+    /// `eservice`
+    Eservice,
+    /// `training`
+    Training,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl ProductTaxCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Saas => "saas",
+            Self::SaasBusiness => "saas_business",
+            Self::Software => "software",
+            Self::Videocontent => "videocontent",
+            Self::Informationservice => "informationservice",
+            Self::Ebook => "ebook",
+            Self::Digitalgraphic => "digitalgraphic",
+            Self::Videogame => "videogame",
+            Self::Eservice => "eservice",
+            Self::Training => "training",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for ProductTaxCode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "saas" => Self::Saas,
+            "saas_business" => Self::SaasBusiness,
+            "software" => Self::Software,
+            "videocontent" => Self::Videocontent,
+            "informationservice" => Self::Informationservice,
+            "ebook" => Self::Ebook,
+            "digitalgraphic" => Self::Digitalgraphic,
+            "videogame" => Self::Videogame,
+            "eservice" => Self::Eservice,
+            "training" => Self::Training,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(ProductTaxCode);
+
+/// Product fields to change; fields left out keep their value. Most fields that identify the product cannot be changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ProductUpdateRequest {
+    /// `name`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Tax code of the product, from the supported list.
+    #[serde(rename = "taxCode", default, skip_serializing_if = "Option::is_none")]
+    pub tax_code: Option<ProductUpdateRequestTaxCode>,
+    /// Temporary keys of more uploaded files to add to the product's images.
+    #[serde(rename = "imageKeys", default, skip_serializing_if = "Option::is_none")]
+    pub image_keys: Option<Vec<String>>,
+    /// `fileKeys`
+    #[serde(rename = "fileKeys", default, skip_serializing_if = "Option::is_none")]
+    pub file_keys: Option<Vec<String>>,
+}
+
+/// Tax code of the product, from the supported list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProductUpdateRequestTaxCode {
+    /// `saas`
+    Saas,
+    /// `saas_business`
+    SaasBusiness,
+    /// `software`
+    Software,
+    /// `videocontent`
+    Videocontent,
+    /// `informationservice`
+    Informationservice,
+    /// `ebook`
+    Ebook,
+    /// `digitalgraphic`
+    Digitalgraphic,
+    /// `videogame`
+    Videogame,
+    /// `eservice`
+    Eservice,
+    /// `training`
+    Training,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl ProductUpdateRequestTaxCode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Saas => "saas",
+            Self::SaasBusiness => "saas_business",
+            Self::Software => "software",
+            Self::Videocontent => "videocontent",
+            Self::Informationservice => "informationservice",
+            Self::Ebook => "ebook",
+            Self::Digitalgraphic => "digitalgraphic",
+            Self::Videogame => "videogame",
+            Self::Eservice => "eservice",
+            Self::Training => "training",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for ProductUpdateRequestTaxCode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "saas" => Self::Saas,
+            "saas_business" => Self::SaasBusiness,
+            "software" => Self::Software,
+            "videocontent" => Self::Videocontent,
+            "informationservice" => Self::Informationservice,
+            "ebook" => Self::Ebook,
+            "digitalgraphic" => Self::Digitalgraphic,
+            "videogame" => Self::Videogame,
+            "eservice" => Self::Eservice,
+            "training" => Self::Training,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(ProductUpdateRequestTaxCode);
+
+/// The promotion that applies to the visitor's location.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PromotionResponse {
+    /// Name of the country the visitor appears to be in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Two-letter ISO 3166-1 code of that country.
+    #[serde(rename = "countryCode", default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    /// Discount, in percent, for the visitor's country; `0` when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<f64>,
+    /// Coupon code for the visitor to use at checkout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Plain-text message; mostly empty, as the banner text is in `widgets[].countryMessage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Widgets set up for the promotion; at present a single `BANNER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub widgets: Option<Vec<PromotionWidget>>,
+    /// `security`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<PromotionSecurity>,
+}
+
+/// Outcome of the checks run on the visitor; `true` marks a check that matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PromotionSecurity {
+    /// `true` when the visitor seems to use a VPN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<bool>,
+    /// `true` when the visitor seems to use the Tor Browser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tor: Option<bool>,
+    /// `true` when the visitor seems to come through a proxy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<bool>,
+    /// `true` when the visitor seems to use Apple Private Relay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay: Option<bool>,
+    /// `true` when the request seems to come from a bot or crawler.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crawler: Option<bool>,
+}
+
+/// How the promotion banner looks and where it goes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PromotionWidget {
+    /// Kind of widget; always `BANNER` for now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PromotionWidgetType>,
+    /// Background color of the banner, in hex.
+    #[serde(
+        rename = "backgroundColor",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub background_color: Option<String>,
+    /// Color of the ordinary text.
+    #[serde(rename = "fontColor", default, skip_serializing_if = "Option::is_none")]
+    pub font_color: Option<String>,
+    /// Color of highlighted text, such as the discount.
+    #[serde(
+        rename = "highlightFontColor",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub highlight_font_color: Option<String>,
+    /// Text size, as a CSS value.
+    #[serde(rename = "fontSize", default, skip_serializing_if = "Option::is_none")]
+    pub font_size: Option<String>,
+    /// Rounding of the banner's corners, as a CSS value.
+    #[serde(rename = "borderRadius", default, skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<String>,
+    /// Whether the banner sits at the top or the bottom of the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<PromotionWidgetPlacement>,
+    /// With `true`, no built-in styling is added, so the banner is styled wholly by your CSS.
+    #[serde(rename = "unStyled", default, skip_serializing_if = "Option::is_none")]
+    pub un_styled: Option<bool>,
+    /// With `true`, the banner has a button to close it.
+    #[serde(rename = "addCloseIcon", default, skip_serializing_if = "Option::is_none")]
+    pub add_close_icon: Option<bool>,
+    /// Text of the banner, which may contain HTML and the placeholders `{country}`, `{country_flag}`, `{coupon_code}` and `{discount_percentage}`.
+    #[serde(rename = "countryMessage", default, skip_serializing_if = "Option::is_none")]
+    pub country_message: Option<String>,
+}
+
+/// Whether the banner sits at the top or the bottom of the page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PromotionWidgetPlacement {
+    /// `top`
+    Top,
+    /// `bottom`
+    Bottom,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl PromotionWidgetPlacement {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Top => "top",
+            Self::Bottom => "bottom",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for PromotionWidgetPlacement {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "top" => Self::Top,
+            "bottom" => Self::Bottom,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(PromotionWidgetPlacement);
+
+/// Kind of widget; always `BANNER` for now.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PromotionWidgetType {
+    /// `BANNER`
+    Banner,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl PromotionWidgetType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Banner => "BANNER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for PromotionWidgetType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "BANNER" => Self::Banner,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(PromotionWidgetType);
+
+/// What to refund. Leave out both amount fields to refund all that is still refundable on the order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RefundCreateRequest {
+    /// Id of an order of your organization.
+    #[serde(rename = "orderId")]
+    pub order_id: String,
+    /// Amount to refund in the smallest unit of the currency (such as cents for USD). Wins over `amount` when both are sent.
+    #[serde(rename = "amountUnits", default, skip_serializing_if = "Option::is_none")]
+    pub amount_units: Option<i64>,
+    /// Amount to refund in the main unit of the currency (such as dollars for USD); only read when `amountUnits` is absent. Use a whole number for currencies without decimals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<crate::runtime::Decimal>,
+    /// Why the money is given back; `REQUESTED_BY_CUSTOMER` if not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<RefundCreateRequestReason>,
+    /// Note for your team about the refund; optional.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "internalNote",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub internal_note: Option<Option<String>>,
+}
+
+/// Why the money is given back; `REQUESTED_BY_CUSTOMER` if not given.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RefundCreateRequestReason {
+    /// `DUPLICATE`
+    Duplicate,
+    /// `FRAUDULENT`
+    Fraudulent,
+    /// `REQUESTED_BY_CUSTOMER`
+    RequestedByCustomer,
+    /// `OTHER`
+    Other,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl RefundCreateRequestReason {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Duplicate => "DUPLICATE",
+            Self::Fraudulent => "FRAUDULENT",
+            Self::RequestedByCustomer => "REQUESTED_BY_CUSTOMER",
+            Self::Other => "OTHER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for RefundCreateRequestReason {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "DUPLICATE" => Self::Duplicate,
+            "FRAUDULENT" => Self::Fraudulent,
+            "REQUESTED_BY_CUSTOMER" => Self::RequestedByCustomer,
+            "OTHER" => Self::Other,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(RefundCreateRequestReason);
+
+/// Why a refund request failed. Validation errors are given per request field; payment provider and business rule errors are in `error`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RefundErrorResponse {
+    /// What went wrong, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Properties not listed above.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One page of refunds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RefundListResponse {
+    /// Number of refunds across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Link to the following page, or null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Link to the preceding page, or null on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<RefundResponse>>,
+}
+
+impl crate::runtime::Page for RefundListResponse {
+    type Item = RefundResponse;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
+/// A refund, as the list, create and get refund operations return it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RefundResponse {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// `reason`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<RefundResponseReason>,
+    /// `amountUnits`
+    #[serde(rename = "amountUnits", default, skip_serializing_if = "Option::is_none")]
+    pub amount_units: Option<i64>,
+    /// `amount`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<crate::runtime::Decimal>,
+    /// `internalNote`
+    #[serde(rename = "internalNote", default, skip_serializing_if = "Option::is_none")]
+    pub internal_note: Option<String>,
+    /// `failureReason`
+    #[serde(rename = "failureReason", default, skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+    /// `status`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<RefundResponseStatus>,
+    /// The full order the refund belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// `RefundResponseReason`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RefundResponseReason {
+    /// `DUPLICATE`
+    Duplicate,
+    /// `DASHBOARD_INITIATED`
+    DashboardInitiated,
+    /// `FRAUDULENT`
+    Fraudulent,
+    /// `REQUESTED_BY_CUSTOMER`
+    RequestedByCustomer,
+    /// `OTHER`
+    Other,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl RefundResponseReason {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Duplicate => "DUPLICATE",
+            Self::DashboardInitiated => "DASHBOARD_INITIATED",
+            Self::Fraudulent => "FRAUDULENT",
+            Self::RequestedByCustomer => "REQUESTED_BY_CUSTOMER",
+            Self::Other => "OTHER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for RefundResponseReason {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "DUPLICATE" => Self::Duplicate,
+            "DASHBOARD_INITIATED" => Self::DashboardInitiated,
+            "FRAUDULENT" => Self::Fraudulent,
+            "REQUESTED_BY_CUSTOMER" => Self::RequestedByCustomer,
+            "OTHER" => Self::Other,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(RefundResponseReason);
+
+/// `RefundResponseStatus`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RefundResponseStatus {
+    /// `PENDING`
+    Pending,
+    /// `PROCESSING`
+    Processing,
+    /// `SUCCEEDED`
+    Succeeded,
+    /// `FAILED`
+    Failed,
+    /// `CANCELED`
+    Canceled,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl RefundResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Processing => "PROCESSING",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Canceled => "CANCELED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for RefundResponseStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "PENDING" => Self::Pending,
+            "PROCESSING" => Self::Processing,
+            "SUCCEEDED" => Self::Succeeded,
+            "FAILED" => Self::Failed,
+            "CANCELED" => Self::Canceled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(RefundResponseStatus);
+
+/// A usage figure for one feature of one customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportUsageRequest {
+    /// Amount of usage being reported.
+    pub value: i64,
+    /// Identifier of the customer the usage belongs to.
+    #[serde(rename = "customerId")]
+    pub customer_id: String,
+    /// Identifier of the feature that was used.
+    #[serde(rename = "featureId")]
+    pub feature_id: String,
+    /// `SET` overwrites the recorded usage with `value`; `DELTA` adds `value` to it.
+    pub behaviour: ReportUsageRequestBehaviour,
+}
+
+/// `SET` overwrites the recorded usage with `value`; `DELTA` adds `value` to it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReportUsageRequestBehaviour {
+    /// `SET`
+    Set,
+    /// `DELTA`
+    Delta,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl ReportUsageRequestBehaviour {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Set => "SET",
+            Self::Delta => "DELTA",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for ReportUsageRequestBehaviour {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "SET" => Self::Set,
+            "DELTA" => Self::Delta,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(ReportUsageRequestBehaviour);
+
+/// The usage report as kelviq recorded it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ReportUsageResponse {
+    /// `value`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+    /// `customerId`
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `featureId`
+    #[serde(rename = "featureId", default, skip_serializing_if = "Option::is_none")]
+    pub feature_id: Option<String>,
+    /// `behaviour`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behaviour: Option<ReportUsageResponseBehaviour>,
+    /// `orgId`
+    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    /// Name of the internal event, such as `aggregated.usage`.
+    #[serde(rename = "eventName", default, skip_serializing_if = "Option::is_none")]
+    pub event_name: Option<String>,
+    /// Idempotency key kelviq made for this report.
+    #[serde(rename = "idempotencyKey", default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
+    /// When kelviq handled the report, in UTC, in a form like `yyyy-MM-dd HH:mm:ss.ffffff`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+}
+
+/// `ReportUsageResponseBehaviour`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReportUsageResponseBehaviour {
+    /// `SET`
+    Set,
+    /// `DELTA`
+    Delta,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl ReportUsageResponseBehaviour {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Set => "SET",
+            Self::Delta => "DELTA",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for ReportUsageResponseBehaviour {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "SET" => Self::Set,
+            "DELTA" => Self::Delta,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(ReportUsageResponseBehaviour);
+
+/// A customer's subscription or one-time purchase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Subscription {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// `externalSubscriptionId`
+    #[serde(
+        rename = "externalSubscriptionId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub external_subscription_id: Option<String>,
+    /// `startDate`
+    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<chrono::NaiveDate>,
+    /// `endDate`
+    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<chrono::NaiveDate>,
+    /// `billingPeriodStartTime`
+    #[serde(
+        rename = "billingPeriodStartTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub billing_period_start_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// `billingPeriodEndTime`
+    #[serde(
+        rename = "billingPeriodEndTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub billing_period_end_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// `amount`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// `recurrence`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<String>,
+    /// `currency`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `status`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `product`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// `plan`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<SubscriptionPlan>,
+    /// `features`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<Vec<SubscriptionFeatureDetail>>,
+    /// `trialDaysRemaining`
+    #[serde(
+        rename = "trialDaysRemaining",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub trial_days_remaining: Option<i64>,
+    /// `customerId`
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `billingType`
+    #[serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")]
+    pub billing_type: Option<SubscriptionBillingType>,
+    /// `recurrenceUnit`
+    #[serde(rename = "recurrenceUnit", default, skip_serializing_if = "Option::is_none")]
+    pub recurrence_unit: Option<i64>,
+    /// `recurrenceType`
+    #[serde(rename = "recurrenceType", default, skip_serializing_if = "Option::is_none")]
+    pub recurrence_type: Option<String>,
+    /// Files of the subscribed plan that can be downloaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<PlanFile>>,
+    /// Links of the subscribed plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<PlanLink>>,
+    /// Licenses issued for the subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<Vec<SubscriptionLicense>>,
+    /// When the cancellation was recorded. It can come before `endDate` when the cancellation is scheduled for later.
+    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Which party cancelled the subscription.
+    #[serde(
+        rename = "cancellationReason",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub cancellation_reason: Option<SubscriptionCancellationReason>,
+    /// Reason for cancelling given when the subscription was cancelled.
+    #[serde(
+        rename = "cancellationFeedback",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub cancellation_feedback: Option<SubscriptionCancellationFeedback>,
+    /// Comment on the cancellation, in free text; optional.
+    #[serde(
+        rename = "cancellationComment",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub cancellation_comment: Option<String>,
+}
+
+/// `SubscriptionBillingType`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SubscriptionBillingType {
+    /// `SUBSCRIPTION`
+    Subscription,
+    /// `ONE_TIME`
+    OneTime,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl SubscriptionBillingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Subscription => "SUBSCRIPTION",
+            Self::OneTime => "ONE_TIME",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for SubscriptionBillingType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "SUBSCRIPTION" => Self::Subscription,
+            "ONE_TIME" => Self::OneTime,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(SubscriptionBillingType);
+
+/// Reason for cancelling given when the subscription was cancelled.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SubscriptionCancellationFeedback {
+    /// `TOO_EXPENSIVE`
+    TooExpensive,
+    /// `MISSING_FEATURES`
+    MissingFeatures,
+    /// `SWITCHED_SERVICE`
+    SwitchedService,
+    /// `UNUSED`
+    Unused,
+    /// `CUSTOMER_SERVICE`
+    CustomerService,
+    /// `LOW_QUALITY`
+    LowQuality,
+    /// `TOO_COMPLEX`
+    TooComplex,
+    /// `OTHER`
+    Other,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl SubscriptionCancellationFeedback {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TooExpensive => "TOO_EXPENSIVE",
+            Self::MissingFeatures => "MISSING_FEATURES",
+            Self::SwitchedService => "SWITCHED_SERVICE",
+            Self::Unused => "UNUSED",
+            Self::CustomerService => "CUSTOMER_SERVICE",
+            Self::LowQuality => "LOW_QUALITY",
+            Self::TooComplex => "TOO_COMPLEX",
+            Self::Other => "OTHER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for SubscriptionCancellationFeedback {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "TOO_EXPENSIVE" => Self::TooExpensive,
+            "MISSING_FEATURES" => Self::MissingFeatures,
+            "SWITCHED_SERVICE" => Self::SwitchedService,
+            "UNUSED" => Self::Unused,
+            "CUSTOMER_SERVICE" => Self::CustomerService,
+            "LOW_QUALITY" => Self::LowQuality,
+            "TOO_COMPLEX" => Self::TooComplex,
+            "OTHER" => Self::Other,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(SubscriptionCancellationFeedback);
+
+/// Which party cancelled the subscription.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SubscriptionCancellationReason {
+    /// `CANCELLED_BY_CUSTOMER`
+    CancelledByCustomer,
+    /// `CANCELLED_BY_MERCHANT`
+    CancelledByMerchant,
+    /// `CANCELLED_BY_PROVIDER`
+    CancelledByProvider,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl SubscriptionCancellationReason {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CancelledByCustomer => "CANCELLED_BY_CUSTOMER",
+            Self::CancelledByMerchant => "CANCELLED_BY_MERCHANT",
+            Self::CancelledByProvider => "CANCELLED_BY_PROVIDER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for SubscriptionCancellationReason {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "CANCELLED_BY_CUSTOMER" => Self::CancelledByCustomer,
+            "CANCELLED_BY_MERCHANT" => Self::CancelledByMerchant,
+            "CANCELLED_BY_PROVIDER" => Self::CancelledByProvider,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(SubscriptionCancellationReason);
+
+/// A feature included in a subscription, with its entitlement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SubscriptionFeatureDetail {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// `identifier`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// `name`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `featureType`
+    #[serde(rename = "featureType", default, skip_serializing_if = "Option::is_none")]
+    pub feature_type: Option<String>,
+    /// `details`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `isArchived`
+    #[serde(rename = "isArchived", default, skip_serializing_if = "Option::is_none")]
+    pub is_archived: Option<bool>,
+    /// `metadata`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `modifiedOn`
+    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// `meter`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meter: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `featureDetails`
+    #[serde(rename = "featureDetails", default, skip_serializing_if = "Option::is_none")]
+    pub feature_details: Option<SubscriptionFeatureDetailFeatureDetails>,
+    /// `reset`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset: Option<String>,
+    /// `resetTime`
+    #[serde(rename = "resetTime", default, skip_serializing_if = "Option::is_none")]
+    pub reset_time: Option<String>,
+    /// `value`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+    /// `hardLimit`
+    #[serde(rename = "hardLimit", default, skip_serializing_if = "Option::is_none")]
+    pub hard_limit: Option<bool>,
+}
+
+/// `SubscriptionFeatureDetailFeatureDetails`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SubscriptionFeatureDetailFeatureDetails {
+    /// `units`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<SubscriptionFeatureDetailFeatureDetailsUnits>,
+}
+
+/// `SubscriptionFeatureDetailFeatureDetailsUnits`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SubscriptionFeatureDetailFeatureDetailsUnits {
+    /// `plural`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plural: Option<String>,
+    /// `singular`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub singular: Option<String>,
+}
+
+/// A license issued for a subscription.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SubscriptionLicense {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// The license key.
+    #[serde(rename = "licenseKey", default, skip_serializing_if = "Option::is_none")]
+    pub license_key: Option<String>,
+    /// When the license was activated for the first time.
+    #[serde(rename = "activatedOn", default, skip_serializing_if = "Option::is_none")]
+    pub activated_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the license stops being valid, if it ever does.
+    #[serde(rename = "expiresOn", default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// How many instances hold an activation right now.
+    #[serde(
+        rename = "activationUsage",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub activation_usage: Option<i64>,
+    /// How many instances may hold an activation at the same time.
+    #[serde(
+        rename = "activationLimit",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub activation_limit: Option<i64>,
+    /// `true` while the license is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// One page of subscriptions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SubscriptionListResponse {
+    /// Number of subscriptions across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Link to the following page, or null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Link to the preceding page, or null on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<Subscription>>,
+}
+
+impl crate::runtime::Page for SubscriptionListResponse {
+    type Item = Subscription;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
+/// The plan a subscription is on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SubscriptionPlan {
+    /// `name`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `identifier`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+}
+
+/// One page of transactions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TransactionListResponse {
+    /// Number of transactions across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Link to the following page, or null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Link to the preceding page, or null on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<TransactionResponse>>,
+}
+
+impl crate::runtime::Page for TransactionListResponse {
+    type Item = TransactionResponse;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
+/// A money movement of your organization.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TransactionResponse {
+    /// `id`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<uuid::Uuid>,
+    /// The full order the transaction belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `createdOn`
+    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// `currency`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `currencySymbol`
+    #[serde(rename = "currencySymbol", default, skip_serializing_if = "Option::is_none")]
+    pub currency_symbol: Option<String>,
+    /// `amountTotal`
+    #[serde(rename = "amountTotal", default, skip_serializing_if = "Option::is_none")]
+    pub amount_total: Option<crate::runtime::Decimal>,
+    /// `morFee`
+    #[serde(rename = "morFee", default, skip_serializing_if = "Option::is_none")]
+    pub mor_fee: Option<crate::runtime::Decimal>,
+    /// The parts that add up to the Merchant of Record fee; an empty list when no such fee is charged. A `fee_adjustment` part appears when the fee was raised to a payment processor's minimum.
+    #[serde(
+        rename = "morFeeBreakdown",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub mor_fee_breakdown: Option<Vec<MorFeeBreakdownComponent>>,
+    /// `collectedTax`
+    #[serde(rename = "collectedTax", default, skip_serializing_if = "Option::is_none")]
+    pub collected_tax: Option<crate::runtime::Decimal>,
+    /// `netPayout`
+    #[serde(rename = "netPayout", default, skip_serializing_if = "Option::is_none")]
+    pub net_payout: Option<crate::runtime::Decimal>,
+    /// `status`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TransactionResponseStatus>,
+    /// `transactionType`
+    #[serde(
+        rename = "transactionType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub transaction_type: Option<TransactionResponseTransactionType>,
+    /// `paymentMethodType`
+    #[serde(
+        rename = "paymentMethodType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub payment_method_type: Option<String>,
+    /// `availableOn`
+    #[serde(rename = "availableOn", default, skip_serializing_if = "Option::is_none")]
+    pub available_on: Option<chrono::NaiveDate>,
+    /// `isSettled`
+    #[serde(rename = "isSettled", default, skip_serializing_if = "Option::is_none")]
+    pub is_settled: Option<bool>,
+    /// `paymentMethodName`
+    #[serde(
+        rename = "paymentMethodName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub payment_method_name: Option<String>,
+    /// `last4`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
+}
+
+/// `TransactionResponseStatus`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TransactionResponseStatus {
+    /// `success`
+    Success,
+    /// `failure`
+    Failure,
+    /// `pending`
+    Pending,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl TransactionResponseStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Pending => "pending",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for TransactionResponseStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "pending" => Self::Pending,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(TransactionResponseStatus);
+
+/// `TransactionResponseTransactionType`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TransactionResponseTransactionType {
+    /// `CHARGE`
+    Charge,
+    /// `REFUND`
+    Refund,
+    /// `CHARGEBACK`
+    Chargeback,
+    /// `CHARGEBACK_REVERSAL`
+    ChargebackReversal,
+    /// `CREDIT`
+    Credit,
+    /// `PAYOUT`
+    Payout,
+    /// `ADJUSTMENT`
+    Adjustment,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl TransactionResponseTransactionType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Charge => "CHARGE",
+            Self::Refund => "REFUND",
+            Self::Chargeback => "CHARGEBACK",
+            Self::ChargebackReversal => "CHARGEBACK_REVERSAL",
+            Self::Credit => "CREDIT",
+            Self::Payout => "PAYOUT",
+            Self::Adjustment => "ADJUSTMENT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for TransactionResponseTransactionType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "CHARGE" => Self::Charge,
+            "REFUND" => Self::Refund,
+            "CHARGEBACK" => Self::Chargeback,
+            "CHARGEBACK_REVERSAL" => Self::ChargebackReversal,
+            "CREDIT" => Self::Credit,
+            "PAYOUT" => Self::Payout,
+            "ADJUSTMENT" => Self::Adjustment,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(TransactionResponseTransactionType);
+
+/// The plan, period and features a subscription is to have.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateSubscriptionRequest {
+    /// Identifier of the plan to move to.
+    #[serde(rename = "planIdentifier")]
+    pub plan_identifier: String,
+    /// Billing period to use from now on.
+    #[serde(rename = "chargePeriod")]
+    pub charge_period: UpdateSubscriptionRequestChargePeriod,
+    /// Features whose quantities change, with the new quantity of each.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub features: Option<Option<Vec<FeatureInput>>>,
+    /// IP address of the customer, from which location-based prices are chosen.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "ipAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub ip_address: Option<Option<String>>,
+    /// What happens to the trial: the string `"now"` ends a running trial at once, while a future ISO 8601 date-time (such as `"2027-12-31 23:59:59"`) becomes the new end of the trial. Without it, the trial stays as it is.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "trialEnd",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub trial_end: Option<Option<String>>,
+    /// When a paid change applies. With `"activate_on_payment"`, the current subscription stays as it is while payment is pending, and the new plan, period and features apply once payment succeeds; when payment never completes, the pending change lapses and nothing changes. Without it, the change applies straight away.
+    ///
+    /// `None` leaves the field out; `Some(None)` sends `null`.
+    #[serde(
+        rename = "paymentBehavior",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::serde_support::double_option",
+    )]
+    pub payment_behavior: Option<Option<UpdateSubscriptionRequestPaymentBehavior>>,
+}
+
+/// Billing period to use from now on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateSubscriptionRequestChargePeriod {
+    /// `ONE_TIME`
+    OneTime,
+    /// `MONTHLY`
+    Monthly,
+    /// `YEARLY`
+    Yearly,
+    /// `WEEKLY`
+    Weekly,
+    /// `DAILY`
+    Daily,
+    /// `TWENTY_EIGHT_DAYS`
+    TwentyEightDays,
+    /// `THREE_MONTHS`
+    ThreeMonths,
+    /// `SIX_MONTHS`
+    SixMonths,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl UpdateSubscriptionRequestChargePeriod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OneTime => "ONE_TIME",
+            Self::Monthly => "MONTHLY",
+            Self::Yearly => "YEARLY",
+            Self::Weekly => "WEEKLY",
+            Self::Daily => "DAILY",
+            Self::TwentyEightDays => "TWENTY_EIGHT_DAYS",
+            Self::ThreeMonths => "THREE_MONTHS",
+            Self::SixMonths => "SIX_MONTHS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for UpdateSubscriptionRequestChargePeriod {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "ONE_TIME" => Self::OneTime,
+            "MONTHLY" => Self::Monthly,
+            "YEARLY" => Self::Yearly,
+            "WEEKLY" => Self::Weekly,
+            "DAILY" => Self::Daily,
+            "TWENTY_EIGHT_DAYS" => Self::TwentyEightDays,
+            "THREE_MONTHS" => Self::ThreeMonths,
+            "SIX_MONTHS" => Self::SixMonths,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(UpdateSubscriptionRequestChargePeriod);
+
+/// When a paid change applies. With `"activate_on_payment"`, the current subscription stays as it is while payment is pending, and the new plan, period and features apply once payment succeeds; when payment never completes, the pending change lapses and nothing changes. Without it, the change applies straight away.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum UpdateSubscriptionRequestPaymentBehavior {
+    /// `activate_on_payment`
+    ActivateOnPayment,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl UpdateSubscriptionRequestPaymentBehavior {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ActivateOnPayment => "activate_on_payment",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for UpdateSubscriptionRequestPaymentBehavior {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "activate_on_payment" => Self::ActivateOnPayment,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(UpdateSubscriptionRequestPaymentBehavior);
+
+/// The id of the changed subscription.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct UpdateSubscriptionResponse {
+    /// `subscriptionId`
+    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+}
+
+/// One page of webhook delivery attempts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct WebhookEventLogListResponse {
+    /// Number of delivery attempts across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Link to the following page, or null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Link to the preceding page, or null on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// `results`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<WebhookEventLogResponse>>,
+}
+
+impl crate::runtime::Page for WebhookEventLogListResponse {
+    type Item = WebhookEventLogResponse;
+    fn next_link(&self) -> Option<&str> {
+        self.next.as_deref().filter(|link| !link.is_empty())
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.results.unwrap_or_default()
+    }
+}
+
+/// One attempt to deliver a webhook event; retries are attempts of their own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookEventLogResponse {
+    /// Id of this attempt.
+    pub id: uuid::Uuid,
+    /// Id of the event being delivered; every retry of it has the same one.
+    #[serde(rename = "eventId")]
+    pub event_id: uuid::Uuid,
+    /// Id of the webhook endpoint the event was sent to.
+    pub endpoint: uuid::Uuid,
+    /// `eventType`
+    #[serde(rename = "eventType")]
+    pub event_type: String,
+    /// HTTP status the endpoint answered this attempt with.
+    ///
+    /// `None` is sent as `null`.
+    #[serde(rename = "statusCode")]
+    pub status_code: Option<i64>,
+    /// `isSuccess`
+    #[serde(rename = "isSuccess")]
+    pub is_success: bool,
+    /// How many attempts came before this one (0 for the first).
+    #[serde(rename = "retryCount")]
+    pub retry_count: i64,
+    /// When this attempt was made; the date filters of the list compare with it.
+    #[serde(rename = "lastAttempt")]
+    pub last_attempt: chrono::DateTime<chrono::Utc>,
+    /// When the event itself arose, which is not the time of this attempt.
+    #[serde(rename = "createdOn")]
+    pub created_on: chrono::DateTime<chrono::Utc>,
+    /// The event envelope exactly as sent. For `invoice.created`, `invoice.paid` and `invoice.payment_failed`, `data.object.payment_link` holds a signed link where the customer can pay the invoice.
+    pub payload: serde_json::Map<String, serde_json::Value>,
 }

@@ -125,6 +125,111 @@ impl Client {
     }
 }
 
+/// The `cancelSubscription` operation (`POST /subscriptions/{subscriptionId}/cancel/`); call it with [`Client::cancel_subscription`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CancelSubscription;
+
+/// Error responses documented for [`CancelSubscription`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CancelSubscriptionError {}
+
+impl Operation for CancelSubscription {
+    type Output = models::CancelSubscriptionResponse;
+    type Error = CancelSubscriptionError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "cancelSubscription",
+        method: Method::POST,
+        path_template: "/subscriptions/{subscriptionId}/cancel/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Cancel a customer's subscription
+    ///
+    /// Ends a customer's active subscription, now or at a later point.
+    ///
+    /// `POST /subscriptions/{subscriptionId}/cancel/`
+    ///
+    /// # Arguments
+    ///
+    /// - `subscription_id`: Id of the subscription to cancel.
+    /// - `body`: the request body
+    pub fn cancel_subscription(
+        &self,
+        subscription_id: uuid::Uuid,
+        body: &models::CancelSubscriptionRequest,
+    ) -> Call<'_, CancelSubscription> {
+        Call::new(
+                self,
+                format!("/subscriptions/{}/cancel/", path_segment(subscription_id)),
+            )
+            .json_body(body, "application/json")
+    }
+}
+
+/// The `createCatalogFeature` operation (`POST /catalog/features/`); call it with [`Client::create_catalog_feature`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreateCatalogFeature;
+
+/// Error responses documented for [`CreateCatalogFeature`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateCatalogFeatureError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for CreateCatalogFeature {
+    type Output = models::CatalogFeature;
+    type Error = CreateCatalogFeatureError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "createCatalogFeature",
+        method: Method::POST,
+        path_template: "/catalog/features/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            201 => response.json(),
+            401 => response.fail(CreateCatalogFeatureError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Create a catalog feature
+    ///
+    /// Adds a feature. A METER feature needs `featureDetails` with a `featureSubType` (PRE_AGGREGATED_USAGE or RAW_EVENTS) and `units`; a RAW_EVENTS one also needs a `meter` giving its `aggregation` and `filters`.
+    ///
+    /// `POST /catalog/features/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn create_catalog_feature(
+        &self,
+        body: &models::FeatureCreateRequest,
+    ) -> Call<'_, CreateCatalogFeature> {
+        Call::new(self, "/catalog/features/".to_owned())
+            .json_body(body, "application/json")
+    }
+}
+
 /// The `createCatalogPlan` operation (`POST /catalog/plans/`); call it with [`Client::create_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateCatalogPlan;
@@ -174,6 +279,501 @@ impl Client {
         body: &models::PlanCreateRequest,
     ) -> Call<'_, CreateCatalogPlan> {
         Call::new(self, "/catalog/plans/".to_owned()).json_body(body, "application/json")
+    }
+}
+
+/// The `createCatalogProduct` operation (`POST /catalog/products/`); call it with [`Client::create_catalog_product`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreateCatalogProduct;
+
+/// Error responses documented for [`CreateCatalogProduct`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateCatalogProductError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for CreateCatalogProduct {
+    type Output = models::Product;
+    type Error = CreateCatalogProductError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "createCatalogProduct",
+        method: Method::POST,
+        path_template: "/catalog/products/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            201 => response.json(),
+            401 => response.fail(CreateCatalogProductError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Create a catalog product
+    ///
+    /// Adds a product to the catalog.
+    ///
+    /// `POST /catalog/products/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn create_catalog_product(
+        &self,
+        body: &models::ProductCreateRequest,
+    ) -> Call<'_, CreateCatalogProduct> {
+        Call::new(self, "/catalog/products/".to_owned())
+            .json_body(body, "application/json")
+    }
+}
+
+/// The `createCharge` operation (`POST /charges/`); call it with [`Client::create_charge`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreateCharge;
+
+/// Error responses documented for [`CreateCharge`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateChargeError {
+    /// The request was refused, for instance because the customer has no default payment method, the charge was declined, the organization is blocked, or `chargePeriod` is not `ONE_TIME`.
+    ///
+    /// Status `400`.
+    BadRequest(models::DetailErrorResponse),
+}
+
+impl Operation for CreateCharge {
+    type Output = models::CreateChargeResponse;
+    type Error = CreateChargeError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "createCharge",
+        method: Method::POST,
+        path_template: "/charges/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            201 => response.json(),
+            400 => response.fail_json(CreateChargeError::BadRequest),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Charge a customer once
+    ///
+    /// Bills a customer once, right away, with the payment method kelviq already holds for them; no checkout session is involved.
+    ///
+    /// The customer needs a payment method on file, either saved or in use by an active subscription. The call fails with `400` when there is no default payment method, or when the charge without the customer present is declined or needs the customer to authenticate.
+    ///
+    /// `chargePeriod` has to be `ONE_TIME`: recurring periods are refused here. Use the create subscription operation for recurring billing.
+    ///
+    /// `POST /charges/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn create_charge(
+        &self,
+        body: &models::CreateChargeRequest,
+    ) -> Call<'_, CreateCharge> {
+        Call::new(self, "/charges/".to_owned()).json_body(body, "application/json")
+    }
+}
+
+/// The `createCheckoutSession` operation (`POST /checkout/`); call it with [`Client::create_checkout_session`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreateCheckoutSession;
+
+/// Error responses documented for [`CreateCheckoutSession`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateCheckoutSessionError {}
+
+impl Operation for CreateCheckoutSession {
+    type Output = models::CreateCheckoutSessionResponse;
+    type Error = CreateCheckoutSessionError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "createCheckoutSession",
+        method: Method::POST,
+        path_template: "/checkout/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            201 => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Start a checkout session
+    ///
+    /// Opens a hosted checkout where a customer can pay for a plan, either once or as a subscription.
+    ///
+    /// `POST /checkout/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn create_checkout_session(
+        &self,
+        body: &models::CreateCheckoutSessionRequest,
+    ) -> Call<'_, CreateCheckoutSession> {
+        Call::new(self, "/checkout/".to_owned()).json_body(body, "application/json")
+    }
+}
+
+/// The `createCustomer` operation (`POST /customers/`); call it with [`Client::create_customer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreateCustomer;
+
+/// Error responses documented for [`CreateCustomer`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateCustomerError {}
+
+impl Operation for CreateCustomer {
+    type Output = models::CustomerResponse;
+    type Error = CreateCustomerError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "createCustomer",
+        method: Method::POST,
+        path_template: "/customers/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            201 => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Add a customer
+    ///
+    /// Adds a customer record to kelviq.
+    ///
+    /// `POST /customers/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn create_customer(
+        &self,
+        body: &models::CustomerCreateRequest,
+    ) -> Call<'_, CreateCustomer> {
+        Call::new(self, "/customers/".to_owned()).json_body(body, "application/json")
+    }
+}
+
+/// The `createPortalSession` operation (`POST /portal/session/`); call it with [`Client::create_portal_session`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreatePortalSession;
+
+/// Error responses documented for [`CreatePortalSession`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreatePortalSessionError {
+    /// The customer does not exist, or has no email address.
+    ///
+    /// Status `400`.
+    BadRequest(models::CreatePortalSessionBadRequest),
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for CreatePortalSession {
+    type Output = models::CreatePortalSessionResponse;
+    type Error = CreatePortalSessionError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "createPortalSession",
+        method: Method::POST,
+        path_template: "/portal/session/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 => response.fail_json(CreatePortalSessionError::BadRequest),
+            401 => response.fail(CreatePortalSessionError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Open a customer portal session
+    ///
+    /// Starts a session in the billing portal for one customer and returns the portal URL plus a token to sign them in. The session token is bound to the customer's email, so the customer must have one.
+    ///
+    /// `POST /portal/session/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn create_portal_session(
+        &self,
+        body: &models::CreatePortalSessionRequest,
+    ) -> Call<'_, CreatePortalSession> {
+        Call::new(self, "/portal/session/".to_owned())
+            .json_body(body, "application/json")
+    }
+}
+
+/// The `createPresignedUploadUrl` operation (`POST /media/`); call it with [`Client::create_presigned_upload_url`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreatePresignedUploadUrl;
+
+/// Error responses documented for [`CreatePresignedUploadUrl`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreatePresignedUploadUrlError {
+    /// `fileName` or `fileType` is missing from the body.
+    ///
+    /// Status `400`.
+    BadRequest,
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// The upload URL could not be made.
+    ///
+    /// Status `500`.
+    InternalServerError,
+}
+
+impl Operation for CreatePresignedUploadUrl {
+    type Output = models::PresignedUploadResponse;
+    type Error = CreatePresignedUploadUrlError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "createPresignedUploadUrl",
+        method: Method::POST,
+        path_template: "/media/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 => response.fail(CreatePresignedUploadUrlError::BadRequest),
+            401 => response.fail(CreatePresignedUploadUrlError::Unauthorized),
+            500 => response.fail(CreatePresignedUploadUrlError::InternalServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Get a presigned upload URL
+    ///
+    /// Gives a presigned S3 POST policy with which one file of up to 5 GB can be uploaded straight to kelviq's storage within the next hour. The `fileKey` in the answer is what the catalog product and plan operations take in `imageKeys` or `fileKeys`.
+    ///
+    /// To upload: call this operation with `fileName` and `fileType`; build a `multipart/form-data` body holding every entry of `fields` as a form field, followed by the file itself in a `file` field; POST it to `url` (a `204 No Content` answer means it worked); then hand `fileKey` to the catalog operation, for example in `imageKeys` when creating a product.
+    ///
+    /// `POST /media/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn create_presigned_upload_url(
+        &self,
+        body: &models::PresignedUploadRequest,
+    ) -> Call<'_, CreatePresignedUploadUrl> {
+        Call::new(self, "/media/".to_owned()).json_body(body, "application/json")
+    }
+}
+
+/// The `createRefund` operation (`POST /refunds/`); call it with [`Client::create_refund`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreateRefund;
+
+/// Error responses documented for [`CreateRefund`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateRefundError {
+    /// The amount or reason is not valid, the order does not have that much left to refund, or the payment provider refused.
+    ///
+    /// Status `400`.
+    BadRequest(models::RefundErrorResponse),
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// Your organization has no order with this id.
+    ///
+    /// Status `404`.
+    NotFound,
+}
+
+impl Operation for CreateRefund {
+    type Output = models::RefundResponse;
+    type Error = CreateRefundError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "createRefund",
+        method: Method::POST,
+        path_template: "/refunds/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 => response.fail_json(CreateRefundError::BadRequest),
+            401 => response.fail(CreateRefundError::Unauthorized),
+            404 => response.fail(CreateRefundError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Refund an order
+    ///
+    /// Gives back money on one of your organization's orders. Send `amountUnits` or `amount` to refund part of it; send neither to refund everything that is still refundable. The amount has to be above zero and no more than what remains refundable on the order.
+    ///
+    /// `POST /refunds/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn create_refund(
+        &self,
+        body: &models::RefundCreateRequest,
+    ) -> Call<'_, CreateRefund> {
+        Call::new(self, "/refunds/".to_owned()).json_body(body, "application/json")
+    }
+}
+
+/// The `createSubscription` operation (`POST /subscriptions/create/`); call it with [`Client::create_subscription`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreateSubscription;
+
+/// Error responses documented for [`CreateSubscription`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateSubscriptionError {
+    /// The request was refused by validation or a business rule.
+    ///
+    /// Status `400`.
+    BadRequest(models::DetailErrorResponse),
+}
+
+impl Operation for CreateSubscription {
+    type Output = models::CreateSubscriptionResponse;
+    type Error = CreateSubscriptionError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "createSubscription",
+        method: Method::POST,
+        path_template: "/subscriptions/create/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            201 => response.json(),
+            400 => response.fail_json(CreateSubscriptionError::BadRequest),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Subscribe a customer to a plan
+    ///
+    /// Subscribes a customer to a plan directly, with no checkout session.
+    ///
+    /// `POST /subscriptions/create/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn create_subscription(
+        &self,
+        body: &models::CreateSubscriptionRequest,
+    ) -> Call<'_, CreateSubscription> {
+        Call::new(self, "/subscriptions/create/".to_owned())
+            .json_body(body, "application/json")
+    }
+}
+
+/// The `deleteCatalogFeature` operation (`DELETE /catalog/features/{pk}/`); call it with [`Client::delete_catalog_feature`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeleteCatalogFeature;
+
+/// Error responses documented for [`DeleteCatalogFeature`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteCatalogFeatureError {
+    /// The product was archived before.
+    ///
+    /// Status `400`.
+    BadRequest,
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for DeleteCatalogFeature {
+    type Output = ();
+    type Error = DeleteCatalogFeatureError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "deleteCatalogFeature",
+        method: Method::DELETE,
+        path_template: "/catalog/features/{pk}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            204 => response.empty(),
+            400 => response.fail(DeleteCatalogFeatureError::BadRequest),
+            401 => response.fail(DeleteCatalogFeatureError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Archive a catalog feature
+    ///
+    /// Archives the feature rather than erasing it, and refreshes the published pricing tables that referred to it.
+    ///
+    /// `DELETE /catalog/features/{pk}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `pk`: Id (UUID) of the feature.
+    pub fn delete_catalog_feature(
+        &self,
+        pk: uuid::Uuid,
+    ) -> Call<'_, DeleteCatalogFeature> {
+        Call::new(self, format!("/catalog/features/{}/", path_segment(pk)))
     }
 }
 
@@ -359,6 +959,128 @@ impl Client {
     }
 }
 
+/// The `deleteCatalogProduct` operation (`DELETE /catalog/products/{pk}/`); call it with [`Client::delete_catalog_product`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeleteCatalogProduct;
+
+/// Error responses documented for [`DeleteCatalogProduct`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteCatalogProductError {
+    /// The product was archived before.
+    ///
+    /// Status `400`.
+    BadRequest,
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for DeleteCatalogProduct {
+    type Output = ();
+    type Error = DeleteCatalogProductError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "deleteCatalogProduct",
+        method: Method::DELETE,
+        path_template: "/catalog/products/{pk}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            204 => response.empty(),
+            400 => response.fail(DeleteCatalogProductError::BadRequest),
+            401 => response.fail(DeleteCatalogProductError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Archive a catalog product
+    ///
+    /// Archives the product rather than erasing it. A product that is already archived gives `400`.
+    ///
+    /// `DELETE /catalog/products/{pk}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `pk`: Id (UUID) of the product.
+    pub fn delete_catalog_product(
+        &self,
+        pk: uuid::Uuid,
+    ) -> Call<'_, DeleteCatalogProduct> {
+        Call::new(self, format!("/catalog/products/{}/", path_segment(pk)))
+    }
+}
+
+/// The `deleteCatalogProductImage` operation (`DELETE /catalog/products/{product_pk}/image/{pk}/`); call it with [`Client::delete_catalog_product_image`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeleteCatalogProductImage;
+
+/// Error responses documented for [`DeleteCatalogProductImage`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteCatalogProductImageError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// No image has this id.
+    ///
+    /// Status `404`.
+    NotFound,
+}
+
+impl Operation for DeleteCatalogProductImage {
+    type Output = ();
+    type Error = DeleteCatalogProductImageError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "deleteCatalogProductImage",
+        method: Method::DELETE,
+        path_template: "/catalog/products/{product_pk}/image/{pk}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            204 => response.empty(),
+            401 => response.fail(DeleteCatalogProductImageError::Unauthorized),
+            404 => response.fail(DeleteCatalogProductImageError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Remove a product image
+    ///
+    /// Removes the image record for good.
+    ///
+    /// `DELETE /catalog/products/{product_pk}/image/{pk}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `product_pk`: Id (UUID) of the product the image belongs to.
+    /// - `pk`: Id (UUID) of the image.
+    pub fn delete_catalog_product_image(
+        &self,
+        product_pk: uuid::Uuid,
+        pk: uuid::Uuid,
+    ) -> Call<'_, DeleteCatalogProductImage> {
+        Call::new(
+            self,
+            format!(
+                "/catalog/products/{}/image/{}/", path_segment(product_pk),
+                path_segment(pk)
+            ),
+        )
+    }
+}
+
 /// The `discardCatalogPlanDraft` operation (`DELETE /catalog/plans/{identifier}/discard/`); call it with [`Client::discard_catalog_plan_draft`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DiscardCatalogPlanDraft;
@@ -473,6 +1195,507 @@ impl Client {
                 path_segment(pk)
             ),
         )
+    }
+}
+
+/// The `getCatalogProductSettings` operation (`GET /catalog/products/{pk}/settings/`); call it with [`Client::get_catalog_product_settings`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GetCatalogProductSettings;
+
+/// Error responses documented for [`GetCatalogProductSettings`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetCatalogProductSettingsError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for GetCatalogProductSettings {
+    type Output = models::ProductSettings;
+    type Error = GetCatalogProductSettingsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "getCatalogProductSettings",
+        method: Method::GET,
+        path_template: "/catalog/products/{pk}/settings/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(GetCatalogProductSettingsError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Get a product's settings
+    ///
+    /// Returns the product's settings for VPN, Tor and proxy traffic and how it is presented. Settings that do not exist yet are created on the spot.
+    ///
+    /// `GET /catalog/products/{pk}/settings/`
+    ///
+    /// # Arguments
+    ///
+    /// - `pk`: Id (UUID) of the product.
+    pub fn get_catalog_product_settings(
+        &self,
+        pk: uuid::Uuid,
+    ) -> Call<'_, GetCatalogProductSettings> {
+        Call::new(self, format!("/catalog/products/{}/settings/", path_segment(pk)))
+    }
+}
+
+/// The `getCustomerEntitlements` operation (`GET /entitlements/`); call it with [`Client::get_customer_entitlements`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GetCustomerEntitlements;
+
+/// Error responses documented for [`GetCustomerEntitlements`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetCustomerEntitlementsError {}
+
+impl Operation for GetCustomerEntitlements {
+    type Output = models::CheckEntitlementsResponse;
+    type Error = GetCustomerEntitlementsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "getCustomerEntitlements",
+        method: Method::GET,
+        path_template: "/entitlements/",
+        security: &[&["bearerAuth"]],
+        servers: &[
+            "https://edge.sandboxapi.kelviq.com/api/v1",
+            "https://edge.api.kelviq.com/api/v1",
+        ],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Get a customer's entitlements
+    ///
+    /// Tells what a customer is entitled to. With `feature_id` the answer covers only that feature; without it, every entitlement of the customer is listed.
+    ///
+    /// `GET /entitlements/`
+    ///
+    /// # Arguments
+    ///
+    /// - `customer_id`: Your identifier of the customer.
+    pub fn get_customer_entitlements(
+        &self,
+        customer_id: &str,
+    ) -> Call<'_, GetCustomerEntitlements> {
+        Call::new(self, "/entitlements/".to_owned()).query("customer_id", customer_id)
+    }
+}
+
+impl Call<'_, GetCustomerEntitlements> {
+    /// Identifier of one feature; when given, only that feature is reported.
+    ///
+    /// Sets the `feature_id` query parameter.
+    pub fn feature_id(self, feature_id: &str) -> Self {
+        self.query("feature_id", feature_id)
+    }
+}
+
+/// The `getProductOffering` operation (`GET /monetization/product-offering/{product_id}/`); call it with [`Client::get_product_offering`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GetProductOffering;
+
+/// Error responses documented for [`GetProductOffering`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetProductOfferingError {
+    /// No product has this id.
+    ///
+    /// Status `404`.
+    NotFound(models::ErrorResponse),
+}
+
+impl Operation for GetProductOffering {
+    type Output = models::ProductOfferingResponse;
+    type Error = GetProductOfferingError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "getProductOffering",
+        method: Method::GET,
+        path_template: "/monetization/product-offering/{product_id}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            404 => response.fail_json(GetProductOfferingError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Get a product offering
+    ///
+    /// Gives what a pricing page or paywall for one product needs: the plans on offer, with prices localized for the customer, and the customer's current subscription.
+    ///
+    /// `GET /monetization/product-offering/{product_id}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `product_id`: Id (UUID) of the product.
+    pub fn get_product_offering(
+        &self,
+        product_id: uuid::Uuid,
+    ) -> Call<'_, GetProductOffering> {
+        Call::new(
+            self,
+            format!("/monetization/product-offering/{}/", path_segment(product_id)),
+        )
+    }
+}
+
+impl Call<'_, GetProductOffering> {
+    /// Your identifier of the customer. With it, the answer includes the customer's active subscription and sets `isCustomerExists`.
+    ///
+    /// Sets the `customer_id` query parameter.
+    pub fn customer_id(self, customer_id: &str) -> Self {
+        self.query("customer_id", customer_id)
+    }
+
+    /// Plan identifiers to include, separated by commas (such as `pro,enterprise`). Every active plan of the product is included when omitted.
+    ///
+    /// Sets the `plans_enabled` query parameter.
+    pub fn plans_enabled(self, plans_enabled: &str) -> Self {
+        self.query("plans_enabled", plans_enabled)
+    }
+
+    /// IP address of the end customer, from which the pricing locale and currency are chosen. Only honoured when the call uses a server API key.
+    ///
+    /// Sets the `ip_address` query parameter.
+    pub fn ip_address(self, ip_address: &str) -> Self {
+        self.query("ip_address", ip_address)
+    }
+}
+
+/// The `getPromotion` operation (`GET /promotions`); call it with [`Client::get_promotion`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GetPromotion;
+
+/// Error responses documented for [`GetPromotion`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetPromotionError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// No promotion has this id.
+    ///
+    /// Status `404`.
+    NotFound,
+}
+
+impl Operation for GetPromotion {
+    type Output = models::PromotionResponse;
+    type Error = GetPromotionError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "getPromotion",
+        method: Method::GET,
+        path_template: "/promotions",
+        security: &[&["bearerAuth"]],
+        servers: &[
+            "https://edge.sandboxapi.kelviq.com/api/v1",
+            "https://edge.api.kelviq.com/api/v1",
+        ],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(GetPromotionError::Unauthorized),
+            404 => response.fail(GetPromotionError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Get a promotion
+    ///
+    /// Finds the promotion that applies where the caller appears to be: the discount percentage, the coupon code, the banner to show and the results of the VPN, proxy and bot checks.
+    ///
+    /// Call it with the client API key, which the kelviq dashboard shows among its API key settings, and not with the server API key.
+    ///
+    /// `GET /promotions`
+    ///
+    /// # Arguments
+    ///
+    /// - `promotion_id`: Id of the promotion, as shown in the kelviq dashboard.
+    pub fn get_promotion(&self, promotion_id: &str) -> Call<'_, GetPromotion> {
+        Call::new(self, "/promotions".to_owned()).query("promotion_id", promotion_id)
+    }
+}
+
+/// The `licenseActivate` operation (`POST /license/activate/`); call it with [`Client::license_activate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LicenseActivate;
+
+/// Error responses documented for [`LicenseActivate`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum LicenseActivateError {
+    /// The request did not validate, for example because `licenseKey` is missing.
+    ///
+    /// Status `400`.
+    BadRequest(serde_json::Value),
+    /// The license has expired, or all of its activations are in use.
+    ///
+    /// Status `403`.
+    Forbidden(serde_json::Value),
+    /// The license key does not exist or does not belong to this customer.
+    ///
+    /// Status `404`.
+    NotFound(serde_json::Value),
+    /// Something failed on the server while the activation was being stored.
+    ///
+    /// Status `500`.
+    InternalServerError(serde_json::Value),
+}
+
+impl Operation for LicenseActivate {
+    type Output = models::LicenseActivationResponse;
+    type Error = LicenseActivateError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "licenseActivate",
+        method: Method::POST,
+        path_template: "/license/activate/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            201 => response.json(),
+            400 => response.fail_json(LicenseActivateError::BadRequest),
+            403 => response.fail_json(LicenseActivateError::Forbidden),
+            404 => response.fail_json(LicenseActivateError::NotFound),
+            500 => response.fail_json(LicenseActivateError::InternalServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Activate a license
+    ///
+    /// Uses up one activation of a license key for an instance, such as a machine.
+    ///
+    /// `POST /license/activate/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn license_activate(
+        &self,
+        body: &models::LicenseActivation,
+    ) -> Call<'_, LicenseActivate> {
+        Call::new(self, "/license/activate/".to_owned())
+            .json_body(body, "application/json")
+    }
+}
+
+/// The `licenseDeactivate` operation (`POST /license/deactivate/`); call it with [`Client::license_deactivate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LicenseDeactivate;
+
+/// Error responses documented for [`LicenseDeactivate`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum LicenseDeactivateError {
+    /// The request did not validate, for example because a required field is missing.
+    ///
+    /// Status `400`.
+    BadRequest(serde_json::Value),
+    /// No instance with this id is activated under this license key.
+    ///
+    /// Status `404`.
+    NotFound(serde_json::Value),
+}
+
+impl Operation for LicenseDeactivate {
+    type Output = models::LicenseDeactivationResponse;
+    type Error = LicenseDeactivateError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "licenseDeactivate",
+        method: Method::POST,
+        path_template: "/license/deactivate/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 => response.fail_json(LicenseDeactivateError::BadRequest),
+            404 => response.fail_json(LicenseDeactivateError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Deactivate a license
+    ///
+    /// Releases the activation an instance holds, so it can be used elsewhere.
+    ///
+    /// `POST /license/deactivate/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn license_deactivate(
+        &self,
+        body: &models::LicenseDeactivation,
+    ) -> Call<'_, LicenseDeactivate> {
+        Call::new(self, "/license/deactivate/".to_owned())
+            .json_body(body, "application/json")
+    }
+}
+
+/// The `licenseValidate` operation (`POST /license/validate/`); call it with [`Client::license_validate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LicenseValidate;
+
+/// Error responses documented for [`LicenseValidate`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum LicenseValidateError {
+    /// The request body did not validate.
+    ///
+    /// Status `400`.
+    BadRequest(serde_json::Value),
+    /// Either the license key or the instance id is unknown.
+    ///
+    /// Status `404`.
+    NotFound(serde_json::Value),
+}
+
+impl Operation for LicenseValidate {
+    type Output = models::LicenseValidationResponse;
+    type Error = LicenseValidateError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "licenseValidate",
+        method: Method::POST,
+        path_template: "/license/validate/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 => response.fail_json(LicenseValidateError::BadRequest),
+            404 => response.fail_json(LicenseValidateError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Validate a license
+    ///
+    /// Checks whether a license key is valid, and whether an instance holds an activation of it.
+    ///
+    /// `POST /license/validate/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn license_validate(
+        &self,
+        body: &models::LicenseValidate,
+    ) -> Call<'_, LicenseValidate> {
+        Call::new(self, "/license/validate/".to_owned())
+            .json_body(body, "application/json")
+    }
+}
+
+/// The `listCatalogFeatures` operation (`GET /catalog/features/`); call it with [`Client::list_catalog_features`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCatalogFeatures;
+
+/// Error responses documented for [`ListCatalogFeatures`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListCatalogFeaturesError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for ListCatalogFeatures {
+    type Output = models::PaginatedFeatures;
+    type Error = ListCatalogFeaturesError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listCatalogFeatures",
+        method: Method::GET,
+        path_template: "/catalog/features/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(ListCatalogFeaturesError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List catalog features
+    ///
+    /// Pages through your organization's features. Archived features are left out.
+    ///
+    /// `GET /catalog/features/`
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
+    pub fn list_catalog_features(&self) -> Call<'_, ListCatalogFeatures> {
+        Call::new(self, "/catalog/features/".to_owned())
+    }
+}
+
+impl Call<'_, ListCatalogFeatures> {
+    /// Text to look for in the `name`, `identifier` or `description`.
+    ///
+    /// Sets the `search` query parameter.
+    pub fn search(self, search: &str) -> Self {
+        self.query("search", search)
+    }
+
+    /// Page to return, counting from 1.
+    ///
+    /// Sets the `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.query("page", page)
+    }
+
+    /// Products per page, at most 100 (also the default).
+    ///
+    /// Sets the `page_size` query parameter.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.query("page_size", page_size)
     }
 }
 
@@ -665,6 +1888,1012 @@ impl Call<'_, ListCatalogPlans> {
     }
 }
 
+/// The `listCatalogProducts` operation (`GET /catalog/products/`); call it with [`Client::list_catalog_products`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCatalogProducts;
+
+/// Error responses documented for [`ListCatalogProducts`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListCatalogProductsError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for ListCatalogProducts {
+    type Output = models::PaginatedProducts;
+    type Error = ListCatalogProductsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listCatalogProducts",
+        method: Method::GET,
+        path_template: "/catalog/products/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(ListCatalogProductsError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List catalog products
+    ///
+    /// Pages through the products of your catalog. Archived products are left out.
+    ///
+    /// `GET /catalog/products/`
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
+    pub fn list_catalog_products(&self) -> Call<'_, ListCatalogProducts> {
+        Call::new(self, "/catalog/products/".to_owned())
+    }
+}
+
+impl Call<'_, ListCatalogProducts> {
+    /// Text to look for in the `name`, `identifier` or `description`.
+    ///
+    /// Sets the `search` query parameter.
+    pub fn search(self, search: &str) -> Self {
+        self.query("search", search)
+    }
+
+    /// Page to return, counting from 1.
+    ///
+    /// Sets the `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.query("page", page)
+    }
+
+    /// Products per page, at most 100 (also the default).
+    ///
+    /// Sets the `page_size` query parameter.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.query("page_size", page_size)
+    }
+}
+
+/// The `listCheckoutSessionEvents` operation (`GET /checkout/sessions/{session_id}/events/`); call it with [`Client::list_checkout_session_events`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCheckoutSessionEvents;
+
+/// Error responses documented for [`ListCheckoutSessionEvents`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListCheckoutSessionEventsError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// Your organization has no checkout session with this id.
+    ///
+    /// Status `404`.
+    NotFound,
+}
+
+impl Operation for ListCheckoutSessionEvents {
+    type Output = models::CheckoutSessionEventListResponse;
+    type Error = ListCheckoutSessionEventsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listCheckoutSessionEvents",
+        method: Method::GET,
+        path_template: "/checkout/sessions/{session_id}/events/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(ListCheckoutSessionEventsError::Unauthorized),
+            404 => response.fail(ListCheckoutSessionEventsError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List a checkout session's events
+    ///
+    /// Pages through the timeline of one checkout session, newest entry first. Entries record steps such as the session being opened, customer details changing, and payments being tried or completed.
+    ///
+    /// `GET /checkout/sessions/{session_id}/events/`
+    ///
+    /// # Arguments
+    ///
+    /// - `session_id`: Id of the checkout session.
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
+    pub fn list_checkout_session_events(
+        &self,
+        session_id: &str,
+    ) -> Call<'_, ListCheckoutSessionEvents> {
+        Call::new(
+            self,
+            format!("/checkout/sessions/{}/events/", path_segment(session_id)),
+        )
+    }
+}
+
+impl Call<'_, ListCheckoutSessionEvents> {
+    /// Results per page; 10 unless given, at most 100.
+    ///
+    /// Sets the `page_size` query parameter.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.query("page_size", page_size)
+    }
+
+    /// Page to return, counting from 1.
+    ///
+    /// Sets the `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.query("page", page)
+    }
+}
+
+/// The `listCheckoutSessions` operation (`GET /checkout/sessions/`); call it with [`Client::list_checkout_sessions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCheckoutSessions;
+
+/// Error responses documented for [`ListCheckoutSessions`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListCheckoutSessionsError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for ListCheckoutSessions {
+    type Output = models::CheckoutSessionListResponse;
+    type Error = ListCheckoutSessionsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listCheckoutSessions",
+        method: Method::GET,
+        path_template: "/checkout/sessions/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(ListCheckoutSessionsError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List your checkout sessions
+    ///
+    /// Pages through your organization's checkout sessions, newest first.
+    ///
+    /// `GET /checkout/sessions/`
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
+    pub fn list_checkout_sessions(&self) -> Call<'_, ListCheckoutSessions> {
+        Call::new(self, "/checkout/sessions/".to_owned())
+    }
+}
+
+impl Call<'_, ListCheckoutSessions> {
+    /// Text matched against the session id, the customer's name, email or id, and the product name.
+    ///
+    /// Sets the `search` query parameter.
+    pub fn search(self, search: &str) -> Self {
+        self.query("search", search)
+    }
+
+    /// Only sessions with this status.
+    ///
+    /// Sets the `status` query parameter.
+    pub fn status(self, status: &str) -> Self {
+        self.query("status", status)
+    }
+
+    /// Only sessions created on this date or later.
+    ///
+    /// Sets the `start_date` query parameter.
+    pub fn start_date(self, start_date: chrono::NaiveDate) -> Self {
+        self.query("start_date", start_date)
+    }
+
+    /// Only sessions created on this date or earlier.
+    ///
+    /// Sets the `end_date` query parameter.
+    pub fn end_date(self, end_date: chrono::NaiveDate) -> Self {
+        self.query("end_date", end_date)
+    }
+
+    /// Results per page; 10 unless given, at most 100.
+    ///
+    /// Sets the `page_size` query parameter.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.query("page_size", page_size)
+    }
+
+    /// Page to return, counting from 1.
+    ///
+    /// Sets the `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.query("page", page)
+    }
+}
+
+/// The `listCustomers` operation (`GET /customers/`); call it with [`Client::list_customers`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCustomers;
+
+/// Error responses documented for [`ListCustomers`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListCustomersError {}
+
+impl Operation for ListCustomers {
+    type Output = models::CustomerListResponse;
+    type Error = ListCustomersError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listCustomers",
+        method: Method::GET,
+        path_template: "/customers/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List your customers
+    ///
+    /// Pages through your organization's customers, most recently created first. `search` matches against name, email and `customerId`.
+    ///
+    /// `GET /customers/`
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
+    pub fn list_customers(&self) -> Call<'_, ListCustomers> {
+        Call::new(self, "/customers/".to_owned())
+    }
+}
+
+impl Call<'_, ListCustomers> {
+    /// Text to look for in the customer's `name`, `email` or `customerId`.
+    ///
+    /// Sets the `search` query parameter.
+    pub fn search(self, search: &str) -> Self {
+        self.query("search", search)
+    }
+
+    /// Customers per page; 10 unless given, at most 100.
+    ///
+    /// Sets the `page_size` query parameter.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.query("page_size", page_size)
+    }
+
+    /// Page to return, counting from 1.
+    ///
+    /// Sets the `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.query("page", page)
+    }
+}
+
+/// The `listOrderEvents` operation (`GET /orders/{id}/events/`); call it with [`Client::list_order_events`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListOrderEvents;
+
+/// Error responses documented for [`ListOrderEvents`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListOrderEventsError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// Your organization has no order with this id.
+    ///
+    /// Status `404`.
+    NotFound,
+}
+
+impl Operation for ListOrderEvents {
+    type Output = models::OrderEventListResponse;
+    type Error = ListOrderEventsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listOrderEvents",
+        method: Method::GET,
+        path_template: "/orders/{id}/events/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(ListOrderEventsError::Unauthorized),
+            404 => response.fail(ListOrderEventsError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List an order's events
+    ///
+    /// Pages through an order's timeline, newest entry first, with entries such as the order being created or completed, a receipt being sent or an invoice being paid. Events of all orders of the same subscription are included, not only those of the order named.
+    ///
+    /// `GET /orders/{id}/events/`
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: Id of the order.
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
+    pub fn list_order_events(&self, id: &str) -> Call<'_, ListOrderEvents> {
+        Call::new(self, format!("/orders/{}/events/", path_segment(id)))
+    }
+}
+
+impl Call<'_, ListOrderEvents> {
+    /// Results per page; 10 unless given, at most 100.
+    ///
+    /// Sets the `page_size` query parameter.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.query("page_size", page_size)
+    }
+
+    /// Page to return, counting from 1.
+    ///
+    /// Sets the `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.query("page", page)
+    }
+}
+
+/// The `listOrders` operation (`GET /orders/`); call it with [`Client::list_orders`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListOrders;
+
+/// Error responses documented for [`ListOrders`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListOrdersError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for ListOrders {
+    type Output = models::OrderListResponse;
+    type Error = ListOrdersError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listOrders",
+        method: Method::GET,
+        path_template: "/orders/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(ListOrdersError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List your orders
+    ///
+    /// Pages through your organization's orders, most recently paid first. Orders still `PENDING` (never paid) and orders without a customer are left out.
+    ///
+    /// `GET /orders/`
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
+    pub fn list_orders(&self) -> Call<'_, ListOrders> {
+        Call::new(self, "/orders/".to_owned())
+    }
+}
+
+impl Call<'_, ListOrders> {
+    /// Text matched against the order id and the customer's name, email or id.
+    ///
+    /// Sets the `search` query parameter.
+    pub fn search(self, search: &str) -> Self {
+        self.query("search", search)
+    }
+
+    /// Only orders with this status.
+    ///
+    /// Sets the `status` query parameter.
+    pub fn status(self, status: &models::ListOrdersStatus) -> Self {
+        self.query("status", status)
+    }
+
+    /// Only orders with this billing type.
+    ///
+    /// Sets the `billing_type` query parameter.
+    pub fn billing_type(self, billing_type: &models::ListOrdersBillingType) -> Self {
+        self.query("billing_type", billing_type)
+    }
+
+    /// `true` for renewal charges of a subscription only; `false` for first purchases and one-time orders only.
+    ///
+    /// Sets the `is_renewal` query parameter.
+    pub fn is_renewal(self, is_renewal: bool) -> Self {
+        self.query("is_renewal", is_renewal)
+    }
+
+    /// Only orders paid on this date or later.
+    ///
+    /// Sets the `start_date` query parameter.
+    pub fn start_date(self, start_date: chrono::NaiveDate) -> Self {
+        self.query("start_date", start_date)
+    }
+
+    /// Only orders paid on this date or earlier.
+    ///
+    /// Sets the `end_date` query parameter.
+    pub fn end_date(self, end_date: chrono::NaiveDate) -> Self {
+        self.query("end_date", end_date)
+    }
+
+    /// Results per page; 10 unless given, at most 100.
+    ///
+    /// Sets the `page_size` query parameter.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.query("page_size", page_size)
+    }
+
+    /// Page to return, counting from 1.
+    ///
+    /// Sets the `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.query("page", page)
+    }
+}
+
+/// The `listPartnerOrganizations` operation (`GET /partner/organizations/`); call it with [`Client::list_partner_organizations`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListPartnerOrganizations;
+
+/// Error responses documented for [`ListPartnerOrganizations`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListPartnerOrganizationsError {
+    /// The `X-Kelviq-Partner-Key` header is missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for ListPartnerOrganizations {
+    type Output = models::PartnerOrganizationList;
+    type Error = ListPartnerOrganizationsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listPartnerOrganizations",
+        method: Method::GET,
+        path_template: "/partner/organizations/",
+        security: &[&["partnerKeyAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(ListPartnerOrganizationsError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List the partner's organizations
+    ///
+    /// Lists the organizations that belong to the calling partner, optionally only the one with a given `externalId`.
+    ///
+    /// `GET /partner/organizations/`
+    pub fn list_partner_organizations(&self) -> Call<'_, ListPartnerOrganizations> {
+        Call::new(self, "/partner/organizations/".to_owned())
+    }
+}
+
+impl Call<'_, ListPartnerOrganizations> {
+    /// When given, just the organization the partner knows by this identifier.
+    ///
+    /// Sets the `external_id` query parameter.
+    pub fn external_id(self, external_id: &str) -> Self {
+        self.query("external_id", external_id)
+    }
+}
+
+/// The `listPaymentMethods` operation (`GET /payment-methods/`); call it with [`Client::list_payment_methods`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListPaymentMethods;
+
+/// Error responses documented for [`ListPaymentMethods`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListPaymentMethodsError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for ListPaymentMethods {
+    type Output = models::PaymentMethodListResponse;
+    type Error = ListPaymentMethodsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listPaymentMethods",
+        method: Method::GET,
+        path_template: "/payment-methods/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(ListPaymentMethodsError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List saved payment methods
+    ///
+    /// Pages through the payment methods saved for your organization's customers, most recently created first. Only those in status `succeeded` are listed. `customer_id` and `customer_email` narrow the list.
+    ///
+    /// `GET /payment-methods/`
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
+    pub fn list_payment_methods(&self) -> Call<'_, ListPaymentMethods> {
+        Call::new(self, "/payment-methods/".to_owned())
+    }
+}
+
+impl Call<'_, ListPaymentMethods> {
+    /// Only payment methods of the customer with this `customer_id` of yours.
+    ///
+    /// Sets the `customer_id` query parameter.
+    pub fn customer_id(self, customer_id: &str) -> Self {
+        self.query("customer_id", customer_id)
+    }
+
+    /// Only payment methods of the customer who has this email address.
+    ///
+    /// Sets the `customer_email` query parameter.
+    pub fn customer_email(self, customer_email: &str) -> Self {
+        self.query("customer_email", customer_email)
+    }
+
+    /// Results per page; 10 unless given, at most 100.
+    ///
+    /// Sets the `page_size` query parameter.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.query("page_size", page_size)
+    }
+
+    /// Page to return, counting from 1.
+    ///
+    /// Sets the `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.query("page", page)
+    }
+}
+
+/// The `listRefunds` operation (`GET /refunds/`); call it with [`Client::list_refunds`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListRefunds;
+
+/// Error responses documented for [`ListRefunds`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListRefundsError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for ListRefunds {
+    type Output = models::RefundListResponse;
+    type Error = ListRefundsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listRefunds",
+        method: Method::GET,
+        path_template: "/refunds/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(ListRefundsError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List your refunds
+    ///
+    /// Pages through your organization's refunds, newest first.
+    ///
+    /// `GET /refunds/`
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
+    pub fn list_refunds(&self) -> Call<'_, ListRefunds> {
+        Call::new(self, "/refunds/".to_owned())
+    }
+}
+
+impl Call<'_, ListRefunds> {
+    /// Text matched against the refund id, the order id, and the customer's name, email or id.
+    ///
+    /// Sets the `search` query parameter.
+    pub fn search(self, search: &str) -> Self {
+        self.query("search", search)
+    }
+
+    /// Only refunds with this status.
+    ///
+    /// Sets the `status` query parameter.
+    pub fn status(self, status: &models::ListRefundsStatus) -> Self {
+        self.query("status", status)
+    }
+
+    /// Only refunds created on this date or later.
+    ///
+    /// Sets the `start_date` query parameter.
+    pub fn start_date(self, start_date: chrono::NaiveDate) -> Self {
+        self.query("start_date", start_date)
+    }
+
+    /// Only refunds created on this date or earlier.
+    ///
+    /// Sets the `end_date` query parameter.
+    pub fn end_date(self, end_date: chrono::NaiveDate) -> Self {
+        self.query("end_date", end_date)
+    }
+
+    /// Results per page; 10 unless given, at most 100.
+    ///
+    /// Sets the `page_size` query parameter.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.query("page_size", page_size)
+    }
+
+    /// Page to return, counting from 1.
+    ///
+    /// Sets the `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.query("page", page)
+    }
+}
+
+/// The `listSubscriptions` operation (`GET /subscriptions/`); call it with [`Client::list_subscriptions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListSubscriptions;
+
+/// Error responses documented for [`ListSubscriptions`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListSubscriptionsError {}
+
+impl Operation for ListSubscriptions {
+    type Output = models::SubscriptionListResponse;
+    type Error = ListSubscriptionsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listSubscriptions",
+        method: Method::GET,
+        path_template: "/subscriptions/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List your subscriptions
+    ///
+    /// Pages through subscriptions, optionally only those of one customer or in given statuses.
+    ///
+    /// Without `status`, each subscription appears once, in its latest state; records that have ended (`end_date` already past) or that a later change replaced are left out. With `status`, every subscription record in one of those statuses is returned as is, with no such filtering: the same subscription can show up several times, or in a record that has since ended or been replaced. Pass `status` to ask what was in a state; leave it out for one current entry per subscription.
+    ///
+    /// `GET /subscriptions/`
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
+    pub fn list_subscriptions(&self) -> Call<'_, ListSubscriptions> {
+        Call::new(self, "/subscriptions/".to_owned())
+    }
+}
+
+impl Call<'_, ListSubscriptions> {
+    /// Only subscriptions of the customer with this identifier of yours.
+    ///
+    /// Sets the `customer_id` query parameter.
+    pub fn customer_id(self, customer_id: &str) -> Self {
+        self.query("customer_id", customer_id)
+    }
+
+    /// Only subscriptions in these statuses, separated by commas (such as `active,trialing`). Usual values are `incomplete`, `incomplete_expired`, `trialing`, `active`, `past_due` and `canceled`. Giving it also turns off the one-entry-per-subscription view described for this operation.
+    ///
+    /// Sets the `status` query parameter.
+    pub fn status(self, status: &str) -> Self {
+        self.query("status", status)
+    }
+
+    /// Customers per page; 10 unless given, at most 100.
+    ///
+    /// Sets the `page_size` query parameter.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.query("page_size", page_size)
+    }
+
+    /// Page of results to return.
+    ///
+    /// Sets the `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.query("page", page)
+    }
+}
+
+/// The `listTransactions` operation (`GET /transaction/`); call it with [`Client::list_transactions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListTransactions;
+
+/// Error responses documented for [`ListTransactions`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListTransactionsError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for ListTransactions {
+    type Output = models::TransactionListResponse;
+    type Error = ListTransactionsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listTransactions",
+        method: Method::GET,
+        path_template: "/transaction/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(ListTransactionsError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List your transactions
+    ///
+    /// Pages through your organization's money movements, newest first. Where a Merchant of Record fee applies, each transaction shows how it is made up.
+    ///
+    /// `GET /transaction/`
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
+    pub fn list_transactions(&self) -> Call<'_, ListTransactions> {
+        Call::new(self, "/transaction/".to_owned())
+    }
+}
+
+impl Call<'_, ListTransactions> {
+    /// Text matched against payment provider ids, the customer's name, email or id, the product name and the payment method type.
+    ///
+    /// Sets the `search` query parameter.
+    pub fn search(self, search: &str) -> Self {
+        self.query("search", search)
+    }
+
+    /// Only transactions with this status.
+    ///
+    /// Sets the `status` query parameter.
+    pub fn status(self, status: &models::ListTransactionsStatus) -> Self {
+        self.query("status", status)
+    }
+
+    /// Only transactions created on this date or later.
+    ///
+    /// Sets the `start_date` query parameter.
+    pub fn start_date(self, start_date: chrono::NaiveDate) -> Self {
+        self.query("start_date", start_date)
+    }
+
+    /// Only transactions created on this date or earlier.
+    ///
+    /// Sets the `end_date` query parameter.
+    pub fn end_date(self, end_date: chrono::NaiveDate) -> Self {
+        self.query("end_date", end_date)
+    }
+
+    /// Results per page; 10 unless given, at most 100.
+    ///
+    /// Sets the `page_size` query parameter.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.query("page_size", page_size)
+    }
+
+    /// Page to return, counting from 1.
+    ///
+    /// Sets the `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.query("page", page)
+    }
+}
+
+/// The `listWebhookEventLogs` operation (`GET /webhook/logs/`); call it with [`Client::list_webhook_event_logs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListWebhookEventLogs;
+
+/// Error responses documented for [`ListWebhookEventLogs`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListWebhookEventLogsError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for ListWebhookEventLogs {
+    type Output = models::WebhookEventLogListResponse;
+    type Error = ListWebhookEventLogsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "listWebhookEventLogs",
+        method: Method::GET,
+        path_template: "/webhook/logs/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(ListWebhookEventLogsError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// List webhook deliveries
+    ///
+    /// Pages through the attempts to deliver webhook events to your endpoints, retries included, newest first. Only the last 30 days are ever covered; `start_date` and `end_date` can shorten that window but not extend it. Both dates are compared with `lastAttempt`, the time of that attempt, and not with `createdOn`, the time the event arose; the two differ for retries.
+    ///
+    /// `GET /webhook/logs/`
+    ///
+    /// The response is a page: `.pages()` and `.items()` on the call stream every page, following the `next` links.
+    pub fn list_webhook_event_logs(&self) -> Call<'_, ListWebhookEventLogs> {
+        Call::new(self, "/webhook/logs/".to_owned())
+    }
+}
+
+impl Call<'_, ListWebhookEventLogs> {
+    /// Only attempts made on this date or later. A date more than 30 days back is treated as 30 days back.
+    ///
+    /// Sets the `start_date` query parameter.
+    pub fn start_date(self, start_date: chrono::NaiveDate) -> Self {
+        self.query("start_date", start_date)
+    }
+
+    /// Only attempts made on this date or earlier.
+    ///
+    /// Sets the `end_date` query parameter.
+    pub fn end_date(self, end_date: chrono::NaiveDate) -> Self {
+        self.query("end_date", end_date)
+    }
+
+    /// Results per page; 10 unless given, at most 100.
+    ///
+    /// Sets the `page_size` query parameter.
+    pub fn page_size(self, page_size: i64) -> Self {
+        self.query("page_size", page_size)
+    }
+
+    /// Page to return, counting from 1.
+    ///
+    /// Sets the `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.query("page", page)
+    }
+}
+
+/// The `provisionPartnerOrganization` operation (`POST /partner/organizations/`); call it with [`Client::provision_partner_organization`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProvisionPartnerOrganization;
+
+/// Error responses documented for [`ProvisionPartnerOrganization`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ProvisionPartnerOrganizationError {
+    /// The request did not validate, for example because the partner already has an organization with this `externalId`.
+    ///
+    /// Status `400`.
+    BadRequest,
+    /// The `X-Kelviq-Partner-Key` header is missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// A kelviq account already uses this `email`.
+    ///
+    /// Status `409`.
+    Conflict,
+}
+
+impl Operation for ProvisionPartnerOrganization {
+    type Output = models::PartnerOrganization;
+    type Error = ProvisionPartnerOrganizationError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "provisionPartnerOrganization",
+        method: Method::POST,
+        path_template: "/partner/organizations/",
+        security: &[&["partnerKeyAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            201 => response.json(),
+            400 => response.fail(ProvisionPartnerOrganizationError::BadRequest),
+            401 => response.fail(ProvisionPartnerOrganizationError::Unauthorized),
+            409 => response.fail(ProvisionPartnerOrganizationError::Conflict),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Provision a partner organization
+    ///
+    /// Sets up a kelviq user and organization for the partner, creates their API keys and sends the user an email with a link for choosing a password. Answers `409` when a kelviq user already has the `email`, and `400` when the partner already used the `externalId`.
+    ///
+    /// `POST /partner/organizations/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn provision_partner_organization(
+        &self,
+        body: &models::PartnerOrganizationProvisionRequest,
+    ) -> Call<'_, ProvisionPartnerOrganization> {
+        Call::new(self, "/partner/organizations/".to_owned())
+            .json_body(body, "application/json")
+    }
+}
+
 /// The `publishCatalogPlan` operation (`POST /catalog/plans/{identifier}/publish/`); call it with [`Client::publish_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublishCatalogPlan;
@@ -734,6 +2963,109 @@ impl Call<'_, PublishCatalogPlan> {
     }
 }
 
+/// The `reportUsage` operation (`POST /report/usage/`); call it with [`Client::report_usage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportUsage;
+
+/// Error responses documented for [`ReportUsage`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ReportUsageError {}
+
+impl Operation for ReportUsage {
+    type Output = models::ReportUsageResponse;
+    type Error = ReportUsageError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "reportUsage",
+        method: Method::POST,
+        path_template: "/report/usage/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Report aggregated usage
+    ///
+    /// Sends kelviq a usage figure for a customer's feature that your application has already totalled.
+    ///
+    /// `POST /report/usage/`
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    pub fn report_usage(
+        &self,
+        body: &models::ReportUsageRequest,
+    ) -> Call<'_, ReportUsage> {
+        Call::new(self, "/report/usage/".to_owned()).json_body(body, "application/json")
+    }
+}
+
+/// The `retrieveCatalogFeature` operation (`GET /catalog/features/{pk}/`); call it with [`Client::retrieve_catalog_feature`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrieveCatalogFeature;
+
+/// Error responses documented for [`RetrieveCatalogFeature`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RetrieveCatalogFeatureError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// No feature has this id.
+    ///
+    /// Status `404`.
+    NotFound,
+}
+
+impl Operation for RetrieveCatalogFeature {
+    type Output = models::CatalogFeature;
+    type Error = RetrieveCatalogFeatureError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "retrieveCatalogFeature",
+        method: Method::GET,
+        path_template: "/catalog/features/{pk}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(RetrieveCatalogFeatureError::Unauthorized),
+            404 => response.fail(RetrieveCatalogFeatureError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Get a feature
+    ///
+    /// Returns one feature.
+    ///
+    /// `GET /catalog/features/{pk}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `pk`: Id (UUID) of the feature.
+    pub fn retrieve_catalog_feature(
+        &self,
+        pk: uuid::Uuid,
+    ) -> Call<'_, RetrieveCatalogFeature> {
+        Call::new(self, format!("/catalog/features/{}/", path_segment(pk)))
+    }
+}
+
 /// The `retrieveCatalogPlan` operation (`GET /catalog/plans/{identifier}/`); call it with [`Client::retrieve_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetrieveCatalogPlan;
@@ -797,6 +3129,401 @@ impl Call<'_, RetrieveCatalogPlan> {
     /// Sets the `version` query parameter.
     pub fn version(self, version: i64) -> Self {
         self.query("version", version)
+    }
+}
+
+/// The `retrieveCatalogProduct` operation (`GET /catalog/products/{pk}/`); call it with [`Client::retrieve_catalog_product`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrieveCatalogProduct;
+
+/// Error responses documented for [`RetrieveCatalogProduct`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RetrieveCatalogProductError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// No product has this id.
+    ///
+    /// Status `404`.
+    NotFound,
+}
+
+impl Operation for RetrieveCatalogProduct {
+    type Output = models::ProductRetrieve;
+    type Error = RetrieveCatalogProductError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "retrieveCatalogProduct",
+        method: Method::GET,
+        path_template: "/catalog/products/{pk}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(RetrieveCatalogProductError::Unauthorized),
+            404 => response.fail(RetrieveCatalogProductError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Get a product
+    ///
+    /// Returns one product, with the plans of it that are currently published.
+    ///
+    /// `GET /catalog/products/{pk}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `pk`: Id (UUID) of the product.
+    pub fn retrieve_catalog_product(
+        &self,
+        pk: uuid::Uuid,
+    ) -> Call<'_, RetrieveCatalogProduct> {
+        Call::new(self, format!("/catalog/products/{}/", path_segment(pk)))
+    }
+}
+
+/// The `retrieveCheckoutSession` operation (`GET /checkout/sessions/{session_id}/`); call it with [`Client::retrieve_checkout_session`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrieveCheckoutSession;
+
+/// Error responses documented for [`RetrieveCheckoutSession`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RetrieveCheckoutSessionError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// Your organization has no checkout session with this id.
+    ///
+    /// Status `404`.
+    NotFound,
+}
+
+impl Operation for RetrieveCheckoutSession {
+    type Output = models::CheckoutSessionDetailResponse;
+    type Error = RetrieveCheckoutSessionError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "retrieveCheckoutSession",
+        method: Method::GET,
+        path_template: "/checkout/sessions/{session_id}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(RetrieveCheckoutSessionError::Unauthorized),
+            404 => response.fail(RetrieveCheckoutSessionError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Get a checkout session
+    ///
+    /// Returns one checkout session together with whatever it led to: its order, subscription and payment method, when there are any.
+    ///
+    /// `GET /checkout/sessions/{session_id}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `session_id`: Id of the checkout session.
+    pub fn retrieve_checkout_session(
+        &self,
+        session_id: &str,
+    ) -> Call<'_, RetrieveCheckoutSession> {
+        Call::new(self, format!("/checkout/sessions/{}/", path_segment(session_id)))
+    }
+}
+
+/// The `retrieveOrder` operation (`GET /orders/{id}/`); call it with [`Client::retrieve_order`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrieveOrder;
+
+/// Error responses documented for [`RetrieveOrder`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RetrieveOrderError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// Your organization has no order with this id. `PENDING` orders and orders without a customer are answered this way too, as they are never shown.
+    ///
+    /// Status `404`.
+    NotFound,
+}
+
+impl Operation for RetrieveOrder {
+    type Output = models::OrderResponse;
+    type Error = RetrieveOrderError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "retrieveOrder",
+        method: Method::GET,
+        path_template: "/orders/{id}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(RetrieveOrderError::Unauthorized),
+            404 => response.fail(RetrieveOrderError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Get an order
+    ///
+    /// Returns one order.
+    ///
+    /// `GET /orders/{id}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: Id of the order.
+    pub fn retrieve_order(&self, id: &str) -> Call<'_, RetrieveOrder> {
+        Call::new(self, format!("/orders/{}/", path_segment(id)))
+    }
+}
+
+/// The `retrievePartnerOrganization` operation (`GET /partner/organizations/{identifier}/`); call it with [`Client::retrieve_partner_organization`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrievePartnerOrganization;
+
+/// Error responses documented for [`RetrievePartnerOrganization`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RetrievePartnerOrganizationError {
+    /// The `X-Kelviq-Partner-Key` header is missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// The partner has no organization with this id.
+    ///
+    /// Status `404`.
+    NotFound,
+}
+
+impl Operation for RetrievePartnerOrganization {
+    type Output = models::PartnerOrganization;
+    type Error = RetrievePartnerOrganizationError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "retrievePartnerOrganization",
+        method: Method::GET,
+        path_template: "/partner/organizations/{identifier}/",
+        security: &[&["partnerKeyAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(RetrievePartnerOrganizationError::Unauthorized),
+            404 => response.fail(RetrievePartnerOrganizationError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Get a partner organization
+    ///
+    /// Returns one of the calling partner's organizations, found by its kelviq id.
+    ///
+    /// `GET /partner/organizations/{identifier}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `identifier`: Id (UUID) of the organization, the `organizationIdentifier` returned when it was provisioned.
+    pub fn retrieve_partner_organization(
+        &self,
+        identifier: uuid::Uuid,
+    ) -> Call<'_, RetrievePartnerOrganization> {
+        Call::new(self, format!("/partner/organizations/{}/", path_segment(identifier)))
+    }
+}
+
+/// The `retrievePartnerOrganizationByExternalId` operation (`GET /partner/organizations/by-external-id/{externalId}/`); call it with [`Client::retrieve_partner_organization_by_external_id`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrievePartnerOrganizationByExternalId;
+
+/// Error responses documented for [`RetrievePartnerOrganizationByExternalId`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RetrievePartnerOrganizationByExternalIdError {
+    /// The `X-Kelviq-Partner-Key` header is missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// The partner has no organization with this id.
+    ///
+    /// Status `404`.
+    NotFound,
+}
+
+impl Operation for RetrievePartnerOrganizationByExternalId {
+    type Output = models::PartnerOrganization;
+    type Error = RetrievePartnerOrganizationByExternalIdError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "retrievePartnerOrganizationByExternalId",
+        method: Method::GET,
+        path_template: "/partner/organizations/by-external-id/{externalId}/",
+        security: &[&["partnerKeyAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => {
+                response.fail(RetrievePartnerOrganizationByExternalIdError::Unauthorized)
+            }
+            404 => response.fail(RetrievePartnerOrganizationByExternalIdError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Look up a partner organization by the partner's id
+    ///
+    /// Returns one of the calling partner's organizations, found by the partner's own `externalId`.
+    ///
+    /// `GET /partner/organizations/by-external-id/{externalId}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `external_id`: The partner-side identifier given when the organization was provisioned.
+    pub fn retrieve_partner_organization_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> Call<'_, RetrievePartnerOrganizationByExternalId> {
+        Call::new(
+            self,
+            format!(
+                "/partner/organizations/by-external-id/{}/", path_segment(external_id)
+            ),
+        )
+    }
+}
+
+/// The `retrieveRefund` operation (`GET /refunds/{refundId}/`); call it with [`Client::retrieve_refund`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrieveRefund;
+
+/// Error responses documented for [`RetrieveRefund`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RetrieveRefundError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+    /// Your organization has no refund with this id.
+    ///
+    /// Status `404`.
+    NotFound,
+}
+
+impl Operation for RetrieveRefund {
+    type Output = models::RefundResponse;
+    type Error = RetrieveRefundError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "retrieveRefund",
+        method: Method::GET,
+        path_template: "/refunds/{refundId}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(RetrieveRefundError::Unauthorized),
+            404 => response.fail(RetrieveRefundError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Get a refund
+    ///
+    /// Returns one of your organization's refunds.
+    ///
+    /// `GET /refunds/{refundId}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `refund_id`: Id (UUID) of the refund.
+    pub fn retrieve_refund(&self, refund_id: uuid::Uuid) -> Call<'_, RetrieveRefund> {
+        Call::new(self, format!("/refunds/{}/", path_segment(refund_id)))
+    }
+}
+
+/// The `retrieveSubscription` operation (`GET /subscriptions/{subscriptionId}/`); call it with [`Client::retrieve_subscription`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetrieveSubscription;
+
+/// Error responses documented for [`RetrieveSubscription`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RetrieveSubscriptionError {
+    /// No subscription has this id.
+    ///
+    /// Status `404`.
+    NotFound(models::DetailErrorResponse),
+}
+
+impl Operation for RetrieveSubscription {
+    type Output = models::Subscription;
+    type Error = RetrieveSubscriptionError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "retrieveSubscription",
+        method: Method::GET,
+        path_template: "/subscriptions/{subscriptionId}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            404 => response.fail_json(RetrieveSubscriptionError::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Get a subscription
+    ///
+    /// Returns one subscription, found by its kelviq id.
+    ///
+    /// `GET /subscriptions/{subscriptionId}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `subscription_id`: Id kelviq gave the subscription.
+    pub fn retrieve_subscription(
+        &self,
+        subscription_id: uuid::Uuid,
+    ) -> Call<'_, RetrieveSubscription> {
+        Call::new(self, format!("/subscriptions/{}/", path_segment(subscription_id)))
     }
 }
 
@@ -990,6 +3717,282 @@ impl Client {
                     "/catalog/plans/{}/file/{}/", path_segment(identifier),
                     path_segment(pk)
                 ),
+            )
+            .json_body(body, "application/json")
+    }
+}
+
+/// The `updateCatalogProduct` operation (`PATCH /catalog/products/{pk}/`); call it with [`Client::update_catalog_product`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateCatalogProduct;
+
+/// Error responses documented for [`UpdateCatalogProduct`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateCatalogProductError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for UpdateCatalogProduct {
+    type Output = models::Product;
+    type Error = UpdateCatalogProductError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "updateCatalogProduct",
+        method: Method::PATCH,
+        path_template: "/catalog/products/{pk}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(UpdateCatalogProductError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Edit a product
+    ///
+    /// Changes only the fields sent. To attach new images or files, pass the temporary upload keys in `imageKeys` or `fileKeys`.
+    ///
+    /// `PATCH /catalog/products/{pk}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `pk`: Id (UUID) of the product.
+    /// - `body`: the request body
+    pub fn update_catalog_product(
+        &self,
+        pk: uuid::Uuid,
+        body: &models::ProductUpdateRequest,
+    ) -> Call<'_, UpdateCatalogProduct> {
+        Call::new(self, format!("/catalog/products/{}/", path_segment(pk)))
+            .json_body(body, "application/json")
+    }
+}
+
+/// The `updateCatalogProductImage` operation (`PATCH /catalog/products/{product_pk}/image/{pk}/`); call it with [`Client::update_catalog_product_image`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateCatalogProductImage;
+
+/// Error responses documented for [`UpdateCatalogProductImage`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateCatalogProductImageError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for UpdateCatalogProductImage {
+    type Output = models::ProductImage;
+    type Error = UpdateCatalogProductImageError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "updateCatalogProductImage",
+        method: Method::PATCH,
+        path_template: "/catalog/products/{product_pk}/image/{pk}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(UpdateCatalogProductImageError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Edit a product image
+    ///
+    /// Changes an image's details: `name`, `ordering`, `thumbnail` or `enabled`. An image made the thumbnail stops every other image of the product from being one.
+    ///
+    /// `PATCH /catalog/products/{product_pk}/image/{pk}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `product_pk`: Id (UUID) of the product the image belongs to.
+    /// - `pk`: Id (UUID) of the image.
+    /// - `body`: the request body
+    pub fn update_catalog_product_image(
+        &self,
+        product_pk: uuid::Uuid,
+        pk: uuid::Uuid,
+        body: &models::ProductImageUpdateRequest,
+    ) -> Call<'_, UpdateCatalogProductImage> {
+        Call::new(
+                self,
+                format!(
+                    "/catalog/products/{}/image/{}/", path_segment(product_pk),
+                    path_segment(pk)
+                ),
+            )
+            .json_body(body, "application/json")
+    }
+}
+
+/// The `updateCatalogProductSettings` operation (`PATCH /catalog/products/{pk}/settings/`); call it with [`Client::update_catalog_product_settings`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateCatalogProductSettings;
+
+/// Error responses documented for [`UpdateCatalogProductSettings`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateCatalogProductSettingsError {
+    /// API key missing or not valid.
+    ///
+    /// Status `401`.
+    Unauthorized,
+}
+
+impl Operation for UpdateCatalogProductSettings {
+    type Output = models::ProductSettings;
+    type Error = UpdateCatalogProductSettingsError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "updateCatalogProductSettings",
+        method: Method::PATCH,
+        path_template: "/catalog/products/{pk}/settings/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.fail(UpdateCatalogProductSettingsError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Edit a product's settings
+    ///
+    /// Changes only the settings sent. When `currency` changes, prices in the new currency that had been disabled on the product's latest plans are enabled again.
+    ///
+    /// `PATCH /catalog/products/{pk}/settings/`
+    ///
+    /// # Arguments
+    ///
+    /// - `pk`: Id (UUID) of the product.
+    /// - `body`: the request body
+    pub fn update_catalog_product_settings(
+        &self,
+        pk: uuid::Uuid,
+        body: &models::ProductSettingsUpdateRequest,
+    ) -> Call<'_, UpdateCatalogProductSettings> {
+        Call::new(self, format!("/catalog/products/{}/settings/", path_segment(pk)))
+            .json_body(body, "application/json")
+    }
+}
+
+/// The `updateCustomer` operation (`PATCH /customers/{customerId}/`); call it with [`Client::update_customer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateCustomer;
+
+/// Error responses documented for [`UpdateCustomer`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateCustomerError {}
+
+impl Operation for UpdateCustomer {
+    type Output = models::CustomerResponse;
+    type Error = UpdateCustomerError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "updateCustomer",
+        method: Method::PATCH,
+        path_template: "/customers/{customerId}/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Edit a customer
+    ///
+    /// Changes only the fields sent on the customer named by your own `customerId`.
+    ///
+    /// `PATCH /customers/{customerId}/`
+    ///
+    /// # Arguments
+    ///
+    /// - `customer_id`: Your own identifier of the customer, as given when it was created.
+    /// - `body`: the request body
+    pub fn update_customer(
+        &self,
+        customer_id: &str,
+        body: &models::CustomerUpdateRequest,
+    ) -> Call<'_, UpdateCustomer> {
+        Call::new(self, format!("/customers/{}/", path_segment(customer_id)))
+            .json_body(body, "application/json")
+    }
+}
+
+/// The `updateSubscription` operation (`POST /subscriptions/{subscriptionId}/update/`); call it with [`Client::update_subscription`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateSubscription;
+
+/// Error responses documented for [`UpdateSubscription`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateSubscriptionError {}
+
+impl Operation for UpdateSubscription {
+    type Output = models::UpdateSubscriptionResponse;
+    type Error = UpdateSubscriptionError;
+    const INFO: OperationInfo = OperationInfo {
+        id: "updateSubscription",
+        method: Method::POST,
+        path_template: "/subscriptions/{subscriptionId}/update/",
+        security: &[&["bearerAuth"]],
+        servers: &[],
+    };
+
+    fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl Client {
+    /// Change a subscription
+    ///
+    /// Moves a subscription to another plan or charge period, or changes its feature quantities. With `paymentBehavior` set to `activate_on_payment`, the change only takes effect once it has been paid for.
+    ///
+    /// Plans that are free are stored as one-time charges, so a subscription on a free plan cannot be upgraded with this operation; start a checkout session for it instead.
+    ///
+    /// `POST /subscriptions/{subscriptionId}/update/`
+    ///
+    /// # Arguments
+    ///
+    /// - `subscription_id`: Id of the subscription to change.
+    /// - `body`: the request body
+    pub fn update_subscription(
+        &self,
+        subscription_id: uuid::Uuid,
+        body: &models::UpdateSubscriptionRequest,
+    ) -> Call<'_, UpdateSubscription> {
+        Call::new(
+                self,
+                format!("/subscriptions/{}/update/", path_segment(subscription_id)),
             )
             .json_body(body, "application/json")
     }

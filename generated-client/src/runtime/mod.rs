@@ -25,6 +25,8 @@ pub use response::{RawResponse, Redirect, Response};
 pub use retry::{RetryPolicy, Sleeper};
 
 // Parts only some APIs need, declared by the generator.
+mod decimal;
+pub use decimal::Decimal;
 mod pagination;
 pub use pagination::Page;
 

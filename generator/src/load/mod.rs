@@ -47,11 +47,13 @@ pub fn load_documents(documents: Vec<(PathBuf, Value)>) -> Result<LoadedSpec> {
         };
         resolver.resolve(path, &mut document, &mut Vec::new())?;
         normalize::push_down_defaults(&mut document);
+        normalize::make_compositions_explicit(&mut document);
         merger.add_document(path, document)?;
     }
     resolver.resolve_pending_components()?;
     for ((kind, name), found) in std::mem::take(&mut resolver.components) {
-        for component in found {
+        for mut component in found {
+            normalize::make_compositions_explicit(&mut component.value);
             merger.add_component(&kind, &name, component)?;
         }
     }

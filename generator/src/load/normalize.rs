@@ -94,3 +94,60 @@ pub fn push_down_servers(document: &mut Value, servers: &Value) {
         }
     }
 }
+
+/// Object keywords that describe the schema's own properties.
+const OBJECT_KEYWORDS: [&str; 3] = ["properties", "required", "additionalProperties"];
+
+/// A schema with `type` beside `allOf`, `oneOf` or `anyOf` is valid, but
+/// openapiv3 reads only the `type` and drops the composition. Rewrites such
+/// schemas so nothing is lost: `allOf` takes the schema's own properties as
+/// one more part; `oneOf`/`anyOf` drop the redundant `type`, and own
+/// properties go into an `allOf` beside the alternatives.
+pub fn make_compositions_explicit(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            rewrite_composition(map);
+            for item in map.values_mut() {
+                make_compositions_explicit(item);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(make_compositions_explicit),
+        _ => {}
+    }
+}
+
+fn rewrite_composition(map: &mut Map<String, Value>) {
+    let keyword = ["allOf", "oneOf", "anyOf"]
+        .into_iter()
+        .find(|k| matches!(map.get(*k), Some(Value::Array(_))));
+    let Some(keyword) = keyword else {
+        return;
+    };
+    if map.get("$ref").is_some() || !map.contains_key("type") {
+        return;
+    }
+    map.remove("type");
+    let mut own = Map::new();
+    for key in OBJECT_KEYWORDS {
+        if let Some(value) = map.remove(key) {
+            own.insert(key.to_owned(), value);
+        }
+    }
+    if own.is_empty() {
+        return;
+    }
+    own.insert("type".to_owned(), Value::String("object".to_owned()));
+    if keyword == "allOf" {
+        if let Some(Value::Array(parts)) = map.get_mut("allOf") {
+            parts.insert(0, Value::Object(own));
+        }
+        return;
+    }
+    let alternatives = map.remove(keyword).unwrap_or(Value::Null);
+    let mut choice = Map::new();
+    choice.insert(keyword.to_owned(), alternatives);
+    map.insert(
+        "allOf".to_owned(),
+        Value::Array(vec![Value::Object(own), Value::Object(choice)]),
+    );
+}
