@@ -1619,3 +1619,217 @@ async fn failed_attempts_without_a_response_have_spans_without_status() {
     assert_eq!(spans[0].fields.get("status"), None);
     assert_no_token("tracing output", &format!("{spans:?}"));
 }
+
+// ---------------------------------------------------------------------------
+// Behaviours that need the wider kelviq API: partner keys, edge hosts, money
+// ---------------------------------------------------------------------------
+
+const PARTNER_KEY: &str = "kvqp_partner_secret_123";
+
+fn header_values(request: &Request, name: &str) -> Vec<String> {
+    request
+        .headers
+        .get_all(name)
+        .iter()
+        .map(|v| v.to_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn partner_operations_send_the_partner_key_header_and_no_bearer_token() {
+    let server = MockServer::start().await;
+    mount_any(&server, ResponseTemplate::new(200).set_body_json(json!([]))).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_auth(TOKEN)
+        .partner_key_auth(PARTNER_KEY)
+        .build()
+        .expect("client builds");
+
+    client
+        .list_partner_organizations()
+        .send()
+        .await
+        .expect("partner listing succeeds");
+
+    let received = requests(&server).await;
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        header_values(&received[0], "x-kelviq-partner-key"),
+        vec![PARTNER_KEY]
+    );
+    assert!(
+        authorization(&received[0]).is_empty(),
+        "bearer token leaked to a partner call"
+    );
+}
+
+#[tokio::test]
+async fn partner_call_without_a_partner_key_fails_before_sending() {
+    let server = MockServer::start().await;
+    mount_any(&server, ResponseTemplate::new(200).set_body_json(json!([]))).await;
+    let (client, _) = client_for(&server);
+
+    let error = client
+        .list_partner_organizations()
+        .await
+        .expect_err("no partner key was configured");
+
+    match &error {
+        Error::MissingCredentials { operation, schemes } => {
+            assert_eq!(*operation, "listPartnerOrganizations");
+            assert_eq!(schemes, &vec!["partnerKeyAuth"]);
+        }
+        other => panic!("expected MissingCredentials, got {other:?}"),
+    }
+    assert!(error.to_string().contains("partnerKeyAuth"), "{error}");
+    assert!(requests(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn partner_key_never_appears_in_debug_output() {
+    let builder = Client::builder().partner_key_auth(PARTNER_KEY);
+    let client = builder.clone().build().expect("client builds");
+    for text in [format!("{builder:?}"), format!("{client:#?}")] {
+        assert!(!text.contains(PARTNER_KEY), "partner key leaked: {text}");
+    }
+}
+
+#[tokio::test]
+async fn operation_servers_follow_the_chosen_environment() {
+    let main = MockServer::start().await;
+    let edge = MockServer::start().await;
+    mount_any(
+        &main,
+        ResponseTemplate::new(200).set_body_json(json!({"results": []})),
+    )
+    .await;
+    mount_any(&edge, ResponseTemplate::new(200).set_body_json(json!({}))).await;
+    for (environment, main_url, edge_url) in [
+        (
+            Environment::Sandbox,
+            "https://sandboxapi.kelviq.com/api/v1",
+            "https://edge.sandboxapi.kelviq.com/api/v1",
+        ),
+        (
+            Environment::Production,
+            "https://api.kelviq.com/api/v1",
+            "https://edge.api.kelviq.com/api/v1",
+        ),
+    ] {
+        let client = Client::builder()
+            .environment(environment.clone())
+            .override_server(main_url, main.uri())
+            .override_server(edge_url, edge.uri())
+            .bearer_auth(TOKEN)
+            .build()
+            .expect("client builds");
+        client
+            .list_catalog_plans()
+            .await
+            .expect("main host answers");
+        let _ = client.get_promotion("promo_1").await;
+    }
+    let main_paths: Vec<String> = requests(&main)
+        .await
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    let edge_paths: Vec<String> = requests(&edge)
+        .await
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(main_paths, vec!["/catalog/plans/", "/catalog/plans/"]);
+    assert_eq!(edge_paths, vec!["/promotions", "/promotions"]);
+    for request in requests(&edge).await {
+        assert_eq!(query_of(&request), "promotion_id=promo_1");
+        assert_eq!(authorization(&request), vec![format!("Bearer {TOKEN}")]);
+    }
+}
+
+#[tokio::test]
+async fn overriding_the_main_server_leaves_operation_servers_alone() {
+    let main = MockServer::start().await;
+    mount_any(&main, ResponseTemplate::new(200).set_body_json(json!({}))).await;
+    let client = Client::builder()
+        .environment(Environment::Sandbox)
+        .override_server("https://sandboxapi.kelviq.com/api/v1", main.uri())
+        // The edge host is pointed at a closed port: a call reaching it fails.
+        .override_server(
+            "https://edge.sandboxapi.kelviq.com/api/v1",
+            refused_base_url(),
+        )
+        .bearer_auth(TOKEN)
+        .max_retries(0)
+        .build()
+        .expect("client builds");
+
+    let error = client
+        .get_promotion("promo_1")
+        .await
+        .expect_err("edge host is closed");
+
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(
+        requests(&main).await.is_empty(),
+        "the promotion call went to the main host"
+    );
+}
+
+fn query_of(request: &Request) -> String {
+    request.url.query().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn decimal_amounts_are_sent_as_the_exact_json_number() {
+    let server = MockServer::start().await;
+    mount_any(
+        &server,
+        ResponseTemplate::new(200).set_body_json(json!({"amount": 29.99})),
+    )
+    .await;
+    let (client, _) = client_for(&server);
+    let request = kelviq::models::RefundCreateRequest {
+        order_id: "ord_1".to_owned(),
+        amount: Some("29.99".parse().expect("a decimal")),
+        ..Default::default()
+    };
+
+    client
+        .create_refund(&request)
+        .await
+        .expect("refund succeeds");
+
+    let received = requests(&server).await;
+    let body = String::from_utf8(received[0].body.clone()).expect("UTF-8 body");
+    assert!(body.contains(r#""amount":29.99"#), "{body}");
+}
+
+#[tokio::test]
+async fn decimal_amounts_decode_without_passing_through_f64() {
+    let server = MockServer::start().await;
+    // 0.1 + 0.2 style values and more digits than f64 holds.
+    let body = r#"{"amount": 12345678901234567.89, "status": "succeeded"}"#;
+    mount_any(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "application/json"),
+    )
+    .await;
+    let (client, _) = client_for(&server);
+
+    let refund = client
+        .retrieve_refund(kelviq::uuid::Uuid::nil())
+        .await
+        .expect("refund decodes");
+
+    let amount = refund.amount.expect("amount present");
+    assert_eq!(amount.to_string(), "12345678901234567.89");
+    let json = serde_json::to_string(&refund).expect("serializes");
+    assert!(json.contains(r#""amount":12345678901234567.89"#), "{json}");
+    let small: kelviq::Decimal = serde_json::from_str("29.99").expect("decimal");
+    assert_eq!(
+        small.value() * kelviq::rust_decimal::Decimal::from(100),
+        "2999".parse().expect("decimal")
+    );
+}
