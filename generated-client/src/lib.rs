@@ -28,6 +28,26 @@
 //!
 //! **Errors.** Each operation's error enum (in [`operations`]) has a variant per documented status, carrying the decoded body where the spec documents one. [`Error`] keeps the status, headers and raw body of every error response, and tells transport failures, timeouts and undecodable bodies (with the path where decoding failed) apart. [`Call::send`] returns the status and headers of a success too.
 //!
+//! ```no_run
+//! # async fn example(client: kelviq::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//!
+//! let outcome = client
+//!     .list_catalog_features()
+//!     .timeout(Duration::from_secs(5))
+//!     .max_retries(4)
+//!     .send()
+//!     .await;
+//! match outcome {
+//!     Ok(response) => println!("{} {:?}", response.status(), response.headers()),
+//!     Err(kelviq::Error::Api(error)) => println!("{:?}: {}", error.kind, error.response.text()),
+//!     Err(kelviq::Error::Timeout) => println!("timed out"),
+//!     Err(error) => return Err(error.into()),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! **Timeouts.** 60 s per attempt and 10 s to connect unless set with [`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`] or per call with [`Call::timeout`].
 //!
 //! **Retries.** Connection failures, 408, 429 and 5xx responses are retried (twice by default) with exponential backoff and jitter, honouring `Retry-After`; only idempotent methods unless a call opts in with [`Call::retry_non_idempotent`]. See [`RetryPolicy`].

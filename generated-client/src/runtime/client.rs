@@ -89,6 +89,8 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// let client = kelviq::Client::builder()
 ///     // One of the spec's servers, or any base URL such as a mock server's.
 ///     .base_url("http://127.0.0.1:4010")
+///     // Or keep a spec server and send one host of it elsewhere.
+///     .override_server("https://api.example.com/v1", "http://127.0.0.1:4011")
 ///     .timeout(Duration::from_secs(20)) // whole call, per attempt
 ///     .connect_timeout(Duration::from_secs(5))
 ///     .max_retries(3)

@@ -129,6 +129,11 @@ fn behaviour_sections(api: &Api, crate_ident: &str) -> Vec<String> {
          methods unless a call opts in with [`Call::retry_non_idempotent`]. See [`RetryPolicy`]."
             .to_owned(),
     ];
+    if let Some(example) = call_example(api, crate_ident) {
+        if let Some(errors) = sections.get_mut(2) {
+            errors.push_str(&example);
+        }
+    }
     if let Some(section) = pagination_section(api, crate_ident) {
         sections.push(section);
     }
@@ -152,6 +157,35 @@ fn behaviour_sections(api: &Api, crate_ident: &str) -> Vec<String> {
             .to_owned(),
     );
     sections
+}
+
+/// A call with per-call options and error handling, on the first
+/// operation that needs no arguments.
+fn call_example(api: &Api, crate_ident: &str) -> Option<String> {
+    let operation = api.operations.iter().find(|op| {
+        op.parameters.iter().all(|p| !p.required) && !op.body.as_ref().is_some_and(|b| b.required)
+    })?;
+    Some(format!(
+        "\n\n```no_run\n\
+         # async fn example(client: {crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use std::time::Duration;\n\n\
+         let outcome = client\n    \
+         .{}()\n    \
+         .timeout(Duration::from_secs(5))\n    \
+         .max_retries(4)\n    \
+         .send()\n    \
+         .await;\n\
+         match outcome {{\n    \
+         Ok(response) => println!(\"{{}} {{:?}}\", response.status(), response.headers()),\n    \
+         Err({crate_ident}::Error::Api(error)) => println!(\"{{:?}}: {{}}\", error.kind, error.response.text()),\n    \
+         Err({crate_ident}::Error::Timeout) => println!(\"timed out\"),\n    \
+         Err(error) => return Err(error.into()),\n\
+         }}\n\
+         # Ok(())\n\
+         # }}\n\
+         ```",
+        operation.method_name
+    ))
 }
 
 fn pagination_section(api: &Api, crate_ident: &str) -> Option<String> {
