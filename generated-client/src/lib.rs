@@ -127,5 +127,5 @@ pub use futures_util;
 pub use rust_decimal;
 pub use uuid;
 
-pub use runtime::Page;
 pub use runtime::Decimal;
+pub use runtime::Page;

@@ -129,7 +129,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> String {
         out.push('\n');
         out.extend(reexports);
     }
-    let optional: Vec<&str> = api
+    let mut optional: Vec<&str> = api
         .extra_dependencies
         .iter()
         .filter_map(|dependency| match dependency {
@@ -138,6 +138,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> String {
             _ => None,
         })
         .collect();
+    optional.sort_unstable();
     if !optional.is_empty() {
         out.push('\n');
         out.extend(optional);
