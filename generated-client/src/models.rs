@@ -2,6 +2,8 @@
 
 //! Types of the API's requests and responses.
 
+#![allow(clippy::type_complexity)]
+
 use serde::{Deserialize, Serialize};
 
 /// Where the customer is billed.
@@ -3348,6 +3350,7 @@ pub struct PlanChargeTiersItem {
 }
 
 /// Top of this tier: an integer, or the string "inf" when the last tier has no upper limit.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PlanChargeTiersItemUpTo {

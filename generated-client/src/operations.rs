@@ -12,6 +12,7 @@ use crate::runtime::{Call, Client, Error, Method, Operation, OperationInfo, RawR
 pub struct AddCatalogPlanFeatures;
 
 /// Error responses documented for [`AddCatalogPlanFeatures`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AddCatalogPlanFeaturesError {
@@ -67,6 +68,7 @@ impl Client {
 pub struct BulkSetCatalogPlanPrices;
 
 /// Error responses documented for [`BulkSetCatalogPlanPrices`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum BulkSetCatalogPlanPricesError {
@@ -130,6 +132,7 @@ impl Client {
 pub struct CancelSubscription;
 
 /// Error responses documented for [`CancelSubscription`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CancelSubscriptionError {}
@@ -182,6 +185,7 @@ impl Client {
 pub struct CreateCatalogFeature;
 
 /// Error responses documented for [`CreateCatalogFeature`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateCatalogFeatureError {
@@ -235,6 +239,7 @@ impl Client {
 pub struct CreateCatalogPlan;
 
 /// Error responses documented for [`CreateCatalogPlan`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateCatalogPlanError {
@@ -287,6 +292,7 @@ impl Client {
 pub struct CreateCatalogProduct;
 
 /// Error responses documented for [`CreateCatalogProduct`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateCatalogProductError {
@@ -340,6 +346,7 @@ impl Client {
 pub struct CreateCharge;
 
 /// Error responses documented for [`CreateCharge`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateChargeError {
@@ -396,6 +403,7 @@ impl Client {
 pub struct CreateCheckoutSession;
 
 /// Error responses documented for [`CreateCheckoutSession`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateCheckoutSessionError {}
@@ -442,6 +450,7 @@ impl Client {
 pub struct CreateCustomer;
 
 /// Error responses documented for [`CreateCustomer`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateCustomerError {}
@@ -488,6 +497,7 @@ impl Client {
 pub struct CreatePortalSession;
 
 /// Error responses documented for [`CreatePortalSession`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreatePortalSessionError {
@@ -546,6 +556,7 @@ impl Client {
 pub struct CreatePresignedUploadUrl;
 
 /// Error responses documented for [`CreatePresignedUploadUrl`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreatePresignedUploadUrlError {
@@ -610,6 +621,7 @@ impl Client {
 pub struct CreateRefund;
 
 /// Error responses documented for [`CreateRefund`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateRefundError {
@@ -672,6 +684,7 @@ impl Client {
 pub struct CreateSubscription;
 
 /// Error responses documented for [`CreateSubscription`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateSubscriptionError {
@@ -725,6 +738,7 @@ impl Client {
 pub struct DeleteCatalogFeature;
 
 /// Error responses documented for [`DeleteCatalogFeature`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteCatalogFeatureError {
@@ -782,6 +796,7 @@ impl Client {
 pub struct DeleteCatalogPlan;
 
 /// Error responses documented for [`DeleteCatalogPlan`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteCatalogPlanError {
@@ -845,6 +860,7 @@ impl Call<'_, DeleteCatalogPlan> {
 pub struct DeleteCatalogPlanFeature;
 
 /// Error responses documented for [`DeleteCatalogPlanFeature`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteCatalogPlanFeatureError {
@@ -905,6 +921,7 @@ impl Client {
 pub struct DeleteCatalogPlanFile;
 
 /// Error responses documented for [`DeleteCatalogPlanFile`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteCatalogPlanFileError {
@@ -964,6 +981,7 @@ impl Client {
 pub struct DeleteCatalogProduct;
 
 /// Error responses documented for [`DeleteCatalogProduct`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteCatalogProductError {
@@ -1021,6 +1039,7 @@ impl Client {
 pub struct DeleteCatalogProductImage;
 
 /// Error responses documented for [`DeleteCatalogProductImage`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteCatalogProductImageError {
@@ -1086,6 +1105,7 @@ impl Client {
 pub struct DiscardCatalogPlanDraft;
 
 /// Error responses documented for [`DiscardCatalogPlanDraft`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DiscardCatalogPlanDraftError {
@@ -1143,6 +1163,7 @@ impl Client {
 pub struct DownloadCatalogPlanFile;
 
 /// Error responses documented for [`DownloadCatalogPlanFile`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DownloadCatalogPlanFileError {
@@ -1203,6 +1224,7 @@ impl Client {
 pub struct GetCatalogProductSettings;
 
 /// Error responses documented for [`GetCatalogProductSettings`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetCatalogProductSettingsError {
@@ -1255,6 +1277,7 @@ impl Client {
 pub struct GetCustomerEntitlements;
 
 /// Error responses documented for [`GetCustomerEntitlements`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetCustomerEntitlementsError {}
@@ -1313,6 +1336,7 @@ impl Call<'_, GetCustomerEntitlements> {
 pub struct GetProductOffering;
 
 /// Error responses documented for [`GetProductOffering`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetProductOfferingError {
@@ -1391,6 +1415,7 @@ impl Call<'_, GetProductOffering> {
 pub struct GetPromotion;
 
 /// Error responses documented for [`GetPromotion`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetPromotionError {
@@ -1450,6 +1475,7 @@ impl Client {
 pub struct LicenseActivate;
 
 /// Error responses documented for [`LicenseActivate`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LicenseActivateError {
@@ -1518,6 +1544,7 @@ impl Client {
 pub struct LicenseDeactivate;
 
 /// Error responses documented for [`LicenseDeactivate`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LicenseDeactivateError {
@@ -1576,6 +1603,7 @@ impl Client {
 pub struct LicenseValidate;
 
 /// Error responses documented for [`LicenseValidate`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LicenseValidateError {
@@ -1634,6 +1662,7 @@ impl Client {
 pub struct ListCatalogFeatures;
 
 /// Error responses documented for [`ListCatalogFeatures`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListCatalogFeaturesError {
@@ -1704,6 +1733,7 @@ impl Call<'_, ListCatalogFeatures> {
 pub struct ListCatalogPlanFeatures;
 
 /// Error responses documented for [`ListCatalogPlanFeatures`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListCatalogPlanFeaturesError {
@@ -1767,6 +1797,7 @@ impl Call<'_, ListCatalogPlanFeatures> {
 pub struct ListCatalogPlanPrices;
 
 /// Error responses documented for [`ListCatalogPlanPrices`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListCatalogPlanPricesError {
@@ -1830,6 +1861,7 @@ impl Call<'_, ListCatalogPlanPrices> {
 pub struct ListCatalogPlans;
 
 /// Error responses documented for [`ListCatalogPlans`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListCatalogPlansError {
@@ -1893,6 +1925,7 @@ impl Call<'_, ListCatalogPlans> {
 pub struct ListCatalogProducts;
 
 /// Error responses documented for [`ListCatalogProducts`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListCatalogProductsError {
@@ -1963,6 +1996,7 @@ impl Call<'_, ListCatalogProducts> {
 pub struct ListCheckoutSessionEvents;
 
 /// Error responses documented for [`ListCheckoutSessionEvents`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListCheckoutSessionEventsError {
@@ -2041,6 +2075,7 @@ impl Call<'_, ListCheckoutSessionEvents> {
 pub struct ListCheckoutSessions;
 
 /// Error responses documented for [`ListCheckoutSessions`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListCheckoutSessionsError {
@@ -2132,6 +2167,7 @@ impl Call<'_, ListCheckoutSessions> {
 pub struct ListCustomers;
 
 /// Error responses documented for [`ListCustomers`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListCustomersError {}
@@ -2196,6 +2232,7 @@ impl Call<'_, ListCustomers> {
 pub struct ListOrderEvents;
 
 /// Error responses documented for [`ListOrderEvents`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListOrderEventsError {
@@ -2268,6 +2305,7 @@ impl Call<'_, ListOrderEvents> {
 pub struct ListOrders;
 
 /// Error responses documented for [`ListOrders`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListOrdersError {
@@ -2373,6 +2411,7 @@ impl Call<'_, ListOrders> {
 pub struct ListPartnerOrganizations;
 
 /// Error responses documented for [`ListPartnerOrganizations`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListPartnerOrganizationsError {
@@ -2427,6 +2466,7 @@ impl Call<'_, ListPartnerOrganizations> {
 pub struct ListPaymentMethods;
 
 /// Error responses documented for [`ListPaymentMethods`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListPaymentMethodsError {
@@ -2504,6 +2544,7 @@ impl Call<'_, ListPaymentMethods> {
 pub struct ListRefunds;
 
 /// Error responses documented for [`ListRefunds`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListRefundsError {
@@ -2595,6 +2636,7 @@ impl Call<'_, ListRefunds> {
 pub struct ListSubscriptions;
 
 /// Error responses documented for [`ListSubscriptions`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListSubscriptionsError {}
@@ -2668,6 +2710,7 @@ impl Call<'_, ListSubscriptions> {
 pub struct ListTransactions;
 
 /// Error responses documented for [`ListTransactions`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListTransactionsError {
@@ -2759,6 +2802,7 @@ impl Call<'_, ListTransactions> {
 pub struct ListWebhookEventLogs;
 
 /// Error responses documented for [`ListWebhookEventLogs`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListWebhookEventLogsError {
@@ -2836,6 +2880,7 @@ impl Call<'_, ListWebhookEventLogs> {
 pub struct ProvisionPartnerOrganization;
 
 /// Error responses documented for [`ProvisionPartnerOrganization`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ProvisionPartnerOrganizationError {
@@ -2899,6 +2944,7 @@ impl Client {
 pub struct PublishCatalogPlan;
 
 /// Error responses documented for [`PublishCatalogPlan`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PublishCatalogPlanError {
@@ -2968,6 +3014,7 @@ impl Call<'_, PublishCatalogPlan> {
 pub struct ReportUsage;
 
 /// Error responses documented for [`ReportUsage`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ReportUsageError {}
@@ -3014,6 +3061,7 @@ impl Client {
 pub struct RetrieveCatalogFeature;
 
 /// Error responses documented for [`RetrieveCatalogFeature`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RetrieveCatalogFeatureError {
@@ -3071,6 +3119,7 @@ impl Client {
 pub struct RetrieveCatalogPlan;
 
 /// Error responses documented for [`RetrieveCatalogPlan`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RetrieveCatalogPlanError {
@@ -3137,6 +3186,7 @@ impl Call<'_, RetrieveCatalogPlan> {
 pub struct RetrieveCatalogProduct;
 
 /// Error responses documented for [`RetrieveCatalogProduct`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RetrieveCatalogProductError {
@@ -3194,6 +3244,7 @@ impl Client {
 pub struct RetrieveCheckoutSession;
 
 /// Error responses documented for [`RetrieveCheckoutSession`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RetrieveCheckoutSessionError {
@@ -3251,6 +3302,7 @@ impl Client {
 pub struct RetrieveOrder;
 
 /// Error responses documented for [`RetrieveOrder`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RetrieveOrderError {
@@ -3305,6 +3357,7 @@ impl Client {
 pub struct RetrievePartnerOrganization;
 
 /// Error responses documented for [`RetrievePartnerOrganization`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RetrievePartnerOrganizationError {
@@ -3362,6 +3415,7 @@ impl Client {
 pub struct RetrievePartnerOrganizationByExternalId;
 
 /// Error responses documented for [`RetrievePartnerOrganizationByExternalId`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RetrievePartnerOrganizationByExternalIdError {
@@ -3426,6 +3480,7 @@ impl Client {
 pub struct RetrieveRefund;
 
 /// Error responses documented for [`RetrieveRefund`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RetrieveRefundError {
@@ -3480,6 +3535,7 @@ impl Client {
 pub struct RetrieveSubscription;
 
 /// Error responses documented for [`RetrieveSubscription`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RetrieveSubscriptionError {
@@ -3532,6 +3588,7 @@ impl Client {
 pub struct UpdateCatalogPlan;
 
 /// Error responses documented for [`UpdateCatalogPlan`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateCatalogPlanError {
@@ -3596,6 +3653,7 @@ impl Call<'_, UpdateCatalogPlan> {
 pub struct UpdateCatalogPlanFeature;
 
 /// Error responses documented for [`UpdateCatalogPlanFeature`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateCatalogPlanFeatureError {
@@ -3659,6 +3717,7 @@ impl Client {
 pub struct UpdateCatalogPlanFile;
 
 /// Error responses documented for [`UpdateCatalogPlanFile`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateCatalogPlanFileError {
@@ -3727,6 +3786,7 @@ impl Client {
 pub struct UpdateCatalogProduct;
 
 /// Error responses documented for [`UpdateCatalogProduct`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateCatalogProductError {
@@ -3782,6 +3842,7 @@ impl Client {
 pub struct UpdateCatalogProductImage;
 
 /// Error responses documented for [`UpdateCatalogProductImage`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateCatalogProductImageError {
@@ -3845,6 +3906,7 @@ impl Client {
 pub struct UpdateCatalogProductSettings;
 
 /// Error responses documented for [`UpdateCatalogProductSettings`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateCatalogProductSettingsError {
@@ -3900,6 +3962,7 @@ impl Client {
 pub struct UpdateCustomer;
 
 /// Error responses documented for [`UpdateCustomer`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateCustomerError {}
@@ -3949,6 +4012,7 @@ impl Client {
 pub struct UpdateSubscription;
 
 /// Error responses documented for [`UpdateSubscription`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateSubscriptionError {}

@@ -85,7 +85,8 @@ fn needs_blank_line(prev: &str, next: &str) -> bool {
         || p == "};"
         || (p.ends_with(" {}") && indent(prev) == 0)
         || (p.ends_with(';') && declaration_end);
-    let leaves_docs = p.starts_with("//!") && !n.starts_with("//!");
+    let leaves_docs = (p.starts_with("//!") && !n.starts_with("//!"))
+        || (p.starts_with("#![") && !n.starts_with("#!["));
     let leaves_uses = p.starts_with("use ") && !n.starts_with("use ");
     leaves_docs || leaves_uses || (item_end && item_start)
 }

@@ -30,7 +30,15 @@ pub fn sanitize(text: &str) -> String {
             out.push_str("```");
             in_fence = false;
         } else {
-            out.extend(line.chars().filter(|c| !c.is_control() || *c == '\t'));
+            // Tabs become spaces (clippy objects to tabs in docs); other
+            // control characters are dropped.
+            for c in line.chars() {
+                match c {
+                    '\t' => out.push_str("    "),
+                    c if c.is_control() => {}
+                    c => out.push(c),
+                }
+            }
         }
         out.push('\n');
     }
