@@ -6,6 +6,7 @@ mod normalize;
 pub mod pointer;
 mod read;
 mod refs;
+mod yaml;
 
 use std::path::{Path, PathBuf};
 

@@ -2,10 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 
 use crate::diagnostics::{Error, Location, Result};
-use crate::load::pointer;
 
 /// The spec files under `root`: the file itself, or every `.yaml`, `.yml` and
 /// `.json` file below the directory, in a stable (sorted) order.
@@ -65,77 +64,9 @@ pub fn parse_document(path: &Path, text: &str) -> Result<Value> {
             Error::new(location, format!("invalid JSON: {e}"))
         });
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+    crate::load::yaml::from_str(text).map_err(|e| {
         let mut location = Location::file(path);
         location.line = e.location().map(|l| l.line());
         Error::new(location, format!("invalid YAML: {e}"))
-    })?;
-    yaml.apply_merge()
-        .map_err(|e| Error::new(Location::file(path), format!("invalid YAML merge key: {e}")))?;
-    yaml_to_json(path, yaml, &mut Vec::new())
-}
-
-/// Converts YAML to JSON. OpenAPI documents often write response codes as
-/// YAML integers (`200:`), so scalar keys become strings rather than errors.
-fn yaml_to_json(path: &Path, value: serde_yaml::Value, at: &mut Vec<String>) -> Result<Value> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => yaml_number(path, &n, at)?,
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (index, item) in items.into_iter().enumerate() {
-                at.push(index.to_string());
-                out.push(yaml_to_json(path, item, at)?);
-                at.pop();
-            }
-            Value::Array(out)
-        }
-        Y::Mapping(mapping) => {
-            let mut out = Map::new();
-            for (key, item) in mapping {
-                let key = yaml_key(path, key, at)?;
-                at.push(key.clone());
-                let item = yaml_to_json(path, item, at)?;
-                at.pop();
-                out.insert(key, item);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(path, tagged.value, at)?,
     })
-}
-
-fn yaml_number(path: &Path, n: &serde_yaml::Number, at: &[String]) -> Result<Value> {
-    if let Some(i) = n.as_i64() {
-        return Ok(Value::Number(i.into()));
-    }
-    if let Some(u) = n.as_u64() {
-        return Ok(Value::Number(u.into()));
-    }
-    n.as_f64()
-        .and_then(Number::from_f64)
-        .map(Value::Number)
-        .ok_or_else(|| {
-            Error::new(
-                Location::at(path, pointer::from_segments(at)),
-                format!("number {n} cannot be represented in JSON"),
-            )
-        })
-}
-
-fn yaml_key(path: &Path, key: serde_yaml::Value, at: &[String]) -> Result<String> {
-    use serde_yaml::Value as Y;
-    match key {
-        Y::String(s) => Ok(s),
-        Y::Number(n) => Ok(n.to_string()),
-        Y::Bool(b) => Ok(b.to_string()),
-        Y::Null => Ok("null".to_owned()),
-        _ => Err(Error::new(
-            Location::at(path, pointer::from_segments(at)),
-            "mapping keys must be scalars",
-        )),
-    }
 }
