@@ -7,12 +7,11 @@
 //! `INSTA_UPDATE=always cargo test -p integration-tests --test generator_snapshots`
 //! and read the changed `.snap` files.
 
-use std::path::Path;
-use std::process::{Command, Output};
 use std::time::Instant;
 
 use integration_tests::{
-    fixture, fixture_crate_name, fixture_names, generate, render_generated, workspace_root,
+    cargo_offline_first, fixture, fixture_crate_name, fixture_names, generate, render_generated,
+    workspace_root, write_scratch_workspace,
 };
 
 /// One snapshot test per fixture directory, named after it.
@@ -87,26 +86,17 @@ fn fixtures_compile_without_clippy_warnings() {
             .unwrap_or_else(|e| panic!("writing fixture {name} failed: {e}"));
         members.push(crate_name);
     }
-    let members: Vec<String> = members.iter().map(|m| format!("    {m:?},\n")).collect();
-    std::fs::write(
-        workspace.path().join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [\n{}]\n",
-            members.concat()
-        ),
-    )
-    .expect("write the workspace manifest");
-    // The real lock file pins the versions already downloaded and built.
-    std::fs::copy(root.join("Cargo.lock"), workspace.path().join("Cargo.lock"))
-        .expect("copy Cargo.lock");
+    write_scratch_workspace(workspace.path(), &members)
+        .expect("write the workspace manifest and lock file");
 
     let target = root.join("target").join("fixture-check");
     let started = Instant::now();
-    let mut output = clippy(workspace.path(), &target, true);
-    if !output.status.success() && needs_network(&output) {
-        eprintln!("offline resolution failed; retrying with network access");
-        output = clippy(workspace.path(), &target, false);
-    }
+    let output = cargo_offline_first(
+        workspace.path(),
+        &target,
+        &["clippy", "--all-targets", "--keep-going"],
+        &["-D", "warnings"],
+    );
     eprintln!(
         "clippy on {} fixture crates took {:.1?}",
         fixture_names().len(),
@@ -119,33 +109,4 @@ fn fixtures_compile_without_clippy_warnings() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
     );
-}
-
-fn clippy(workspace: &Path, target: &Path, offline: bool) -> Output {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.args(["clippy", "--all-targets", "--keep-going"]);
-    if offline {
-        command.arg("--offline");
-    }
-    command
-        .args(["--", "-D", "warnings"])
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", target);
-    command.output().expect("run cargo clippy")
-}
-
-/// Whether cargo failed only because it could not resolve or fetch
-/// dependencies without the network.
-fn needs_network(output: &Output) -> bool {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    [
-        "--offline",
-        "offline mode",
-        "failed to download",
-        "no matching package named",
-        "failed to select a version",
-    ]
-    .iter()
-    .any(|hint| stderr.contains(hint))
 }

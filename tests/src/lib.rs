@@ -1,10 +1,15 @@
 //! Integration tests of the generator and the generated kelviq client.
 //!
-//! Shared helpers: where the workspace and the fixture specs are, and a
-//! stable text rendering of a generated crate for snapshot tests.
+//! Shared helpers: where the workspace and the fixture specs are, a stable
+//! text rendering of a generated crate for snapshot tests, scratch cargo
+//! workspaces for compile checks of generated crates, and the smoke driver
+//! that calls every operation of a generated client ([`smoke_driver`]).
+
+pub mod smoke_driver;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use generator::{GeneratedCrate, Location, Options, Warning};
 
@@ -117,4 +122,76 @@ fn display_path(path: &Path) -> String {
     } else {
         text.replace(std::path::MAIN_SEPARATOR, "/")
     }
+}
+
+/// Writes the manifest of a throwaway cargo workspace with `members` into
+/// `dir`, and copies the real workspace's `Cargo.lock` beside it so that the
+/// versions already downloaded and built are the ones used.
+pub fn write_scratch_workspace(dir: &Path, members: &[String]) -> std::io::Result<()> {
+    let members: Vec<String> = members.iter().map(|m| format!("    {m:?},\n")).collect();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [\n{}]\n",
+            members.concat()
+        ),
+    )?;
+    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    Ok(())
+}
+
+/// Runs `cargo <args> [-- <tool_args>]` in `workspace` with its builds in
+/// `target`, offline first; if that fails only because dependencies cannot
+/// be resolved or fetched without the network, once more online.
+pub fn cargo_offline_first(
+    workspace: &Path,
+    target: &Path,
+    args: &[&str],
+    tool_args: &[&str],
+) -> Output {
+    let output = cargo(workspace, target, args, tool_args, true);
+    if output.status.success() || !needs_network(&output) {
+        return output;
+    }
+    eprintln!("offline resolution failed; retrying with network access");
+    cargo(workspace, target, args, tool_args, false)
+}
+
+fn cargo(
+    workspace: &Path,
+    target: &Path,
+    args: &[&str],
+    tool_args: &[&str],
+    offline: bool,
+) -> Output {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.args(args);
+    if offline {
+        command.arg("--offline");
+    }
+    if !tool_args.is_empty() {
+        command.arg("--").args(tool_args);
+    }
+    command
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", target);
+    command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo in {}: {e}", workspace.display()))
+}
+
+/// Whether cargo failed only because it could not resolve or fetch
+/// dependencies without the network.
+pub fn needs_network(output: &Output) -> bool {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    [
+        "--offline",
+        "offline mode",
+        "failed to download",
+        "no matching package named",
+        "failed to select a version",
+    ]
+    .iter()
+    .any(|hint| stderr.contains(hint))
 }
