@@ -298,6 +298,30 @@ pub struct Operation {
     pub servers: Vec<String>,
 }
 
+impl Operation {
+    /// The parameters the client method takes as arguments, in order: path
+    /// parameters as the template names them, then the other required ones.
+    pub fn arguments(&self) -> Vec<&Parameter> {
+        let mut out: Vec<&Parameter> = self
+            .path_parts
+            .iter()
+            .filter_map(|part| match part {
+                PathPart::Parameter(name) => self
+                    .parameters
+                    .iter()
+                    .find(|p| p.location == ParameterLocation::Path && p.rust_name == *name),
+                PathPart::Literal(_) => None,
+            })
+            .collect();
+        out.extend(
+            self.parameters
+                .iter()
+                .filter(|p| p.required && p.location != ParameterLocation::Path),
+        );
+        out
+    }
+}
+
 /// An HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum HttpMethod {

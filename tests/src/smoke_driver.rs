@@ -35,7 +35,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use generator::ir::{
-    Api, HttpMethod, Operation, Parameter, ParameterLocation, PathPart, SchemeKind, TypeRef,
+    Api, HttpMethod, Operation, Parameter, ParameterLocation, SchemeKind, TypeRef,
 };
 use serde_json::{Map, Value};
 
@@ -601,28 +601,6 @@ fn literal(text: &str) -> String {
     format!("{text:?}")
 }
 
-/// Required parameters in the order the client method takes them: path
-/// parameters in template order, then the other required ones.
-fn required_parameters(op: &Operation) -> Vec<&Parameter> {
-    let mut out: Vec<&Parameter> = op
-        .path_parts
-        .iter()
-        .filter_map(|part| match part {
-            PathPart::Parameter(name) => op
-                .parameters
-                .iter()
-                .find(|p| p.location == ParameterLocation::Path && p.rust_name == *name),
-            PathPart::Literal(_) => None,
-        })
-        .collect();
-    out.extend(
-        op.parameters
-            .iter()
-            .filter(|p| p.required && p.location != ParameterLocation::Path),
-    );
-    out
-}
-
 fn main_source(api: &Api, document: &Document<'_>, krate: &str) -> String {
     let mut out = String::new();
     out.push_str(&PRELUDE.replace("CLIENT", krate));
@@ -706,7 +684,7 @@ fn operation_source(index: usize, op: &Operation, document: &Document<'_>, krate
         );
         name
     };
-    for parameter in required_parameters(op) {
+    for parameter in op.arguments() {
         let raw = document.parameter(op, parameter);
         let (candidates, _) = document.parameter_candidates(raw, &parameter.ty);
         let name = declare(

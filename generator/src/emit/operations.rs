@@ -245,7 +245,7 @@ fn client_method(op: &Operation) -> TokenStream {
     let marker = ident(&op.type_name);
     let docs = docs(&op.docs);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let required: Vec<&Parameter> = required_parameters(op);
+    let required: Vec<&Parameter> = op.arguments();
     let arguments = required.iter().map(|p| {
         let name = ident(&p.rust_name);
         let ty = argument_type(&p.ty);
@@ -273,27 +273,6 @@ fn client_method(op: &Operation) -> TokenStream {
             }
         }
     }
-}
-
-/// Path parameters in template order, then the other required ones.
-fn required_parameters(op: &Operation) -> Vec<&Parameter> {
-    let mut out: Vec<&Parameter> = op
-        .path_parts
-        .iter()
-        .filter_map(|part| match part {
-            PathPart::Parameter(name) => op
-                .parameters
-                .iter()
-                .find(|p| p.location == ParameterLocation::Path && p.rust_name == *name),
-            PathPart::Literal(_) => None,
-        })
-        .collect();
-    out.extend(
-        op.parameters
-            .iter()
-            .filter(|p| p.required && p.location != ParameterLocation::Path),
-    );
-    out
 }
 
 fn path_expression(op: &Operation) -> TokenStream {
