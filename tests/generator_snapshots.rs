@@ -1,7 +1,9 @@
 //! Snapshot tests of the generator: each fixture spec under `tests/fixtures/`
 //! (and the project's real `spec/`) is generated and its files, minus the
 //! runtime, compared with a stored snapshot. A second test compiles every
-//! fixture's crate and runs clippy on it.
+//! fixture's crate and runs clippy on it, then runs the behaviour tests some
+//! fixtures keep beside their spec (`tests/fixtures/<name>/behaviour.rs`,
+//! wiremock tests of the generated client, which need it compiled).
 //!
 //! Update snapshots with `cargo insta review`, or
 //! `INSTA_UPDATE=always cargo test -p integration-tests --test generator_snapshots`
@@ -10,8 +12,8 @@
 use std::time::Instant;
 
 use integration_tests::{
-    cargo_offline_first, fixture, fixture_crate_name, fixture_names, generate, render_generated,
-    workspace_root, write_scratch_workspace,
+    add_behaviour_tests, cargo_offline_first, fixture, fixture_crate_name, fixture_names, generate,
+    render_generated, workspace_root, write_scratch_workspace,
 };
 
 /// One snapshot test per fixture directory, named after it.
@@ -34,10 +36,19 @@ macro_rules! fixture_snapshots {
 }
 
 fixture_snapshots!(
+    all_of,
+    binary_body,
+    deep_object,
+    defaults,
+    deprecated,
+    discriminator,
     enums,
     example_only,
+    form_body,
+    formats,
     maps,
     multi_file,
+    multipart_body,
     no_content,
     nullable,
     parameters,
@@ -47,6 +58,7 @@ fixture_snapshots!(
     responses,
     servers_security,
     structs,
+    union_order,
     unions,
 );
 
@@ -68,9 +80,10 @@ fn every_fixture_has_a_snapshot_test() {
 }
 
 /// Generates every fixture into one temporary cargo workspace and runs
-/// `cargo clippy --all-targets -- -D warnings` on it. Dependency builds are
-/// kept in `target/fixture-check` of the real workspace, so only the first
-/// run is slow.
+/// `cargo clippy --all-targets -- -D warnings` on it (behaviour tests
+/// included), then `cargo test` on the crates with behaviour tests.
+/// Dependency builds are kept in `target/fixture-check` of the real
+/// workspace, so only the first run is slow.
 #[test]
 fn fixtures_compile_without_clippy_warnings() {
     let root = workspace_root();
@@ -79,11 +92,18 @@ fn fixtures_compile_without_clippy_warnings() {
         .tempdir()
         .expect("create a temporary directory");
     let mut members = Vec::new();
+    let mut with_behaviour = Vec::new();
     for name in fixture_names() {
         let crate_name = fixture_crate_name(&name);
+        let crate_dir = workspace.path().join(&crate_name);
         generate(&fixture(&name), &crate_name)
-            .write_to(&workspace.path().join(&crate_name))
+            .write_to(&crate_dir)
             .unwrap_or_else(|e| panic!("writing fixture {name} failed: {e}"));
+        if add_behaviour_tests(&fixture(&name), &crate_dir)
+            .unwrap_or_else(|e| panic!("adding the behaviour tests of {name} failed: {e}"))
+        {
+            with_behaviour.push(crate_name.clone());
+        }
         members.push(crate_name);
     }
     write_scratch_workspace(workspace.path(), &members)
@@ -102,11 +122,34 @@ fn fixtures_compile_without_clippy_warnings() {
         fixture_names().len(),
         started.elapsed()
     );
-    assert!(
-        output.status.success(),
-        "cargo clippy failed on the generated fixture crates (kept in {}):\n{}\n{}",
-        workspace.keep().display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
+    if !output.status.success() {
+        panic!(
+            "cargo clippy failed on the generated fixture crates (kept in {}):\n{}\n{}",
+            workspace.keep().display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+        );
+    }
+
+    // Unit tests of the runtime's optional modules run here too (`--lib`);
+    // doc tests are left to the kelviq crate.
+    let mut args = vec!["test", "--lib", "--test", "behaviour"];
+    for member in &with_behaviour {
+        args.extend(["-p", member.as_str()]);
+    }
+    let started = Instant::now();
+    let output = cargo_offline_first(workspace.path(), &target, &args, &[]);
+    eprintln!(
+        "behaviour tests of {} fixture crates took {:.1?}",
+        with_behaviour.len(),
+        started.elapsed()
     );
+    if !output.status.success() {
+        panic!(
+            "behaviour tests failed in the generated fixture crates (kept in {}):\n{}\n{}",
+            workspace.keep().display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+        );
+    }
 }

@@ -1833,3 +1833,25 @@ async fn decimal_amounts_decode_without_passing_through_f64() {
         "2999".parse().expect("decimal")
     );
 }
+
+// ---------------------------------------------------------------------------
+// Media types
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn calls_ask_for_the_media_types_they_decode() {
+    let server = MockServer::start().await;
+    mount_any(&server, ok_plan("pro")).await;
+    let (client, _) = client_for(&server);
+
+    client.retrieve_catalog_plan("pro").await.expect("plan");
+
+    let received = requests(&server).await;
+    let accept: Vec<&str> = received[0]
+        .headers
+        .get_all("accept")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(accept, ["application/json"]);
+}

@@ -31,6 +31,7 @@ impl Operation for AddCatalogPlanFeatures {
         path_template: "/catalog/plans/{identifier}/features/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -91,6 +92,7 @@ impl Operation for BulkSetCatalogPlanPrices {
         path_template: "/catalog/plans/{identifier}/prices/bulk/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -146,6 +148,7 @@ impl Operation for CancelSubscription {
         path_template: "/subscriptions/{subscriptionId}/cancel/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -204,6 +207,7 @@ impl Operation for CreateCatalogFeature {
         path_template: "/catalog/features/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -258,6 +262,7 @@ impl Operation for CreateCatalogPlan {
         path_template: "/catalog/plans/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -311,6 +316,7 @@ impl Operation for CreateCatalogProduct {
         path_template: "/catalog/products/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -365,6 +371,7 @@ impl Operation for CreateCharge {
         path_template: "/charges/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -417,6 +424,7 @@ impl Operation for CreateCheckoutSession {
         path_template: "/checkout/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -464,6 +472,7 @@ impl Operation for CreateCustomer {
         path_template: "/customers/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -520,6 +529,7 @@ impl Operation for CreatePortalSession {
         path_template: "/portal/session/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -583,6 +593,7 @@ impl Operation for CreatePresignedUploadUrl {
         path_template: "/media/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -648,6 +659,7 @@ impl Operation for CreateRefund {
         path_template: "/refunds/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -703,6 +715,7 @@ impl Operation for CreateSubscription {
         path_template: "/subscriptions/create/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -761,6 +774,7 @@ impl Operation for DeleteCatalogFeature {
         path_template: "/catalog/features/{pk}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -819,6 +833,7 @@ impl Operation for DeleteCatalogPlan {
         path_template: "/catalog/plans/{identifier}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -879,6 +894,7 @@ impl Operation for DeleteCatalogPlanFeature {
         path_template: "/catalog/plans/{identifier}/features/{feature_id}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -940,6 +956,7 @@ impl Operation for DeleteCatalogPlanFile {
         path_template: "/catalog/plans/{identifier}/file/{pk}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1004,6 +1021,7 @@ impl Operation for DeleteCatalogProduct {
         path_template: "/catalog/products/{pk}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1062,6 +1080,7 @@ impl Operation for DeleteCatalogProductImage {
         path_template: "/catalog/products/{product_pk}/image/{pk}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1128,6 +1147,7 @@ impl Operation for DiscardCatalogPlanDraft {
         path_template: "/catalog/plans/{identifier}/discard/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1182,6 +1202,7 @@ impl Operation for DownloadCatalogPlanFile {
         path_template: "/catalog/plans/{identifier}/file/{pk}/download/",
         security: &[],
         servers: &[],
+        accept: "",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1243,6 +1264,7 @@ impl Operation for GetCatalogProductSettings {
         path_template: "/catalog/products/{pk}/settings/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1294,6 +1316,7 @@ impl Operation for GetCustomerEntitlements {
             "https://edge.sandboxapi.kelviq.com/api/v1",
             "https://edge.api.kelviq.com/api/v1",
         ],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1355,6 +1378,7 @@ impl Operation for GetProductOffering {
         path_template: "/monetization/product-offering/{product_id}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1441,6 +1465,7 @@ impl Operation for GetPromotion {
             "https://edge.sandboxapi.kelviq.com/api/v1",
             "https://edge.api.kelviq.com/api/v1",
         ],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1506,6 +1531,7 @@ impl Operation for LicenseActivate {
         path_template: "/license/activate/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1567,6 +1593,7 @@ impl Operation for LicenseDeactivate {
         path_template: "/license/deactivate/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1626,6 +1653,7 @@ impl Operation for LicenseValidate {
         path_template: "/license/validate/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1681,6 +1709,7 @@ impl Operation for ListCatalogFeatures {
         path_template: "/catalog/features/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1752,6 +1781,7 @@ impl Operation for ListCatalogPlanFeatures {
         path_template: "/catalog/plans/{identifier}/features/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1816,6 +1846,7 @@ impl Operation for ListCatalogPlanPrices {
         path_template: "/catalog/plans/{identifier}/prices/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1880,6 +1911,7 @@ impl Operation for ListCatalogPlans {
         path_template: "/catalog/plans/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1944,6 +1976,7 @@ impl Operation for ListCatalogProducts {
         path_template: "/catalog/products/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2019,6 +2052,7 @@ impl Operation for ListCheckoutSessionEvents {
         path_template: "/checkout/sessions/{session_id}/events/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2094,6 +2128,7 @@ impl Operation for ListCheckoutSessions {
         path_template: "/checkout/sessions/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2181,6 +2216,7 @@ impl Operation for ListCustomers {
         path_template: "/customers/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2255,6 +2291,7 @@ impl Operation for ListOrderEvents {
         path_template: "/orders/{id}/events/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2324,6 +2361,7 @@ impl Operation for ListOrders {
         path_template: "/orders/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2430,6 +2468,7 @@ impl Operation for ListPartnerOrganizations {
         path_template: "/partner/organizations/",
         security: &[&["partnerKeyAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2485,6 +2524,7 @@ impl Operation for ListPaymentMethods {
         path_template: "/payment-methods/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2563,6 +2603,7 @@ impl Operation for ListRefunds {
         path_template: "/refunds/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2650,6 +2691,7 @@ impl Operation for ListSubscriptions {
         path_template: "/subscriptions/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2729,6 +2771,7 @@ impl Operation for ListTransactions {
         path_template: "/transaction/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2821,6 +2864,7 @@ impl Operation for ListWebhookEventLogs {
         path_template: "/webhook/logs/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2907,6 +2951,7 @@ impl Operation for ProvisionPartnerOrganization {
         path_template: "/partner/organizations/",
         security: &[&["partnerKeyAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2971,6 +3016,7 @@ impl Operation for PublishCatalogPlan {
         path_template: "/catalog/plans/{identifier}/publish/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3028,6 +3074,7 @@ impl Operation for ReportUsage {
         path_template: "/report/usage/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3084,6 +3131,7 @@ impl Operation for RetrieveCatalogFeature {
         path_template: "/catalog/features/{pk}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3142,6 +3190,7 @@ impl Operation for RetrieveCatalogPlan {
         path_template: "/catalog/plans/{identifier}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3209,6 +3258,7 @@ impl Operation for RetrieveCatalogProduct {
         path_template: "/catalog/products/{pk}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3267,6 +3317,7 @@ impl Operation for RetrieveCheckoutSession {
         path_template: "/checkout/sessions/{session_id}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3325,6 +3376,7 @@ impl Operation for RetrieveOrder {
         path_template: "/orders/{id}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3380,6 +3432,7 @@ impl Operation for RetrievePartnerOrganization {
         path_template: "/partner/organizations/{identifier}/",
         security: &[&["partnerKeyAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3438,6 +3491,7 @@ impl Operation for RetrievePartnerOrganizationByExternalId {
         path_template: "/partner/organizations/by-external-id/{externalId}/",
         security: &[&["partnerKeyAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3503,6 +3557,7 @@ impl Operation for RetrieveRefund {
         path_template: "/refunds/{refundId}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3554,6 +3609,7 @@ impl Operation for RetrieveSubscription {
         path_template: "/subscriptions/{subscriptionId}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3607,6 +3663,7 @@ impl Operation for UpdateCatalogPlan {
         path_template: "/catalog/plans/{identifier}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3672,6 +3729,7 @@ impl Operation for UpdateCatalogPlanFeature {
         path_template: "/catalog/plans/{identifier}/features/{feature_id}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3740,6 +3798,7 @@ impl Operation for UpdateCatalogPlanFile {
         path_template: "/catalog/plans/{identifier}/file/{pk}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3805,6 +3864,7 @@ impl Operation for UpdateCatalogProduct {
         path_template: "/catalog/products/{pk}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3861,6 +3921,7 @@ impl Operation for UpdateCatalogProductImage {
         path_template: "/catalog/products/{product_pk}/image/{pk}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3925,6 +3986,7 @@ impl Operation for UpdateCatalogProductSettings {
         path_template: "/catalog/products/{pk}/settings/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3976,6 +4038,7 @@ impl Operation for UpdateCustomer {
         path_template: "/customers/{customerId}/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -4026,6 +4089,7 @@ impl Operation for UpdateSubscription {
         path_template: "/subscriptions/{subscriptionId}/update/",
         security: &[&["bearerAuth"]],
         servers: &[],
+        accept: "application/json",
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {

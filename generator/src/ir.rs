@@ -24,6 +24,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// External crates the generated code needs beyond the runtime's own.
     pub extra_dependencies: Vec<ExternalCrate>,
+    /// Whether the runtime's file type and multipart encoder are needed
+    /// (a `format: binary` string or a multipart body somewhere).
+    pub uses_files: bool,
     /// Constructs handled in a degraded way.
     #[serde(skip)]
     pub warnings: Vec<Warning>,
@@ -194,11 +197,24 @@ pub struct EnumVariant {
     pub wire_value: String,
 }
 
-/// A value that is one of several types, tried in order.
+/// A value that is one of several types: tried in order, or chosen by a
+/// discriminator property when `tag` is set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Union {
-    /// The alternatives.
+    /// The alternatives, in the order they are tried when untagged.
     pub variants: Vec<UnionVariant>,
+    /// The discriminator, for a union whose alternatives are objects that
+    /// name their type in one property.
+    pub tag: Option<UnionTag>,
+}
+
+/// How a tagged union tells its alternatives apart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnionTag {
+    /// Wire name of the discriminator property.
+    pub property: String,
+    /// Name of the variant that keeps objects whose tag no variant lists.
+    pub unknown_variant: String,
 }
 
 /// One alternative of a union.
@@ -208,6 +224,9 @@ pub struct UnionVariant {
     pub rust_name: String,
     /// Its type.
     pub ty: TypeRef,
+    /// Tagged unions only: the tag values that select this variant; the
+    /// first is sent when the value does not carry the property itself.
+    pub tag_values: Vec<String>,
 }
 
 /// A Rust type expression.
@@ -221,6 +240,18 @@ pub enum TypeRef {
     I32,
     /// `i64`.
     I64,
+    /// `i8` (`format: int8`).
+    I8,
+    /// `i16` (`format: int16`).
+    I16,
+    /// `u8` (`format: uint8`).
+    U8,
+    /// `u16` (`format: uint16`).
+    U16,
+    /// `u32` (`format: uint32`).
+    U32,
+    /// `u64` (`format: uint64`, `uint`).
+    U64,
     /// `f32`.
     F32,
     /// `f64`.
@@ -233,10 +264,23 @@ pub enum TypeRef {
     Date,
     /// An exact decimal (`format: decimal`): the runtime's `Decimal`.
     Decimal,
+    /// Bytes sent as base64 text (`format: byte`): the runtime's `Base64`.
+    Base64,
+    /// `std::net::IpAddr` (`format: ip`).
+    IpAddr,
+    /// `std::net::Ipv4Addr` (`format: ipv4`).
+    Ipv4Addr,
+    /// `std::net::Ipv6Addr` (`format: ipv6`).
+    Ipv6Addr,
     /// Any JSON value: `serde_json::Value`.
     Json,
     /// A JSON object with any members: `serde_json::Map<String, Value>`.
     JsonObject,
+    /// File content (`type: string, format: binary`): the runtime's
+    /// `FilePart`, sent as a file part in multipart bodies.
+    Binary,
+    /// Raw bytes of a whole request body: the runtime's `Bytes`.
+    Bytes,
     /// A model by its Rust name.
     Named(String),
     /// `Vec<T>`.
@@ -289,6 +333,9 @@ pub struct Operation {
     pub output: Output,
     /// Statuses that count as success.
     pub success_statuses: Vec<StatusMatch>,
+    /// Items of the `Accept` header, in order (with their `q` weights);
+    /// empty: none is sent.
+    pub accept: Vec<String>,
     /// Documented error responses, one variant each.
     pub errors: Vec<ErrorResponse>,
     /// Alternatives of required schemes (OR of ANDs); empty: no credentials.
@@ -296,6 +343,9 @@ pub struct Operation {
     /// Operation-specific base URLs, parallel to the top-level servers;
     /// empty: the client's base URL.
     pub servers: Vec<String>,
+    /// Whether its signature names a deprecated model; its generated items
+    /// then allow the deprecation lint for themselves.
+    pub mentions_deprecated: bool,
 }
 
 impl Operation {
@@ -415,21 +465,101 @@ pub enum ParameterEncoding {
         /// One pair per item.
         explode: bool,
     },
-    /// JSON text, for values with no plain text form (objects, unions).
+    /// JSON text, for values with no plain text form that cannot travel
+    /// in a query string's own syntax (headers, paths, cookies, `content`).
     Json,
+    /// A query value of any shape, `style: form`: scalars as `name=value`,
+    /// arrays as one pair per item (`explode`) or comma-separated, objects
+    /// as one `key=value` pair per property (`explode`) or
+    /// `name=k1,v1,k2,v2`.
+    Form {
+        /// One pair per item or property.
+        explode: bool,
+    },
+    /// A query object, `style: deepObject`: `name[key]=value`, nested
+    /// objects as `name[a][b]=value`, arrays as repeated keys.
+    DeepObject,
+    /// A value of any shape in a path, header or cookie, `style: simple`:
+    /// scalars as text, arrays comma-separated, objects as `k1,v1,k2,v2`
+    /// (`k1=v1,k2=v2` when `explode`).
+    Simple {
+        /// Objects as `key=value` items.
+        explode: bool,
+    },
 }
 
 /// The request body of an operation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RequestBody {
-    /// Value type.
+    /// Value type (`String` for text, `Bytes` for other raw bodies).
     pub ty: TypeRef,
     /// Required bodies are method arguments; optional ones are set by `body`.
     pub required: bool,
     /// Media type sent as `Content-Type`.
     pub media_type: String,
+    /// How the value becomes the body.
+    pub encoding: BodyEncoding,
     /// Rustdoc.
     pub docs: String,
+}
+
+/// How a request body value becomes bytes on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum BodyEncoding {
+    /// JSON text.
+    Json,
+    /// `application/x-www-form-urlencoded` pairs: members as `key=value`,
+    /// nested objects as `key[member]=value`, arrays as repeated keys.
+    Form,
+    /// `multipart/*`: one part per source, in order.
+    Multipart {
+        /// Where the parts come from.
+        parts: Vec<PartSource>,
+        /// Unions among the file fields' types, whose alternatives are all
+        /// files (a file or a list of them): the generated code lists
+        /// their files.
+        file_unions: Vec<FileUnion>,
+    },
+    /// Text, taken as `impl Into<String>`.
+    Text,
+    /// Raw bytes, taken as `impl Into<Bytes>`.
+    Bytes,
+}
+
+/// A union whose alternatives all hold files.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileUnion {
+    /// The union's Rust name.
+    pub name: String,
+    /// Its variants' Rust names.
+    pub variants: Vec<String>,
+}
+
+/// Where parts of a multipart body come from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum PartSource {
+    /// A field holding files (`FilePart`, or a list or option of them): one
+    /// file part per file.
+    File {
+        /// Rust field name.
+        rust_name: String,
+        /// Part name.
+        wire_name: String,
+    },
+    /// Any other field: text parts for scalars (one per item of a list),
+    /// JSON parts for objects; nothing for `None`.
+    Value {
+        /// Rust field name.
+        rust_name: String,
+        /// Part name.
+        wire_name: String,
+    },
+    /// Every member of a map, each as a `Value` part: the struct's field of
+    /// this name (additional properties), or the whole body when `None`.
+    Members {
+        /// Rust field name of the map, if it is a field.
+        rust_name: Option<String>,
+    },
 }
 
 /// What a successful call returns.

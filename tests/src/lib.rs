@@ -124,6 +124,34 @@ fn display_path(path: &Path) -> String {
     }
 }
 
+/// Behaviour tests a fixture may keep beside its spec, run inside the
+/// fixture's generated crate (they need the generated client compiled).
+pub const BEHAVIOUR_TESTS: &str = "behaviour.rs";
+
+/// What behaviour tests may use besides the crate itself; all are in the
+/// workspace's `Cargo.lock`, so they resolve offline.
+const BEHAVIOUR_DEV_DEPENDENCIES: &str = "\n[dev-dependencies]\n\
+serde_json = \"1\"\n\
+tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
+wiremock = \"0.6\"\n";
+
+/// Copies the fixture's behaviour tests, if it has any, into the crate
+/// generated from it at `crate_dir` (as `tests/behaviour.rs`) and adds the
+/// dev-dependencies they use. Returns whether there were any.
+pub fn add_behaviour_tests(fixture_dir: &Path, crate_dir: &Path) -> std::io::Result<bool> {
+    let source = fixture_dir.join(BEHAVIOUR_TESTS);
+    if !source.is_file() {
+        return Ok(false);
+    }
+    std::fs::create_dir_all(crate_dir.join("tests"))?;
+    std::fs::copy(&source, crate_dir.join("tests").join(BEHAVIOUR_TESTS))?;
+    let manifest = crate_dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest)?;
+    text.push_str(BEHAVIOUR_DEV_DEPENDENCIES);
+    std::fs::write(&manifest, text)?;
+    Ok(true)
+}
+
 /// Writes the manifest of a throwaway cargo workspace with `members` into
 /// `dir`, and copies the real workspace's `Cargo.lock` beside it so that the
 /// versions already downloaded and built are the ones used.

@@ -35,7 +35,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use generator::ir::{
-    Api, HttpMethod, Operation, Parameter, ParameterLocation, SchemeKind, TypeRef,
+    Api, BodyEncoding, HttpMethod, Operation, Parameter, ParameterLocation, SchemeKind, TypeRef,
 };
 use serde_json::{Map, Value};
 
@@ -561,14 +561,26 @@ fn rust_type(ty: &TypeRef, krate: &str) -> String {
         TypeRef::Bool => "bool".to_owned(),
         TypeRef::I32 => "i32".to_owned(),
         TypeRef::I64 => "i64".to_owned(),
+        TypeRef::I8 => "i8".to_owned(),
+        TypeRef::I16 => "i16".to_owned(),
+        TypeRef::U8 => "u8".to_owned(),
+        TypeRef::U16 => "u16".to_owned(),
+        TypeRef::U32 => "u32".to_owned(),
+        TypeRef::U64 => "u64".to_owned(),
         TypeRef::F32 => "f32".to_owned(),
         TypeRef::F64 => "f64".to_owned(),
         TypeRef::Uuid => format!("{krate}::uuid::Uuid"),
         TypeRef::DateTime => format!("{krate}::chrono::DateTime<{krate}::chrono::Utc>"),
         TypeRef::Date => format!("{krate}::chrono::NaiveDate"),
         TypeRef::Decimal => format!("{krate}::Decimal"),
+        TypeRef::Base64 => format!("{krate}::models::Base64"),
+        TypeRef::IpAddr => "std::net::IpAddr".to_owned(),
+        TypeRef::Ipv4Addr => "std::net::Ipv4Addr".to_owned(),
+        TypeRef::Ipv6Addr => "std::net::Ipv6Addr".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
         TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".to_owned(),
+        TypeRef::Binary => format!("{krate}::FilePart"),
+        TypeRef::Bytes => format!("{krate}::Bytes"),
         TypeRef::Named(name) => format!("{krate}::models::{name}"),
         TypeRef::List(inner) => format!("Vec<{}>", rust_type(inner, krate)),
         TypeRef::Map(inner) => format!(
@@ -697,11 +709,16 @@ fn operation_source(index: usize, op: &Operation, document: &Document<'_>, krate
     }
     if let Some(body) = &op.body {
         let candidates = document.body_candidates(op, &body.media_type);
-        let name = declare(&mut out, "request body".to_owned(), &body.ty, &candidates);
+        // Text and byte bodies are taken by value, from the example's text.
+        let (ty, passed) = match body.encoding {
+            BodyEncoding::Text | BodyEncoding::Bytes => (&TypeRef::String, ""),
+            _ => (&body.ty, "&"),
+        };
+        let name = declare(&mut out, "request body".to_owned(), ty, &candidates);
         if body.required {
-            arguments.push(format!("&{name}"));
+            arguments.push(format!("{passed}{name}"));
         } else {
-            setters.push(format!(".body(&{name})"));
+            setters.push(format!(".body({passed}{name})"));
         }
     }
     for parameter in op.parameters.iter().filter(|p| !p.required) {

@@ -1,5 +1,8 @@
 //! Project tasks: `cargo xtask codegen [--check]` keeps `generated-client/`
-//! in step with `spec/`; `cargo xtask generate` turns any spec into a crate.
+//! in step with `spec/`; `cargo xtask generate` turns any spec into a crate;
+//! `cargo xtask corpus` generates and compiles a corpus of real specs.
+
+mod corpus;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,8 +34,22 @@ enum Task {
         #[arg(long)]
         out: PathBuf,
         /// Package name of the crate.
-        #[arg(long)]
+        #[arg(long, value_parser = crate_name)]
         name: String,
+    },
+    /// Generate a crate from every OpenAPI document (.json, .yaml, .yml) in
+    /// a corpus, compile them all with one `cargo clippy -D warnings`, and
+    /// report per document. Fails if any document does not generate, does
+    /// not compile or has compiler warnings.
+    Corpus {
+        /// Directories of documents (not searched recursively), or single
+        /// documents. Default: `../shared/corpus/public` beside the
+        /// workspace.
+        paths: Vec<PathBuf>,
+        /// Where to write the report as JSON. Default:
+        /// `target/corpus-report.json` in the workspace.
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
 }
 
@@ -48,6 +65,7 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Codegen { check } => codegen(check),
         Task::Generate { spec, out, name } => generate(&spec, &out, &name),
+        Task::Corpus { paths, json } => corpus(&paths, json),
     };
     match result {
         Ok(code) => code,
@@ -95,4 +113,38 @@ fn generate(spec: &Path, out: &Path, name: &str) -> Result<ExitCode, String> {
     generated.write_to(out).map_err(|e| e.to_string())?;
     println!("wrote {} ({} files)", out.display(), generated.files.len());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask corpus`: the crates are generated into
+/// `target/corpus-workspace/` and built into `target/corpus/`.
+fn corpus(paths: &[PathBuf], json: Option<PathBuf>) -> Result<ExitCode, String> {
+    let root = workspace_root();
+    let inputs = if paths.is_empty() {
+        // `../shared/corpus/public`, without the `..`.
+        let beside = root.parent().unwrap_or(&root);
+        vec![beside.join("shared/corpus/public")]
+    } else {
+        paths.to_vec()
+    };
+    corpus::run(&corpus::Settings {
+        inputs,
+        json: json.unwrap_or_else(|| root.join("target/corpus-report.json")),
+        workspace: root.join("target/corpus-workspace"),
+        target: root.join("target/corpus"),
+        lockfile: root.join("Cargo.lock"),
+    })
+}
+
+/// A valid Cargo package name: ASCII letters, digits, `-` and `_`,
+/// starting with a letter.
+fn crate_name(name: &str) -> Result<String, String> {
+    let starts_with_letter = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    let rest_valid = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if starts_with_letter && rest_valid {
+        Ok(name.to_owned())
+    } else {
+        Err("a package name is ASCII letters, digits, `-` and `_`, starting with a letter".into())
+    }
 }

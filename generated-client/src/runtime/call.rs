@@ -1,6 +1,7 @@
 //! One call of an operation: built up by the generated method and setters,
 //! then sent when awaited.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
@@ -8,12 +9,13 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use reqwest::Method;
 
 use tracing::Instrument;
 
 use super::client::{Client, Credential, Placement};
+use super::encoding;
 use super::error::Error;
 use super::response::{RawResponse, Response};
 use super::retry::{self, RetryPolicy};
@@ -31,6 +33,9 @@ pub struct OperationInfo {
     pub security: &'static [&'static [&'static str]],
     /// The operation's own base URLs, parallel to the API's servers.
     pub servers: &'static [&'static str],
+    /// The `Accept` header: the media types of the documented responses
+    /// the client can decode; empty to send none.
+    pub accept: &'static str,
 }
 
 /// An API operation: what it returns and how its responses decode.
@@ -51,10 +56,13 @@ pub trait Operation {
 pub struct Call<'a, Op> {
     client: &'a Client,
     path: String,
-    query: Vec<(&'static str, String)>,
+    query: Vec<(Cow<'static, str>, String)>,
     headers: Vec<(&'static str, String)>,
     cookies: Vec<(&'static str, String)>,
-    body: Option<Result<(Bytes, &'static str), String>>,
+    body: Option<(Bytes, Cow<'static, str>)>,
+    /// Why the request cannot be sent (a value that could not be
+    /// encoded), reported when the call is sent.
+    invalid: Option<String>,
     timeout: Option<Duration>,
     max_retries: Option<u32>,
     retry_non_idempotent: bool,
@@ -81,6 +89,7 @@ impl<Op> Clone for Call<'_, Op> {
             headers: self.headers.clone(),
             cookies: self.cookies.clone(),
             body: self.body.clone(),
+            invalid: self.invalid.clone(),
             timeout: self.timeout,
             max_retries: self.max_retries,
             retry_non_idempotent: self.retry_non_idempotent,
@@ -110,6 +119,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
+            invalid: None,
             timeout: None,
             max_retries: None,
             retry_non_idempotent: false,
@@ -121,8 +131,52 @@ impl<'a, Op: Operation> Call<'a, Op> {
 
     /// Adds a query parameter.
     pub(crate) fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
-        self.query.push((name, value.to_string()));
+        self.query.push((Cow::Borrowed(name), value.to_string()));
         self
+    }
+
+    /// Adds a `style: deepObject` query parameter: `name[key]=value` pairs.
+    pub(crate) fn query_deep_object<T: serde::Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Self {
+        self.query_pairs(name, value, encoding::deep_object_pairs)
+    }
+
+    /// Adds a `style: form` query parameter of any shape (an object's
+    /// properties become pairs of their own when `explode`).
+    pub(crate) fn query_form<T: serde::Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+        explode: bool,
+    ) -> Self {
+        self.query_pairs(name, value, |name, value| {
+            encoding::form_pairs(name, value, explode)
+        })
+    }
+
+    fn query_pairs<T: serde::Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+        pairs: impl FnOnce(&str, &serde_json::Value) -> Vec<encoding::Pair>,
+    ) -> Self {
+        match serde_json::to_value(value) {
+            Ok(value) => self.query.extend(
+                pairs(name, &value)
+                    .into_iter()
+                    .map(|(name, value)| (Cow::Owned(name), value)),
+            ),
+            Err(e) => self.fail(format!("query parameter `{name}` cannot be encoded: {e}")),
+        }
+        self
+    }
+
+    /// Records why the request cannot be sent; the first reason wins.
+    fn fail(&mut self, reason: String) {
+        self.invalid.get_or_insert(reason);
     }
 
     /// Adds an array query parameter: one pair per item when `explode`,
@@ -135,10 +189,10 @@ impl<'a, Op: Operation> Call<'a, Op> {
     ) -> Self {
         if explode {
             self.query
-                .extend(values.iter().map(|v| (name, v.to_string())));
+                .extend(values.iter().map(|v| (Cow::Borrowed(name), v.to_string())));
         } else {
             let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
-            self.query.push((name, joined.join(",")));
+            self.query.push((Cow::Borrowed(name), joined.join(",")));
         }
         self
     }
@@ -157,15 +211,52 @@ impl<'a, Op: Operation> Call<'a, Op> {
 
     /// Sets a JSON request body.
     pub(crate) fn json_body<T: serde::Serialize + ?Sized>(
-        mut self,
+        self,
         body: &T,
         content_type: &'static str,
     ) -> Self {
-        self.body = Some(
+        self.encoded_body(
             serde_json::to_vec(body)
-                .map(|bytes| (Bytes::from(bytes), content_type))
-                .map_err(|e| e.to_string()),
-        );
+                .map(|bytes| (Bytes::from(bytes), Cow::Borrowed(content_type)))
+                .map_err(|e| format!("the request body cannot be encoded: {e}")),
+        )
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body: see
+    /// [`encoding`](super::encoding) for how nested values are written.
+    pub(crate) fn form_body<T: serde::Serialize + ?Sized>(
+        self,
+        body: &T,
+        content_type: &'static str,
+    ) -> Self {
+        let encoded = serde_json::to_value(body)
+            .map_err(|e| e.to_string())
+            .and_then(|value| encoding::form_body_pairs(&value))
+            .map(|pairs| {
+                let text = encoding::form_urlencoded(&pairs);
+                (Bytes::from(text), Cow::Borrowed(content_type))
+            })
+            .map_err(|e| format!("the request body cannot be encoded: {e}"));
+        self.encoded_body(encoded)
+    }
+
+    /// Sets a text body, sent as it is.
+    pub(crate) fn text_body(self, body: impl Into<String>, content_type: &'static str) -> Self {
+        self.bytes_body(body.into(), content_type)
+    }
+
+    /// Sets a body of raw bytes, sent as they are.
+    pub(crate) fn bytes_body(self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
+        self.encoded_body(Ok((body.into(), Cow::Borrowed(content_type))))
+    }
+
+    /// Sets the body to encoded bytes and their `Content-Type`, or records
+    /// why the value could not be encoded.
+    pub(crate) fn encoded_body(mut self, body: Result<(Bytes, Cow<'static, str>), String>) -> Self {
+        match body {
+            Ok(body) => self.body = Some(body),
+            Err(reason) => self.fail(reason),
+        }
         self
     }
 
@@ -281,6 +372,9 @@ impl<'a, Op: Operation> Call<'a, Op> {
 
     /// One HTTP request.
     async fn attempt(&self, info: &OperationInfo) -> Result<RawResponse, Error<Op::Error>> {
+        if let Some(reason) = &self.invalid {
+            return Err(Error::InvalidRequest(reason.clone()));
+        }
         let (url, send_credentials) = self.url(info)?;
         let credentials = match send_credentials {
             true => self
@@ -299,6 +393,9 @@ impl<'a, Op: Operation> Call<'a, Op> {
             .http
             .request(info.method.clone(), url)
             .timeout(timeout);
+        if !info.accept.is_empty() {
+            request = request.header(ACCEPT, header_value(info.accept)?);
+        }
         for (name, value) in &self.headers {
             request = request.header(*name, header_value(value)?);
         }
@@ -311,9 +408,10 @@ impl<'a, Op: Operation> Call<'a, Op> {
             request = request.header(COOKIE, header_value(&pairs.join("; "))?);
         }
         request = apply_credentials(request, &credentials)?;
-        if let Some(body) = &self.body {
-            let (bytes, content_type) = body.clone().map_err(Error::InvalidRequest)?;
-            request = request.header(CONTENT_TYPE, content_type).body(bytes);
+        if let Some((bytes, content_type)) = &self.body {
+            request = request
+                .header(CONTENT_TYPE, header_value(content_type)?)
+                .body(bytes.clone());
         }
         let response = request.send().await.map_err(Error::from_transport)?;
         RawResponse::read(response).await

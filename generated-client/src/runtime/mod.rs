@@ -9,6 +9,7 @@
 
 mod call;
 mod client;
+mod encoding;
 mod error;
 mod response;
 mod retry;

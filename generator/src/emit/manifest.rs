@@ -138,6 +138,9 @@ pub fn lib_rs(api: &Api, options: &Options) -> String {
             _ => None,
         })
         .collect();
+    if api.uses_files {
+        optional.push("pub use runtime::FilePart;\n");
+    }
     optional.sort_unstable();
     if !optional.is_empty() {
         out.push('\n');

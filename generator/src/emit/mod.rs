@@ -25,7 +25,7 @@ pub enum EmittedFile {
 }
 
 /// The runtime's source files, copied verbatim into every crate.
-const RUNTIME: [(&str, &str); 7] = [
+const RUNTIME: [(&str, &str); 8] = [
     (
         "src/runtime/mod.rs",
         include_str!("../../templates/runtime/mod.rs"),
@@ -37,6 +37,10 @@ const RUNTIME: [(&str, &str); 7] = [
     (
         "src/runtime/client.rs",
         include_str!("../../templates/runtime/client.rs"),
+    ),
+    (
+        "src/runtime/encoding.rs",
+        include_str!("../../templates/runtime/encoding.rs"),
     ),
     (
         "src/runtime/error.rs",
@@ -59,20 +63,32 @@ const RUNTIME: [(&str, &str); 7] = [
 /// A runtime module only some APIs need.
 struct OptionalModule {
     name: &'static str,
+    /// Re-exported from the runtime (and the crate root).
     export: &'static str,
+    /// Re-exported for the generated code only.
+    internal: &'static [&'static str],
     source: &'static str,
 }
 
 const DECIMAL: OptionalModule = OptionalModule {
     name: "decimal",
     export: "Decimal",
+    internal: &[],
     source: include_str!("../../templates/runtime/decimal.rs"),
 };
 
 const PAGINATION: OptionalModule = OptionalModule {
     name: "pagination",
     export: "Page",
+    internal: &[],
     source: include_str!("../../templates/runtime/pagination.rs"),
+};
+
+const MULTIPART: OptionalModule = OptionalModule {
+    name: "multipart",
+    export: "FilePart",
+    internal: &["Files", "Multipart"],
+    source: include_str!("../../templates/runtime/multipart.rs"),
 };
 
 /// Stands for the generated crate's name in the runtime's doc examples.
@@ -89,6 +105,9 @@ fn optional_runtime(api: &Api) -> Vec<&'static OptionalModule> {
     if api.extra_dependencies.contains(&ExternalCrate::FuturesUtil) {
         out.push(&PAGINATION);
     }
+    if api.uses_files {
+        out.push(&MULTIPART);
+    }
     out
 }
 
@@ -98,7 +117,13 @@ fn declare_optional_modules(template: &str, modules: &[&OptionalModule]) -> Stri
     } else {
         modules
             .iter()
-            .map(|m| format!("mod {0};\npub use {0}::{1};", m.name, m.export))
+            .map(|m| {
+                let mut text = format!("mod {0};\npub use {0}::{1};", m.name, m.export);
+                for item in m.internal {
+                    text.push_str(&format!("\npub(crate) use {}::{item};", m.name));
+                }
+                text
+            })
             .collect::<Vec<_>>()
             .join("\n")
     };
@@ -116,7 +141,7 @@ pub fn emit_crate(api: &Api, options: &Options) -> Result<Vec<EmittedFile>> {
             "src/client.rs".into(),
             client::client_file(api, &user_agent),
         ),
-        EmittedFile::Rust("src/models.rs".into(), models::models_file(&api.models)),
+        EmittedFile::Rust("src/models.rs".into(), models::models_file(api)),
         EmittedFile::Rust(
             "src/operations.rs".into(),
             operations::operations_file(&api.operations),

@@ -1,14 +1,30 @@
 //! `models.rs`: one Rust type per model.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::tokens::{docs, ident, rust_type, ModelPath};
-use crate::ir::{Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct, TypeRef, Union};
+use crate::ir::{
+    Api, Field, Model, ModelKind, Operation, Output, PageShape, Presence, StringEnum, Struct,
+    TypeRef, Union, UnionTag, UnionVariant,
+};
 
 /// The models module.
-pub fn models_file(models: &[Model]) -> TokenStream {
-    let items = models.iter().map(model);
+pub fn models_file(api: &Api) -> TokenStream {
+    let models = &api.models;
+    let deprecated: BTreeSet<&str> = models
+        .iter()
+        .filter(|m| m.deprecated)
+        .map(|m| m.name.as_str())
+        .collect();
+    let items = models.iter().map(|m| model(m, &deprecated));
+    let base64 = uses_base64(api).then(|| {
+        quote! {
+            pub use crate::runtime::serde_support::Base64;
+        }
+    });
     let derives_serde = models
         .iter()
         .any(|m| matches!(m.kind, ModelKind::Struct(_) | ModelKind::Union(_)))
@@ -25,21 +41,89 @@ pub fn models_file(models: &[Model]) -> TokenStream {
         #![allow(clippy::type_complexity)]
 
         #derives_serde
+        #base64
 
         #(#items)*
     }
 }
 
-fn model(model: &Model) -> TokenStream {
+/// Whether any type anywhere is `format: byte`, so that users can name the
+/// runtime's `Base64` as `models::Base64`.
+fn uses_base64(api: &Api) -> bool {
+    let model_types = api.models.iter().flat_map(member_types);
+    let operation_types = api.operations.iter().flat_map(operation_types);
+    model_types
+        .chain(operation_types)
+        .any(|ty| mentions(ty, &|t| *t == TypeRef::Base64))
+}
+
+fn member_types(model: &Model) -> Vec<&TypeRef> {
+    match &model.kind {
+        ModelKind::Struct(object) => object
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(object.additional_properties.iter().map(|a| &a.ty))
+            .collect(),
+        ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
+        ModelKind::Alias(ty) => vec![ty],
+        ModelKind::Enum(_) => Vec::new(),
+    }
+}
+
+fn operation_types(operation: &Operation) -> Vec<&TypeRef> {
+    let mut types: Vec<&TypeRef> = operation.parameters.iter().map(|p| &p.ty).collect();
+    types.extend(operation.body.iter().map(|b| &b.ty));
+    types.extend(operation.errors.iter().filter_map(|e| e.body.as_ref()));
+    if let Output::Json(ty) = &operation.output {
+        types.push(ty);
+    }
+    types
+}
+
+/// Whether `ty` or a type inside it satisfies `test`.
+fn mentions(ty: &TypeRef, test: &dyn Fn(&TypeRef) -> bool) -> bool {
+    test(ty)
+        || match ty {
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+                mentions(inner, test)
+            }
+            _ => false,
+        }
+}
+
+/// `#[allow(deprecated)]` for the items of a model that is deprecated, has
+/// deprecated fields or holds a deprecated model: the generated code's own
+/// uses of them are not the user's, and must not warn.
+fn allow_deprecated(model: &Model, deprecated: &BTreeSet<&str>) -> Option<TokenStream> {
+    let holds_deprecated = member_types(model).into_iter().any(|ty| {
+        mentions(
+            ty,
+            &|t| matches!(t, TypeRef::Named(name) if deprecated.contains(name.as_str())),
+        )
+    });
+    let deprecated_fields =
+        matches!(&model.kind, ModelKind::Struct(s) if s.fields.iter().any(|f| f.deprecated));
+    (model.deprecated || holds_deprecated || deprecated_fields)
+        .then(|| quote!(#[allow(deprecated)]))
+}
+
+fn model(model: &Model, deprecated: &BTreeSet<&str>) -> TokenStream {
     let docs = docs(&model_docs(model));
+    let marker = model.deprecated.then(|| quote!(#[deprecated]));
+    let allow = allow_deprecated(model, deprecated).unwrap_or_default();
     let body = match &model.kind {
-        ModelKind::Struct(object) => struct_item(&model.name, object),
-        ModelKind::Enum(values) => enum_item(&model.name, values),
-        ModelKind::Union(union) => union_item(&model.name, union),
-        ModelKind::Alias(ty) => alias_item(&model.name, ty),
+        ModelKind::Struct(object) => struct_item(&model.name, object, &allow),
+        ModelKind::Enum(values) => enum_item(&model.name, values, &allow),
+        ModelKind::Union(union) => match &union.tag {
+            Some(tag) => tagged_union_item(&model.name, union, tag, &allow),
+            None => union_item(&model.name, union, &allow),
+        },
+        ModelKind::Alias(ty) => alias_item(&model.name, ty, &allow),
     };
     quote! {
         #docs
+        #marker
         #body
     }
 }
@@ -56,7 +140,7 @@ fn model_docs(model: &Model) -> String {
     text
 }
 
-fn struct_item(name: &str, object: &Struct) -> TokenStream {
+fn struct_item(name: &str, object: &Struct, allow: &TokenStream) -> TokenStream {
     let name = ident(name);
     let derive_default = object.derive_default.then(|| quote!(, Default));
     let fields = object.fields.iter().map(field);
@@ -73,8 +157,12 @@ fn struct_item(name: &str, object: &Struct) -> TokenStream {
             pub #name: #map,
         }
     });
-    let page = object.page.as_ref().map(|page| page_impl(&name, page));
+    let page = object
+        .page
+        .as_ref()
+        .map(|page| page_impl(&name, page, allow));
     quote! {
+        #allow
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize #derive_default)]
         pub struct #name {
             #(#fields)*
@@ -85,7 +173,7 @@ fn struct_item(name: &str, object: &Struct) -> TokenStream {
     }
 }
 
-fn page_impl(name: &proc_macro2::Ident, page: &PageShape) -> TokenStream {
+fn page_impl(name: &proc_macro2::Ident, page: &PageShape, allow: &TokenStream) -> TokenStream {
     let item = rust_type(&page.item, ModelPath::Local);
     let items = ident(&page.items_field);
     let next = ident(&page.next_field);
@@ -100,6 +188,7 @@ fn page_impl(name: &proc_macro2::Ident, page: &PageShape) -> TokenStream {
         Presence::OptionalNullable => quote!(self.#items.flatten().unwrap_or_default()),
     };
     quote! {
+        #allow
         impl crate::runtime::Page for #name {
             type Item = #item;
 
@@ -142,8 +231,10 @@ fn field(field: &Field) -> TokenStream {
     } else {
         quote!()
     };
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
+        #deprecated
         #serde
         pub #name: #ty,
     }
@@ -168,7 +259,7 @@ fn field_docs(field: &Field) -> String {
     text
 }
 
-fn enum_item(name: &str, values: &StringEnum) -> TokenStream {
+fn enum_item(name: &str, values: &StringEnum, allow: &TokenStream) -> TokenStream {
     let name = ident(name);
     let unknown = ident(&values.unknown_variant);
     let variants = values.variants.iter().map(|v| {
@@ -194,6 +285,7 @@ fn enum_item(name: &str, values: &StringEnum) -> TokenStream {
             #unknown(String),
         }
 
+        #allow
         impl #name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -204,6 +296,7 @@ fn enum_item(name: &str, values: &StringEnum) -> TokenStream {
             }
         }
 
+        #allow
         impl From<String> for #name {
             fn from(value: String) -> Self {
                 match value.as_str() {
@@ -217,7 +310,7 @@ fn enum_item(name: &str, values: &StringEnum) -> TokenStream {
     }
 }
 
-fn union_item(name: &str, union: &Union) -> TokenStream {
+fn union_item(name: &str, union: &Union, allow: &TokenStream) -> TokenStream {
     let name = ident(name);
     let variants = union.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
@@ -228,6 +321,7 @@ fn union_item(name: &str, union: &Union) -> TokenStream {
     quote! {
         // Alternatives differ in size by nature; boxing them would only make
         // the values harder to build and match.
+        #allow
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(untagged)]
@@ -237,12 +331,100 @@ fn union_item(name: &str, union: &Union) -> TokenStream {
     }
 }
 
+/// A union whose variant is named by a tag property. Serde's own tagged
+/// enums take the tag out before the variant sees it, but the variant types
+/// declare the property themselves (and are used on their own too), so
+/// the impls read the tag and hand each variant the whole object; an
+/// unknown tag keeps the object whole.
+fn tagged_union_item(
+    name: &str,
+    union: &Union,
+    tag: &UnionTag,
+    allow: &TokenStream,
+) -> TokenStream {
+    let name = ident(name);
+    let property = &tag.property;
+    let unknown = ident(&tag.unknown_variant);
+    let variants = union.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = rust_type(&v.ty, ModelPath::Local);
+        let doc = format!(" {}.", tag_docs(property, v));
+        quote!(#[doc = #doc] #variant(#ty),)
+    });
+    let unknown_doc = format!(
+        " An object whose `{property}` this version of the client does not know, kept whole."
+    );
+    let to_wire = union.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let values = &v.tag_values;
+        quote! {
+            Self::#variant(value) => crate::runtime::serde_support::tagged::serialize(
+                serializer, #property, &[#(#values),*], value,
+            ),
+        }
+    });
+    let from_wire = union.variants.iter().filter(|v| !v.tag_values.is_empty()).map(|v| {
+        let variant = ident(&v.rust_name);
+        let values = &v.tag_values;
+        quote! {
+            #(#values)|* => crate::runtime::serde_support::tagged::variant(value).map(Self::#variant),
+        }
+    });
+    quote! {
+        // Alternatives differ in size by nature; boxing them would only make
+        // the values harder to build and match.
+        #allow
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #unknown_doc]
+            #unknown(serde_json::Value),
+        }
+
+        #allow
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#to_wire)*
+                    Self::#unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        #allow
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, value) =
+                    crate::runtime::serde_support::tagged::split(deserializer, #property)?;
+                match tag.as_str() {
+                    #(#from_wire)*
+                    _ => Ok(Self::#unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+/// "`kind` is `"dog"`" or "`kind` is `"dog"` or `"puppy"`".
+fn tag_docs(property: &str, variant: &UnionVariant) -> String {
+    let values: Vec<String> = variant
+        .tag_values
+        .iter()
+        .map(|v| format!("`{v:?}`"))
+        .collect();
+    format!("`{property}` is {}", values.join(" or "))
+}
+
 fn type_label(ty: &TypeRef) -> String {
     rust_type(ty, ModelPath::Local).to_string().replace(' ', "")
 }
 
-fn alias_item(name: &str, ty: &TypeRef) -> TokenStream {
+fn alias_item(name: &str, ty: &TypeRef, allow: &TokenStream) -> TokenStream {
     let name = ident(name);
     let ty = rust_type(ty, ModelPath::Local);
-    quote!(pub type #name = #ty;)
+    quote! {
+        #allow
+        pub type #name = #ty;
+    }
 }

@@ -6,28 +6,40 @@ use quote::quote;
 
 use crate::emit::tokens::{docs, ident, rust_type, ModelPath};
 use crate::ir::{
-    ErrorResponse, Operation, Output, Parameter, ParameterEncoding, ParameterLocation, PathPart,
-    StatusMatch, TypeRef,
+    BodyEncoding, ErrorResponse, Operation, Output, Parameter, ParameterEncoding,
+    ParameterLocation, PartSource, PathPart, RequestBody, StatusMatch, TypeRef,
 };
 
 /// The operations module.
 pub fn operations_file(operations: &[Operation]) -> TokenStream {
     let items = operations.iter().map(operation);
+    // An API may have no operations at all (only webhooks or schemas).
+    let runtime_imports =
+        (!operations.is_empty()).then(|| {
+            quote!(
+                use crate::runtime::{
+                    Call, Client, Error, Method, Operation, OperationInfo, RawResponse,
+                };
+            )
+        });
     let uses_models = operations.iter().any(mentions_models).then(|| {
         quote!(
             use crate::models;
         )
     });
     let helpers = runtime_helpers(operations);
+    let file_unions = file_union_impls(operations);
     quote! {
         //! One marker type per API operation, with its documented errors; the
         //! operations themselves are methods on [`Client`].
 
         #uses_models
         #helpers
-        use crate::runtime::{Call, Client, Error, Method, Operation, OperationInfo, RawResponse};
+        #runtime_imports
 
         #(#items)*
+
+        #file_unions
     }
 }
 
@@ -48,13 +60,27 @@ fn runtime_helpers(operations: &[Operation]) -> TokenStream {
     }) {
         helpers.push(quote!(comma_separated));
     }
-    if parameters().any(|p| p.encoding == ParameterEncoding::Json) {
+    if parameters().any(|p| {
+        p.encoding == ParameterEncoding::Json
+            || (is_structured(p.encoding) && p.location != ParameterLocation::Query)
+    }) {
         helpers.push(quote!(json_text));
+    }
+    if parameters().any(|p| matches!(p.encoding, ParameterEncoding::Simple { .. })) {
+        helpers.push(quote!(simple_text));
     }
     if helpers.is_empty() {
         return quote!();
     }
     quote!(use crate::runtime::serde_support::{#(#helpers),*};)
+}
+
+/// Encodings written through a JSON value of the parameter.
+fn is_structured(encoding: ParameterEncoding) -> bool {
+    matches!(
+        encoding,
+        ParameterEncoding::Form { .. } | ParameterEncoding::DeepObject
+    )
 }
 
 fn mentions_models(op: &Operation) -> bool {
@@ -112,11 +138,13 @@ fn error_enum(op: &Operation) -> TokenStream {
             None => quote!(#docs #variant,),
         }
     });
+    let allow_deprecated = allow_deprecated(op);
     quote! {
         #[doc = #doc]
         // Sizes vary with the documented bodies; the enum already travels
         // boxed inside `Error::Api`.
         #[allow(clippy::large_enum_variant)]
+        #allow_deprecated
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #name {
@@ -125,7 +153,13 @@ fn error_enum(op: &Operation) -> TokenStream {
     }
 }
 
+/// Items of an operation that names a deprecated model use it knowingly.
+fn allow_deprecated(op: &Operation) -> Option<TokenStream> {
+    op.mentions_deprecated.then(|| quote!(#[allow(deprecated)]))
+}
+
 fn operation_impl(op: &Operation) -> TokenStream {
+    let allow_deprecated = allow_deprecated(op);
     let name = ident(&op.type_name);
     let error = ident(&op.error_type);
     let output = output_type(&op.output);
@@ -137,6 +171,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
         .iter()
         .map(|alternative| quote!(&[#(#alternative),*]));
     let servers = &op.servers;
+    let accept = op.accept.join(", ");
     let arms = decode_arms(op);
     // A code listed beside its class (`400` and `4XX`) is matched first,
     // as intended; clippy would flag the overlap.
@@ -146,6 +181,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
     });
     let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
     quote! {
+        #allow_deprecated
         impl Operation for #name {
             type Output = #output;
             type Error = #error;
@@ -155,6 +191,7 @@ fn operation_impl(op: &Operation) -> TokenStream {
                 path_template: #path,
                 security: &[#(#security),*],
                 servers: &[#(#servers),*],
+                accept: #accept,
             };
 
             #allow_overlap
@@ -241,6 +278,7 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
 }
 
 fn client_method(op: &Operation) -> TokenStream {
+    let allow_deprecated = allow_deprecated(op);
     let name = ident(&op.method_name);
     let marker = ident(&op.type_name);
     let docs = docs(&op.docs);
@@ -252,19 +290,17 @@ fn client_method(op: &Operation) -> TokenStream {
         quote!(#name: #ty)
     });
     let body_argument = op.body.as_ref().filter(|b| b.required).map(|b| {
-        let ty = rust_type(&b.ty, ModelPath::Qualified);
-        quote!(, body: &#ty)
+        let ty = body_type(b);
+        quote!(, body: #ty)
     });
     let path = path_expression(op);
     let pushes = required
         .iter()
         .filter(|p| p.location != ParameterLocation::Path)
         .map(|p| parameter_push(p));
-    let body_push = op.body.as_ref().filter(|b| b.required).map(|b| {
-        let media_type = &b.media_type;
-        quote!(.json_body(body, #media_type))
-    });
+    let body_push = op.body.as_ref().filter(|b| b.required).map(body_push);
     quote! {
+        #allow_deprecated
         impl Client {
             #docs
             #deprecated
@@ -307,6 +343,97 @@ fn path_expression(op: &Operation) -> TokenStream {
     }
 }
 
+/// How a body is taken: text and bytes as anything that converts into
+/// them, values by reference.
+fn body_type(body: &RequestBody) -> TokenStream {
+    match body.encoding {
+        BodyEncoding::Text => quote!(impl Into<String>),
+        BodyEncoding::Bytes => quote!(impl Into<crate::runtime::Bytes>),
+        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart { .. } => {
+            let ty = rust_type(&body.ty, ModelPath::Qualified);
+            quote!(&#ty)
+        }
+    }
+}
+
+/// The builder call that sets the body, `body` holding its value.
+fn body_push(body: &RequestBody) -> TokenStream {
+    let media_type = &body.media_type;
+    match &body.encoding {
+        BodyEncoding::Json => quote!(.json_body(body, #media_type)),
+        BodyEncoding::Form => quote!(.form_body(body, #media_type)),
+        BodyEncoding::Text => quote!(.text_body(body, #media_type)),
+        BodyEncoding::Bytes => quote!(.bytes_body(body, #media_type)),
+        BodyEncoding::Multipart { parts, .. } => {
+            let parts = parts.iter().map(part_push);
+            quote! {
+                .multipart_body(
+                    crate::runtime::Multipart::new() #(#parts)*,
+                    #media_type,
+                )
+            }
+        }
+    }
+}
+
+/// `Files` for the unions of files multipart bodies hold, once each.
+fn file_union_impls(operations: &[Operation]) -> TokenStream {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut impls = Vec::new();
+    let unions = operations
+        .iter()
+        .filter_map(|op| match op.body.as_ref().map(|b| &b.encoding) {
+            Some(BodyEncoding::Multipart { file_unions, .. }) => Some(file_unions),
+            _ => None,
+        })
+        .flatten();
+    for union in unions {
+        if seen.contains(&union.name.as_str()) {
+            continue;
+        }
+        seen.push(&union.name);
+        let name = ident(&union.name);
+        let variants = union.variants.iter().map(|v| ident(v));
+        impls.push(quote! {
+            impl crate::runtime::Files for models::#name {
+                fn each_file<'a>(&'a self, visit: &mut dyn FnMut(&'a crate::runtime::FilePart)) {
+                    match self {
+                        #(Self::#variants(files) => crate::runtime::Files::each_file(files, visit),)*
+                    }
+                }
+            }
+        });
+    }
+    quote!(#(#impls)*)
+}
+
+/// The multipart builder call that adds the parts of one source.
+fn part_push(source: &PartSource) -> TokenStream {
+    match source {
+        PartSource::File {
+            rust_name,
+            wire_name,
+        } => {
+            let field = ident(rust_name);
+            quote!(.file(#wire_name, &body.#field))
+        }
+        PartSource::Value {
+            rust_name,
+            wire_name,
+        } => {
+            let field = ident(rust_name);
+            quote!(.value(#wire_name, &body.#field))
+        }
+        PartSource::Members {
+            rust_name: Some(rust_name),
+        } => {
+            let field = ident(rust_name);
+            quote!(.members(&body.#field))
+        }
+        PartSource::Members { rust_name: None } => quote!(.members(body)),
+    }
+}
+
 /// How a parameter value is taken: strings by `&str`, lists by slice,
 /// small values by value, the rest by reference.
 fn argument_type(ty: &TypeRef) -> TokenStream {
@@ -335,10 +462,17 @@ fn argument_type(ty: &TypeRef) -> TokenStream {
 fn parameter_push(parameter: &Parameter) -> TokenStream {
     let wire = &parameter.wire_name;
     let name = ident(&parameter.rust_name);
-    if let (ParameterLocation::Query, ParameterEncoding::List { explode }) =
-        (parameter.location, parameter.encoding)
-    {
-        return quote!(.query_list(#wire, #name, #explode));
+    match (parameter.location, parameter.encoding) {
+        (ParameterLocation::Query, ParameterEncoding::List { explode }) => {
+            return quote!(.query_list(#wire, #name, #explode));
+        }
+        (ParameterLocation::Query, ParameterEncoding::Form { explode }) => {
+            return quote!(.query_form(#wire, #name, #explode));
+        }
+        (ParameterLocation::Query, ParameterEncoding::DeepObject) => {
+            return quote!(.query_deep_object(#wire, #name));
+        }
+        _ => {}
     }
     let value = parameter_text(parameter);
     match parameter.location {
@@ -356,11 +490,19 @@ fn parameter_text(parameter: &Parameter) -> TokenStream {
         ParameterEncoding::Display => quote!(#name),
         ParameterEncoding::DateTime => quote!(#name.to_rfc3339()),
         ParameterEncoding::List { .. } => quote!(comma_separated(#name)),
-        ParameterEncoding::Json => quote!(json_text(#name)),
+        ParameterEncoding::Simple { explode } => quote!(simple_text(#name, #explode)),
+        // Query encodings are for query values; elsewhere the lowering never
+        // chooses them, and JSON text is the safe reading.
+        ParameterEncoding::Json
+        | ParameterEncoding::Form { .. }
+        | ParameterEncoding::DeepObject => {
+            quote!(json_text(#name))
+        }
     }
 }
 
 fn setters(op: &Operation) -> TokenStream {
+    let allow_deprecated = allow_deprecated(op);
     let marker = ident(&op.type_name);
     let mut methods: Vec<TokenStream> = op
         .parameters
@@ -382,8 +524,8 @@ fn setters(op: &Operation) -> TokenStream {
         })
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
-        let ty = rust_type(&body.ty, ModelPath::Qualified);
-        let media_type = &body.media_type;
+        let ty = body_type(body);
+        let push = body_push(body);
         let doc = if body.docs.is_empty() {
             "The request body (optional).".to_owned()
         } else {
@@ -392,8 +534,8 @@ fn setters(op: &Operation) -> TokenStream {
         let docs = docs(&doc);
         methods.push(quote! {
             #docs
-            pub fn body(self, body: &#ty) -> Self {
-                self.json_body(body, #media_type)
+            pub fn body(self, body: #ty) -> Self {
+                self #push
             }
         });
     }
@@ -401,6 +543,7 @@ fn setters(op: &Operation) -> TokenStream {
         return quote!();
     }
     quote! {
+        #allow_deprecated
         impl Call<'_, #marker> {
             #(#methods)*
         }

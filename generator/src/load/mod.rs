@@ -3,6 +3,7 @@
 
 mod merge;
 mod normalize;
+mod openapi31;
 pub mod pointer;
 mod read;
 mod refs;
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::diagnostics::{Error, Location, Result};
+use crate::diagnostics::{Error, Location, Result, Warning};
 pub use merge::Sources;
 pub use read::parse_document;
 
@@ -23,18 +24,26 @@ pub struct LoadedSpec {
     pub openapi: openapiv3::OpenAPI,
     /// Which file each path and component came from.
     pub sources: Sources,
+    /// Constructs the loader could only approximate (from OpenAPI 3.1).
+    pub warnings: Vec<Warning>,
 }
 
 /// Loads a spec: a single file, or a directory of documents to merge.
 pub fn load(root: &Path) -> Result<LoadedSpec> {
     let mut documents = Vec::new();
+    let mut warnings = Vec::new();
     for file in read::spec_files(root)? {
         let file = refs::normalize(&file);
-        let document = read::read_document(&file)?;
+        let mut document = read::read_document(&file)?;
+        if openapi31::is_openapi31(&document) {
+            warnings.extend(openapi31::normalize(&file, &mut document));
+        }
         check_version(&file, &document)?;
         documents.push((file, document));
     }
-    load_documents(documents)
+    let mut loaded = load_documents(documents)?;
+    loaded.warnings.extend(warnings);
+    Ok(loaded)
 }
 
 /// Merges already parsed documents (path, content), in the given order.
@@ -70,7 +79,11 @@ pub fn load_documents(documents: Vec<(PathBuf, Value)>) -> Result<LoadedSpec> {
             format!("not a valid OpenAPI 3.0 construct: {message}"),
         )
     })?;
-    Ok(LoadedSpec { openapi, sources })
+    Ok(LoadedSpec {
+        openapi,
+        sources,
+        warnings: Vec::new(),
+    })
 }
 
 /// Every reference left after resolution is local; each must point at
@@ -94,7 +107,7 @@ fn check_references(
                 }
                 return Ok(());
             }
-            for (key, item) in map {
+            for (key, item) in map.iter().filter(|(key, _)| !key.starts_with("x-")) {
                 at.push(key.clone());
                 check_references(root, item, at, sources)?;
                 at.pop();
@@ -116,10 +129,6 @@ fn check_version(file: &Path, document: &Value) -> Result<()> {
     let here = || Location::at(file, "#/openapi");
     match document.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") => Ok(()),
-        Some(v) if v.starts_with("3.1") => Err(Error::new(
-            here(),
-            format!("OpenAPI {v} documents are not supported yet; only 3.0.x"),
-        )),
         Some(v) => Err(Error::new(
             here(),
             format!("unsupported OpenAPI version `{v}`; expected 3.0.x"),

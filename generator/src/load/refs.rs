@@ -78,6 +78,11 @@ impl Resolver {
                     return self.resolve_reference(file, value, &reference, at);
                 }
                 for (key, item) in map.iter_mut() {
+                    // Extensions are opaque to OpenAPI: a `$ref` inside one
+                    // (a link to prose, say) is not the spec's to follow.
+                    if key.starts_with("x-") {
+                        continue;
+                    }
                     at.push(key.clone());
                     self.resolve(file, item, at)?;
                     at.pop();

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
     ExternalCrate, HttpMethod, Model, ModelKind, Operation, Output, PageShape, ParameterEncoding,
-    Presence, Struct, TypeRef,
+    ParameterLocation, Presence, Struct, TypeRef,
 };
 use crate::lower::schemas::FieldFacts;
 use crate::lower::Context;
@@ -38,9 +38,12 @@ pub fn decide_presence(
 
 fn presence(facts: FieldFacts, is_sent: bool, is_received: bool) -> Presence {
     // A read-only field is never sent and a write-only one never received,
-    // so neither can be required on the side that lacks it.
-    let required =
-        facts.required && !(facts.read_only && is_sent) && !(facts.write_only && is_received);
+    // so neither can be required on the side that lacks it; one with a
+    // default need not be sent, as the server fills it in.
+    let required = facts.required
+        && !(facts.read_only && is_sent)
+        && !(facts.write_only && is_received)
+        && !(facts.has_default && is_sent);
     match (required, facts.nullable) {
         (true, false) => Presence::Required,
         (true, true) => Presence::RequiredNullable,
@@ -65,6 +68,25 @@ fn response_types(operation: &Operation) -> Vec<&TypeRef> {
         types.push(ty);
     }
     types
+}
+
+/// Flags operations whose requests or responses name a deprecated model.
+pub fn mark_deprecated_uses(models: &[Model], operations: &mut [Operation]) {
+    let deprecated: BTreeSet<&str> = models
+        .iter()
+        .filter(|m| m.deprecated)
+        .map(|m| m.name.as_str())
+        .collect();
+    if deprecated.is_empty() {
+        return;
+    }
+    for operation in operations.iter_mut() {
+        let mut named = Vec::new();
+        for ty in request_types(operation).into_iter().chain(response_types(operation)) {
+            named_in(ty, &mut named);
+        }
+        operation.mentions_deprecated = named.iter().any(|n| deprecated.contains(n.as_str()));
+    }
 }
 
 /// Names of the models reachable from `roots`.
@@ -209,14 +231,21 @@ fn type_has_default(ty: &TypeRef, defaultable: &BTreeSet<String>) -> bool {
     match ty {
         TypeRef::Named(name) => defaultable.contains(name),
         TypeRef::Boxed(inner) => type_has_default(inner, defaultable),
-        TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => false,
+        TypeRef::Uuid
+        | TypeRef::DateTime
+        | TypeRef::Date
+        | TypeRef::IpAddr
+        | TypeRef::Ipv4Addr
+        | TypeRef::Ipv6Addr => false,
         _ => true,
     }
 }
 
 /// Parameters whose type is an alias take the aliased type (so `PetId = i64`
-/// is passed as `i64`), and each gets the text encoding its type allows;
-/// values with no text form are sent as JSON text, with a warning.
+/// is passed as `i64`), and each gets the text encoding its type allows:
+/// plain text where it has one, else its style's form of a structured
+/// value (`form` or `deepObject` in queries, `simple` elsewhere); only
+/// `content` parameters are sent as JSON text, with a warning.
 pub fn settle_parameters(models: &[Model], operations: &mut [Operation], cx: &mut Context) {
     let by_name: BTreeMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
     for operation in operations.iter_mut() {
@@ -224,15 +253,28 @@ pub fn settle_parameters(models: &[Model], operations: &mut [Operation], cx: &mu
         for parameter in &mut operation.parameters {
             parameter.ty = without_aliases(&parameter.ty, &by_name);
             let explode = match parameter.encoding {
-                ParameterEncoding::List { explode } => explode,
+                ParameterEncoding::List { explode }
+                | ParameterEncoding::Form { explode }
+                | ParameterEncoding::Simple { explode } => explode,
                 _ => true,
             };
-            parameter.encoding = match &parameter.ty {
-                TypeRef::DateTime => ParameterEncoding::DateTime,
-                TypeRef::List(item) if is_text(item, &by_name) => {
+            // Values of any shape have a text form of their own in the
+            // parameter's style; only `content` parameters are JSON.
+            let structured = match (parameter.location, parameter.encoding) {
+                (_, ParameterEncoding::Json) => None,
+                (ParameterLocation::Query, ParameterEncoding::DeepObject) => {
+                    Some(ParameterEncoding::DeepObject)
+                }
+                (ParameterLocation::Query, _) => Some(ParameterEncoding::Form { explode }),
+                _ => Some(ParameterEncoding::Simple { explode }),
+            };
+            parameter.encoding = match (&parameter.ty, structured) {
+                (TypeRef::DateTime, _) => ParameterEncoding::DateTime,
+                (TypeRef::List(item), _) if is_text(item, &by_name) => {
                     ParameterEncoding::List { explode }
                 }
-                ty if is_text(ty, &by_name) => ParameterEncoding::Display,
+                (ty, _) if is_text(ty, &by_name) => ParameterEncoding::Display,
+                (_, Some(structured)) => structured,
                 _ => {
                     cx.warn(
                         &at,
@@ -281,11 +323,21 @@ fn is_text(ty: &TypeRef, models: &BTreeMap<&str, &Model>) -> bool {
         | TypeRef::Bool
         | TypeRef::I32
         | TypeRef::I64
+        | TypeRef::I8
+        | TypeRef::I16
+        | TypeRef::U8
+        | TypeRef::U16
+        | TypeRef::U32
+        | TypeRef::U64
         | TypeRef::F32
         | TypeRef::F64
         | TypeRef::Uuid
         | TypeRef::Date
-        | TypeRef::Decimal => true,
+        | TypeRef::Decimal
+        | TypeRef::Base64
+        | TypeRef::IpAddr
+        | TypeRef::Ipv4Addr
+        | TypeRef::Ipv6Addr => true,
         TypeRef::Named(name) => matches!(
             models.get(name.as_str()).map(|m| &m.kind),
             Some(ModelKind::Enum(_))

@@ -3,6 +3,7 @@
 //! here, once.
 
 mod analysis;
+mod bodies;
 mod docs;
 pub mod names;
 mod operations;
@@ -39,9 +40,9 @@ impl Context<'_> {
 }
 
 /// Names the generated models module refers to unqualified (prelude types
-/// and derives); schemas with these names get a suffix instead of
-/// shadowing them.
-const RESERVED_TYPE_NAMES: [&str; 14] = [
+/// and derives, and the runtime's `Base64` it re-exports); schemas with
+/// these names get a suffix instead of shadowing them.
+const RESERVED_TYPE_NAMES: [&str; 15] = [
     "Option",
     "Some",
     "None",
@@ -56,6 +57,7 @@ const RESERVED_TYPE_NAMES: [&str; 14] = [
     "Debug",
     "Serialize",
     "Deserialize",
+    "Base64",
 ];
 
 /// Lowers a loaded spec into the API model.
@@ -63,7 +65,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     let openapi = &spec.openapi;
     let mut cx = Context {
         sources: &spec.sources,
-        warnings: Vec::new(),
+        warnings: spec.warnings.clone(),
     };
     let empty = IndexMap::new();
     let components = openapi.components.as_ref();
@@ -82,7 +84,9 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     analysis::box_recursive_fields(&mut models);
     analysis::decide_default(&mut models);
     analysis::detect_pages(&mut models, &mut operations);
+    analysis::mark_deprecated_uses(&models, &mut operations);
     let extra_dependencies = analysis::extra_dependencies(&models, &operations);
+    let uses_files = bodies::uses_files(&models, &operations);
     let mut warnings = cx.warnings;
     warnings.sort();
     warnings.dedup();
@@ -98,6 +102,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
         models,
         operations,
         extra_dependencies,
+        uses_files,
         warnings,
     })
 }

@@ -1,8 +1,8 @@
 //! Operations: client methods, their parameters, body, output and errors.
 
 use openapiv3::{
-    OpenAPI, Parameter as SpecParameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Response,
-    StatusCode,
+    OpenAPI, Parameter as SpecParameter, ParameterSchemaOrContent, PathItem, QueryStyle,
+    ReferenceOr, Response, StatusCode,
 };
 
 use crate::diagnostics::Result;
@@ -11,6 +11,7 @@ use crate::ir::{
     PathPart, RequestBody, SecurityScheme, Server, StatusMatch, TypeRef,
 };
 use crate::load::pointer;
+use crate::lower::bodies::{self, MediaKind};
 use crate::lower::names::{type_name, value_name, NameScope};
 use crate::lower::schemas::SchemaLowerer;
 use crate::lower::{components, docs, resolve_component, servers, Context};
@@ -46,7 +47,7 @@ const OPERATIONS_MODULE_NAMES: [&str; 16] = [
 ];
 
 /// Methods the runtime defines on a call; parameter setters avoid them.
-const CALL_METHODS: [&str; 20] = [
+const CALL_METHODS: [&str; 29] = [
     "new",
     "send",
     "execute",
@@ -60,8 +61,17 @@ const CALL_METHODS: [&str; 20] = [
     "header",
     "query",
     "query_list",
+    "query_deep_object",
+    "query_form",
+    "query_pairs",
     "cookie",
+    "fail",
     "json_body",
+    "form_body",
+    "text_body",
+    "bytes_body",
+    "multipart_body",
+    "encoded_body",
     "with_link",
     "pages",
     "items",
@@ -179,15 +189,16 @@ impl<'l> OperationLowering<'l, '_, '_> {
     ) -> Result<Operation> {
         let mut parameters = self.parameters(operation)?;
         let path_parts = self.path_parts(path, &mut parameters);
-        let body = self.body(operation)?;
-        let (output, success_statuses) = self.output(operation)?;
-        let errors = self.errors(operation, &success_statuses)?;
+        let (body, body_choice) = self.body(operation)?.unzip();
+        let (output, success_statuses, success_types) = self.output(operation)?;
+        let (errors, error_types) = self.errors(operation, &success_statuses)?;
         let security = self.security(operation, schemes);
         let servers = self.servers(operation, top_servers);
         let docs = docs::compose([
             operation.summary.as_deref(),
             operation.description.as_deref(),
             Some(&format!("`{} {path}`", method.as_str())),
+            body_choice.flatten().as_deref(),
             argument_docs(&parameters, body.as_ref()).as_deref(),
         ]);
         Ok(Operation {
@@ -204,9 +215,11 @@ impl<'l> OperationLowering<'l, '_, '_> {
             body,
             output,
             success_statuses,
+            accept: bodies::accept(&success_types, &error_types),
             errors,
             security,
             servers,
+            mentions_deprecated: false,
         })
     }
 
@@ -259,25 +272,31 @@ impl<'l> OperationLowering<'l, '_, '_> {
             return None;
         }
         let hint = format!("{}{}", self.type_name, type_name(&data.name, "Parameter"));
-        let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
+        let (ty, from_content) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => (
                 self.schemas
-                    .type_of(schema, &hint, &format!("{at}/schema"), self.cx)
-            }
+                    .type_of(schema, &hint, &format!("{at}/schema"), self.cx),
+                false,
+            ),
             ParameterSchemaOrContent::Content(_) => {
                 self.cx
                     .warn(at, "parameters with `content` are sent as JSON text");
-                TypeRef::Json
+                (TypeRef::Json, true)
             }
         };
-        let ty_for_encoding = ty.clone();
+        let encoding = if from_content {
+            ParameterEncoding::Json
+        } else {
+            let explode = data.explode.unwrap_or(explode_default);
+            initial_encoding(&ty, Style::of(parameter, location, explode))
+        };
         Some(Parameter {
             rust_name: scope.claim(value_name(&data.name, "parameter")),
             wire_name: data.name.clone(),
             location,
             ty,
             required: data.required || location == ParameterLocation::Path,
-            encoding: initial_encoding(&ty_for_encoding, data.explode.unwrap_or(explode_default)),
+            encoding,
             docs: docs::compose([data.description.as_deref()]),
             deprecated: data.deprecated.unwrap_or(false),
         })
@@ -340,7 +359,12 @@ impl<'l> OperationLowering<'l, '_, '_> {
         rust_name
     }
 
-    fn body(&mut self, operation: &openapiv3::Operation) -> Result<Option<RequestBody>> {
+    /// The request body, and a note on the media type chosen when there
+    /// were several.
+    fn body(
+        &mut self,
+        operation: &openapiv3::Operation,
+    ) -> Result<Option<(RequestBody, Option<String>)>> {
         let Some(body) = &operation.request_body else {
             return Ok(None);
         };
@@ -352,35 +376,40 @@ impl<'l> OperationLowering<'l, '_, '_> {
             &at,
             self.cx,
         )?;
-        let Some((media_type, content)) = body.content.iter().find(|(m, _)| is_json(m)) else {
-            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            self.cx.warn(
-                &at,
-                format!(
-                    "request bodies of type {} are not supported yet; the body is left out",
-                    types.join(", ")
-                ),
-            );
+        let Some((media_type, content)) = bodies::choose(&body.content) else {
+            self.cx
+                .warn(&at, "the request body lists no media type; it is left out");
             return Ok(None);
         };
-        let hint = format!("{}Body", self.type_name);
-        let content_at = format!("{at}/content/{}/schema", pointer::escape(media_type));
-        let ty = match &content.schema {
-            Some(schema) => self.schemas.type_of(schema, &hint, &content_at, self.cx),
-            None => TypeRef::Json,
+        let kind = MediaKind::of(media_type);
+        let ty = match (kind, &content.schema) {
+            // Raw bodies are taken as they are, whatever their schema says.
+            (MediaKind::Text, _) => TypeRef::String,
+            (MediaKind::Bytes, _) => TypeRef::Bytes,
+            (_, Some(schema)) => {
+                let hint = format!("{}Body", self.type_name);
+                let content_at = format!("{at}/content/{}/schema", pointer::escape(media_type));
+                self.schemas.type_of(schema, &hint, &content_at, self.cx)
+            }
+            (_, None) => TypeRef::Json,
         };
-        Ok(Some(RequestBody {
+        let all: Vec<&String> = body.content.keys().collect();
+        let lowered = RequestBody {
+            encoding: bodies::encoding(kind, &ty, &self.schemas.models),
             ty,
             required: body.required,
             media_type: media_type.clone(),
             docs: docs::compose([body.description.as_deref()]),
-        }))
+        };
+        Ok(Some((lowered, bodies::choice_docs(media_type, &all))))
     }
 
+    /// The output, the statuses that count as success and the media types
+    /// of success bodies the client decodes.
     fn output(
         &mut self,
         operation: &'l openapiv3::Operation,
-    ) -> Result<(Output, Vec<StatusMatch>)> {
+    ) -> Result<(Output, Vec<StatusMatch>, Vec<String>)> {
         let success: Vec<(StatusMatch, &ReferenceOr<Response>)> = operation
             .responses
             .responses
@@ -397,19 +426,22 @@ impl<'l> OperationLowering<'l, '_, '_> {
                 .filter(|s| is_class(*s, 3))
                 .collect();
             if !redirects.is_empty() {
-                return Ok((Output::Redirect, redirects));
+                return Ok((Output::Redirect, redirects, Vec::new()));
             }
-            return Ok((Output::Empty, vec![StatusMatch::Class(2)]));
+            return Ok((Output::Empty, vec![StatusMatch::Class(2)], Vec::new()));
         }
         let statuses = success.iter().map(|(s, _)| *s).collect();
         let mut outputs = Vec::new();
+        let mut media_types = Vec::new();
         for (status, response) in &success {
             let hint = format!("{}Response", self.type_name);
-            let output = match self.response_body(*status, response, &hint)? {
-                (_, ResponseBody::None) => continue,
-                (_, ResponseBody::Json(ty)) => Output::Json(ty),
-                (_, ResponseBody::Text) => Output::Text,
-                (_, ResponseBody::Bytes) => Output::Bytes,
+            let (_, body, types) = self.response_body(*status, response, &hint)?;
+            media_types.extend(types);
+            let output = match body {
+                ResponseBody::None => continue,
+                ResponseBody::Json(ty) => Output::Json(ty),
+                ResponseBody::Text => Output::Text,
+                ResponseBody::Bytes => Output::Bytes,
             };
             if !outputs.contains(&output) {
                 outputs.push(output);
@@ -426,16 +458,18 @@ impl<'l> OperationLowering<'l, '_, '_> {
                 Output::Json(TypeRef::Json)
             }
         };
-        Ok((output, statuses))
+        Ok((output, statuses, media_types))
     }
 
-    /// A response's description and what its body decodes into.
+    /// A response's description, what its body decodes into and the media
+    /// types of the body the client decodes (all of them for text and
+    /// bytes; the JSON ones otherwise).
     fn response_body(
         &mut self,
         status: StatusMatch,
         response: &'l ReferenceOr<Response>,
         hint: &str,
-    ) -> Result<(&'l str, ResponseBody)> {
+    ) -> Result<(&'l str, ResponseBody, Vec<String>)> {
         let at = format!("{}/responses/{}", self.at, status_key(status));
         let response = resolve_component(
             components(self.openapi, |c| &c.responses),
@@ -446,26 +480,27 @@ impl<'l> OperationLowering<'l, '_, '_> {
         )?;
         let description = response.description.as_str();
         if response.content.is_empty() {
-            return Ok((description, ResponseBody::None));
+            return Ok((description, ResponseBody::None, Vec::new()));
         }
         if status == StatusMatch::Code(204) {
             self.cx.warn(
                 &at,
                 "a 204 response has no content by definition; the declared body is ignored",
             );
-            return Ok((description, ResponseBody::None));
+            return Ok((description, ResponseBody::None, Vec::new()));
         }
+        let all: Vec<String> = response.content.keys().cloned().collect();
+        let is_json = |m: &String| MediaKind::of(m) == MediaKind::Json;
         let Some((media_type, content)) = response.content.iter().find(|(m, _)| is_json(m)) else {
-            let text = response.content.keys().all(|m| m.starts_with("text/"));
-            return Ok((
-                description,
-                if text {
-                    ResponseBody::Text
-                } else {
-                    ResponseBody::Bytes
-                },
-            ));
+            let text = all.iter().all(|m| MediaKind::of(m) == MediaKind::Text);
+            let body = if text {
+                ResponseBody::Text
+            } else {
+                ResponseBody::Bytes
+            };
+            return Ok((description, body, all));
         };
+        let json_types = all.into_iter().filter(is_json).collect();
         let content_at = format!("{at}/content/{}", pointer::escape(media_type));
         let ty = match &content.schema {
             Some(schema) => {
@@ -480,14 +515,16 @@ impl<'l> OperationLowering<'l, '_, '_> {
                 TypeRef::Json
             }
         };
-        Ok((description, ResponseBody::Json(ty)))
+        Ok((description, ResponseBody::Json(ty), json_types))
     }
 
+    /// The error responses, and the media types of their bodies the client
+    /// reads.
     fn errors(
         &mut self,
         operation: &'l openapiv3::Operation,
         success: &[StatusMatch],
-    ) -> Result<Vec<ErrorResponse>> {
+    ) -> Result<(Vec<ErrorResponse>, Vec<String>)> {
         let mut scope = NameScope::default();
         let mut entries: Vec<(StatusMatch, &ReferenceOr<Response>)> = operation
             .responses
@@ -501,10 +538,12 @@ impl<'l> OperationLowering<'l, '_, '_> {
         }
         entries.sort_by_key(|(status, _)| *status);
         let mut out = Vec::new();
+        let mut media_types = Vec::new();
         for (status, response) in entries {
             let variant = scope.claim(variant_for(status));
             let hint = format!("{}{variant}", self.type_name);
-            let (description, body) = self.response_body(status, response, &hint)?;
+            let (description, body, types) = self.response_body(status, response, &hint)?;
+            media_types.extend(types);
             // Non-JSON error bodies stay available as the raw response body.
             let body = match body {
                 ResponseBody::Json(ty) => Some(ty),
@@ -520,7 +559,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
                 body,
             });
         }
-        Ok(out)
+        Ok((out, media_types))
     }
 
     /// Alternatives naming a scheme the client cannot send are kept: the
@@ -597,23 +636,43 @@ enum ResponseBody {
     Bytes,
 }
 
-/// Arrays are lists; everything else starts as `Display` and is settled
-/// once every model is known (`analysis::settle_parameters`).
-fn initial_encoding(ty: &TypeRef, explode: bool) -> ParameterEncoding {
-    match ty {
-        TypeRef::List(_) => ParameterEncoding::List { explode },
-        _ => ParameterEncoding::Display,
+/// What the spec says about how a parameter is written.
+#[derive(Clone, Copy)]
+struct Style {
+    location: ParameterLocation,
+    deep_object: bool,
+    explode: bool,
+}
+
+impl Style {
+    fn of(parameter: &SpecParameter, location: ParameterLocation, explode: bool) -> Style {
+        let deep_object = matches!(
+            parameter,
+            SpecParameter::Query {
+                style: QueryStyle::DeepObject,
+                ..
+            }
+        );
+        Style {
+            location,
+            deep_object,
+            explode,
+        }
     }
 }
 
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+/// The encoding the spec's style asks for, settled once every model is
+/// known (`analysis::settle_parameters`, which keeps plain text for types
+/// that have a text form): arrays are lists, query values `deepObject` or
+/// `form`, other values `simple`.
+fn initial_encoding(ty: &TypeRef, style: Style) -> ParameterEncoding {
+    let explode = style.explode;
+    match (ty, style.location) {
+        (TypeRef::List(_), _) => ParameterEncoding::List { explode },
+        (_, ParameterLocation::Query) if style.deep_object => ParameterEncoding::DeepObject,
+        (_, ParameterLocation::Query) => ParameterEncoding::Form { explode },
+        _ => ParameterEncoding::Simple { explode },
+    }
 }
 
 fn status_match(code: &StatusCode) -> StatusMatch {

@@ -2,19 +2,22 @@
 //! objects, enums and unions become models named from their position
 //! (`CatalogPlan` + `usageAlerts` → `CatalogPlanUsageAlerts`).
 
+mod compose;
+mod formats;
+#[cfg(test)]
+mod tests;
+mod unions;
+
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, ArrayType, IntegerFormat, NumberFormat, ObjectType, ReferenceOr, Schema,
-    SchemaKind, StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ArrayType, ObjectType, ReferenceOr, Schema, SchemaKind,
+    StringType, Type,
 };
 
-use crate::ir::{
-    EnumVariant, Field, Model, ModelKind, Presence, StringEnum, Struct, TypeRef, Union,
-    UnionVariant,
-};
+use crate::ir::{EnumVariant, Field, Model, ModelKind, Presence, StringEnum, Struct, TypeRef};
 use crate::lower::docs;
 use crate::lower::names::{type_name, value_name, NameScope};
 use crate::lower::Context;
@@ -26,6 +29,9 @@ pub struct FieldFacts {
     pub nullable: bool,
     pub read_only: bool,
     pub write_only: bool,
+    /// The spec gives a `default`, which the server fills in when the
+    /// field is left out.
+    pub has_default: bool,
 }
 
 /// Lowers schemas and collects the models they produce.
@@ -107,14 +113,30 @@ impl<'a> SchemaLowerer<'a> {
             schema.schema_data.title.as_deref(),
             schema.schema_data.description.as_deref(),
         ]);
+        if let Some(kind) = self.inherited_union(schema, rust, at, cx) {
+            return Model {
+                name: rust.to_owned(),
+                docs,
+                deprecated: schema.schema_data.deprecated,
+                kind,
+            };
+        }
         self.component_name = Some(rust.to_owned());
-        let ty = self.schema(schema, rust, at, cx, 0);
+        let mut ty = self.schema(schema, rust, at, cx, 0);
         self.component_name = None;
         if let Some(model) = self.models.remove(rust) {
             if ty == TypeRef::Named(rust.to_owned()) {
                 return model;
             }
             self.models.insert(rust.to_owned(), model);
+        }
+        if ty == TypeRef::Named(rust.to_owned()) {
+            // `A: {allOf: [$ref: A]}` and the like: an alias of itself.
+            cx.warn(
+                at,
+                "the schema is defined only in terms of itself; typed as serde_json::Value",
+            );
+            ty = TypeRef::Json;
         }
         Model {
             name: rust.to_owned(),
@@ -200,15 +222,8 @@ impl<'a> SchemaLowerer<'a> {
         }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => self.string(schema, string, hint),
-            SchemaKind::Type(Type::Integer(integer)) => match integer.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                _ => TypeRef::I64,
-            },
-            SchemaKind::Type(Type::Number(number)) => match &number.format {
-                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
-                VariantOrUnknownOrEmpty::Unknown(format) if format == "decimal" => TypeRef::Decimal,
-                _ => TypeRef::F64,
-            },
+            SchemaKind::Type(Type::Integer(integer)) => formats::integer(&integer.format),
+            SchemaKind::Type(Type::Number(number)) => formats::number(&number.format),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(array)) => self.array(array, hint, at, cx, depth),
             SchemaKind::Type(Type::Object(object)) => {
@@ -228,19 +243,51 @@ impl<'a> SchemaLowerer<'a> {
                 );
                 TypeRef::Json
             }
-            SchemaKind::Any(any) => {
-                if !any.properties.is_empty() || any.additional_properties.is_some() {
-                    let object = ObjectType {
-                        properties: any.properties.clone(),
-                        required: any.required.clone(),
-                        additional_properties: any.additional_properties.clone(),
-                        min_properties: any.min_properties,
-                        max_properties: any.max_properties,
-                    };
-                    return self.object(schema, &object, hint, at, cx, depth);
-                }
-                TypeRef::Json
+            SchemaKind::Any(any) => self.any(schema, any, hint, at, cx, depth),
+        }
+    }
+
+    /// A schema openapiv3 could not put in one category: keywords of
+    /// several kinds side by side, or none at all.
+    fn any(
+        &mut self,
+        schema: &Schema,
+        any: &AnySchema,
+        hint: &str,
+        at: &str,
+        cx: &mut Context,
+        depth: usize,
+    ) -> TypeRef {
+        if !any.all_of.is_empty() {
+            // Properties beside `allOf` (with no `type`) are one more part,
+            // last so that they override what the parts say.
+            let mut parts = any.all_of.clone();
+            parts.extend(compose::own_object(any).map(object_schema));
+            return self.all_of(schema, &parts, hint, at, cx, depth);
+        }
+        if let Some(object) = compose::own_object(any) {
+            return self.object(schema, &object, hint, at, cx, depth);
+        }
+        if !any.enumeration.is_empty() {
+            return TypeRef::Json;
+        }
+        let format = any.format.as_deref().unwrap_or_default();
+        match any.typ.as_deref() {
+            Some("string") => formats::string_named(format),
+            Some("integer") => formats::integer_named(format),
+            Some("number") => formats::number_named(format),
+            Some("boolean") => TypeRef::Bool,
+            Some("array") => {
+                let array = ArrayType {
+                    items: any.items.clone(),
+                    min_items: None,
+                    max_items: None,
+                    unique_items: false,
+                };
+                self.array(&array, hint, at, cx, depth)
             }
+            Some("object") => TypeRef::JsonObject,
+            _ => TypeRef::Json,
         }
     }
 
@@ -249,12 +296,7 @@ impl<'a> SchemaLowerer<'a> {
         if !values.is_empty() {
             return self.string_enum(schema, &values, hint);
         }
-        match &string.format {
-            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
-            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
-            VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
-            _ => TypeRef::String,
-        }
+        formats::string(&string.format)
     }
 
     fn string_enum(&mut self, schema: &Schema, values: &[&String], hint: &str) -> TypeRef {
@@ -335,18 +377,23 @@ impl<'a> SchemaLowerer<'a> {
             );
             let resolved = self.resolve(property);
             let data = resolved.map(|s| &s.schema_data);
-            let facts = FieldFacts {
-                required: object.required.contains(wire),
-                nullable: data.is_some_and(|d| d.nullable),
-                read_only: data.is_some_and(|d| d.read_only),
-                write_only: data.is_some_and(|d| d.write_only),
-            };
-            self.field_facts.insert((name.clone(), index), facts);
             let inline = match property {
                 ReferenceOr::Item(schema) => Some(&schema.schema_data),
                 ReferenceOr::Reference { .. } => None,
             };
-            fields.push(Field {
+            // A default written beside the property wins over the one of
+            // the schema it refers to.
+            let default = inline
+                .and_then(|d| d.default.as_ref())
+                .or_else(|| data.and_then(|d| d.default.as_ref()));
+            let facts = FieldFacts {
+                required: object.required.contains(wire),
+                nullable: self.is_nullable(property),
+                read_only: data.is_some_and(|d| d.read_only),
+                write_only: data.is_some_and(|d| d.write_only),
+                has_default: default.is_some(),
+            };
+            let field = Field {
                 rust_name: scope.claim(value_name(wire, "field")),
                 wire_name: wire.clone(),
                 ty,
@@ -354,9 +401,12 @@ impl<'a> SchemaLowerer<'a> {
                 docs: docs::compose([
                     inline.and_then(|d| d.title.as_deref()),
                     inline.and_then(|d| d.description.as_deref()),
+                    default.map(default_note).as_deref(),
                 ]),
                 deprecated: inline.is_some_and(|d| d.deprecated),
-            });
+            };
+            self.field_facts.insert((name.clone(), index), facts);
+            fields.push(field);
         }
         let additional_properties = additional.map(|ty| crate::ir::AdditionalProperties {
             rust_name: scope.claim("additional_properties".to_owned()),
@@ -395,70 +445,6 @@ impl<'a> SchemaLowerer<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn union(
-        &mut self,
-        schema: &Schema,
-        alternatives: &[ReferenceOr<Schema>],
-        hint: &str,
-        at: &str,
-        keyword: &str,
-        cx: &mut Context,
-        depth: usize,
-    ) -> TypeRef {
-        if let [only] = alternatives {
-            return self.type_at_depth(only, hint, &format!("{at}/{keyword}/0"), cx, depth);
-        }
-        let name = self.model_name(hint, "Union");
-        let mut scope = NameScope::default();
-        let mut variants = Vec::new();
-        for (index, alternative) in alternatives.iter().enumerate() {
-            let variant_hint = variant_hint(alternative, index);
-            let ty = self.type_at_depth(
-                alternative,
-                &format!("{name}{variant_hint}"),
-                &format!("{at}/{keyword}/{index}"),
-                cx,
-                depth,
-            );
-            variants.push(UnionVariant {
-                rust_name: scope.claim(variant_name(&ty, &variant_hint)),
-                ty,
-            });
-        }
-        self.insert_model(schema, &name, ModelKind::Union(Union { variants }))
-    }
-
-    /// `allOf` of objects merges into one struct; anything else is untyped.
-    fn all_of(
-        &mut self,
-        schema: &Schema,
-        parts: &[ReferenceOr<Schema>],
-        hint: &str,
-        at: &str,
-        cx: &mut Context,
-        depth: usize,
-    ) -> TypeRef {
-        if let [only] = parts {
-            return self.type_at_depth(only, hint, &format!("{at}/allOf/0"), cx, depth);
-        }
-        let mut merged = ObjectType::default();
-        for (index, part) in parts.iter().enumerate() {
-            let Some(object) = self.resolve(part).and_then(object_of) else {
-                cx.warn(&format!("{at}/allOf/{index}"), "allOf part is not an object schema; the whole allOf is typed as serde_json::Value");
-                return TypeRef::Json;
-            };
-            for (name, property) in &object.properties {
-                merged.properties.insert(name.clone(), property.clone());
-            }
-            merged.required.extend(object.required.iter().cloned());
-            if object.additional_properties.is_some() {
-                merged.additional_properties = object.additional_properties.clone();
-            }
-        }
-        self.object(schema, &merged, hint, at, cx, depth)
-    }
-
     /// A name for a new model: the component's own name for its top-level
     /// schema, else a fresh one from the hint.
     fn model_name(&mut self, hint: &str, fallback: &str) -> String {
@@ -485,11 +471,26 @@ impl<'a> SchemaLowerer<'a> {
     }
 }
 
-fn object_of(schema: &Schema) -> Option<&ObjectType> {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => Some(object),
-        _ => None,
-    }
+/// An inline schema of an object type.
+fn object_schema(object: ObjectType) -> ReferenceOr<Schema> {
+    ReferenceOr::Item(Schema {
+        schema_data: Default::default(),
+        schema_kind: SchemaKind::Type(Type::Object(object)),
+    })
+}
+
+/// "Defaults to `x` on the server.", with the default as JSON text.
+fn default_note(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    // A code span needs a longer run of backticks than it contains.
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat(longest + 1);
+    let padding = if longest > 0 { " " } else { "" };
+    format!("Defaults to {fence}{padding}{text}{padding}{fence} on the server.")
 }
 
 fn variant_hint(alternative: &ReferenceOr<Schema>, index: usize) -> String {
@@ -512,8 +513,17 @@ fn variant_name(ty: &TypeRef, hint: &str) -> String {
     match ty {
         TypeRef::String => "String".to_owned(),
         TypeRef::Bool => "Boolean".to_owned(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
-        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+        TypeRef::I8
+        | TypeRef::I16
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::U8
+        | TypeRef::U16
+        | TypeRef::U32
+        | TypeRef::U64 => "Integer".to_owned(),
+        TypeRef::F32 | TypeRef::F64 | TypeRef::Decimal => "Number".to_owned(),
+        TypeRef::Base64 => "Bytes".to_owned(),
+        TypeRef::IpAddr | TypeRef::Ipv4Addr | TypeRef::Ipv6Addr => "IpAddress".to_owned(),
         TypeRef::List(_) => "Array".to_owned(),
         TypeRef::Map(_) | TypeRef::JsonObject => "Object".to_owned(),
         TypeRef::Uuid => "Uuid".to_owned(),

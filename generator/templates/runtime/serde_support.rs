@@ -30,6 +30,8 @@ pub(crate) mod double_option {
 #[allow(unused_macros)]
 macro_rules! open_enum {
     ($name:ident) => {
+        // The enum may be deprecated; its own impls are not uses of it.
+        #[allow(deprecated)]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(
                 &self,
@@ -39,6 +41,7 @@ macro_rules! open_enum {
             }
         }
 
+        #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -48,12 +51,14 @@ macro_rules! open_enum {
             }
         }
 
+        #[allow(deprecated)]
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        #[allow(deprecated)]
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
 
@@ -66,6 +71,185 @@ macro_rules! open_enum {
 
 #[allow(unused_imports)]
 pub(crate) use open_enum;
+
+/// Tagged unions (`discriminator`). The tag property is read, not taken
+/// out: variant types declare it themselves, and decode the same inside
+/// the union as on their own. Values pass through `serde_json::Value`,
+/// which is what the bodies are read from anyway.
+pub(crate) mod tagged {
+    use serde::de::{DeserializeOwned, Error as _};
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::Value;
+
+    /// Reads an object and the text of its `property`.
+    pub(crate) fn split<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        property: &str,
+    ) -> Result<(String, Value), D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let tag = match value.get(property) {
+            Some(Value::String(tag)) => tag.clone(),
+            Some(other) => {
+                return Err(D::Error::custom(format_args!(
+                    "`{property}` must be a string, not {other}"
+                )))
+            }
+            None if value.is_object() => {
+                return Err(D::Error::custom(format_args!("missing field `{property}`")))
+            }
+            None => return Err(D::Error::custom("expected an object")),
+        };
+        Ok((tag, value))
+    }
+
+    /// Decodes the variant the tag chose from the whole object.
+    pub(crate) fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
+        T::deserialize(value).map_err(E::custom)
+    }
+
+    /// Writes a variant with its tag. The variant decides: the value's own
+    /// tag is kept when it is one of `tags` (those that select this
+    /// variant), and replaced by the first of them otherwise (absent, empty
+    /// as `Default` leaves it, or naming another variant).
+    pub(crate) fn serialize<T: Serialize, S: Serializer>(
+        serializer: S,
+        property: &str,
+        tags: &[&str],
+        value: &T,
+    ) -> Result<S::Ok, S::Error> {
+        let mut value = serde_json::to_value(value).map_err(S::Error::custom)?;
+        let Value::Object(members) = &mut value else {
+            return Err(S::Error::custom(
+                "a variant of a tagged union must be an object",
+            ));
+        };
+        let own = members.get(property).and_then(Value::as_str);
+        if !own.is_some_and(|own| tags.contains(&own)) {
+            let first = tags.first().copied().unwrap_or_default();
+            members.insert(property.to_owned(), Value::String(first.to_owned()));
+        }
+        value.serialize(serializer)
+    }
+}
+
+/// Bytes that travel as base64 text (`format: byte`). They are sent in the
+/// standard alphabet with padding, and read in the standard or URL-safe
+/// alphabet, with or without padding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Base64(pub Vec<u8>);
+
+impl Base64 {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes, taken out.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl From<Vec<u8>> for Base64 {
+    fn from(bytes: Vec<u8>) -> Self {
+        Base64(bytes)
+    }
+}
+
+impl From<&[u8]> for Base64 {
+    fn from(bytes: &[u8]) -> Self {
+        Base64(bytes.to_vec())
+    }
+}
+
+impl std::fmt::Display for Base64 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&base64_encode(&self.0))
+    }
+}
+
+impl std::str::FromStr for Base64 {
+    type Err = InvalidBase64;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        base64_decode(text).map(Base64).ok_or(InvalidBase64)
+    }
+}
+
+impl serde::Serialize for Base64 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Base64 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Text that is not base64.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidBase64;
+
+impl std::fmt::Display for InvalidBase64 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("invalid base64 text")
+    }
+}
+
+impl std::error::Error for InvalidBase64 {}
+
+const BASE64_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let mut group = [0u8; 3];
+        group[..chunk.len()].copy_from_slice(chunk);
+        let bits = u32::from(group[0]) << 16 | u32::from(group[1]) << 8 | u32::from(group[2]);
+        for position in 0..4 {
+            if position <= chunk.len() {
+                let index = (bits >> (18 - 6 * position)) & 0x3f;
+                out.push(char::from(BASE64_ALPHABET[index as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    let mut buffer: u32 = 0;
+    let mut bits = 0u32;
+    let mut symbols = 0usize;
+    for byte in text.trim_end_matches('=').bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b' ' | b'\t' | b'\r' | b'\n' => continue,
+            _ => return None,
+        };
+        symbols += 1;
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    // One symbol alone carries only 6 bits: no base64 text ends that way.
+    (symbols % 4 != 1).then_some(out)
+}
 
 /// Percent-encodes a path parameter so that it stays one path segment.
 pub(crate) fn path_segment(value: impl std::fmt::Display) -> String {
@@ -84,6 +268,16 @@ pub(crate) fn path_segment(value: impl std::fmt::Display) -> String {
 pub(crate) fn comma_separated<T: std::fmt::Display>(values: &[T]) -> String {
     let items: Vec<String> = values.iter().map(ToString::to_string).collect();
     items.join(",")
+}
+
+/// A value of any shape as a path, header or cookie parameter
+/// (`style: simple`): scalars as text, arrays comma-separated, objects as
+/// `k1,v1,k2,v2` (or `k1=v1,k2=v2` when `explode`). The generated types
+/// always serialize, so the empty fallback is never sent.
+pub(crate) fn simple_text<T: serde::Serialize + ?Sized>(value: &T, explode: bool) -> String {
+    serde_json::to_value(value)
+        .map(|value| super::encoding::simple_text(&value, explode))
+        .unwrap_or_default()
 }
 
 /// A value as JSON text, for parameters that have no plain text form. The

@@ -1,0 +1,104 @@
+//! Stand-alone generator: turns any OpenAPI document, or directory of
+//! documents, into a complete client crate.
+//!
+//! ```sh
+//! cargo run -p openapi-rust-gen --example generate -- <spec> <out-dir> <crate-name>
+//! ```
+//!
+//! Exit codes: 0 written, 1 the spec could not be generated or written (the
+//! message says where), 2 bad usage.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use generator::Options;
+
+const USAGE: &str = "\
+usage: generate <spec> <out-dir> <crate-name>
+
+  <spec>        an OpenAPI document (.json, .yaml, .yml), or a directory
+                of documents to merge
+  <out-dir>     directory to write the crate into (created if missing;
+                Rust files under src/ that the generator no longer writes
+                are removed)
+  <crate-name>  package name: ASCII letters, digits, `-` and `_`, starting
+                with a letter
+
+example:
+  cargo run -p openapi-rust-gen --example generate -- openapi.yaml ../petstore petstore";
+
+/// The three positional arguments.
+struct Args {
+    spec: PathBuf,
+    out: PathBuf,
+    crate_name: String,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let args = match parse(args) {
+        Ok(args) => args,
+        Err(problem) => {
+            eprintln!("error: {problem}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Checks the command line: three arguments, the last a package name.
+fn parse(args: Vec<OsString>) -> Result<Args, String> {
+    let [spec, out, name]: [OsString; 3] = args
+        .try_into()
+        .map_err(|args: Vec<OsString>| format!("expected 3 arguments, got {}", args.len()))?;
+    let crate_name = name
+        .into_string()
+        .map_err(|name| format!("crate name {name:?} is not UTF-8"))?;
+    if !is_package_name(&crate_name) {
+        return Err(format!("`{crate_name}` is not a valid package name"));
+    }
+    Ok(Args {
+        spec: spec.into(),
+        out: out.into(),
+        crate_name,
+    })
+}
+
+/// ASCII letters, digits, `-` and `_`, starting with a letter.
+fn is_package_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Generates the crate and writes it, printing the generator's warnings.
+fn run(args: &Args) -> Result<(), String> {
+    let generated = generator::generate(&args.spec, &Options::new(&args.crate_name))
+        .map_err(|e| e.to_string())?;
+    for warning in &generated.warnings {
+        eprintln!("{warning}");
+    }
+    generated
+        .write_to(&args.out)
+        .map_err(|e| format!("cannot write the crate: {e}"))?;
+    println!(
+        "wrote crate `{}` to {} ({} files, {} warnings)",
+        args.crate_name,
+        args.out.display(),
+        generated.files.len(),
+        generated.warnings.len()
+    );
+    Ok(())
+}

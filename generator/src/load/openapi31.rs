@@ -1,0 +1,595 @@
+//! OpenAPI 3.1 documents, rewritten into the 3.0 shape the rest of the
+//! pipeline (and `openapiv3`) reads. 3.1 schemas are JSON Schema 2020-12;
+//! what has a 3.0 equivalent is mapped onto it, what does not is dropped
+//! with a located warning.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{Location, Warning};
+use crate::load::pointer;
+
+/// The version the rewritten document declares.
+const TARGET_VERSION: &str = "3.0.3";
+
+/// Whether a document declares OpenAPI 3.1.
+pub fn is_openapi31(document: &Value) -> bool {
+    document
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.1"))
+}
+
+/// Rewrites a 3.1 document in place; what could not be mapped is reported.
+pub fn normalize(file: &Path, document: &mut Value) -> Vec<Warning> {
+    let mut rewriter = Rewriter {
+        file,
+        warnings: Vec::new(),
+        hoisted: Vec::new(),
+    };
+    let Value::Object(root) = document else {
+        return rewriter.warnings;
+    };
+    rewriter.document_level(root);
+    rewriter.walk(document, &mut Vec::new(), false);
+    rewriter.hoist_defs(document);
+    rewriter.warnings
+}
+
+struct Rewriter<'f> {
+    file: &'f Path,
+    warnings: Vec<Warning>,
+    /// `$defs` found inside schemas: (pointer to them, name in components).
+    hoisted: Vec<(String, String, Value)>,
+}
+
+/// Keywords of JSON Schema 2020-12 with no 3.0 equivalent.
+const UNSUPPORTED_KEYWORDS: [&str; 10] = [
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "patternProperties",
+    "propertyNames",
+    "contains",
+];
+
+/// Keywords whose value is one schema.
+const SCHEMA_KEYWORDS: [&str; 4] = ["items", "not", "additionalProperties", "schema"];
+
+/// Keywords whose value is a list of schemas.
+const SCHEMA_LIST_KEYWORDS: [&str; 4] = ["allOf", "oneOf", "anyOf", "prefixItems"];
+
+/// Keywords whose value maps names to schemas.
+const SCHEMA_MAP_KEYWORDS: [&str; 2] = ["properties", "$defs"];
+
+impl Rewriter<'_> {
+    fn warn(&mut self, at: &[String], message: impl Into<String>) {
+        self.warnings.push(Warning {
+            location: Location::at(self.file, pointer::from_segments(at)),
+            message: message.into(),
+        });
+    }
+
+    fn document_level(&mut self, root: &mut Map<String, Value>) {
+        root.insert(
+            "openapi".to_owned(),
+            Value::String(TARGET_VERSION.to_owned()),
+        );
+        if let Some(dialect) = root.remove("jsonSchemaDialect") {
+            let default = "https://spec.openapis.org/oas/3.1/dialect/base";
+            if dialect.as_str() != Some(default) {
+                self.warn(
+                    &["jsonSchemaDialect".to_owned()],
+                    "schemas are read as the OpenAPI 3.1 base dialect, not the declared one",
+                );
+            }
+        }
+        if root.remove("webhooks").is_some() {
+            self.warn(
+                &["webhooks".to_owned()],
+                "webhooks describe requests the API sends, not calls a client makes; skipped",
+            );
+        }
+        if let Some(Value::Object(components)) = root.get_mut("components") {
+            if components.remove("pathItems").is_some() {
+                self.warn(
+                    &["components".to_owned(), "pathItems".to_owned()],
+                    "reusable path items are not supported; skipped",
+                );
+            }
+        }
+        root.entry("paths")
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+
+    /// Walks the document; `in_schema` says whether `value` is a schema.
+    fn walk(&mut self, value: &mut Value, at: &mut Vec<String>, in_schema: bool) {
+        match value {
+            Value::Object(map) => {
+                if in_schema {
+                    self.schema(map, at);
+                }
+                let keys: Vec<String> = map.keys().cloned().collect();
+                for key in keys {
+                    let child_is_schema = self.child_is_schema(in_schema, at, &key);
+                    at.push(key.clone());
+                    if let Some(child) = map.get_mut(&key) {
+                        match child_kind(in_schema, &key) {
+                            ChildKind::List => self.walk_each(child, at),
+                            ChildKind::Map => self.walk_values(child, at),
+                            ChildKind::Other => self.walk(child, at, child_is_schema),
+                        }
+                    }
+                    at.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter_mut().enumerate() {
+                    at.push(index.to_string());
+                    self.walk(item, at, false);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Outside schemas, only `schema` (parameters, media types, headers)
+    /// and the entries of `components.schemas` hold schemas.
+    fn child_is_schema(&self, in_schema: bool, at: &[String], key: &str) -> bool {
+        if in_schema {
+            return SCHEMA_KEYWORDS.contains(&key);
+        }
+        key == "schema" || matches!(at, [c, s] if c == "components" && s == "schemas")
+    }
+
+    fn walk_each(&mut self, value: &mut Value, at: &mut Vec<String>) {
+        if let Value::Array(items) = value {
+            for (index, item) in items.iter_mut().enumerate() {
+                at.push(index.to_string());
+                self.walk(item, at, true);
+                at.pop();
+            }
+        }
+    }
+
+    fn walk_values(&mut self, value: &mut Value, at: &mut Vec<String>) {
+        if let Value::Object(entries) = value {
+            for (name, item) in entries.iter_mut() {
+                at.push(name.clone());
+                self.walk(item, at, true);
+                at.pop();
+            }
+        }
+    }
+
+    /// Rewrites one schema object (its children are walked afterwards).
+    fn schema(&mut self, schema: &mut Map<String, Value>, at: &[String]) {
+        self.reference_with_siblings(schema);
+        self.type_list(schema);
+        null_alternatives(schema);
+        if let Some(value) = schema.remove("const") {
+            // 3.1 lets `const` imply the type; 3.0 enums need it spelled out.
+            if let (None, Some(implied)) = (schema.get("type"), json_type(&value)) {
+                schema.insert("type".to_owned(), Value::String(implied.to_owned()));
+            }
+            schema.insert("enum".to_owned(), Value::Array(vec![value]));
+        }
+        if let Some(Value::Array(examples)) = schema.remove("examples") {
+            if let Some(first) = examples.into_iter().next() {
+                schema.entry("example").or_insert(first);
+            }
+        }
+        exclusive_bound(schema, "exclusiveMinimum", "minimum");
+        exclusive_bound(schema, "exclusiveMaximum", "maximum");
+        self.content_keywords(schema);
+        self.prefix_items(schema, at);
+        for keyword in UNSUPPORTED_KEYWORDS {
+            if schema.remove(keyword).is_some() {
+                self.warn(
+                    at,
+                    format!("`{keyword}` has no OpenAPI 3.0 equivalent; ignored"),
+                );
+            }
+        }
+        if let Some(Value::Object(defs)) = schema.get("$defs") {
+            for (name, definition) in defs {
+                let mut path = at.to_vec();
+                path.extend(["$defs".to_owned(), name.clone()]);
+                self.hoisted.push((
+                    pointer::from_segments(&path),
+                    name.clone(),
+                    definition.clone(),
+                ));
+            }
+        }
+    }
+
+    /// 3.1 allows keywords beside `$ref`; 3.0 ignores them. Notes are
+    /// dropped; constraints keep their meaning through `allOf`.
+    fn reference_with_siblings(&mut self, schema: &mut Map<String, Value>) {
+        let Some(reference) = schema.get("$ref").cloned() else {
+            return;
+        };
+        // Everything but comments is kept: even a description documents the
+        // field that holds the reference.
+        const NOTES: [&str; 1] = ["$comment"];
+        let constraints: Vec<String> = schema
+            .keys()
+            .filter(|k| *k != "$ref" && !NOTES.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        if constraints.is_empty() {
+            return;
+        }
+        schema.remove("$ref");
+        let mut target = Map::new();
+        target.insert("$ref".to_owned(), reference);
+        schema.insert(
+            "allOf".to_owned(),
+            Value::Array(vec![Value::Object(target)]),
+        );
+    }
+
+    /// `type: [T, "null"]` is `type: T` + `nullable`; several types become
+    /// a `oneOf` of each.
+    fn type_list(&mut self, schema: &mut Map<String, Value>) {
+        let types = match schema.get("type") {
+            Some(Value::Array(types)) => types.clone(),
+            Some(Value::String(t)) if t == "null" => vec![Value::String(t.clone())],
+            _ => return,
+        };
+        schema.remove("type");
+        let (nulls, others): (Vec<Value>, Vec<Value>) =
+            types.into_iter().partition(|t| t.as_str() == Some("null"));
+        if !nulls.is_empty() {
+            schema.insert("nullable".to_owned(), Value::Bool(true));
+        }
+        match others.as_slice() {
+            [] => {}
+            [only] => {
+                schema.insert("type".to_owned(), only.clone());
+            }
+            several => {
+                let alternatives = several
+                    .iter()
+                    .map(|t| {
+                        let mut one = Map::new();
+                        one.insert("type".to_owned(), t.clone());
+                        Value::Object(one)
+                    })
+                    .collect();
+                schema.insert("oneOf".to_owned(), Value::Array(alternatives));
+            }
+        }
+    }
+
+    /// Binary content is 3.0's `format: binary` (or `byte` for base64).
+    fn content_keywords(&mut self, schema: &mut Map<String, Value>) {
+        let encoding = schema.remove("contentEncoding");
+        let media_type = schema.remove("contentMediaType");
+        if schema.contains_key("format") {
+            return;
+        }
+        let format = match (encoding.as_ref().and_then(Value::as_str), media_type) {
+            (Some("base64"), _) => "byte",
+            (_, Some(_)) => "binary",
+            _ => return,
+        };
+        schema.insert("format".to_owned(), Value::String(format.to_owned()));
+    }
+
+    /// Tuples have no 3.0 form: items of the same schema stay a list of it,
+    /// others become a list of any value.
+    fn prefix_items(&mut self, schema: &mut Map<String, Value>, at: &[String]) {
+        let Some(Value::Array(prefix)) = schema.remove("prefixItems") else {
+            return;
+        };
+        let same = prefix.windows(2).all(|pair| pair[0] == pair[1]);
+        match (same, prefix.into_iter().next()) {
+            (true, Some(first)) => {
+                schema.entry("items").or_insert(first);
+            }
+            _ => {
+                self.warn(
+                    at,
+                    "a tuple (`prefixItems`) of different types is read as a list of any value",
+                );
+                schema
+                    .entry("items")
+                    .or_insert_with(|| Value::Object(Map::new()));
+            }
+        }
+    }
+
+    /// Moves `$defs` into `components.schemas` and points references at
+    /// their new place.
+    fn hoist_defs(&mut self, document: &mut Value) {
+        if self.hoisted.is_empty() {
+            return;
+        }
+        let hoisted = std::mem::take(&mut self.hoisted);
+        let mut renames = Vec::new();
+        if let Value::Object(root) = document {
+            let components = root
+                .entry("components")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(components) = components {
+                let schemas = components
+                    .entry("schemas")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(schemas) = schemas {
+                    for (old, name, definition) in hoisted {
+                        let mut unique = name.clone();
+                        let mut n = 2;
+                        while schemas.contains_key(&unique) {
+                            unique = format!("{name}{n}");
+                            n += 1;
+                        }
+                        renames.push((
+                            old,
+                            pointer::from_segments(&["components", "schemas", &unique]),
+                        ));
+                        schemas.insert(unique, definition);
+                    }
+                }
+            }
+        }
+        rewrite_references(document, &renames);
+        remove_defs(document);
+    }
+}
+
+/// How a keyword's value holds schemas.
+enum ChildKind {
+    List,
+    Map,
+    Other,
+}
+
+fn child_kind(in_schema: bool, key: &str) -> ChildKind {
+    if !in_schema {
+        return ChildKind::Other;
+    }
+    if SCHEMA_LIST_KEYWORDS.contains(&key) {
+        ChildKind::List
+    } else if SCHEMA_MAP_KEYWORDS.contains(&key) {
+        ChildKind::Map
+    } else {
+        ChildKind::Other
+    }
+}
+
+/// `anyOf: [X, {type: 'null'}]`, 3.1's way to make a reference nullable,
+/// is 3.0's `nullable: true` on the choice; a lone remaining alternative
+/// becomes an `allOf` of it.
+fn null_alternatives(schema: &mut Map<String, Value>) {
+    for keyword in ["anyOf", "oneOf"] {
+        let Some(Value::Array(alternatives)) = schema.get_mut(keyword) else {
+            continue;
+        };
+        let before = alternatives.len();
+        alternatives.retain(|alternative| !is_null_schema(alternative));
+        if alternatives.len() == before {
+            continue;
+        }
+        schema.insert("nullable".to_owned(), Value::Bool(true));
+        if let Some(Value::Array(rest)) = schema.get(keyword) {
+            if rest.len() == 1 {
+                let only = rest.clone();
+                schema.remove(keyword);
+                schema.insert("allOf".to_owned(), Value::Array(only));
+            }
+        }
+    }
+}
+
+/// The JSON Schema type of a literal value.
+fn json_type(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::String(_) => Some("string"),
+        Value::Bool(_) => Some("boolean"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+        Value::Number(_) => Some("number"),
+        _ => None,
+    }
+}
+
+fn is_null_schema(schema: &Value) -> bool {
+    match schema.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(types)) => types.iter().all(|t| t.as_str() == Some("null")),
+        _ => false,
+    }
+}
+
+/// 3.1's numeric `exclusiveMinimum: n` is 3.0's `minimum: n` with
+/// `exclusiveMinimum: true`.
+fn exclusive_bound(schema: &mut Map<String, Value>, exclusive: &str, inclusive: &str) {
+    if let Some(Value::Number(bound)) = schema.get(exclusive).cloned() {
+        schema.insert(inclusive.to_owned(), Value::Number(bound));
+        schema.insert(exclusive.to_owned(), Value::Bool(true));
+    }
+}
+
+fn rewrite_references(value: &mut Value, renames: &[(String, String)]) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                if let Some((_, new)) = renames.iter().find(|(old, _)| old == reference) {
+                    *reference = new.clone();
+                }
+            }
+            map.values_mut()
+                .for_each(|v| rewrite_references(v, renames));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| rewrite_references(v, renames)),
+        _ => {}
+    }
+}
+
+fn remove_defs(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("$defs");
+            map.values_mut().for_each(remove_defs);
+        }
+        Value::Array(items) => items.iter_mut().for_each(remove_defs),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn normalized(mut document: Value) -> (Value, Vec<String>) {
+        let warnings = normalize(Path::new("api.yaml"), &mut document);
+        (
+            document,
+            warnings.into_iter().map(|w| w.to_string()).collect(),
+        )
+    }
+
+    fn doc_with_schema(schema: Value) -> Value {
+        json!({"openapi": "3.1.0", "info": {"title": "T", "version": "1"},
+               "components": {"schemas": {"S": schema}}})
+    }
+
+    #[test]
+    fn type_arrays_become_nullable_or_one_of() {
+        let (doc, _) = normalized(doc_with_schema(json!({
+            "type": "object",
+            "properties": {
+                "a": {"type": ["string", "null"]},
+                "b": {"type": ["string", "integer"]}
+            }
+        })));
+        let properties = &doc["components"]["schemas"]["S"]["properties"];
+        assert_eq!(properties["a"], json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            properties["b"],
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]})
+        );
+        assert_eq!(doc["openapi"], "3.0.3");
+        assert_eq!(doc["paths"], json!({}));
+    }
+
+    #[test]
+    fn const_examples_and_numeric_bounds_map_to_30() {
+        let (doc, _) = normalized(doc_with_schema(json!({
+            "type": "integer", "const": 3, "examples": [3, 4], "exclusiveMinimum": 0
+        })));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"type": "integer", "enum": [3], "example": 3, "minimum": 0, "exclusiveMinimum": true})
+        );
+        let (doc, _) = normalized(doc_with_schema(json!({"const": "click"})));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"type": "string", "enum": ["click"]})
+        );
+    }
+
+    #[test]
+    fn reference_siblings_keep_their_meaning() {
+        let (doc, _) = normalized(doc_with_schema(json!({
+            "type": "object",
+            "properties": {
+                "noted": {"$ref": "#/components/schemas/T", "description": "d"},
+                "nullable": {"$ref": "#/components/schemas/T", "nullable": true}
+            }
+        })));
+        let properties = &doc["components"]["schemas"]["S"]["properties"];
+        assert_eq!(
+            properties["noted"],
+            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/T"}]})
+        );
+        assert_eq!(
+            properties["nullable"],
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]})
+        );
+    }
+
+    #[test]
+    fn a_null_alternative_makes_the_choice_nullable() {
+        let (doc, _) = normalized(doc_with_schema(json!({
+            "anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]
+        })));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]})
+        );
+    }
+
+    #[test]
+    fn defs_are_hoisted_and_references_follow() {
+        let (doc, _) = normalized(doc_with_schema(json!({
+            "type": "object",
+            "properties": {"inner": {"$ref": "#/components/schemas/S/$defs/Inner"}},
+            "$defs": {"Inner": {"type": "string"}}
+        })));
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["Inner"], json!({"type": "string"}));
+        assert_eq!(
+            schemas["S"]["properties"]["inner"]["$ref"],
+            "#/components/schemas/Inner"
+        );
+        assert!(schemas["S"].get("$defs").is_none());
+    }
+
+    #[test]
+    fn unmappable_constructs_warn_with_their_location() {
+        let mut document = doc_with_schema(
+            json!({"type": "object", "if": {}, "prefixItems": [{"type": "string"}, {"type": "integer"}]}),
+        );
+        document["webhooks"] = json!({"newPet": {}});
+        let (doc, warnings) = normalized(document);
+        assert!(doc.get("webhooks").is_none());
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("api.yaml at #/webhooks") && w.contains("skipped")),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("#/components/schemas/S") && w.contains("`if`")),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings.iter().any(|w| w.contains("prefixItems")),
+            "{warnings:?}"
+        );
+        assert_eq!(doc["components"]["schemas"]["S"]["items"], json!({}));
+    }
+
+    #[test]
+    fn content_keywords_become_formats() {
+        let (doc, _) = normalized(doc_with_schema(json!({
+            "type": "object",
+            "properties": {
+                "file": {"type": "string", "contentMediaType": "image/png"},
+                "data": {"type": "string", "contentEncoding": "base64"}
+            }
+        })));
+        let properties = &doc["components"]["schemas"]["S"]["properties"];
+        assert_eq!(
+            properties["file"],
+            json!({"type": "string", "format": "binary"})
+        );
+        assert_eq!(
+            properties["data"],
+            json!({"type": "string", "format": "byte"})
+        );
+    }
+}

@@ -1,0 +1,333 @@
+//! Media types: which of an operation's request media types is sent and how
+//! the body value is encoded, the parts of multipart bodies, and the
+//! `Accept` header.
+
+use std::collections::BTreeMap;
+
+use crate::ir::{BodyEncoding, FileUnion, Model, ModelKind, Operation, PartSource, TypeRef};
+
+/// The kinds of media type the client encodes, in order of preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MediaKind {
+    /// `application/json`, `*+json`, `*/*`.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/*`.
+    Multipart,
+    /// `text/*`.
+    Text,
+    /// Anything else, as raw bytes.
+    Bytes,
+}
+
+impl MediaKind {
+    /// The kind of a media type (parameters such as `charset` ignored).
+    pub fn of(media_type: &str) -> MediaKind {
+        let essence = essence(media_type);
+        if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+            MediaKind::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            MediaKind::Form
+        } else if essence.starts_with("multipart/") {
+            MediaKind::Multipart
+        } else if essence.starts_with("text/") {
+            MediaKind::Text
+        } else {
+            MediaKind::Bytes
+        }
+    }
+
+    /// Preference among request media types: JSON, then forms, then
+    /// multipart, then the rest (text and bytes alike) in spec order.
+    fn rank(self) -> u8 {
+        match self {
+            MediaKind::Json => 0,
+            MediaKind::Form => 1,
+            MediaKind::Multipart => 2,
+            MediaKind::Text | MediaKind::Bytes => 3,
+        }
+    }
+}
+
+fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The request media type to send: the first of the best kind.
+pub fn choose<'m, T>(
+    content: impl IntoIterator<Item = (&'m String, T)>,
+) -> Option<(&'m String, T)> {
+    let mut best: Option<(u8, (&'m String, T))> = None;
+    for (media_type, item) in content {
+        let rank = MediaKind::of(media_type).rank();
+        if best.as_ref().is_none_or(|(b, _)| rank < *b) {
+            best = Some((rank, (media_type, item)));
+        }
+    }
+    best.map(|(_, chosen)| chosen)
+}
+
+/// A sentence for the method docs when the body could be sent in other
+/// media types too.
+pub fn choice_docs(chosen: &str, all: &[&String]) -> Option<String> {
+    let others: Vec<String> = all
+        .iter()
+        .filter(|m| m.as_str() != chosen)
+        .map(|m| format!("`{m}`"))
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "The body is sent as `{chosen}`; the API also accepts {}. (The client prefers JSON, then forms, then multipart, then the first type listed.)",
+        others.join(", ")
+    ))
+}
+
+/// How a body of this kind and type is encoded; multipart bodies list
+/// their parts from the model's fields.
+pub fn encoding(kind: MediaKind, ty: &TypeRef, models: &BTreeMap<String, Model>) -> BodyEncoding {
+    match kind {
+        MediaKind::Json => BodyEncoding::Json,
+        MediaKind::Form => BodyEncoding::Form,
+        MediaKind::Multipart => {
+            let parts = part_sources(ty, models);
+            let file_unions = file_unions(&parts, ty, models);
+            BodyEncoding::Multipart { parts, file_unions }
+        }
+        MediaKind::Text => BodyEncoding::Text,
+        MediaKind::Bytes => BodyEncoding::Bytes,
+    }
+}
+
+/// Parts of a multipart body: one source per struct field (files where the
+/// field holds `FilePart`s), then the struct's additional properties; any
+/// other type is sent member by member.
+fn part_sources(ty: &TypeRef, models: &BTreeMap<String, Model>) -> Vec<PartSource> {
+    let whole = vec![PartSource::Members { rust_name: None }];
+    let TypeRef::Named(name) = without_aliases(ty, models) else {
+        return whole;
+    };
+    let Some(ModelKind::Struct(object)) = models.get(&name).map(|m| &m.kind) else {
+        return whole;
+    };
+    let mut out: Vec<PartSource> = object
+        .fields
+        .iter()
+        .map(|field| {
+            let rust_name = field.rust_name.clone();
+            let wire_name = field.wire_name.clone();
+            if holds_files(&field.ty, models) {
+                PartSource::File {
+                    rust_name,
+                    wire_name,
+                }
+            } else {
+                PartSource::Value {
+                    rust_name,
+                    wire_name,
+                }
+            }
+        })
+        .collect();
+    out.extend(
+        object
+            .additional_properties
+            .iter()
+            .map(|additional| PartSource::Members {
+                rust_name: Some(additional.rust_name.clone()),
+            }),
+    );
+    out
+}
+
+/// Whether a field's value is files: `FilePart`, a list of them, or a
+/// union whose alternatives all are.
+fn holds_files(ty: &TypeRef, models: &BTreeMap<String, Model>) -> bool {
+    is_file_or_files(ty, models) || file_union(ty, models).is_some()
+}
+
+fn is_file_or_files(ty: &TypeRef, models: &BTreeMap<String, Model>) -> bool {
+    match without_aliases(ty, models) {
+        TypeRef::Binary => true,
+        TypeRef::List(item) => without_aliases(&item, models) == TypeRef::Binary,
+        _ => false,
+    }
+}
+
+/// The union of files a type names, if it is one.
+fn file_union(ty: &TypeRef, models: &BTreeMap<String, Model>) -> Option<FileUnion> {
+    let TypeRef::Named(name) = without_aliases(ty, models) else {
+        return None;
+    };
+    let Some(ModelKind::Union(union)) = models.get(&name).map(|m| &m.kind) else {
+        return None;
+    };
+    let all_files = union
+        .variants
+        .iter()
+        .all(|v| is_file_or_files(&v.ty, models));
+    all_files.then(|| FileUnion {
+        name,
+        variants: union.variants.iter().map(|v| v.rust_name.clone()).collect(),
+    })
+}
+
+/// The file unions behind the body's file fields.
+fn file_unions(
+    parts: &[PartSource],
+    ty: &TypeRef,
+    models: &BTreeMap<String, Model>,
+) -> Vec<FileUnion> {
+    let TypeRef::Named(name) = without_aliases(ty, models) else {
+        return Vec::new();
+    };
+    let Some(ModelKind::Struct(object)) = models.get(&name).map(|m| &m.kind) else {
+        return Vec::new();
+    };
+    let file_fields: Vec<&String> = parts
+        .iter()
+        .filter_map(|p| match p {
+            PartSource::File { rust_name, .. } => Some(rust_name),
+            _ => None,
+        })
+        .collect();
+    object
+        .fields
+        .iter()
+        .filter(|f| file_fields.contains(&&f.rust_name))
+        .filter_map(|f| file_union(&f.ty, models))
+        .collect()
+}
+
+fn without_aliases(ty: &TypeRef, models: &BTreeMap<String, Model>) -> TypeRef {
+    let mut current = ty.clone();
+    // Alias chains are short; the bound only guards against a cycle.
+    for _ in 0..16 {
+        let TypeRef::Named(name) = &current else {
+            break;
+        };
+        match models.get(name).map(|m| &m.kind) {
+            Some(ModelKind::Alias(target)) => current = target.clone(),
+            _ => break,
+        }
+    }
+    current
+}
+
+/// Items of the `Accept` header: the media types of the success responses
+/// the client decodes, then those of error responses at a lower weight,
+/// since a server choosing by `Accept` should still send its errors.
+pub fn accept(success: &[String], errors: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for media_type in success {
+        if !out.contains(media_type) {
+            out.push(media_type.clone());
+        }
+    }
+    if out.is_empty() {
+        return out;
+    }
+    let listed = out.clone();
+    for media_type in errors {
+        let weighted = format!("{media_type};q=0.5");
+        if !listed.contains(media_type) && !out.contains(&weighted) {
+            out.push(weighted);
+        }
+    }
+    out
+}
+
+/// Whether the generated code needs the runtime's file type: a model or an
+/// operation mentions `FilePart`, or a body is multipart.
+pub fn uses_files(models: &[Model], operations: &[Operation]) -> bool {
+    let model_types = models.iter().flat_map(|m| match &m.kind {
+        ModelKind::Struct(object) => object
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(object.additional_properties.iter().map(|a| &a.ty))
+            .collect(),
+        ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
+        ModelKind::Alias(ty) => vec![ty],
+        ModelKind::Enum(_) => Vec::new(),
+    });
+    let parameter_types = operations
+        .iter()
+        .flat_map(|op| op.parameters.iter().map(|p| &p.ty));
+    let multipart = operations.iter().any(|op| {
+        op.body
+            .as_ref()
+            .is_some_and(|b| matches!(b.encoding, BodyEncoding::Multipart { .. }))
+    });
+    multipart || model_types.chain(parameter_types).any(mentions_binary)
+}
+
+fn mentions_binary(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Binary => true,
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+            mentions_binary(inner)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_of_media_types() {
+        assert_eq!(
+            MediaKind::of("application/json; charset=utf-8"),
+            MediaKind::Json
+        );
+        assert_eq!(
+            MediaKind::of("application/merge-patch+json"),
+            MediaKind::Json
+        );
+        assert_eq!(
+            MediaKind::of("Application/X-WWW-Form-Urlencoded"),
+            MediaKind::Form
+        );
+        assert_eq!(MediaKind::of("multipart/mixed"), MediaKind::Multipart);
+        assert_eq!(MediaKind::of("text/plain"), MediaKind::Text);
+        assert_eq!(MediaKind::of("application/pdf"), MediaKind::Bytes);
+    }
+
+    #[test]
+    fn json_is_preferred_then_forms_then_multipart() {
+        let types = [
+            "application/octet-stream",
+            "multipart/form-data",
+            "application/x-www-form-urlencoded",
+            "application/json",
+        ]
+        .map(String::from);
+        let pick = |n: usize| choose(types[..n].iter().map(|m| (m, ()))).map(|(m, _)| m.as_str());
+        assert_eq!(pick(1), Some("application/octet-stream"));
+        assert_eq!(pick(2), Some("multipart/form-data"));
+        assert_eq!(pick(3), Some("application/x-www-form-urlencoded"));
+        assert_eq!(pick(4), Some("application/json"));
+    }
+
+    #[test]
+    fn accept_weights_error_types() {
+        let s = |v: &[&str]| v.iter().map(|m| (*m).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            accept(
+                &s(&["application/pdf", "application/pdf"]),
+                &s(&["application/json", "application/pdf"])
+            ),
+            s(&["application/pdf", "application/json;q=0.5"])
+        );
+        assert!(accept(&[], &s(&["application/json"])).is_empty());
+    }
+}

@@ -1,0 +1,45 @@
+//! The scratch workspace: one member crate per generated document, reused
+//! from run to run so that unchanged crates are not checked again. Crates
+//! of earlier runs that are not members this time stay on disk, ignored, so
+//! that running on part of the corpus does not cost a full check later.
+
+use std::fs::{File, OpenOptions};
+use std::path::Path;
+
+/// Creates the workspace directory and takes its lock, waiting for another
+/// corpus run that holds it. The lock is released when the file is dropped.
+pub fn lock(dir: &Path) -> Result<File, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+    let path = dir.join(".lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
+    if file.try_lock().is_err() {
+        eprintln!("waiting for another corpus run ({})", path.display());
+        file.lock()
+            .map_err(|e| format!("{}: cannot lock: {e}", path.display()))?;
+    }
+    Ok(file)
+}
+
+/// Writes the workspace manifest listing `members`, and copies `lockfile`
+/// (the real workspace's Cargo.lock) beside it so dependency versions
+/// match. Files whose content would not change are left alone.
+pub fn write_manifest(dir: &Path, members: &[String], lockfile: &Path) -> Result<(), String> {
+    let members: String = members.iter().map(|m| format!("    {m:?},\n")).collect();
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [\n{members}]\n");
+    write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+    let lock = std::fs::read_to_string(lockfile)
+        .map_err(|e| format!("{}: cannot read: {e}", lockfile.display()))?;
+    write_if_changed(&dir.join("Cargo.lock"), &lock)
+}
+
+fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+}
