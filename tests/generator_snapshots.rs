@@ -57,6 +57,7 @@ fixture_snapshots!(
     request_body,
     responses,
     servers_security,
+    spec_shapes,
     structs,
     union_order,
     unions,
