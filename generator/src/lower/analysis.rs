@@ -82,7 +82,10 @@ pub fn mark_deprecated_uses(models: &[Model], operations: &mut [Operation]) {
     }
     for operation in operations.iter_mut() {
         let mut named = Vec::new();
-        for ty in request_types(operation).into_iter().chain(response_types(operation)) {
+        for ty in request_types(operation)
+            .into_iter()
+            .chain(response_types(operation))
+        {
             named_in(ty, &mut named);
         }
         operation.mentions_deprecated = named.iter().any(|n| deprecated.contains(n.as_str()));
