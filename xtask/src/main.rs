@@ -1,7 +1,10 @@
 //! Project tasks: `cargo xtask codegen [--check]` keeps `generated-client/`
 //! in step with `spec/`; `cargo xtask generate` turns any spec into a crate;
-//! `cargo xtask corpus` generates and compiles a corpus of real specs.
+//! `cargo xtask corpus` generates and compiles a corpus of real specs;
+//! `cargo xtask bench` measures generation speed, output size, compile
+//! time and runtime overhead.
 
+mod bench;
 mod corpus;
 
 use std::path::{Path, PathBuf};
@@ -51,6 +54,20 @@ enum Task {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Benchmark the generator and the generated code, and print a table of
+    /// the figures against the targets of issue #9 (takes a few minutes:
+    /// it builds in release, compiles generated crates and runs criterion).
+    Bench {
+        /// Skip timing the generated crates' compilation.
+        #[arg(long)]
+        no_compile: bool,
+        /// Skip the criterion benchmark of a generated call.
+        #[arg(long)]
+        no_runtime: bool,
+        /// Whole-process runs of the generator per spec (median reported).
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -66,6 +83,16 @@ fn main() -> ExitCode {
         Task::Codegen { check } => codegen(check),
         Task::Generate { spec, out, name } => generate(&spec, &out, &name),
         Task::Corpus { paths, json } => corpus(&paths, json),
+        Task::Bench {
+            no_compile,
+            no_runtime,
+            runs,
+        } => bench::run(&bench::Settings {
+            root: workspace_root(),
+            compile: !no_compile,
+            runtime: !no_runtime,
+            process_runs: runs.max(1),
+        }),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,290 @@
+//! In-process generation speed and output size, run in release mode by
+//! `cargo xtask bench`:
+//!
+//! ```sh
+//! cargo run --release -p client-bench --bin generation-speed -- <name>=<spec>...
+//! ```
+//!
+//! For each spec (a document or a directory of documents) prints one JSON
+//! line: the median time of `generator::generate` (load, lower, emit,
+//! prettyplease), the median time to only read and parse the same
+//! document(s) with serde (the floor), the
+//! operation count, and the non-blank, non-comment lines of each generated
+//! `.rs` file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use generator::Options;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Number, Value};
+
+/// At least this many timed runs of each measure...
+const MIN_RUNS: usize = 5;
+/// ...and more until they have taken this long...
+const MIN_TOTAL: Duration = Duration::from_secs(2);
+/// ...but never more than this many.
+const MAX_RUNS: usize = 200;
+
+#[derive(Serialize, Default)]
+struct Report {
+    subject: String,
+    spec: PathBuf,
+    /// Why generation failed, if it did (the parse floor is still timed).
+    error: Option<String>,
+    generate_runs: usize,
+    generate_median_ns: u128,
+    parse_runs: usize,
+    parse_median_ns: u128,
+    operations: usize,
+    models: usize,
+    /// Non-blank lines not starting with `//`, per generated `.rs` file.
+    code_lines: BTreeMap<String, usize>,
+    /// Median time of each stage run on its own: load, lower, emit, and
+    /// emit followed by formatting (syn + prettyplease).
+    stage_median_ns: BTreeMap<&'static str, u128>,
+}
+
+fn main() -> ExitCode {
+    let mut failed = false;
+    for argument in std::env::args().skip(1) {
+        let Some((name, spec)) = argument.split_once('=') else {
+            eprintln!("error: expected <crate-name>=<spec>, got {argument:?}");
+            return ExitCode::from(2);
+        };
+        let report = measure(name, Path::new(spec));
+        if let Some(error) = &report.error {
+            eprintln!("error: {spec}: {error}");
+            failed = true;
+        }
+        println!(
+            "{}",
+            serde_json::to_string(&report).expect("a report serialises")
+        );
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn measure(name: &str, spec: &Path) -> Report {
+    let mut report = Report {
+        subject: name.to_owned(),
+        spec: spec.to_path_buf(),
+        ..Report::default()
+    };
+    match documents(spec).and_then(|documents| {
+        parse_all(&documents)?;
+        median_of(|| parse_all(&documents))
+    }) {
+        Ok((runs, median)) => (report.parse_runs, report.parse_median_ns) = (runs, median),
+        Err(error) => report.error = Some(error),
+    }
+    if report.error.is_none() {
+        if let Err(error) = measure_generation(name, spec, &mut report) {
+            report.error = Some(error);
+        }
+    }
+    report
+}
+
+fn measure_generation(name: &str, spec: &Path, report: &mut Report) -> Result<(), String> {
+    let options = Options::new(name);
+    // Once untimed, for the output and to warm caches.
+    let generated = generator::generate(spec, &options).map_err(|e| e.to_string())?;
+    report.code_lines = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.extension().is_some_and(|e| e == "rs"))
+        .map(|(path, text)| (path.display().to_string(), code_lines(text)))
+        .collect();
+
+    (report.generate_runs, report.generate_median_ns) = median_of(|| {
+        let generated = generator::generate(spec, &options).map_err(|e| e.to_string())?;
+        std::hint::black_box(generated);
+        Ok(())
+    })?;
+
+    // Each stage on its own, from the previous stage's output.
+    let loaded = generator::load::load(spec).map_err(|e| e.to_string())?;
+    let api = generator::lower::lower(&loaded).map_err(|e| e.to_string())?;
+    report.operations = api.operations.len();
+    report.models = api.models.len();
+    let stages = &mut report.stage_median_ns;
+    stages.insert("load", time(|| generator::load::load(spec))?);
+    stages.insert("lower", time(|| generator::lower::lower(&loaded))?);
+    stages.insert(
+        "emit",
+        time(|| generator::emit::emit_crate(&api, &options))?,
+    );
+    // The formatter takes the emitted files by value: timed with emit.
+    stages.insert(
+        "emit+format",
+        time(|| {
+            let files = generator::emit::emit_crate(&api, &options)?;
+            generator::write::format_crate(files, api.warnings.clone())
+        })?,
+    );
+    Ok(())
+}
+
+/// The median time of a fallible stage.
+fn time<T>(mut stage: impl FnMut() -> generator::Result<T>) -> Result<u128, String> {
+    median_of(|| {
+        std::hint::black_box(stage().map_err(|e| e.to_string())?);
+        Ok(())
+    })
+    .map(|(_, median)| median)
+}
+
+/// Runs `f` repeatedly; the number of runs and the median time.
+fn median_of(mut f: impl FnMut() -> Result<(), String>) -> Result<(usize, u128), String> {
+    let mut times = Vec::new();
+    let started = Instant::now();
+    while times.len() < MAX_RUNS && (times.len() < MIN_RUNS || started.elapsed() < MIN_TOTAL) {
+        let run = Instant::now();
+        f()?;
+        times.push(run.elapsed().as_nanos());
+    }
+    times.sort_unstable();
+    Ok((times.len(), times[times.len() / 2]))
+}
+
+/// The documents `generator::load` would read: the file itself, or every
+/// `.json`, `.yaml` and `.yml` file under the directory.
+fn documents(spec: &Path) -> Result<Vec<PathBuf>, String> {
+    if spec.is_file() {
+        return Ok(vec![spec.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    let mut pending = vec![spec.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries =
+            std::fs::read_dir(&dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
+        for entry in entries {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if is_document(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn is_document(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
+}
+
+/// The floor: read each document and parse it with serde into a
+/// `serde_json::Value`: serde_json for `.json`, serde_yaml for YAML.
+fn parse_all(documents: &[PathBuf]) -> Result<(), String> {
+    for path in documents {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        if path.extension().is_some_and(|e| e == "json") {
+            let value: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| format!("parsing {}: {e}", path.display()))?;
+            std::hint::black_box(value);
+        } else {
+            let value = serde_yaml::Deserializer::from_str(&text)
+                .deserialize_any(JsonVisitor)
+                .map_err(|e| format!("parsing {}: {e}", path.display()))?;
+            std::hint::black_box(value);
+        }
+    }
+    Ok(())
+}
+
+/// Lines that are neither blank nor comments (`//`, `///`, `//!`).
+fn code_lines(text: &str) -> usize {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|line| !line.is_empty() && !line.starts_with("//"))
+        .count()
+}
+
+/// Builds a `serde_json::Value` from YAML. Neither `serde_json::Value` nor
+/// `serde_yaml::Value` accepts integers beyond 64 bits (openai-3.0.yaml has
+/// `minimum: -9223372036854776000`) or non-string keys (`200:`); like the
+/// generator's loader, this makes them floats and strings.
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(JsonVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Json(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some((Json(key), Json(value))) = map.next_entry()? {
+            let key = match key {
+                Value::String(key) => key,
+                other => other.to_string(),
+            };
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// A value read with [`JsonVisitor`].
+struct Json(Value);
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(JsonVisitor).map(Json)
+    }
+}

@@ -1,0 +1,601 @@
+//! `cargo xtask bench`: generation speed, output size, compile time of the
+//! generated crate and runtime overhead of a generated call, printed as one
+//! table with the targets of issue #9.
+//!
+//! Everything timed is built in release by this task first:
+//! - `generation-speed` (a binary of `client-bench`) times
+//!   `generator::generate` in-process against a serde parse of the same
+//!   documents, and counts the generated lines and operations;
+//! - the generator's `generate` example is timed as a whole process;
+//! - the generated crates are compiled in a scratch workspace under
+//!   `target/bench-workspace/` (built into `target/bench-target/`);
+//! - the `runtime_overhead` criterion benchmark of `client-bench` compares
+//!   a generated call with the same call written by hand.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+/// What to run.
+pub struct Settings {
+    /// The workspace root.
+    pub root: PathBuf,
+    /// Whether to time the generated crates' compilation.
+    pub compile: bool,
+    /// Whether to run the criterion benchmark.
+    pub runtime: bool,
+    /// Whole-process runs of the generator per spec.
+    pub process_runs: usize,
+}
+
+/// A spec the generation measures run on.
+struct Subject {
+    /// Name in the table.
+    label: &'static str,
+    /// Crate name to generate.
+    crate_name: &'static str,
+    /// Path relative to the workspace root.
+    path: &'static str,
+    /// Whether lines per operation and compile time are measured for it.
+    sized: bool,
+    /// Whole-process generation target in milliseconds, if any.
+    time_target_ms: Option<f64>,
+}
+
+const SUBJECTS: [Subject; 5] = [
+    Subject {
+        label: "kelviq spec/ (84 files)",
+        crate_name: "kelviq",
+        path: "spec",
+        sized: false,
+        time_target_ms: None,
+    },
+    Subject {
+        label: "kelviq openapi.json (full)",
+        crate_name: "kelviq",
+        path: "../shared/corpus/kelviq/openapi.json",
+        sized: true,
+        time_target_ms: Some(50.0),
+    },
+    Subject {
+        label: "progenitor-nexus.json",
+        crate_name: "nexus",
+        path: "../shared/corpus/public/progenitor-nexus.json",
+        sized: true,
+        time_target_ms: None,
+    },
+    Subject {
+        label: "openai-3.0.yaml",
+        crate_name: "openai",
+        path: "../shared/corpus/public/openai-3.0.yaml",
+        sized: false,
+        time_target_ms: None,
+    },
+    Subject {
+        label: "twilio-api-v2010.json",
+        crate_name: "twilio",
+        path: "../shared/corpus/public/twilio-api-v2010.json",
+        sized: false,
+        time_target_ms: None,
+    },
+];
+
+/// Generation target: at most this many times the parse floor.
+const RATIO_TARGET: f64 = 3.0;
+/// Output size target: generated code lines per operation.
+const LINES_PER_OP_TARGET: f64 = 60.0;
+/// Compile target for the kelviq crate, in seconds (on 2 cores).
+const COMPILE_TARGET_S: f64 = 5.0;
+/// Runtime target: generated call time over hand-written call time.
+const RUNTIME_RATIO_TARGET: f64 = 1.05;
+/// Rebuilds timed per crate.
+const COMPILE_RUNS: usize = 3;
+
+/// One line of `generation-speed`'s output.
+#[derive(Deserialize)]
+struct SpeedReport {
+    error: Option<String>,
+    generate_median_ns: u128,
+    parse_median_ns: u128,
+    operations: usize,
+    code_lines: BTreeMap<String, usize>,
+    stage_median_ns: BTreeMap<String, u128>,
+}
+
+/// One row of the table.
+struct Row {
+    measure: String,
+    subject: String,
+    value: String,
+    target: String,
+    met: Option<bool>,
+}
+
+impl Row {
+    fn new(measure: &str, subject: &str, value: String) -> Self {
+        Row {
+            measure: measure.to_owned(),
+            subject: subject.to_owned(),
+            value,
+            target: "-".to_owned(),
+            met: None,
+        }
+    }
+
+    fn target(mut self, target: String, met: bool) -> Self {
+        self.target = target;
+        self.met = Some(met);
+        self
+    }
+}
+
+pub fn run(settings: &Settings) -> Result<ExitCode, String> {
+    let root = &settings.root;
+    let target_dir =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let target_dir = if target_dir.is_absolute() {
+        target_dir
+    } else {
+        root.join(target_dir)
+    };
+
+    eprintln!("building the generator and benchmarks in release…");
+    cargo(
+        root,
+        &[
+            "build",
+            "--release",
+            "-p",
+            "openapi-rust-gen",
+            "--example",
+            "generate",
+        ],
+    )?;
+    cargo(
+        root,
+        &[
+            "build",
+            "--release",
+            "-p",
+            "client-bench",
+            "--bin",
+            "generation-speed",
+        ],
+    )?;
+
+    let mut rows = Vec::new();
+    let reports = generation_speed(root, &target_dir)?;
+    let example = target_dir.join("release/examples/generate");
+    let scratch = target_dir.join("bench-generate");
+    for (subject, report) in SUBJECTS.iter().zip(&reports) {
+        if let Some(error) = &report.error {
+            rows.push(Row::new(
+                "generation",
+                subject.label,
+                format!("FAILED: {error}"),
+            ));
+            continue;
+        }
+        let parse = nanos(report.parse_median_ns);
+        let in_process = nanos(report.generate_median_ns);
+        eprintln!("timing the generator as a process on {}…", subject.label);
+        let process = whole_process(
+            &example,
+            &root.join(subject.path),
+            &scratch.join(subject.crate_name),
+            subject.crate_name,
+            settings.process_runs,
+        )?;
+        rows.push(Row::new("serde parse (floor)", subject.label, ms(parse)));
+        for (measure, time) in [
+            ("generate, in-process", in_process),
+            ("generate, whole process", process),
+        ] {
+            let row = Row::new(measure, subject.label, ms(time));
+            rows.push(match subject.time_target_ms {
+                Some(limit) => row.target(format!("< {limit} ms"), millis(time) < limit),
+                None => row,
+            });
+            let ratio = time.as_secs_f64() / parse.as_secs_f64();
+            rows.push(
+                Row::new(
+                    &format!("{measure} / parse"),
+                    subject.label,
+                    format!("{ratio:.1}×"),
+                )
+                .target(format!("≤ {RATIO_TARGET}×"), ratio <= RATIO_TARGET),
+            );
+        }
+        let stages = &report.stage_median_ns;
+        let stage = |name: &str| stages.get(name).copied().map_or(0.0, |n| millis(nanos(n)));
+        let emit = stage("emit");
+        rows.push(Row::new(
+            "  stages: load / lower / emit / format",
+            subject.label,
+            format!(
+                "{:.1} / {:.1} / {:.1} / {:.1} ms",
+                stage("load"),
+                stage("lower"),
+                emit,
+                (stage("emit+format") - emit).max(0.0)
+            ),
+        ));
+        if subject.sized {
+            rows.extend(size_rows(subject, report));
+        }
+    }
+
+    if settings.compile {
+        rows.extend(compile_rows(root, &target_dir)?);
+    }
+    if settings.runtime {
+        rows.extend(runtime_rows(root, &target_dir)?);
+    }
+
+    print_table(&rows);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `generation-speed` on every subject.
+fn generation_speed(root: &Path, target_dir: &Path) -> Result<Vec<SpeedReport>, String> {
+    eprintln!("timing generation in-process…");
+    let binary = target_dir.join("release/generation-speed");
+    let output = Command::new(&binary)
+        .args(
+            SUBJECTS
+                .iter()
+                .map(|s| format!("{}={}", s.crate_name, s.path)),
+        )
+        .current_dir(root)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+    let reports: Vec<SpeedReport> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("cannot read generation-speed's output: {e}"))?;
+    if reports.len() != SUBJECTS.len() {
+        return Err(format!(
+            "generation-speed reported on {} of {} specs",
+            reports.len(),
+            SUBJECTS.len()
+        ));
+    }
+    Ok(reports)
+}
+
+/// Median wall time of `runs` runs of the generator example, writing the
+/// crate into `out`.
+fn whole_process(
+    example: &Path,
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    runs: usize,
+) -> Result<Duration, String> {
+    let mut times = Vec::new();
+    // One untimed run: the first write creates the files.
+    for run in 0..=runs {
+        let started = Instant::now();
+        let status = Command::new(example)
+            .arg(spec)
+            .arg(out)
+            .arg(name)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("cannot run {}: {e}", example.display()))?;
+        let elapsed = started.elapsed();
+        if !status.success() {
+            return Err(format!("generating {} failed ({status})", spec.display()));
+        }
+        if run > 0 {
+            times.push(elapsed);
+        }
+    }
+    Ok(median(times))
+}
+
+/// Generated lines per operation, whole and by part.
+fn size_rows(subject: &Subject, report: &SpeedReport) -> Vec<Row> {
+    let operations = report.operations.max(1) as f64;
+    let total: usize = report.code_lines.values().sum();
+    let part = |prefix: &str| -> usize {
+        report
+            .code_lines
+            .iter()
+            .filter(|(path, _)| path.starts_with(prefix))
+            .map(|(_, lines)| lines)
+            .sum()
+    };
+    let models = part("src/models");
+    let operation_lines = part("src/operations");
+    let runtime = part("src/runtime/");
+    let other = total - models - operation_lines - runtime;
+    let per_op = total as f64 / operations;
+    vec![
+        Row::new(
+            "code lines / operation",
+            subject.label,
+            format!("{per_op:.1} ({total} lines, {} ops)", report.operations),
+        )
+        .target(
+            format!("≤ {LINES_PER_OP_TARGET}"),
+            per_op <= LINES_PER_OP_TARGET,
+        ),
+        Row::new(
+            "  models / operations / runtime / rest",
+            subject.label,
+            format!(
+                "{:.1} / {:.1} / {:.1} / {:.1} per op",
+                models as f64 / operations,
+                operation_lines as f64 / operations,
+                runtime as f64 / operations,
+                other as f64 / operations
+            ),
+        ),
+    ]
+}
+
+/// Generates the sized subjects into a scratch workspace, builds it once
+/// and times `cargo build` of each crate after touching its `lib.rs`.
+fn compile_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
+    let workspace = target_dir.join("bench-workspace");
+    let build_target = target_dir.join("bench-target");
+    let sized: Vec<&Subject> = SUBJECTS.iter().filter(|s| s.sized).collect();
+    std::fs::create_dir_all(&workspace)
+        .map_err(|e| format!("{}: cannot create: {e}", workspace.display()))?;
+    let members: String = sized
+        .iter()
+        .map(|s| format!("    {:?},\n", s.crate_name))
+        .collect();
+    write(
+        &workspace.join("Cargo.toml"),
+        &format!("[workspace]\nresolver = \"2\"\nmembers = [\n{members}]\n"),
+    )?;
+    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock"))
+        .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+    for subject in &sized {
+        let generated = generator::generate(
+            &root.join(subject.path),
+            &generator::Options::new(subject.crate_name),
+        )
+        .map_err(|e| e.to_string())?;
+        generated
+            .write_to(&workspace.join(subject.crate_name))
+            .map_err(|e| e.to_string())?;
+    }
+
+    eprintln!("building the generated crates once to warm their dependencies…");
+    let build = |package: Option<&str>| -> Result<Duration, String> {
+        let mut args = vec!["build", "--quiet"];
+        if let Some(package) = package {
+            args.extend(["-p", package]);
+        } else {
+            args.push("--workspace");
+        }
+        let started = Instant::now();
+        let offline = [args.as_slice(), &["--offline"]].concat();
+        if scratch_cargo(&workspace, &build_target, &offline).is_err() {
+            scratch_cargo(&workspace, &build_target, &args)?;
+        }
+        Ok(started.elapsed())
+    };
+    build(None)?;
+
+    let mut rows = Vec::new();
+    for subject in &sized {
+        eprintln!("timing rebuilds of the {} crate…", subject.crate_name);
+        let lib = workspace.join(subject.crate_name).join("src/lib.rs");
+        let mut times = Vec::new();
+        for _ in 0..COMPILE_RUNS {
+            touch(&lib)?;
+            times.push(build(Some(subject.crate_name))?);
+        }
+        let seconds = median(times).as_secs_f64();
+        let row = Row::new(
+            "crate rebuild (cargo build, debug)",
+            subject.label,
+            format!("{seconds:.2} s"),
+        );
+        rows.push(if subject.crate_name == "kelviq" {
+            row.target(
+                format!("≤ {COMPILE_TARGET_S} s"),
+                seconds <= COMPILE_TARGET_S,
+            )
+        } else {
+            row
+        });
+    }
+    Ok(rows)
+}
+
+/// Runs the criterion benchmark and reads its medians.
+fn runtime_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
+    eprintln!("running the runtime-overhead benchmark (criterion)…");
+    cargo(
+        root,
+        &[
+            "bench",
+            "-p",
+            "client-bench",
+            "--bench",
+            "runtime_overhead",
+            "--",
+            "--warm-up-time",
+            "1",
+            "--measurement-time",
+            "3",
+            "--noplot",
+        ],
+    )?;
+    let group = target_dir.join("criterion/update_catalog_plan");
+    let generated = criterion_median(&group.join("generated"))?;
+    let by_hand = criterion_median(&group.join("hand_written"))?;
+    let ratio = generated / by_hand;
+    let subject = "update_catalog_plan, local server";
+    Ok(vec![
+        Row::new("call, generated client", subject, us(generated)),
+        Row::new("call, hand-written reqwest+serde", subject, us(by_hand)),
+        Row::new("generated / hand-written", subject, format!("{ratio:.3}")).target(
+            format!("≤ {RUNTIME_RATIO_TARGET}"),
+            ratio <= RUNTIME_RATIO_TARGET,
+        ),
+    ])
+}
+
+/// Criterion's median estimate of one benchmark, in nanoseconds.
+fn criterion_median(dir: &Path) -> Result<f64, String> {
+    #[derive(Deserialize)]
+    struct Estimate {
+        point_estimate: f64,
+    }
+    #[derive(Deserialize)]
+    struct Estimates {
+        median: Estimate,
+    }
+    let path = dir.join("new/estimates.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let estimates: Estimates =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(estimates.median.point_estimate)
+}
+
+fn print_table(rows: &[Row]) {
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|row| {
+            let met = match row.met {
+                Some(true) => "yes",
+                Some(false) => "NO",
+                None => "",
+            };
+            [
+                row.measure.clone(),
+                row.subject.clone(),
+                row.value.clone(),
+                row.target.clone(),
+                met.to_owned(),
+            ]
+        })
+        .collect();
+    let header = ["measure", "subject", "value", "target", "met?"].map(str::to_owned);
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for row in &cells {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |row: &[String; 5]| {
+        let padded: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:width$}"))
+            .collect();
+        println!("| {} |", padded.join(" | ").trim_end());
+    };
+    println!("cores: {cores}");
+    println!();
+    line(&header);
+    println!(
+        "|{}|",
+        widths
+            .iter()
+            .map(|w| "-".repeat(w + 2))
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    for row in &cells {
+        line(row);
+    }
+}
+
+/// Runs cargo in the workspace, its output shown.
+fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// Runs cargo in the scratch workspace, without the variables cargo set
+/// for xtask itself.
+fn scratch_cargo(workspace: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.args(args);
+    for (name, _) in std::env::vars_os() {
+        let name_text = name.to_string_lossy();
+        if name_text.starts_with("CARGO_PKG_")
+            || name_text.starts_with("CARGO_MANIFEST_")
+            || [
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+            ]
+            .contains(&name_text.as_ref())
+        {
+            command.env_remove(name);
+        }
+    }
+    let status = command
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", target)
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`cargo {}` in {} failed ({status})",
+            args.join(" "),
+            workspace.display()
+        ))
+    }
+}
+
+/// Rewrites a file unchanged, so that cargo sees it modified.
+fn touch(path: &Path) -> Result<(), String> {
+    let text = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort_unstable();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+fn nanos(n: u128) -> Duration {
+    Duration::from_nanos(u64::try_from(n).unwrap_or(u64::MAX))
+}
+
+fn millis(time: Duration) -> f64 {
+    time.as_secs_f64() * 1e3
+}
+
+fn ms(time: Duration) -> String {
+    format!("{:.1} ms", millis(time))
+}
+
+fn us(nanos: f64) -> String {
+    format!("{:.1} µs", nanos / 1e3)
+}
