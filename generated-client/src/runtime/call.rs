@@ -64,6 +64,7 @@ pub struct Call<'a, Op> {
     /// encoded), reported when the call is sent.
     invalid: Option<String>,
     timeout: Option<Duration>,
+    max_response_bytes: Option<u64>,
     max_retries: Option<u32>,
     retry_non_idempotent: bool,
     base_url: Option<String>,
@@ -91,6 +92,7 @@ impl<Op> Clone for Call<'_, Op> {
             body: self.body.clone(),
             invalid: self.invalid.clone(),
             timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
             max_retries: self.max_retries,
             retry_non_idempotent: self.retry_non_idempotent,
             base_url: self.base_url.clone(),
@@ -121,6 +123,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
             body: None,
             invalid: None,
             timeout: None,
+            max_response_bytes: None,
             max_retries: None,
             retry_non_idempotent: false,
             base_url: None,
@@ -284,6 +287,13 @@ impl<'a, Op: Operation> Call<'a, Op> {
         self
     }
 
+    /// Overrides the client's limit on the size of the response body for
+    /// this call.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     /// Overrides the client's number of retries for this call.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
@@ -414,7 +424,10 @@ impl<'a, Op: Operation> Call<'a, Op> {
                 .body(bytes.clone());
         }
         let response = request.send().await.map_err(Error::from_transport)?;
-        RawResponse::read(response).await
+        let limit = self
+            .max_response_bytes
+            .unwrap_or(self.client.inner.max_response_bytes);
+        RawResponse::read(response, limit).await
     }
 
     /// The URL to request, and whether credentials may go there.

@@ -37,11 +37,40 @@ impl RawResponse {
         }
     }
 
-    pub(crate) async fn read<E>(response: reqwest::Response) -> Result<Self, Error<E>> {
+    /// Reads the whole body, chunk by chunk, failing with
+    /// [`Error::ResponseTooLarge`] as soon as it exceeds `limit` bytes (or
+    /// when `Content-Length` announces more), so an endless body never
+    /// exhausts memory. A body cut short by the server is a
+    /// [`Error::Transport`]; one that stalls past the call's timeout is an
+    /// [`Error::Timeout`].
+    pub(crate) async fn read<E>(
+        mut response: reqwest::Response,
+        limit: u64,
+    ) -> Result<Self, Error<E>> {
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::from_transport)?;
-        Ok(RawResponse::new(status, headers, body))
+        let too_large = |body: Vec<u8>| Error::ResponseTooLarge {
+            limit,
+            response: Box::new(RawResponse::new(status, headers.clone(), Bytes::from(body))),
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit)
+        {
+            return Err(too_large(Vec::new()));
+        }
+        let mut body: Vec<u8> = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(Error::from_transport)? {
+            let room = usize::try_from(limit)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(body.len());
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                return Err(too_large(body));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse::new(status, headers, Bytes::from(body)))
     }
 
     /// The status code.

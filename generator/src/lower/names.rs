@@ -84,13 +84,20 @@ impl NameScope {
         if self.taken.insert(name.clone()) {
             return name;
         }
-        let separator = if name.contains('_') || name.starts_with(|c: char| c.is_ascii_lowercase())
+        // A trailing `_` (`Self_`, `self_`) is dropped first: `Self__2`
+        // would not be upper camel case.
+        let base = name
+            .strip_prefix("r#")
+            .unwrap_or(&name)
+            .trim_end_matches('_')
+            .to_owned();
+        let base = if base.is_empty() { name.clone() } else { base };
+        let separator = if base.contains('_') || base.starts_with(|c: char| c.is_ascii_lowercase())
         {
             "_"
         } else {
             ""
         };
-        let base = name.strip_prefix("r#").unwrap_or(&name).to_owned();
         (2..)
             .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
@@ -137,5 +144,10 @@ mod tests {
         assert_eq!(scope.claim("FooBar".into()), "FooBar2");
         assert_eq!(scope.claim("r#type".into()), "r#type");
         assert_eq!(scope.claim("r#type".into()), "type_2");
+        // A trailing underscore is not doubled: `Self__2` is not camel case.
+        assert_eq!(scope.claim("Self_".into()), "Self_");
+        assert_eq!(scope.claim("Self_".into()), "Self2");
+        assert_eq!(scope.claim("self_".into()), "self_");
+        assert_eq!(scope.claim("self_".into()), "self_2");
     }
 }

@@ -9,7 +9,7 @@ mod tests;
 mod unions;
 
 use std::borrow::Borrow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 use openapiv3::{
@@ -76,6 +76,7 @@ impl<'a> SchemaLowerer<'a> {
 
     /// Lowers every component schema into a model of its own name.
     pub fn lower_components(&mut self, cx: &mut Context) {
+        let alias_cycles = self.alias_cycles();
         let mut wire: Vec<&String> = self.schemas.keys().collect();
         wire.sort();
         for name in wire {
@@ -88,7 +89,15 @@ impl<'a> SchemaLowerer<'a> {
             };
             let model = match schema {
                 ReferenceOr::Reference { reference } => {
-                    let target = self.reference(reference, &at, cx);
+                    let target = if alias_cycles.contains(name) {
+                        cx.warn(
+                            &at,
+                            format!("the schema is only a `$ref`, and following such references comes back round without reaching a schema (`$ref: {reference}`); typed as serde_json::Value"),
+                        );
+                        TypeRef::Json
+                    } else {
+                        self.reference(reference, &at, cx)
+                    };
                     Model {
                         name: rust.clone(),
                         docs: String::new(),
@@ -100,6 +109,49 @@ impl<'a> SchemaLowerer<'a> {
             };
             self.models.insert(rust, model);
         }
+    }
+
+    /// The components that are only a `$ref` and whose chain of such
+    /// components comes back round (`A: {$ref: A}`, `A → B → A`, or one
+    /// leading into such a loop): these aliases have no type. Each component
+    /// is visited once, so long chains cost linear time.
+    fn alias_cycles(&self) -> BTreeSet<String> {
+        // true: leads into a loop; false: reaches a schema.
+        let mut known: BTreeMap<String, bool> = BTreeMap::new();
+        for start in self.schemas.keys() {
+            let mut path: Vec<String> = Vec::new();
+            let mut on_path: BTreeSet<String> = BTreeSet::new();
+            let mut current = start.clone();
+            let cyclic = loop {
+                if let Some(&cyclic) = known.get(&current) {
+                    break cyclic;
+                }
+                if !on_path.insert(current.clone()) {
+                    break true;
+                }
+                path.push(current.clone());
+                let next = match self.schemas.get(&current) {
+                    Some(ReferenceOr::Reference { reference }) => reference
+                        .strip_prefix(SCHEMA_PREFIX)
+                        .map(crate::load::pointer::unescape),
+                    _ => None,
+                };
+                match next {
+                    Some(next) => current = next,
+                    None => break false,
+                }
+            };
+            for name in path {
+                known.insert(name, cyclic);
+            }
+        }
+        known
+            .into_iter()
+            .filter(|(name, cyclic)| {
+                *cyclic && matches!(self.schemas.get(name), Some(ReferenceOr::Reference { .. }))
+            })
+            .map(|(name, _)| name)
+            .collect()
     }
 
     fn component_model(

@@ -73,6 +73,8 @@ pub(crate) enum BaseUrl {
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default limit on establishing a connection.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit on the size of a response body: 16 MiB.
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Configures a [`Client`]: where calls go, how they authenticate, how long
 /// they may take and how failures are retried.
@@ -107,6 +109,7 @@ pub struct ClientBuilder {
     credentials: BTreeMap<&'static str, Credential>,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: u64,
     retry: RetryPolicy,
     sleeper: Sleeper,
     user_agent: Option<String>,
@@ -120,6 +123,7 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -135,6 +139,7 @@ impl ClientBuilder {
             credentials: BTreeMap::new(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             sleeper: tokio_sleeper(),
             user_agent: None,
@@ -214,6 +219,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Limit on the size of a response body (default 16 MiB). A larger
+    /// body is not read further: the call fails with
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge). A call
+    /// can override it.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Replaces the default `User-Agent`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
@@ -254,6 +268,7 @@ impl ClientBuilder {
                 server_overrides: self.server_overrides,
                 credentials: self.credentials,
                 timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
                 sleeper: self.sleeper,
             }),
@@ -274,6 +289,7 @@ pub(crate) struct ClientInner {
     pub(crate) server_overrides: BTreeMap<String, String>,
     pub(crate) credentials: BTreeMap<&'static str, Credential>,
     pub(crate) timeout: Duration,
+    pub(crate) max_response_bytes: u64,
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: Sleeper,
 }

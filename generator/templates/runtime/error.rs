@@ -44,8 +44,19 @@ pub enum Error<E> {
     UnexpectedStatus(Box<RawResponse>),
     /// The response body did not match the documented type.
     Decode(Box<DecodeError>),
-    /// The call took longer than its timeout.
+    /// The call took longer than its timeout (including a server that
+    /// stalls while sending the body).
     Timeout,
+    /// The response body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    /// Reading stopped at the limit: `response` has the status, the headers
+    /// and the body received up to then (at most `limit` bytes).
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+        /// The response, its body cut short.
+        response: Box<RawResponse>,
+    },
     /// The request could not be sent or the response not read.
     Transport(reqwest::Error),
     /// The operation needs credentials the client was not given.
@@ -74,6 +85,7 @@ impl<E> Error<E> {
             Error::Api(e) => Some(&e.response),
             Error::UnexpectedStatus(response) => Some(response),
             Error::Decode(e) => Some(&e.response),
+            Error::ResponseTooLarge { response, .. } => Some(response),
             _ => None,
         }
     }
@@ -93,6 +105,11 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             }
             Error::Decode(e) => fmt::Display::fmt(e, f),
             Error::Timeout => f.write_str("the call timed out"),
+            Error::ResponseTooLarge { limit, response } => write!(
+                f,
+                "the {} response is larger than the limit of {limit} bytes",
+                response.status()
+            ),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::MissingCredentials { operation, schemes } => write!(
                 f,
@@ -142,10 +159,23 @@ pub struct DecodeError {
 
 impl DecodeError {
     pub(crate) fn new(response: RawResponse, path: String, error: serde_json::Error) -> Self {
+        // The body is decoded by the type the spec documents whatever its
+        // `Content-Type`; when that fails and the server said the body is
+        // something else, say so.
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let message = match content_type {
+            Some(content_type) if !content_type.to_ascii_lowercase().contains("json") => {
+                format!("{error} (the response's Content-Type is `{content_type}`)")
+            }
+            _ => error.to_string(),
+        };
         DecodeError {
             response,
             path,
-            message: error.to_string(),
+            message,
         }
     }
 
