@@ -160,10 +160,16 @@ pub fn box_recursive_fields(models: &mut [Model]) {
             (m.name.clone(), targets)
         })
         .collect();
+    // A model contains `target` inside a cycle exactly when both are in
+    // one strongly connected component of the containment graph; computing
+    // the components once keeps long reference chains linear.
+    let component = strongly_connected_components(&edges);
     for model in models.iter_mut() {
-        let name = model.name.clone();
-        let cyclic =
-            |ty: &TypeRef| inline_named(ty).is_some_and(|target| reaches(&edges, target, &name));
+        let own = component.get(model.name.as_str()).copied();
+        let cyclic = |ty: &TypeRef| {
+            inline_named(ty)
+                .is_some_and(|target| own.is_some() && component.get(target).copied() == own)
+        };
         match &mut model.kind {
             ModelKind::Struct(object) => {
                 for field in &mut object.fields {
@@ -187,42 +193,94 @@ pub fn box_recursive_fields(models: &mut [Model]) {
     }
 }
 
-fn reaches(edges: &BTreeMap<String, Vec<String>>, from: &str, to: &str) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![from.to_owned()];
-    while let Some(current) = stack.pop() {
-        if current == to {
-            return true;
+/// The strongly connected component of every node (Kosaraju's algorithm,
+/// iterative so that deep graphs cannot overflow the stack).
+fn strongly_connected_components(edges: &BTreeMap<String, Vec<String>>) -> BTreeMap<&str, usize> {
+    let mut finished: Vec<&str> = Vec::with_capacity(edges.len());
+    let mut visited: BTreeSet<&str> = BTreeSet::new();
+    for start in edges.keys() {
+        if !visited.insert(start.as_str()) {
+            continue;
         }
-        if seen.insert(current.clone()) {
-            stack.extend(edges.get(&current).into_iter().flatten().cloned());
+        // (node, index of the next edge to follow)
+        let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        while let Some((node, next)) = stack.pop() {
+            let targets = edges.get(node).map(Vec::as_slice).unwrap_or_default();
+            match targets.get(next) {
+                Some(target) => {
+                    stack.push((node, next + 1));
+                    if edges.contains_key(target) && visited.insert(target.as_str()) {
+                        stack.push((target.as_str(), 0));
+                    }
+                }
+                None => finished.push(node),
+            }
         }
     }
-    false
+    let mut reversed: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (from, targets) in edges {
+        for target in targets.iter().filter(|t| edges.contains_key(*t)) {
+            reversed
+                .entry(target.as_str())
+                .or_default()
+                .push(from.as_str());
+        }
+    }
+    let mut component: BTreeMap<&str, usize> = BTreeMap::new();
+    for (index, root) in finished.iter().rev().enumerate() {
+        if component.contains_key(root) {
+            continue;
+        }
+        let mut stack = vec![*root];
+        component.insert(root, index);
+        while let Some(node) = stack.pop() {
+            for source in reversed.get(node).into_iter().flatten() {
+                if !component.contains_key(source) {
+                    component.insert(source, index);
+                    stack.push(source);
+                }
+            }
+        }
+    }
+    component
 }
 
 /// Structs derive `Default` when every field has one; decided to a fixed
 /// point because structs contain one another.
 pub fn decide_default(models: &mut [Model]) {
-    let mut defaultable: BTreeSet<String> = BTreeSet::new();
-    loop {
-        let before = defaultable.len();
-        for model in models.iter() {
-            let has_default = match &model.kind {
-                ModelKind::Struct(object) => object.fields.iter().all(|f| {
-                    f.presence != Presence::Required || type_has_default(&f.ty, &defaultable)
-                }),
-                ModelKind::Alias(ty) => type_has_default(ty, &defaultable),
-                ModelKind::Enum(_) | ModelKind::Union(_) => false,
-            };
-            if has_default {
-                defaultable.insert(model.name.clone());
+    // A least fixed point by worklist: a model becomes defaultable once every
+    // model its required values need is, so long reference chains stay
+    // linear and cycles of required values never qualify.
+    let mut pending: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut ready: Vec<&str> = Vec::new();
+    for model in models.iter() {
+        let Some(needs) = default_needs(model) else {
+            continue;
+        };
+        if needs.is_empty() {
+            ready.push(&model.name);
+        }
+        for need in &needs {
+            dependents.entry(need).or_default().push(&model.name);
+        }
+        pending.insert(&model.name, needs.len());
+    }
+    let mut defaultable: BTreeSet<&str> = BTreeSet::new();
+    while let Some(name) = ready.pop() {
+        if !defaultable.insert(name) {
+            continue;
+        }
+        for dependent in dependents.get(name).into_iter().flatten() {
+            if let Some(count) = pending.get_mut(dependent) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    ready.push(dependent);
+                }
             }
         }
-        if defaultable.len() == before {
-            break;
-        }
     }
+    let defaultable: BTreeSet<String> = defaultable.into_iter().map(str::to_owned).collect();
     for model in models.iter_mut() {
         if let ModelKind::Struct(object) = &mut model.kind {
             object.derive_default = defaultable.contains(&model.name);
@@ -230,17 +288,49 @@ pub fn decide_default(models: &mut [Model]) {
     }
 }
 
-fn type_has_default(ty: &TypeRef, defaultable: &BTreeSet<String>) -> bool {
+/// The models a model's default depends on, or `None` when it can never
+/// have one (enums, unions, or a required value of a type without one).
+fn default_needs(model: &Model) -> Option<BTreeSet<&str>> {
+    let required: Vec<&TypeRef> = match &model.kind {
+        ModelKind::Struct(object) => object
+            .fields
+            .iter()
+            .filter(|f| f.presence == Presence::Required)
+            .map(|f| &f.ty)
+            .collect(),
+        ModelKind::Alias(ty) => vec![ty],
+        ModelKind::Enum(_) | ModelKind::Union(_) => return None,
+    };
+    let mut needs = BTreeSet::new();
+    for ty in required {
+        match default_dependency(ty) {
+            DefaultDependency::Always => {}
+            DefaultDependency::Never => return None,
+            DefaultDependency::Model(name) => {
+                needs.insert(name);
+            }
+        }
+    }
+    Some(needs)
+}
+
+enum DefaultDependency<'t> {
+    Always,
+    Never,
+    Model(&'t str),
+}
+
+fn default_dependency(ty: &TypeRef) -> DefaultDependency<'_> {
     match ty {
-        TypeRef::Named(name) => defaultable.contains(name),
-        TypeRef::Boxed(inner) => type_has_default(inner, defaultable),
+        TypeRef::Named(name) => DefaultDependency::Model(name),
+        TypeRef::Boxed(inner) => default_dependency(inner),
         TypeRef::Uuid
         | TypeRef::DateTime
         | TypeRef::Date
         | TypeRef::IpAddr
         | TypeRef::Ipv4Addr
-        | TypeRef::Ipv6Addr => false,
-        _ => true,
+        | TypeRef::Ipv6Addr => DefaultDependency::Never,
+        _ => DefaultDependency::Always,
     }
 }
 
