@@ -2,10 +2,11 @@
 //! in step with `spec/`; `cargo xtask generate` turns any spec into a crate;
 //! `cargo xtask corpus` generates and compiles a corpus of real specs;
 //! `cargo xtask bench` measures generation speed, output size, compile
-//! time and runtime overhead.
+//! time and runtime overhead; `cargo xtask fuzz` fuzzes the pipeline.
 
 mod bench;
 mod corpus;
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,6 +69,15 @@ enum Task {
         #[arg(long, default_value_t = 7)]
         runs: usize,
     },
+    /// Fuzz load → lower → emit → format with cargo-fuzz (`fuzz/`) for a
+    /// fixed time; installs cargo-fuzz if missing and runs it on stable
+    /// through `RUSTC_BOOTSTRAP=1`. Fails if the fuzzer finds a panic,
+    /// hang or out-of-memory input (saved under `fuzz/artifacts/generate/`).
+    Fuzz {
+        /// Fuzzing budget in seconds.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -92,6 +102,10 @@ fn main() -> ExitCode {
             compile: !no_compile,
             runtime: !no_runtime,
             process_runs: runs.max(1),
+        }),
+        Task::Fuzz { seconds } => fuzz::run(&fuzz::Settings {
+            root: workspace_root(),
+            seconds,
         }),
     };
     match result {
