@@ -98,6 +98,24 @@ pub struct Model {
     pub kind: ModelKind,
 }
 
+impl Model {
+    /// The types of the values a model holds: fields (and its map of other
+    /// properties), union alternatives, or the aliased type.
+    pub fn member_types(&self) -> Vec<&TypeRef> {
+        match &self.kind {
+            ModelKind::Struct(object) => object
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(object.additional_properties.iter().map(|a| &a.ty))
+                .collect(),
+            ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
+            ModelKind::Alias(ty) => vec![ty],
+            ModelKind::Enum(_) => Vec::new(),
+        }
+    }
+}
+
 /// The shape of a model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum ModelKind {

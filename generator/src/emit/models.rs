@@ -50,25 +50,11 @@ pub fn models_file(api: &Api) -> TokenStream {
 /// Whether any type anywhere is `format: byte`, so that users can name the
 /// runtime's `Base64` as `models::Base64`.
 fn uses_base64(api: &Api) -> bool {
-    let model_types = api.models.iter().flat_map(member_types);
+    let model_types = api.models.iter().flat_map(Model::member_types);
     let operation_types = api.operations.iter().flat_map(operation_types);
     model_types
         .chain(operation_types)
         .any(|ty| mentions(ty, &|t| *t == TypeRef::Base64))
-}
-
-fn member_types(model: &Model) -> Vec<&TypeRef> {
-    match &model.kind {
-        ModelKind::Struct(object) => object
-            .fields
-            .iter()
-            .map(|f| &f.ty)
-            .chain(object.additional_properties.iter().map(|a| &a.ty))
-            .collect(),
-        ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
-        ModelKind::Alias(ty) => vec![ty],
-        ModelKind::Enum(_) => Vec::new(),
-    }
 }
 
 fn operation_types(operation: &Operation) -> Vec<&TypeRef> {
@@ -96,7 +82,7 @@ fn mentions(ty: &TypeRef, test: &dyn Fn(&TypeRef) -> bool) -> bool {
 /// deprecated fields or holds a deprecated model: the generated code's own
 /// uses of them are not the user's, and must not warn.
 fn allow_deprecated(model: &Model, deprecated: &BTreeSet<&str>) -> Option<TokenStream> {
-    let holds_deprecated = member_types(model).into_iter().any(|ty| {
+    let holds_deprecated = model.member_types().into_iter().any(|ty| {
         mentions(
             ty,
             &|t| matches!(t, TypeRef::Named(name) if deprecated.contains(name.as_str())),

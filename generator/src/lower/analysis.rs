@@ -108,7 +108,7 @@ fn reachable<'t>(
             continue;
         }
         if let Some(model) = by_name.get(name.as_str()) {
-            for ty in member_types(model) {
+            for ty in model.member_types() {
                 named_in(ty, &mut stack);
             }
         }
@@ -121,20 +121,6 @@ fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
         TypeRef::Named(name) => out.push(name.clone()),
         TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner, out),
         _ => {}
-    }
-}
-
-fn member_types(model: &Model) -> Vec<&TypeRef> {
-    match &model.kind {
-        ModelKind::Struct(object) => object
-            .fields
-            .iter()
-            .map(|f| &f.ty)
-            .chain(object.additional_properties.iter().map(|a| &a.ty))
-            .collect(),
-        ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
-        ModelKind::Alias(ty) => vec![ty],
-        ModelKind::Enum(_) => Vec::new(),
     }
 }
 
@@ -152,7 +138,8 @@ pub fn box_recursive_fields(models: &mut [Model]) {
     let edges: BTreeMap<String, Vec<String>> = models
         .iter()
         .map(|m| {
-            let targets = member_types(m)
+            let targets = m
+                .member_types()
                 .into_iter()
                 .filter_map(inline_named)
                 .map(str::to_owned)
@@ -507,7 +494,7 @@ fn is_next_link_name(wire: &str) -> bool {
 
 /// Crates the generated code needs for the types it uses.
 pub fn extra_dependencies(models: &[Model], operations: &[Operation]) -> Vec<ExternalCrate> {
-    let mut all: Vec<&TypeRef> = models.iter().flat_map(member_types).collect();
+    let mut all: Vec<&TypeRef> = models.iter().flat_map(Model::member_types).collect();
     for operation in operations {
         all.extend(request_types(operation));
         all.extend(response_types(operation));

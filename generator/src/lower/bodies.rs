@@ -247,17 +247,7 @@ pub fn accept(success: &[String], errors: &[String]) -> Vec<String> {
 /// Whether the generated code needs the runtime's file type: a model or an
 /// operation mentions `FilePart`, or a body is multipart.
 pub fn uses_files(models: &[Model], operations: &[Operation]) -> bool {
-    let model_types = models.iter().flat_map(|m| match &m.kind {
-        ModelKind::Struct(object) => object
-            .fields
-            .iter()
-            .map(|f| &f.ty)
-            .chain(object.additional_properties.iter().map(|a| &a.ty))
-            .collect(),
-        ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
-        ModelKind::Alias(ty) => vec![ty],
-        ModelKind::Enum(_) => Vec::new(),
-    });
+    let model_types = models.iter().flat_map(Model::member_types);
     let parameter_types = operations
         .iter()
         .flat_map(|op| op.parameters.iter().map(|p| &p.ty));
