@@ -26,7 +26,7 @@ use kelviq::{Client, Environment, Error, Redirect, RetryPolicy, Sleeper, StatusC
 use serde_json::{json, Value};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Subscriber};
+use tracing::{Event, Instrument, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 use wiremock::matchers::{any, method, path, query_param, query_param_is_missing};
@@ -1478,17 +1478,74 @@ type Fields = BTreeMap<String, String>;
 struct CapturedSpan {
     name: &'static str,
     fields: Fields,
+    /// The `case` of the enclosing `behaviour_test` span.
+    case: Option<String>,
 }
 
-/// A layer that keeps every span (with fields recorded later) and event.
+/// A layer that keeps every span (with fields recorded later) and event,
+/// each tagged with the test case whose `behaviour_test` span encloses it.
+///
+/// It is installed once as the process's global subscriber: a thread-local
+/// subscriber races with the other tests' threads over tracing's cached
+/// callsite interest, and then misses spans now and then.
 #[derive(Clone, Default)]
 struct Capture {
     spans: Arc<Mutex<Vec<CapturedSpan>>>,
-    events: Arc<Mutex<Vec<Fields>>>,
+    events: Arc<Mutex<Vec<CapturedEvent>>>,
+}
+
+/// An event's fields and the test case it happened in.
+type CapturedEvent = (Option<String>, Fields);
+
+/// The global capture, installed on first use.
+fn global_capture() -> &'static Capture {
+    static CAPTURE: std::sync::OnceLock<Capture> = std::sync::OnceLock::new();
+    CAPTURE.get_or_init(|| {
+        let capture = Capture::default();
+        tracing::subscriber::set_global_default(
+            tracing_subscriber::registry().with(capture.clone()),
+        )
+        .expect("no other global subscriber in this test binary");
+        capture
+    })
+}
+
+impl Capture {
+    /// Spans named `name` recorded inside the test case `case`.
+    fn spans_of(&self, case: &str, name: &str) -> Vec<CapturedSpan> {
+        self.spans
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| s.name == name && s.case.as_deref() == Some(case))
+            .cloned()
+            .collect()
+    }
+
+    /// Events recorded inside the test case `case`.
+    fn events_of(&self, case: &str) -> Vec<Fields> {
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(c, _)| c.as_deref() == Some(case))
+            .map(|(_, fields)| fields.clone())
+            .collect()
+    }
 }
 
 /// Index of a span in [`Capture::spans`], kept in the span's extensions.
 struct Slot(usize);
+
+/// The test case a `behaviour_test` span stands for.
+struct Case(String);
+
+fn case_of<'a, S: Subscriber + for<'l> LookupSpan<'l>>(
+    scope: impl Iterator<Item = tracing_subscriber::registry::SpanRef<'a, S>>,
+) -> Option<String> {
+    let mut scope = scope;
+    scope.find_map(|span| span.extensions().get::<Case>().map(|c| c.0.clone()))
+}
 
 struct FieldVisitor<'a>(&'a mut Fields);
 
@@ -1509,14 +1566,22 @@ where
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
         let mut fields = Fields::new();
         attrs.record(&mut FieldVisitor(&mut fields));
+        let Some(span) = ctx.span(id) else {
+            return;
+        };
+        if attrs.metadata().name() == "behaviour_test" {
+            if let Some(case) = fields.get("case") {
+                span.extensions_mut().insert(Case(case.clone()));
+            }
+        }
+        let case = case_of(span.scope());
         let mut spans = self.spans.lock().unwrap();
         spans.push(CapturedSpan {
             name: attrs.metadata().name(),
             fields,
+            case,
         });
-        if let Some(span) = ctx.span(id) {
-            span.extensions_mut().insert(Slot(spans.len() - 1));
-        }
+        span.extensions_mut().insert(Slot(spans.len() - 1));
     }
 
     fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
@@ -1531,18 +1596,18 @@ where
         ));
     }
 
-    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let mut fields = Fields::new();
         event.record(&mut FieldVisitor(&mut fields));
-        self.events.lock().unwrap().push(fields);
+        let case = ctx.event_scope(event).and_then(|scope| case_of(scope));
+        self.events.lock().unwrap().push((case, fields));
     }
 }
 
 #[tokio::test]
 async fn each_attempt_is_an_http_request_span_with_operation_path_attempt_and_status() {
-    let capture = Capture::default();
-    let _guard =
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
+    let capture = global_capture();
+    let case = "each_attempt_is_an_http_request_span";
     let server = MockServer::start().await;
     mount_sequence(
         &server,
@@ -1557,17 +1622,12 @@ async fn each_attempt_is_an_http_request_span_with_operation_path_attempt_and_st
 
     client
         .retrieve_catalog_plan("pro-plan")
+        .send()
+        .instrument(tracing::info_span!("behaviour_test", case))
         .await
         .expect("third try");
 
-    let spans: Vec<CapturedSpan> = capture
-        .spans
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|s| s.name == "http_request")
-        .cloned()
-        .collect();
+    let spans = capture.spans_of(case, "http_request");
     assert_eq!(spans.len(), 3, "one span per attempt: {spans:#?}");
     for (index, (span, status)) in spans.iter().zip(["503", "429", "200"]).enumerate() {
         let field = |name: &str| span.fields.get(name).map(String::as_str);
@@ -1586,27 +1646,30 @@ async fn each_attempt_is_an_http_request_span_with_operation_path_attempt_and_st
         assert_eq!(field("status"), Some(status), "{span:?}");
     }
 
-    let events = capture.events.lock().unwrap().clone();
+    let events = capture.events_of(case);
     let retrying = events
         .iter()
         .filter(|e| e.get("message").map(String::as_str) == Some("retrying"))
         .count();
     assert_eq!(retrying, 2, "{events:#?}");
-    let everything = format!("{:?}{events:?}", capture.spans.lock().unwrap());
+    let everything = format!("{spans:?}{events:?}");
     assert_no_token("tracing output", &everything);
 }
 
 #[tokio::test]
 async fn failed_attempts_without_a_response_have_spans_without_status() {
-    let capture = Capture::default();
-    let _guard =
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
+    let capture = global_capture();
+    let case = "failed_attempts_without_a_response";
     let (client, _) = client_at(&refused_base_url());
 
-    client.publish_catalog_plan("pro").await.unwrap_err();
+    client
+        .publish_catalog_plan("pro")
+        .send()
+        .instrument(tracing::info_span!("behaviour_test", case))
+        .await
+        .unwrap_err();
 
-    let spans = capture.spans.lock().unwrap().clone();
-    let spans: Vec<_> = spans.iter().filter(|s| s.name == "http_request").collect();
+    let spans = capture.spans_of(case, "http_request");
     assert_eq!(spans.len(), 1, "POST is not retried: {spans:#?}");
     assert_eq!(
         spans[0].fields.get("operation").map(String::as_str),
