@@ -310,6 +310,22 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// Whether client methods and setters take a value of this type by
+    /// value (small `Copy` values) rather than by reference.
+    pub fn passed_by_value(&self) -> bool {
+        matches!(
+            self,
+            TypeRef::Bool
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::F32
+                | TypeRef::F64
+                | TypeRef::Uuid
+                | TypeRef::Date
+                | TypeRef::DateTime
+        )
+    }
+
     /// Whether the type names a model anywhere inside it.
     pub fn mentions_model(&self) -> bool {
         match self {

@@ -592,19 +592,12 @@ fn rust_type(ty: &TypeRef, krate: &str) -> String {
 }
 
 /// How a variable holding a value of `ty` is passed to a client method or
-/// setter (mirrors the generator: strings and lists by reference, small
-/// values by value, the rest by reference).
+/// setter, as the IR decides for the generated signatures.
 fn pass(ty: &TypeRef, variable: &str) -> String {
-    match ty {
-        TypeRef::Bool
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::F32
-        | TypeRef::F64
-        | TypeRef::Uuid
-        | TypeRef::Date
-        | TypeRef::DateTime => variable.to_owned(),
-        _ => format!("&{variable}"),
+    if ty.passed_by_value() {
+        variable.to_owned()
+    } else {
+        format!("&{variable}")
     }
 }
 

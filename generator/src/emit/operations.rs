@@ -443,14 +443,7 @@ fn argument_type(ty: &TypeRef) -> TokenStream {
             let inner = rust_type(inner, ModelPath::Qualified);
             quote!(&[#inner])
         }
-        TypeRef::Bool
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::F32
-        | TypeRef::F64
-        | TypeRef::Uuid
-        | TypeRef::Date
-        | TypeRef::DateTime => rust_type(ty, ModelPath::Qualified),
+        ty if ty.passed_by_value() => rust_type(ty, ModelPath::Qualified),
         _ => {
             let ty = rust_type(ty, ModelPath::Qualified);
             quote!(&#ty)
