@@ -96,7 +96,7 @@ fn committed_client_is_current() {
 }
 
 #[test]
-fn changing_one_field_type_changes_only_that_line() {
+fn changing_one_field_type_changes_only_that_line_and_its_setter() {
     let spec = copy_of_spec();
     let before = generate_files(spec.path());
     edit_schema(spec.path(), "PlanFileUpdateRequest", |schema| {
@@ -104,29 +104,32 @@ fn changing_one_field_type_changes_only_that_line() {
     });
     let after = generate_files(spec.path());
     let changes = changed_lines(&before, &after);
-    let models = PathBuf::from("src/models.rs");
     assert_eq!(
         changes,
-        vec![
+        models_changes(&[
+            (ChangeTag::Delete, "    pub ordering: Option<i64>,"),
+            (ChangeTag::Insert, "    pub ordering: Option<String>,"),
             (
-                models.clone(),
                 ChangeTag::Delete,
-                "    pub ordering: Option<i64>,".to_owned()
+                "    pub fn with_ordering(mut self, value: i64) -> Self {"
+            ),
+            (ChangeTag::Delete, "        self.ordering = Some(value);"),
+            (
+                ChangeTag::Insert,
+                "    pub fn with_ordering(mut self, value: impl Into<String>) -> Self {"
             ),
             (
-                models,
                 ChangeTag::Insert,
-                "    pub ordering: Option<String>,".to_owned()
+                "        self.ordering = Some(value.into());"
             ),
-        ]
+        ])
     );
 }
 
-#[test]
-fn adding_one_optional_field_only_adds_its_lines() {
-    let spec = copy_of_spec();
-    let before = generate_files(spec.path());
-    edit_schema(spec.path(), "PlanLink", |schema| {
+/// Adds a string property `openIn` to `schema`, listed as required when
+/// `required` is set.
+fn add_open_in(spec: &Path, schema: &str, required: bool) {
+    edit_schema(spec, schema, |schema| {
         let properties = schema["properties"]
             .as_mapping_mut()
             .expect("properties mapping");
@@ -134,21 +137,75 @@ fn adding_one_optional_field_only_adds_its_lines() {
         added.insert("type".into(), "string".into());
         added.insert("description".into(), "Where the link opens.".into());
         properties.insert("openIn".into(), serde_yaml::Value::Mapping(added));
+        if required {
+            schema["required"] = serde_yaml::Value::Sequence(vec!["openIn".into()]);
+        }
     });
+}
+
+/// The expected changes, all in `src/models.rs`.
+fn models_changes(lines: &[(ChangeTag, &str)]) -> Vec<(PathBuf, ChangeTag, String)> {
+    lines
+        .iter()
+        .map(|(tag, line)| (PathBuf::from("src/models.rs"), *tag, (*line).to_owned()))
+        .collect()
+}
+
+/// A struct sent in requests gains the field, its `None` in `new` and its
+/// `with_` setter. `PlanLink` is small enough that prettyplease wrote the
+/// struct literal in `new` on one line (it does up to 34 columns); with a
+/// third field it takes one line per field.
+#[test]
+fn adding_one_optional_request_field_adds_its_lines_and_setter() {
+    let spec = copy_of_spec();
+    let before = generate_files(spec.path());
+    add_open_in(spec.path(), "PlanLink", false);
     let after = generate_files(spec.path());
     let changes = changed_lines(&before, &after);
-    let models = PathBuf::from("src/models.rs");
     assert_eq!(
         changes,
-        vec![
-            (models.clone(), ChangeTag::Insert, "    /// Where the link opens.".to_owned()),
+        models_changes(&[
+            (ChangeTag::Insert, "    /// Where the link opens."),
             (
-                models.clone(),
                 ChangeTag::Insert,
                 "    #[serde(rename = \"openIn\", default, skip_serializing_if = \"Option::is_none\")]"
-                    .to_owned()
             ),
-            (models, ChangeTag::Insert, "    pub open_in: Option<String>,".to_owned()),
-        ]
+            (ChangeTag::Insert, "    pub open_in: Option<String>,"),
+            (ChangeTag::Delete, "        Self { name: None, url: None }"),
+            (ChangeTag::Insert, "        Self {"),
+            (ChangeTag::Insert, "            name: None,"),
+            (ChangeTag::Insert, "            url: None,"),
+            (ChangeTag::Insert, "            open_in: None,"),
+            (ChangeTag::Insert, "        }"),
+            (ChangeTag::Insert, ""),
+            (ChangeTag::Insert, "    /// Sets `openIn`."),
+            (ChangeTag::Insert, "    #[must_use]"),
+            (
+                ChangeTag::Insert,
+                "    pub fn with_open_in(mut self, value: impl Into<String>) -> Self {"
+            ),
+            (ChangeTag::Insert, "        self.open_in = Some(value.into());"),
+            (ChangeTag::Insert, "        self"),
+            (ChangeTag::Insert, "    }"),
+        ])
+    );
+}
+
+/// A struct only received has no constructor and no `Default`, so a new
+/// field, even a required one, adds its own lines and nothing else.
+#[test]
+fn adding_one_required_response_field_only_adds_its_lines() {
+    let spec = copy_of_spec();
+    let before = generate_files(spec.path());
+    add_open_in(spec.path(), "PlanPublishResponse", true);
+    let after = generate_files(spec.path());
+    let changes = changed_lines(&before, &after);
+    assert_eq!(
+        changes,
+        models_changes(&[
+            (ChangeTag::Insert, "    /// Where the link opens."),
+            (ChangeTag::Insert, "    #[serde(rename = \"openIn\")]"),
+            (ChangeTag::Insert, "    pub open_in: String,"),
+        ])
     );
 }

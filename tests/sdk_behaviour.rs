@@ -16,7 +16,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use kelviq::models::{
     CatalogFeatureFeatureType, CatalogPlan, PaginatedPlans, PlanChargeCatalogPrice,
     PlanChargeCatalogPricePaymentType, PlanChargeCatalogPricePriceModel,
-    PlanChargeCatalogPriceReset, PlanFile, PlanPrice, PlanPriceBulkRequest, PlanPriceCreateRequest,
+    PlanChargeCatalogPriceReset, PlanPrice, PlanPriceBulkRequest, PlanPriceCreateRequest,
     PlanPriceCreateRequestPriceType, PlanPricePriceType, PlanPriceTaxBehavior,
 };
 use kelviq::operations::{
@@ -1255,11 +1255,11 @@ async fn download_404_is_the_documented_not_found() {
 // ---------------------------------------------------------------------------
 
 fn charge(feature: Option<Option<kelviq::uuid::Uuid>>) -> PlanChargeCatalogPrice {
-    PlanChargeCatalogPrice {
-        feature,
-        price_model: Some(PlanChargeCatalogPricePriceModel::Flat),
-        ..Default::default()
-    }
+    let mut charge =
+        PlanChargeCatalogPrice::new().with_price_model(PlanChargeCatalogPricePriceModel::Flat);
+    // `with_feature` sets a value; `None` and `Some(None)` are set directly.
+    charge.feature = feature;
+    charge
 }
 
 #[tokio::test]
@@ -1272,21 +1272,15 @@ async fn nullable_feature_is_omitted_null_or_set_exactly() {
     .await;
     let (client, _) = client_for(&server);
     let id = kelviq::uuid::Uuid::parse_str("0d65f7c0-7e91-4f56-9b32-13a9a6a7c1de").unwrap();
-    let body = PlanPriceBulkRequest {
-        prices: vec![PlanPriceCreateRequest {
-            price_type: PlanPriceCreateRequestPriceType::Paid,
-            currency: Some("USD".to_owned()),
-            free_trial: None,
-            trial_period: None,
-            enabled: None,
-            tax_behavior: None,
-            charge_catalog_price: Some(vec![
-                charge(None),
-                charge(Some(None)),
-                charge(Some(Some(id))),
-            ]),
-        }],
-    };
+    let body = PlanPriceBulkRequest::new(vec![PlanPriceCreateRequest::new(
+        PlanPriceCreateRequestPriceType::Paid,
+    )
+    .with_currency("USD")
+    .with_charge_catalog_price(vec![
+        charge(None),
+        charge(Some(None)),
+        charge(Some(Some(id))),
+    ])]);
 
     client
         .bulk_set_catalog_plan_prices("pro", &body)
@@ -1353,17 +1347,19 @@ async fn plan_with_null_ordering_absent_fields_and_unknown_fields_decodes() {
     let (client, _) = client_for(&server);
 
     let plan = client.retrieve_catalog_plan("pro").await.expect("decodes");
-    assert_eq!(
-        plan,
-        CatalogPlan {
-            identifier: Some("pro".to_owned()),
-            files: Some(vec![PlanFile {
-                name: Some("terms.pdf".to_owned()),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        }
-    );
+    assert_eq!(plan.identifier.as_deref(), Some("pro"));
+    assert_eq!(plan.ordering, None);
+    let files = plan.files.as_deref().expect("files decode");
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].name.as_deref(), Some("terms.pdf"));
+    // Every other field is absent: the plan equals the one decoded from
+    // the known fields alone.
+    let known: CatalogPlan = serde_json::from_value(json!({
+        "identifier": "pro",
+        "files": [{"name": "terms.pdf"}],
+    }))
+    .expect("decodes");
+    assert_eq!(plan, known);
 }
 
 // ---------------------------------------------------------------------------
@@ -1428,17 +1424,9 @@ async fn unknown_enum_value_is_sent_unchanged() {
     )
     .await;
     let (client, _) = client_for(&server);
-    let body = PlanPriceBulkRequest {
-        prices: vec![PlanPriceCreateRequest {
-            price_type: PlanPriceCreateRequestPriceType::Unknown("TRIAL".to_owned()),
-            currency: None,
-            free_trial: None,
-            trial_period: None,
-            enabled: None,
-            tax_behavior: None,
-            charge_catalog_price: None,
-        }],
-    };
+    let body = PlanPriceBulkRequest::new(vec![PlanPriceCreateRequest::new(
+        PlanPriceCreateRequestPriceType::Unknown("TRIAL".to_owned()),
+    )]);
 
     client
         .bulk_set_catalog_plan_prices("pro", &body)
@@ -1853,11 +1841,8 @@ async fn decimal_amounts_are_sent_as_the_exact_json_number() {
     )
     .await;
     let (client, _) = client_for(&server);
-    let request = kelviq::models::RefundCreateRequest {
-        order_id: "ord_1".to_owned(),
-        amount: Some("29.99".parse().expect("a decimal")),
-        ..Default::default()
-    };
+    let request = kelviq::models::RefundCreateRequest::new("ord_1")
+        .with_amount("29.99".parse().expect("a decimal"));
 
     client
         .create_refund(&request)

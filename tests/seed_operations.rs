@@ -191,27 +191,26 @@ fn example_plan() -> Value {
 
 /// The update request of seed 002, as the typed model.
 fn seed_update_request() -> PlanUpdateRequest {
-    PlanUpdateRequest {
-        name: Some("Pro Monthly (v2)".to_owned()),
-        description: Some("Updated description.".to_owned()),
-        metadata: Some(serde_json::Map::new()),
-        is_visible: Some(true),
-        license: Some(LicenseConfig {
-            enabled: Some(true),
-            activation_limit: Some(3),
-            activation_limit_enabled: Some(true),
-            duration_unit: Some(LicenseConfigDurationUnit::Year),
-            duration_value: Some(1),
-            has_expiry: Some(true),
-        }),
-        links: Some(vec![PlanLink {
-            name: Some("Product page".to_owned()),
-            url: Some("https://example.com/product".to_owned()),
-        }]),
-        file_keys: Some(vec![
+    PlanUpdateRequest::new()
+        .with_name("Pro Monthly (v2)")
+        .with_description("Updated description.")
+        .with_metadata(serde_json::Map::new())
+        .with_is_visible(true)
+        .with_license(
+            LicenseConfig::new()
+                .with_enabled(true)
+                .with_activation_limit(3)
+                .with_activation_limit_enabled(true)
+                .with_duration_unit(LicenseConfigDurationUnit::Year)
+                .with_duration_value(1)
+                .with_has_expiry(true),
+        )
+        .with_links(vec![PlanLink::new()
+            .with_name("Product page")
+            .with_url("https://example.com/product")])
+        .with_file_keys(vec![
             "tmp/9b1c8af2-3d4e-4f9a-8b2c-1f3e5a7b9d12/plan-terms.pdf".to_owned(),
-        ]),
-    }
+        ])
 }
 
 /// The update request of seed 002, as the curl example sends it.
@@ -455,10 +454,7 @@ async fn publish_with_body_leaves_unset_fields_out() {
     let server = MockServer::start().await;
     mount(&server, json_response(200, r#"{"status":"published"}"#)).await;
 
-    let options = PlanPublishRequest {
-        update_features: Some(true),
-        ..Default::default()
-    };
+    let options = PlanPublishRequest::new().with_update_features(true);
     let response = client_for(&server)
         .publish_catalog_plan("pro-monthly")
         .body(&options)
@@ -490,10 +486,11 @@ async fn publish_with_both_flags_sends_both() {
 
     client_for(&server)
         .publish_catalog_plan("pro-monthly")
-        .body(&PlanPublishRequest {
-            update_features: Some(false),
-            update_pricing: Some(true),
-        })
+        .body(
+            &PlanPublishRequest::new()
+                .with_update_features(false)
+                .with_update_pricing(true),
+        )
         .await
         .expect("200 is a success");
 
@@ -613,10 +610,7 @@ async fn update_with_only_a_name_sends_only_the_name_and_no_version() {
     let plan = client_for(&server)
         .update_catalog_plan(
             "pro-monthly",
-            &PlanUpdateRequest {
-                name: Some("Pro Monthly (v2)".to_owned()),
-                ..Default::default()
-            },
+            &PlanUpdateRequest::new().with_name("Pro Monthly (v2)"),
         )
         .await
         .expect("200 is a success");
@@ -731,13 +725,7 @@ async fn update_percent_encodes_the_identifier_into_one_segment() {
     mount(&server, json_response(200, &example_plan().to_string())).await;
 
     client_for(&server)
-        .update_catalog_plan(
-            AWKWARD_IDENTIFIER,
-            &PlanUpdateRequest {
-                name: Some("x".to_owned()),
-                ..Default::default()
-            },
-        )
+        .update_catalog_plan(AWKWARD_IDENTIFIER, &PlanUpdateRequest::new().with_name("x"))
         .version(1)
         .await
         .expect("200 is a success");

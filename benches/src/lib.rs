@@ -64,15 +64,11 @@ pub const TOKEN: &str = "sk_test_benchmark";
 
 /// The request body both clients send.
 pub fn plan_update() -> PlanUpdateRequest {
-    PlanUpdateRequest {
-        name: Some("Pro".to_owned()),
-        description: Some(
-            "Everything in Starter, plus priority support and unlimited seats.".to_owned(),
-        ),
-        is_visible: Some(true),
-        file_keys: Some(vec!["plans/pro/installer.dmg".to_owned()]),
-        ..PlanUpdateRequest::default()
-    }
+    PlanUpdateRequest::new()
+        .with_name("Pro")
+        .with_description("Everything in Starter, plus priority support and unlimited seats.")
+        .with_is_visible(true)
+        .with_file_keys(vec!["plans/pro/installer.dmg".to_owned()])
 }
 
 /// Starts a server on a free local port, in the current tokio runtime,

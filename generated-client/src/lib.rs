@@ -68,11 +68,23 @@
 //!
 //! **Redirects.** The client never follows a redirect, so credentials never reach another host; an operation documented to answer with one returns it as a [`Redirect`].
 //!
+//! **Models.** Structs, enums and unions are `#[non_exhaustive]`, so that fields, values and alternatives the API adds later break no code: build a request model with `new`, which takes its required fields, and a `with_` method per other field; read a response model's fields; give each `match` on an enum or union a `_` arm.
+//!
+//! ```no_run
+//! # async fn example(client: kelviq::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! let request = kelviq::models::CustomerCreateRequest::new("customer_id")
+//!     .with_email("email");
+//! let response = client.create_customer(&request).await?;
+//! # let _ = response;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! **Optional and nullable fields.** A request field that may be left out *and* may be `null` is an `Option<Option<T>>`: `None` leaves it out, `Some(None)` sends `null`. Responses decode `null`, absent fields and fields the spec does not list.
 //!
 //! ```
 //! # fn main() -> Result<(), serde_json::Error> {
-//! let mut value = kelviq::models::BillingAddress::default();
+//! let mut value = kelviq::models::BillingAddress::new();
 //! value.line2 = Some(None);
 //! assert!(serde_json::to_string(&value)?.contains("null"));
 //! value.line2 = None;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where the customer is billed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct BillingAddress {
     /// Country, as a two-letter ISO 3166-1 code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,8 +36,66 @@ pub struct BillingAddress {
     pub state: Option<String>,
 }
 
+impl BillingAddress {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            country: None,
+            line1: None,
+            line2: None,
+            postal_code: None,
+            city: None,
+            state: None,
+        }
+    }
+
+    /// Sets `country`.
+    #[must_use]
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets `line1`.
+    #[must_use]
+    pub fn with_line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+
+    /// Sets `line2`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `postalCode`.
+    #[must_use]
+    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
+    }
+
+    /// Sets `city`.
+    #[must_use]
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    #[must_use]
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+}
+
 /// A billing period the pricing page can offer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingPeriod {
     /// `enabled`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,6 +113,7 @@ pub struct BillingPeriod {
 
 /// How and why a subscription is cancelled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CancelSubscriptionRequest {
     /// How the subscription is to be cancelled.
     #[serde(rename = "cancellationType")]
@@ -92,8 +152,46 @@ pub struct CancelSubscriptionRequest {
     pub cancellation_comment: Option<Option<String>>,
 }
 
+impl CancelSubscriptionRequest {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(cancellation_type: CancelSubscriptionRequestCancellationType) -> Self {
+        Self {
+            cancellation_type,
+            cancellation_date: None,
+            cancellation_feedback: None,
+            cancellation_comment: None,
+        }
+    }
+
+    /// Sets `cancellationDate`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_cancellation_date(mut self, value: chrono::NaiveDate) -> Self {
+        self.cancellation_date = Some(Some(value));
+        self
+    }
+
+    /// Sets `cancellationFeedback`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_cancellation_feedback(
+        mut self,
+        value: CancelSubscriptionRequestCancellationFeedback,
+    ) -> Self {
+        self.cancellation_feedback = Some(Some(value));
+        self
+    }
+
+    /// Sets `cancellationComment`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_cancellation_comment(mut self, value: impl Into<String>) -> Self {
+        self.cancellation_comment = Some(Some(value.into()));
+        self
+    }
+}
+
 /// Reason for cancelling, picked from a fixed list; optional.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CancelSubscriptionRequestCancellationFeedback {
     /// `TOO_EXPENSIVE`
     TooExpensive,
@@ -152,6 +250,7 @@ crate::runtime::serde_support::open_enum!(CancelSubscriptionRequestCancellationF
 
 /// How the subscription is to be cancelled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CancelSubscriptionRequestCancellationType {
     /// `IMMEDIATE`
     Immediate,
@@ -189,7 +288,8 @@ impl From<String> for CancelSubscriptionRequestCancellationType {
 crate::runtime::serde_support::open_enum!(CancelSubscriptionRequestCancellationType);
 
 /// Confirmation of a cancellation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CancelSubscriptionResponse {
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -197,7 +297,8 @@ pub struct CancelSubscriptionResponse {
 }
 
 /// Something a plan can grant, such as a switch, a limit or a metered allowance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CatalogFeature {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -236,6 +337,7 @@ pub struct CatalogFeature {
 
 /// BOOLEAN features are switched on or off, CUSTOMIZABLE features carry a numeric limit, and METER features are billed by measured usage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CatalogFeatureFeatureType {
     /// `BOOLEAN`
     Boolean,
@@ -273,7 +375,8 @@ impl From<String> for CatalogFeatureFeatureType {
 crate::runtime::serde_support::open_enum!(CatalogFeatureFeatureType);
 
 /// A plan belonging to a product. Plans are versioned: changes produce a new version, and the published version is the one flagged `isLatest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CatalogPlan {
     /// Slug naming the plan; it does not change between versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -329,7 +432,8 @@ pub struct CatalogPlan {
 }
 
 /// One charge of an offered plan's price.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Charge {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -359,7 +463,8 @@ pub struct Charge {
 }
 
 /// The entitlements of one customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckEntitlementsResponse {
     /// `customerId`
     #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
@@ -370,7 +475,8 @@ pub struct CheckEntitlementsResponse {
 }
 
 /// One checkout session together with the order, subscription and payment method that came out of it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutSessionDetailResponse {
     /// Id of the checkout session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -439,7 +545,8 @@ pub struct CheckoutSessionDetailResponse {
 }
 
 /// One page of checkout session events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutSessionEventListResponse {
     /// Number of checkout session events across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -468,6 +575,7 @@ impl crate::runtime::Page for CheckoutSessionEventListResponse {
 
 /// One entry in the timeline of a checkout session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutSessionEventResponse {
     /// `id`
     pub id: i64,
@@ -485,6 +593,7 @@ pub struct CheckoutSessionEventResponse {
 
 /// `CheckoutSessionEventResponseStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CheckoutSessionEventResponseStatus {
     /// `pending`
     Pending,
@@ -522,7 +631,8 @@ impl From<String> for CheckoutSessionEventResponseStatus {
 crate::runtime::serde_support::open_enum!(CheckoutSessionEventResponseStatus);
 
 /// One page of checkout sessions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutSessionListResponse {
     /// Number of checkout sessions across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -550,7 +660,8 @@ impl crate::runtime::Page for CheckoutSessionListResponse {
 }
 
 /// First order that came out of the checkout session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutSessionOrder {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -599,6 +710,7 @@ pub struct CheckoutSessionOrder {
 
 /// `CheckoutSessionOrderBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CheckoutSessionOrderBillingType {
     /// `ONE_TIME`
     OneTime,
@@ -633,6 +745,7 @@ crate::runtime::serde_support::open_enum!(CheckoutSessionOrderBillingType);
 
 /// `CheckoutSessionOrderStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CheckoutSessionOrderStatus {
     /// `PENDING`
     Pending,
@@ -686,7 +799,8 @@ impl From<String> for CheckoutSessionOrderStatus {
 crate::runtime::serde_support::open_enum!(CheckoutSessionOrderStatus);
 
 /// A checkout session, as the list operation returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutSessionResponse {
     /// Id of the checkout session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -746,7 +860,8 @@ pub struct CheckoutSessionResponse {
 }
 
 /// Subscription started by the checkout session's order, if there is one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CheckoutSessionSubscription {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -803,6 +918,7 @@ pub struct CheckoutSessionSubscription {
 
 /// `CheckoutSessionSubscriptionBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CheckoutSessionSubscriptionBillingType {
     /// `ONE_TIME`
     OneTime,
@@ -837,6 +953,7 @@ crate::runtime::serde_support::open_enum!(CheckoutSessionSubscriptionBillingType
 
 /// What a one-time charge is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateChargeRequest {
     /// Identifier of the plan paid for once.
     #[serde(rename = "planIdentifier")]
@@ -878,8 +995,49 @@ pub struct CreateChargeRequest {
     pub ip_address: Option<Option<String>>,
 }
 
+impl CreateChargeRequest {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(
+        plan_identifier: impl Into<String>,
+        charge_period: CreateChargeRequestChargePeriod,
+        customer_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            plan_identifier: plan_identifier.into(),
+            charge_period,
+            customer_id: customer_id.into(),
+            features: None,
+            currency_code: None,
+            ip_address: None,
+        }
+    }
+
+    /// Sets `features`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_features(mut self, value: Vec<FeatureInput>) -> Self {
+        self.features = Some(Some(value));
+        self
+    }
+
+    /// Sets `currencyCode`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+        self.currency_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `ipAddress`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(Some(value.into()));
+        self
+    }
+}
+
 /// Only `ONE_TIME` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateChargeRequestChargePeriod {
     /// `ONE_TIME`
     OneTime,
@@ -909,7 +1067,8 @@ impl From<String> for CreateChargeRequestChargePeriod {
 crate::runtime::serde_support::open_enum!(CreateChargeRequestChargePeriod);
 
 /// The record made for a one-time charge.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateChargeResponse {
     /// Id of the charge record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -971,7 +1130,8 @@ pub struct CreateChargeResponse {
 }
 
 /// `CreateChargeResponsePlan`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateChargeResponsePlan {
     /// Name of the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -982,7 +1142,8 @@ pub struct CreateChargeResponsePlan {
 }
 
 /// `CreateChargeResponseProduct`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateChargeResponseProduct {
     /// Name of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -997,6 +1158,7 @@ pub struct CreateChargeResponseProduct {
 
 /// What a new checkout session sells, and how the checkout page behaves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateCheckoutSessionRequest {
     /// Identifier of the plan being bought.
     #[serde(rename = "planIdentifier")]
@@ -1137,8 +1299,135 @@ pub struct CreateCheckoutSessionRequest {
     pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
 }
 
+impl CreateCheckoutSessionRequest {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(
+        plan_identifier: impl Into<String>,
+        success_url: impl Into<String>,
+        charge_period: CreateCheckoutSessionRequestChargePeriod,
+    ) -> Self {
+        Self {
+            plan_identifier: plan_identifier.into(),
+            success_url: success_url.into(),
+            charge_period,
+            customer_id: None,
+            features: None,
+            ip_address: None,
+            cancel_url: None,
+            plans_enabled: None,
+            currency_code: None,
+            custom_amount: None,
+            tax_behavior: None,
+            discounts_enabled: None,
+            discount_code: None,
+            lock_email: None,
+            default_billing_country: None,
+            metadata: None,
+        }
+    }
+
+    /// Sets `customerId`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `features`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_features(mut self, value: Vec<FeatureInput>) -> Self {
+        self.features = Some(Some(value));
+        self
+    }
+
+    /// Sets `ipAddress`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `cancelUrl`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_cancel_url(mut self, value: impl Into<String>) -> Self {
+        self.cancel_url = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `plansEnabled`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_plans_enabled(mut self, value: impl Into<String>) -> Self {
+        self.plans_enabled = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `currencyCode`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_currency_code(mut self, value: impl Into<String>) -> Self {
+        self.currency_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `customAmount`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_custom_amount(mut self, value: f64) -> Self {
+        self.custom_amount = Some(Some(value));
+        self
+    }
+
+    /// Sets `taxBehavior`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_tax_behavior(
+        mut self,
+        value: CreateCheckoutSessionRequestTaxBehavior,
+    ) -> Self {
+        self.tax_behavior = Some(Some(value));
+        self
+    }
+
+    /// Sets `discountsEnabled`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_discounts_enabled(mut self, value: bool) -> Self {
+        self.discounts_enabled = Some(Some(value));
+        self
+    }
+
+    /// Sets `discountCode`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_discount_code(mut self, value: impl Into<String>) -> Self {
+        self.discount_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `lockEmail`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_lock_email(mut self, value: bool) -> Self {
+        self.lock_email = Some(Some(value));
+        self
+    }
+
+    /// Sets `defaultBillingCountry`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_default_billing_country(mut self, value: impl Into<String>) -> Self {
+        self.default_billing_country = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `metadata`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.metadata = Some(Some(value));
+        self
+    }
+}
+
 /// Billing period to charge for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateCheckoutSessionRequestChargePeriod {
     /// `ONE_TIME`
     OneTime,
@@ -1197,6 +1486,7 @@ crate::runtime::serde_support::open_enum!(CreateCheckoutSessionRequestChargePeri
 
 /// Whether tax is inside `customAmount` (INCLUSIVE) or added to it (EXCLUSIVE). Needed whenever `customAmount` is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateCheckoutSessionRequestTaxBehavior {
     /// `INCLUSIVE`
     Inclusive,
@@ -1230,7 +1520,8 @@ impl From<String> for CreateCheckoutSessionRequestTaxBehavior {
 crate::runtime::serde_support::open_enum!(CreateCheckoutSessionRequestTaxBehavior);
 
 /// A new checkout session and where the customer pays.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateCheckoutSessionResponse {
     /// Checkout page to send the customer to for paying.
     #[serde(rename = "checkoutUrl", default, skip_serializing_if = "Option::is_none")]
@@ -1245,7 +1536,8 @@ pub struct CreateCheckoutSessionResponse {
 }
 
 /// `CreatePortalSessionBadRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatePortalSessionBadRequest {
     /// `customerId`
     #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
@@ -1254,14 +1546,26 @@ pub struct CreatePortalSessionBadRequest {
 
 /// The customer a portal session is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct CreatePortalSessionRequest {
     /// Identifier of the customer the portal session is for. The customer must belong to the calling organization and must have an email address on record.
     #[serde(rename = "customerId")]
     pub customer_id: String,
 }
 
+impl CreatePortalSessionRequest {
+    /// Creates a value from its fields.
+    #[must_use]
+    pub fn new(customer_id: impl Into<String>) -> Self {
+        Self {
+            customer_id: customer_id.into(),
+        }
+    }
+}
+
 /// A portal session and how to open it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatePortalSessionResponse {
     /// Token that signs the customer in to the portal session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1280,6 +1584,7 @@ pub struct CreatePortalSessionResponse {
 
 /// What a new subscription is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubscriptionRequest {
     /// Identifier of the plan to subscribe to.
     #[serde(rename = "planIdentifier")]
@@ -1323,8 +1628,55 @@ pub struct CreateSubscriptionRequest {
     pub ip_address: Option<Option<String>>,
 }
 
+impl CreateSubscriptionRequest {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(
+        plan_identifier: impl Into<String>,
+        charge_period: CreateSubscriptionRequestChargePeriod,
+    ) -> Self {
+        Self {
+            plan_identifier: plan_identifier.into(),
+            success_url: None,
+            charge_period,
+            customer_id: None,
+            features: None,
+            ip_address: None,
+        }
+    }
+
+    /// Sets `successUrl`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_success_url(mut self, value: impl Into<String>) -> Self {
+        self.success_url = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `customerId`.
+    #[must_use]
+    pub fn with_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+
+    /// Sets `features`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_features(mut self, value: Vec<FeatureInput>) -> Self {
+        self.features = Some(Some(value));
+        self
+    }
+
+    /// Sets `ipAddress`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(Some(value.into()));
+        self
+    }
+}
+
 /// Billing period of the subscription; use `ONE_TIME` for a free plan.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreateSubscriptionRequestChargePeriod {
     /// `ONE_TIME`
     OneTime,
@@ -1382,7 +1734,8 @@ impl From<String> for CreateSubscriptionRequestChargePeriod {
 crate::runtime::serde_support::open_enum!(CreateSubscriptionRequestChargePeriod);
 
 /// A subscription that was just created.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubscriptionResponse {
     /// Id of the new subscription.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1450,7 +1803,8 @@ pub struct CreateSubscriptionResponse {
 }
 
 /// `CreateSubscriptionResponsePlan`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubscriptionResponsePlan {
     /// Name of the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1461,7 +1815,8 @@ pub struct CreateSubscriptionResponsePlan {
 }
 
 /// `CreateSubscriptionResponseProduct`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubscriptionResponseProduct {
     /// Name of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1476,6 +1831,7 @@ pub struct CreateSubscriptionResponseProduct {
 
 /// Fields for a new customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct CustomerCreateRequest {
     /// Your own identifier for the customer. You choose it; no two customers of your kelviq organization may share it.
     #[serde(rename = "customerId")]
@@ -1519,8 +1875,54 @@ pub struct CustomerCreateRequest {
     pub billing_address: Option<Option<BillingAddress>>,
 }
 
+impl CustomerCreateRequest {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(customer_id: impl Into<String>) -> Self {
+        Self {
+            customer_id: customer_id.into(),
+            email: None,
+            name: None,
+            metadata: None,
+            billing_address: None,
+        }
+    }
+
+    /// Sets `email`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `name`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `metadata`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.metadata = Some(Some(value));
+        self
+    }
+
+    /// Sets `billingAddress`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_billing_address(mut self, value: BillingAddress) -> Self {
+        self.billing_address = Some(Some(value));
+        self
+    }
+}
+
 /// One page of customers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerListResponse {
     /// Number of customers across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1548,7 +1950,8 @@ impl crate::runtime::Page for CustomerListResponse {
 }
 
 /// A customer of your organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerResponse {
     /// Id kelviq gave the customer record (a UUID).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1581,6 +1984,7 @@ pub struct CustomerResponse {
 
 /// Customer fields to change; fields left out keep their value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct CustomerUpdateRequest {
     /// Email address of the customer.
     ///
@@ -1621,8 +2025,53 @@ pub struct CustomerUpdateRequest {
     pub billing_address: Option<Option<BillingAddress>>,
 }
 
+impl CustomerUpdateRequest {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            email: None,
+            name: None,
+            metadata: None,
+            billing_address: None,
+        }
+    }
+
+    /// Sets `email`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `name`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `metadata`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.metadata = Some(Some(value));
+        self
+    }
+
+    /// Sets `billingAddress`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_billing_address(mut self, value: BillingAddress) -> Self {
+        self.billing_address = Some(Some(value));
+        self
+    }
+}
+
 /// An error with a message in `detail`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DetailErrorResponse {
     /// What went wrong, for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1630,7 +2079,8 @@ pub struct DetailErrorResponse {
 }
 
 /// What a customer may do with one feature, and how much of it is used.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EntitlementDetail {
     /// `featureId`
     #[serde(rename = "featureId", default, skip_serializing_if = "Option::is_none")]
@@ -1659,7 +2109,8 @@ pub struct EntitlementDetail {
 }
 
 /// An error, with a short label and an explanation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Short label of the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1671,6 +2122,7 @@ pub struct ErrorResponse {
 
 /// Fields for a new feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FeatureCreateRequest {
     /// `name`
     pub name: String,
@@ -1694,8 +2146,72 @@ pub struct FeatureCreateRequest {
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl FeatureCreateRequest {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(
+        name: impl Into<String>,
+        feature_type: FeatureCreateRequestFeatureType,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            identifier: None,
+            description: None,
+            feature_type,
+            feature_details: None,
+            meter: None,
+            metadata: None,
+        }
+    }
+
+    /// Sets `identifier`.
+    #[must_use]
+    pub fn with_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `featureDetails`.
+    #[must_use]
+    pub fn with_feature_details(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.feature_details = Some(value);
+        self
+    }
+
+    /// Sets `meter`.
+    #[must_use]
+    pub fn with_meter(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.meter = Some(value);
+        self
+    }
+
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+}
+
 /// `FeatureCreateRequestFeatureType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FeatureCreateRequestFeatureType {
     /// `BOOLEAN`
     Boolean,
@@ -1734,6 +2250,7 @@ crate::runtime::serde_support::open_enum!(FeatureCreateRequestFeatureType);
 
 /// A feature and how many units of it are wanted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct FeatureInput {
     /// Identifier of the feature.
     pub identifier: String,
@@ -1741,8 +2258,20 @@ pub struct FeatureInput {
     pub quantity: i64,
 }
 
+impl FeatureInput {
+    /// Creates a value from its fields.
+    #[must_use]
+    pub fn new(identifier: impl Into<String>, quantity: i64) -> Self {
+        Self {
+            identifier: identifier.into(),
+            quantity,
+        }
+    }
+}
+
 /// The price of an offered plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FeaturePrice {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1766,6 +2295,7 @@ pub struct FeaturePrice {
 
 /// A request to activate a license key on an instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct LicenseActivation {
     /// `licenseKey`
     #[serde(rename = "licenseKey")]
@@ -1781,8 +2311,46 @@ pub struct LicenseActivation {
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl LicenseActivation {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(license_key: impl Into<String>) -> Self {
+        Self {
+            license_key: license_key.into(),
+            customer_id: None,
+            instance_name: None,
+            metadata: None,
+        }
+    }
+
+    /// Sets `customerId`.
+    #[must_use]
+    pub fn with_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+
+    /// Sets `instanceName`.
+    #[must_use]
+    pub fn with_instance_name(mut self, value: impl Into<String>) -> Self {
+        self.instance_name = Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+}
+
 /// The activation that was made, with the license it used.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LicenseActivationResponse {
     /// `instanceId`
     #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
@@ -1800,6 +2368,7 @@ pub struct LicenseActivationResponse {
 
 /// How license keys are issued for a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct LicenseConfig {
     /// `enabled`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1829,8 +2398,66 @@ pub struct LicenseConfig {
     pub has_expiry: Option<bool>,
 }
 
+impl LicenseConfig {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            activation_limit: None,
+            activation_limit_enabled: None,
+            duration_unit: None,
+            duration_value: None,
+            has_expiry: None,
+        }
+    }
+
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets `activationLimit`.
+    #[must_use]
+    pub fn with_activation_limit(mut self, value: i64) -> Self {
+        self.activation_limit = Some(value);
+        self
+    }
+
+    /// Sets `activationLimitEnabled`.
+    #[must_use]
+    pub fn with_activation_limit_enabled(mut self, value: bool) -> Self {
+        self.activation_limit_enabled = Some(value);
+        self
+    }
+
+    /// Sets `durationUnit`.
+    #[must_use]
+    pub fn with_duration_unit(mut self, value: LicenseConfigDurationUnit) -> Self {
+        self.duration_unit = Some(value);
+        self
+    }
+
+    /// Sets `durationValue`.
+    #[must_use]
+    pub fn with_duration_value(mut self, value: i64) -> Self {
+        self.duration_value = Some(value);
+        self
+    }
+
+    /// Sets `hasExpiry`.
+    #[must_use]
+    pub fn with_has_expiry(mut self, value: bool) -> Self {
+        self.has_expiry = Some(value);
+        self
+    }
+}
+
 /// `LicenseConfigDurationUnit`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LicenseConfigDurationUnit {
     /// `DAY`
     Day,
@@ -1869,6 +2496,7 @@ crate::runtime::serde_support::open_enum!(LicenseConfigDurationUnit);
 
 /// A request to release the activation of an instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LicenseDeactivation {
     /// `licenseKey`
     #[serde(rename = "licenseKey")]
@@ -1878,8 +2506,20 @@ pub struct LicenseDeactivation {
     pub instance_id: uuid::Uuid,
 }
 
+impl LicenseDeactivation {
+    /// Creates a value from its fields.
+    #[must_use]
+    pub fn new(license_key: impl Into<String>, instance_id: uuid::Uuid) -> Self {
+        Self {
+            license_key: license_key.into(),
+            instance_id,
+        }
+    }
+}
+
 /// Confirmation that the activation was released.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LicenseDeactivationResponse {
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1890,7 +2530,8 @@ pub struct LicenseDeactivationResponse {
 }
 
 /// A license, with its customer, plan and subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LicenseDetails {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1933,7 +2574,8 @@ pub struct LicenseDetails {
 }
 
 /// `LicenseDetailsCustomer`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LicenseDetailsCustomer {
     /// `customerId`
     #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
@@ -1947,7 +2589,8 @@ pub struct LicenseDetailsCustomer {
 }
 
 /// `LicenseDetailsPlan`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LicenseDetailsPlan {
     /// `identifier`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1970,7 +2613,8 @@ pub struct LicenseDetailsPlan {
 }
 
 /// `LicenseDetailsPlanProduct`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LicenseDetailsPlanProduct {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1993,7 +2637,8 @@ pub struct LicenseDetailsPlanProduct {
 }
 
 /// `LicenseDetailsSubscription`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LicenseDetailsSubscription {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2050,6 +2695,7 @@ pub struct LicenseDetailsSubscription {
 
 /// `LicenseDetailsSubscriptionBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LicenseDetailsSubscriptionBillingType {
     /// `SUBSCRIPTION`
     Subscription,
@@ -2084,6 +2730,7 @@ crate::runtime::serde_support::open_enum!(LicenseDetailsSubscriptionBillingType)
 
 /// A license key, and optionally an instance, to check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct LicenseValidate {
     /// `licenseKey`
     #[serde(rename = "licenseKey")]
@@ -2093,8 +2740,27 @@ pub struct LicenseValidate {
     pub instance_id: Option<uuid::Uuid>,
 }
 
+impl LicenseValidate {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(license_key: impl Into<String>) -> Self {
+        Self {
+            license_key: license_key.into(),
+            instance_id: None,
+        }
+    }
+
+    /// Sets `instanceId`.
+    #[must_use]
+    pub fn with_instance_id(mut self, value: uuid::Uuid) -> Self {
+        self.instance_id = Some(value);
+        self
+    }
+}
+
 /// Whether a license is valid, and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LicenseValidationResponse {
     /// `valid`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2115,6 +2781,7 @@ pub struct LicenseValidationResponse {
 
 /// `ListOrdersBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListOrdersBillingType {
     /// `ONE_TIME`
     OneTime,
@@ -2149,6 +2816,7 @@ crate::runtime::serde_support::open_enum!(ListOrdersBillingType);
 
 /// `ListOrdersStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListOrdersStatus {
     /// `PENDING`
     Pending,
@@ -2203,6 +2871,7 @@ crate::runtime::serde_support::open_enum!(ListOrdersStatus);
 
 /// `ListRefundsStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListRefundsStatus {
     /// `PENDING`
     Pending,
@@ -2249,6 +2918,7 @@ crate::runtime::serde_support::open_enum!(ListRefundsStatus);
 
 /// `ListTransactionsStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListTransactionsStatus {
     /// `success`
     Success,
@@ -2286,7 +2956,8 @@ impl From<String> for ListTransactionsStatus {
 crate::runtime::serde_support::open_enum!(ListTransactionsStatus);
 
 /// A short confirmation message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MessageResponse {
     /// `message`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2295,6 +2966,7 @@ pub struct MessageResponse {
 
 /// One part of the Merchant of Record fee.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MorFeeBreakdownComponent {
     /// `name`
     pub name: MorFeeBreakdownComponentName,
@@ -2311,6 +2983,7 @@ pub struct MorFeeBreakdownComponent {
 
 /// `MorFeeBreakdownComponentName`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MorFeeBreakdownComponentName {
     /// `base_fee`
     BaseFee,
@@ -2360,7 +3033,8 @@ impl From<String> for MorFeeBreakdownComponentName {
 crate::runtime::serde_support::open_enum!(MorFeeBreakdownComponentName);
 
 /// Short view of a customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrderCustomer {
     /// `customerId`
     #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
@@ -2374,7 +3048,8 @@ pub struct OrderCustomer {
 }
 
 /// One page of order events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrderEventListResponse {
     /// Number of order events across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2403,6 +3078,7 @@ impl crate::runtime::Page for OrderEventListResponse {
 
 /// One entry in an order's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrderEventResponse {
     /// `id`
     pub id: i64,
@@ -2422,6 +3098,7 @@ pub struct OrderEventResponse {
 
 /// `OrderEventResponseStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrderEventResponseStatus {
     /// `pending`
     Pending,
@@ -2459,7 +3136,8 @@ impl From<String> for OrderEventResponseStatus {
 crate::runtime::serde_support::open_enum!(OrderEventResponseStatus);
 
 /// One page of orders.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrderListResponse {
     /// Number of orders across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2487,7 +3165,8 @@ impl crate::runtime::Page for OrderListResponse {
 }
 
 /// Payment method of the first transaction of the order that succeeded; `null` until there is one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrderPaymentMethod {
     /// `paymentMethodType`
     #[serde(
@@ -2509,7 +3188,8 @@ pub struct OrderPaymentMethod {
 }
 
 /// An order that reached a final state (completed, failed, refunded and so on). Orders still `PENDING`, never paid, are not returned by the list and get operations.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrderResponse {
     /// Id of the order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2614,6 +3294,7 @@ pub struct OrderResponse {
 
 /// `OrderResponseBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrderResponseBillingType {
     /// `ONE_TIME`
     OneTime,
@@ -2648,6 +3329,7 @@ crate::runtime::serde_support::open_enum!(OrderResponseBillingType);
 
 /// `OrderResponseStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrderResponseStatus {
     /// `PENDING`
     Pending,
@@ -2701,7 +3383,8 @@ impl From<String> for OrderResponseStatus {
 crate::runtime::serde_support::open_enum!(OrderResponseStatus);
 
 /// Short view of the order's subscription; `{}` (an empty object) when the order has none.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrderSubscriptionSummary {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2731,7 +3414,8 @@ pub struct OrderSubscriptionSummary {
 }
 
 /// One page of features.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedFeatures {
     /// Number of features across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2759,7 +3443,8 @@ impl crate::runtime::Page for PaginatedFeatures {
 }
 
 /// One page of plan entitlements.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedPlanFeatureEntitlements {
     /// Number of entitlements across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2787,7 +3472,8 @@ impl crate::runtime::Page for PaginatedPlanFeatureEntitlements {
 }
 
 /// One page of plan prices.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedPlanPrices {
     /// Number of prices across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2815,7 +3501,8 @@ impl crate::runtime::Page for PaginatedPlanPrices {
 }
 
 /// One page of plans.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedPlans {
     /// Number of plans across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2843,7 +3530,8 @@ impl crate::runtime::Page for PaginatedPlans {
 }
 
 /// One page of products.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedProducts {
     /// Number of products across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2871,7 +3559,8 @@ impl crate::runtime::Page for PaginatedProducts {
 }
 
 /// An organization belonging to a partner, as every partner organization operation returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PartnerOrganization {
     /// Internal kelviq id of the user who owns the organization.
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
@@ -2906,7 +3595,8 @@ pub struct PartnerOrganization {
 }
 
 /// The organizations of a partner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PartnerOrganizationList {
     /// `results`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2918,6 +3608,7 @@ pub struct PartnerOrganizationList {
 
 /// What a partner sends to provision an organization. kelviq creates the owner user (or refuses when the email is taken), sets up the organization, issues its API keys and emails the user a welcome with a link to set a password.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PartnerOrganizationProvisionRequest {
     /// The partner's own identifier of the organization, unique among the partner's organizations. It is what `GET /partner/organizations/by-external-id/{externalId}/` looks up.
     #[serde(rename = "externalId")]
@@ -2929,8 +3620,28 @@ pub struct PartnerOrganizationProvisionRequest {
     pub business_name: Option<String>,
 }
 
+impl PartnerOrganizationProvisionRequest {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(external_id: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            external_id: external_id.into(),
+            email: email.into(),
+            business_name: None,
+        }
+    }
+
+    /// Sets `businessName`.
+    #[must_use]
+    pub fn with_business_name(mut self, value: impl Into<String>) -> Self {
+        self.business_name = Some(value.into());
+        self
+    }
+}
+
 /// Short view of the customer who owns a payment method.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentMethodCustomer {
     /// Your own identifier of the customer.
     #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
@@ -2947,7 +3658,8 @@ pub struct PaymentMethodCustomer {
 }
 
 /// One page of payment methods.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentMethodListResponse {
     /// Number of payment methods across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2975,7 +3687,8 @@ impl crate::runtime::Page for PaymentMethodListResponse {
 }
 
 /// A payment method a customer has saved.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentMethodResponse {
     /// Id kelviq gave the payment method record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3005,6 +3718,7 @@ pub struct PaymentMethodResponse {
 
 /// State of the payment method; the list only ever shows `succeeded` ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentMethodResponseStatus {
     /// `succeeded`
     Succeeded,
@@ -3039,6 +3753,7 @@ crate::runtime::serde_support::open_enum!(PaymentMethodResponseStatus);
 
 /// One charge within the pricing of a feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanCharge {
     /// `chargePeriod`
     #[serde(rename = "chargePeriod", default, skip_serializing_if = "Option::is_none")]
@@ -3054,8 +3769,56 @@ pub struct PlanCharge {
     pub advanced: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl PlanCharge {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            charge_period: None,
+            price_data: None,
+            tiers: None,
+            advanced: None,
+        }
+    }
+
+    /// Sets `chargePeriod`.
+    #[must_use]
+    pub fn with_charge_period(mut self, value: PlanChargeChargePeriod) -> Self {
+        self.charge_period = Some(value);
+        self
+    }
+
+    /// Sets `priceData`.
+    #[must_use]
+    pub fn with_price_data(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.price_data = Some(value);
+        self
+    }
+
+    /// Sets `tiers`.
+    #[must_use]
+    pub fn with_tiers(mut self, value: Vec<PlanChargeTiersItem>) -> Self {
+        self.tiers = Some(value);
+        self
+    }
+
+    /// Sets `advanced`.
+    #[must_use]
+    pub fn with_advanced(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.advanced = Some(value);
+        self
+    }
+}
+
 /// How one feature is priced; with `feature` null, the entry prices the plan as a whole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanChargeCatalogPrice {
     /// Id of the priced feature. Every price model except FLAT needs one.
     ///
@@ -3103,8 +3866,99 @@ pub struct PlanChargeCatalogPrice {
     pub charges: Option<Vec<PlanCharge>>,
 }
 
+impl PlanChargeCatalogPrice {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            feature: None,
+            price_model: None,
+            reset: None,
+            reset_time: None,
+            has_unlimited_usage: None,
+            payment_type: None,
+            rollover: None,
+            usage_alerts: None,
+            charges: None,
+        }
+    }
+
+    /// Sets `feature`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_feature(mut self, value: uuid::Uuid) -> Self {
+        self.feature = Some(Some(value));
+        self
+    }
+
+    /// Sets `priceModel`.
+    #[must_use]
+    pub fn with_price_model(mut self, value: PlanChargeCatalogPricePriceModel) -> Self {
+        self.price_model = Some(value);
+        self
+    }
+
+    /// Sets `reset`.
+    #[must_use]
+    pub fn with_reset(mut self, value: PlanChargeCatalogPriceReset) -> Self {
+        self.reset = Some(value);
+        self
+    }
+
+    /// Sets `resetTime`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_reset_time(mut self, value: impl Into<String>) -> Self {
+        self.reset_time = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `hasUnlimitedUsage`.
+    #[must_use]
+    pub fn with_has_unlimited_usage(mut self, value: bool) -> Self {
+        self.has_unlimited_usage = Some(value);
+        self
+    }
+
+    /// Sets `paymentType`.
+    #[must_use]
+    pub fn with_payment_type(
+        mut self,
+        value: PlanChargeCatalogPricePaymentType,
+    ) -> Self {
+        self.payment_type = Some(value);
+        self
+    }
+
+    /// Sets `rollover`.
+    #[must_use]
+    pub fn with_rollover(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.rollover = Some(value);
+        self
+    }
+
+    /// Sets `usageAlerts`.
+    #[must_use]
+    pub fn with_usage_alerts(
+        mut self,
+        value: PlanChargeCatalogPriceUsageAlerts,
+    ) -> Self {
+        self.usage_alerts = Some(value);
+        self
+    }
+
+    /// Sets `charges`.
+    #[must_use]
+    pub fn with_charges(mut self, value: Vec<PlanCharge>) -> Self {
+        self.charges = Some(value);
+        self
+    }
+}
+
 /// `PlanChargeCatalogPricePaymentType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlanChargeCatalogPricePaymentType {
     /// `ADVANCE_COMMITMENT`
     AdvanceCommitment,
@@ -3139,6 +3993,7 @@ crate::runtime::serde_support::open_enum!(PlanChargeCatalogPricePaymentType);
 
 /// `PlanChargeCatalogPricePriceModel`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlanChargeCatalogPricePriceModel {
     /// `FLAT`
     Flat,
@@ -3185,6 +4040,7 @@ crate::runtime::serde_support::open_enum!(PlanChargeCatalogPricePriceModel);
 
 /// `PlanChargeCatalogPriceReset`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlanChargeCatalogPriceReset {
     /// `NEVER`
     Never,
@@ -3235,6 +4091,7 @@ crate::runtime::serde_support::open_enum!(PlanChargeCatalogPriceReset);
 
 /// Optional usage alerts. With `thresholdType` PERCENTAGE the thresholds are percentages from 1 to 100; with BALANCE they are absolute amounts of usage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanChargeCatalogPriceUsageAlerts {
     /// `enabled`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3247,8 +4104,45 @@ pub struct PlanChargeCatalogPriceUsageAlerts {
     pub threshold_type: Option<PlanChargeCatalogPriceUsageAlertsThresholdType>,
 }
 
+impl PlanChargeCatalogPriceUsageAlerts {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            thresholds: None,
+            threshold_type: None,
+        }
+    }
+
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets `thresholds`.
+    #[must_use]
+    pub fn with_thresholds(mut self, value: Vec<f64>) -> Self {
+        self.thresholds = Some(value);
+        self
+    }
+
+    /// Sets `thresholdType`.
+    #[must_use]
+    pub fn with_threshold_type(
+        mut self,
+        value: PlanChargeCatalogPriceUsageAlertsThresholdType,
+    ) -> Self {
+        self.threshold_type = Some(value);
+        self
+    }
+}
+
 /// `PlanChargeCatalogPriceUsageAlertsThresholdType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlanChargeCatalogPriceUsageAlertsThresholdType {
     /// `PERCENTAGE`
     Percentage,
@@ -3284,6 +4178,7 @@ crate::runtime::serde_support::open_enum!(
 );
 /// `PlanChargeChargePeriod`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlanChargeChargePeriod {
     /// `ONE_TIME`
     OneTime,
@@ -3330,6 +4225,7 @@ crate::runtime::serde_support::open_enum!(PlanChargeChargePeriod);
 
 /// `PlanChargeTiersItem`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanChargeTiersItem {
     /// `flatAmount`
     #[serde(rename = "flatAmount", default, skip_serializing_if = "Option::is_none")]
@@ -3349,10 +4245,44 @@ pub struct PlanChargeTiersItem {
     pub up_to: Option<Option<PlanChargeTiersItemUpTo>>,
 }
 
+impl PlanChargeTiersItem {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            flat_amount: None,
+            unit_amount: None,
+            up_to: None,
+        }
+    }
+
+    /// Sets `flatAmount`.
+    #[must_use]
+    pub fn with_flat_amount(mut self, value: f64) -> Self {
+        self.flat_amount = Some(value);
+        self
+    }
+
+    /// Sets `unitAmount`.
+    #[must_use]
+    pub fn with_unit_amount(mut self, value: f64) -> Self {
+        self.unit_amount = Some(value);
+        self
+    }
+
+    /// Sets `upTo`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_up_to(mut self, value: PlanChargeTiersItemUpTo) -> Self {
+        self.up_to = Some(Some(value));
+        self
+    }
+}
+
 /// Top of this tier: an integer, or the string "inf" when the last tier has no upper limit.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PlanChargeTiersItemUpTo {
     /// A value of type `i64`.
     Integer(i64),
@@ -3362,6 +4292,7 @@ pub enum PlanChargeTiersItemUpTo {
 
 /// Fields for a new plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlanCreateRequest {
     /// `name`
     pub name: String,
@@ -3393,8 +4324,87 @@ pub struct PlanCreateRequest {
     pub ordering: Option<i64>,
 }
 
+impl PlanCreateRequest {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(name: impl Into<String>, product: uuid::Uuid) -> Self {
+        Self {
+            name: name.into(),
+            identifier: None,
+            description: None,
+            product,
+            metadata: None,
+            is_visible: None,
+            license: None,
+            links: None,
+            file_keys: None,
+            ordering: None,
+        }
+    }
+
+    /// Sets `identifier`.
+    #[must_use]
+    pub fn with_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    /// Sets `isVisible`.
+    #[must_use]
+    pub fn with_is_visible(mut self, value: bool) -> Self {
+        self.is_visible = Some(value);
+        self
+    }
+
+    /// Sets `license`.
+    #[must_use]
+    pub fn with_license(mut self, value: LicenseConfig) -> Self {
+        self.license = Some(value);
+        self
+    }
+
+    /// Sets `links`.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<PlanLink>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `fileKeys`.
+    #[must_use]
+    pub fn with_file_keys(mut self, value: Vec<String>) -> Self {
+        self.file_keys = Some(value);
+        self
+    }
+
+    /// Sets `ordering`.
+    #[must_use]
+    pub fn with_ordering(mut self, value: i64) -> Self {
+        self.ordering = Some(value);
+        self
+    }
+}
+
 /// Terms of one feature's entitlement on a plan. Which keys apply depends on the type of the feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanEntitlementDetails {
     /// A boolean for BOOLEAN features; a number for CUSTOMIZABLE and METER features.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3443,8 +4453,97 @@ pub struct PlanEntitlementDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+impl PlanEntitlementDetails {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            value: None,
+            has_unlimited_usage: None,
+            reset: None,
+            reset_time: None,
+            rollover: None,
+            usage_alerts: None,
+            hard_limit: None,
+            is_inherited: None,
+            is_value_overridden: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `value`.
+    #[must_use]
+    pub fn with_value(mut self, value: serde_json::Value) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Sets `hasUnlimitedUsage`.
+    #[must_use]
+    pub fn with_has_unlimited_usage(mut self, value: bool) -> Self {
+        self.has_unlimited_usage = Some(value);
+        self
+    }
+
+    /// Sets `reset`.
+    #[must_use]
+    pub fn with_reset(mut self, value: PlanEntitlementDetailsReset) -> Self {
+        self.reset = Some(value);
+        self
+    }
+
+    /// Sets `resetTime`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_reset_time(mut self, value: impl Into<String>) -> Self {
+        self.reset_time = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `rollover`.
+    #[must_use]
+    pub fn with_rollover(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.rollover = Some(value);
+        self
+    }
+
+    /// Sets `usageAlerts`.
+    #[must_use]
+    pub fn with_usage_alerts(
+        mut self,
+        value: PlanEntitlementDetailsUsageAlerts,
+    ) -> Self {
+        self.usage_alerts = Some(value);
+        self
+    }
+
+    /// Sets `hardLimit`.
+    #[must_use]
+    pub fn with_hard_limit(mut self, value: bool) -> Self {
+        self.hard_limit = Some(value);
+        self
+    }
+
+    /// Sets `isInherited`.
+    #[must_use]
+    pub fn with_is_inherited(mut self, value: bool) -> Self {
+        self.is_inherited = Some(value);
+        self
+    }
+
+    /// Sets `isValueOverridden`.
+    #[must_use]
+    pub fn with_is_value_overridden(mut self, value: bool) -> Self {
+        self.is_value_overridden = Some(value);
+        self
+    }
+}
+
 /// `PlanEntitlementDetailsReset`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlanEntitlementDetailsReset {
     /// `NEVER`
     Never,
@@ -3495,6 +4594,7 @@ crate::runtime::serde_support::open_enum!(PlanEntitlementDetailsReset);
 
 /// Optional usage alerts for this entitlement. With `thresholdType` PERCENTAGE the thresholds are percentages from 1 to 100; with BALANCE they are absolute amounts of usage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanEntitlementDetailsUsageAlerts {
     /// `enabled`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3507,8 +4607,45 @@ pub struct PlanEntitlementDetailsUsageAlerts {
     pub threshold_type: Option<PlanEntitlementDetailsUsageAlertsThresholdType>,
 }
 
+impl PlanEntitlementDetailsUsageAlerts {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            thresholds: None,
+            threshold_type: None,
+        }
+    }
+
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets `thresholds`.
+    #[must_use]
+    pub fn with_thresholds(mut self, value: Vec<f64>) -> Self {
+        self.thresholds = Some(value);
+        self
+    }
+
+    /// Sets `thresholdType`.
+    #[must_use]
+    pub fn with_threshold_type(
+        mut self,
+        value: PlanEntitlementDetailsUsageAlertsThresholdType,
+    ) -> Self {
+        self.threshold_type = Some(value);
+        self
+    }
+}
+
 /// `PlanEntitlementDetailsUsageAlertsThresholdType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlanEntitlementDetailsUsageAlertsThresholdType {
     /// `PERCENTAGE`
     Percentage,
@@ -3543,7 +4680,8 @@ crate::runtime::serde_support::open_enum!(
     PlanEntitlementDetailsUsageAlertsThresholdType
 );
 /// A feature granted by a plan, with the terms of the grant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlanFeatureEntitlement {
     /// `feature`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3555,6 +4693,7 @@ pub struct PlanFeatureEntitlement {
 
 /// One entitlement to add, naming the feature by its id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlanFeatureEntitlementWrite {
     /// Id of the feature to grant.
     pub feature: uuid::Uuid,
@@ -3562,23 +4701,50 @@ pub struct PlanFeatureEntitlementWrite {
     pub details: PlanEntitlementDetails,
 }
 
+impl PlanFeatureEntitlementWrite {
+    /// Creates a value from its fields.
+    #[must_use]
+    pub fn new(feature: uuid::Uuid, details: PlanEntitlementDetails) -> Self {
+        Self { feature, details }
+    }
+}
+
 /// New entitlement terms for one feature of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanFeaturePatchRequest {
     /// `details`
     pub details: PlanEntitlementDetails,
 }
 
+impl PlanFeaturePatchRequest {
+    /// Creates a value from its fields.
+    #[must_use]
+    pub fn new(details: PlanEntitlementDetails) -> Self {
+        Self { details }
+    }
+}
+
 /// Entitlements to add to a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanFeaturesCreateRequest {
     /// `planEntitlements`
     #[serde(rename = "planEntitlements")]
     pub plan_entitlements: Vec<PlanFeatureEntitlementWrite>,
 }
 
+impl PlanFeaturesCreateRequest {
+    /// Creates a value from its fields.
+    #[must_use]
+    pub fn new(plan_entitlements: Vec<PlanFeatureEntitlementWrite>) -> Self {
+        Self { plan_entitlements }
+    }
+}
+
 /// A file attached to a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlanFile {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3602,6 +4768,7 @@ pub struct PlanFile {
 
 /// Display settings of a plan file. The stored file itself stays as it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanFileUpdateRequest {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3614,8 +4781,42 @@ pub struct PlanFileUpdateRequest {
     pub enabled: Option<bool>,
 }
 
+impl PlanFileUpdateRequest {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            ordering: None,
+            enabled: None,
+        }
+    }
+
+    /// Sets `name`.
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `ordering`.
+    #[must_use]
+    pub fn with_ordering(mut self, value: i64) -> Self {
+        self.ordering = Some(value);
+        self
+    }
+
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+}
+
 /// A named link shown with a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanLink {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3625,8 +4826,31 @@ pub struct PlanLink {
     pub url: Option<String>,
 }
 
+impl PlanLink {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self { name: None, url: None }
+    }
+
+    /// Sets `name`.
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `url`.
+    #[must_use]
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}
+
 /// The price of a plan in one currency, together with how each feature is charged.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlanPrice {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3660,13 +4884,23 @@ pub struct PlanPrice {
 
 /// The complete new set of prices for a plan, applied in one atomic step. At most one PAID price per currency is accepted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanPriceBulkRequest {
     /// `prices`
     pub prices: Vec<PlanPriceCreateRequest>,
 }
 
+impl PlanPriceBulkRequest {
+    /// Creates a value from its fields.
+    #[must_use]
+    pub fn new(prices: Vec<PlanPriceCreateRequest>) -> Self {
+        Self { prices }
+    }
+}
+
 /// The prices the plan has after the replacement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlanPriceBulkResponse {
     /// `prices`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3675,6 +4909,7 @@ pub struct PlanPriceBulkResponse {
 
 /// One price to set on a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlanPriceCreateRequest {
     /// `priceType`
     #[serde(rename = "priceType")]
@@ -3703,8 +4938,73 @@ pub struct PlanPriceCreateRequest {
     pub charge_catalog_price: Option<Vec<PlanChargeCatalogPrice>>,
 }
 
+impl PlanPriceCreateRequest {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(price_type: PlanPriceCreateRequestPriceType) -> Self {
+        Self {
+            price_type,
+            currency: None,
+            free_trial: None,
+            trial_period: None,
+            enabled: None,
+            tax_behavior: None,
+            charge_catalog_price: None,
+        }
+    }
+
+    /// Sets `currency`.
+    #[must_use]
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+
+    /// Sets `freeTrial`.
+    #[must_use]
+    pub fn with_free_trial(mut self, value: bool) -> Self {
+        self.free_trial = Some(value);
+        self
+    }
+
+    /// Sets `trialPeriod`.
+    #[must_use]
+    pub fn with_trial_period(mut self, value: i64) -> Self {
+        self.trial_period = Some(value);
+        self
+    }
+
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    /// Sets `taxBehavior`.
+    #[must_use]
+    pub fn with_tax_behavior(
+        mut self,
+        value: PlanPriceCreateRequestTaxBehavior,
+    ) -> Self {
+        self.tax_behavior = Some(value);
+        self
+    }
+
+    /// Sets `chargeCatalogPrice`.
+    #[must_use]
+    pub fn with_charge_catalog_price(
+        mut self,
+        value: Vec<PlanChargeCatalogPrice>,
+    ) -> Self {
+        self.charge_catalog_price = Some(value);
+        self
+    }
+}
+
 /// `PlanPriceCreateRequestPriceType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlanPriceCreateRequestPriceType {
     /// `FREE`
     Free,
@@ -3743,6 +5043,7 @@ crate::runtime::serde_support::open_enum!(PlanPriceCreateRequestPriceType);
 
 /// `PlanPriceCreateRequestTaxBehavior`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlanPriceCreateRequestTaxBehavior {
     /// `INCLUSIVE`
     Inclusive,
@@ -3781,6 +5082,7 @@ crate::runtime::serde_support::open_enum!(PlanPriceCreateRequestTaxBehavior);
 
 /// `PlanPricePriceType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlanPricePriceType {
     /// `FREE`
     Free,
@@ -3819,6 +5121,7 @@ crate::runtime::serde_support::open_enum!(PlanPricePriceType);
 
 /// `PlanPriceTaxBehavior`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlanPriceTaxBehavior {
     /// `INCLUSIVE`
     Inclusive,
@@ -3857,6 +5160,7 @@ crate::runtime::serde_support::open_enum!(PlanPriceTaxBehavior);
 
 /// Options for publishing the current draft of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanPublishRequest {
     /// When `true`, the entitlements of existing subscribers are brought in line with the plan being published.
     #[serde(rename = "updateFeatures", default, skip_serializing_if = "Option::is_none")]
@@ -3866,8 +5170,34 @@ pub struct PlanPublishRequest {
     pub update_pricing: Option<bool>,
 }
 
+impl PlanPublishRequest {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            update_features: None,
+            update_pricing: None,
+        }
+    }
+
+    /// Sets `updateFeatures`.
+    #[must_use]
+    pub fn with_update_features(mut self, value: bool) -> Self {
+        self.update_features = Some(value);
+        self
+    }
+
+    /// Sets `updatePricing`.
+    #[must_use]
+    pub fn with_update_pricing(mut self, value: bool) -> Self {
+        self.update_pricing = Some(value);
+        self
+    }
+}
+
 /// Result of a publish.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlanPublishResponse {
     /// `status`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3876,6 +5206,7 @@ pub struct PlanPublishResponse {
 
 /// Fields to change on a plan; omitted fields keep their value. When the plan's latest version is already published, the change lands in a new version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PlanUpdateRequest {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3900,8 +5231,77 @@ pub struct PlanUpdateRequest {
     pub file_keys: Option<Vec<String>>,
 }
 
+impl PlanUpdateRequest {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            metadata: None,
+            is_visible: None,
+            license: None,
+            links: None,
+            file_keys: None,
+        }
+    }
+
+    /// Sets `name`.
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    /// Sets `isVisible`.
+    #[must_use]
+    pub fn with_is_visible(mut self, value: bool) -> Self {
+        self.is_visible = Some(value);
+        self
+    }
+
+    /// Sets `license`.
+    #[must_use]
+    pub fn with_license(mut self, value: LicenseConfig) -> Self {
+        self.license = Some(value);
+        self
+    }
+
+    /// Sets `links`.
+    #[must_use]
+    pub fn with_links(mut self, value: Vec<PlanLink>) -> Self {
+        self.links = Some(value);
+        self
+    }
+
+    /// Sets `fileKeys`.
+    #[must_use]
+    pub fn with_file_keys(mut self, value: Vec<String>) -> Self {
+        self.file_keys = Some(value);
+        self
+    }
+}
+
 /// Asks for a presigned S3 POST policy to upload one file of up to 5 GB. The `fileKey` returned is a temporary `tmp/<uuid>/<fileName>` path to pass to product or plan operations in `imageKeys` or `fileKeys`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct PresignedUploadRequest {
     /// Name of the file to upload; the S3 object key ends with it.
     #[serde(rename = "fileName")]
@@ -3911,8 +5311,20 @@ pub struct PresignedUploadRequest {
     pub file_type: String,
 }
 
+impl PresignedUploadRequest {
+    /// Creates a value from its fields.
+    #[must_use]
+    pub fn new(file_name: impl Into<String>, file_type: impl Into<String>) -> Self {
+        Self {
+            file_name: file_name.into(),
+            file_type: file_type.into(),
+        }
+    }
+}
+
 /// A presigned S3 POST policy. Upload by POSTing `multipart/form-data` to `url`, with each entry of `fields` as a form field and the file last, in a `file` field. Then give `fileKey` back to kelviq.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PresignedUploadResponse {
     /// S3 address to POST the upload to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3926,7 +5338,8 @@ pub struct PresignedUploadResponse {
 }
 
 /// A catalog product. One product can have several plans, images and files.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Product {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3956,6 +5369,7 @@ pub struct Product {
 
 /// Fields for a new product.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProductCreateRequest {
     /// `name`
     pub name: String,
@@ -3973,8 +5387,44 @@ pub struct ProductCreateRequest {
     pub image_keys: Option<Vec<String>>,
 }
 
+impl ProductCreateRequest {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(name: impl Into<String>, tax_code: ProductCreateRequestTaxCode) -> Self {
+        Self {
+            name: name.into(),
+            identifier: None,
+            description: None,
+            tax_code,
+            image_keys: None,
+        }
+    }
+
+    /// Sets `identifier`.
+    #[must_use]
+    pub fn with_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `imageKeys`.
+    #[must_use]
+    pub fn with_image_keys(mut self, value: Vec<String>) -> Self {
+        self.image_keys = Some(value);
+        self
+    }
+}
+
 /// Tax code of the product, from the supported list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProductCreateRequestTaxCode {
     /// `saas`
     Saas,
@@ -4040,7 +5490,8 @@ impl From<String> for ProductCreateRequestTaxCode {
 crate::runtime::serde_support::open_enum!(ProductCreateRequestTaxCode);
 
 /// An image attached to a product.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProductImage {
     /// Id of the image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4064,6 +5515,7 @@ pub struct ProductImage {
 
 /// Details of a product image that can be changed. The image file itself cannot be swapped; upload a new image for that.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct ProductImageUpdateRequest {
     /// Name to show for the image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4079,8 +5531,50 @@ pub struct ProductImageUpdateRequest {
     pub enabled: Option<bool>,
 }
 
+impl ProductImageUpdateRequest {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            ordering: None,
+            thumbnail: None,
+            enabled: None,
+        }
+    }
+
+    /// Sets `name`.
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `ordering`.
+    #[must_use]
+    pub fn with_ordering(mut self, value: i64) -> Self {
+        self.ordering = Some(value);
+        self
+    }
+
+    /// Sets `thumbnail`.
+    #[must_use]
+    pub fn with_thumbnail(mut self, value: bool) -> Self {
+        self.thumbnail = Some(value);
+        self
+    }
+
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+}
+
 /// Everything needed to show a product's pricing to one visitor or customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProductOfferingResponse {
     /// Internal id of the organization owning the product.
     #[serde(rename = "organizationId", default, skip_serializing_if = "Option::is_none")]
@@ -4137,7 +5631,8 @@ pub struct ProductOfferingResponse {
 }
 
 /// `ProductOfferingResponseSubscription`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProductOfferingResponseSubscription {
     /// `hasPreviousSubscription`
     #[serde(
@@ -4158,7 +5653,8 @@ pub struct ProductOfferingResponseSubscription {
 }
 
 /// A plan as offered on a pricing page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProductPlan {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4216,7 +5712,8 @@ pub struct ProductPlan {
 }
 
 /// A product as returned on its own, with the plans it has published.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProductRetrieve {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4249,6 +5746,7 @@ pub struct ProductRetrieve {
 
 /// Tax code of the product, from the supported list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProductRetrieveTaxCode {
     /// `saas`
     Saas,
@@ -4314,7 +5812,8 @@ impl From<String> for ProductRetrieveTaxCode {
 crate::runtime::serde_support::open_enum!(ProductRetrieveTaxCode);
 
 /// How a product behaves and is presented.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProductSettings {
     /// `true` lets visitors using a VPN through.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4335,6 +5834,7 @@ pub struct ProductSettings {
 
 /// Product settings to change; any of them may be sent, the rest stay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct ProductSettingsUpdateRequest {
     /// `vpn`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4353,8 +5853,58 @@ pub struct ProductSettingsUpdateRequest {
     pub product_url: Option<String>,
 }
 
+impl ProductSettingsUpdateRequest {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            vpn: None,
+            tor: None,
+            proxy: None,
+            currency: None,
+            product_url: None,
+        }
+    }
+
+    /// Sets `vpn`.
+    #[must_use]
+    pub fn with_vpn(mut self, value: bool) -> Self {
+        self.vpn = Some(value);
+        self
+    }
+
+    /// Sets `tor`.
+    #[must_use]
+    pub fn with_tor(mut self, value: bool) -> Self {
+        self.tor = Some(value);
+        self
+    }
+
+    /// Sets `proxy`.
+    #[must_use]
+    pub fn with_proxy(mut self, value: bool) -> Self {
+        self.proxy = Some(value);
+        self
+    }
+
+    /// Sets `currency`.
+    #[must_use]
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+
+    /// Sets `productUrl`.
+    #[must_use]
+    pub fn with_product_url(mut self, value: impl Into<String>) -> Self {
+        self.product_url = Some(value.into());
+        self
+    }
+}
+
 /// Tax code of the product, from the supported list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProductTaxCode {
     /// `saas`
     Saas,
@@ -4421,6 +5971,7 @@ crate::runtime::serde_support::open_enum!(ProductTaxCode);
 
 /// Product fields to change; fields left out keep their value. Most fields that identify the product cannot be changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct ProductUpdateRequest {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4439,8 +5990,58 @@ pub struct ProductUpdateRequest {
     pub file_keys: Option<Vec<String>>,
 }
 
+impl ProductUpdateRequest {
+    /// Creates a value with every field left out; set them with the `with_` methods.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            tax_code: None,
+            image_keys: None,
+            file_keys: None,
+        }
+    }
+
+    /// Sets `name`.
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `taxCode`.
+    #[must_use]
+    pub fn with_tax_code(mut self, value: ProductUpdateRequestTaxCode) -> Self {
+        self.tax_code = Some(value);
+        self
+    }
+
+    /// Sets `imageKeys`.
+    #[must_use]
+    pub fn with_image_keys(mut self, value: Vec<String>) -> Self {
+        self.image_keys = Some(value);
+        self
+    }
+
+    /// Sets `fileKeys`.
+    #[must_use]
+    pub fn with_file_keys(mut self, value: Vec<String>) -> Self {
+        self.file_keys = Some(value);
+        self
+    }
+}
+
 /// Tax code of the product, from the supported list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProductUpdateRequestTaxCode {
     /// `saas`
     Saas,
@@ -4506,7 +6107,8 @@ impl From<String> for ProductUpdateRequestTaxCode {
 crate::runtime::serde_support::open_enum!(ProductUpdateRequestTaxCode);
 
 /// The promotion that applies to the visitor's location.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PromotionResponse {
     /// Name of the country the visitor appears to be in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4532,7 +6134,8 @@ pub struct PromotionResponse {
 }
 
 /// Outcome of the checks run on the visitor; `true` marks a check that matched.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PromotionSecurity {
     /// `true` when the visitor seems to use a VPN.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4552,7 +6155,8 @@ pub struct PromotionSecurity {
 }
 
 /// How the promotion banner looks and where it goes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PromotionWidget {
     /// Kind of widget; always `BANNER` for now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4596,6 +6200,7 @@ pub struct PromotionWidget {
 
 /// Whether the banner sits at the top or the bottom of the page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PromotionWidgetPlacement {
     /// `top`
     Top,
@@ -4630,6 +6235,7 @@ crate::runtime::serde_support::open_enum!(PromotionWidgetPlacement);
 
 /// Kind of widget; always `BANNER` for now.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PromotionWidgetType {
     /// `BANNER`
     Banner,
@@ -4660,6 +6266,7 @@ crate::runtime::serde_support::open_enum!(PromotionWidgetType);
 
 /// What to refund. Leave out both amount fields to refund all that is still refundable on the order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub struct RefundCreateRequest {
     /// Id of an order of your organization.
     #[serde(rename = "orderId")]
@@ -4685,8 +6292,51 @@ pub struct RefundCreateRequest {
     pub internal_note: Option<Option<String>>,
 }
 
+impl RefundCreateRequest {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(order_id: impl Into<String>) -> Self {
+        Self {
+            order_id: order_id.into(),
+            amount_units: None,
+            amount: None,
+            reason: None,
+            internal_note: None,
+        }
+    }
+
+    /// Sets `amountUnits`.
+    #[must_use]
+    pub fn with_amount_units(mut self, value: i64) -> Self {
+        self.amount_units = Some(value);
+        self
+    }
+
+    /// Sets `amount`.
+    #[must_use]
+    pub fn with_amount(mut self, value: crate::runtime::Decimal) -> Self {
+        self.amount = Some(value);
+        self
+    }
+
+    /// Sets `reason`.
+    #[must_use]
+    pub fn with_reason(mut self, value: RefundCreateRequestReason) -> Self {
+        self.reason = Some(value);
+        self
+    }
+
+    /// Sets `internalNote`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_internal_note(mut self, value: impl Into<String>) -> Self {
+        self.internal_note = Some(Some(value.into()));
+        self
+    }
+}
+
 /// Why the money is given back; `REQUESTED_BY_CUSTOMER` if not given.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RefundCreateRequestReason {
     /// `DUPLICATE`
     Duplicate,
@@ -4728,7 +6378,8 @@ impl From<String> for RefundCreateRequestReason {
 crate::runtime::serde_support::open_enum!(RefundCreateRequestReason);
 
 /// Why a refund request failed. Validation errors are given per request field; payment provider and business rule errors are in `error`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RefundErrorResponse {
     /// What went wrong, for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4739,7 +6390,8 @@ pub struct RefundErrorResponse {
 }
 
 /// One page of refunds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RefundListResponse {
     /// Number of refunds across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4767,7 +6419,8 @@ impl crate::runtime::Page for RefundListResponse {
 }
 
 /// A refund, as the list, create and get refund operations return it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RefundResponse {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4797,6 +6450,7 @@ pub struct RefundResponse {
 
 /// `RefundResponseReason`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RefundResponseReason {
     /// `DUPLICATE`
     Duplicate,
@@ -4843,6 +6497,7 @@ crate::runtime::serde_support::open_enum!(RefundResponseReason);
 
 /// `RefundResponseStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RefundResponseStatus {
     /// `PENDING`
     Pending,
@@ -4889,6 +6544,7 @@ crate::runtime::serde_support::open_enum!(RefundResponseStatus);
 
 /// A usage figure for one feature of one customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReportUsageRequest {
     /// Amount of usage being reported.
     pub value: i64,
@@ -4902,8 +6558,27 @@ pub struct ReportUsageRequest {
     pub behaviour: ReportUsageRequestBehaviour,
 }
 
+impl ReportUsageRequest {
+    /// Creates a value from its fields.
+    #[must_use]
+    pub fn new(
+        value: i64,
+        customer_id: impl Into<String>,
+        feature_id: impl Into<String>,
+        behaviour: ReportUsageRequestBehaviour,
+    ) -> Self {
+        Self {
+            value,
+            customer_id: customer_id.into(),
+            feature_id: feature_id.into(),
+            behaviour,
+        }
+    }
+}
+
 /// `SET` overwrites the recorded usage with `value`; `DELTA` adds `value` to it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReportUsageRequestBehaviour {
     /// `SET`
     Set,
@@ -4937,7 +6612,8 @@ impl From<String> for ReportUsageRequestBehaviour {
 crate::runtime::serde_support::open_enum!(ReportUsageRequestBehaviour);
 
 /// The usage report as kelviq recorded it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReportUsageResponse {
     /// `value`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4967,6 +6643,7 @@ pub struct ReportUsageResponse {
 
 /// `ReportUsageResponseBehaviour`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReportUsageResponseBehaviour {
     /// `SET`
     Set,
@@ -5000,7 +6677,8 @@ impl From<String> for ReportUsageResponseBehaviour {
 crate::runtime::serde_support::open_enum!(ReportUsageResponseBehaviour);
 
 /// A customer's subscription or one-time purchase.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Subscription {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5109,6 +6787,7 @@ pub struct Subscription {
 
 /// `SubscriptionBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SubscriptionBillingType {
     /// `SUBSCRIPTION`
     Subscription,
@@ -5143,6 +6822,7 @@ crate::runtime::serde_support::open_enum!(SubscriptionBillingType);
 
 /// Reason for cancelling given when the subscription was cancelled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SubscriptionCancellationFeedback {
     /// `TOO_EXPENSIVE`
     TooExpensive,
@@ -5201,6 +6881,7 @@ crate::runtime::serde_support::open_enum!(SubscriptionCancellationFeedback);
 
 /// Which party cancelled the subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SubscriptionCancellationReason {
     /// `CANCELLED_BY_CUSTOMER`
     CancelledByCustomer,
@@ -5238,7 +6919,8 @@ impl From<String> for SubscriptionCancellationReason {
 crate::runtime::serde_support::open_enum!(SubscriptionCancellationReason);
 
 /// A feature included in a subscription, with its entitlement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionFeatureDetail {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5288,7 +6970,8 @@ pub struct SubscriptionFeatureDetail {
 }
 
 /// `SubscriptionFeatureDetailFeatureDetails`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionFeatureDetailFeatureDetails {
     /// `units`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5296,7 +6979,8 @@ pub struct SubscriptionFeatureDetailFeatureDetails {
 }
 
 /// `SubscriptionFeatureDetailFeatureDetailsUnits`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionFeatureDetailFeatureDetailsUnits {
     /// `plural`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5307,7 +6991,8 @@ pub struct SubscriptionFeatureDetailFeatureDetailsUnits {
 }
 
 /// A license issued for a subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionLicense {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5341,7 +7026,8 @@ pub struct SubscriptionLicense {
 }
 
 /// One page of subscriptions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionListResponse {
     /// Number of subscriptions across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5369,7 +7055,8 @@ impl crate::runtime::Page for SubscriptionListResponse {
 }
 
 /// The plan a subscription is on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionPlan {
     /// `name`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5380,7 +7067,8 @@ pub struct SubscriptionPlan {
 }
 
 /// One page of transactions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TransactionListResponse {
     /// Number of transactions across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5408,7 +7096,8 @@ impl crate::runtime::Page for TransactionListResponse {
 }
 
 /// A money movement of your organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TransactionResponse {
     /// `id`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5481,6 +7170,7 @@ pub struct TransactionResponse {
 
 /// `TransactionResponseStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TransactionResponseStatus {
     /// `success`
     Success,
@@ -5519,6 +7209,7 @@ crate::runtime::serde_support::open_enum!(TransactionResponseStatus);
 
 /// `TransactionResponseTransactionType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TransactionResponseTransactionType {
     /// `CHARGE`
     Charge,
@@ -5573,6 +7264,7 @@ crate::runtime::serde_support::open_enum!(TransactionResponseTransactionType);
 
 /// The plan, period and features a subscription is to have.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionRequest {
     /// Identifier of the plan to move to.
     #[serde(rename = "planIdentifier")]
@@ -5621,8 +7313,58 @@ pub struct UpdateSubscriptionRequest {
     pub payment_behavior: Option<Option<UpdateSubscriptionRequestPaymentBehavior>>,
 }
 
+impl UpdateSubscriptionRequest {
+    /// Creates a value from its required fields; set the others with the `with_` methods.
+    #[must_use]
+    pub fn new(
+        plan_identifier: impl Into<String>,
+        charge_period: UpdateSubscriptionRequestChargePeriod,
+    ) -> Self {
+        Self {
+            plan_identifier: plan_identifier.into(),
+            charge_period,
+            features: None,
+            ip_address: None,
+            trial_end: None,
+            payment_behavior: None,
+        }
+    }
+
+    /// Sets `features`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_features(mut self, value: Vec<FeatureInput>) -> Self {
+        self.features = Some(Some(value));
+        self
+    }
+
+    /// Sets `ipAddress`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `trialEnd`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_trial_end(mut self, value: impl Into<String>) -> Self {
+        self.trial_end = Some(Some(value.into()));
+        self
+    }
+
+    /// Sets `paymentBehavior`. To send `null`, set the field to `Some(None)`.
+    #[must_use]
+    pub fn with_payment_behavior(
+        mut self,
+        value: UpdateSubscriptionRequestPaymentBehavior,
+    ) -> Self {
+        self.payment_behavior = Some(Some(value));
+        self
+    }
+}
+
 /// Billing period to use from now on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateSubscriptionRequestChargePeriod {
     /// `ONE_TIME`
     OneTime,
@@ -5681,6 +7423,7 @@ crate::runtime::serde_support::open_enum!(UpdateSubscriptionRequestChargePeriod)
 
 /// When a paid change applies. With `"activate_on_payment"`, the current subscription stays as it is while payment is pending, and the new plan, period and features apply once payment succeeds; when payment never completes, the pending change lapses and nothing changes. Without it, the change applies straight away.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateSubscriptionRequestPaymentBehavior {
     /// `activate_on_payment`
     ActivateOnPayment,
@@ -5710,7 +7453,8 @@ impl From<String> for UpdateSubscriptionRequestPaymentBehavior {
 crate::runtime::serde_support::open_enum!(UpdateSubscriptionRequestPaymentBehavior);
 
 /// The id of the changed subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionResponse {
     /// `subscriptionId`
     #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
@@ -5718,7 +7462,8 @@ pub struct UpdateSubscriptionResponse {
 }
 
 /// One page of webhook delivery attempts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEventLogListResponse {
     /// Number of delivery attempts across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5747,6 +7492,7 @@ impl crate::runtime::Page for WebhookEventLogListResponse {
 
 /// One attempt to deliver a webhook event; retries are attempts of their own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEventLogResponse {
     /// Id of this attempt.
     pub id: uuid::Uuid,

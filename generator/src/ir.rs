@@ -136,8 +136,13 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties`: kept in a flattened map field.
     pub additional_properties: Option<AdditionalProperties>,
-    /// Whether every field has a default, so `Default` can be derived.
+    /// Whether `Default` is derived: only for constructible structs whose
+    /// required fields all have a default.
     pub derive_default: bool,
+    /// Whether values of this struct are sent in requests (a request body or
+    /// parameter type reaches it), so it gets a `new` constructor for its
+    /// required fields and `with_` setters for the rest.
+    pub constructible: bool,
     /// Set when the object is a page of a list that links to the next page.
     pub page: Option<PageShape>,
 }

@@ -5,6 +5,7 @@
 //! into token streams, and [`write`] formats them into the files of a crate.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;

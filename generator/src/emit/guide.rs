@@ -142,6 +142,7 @@ fn behaviour_sections(api: &Api, crate_ident: &str) -> Vec<String> {
          host; an operation documented to answer with one returns it as a [`Redirect`]."
             .to_owned(),
     );
+    sections.push(models_section(api, crate_ident));
     sections.push(nullable_section(api, crate_ident));
     sections.push(enum_section(api, crate_ident));
     if api.extra_dependencies.contains(&ExternalCrate::RustDecimal) {
@@ -244,21 +245,19 @@ fn nullable_section(api: &Api, crate_ident: &str) -> String {
                     not list."
         .to_owned();
     let example = api.models.iter().find_map(|model| {
-        let ModelKind::Struct(object) = &model.kind else {
-            return None;
-        };
+        let (object, new) = constructor_call(model)?;
         let field = object
             .fields
             .iter()
             .find(|f| f.presence == Presence::OptionalNullable)?;
-        object.derive_default.then_some((model, field))
+        Some((model, new, field))
     });
-    if let Some((model, field)) = example {
+    if let Some((model, new, field)) = example {
         let _ = write!(
             text,
             "\n\n```\n\
              # fn main() -> Result<(), serde_json::Error> {{\n\
-             let mut value = {crate_ident}::models::{}::default();\n\
+             let mut value = {crate_ident}::models::{}::{new};\n\
              value.{field} = Some(None);\n\
              assert!(serde_json::to_string(&value)?.contains(\"null\"));\n\
              value.{field} = None;\n\
@@ -271,6 +270,118 @@ fn nullable_section(api: &Api, crate_ident: &str) -> String {
         );
     }
     text
+}
+
+fn models_section(api: &Api, crate_ident: &str) -> String {
+    let mut text =
+        "**Models.** Structs, enums and unions are `#[non_exhaustive]`, so that fields, \
+                    values and alternatives the API adds later break no code: build a request \
+                    model with `new`, which takes its required fields, and a `with_` method per \
+                    other field; read a response model's fields; give each `match` on an enum \
+                    or union a `_` arm."
+            .to_owned();
+    if let Some(example) = request_example(api, crate_ident) {
+        text.push_str(&example);
+    }
+    text
+}
+
+/// Building the body of an operation and sending it, on the first
+/// operation whose body has plain required fields and an optional one
+/// (and whose other arguments are path strings).
+fn request_example(api: &Api, crate_ident: &str) -> Option<String> {
+    let (operation, model, new, setter, path_arguments) = api.operations.iter().find_map(|op| {
+        let body = op.body.as_ref().filter(|b| b.required)?;
+        let TypeRef::Named(name) = &body.ty else {
+            return None;
+        };
+        let model = api
+            .models
+            .iter()
+            .find(|m| m.name == *name && !m.deprecated)?;
+        let (object, new) = constructor_call(model)?;
+        let setter = setter_call(object)?;
+        let path_arguments = path_arguments(op)?;
+        Some((op, model, new, setter, path_arguments))
+    })?;
+    Some(format!(
+        "\n\n```no_run\n\
+         # async fn example(client: {crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let request = {crate_ident}::models::{}::{new}{setter};\n\
+         let response = client.{}({path_arguments}&request).await?;\n\
+         # let _ = response;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```",
+        model.name, operation.method_name
+    ))
+}
+
+/// A call of the `with_` method of the first optional field of a plain type
+/// that is not deprecated.
+fn setter_call(object: &crate::ir::Struct) -> Option<String> {
+    object
+        .fields
+        .iter()
+        .filter(|f| f.presence != Presence::Required && !f.deprecated)
+        .find_map(|f| {
+            let value = placeholder(f)?;
+            let name = f.rust_name.trim_start_matches("r#");
+            Some(format!("\n    .with_{name}({value})"))
+        })
+}
+
+/// Placeholder arguments for an operation's required parameters, each
+/// followed by `, `, when they are all path strings.
+fn path_arguments(op: &Operation) -> Option<String> {
+    let required: Vec<_> = op.parameters.iter().filter(|p| p.required).collect();
+    required
+        .iter()
+        .all(|p| p.location == ParameterLocation::Path && p.ty == TypeRef::String)
+        .then(|| {
+            required
+                .iter()
+                .map(|p| format!("{:?}, ", p.rust_name.trim_start_matches("r#")))
+                .collect()
+        })
+}
+
+/// A constructible struct and a call of its `new` with placeholder
+/// arguments, when every required field takes a literal.
+fn constructor_call(model: &Model) -> Option<(&crate::ir::Struct, String)> {
+    let ModelKind::Struct(object) = &model.kind else {
+        return None;
+    };
+    if !object.constructible {
+        return None;
+    }
+    let arguments = object
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .map(placeholder)
+        .collect::<Option<Vec<String>>>()?;
+    Some((object, format!("new({})", arguments.join(", "))))
+}
+
+/// A literal a field's `new` argument or `with_` method takes, for fields of
+/// plain types: strings hold the field's name.
+fn placeholder(field: &crate::ir::Field) -> Option<String> {
+    let literal = match field.ty {
+        TypeRef::String => format!("{:?}", field.rust_name.trim_start_matches("r#")),
+        TypeRef::Bool => "true".to_owned(),
+        TypeRef::I8
+        | TypeRef::I16
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::U8
+        | TypeRef::U16
+        | TypeRef::U32
+        | TypeRef::U64 => "1".to_owned(),
+        TypeRef::F32 | TypeRef::F64 => "1.0".to_owned(),
+        _ => return None,
+    };
+    Some(literal)
 }
 
 fn enum_section(api: &Api, crate_ident: &str) -> String {

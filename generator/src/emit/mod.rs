@@ -6,7 +6,7 @@ mod guide;
 mod manifest;
 mod models;
 mod operations;
-mod tokens;
+pub(crate) mod tokens;
 
 use std::path::PathBuf;
 

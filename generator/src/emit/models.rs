@@ -147,15 +147,161 @@ fn struct_item(name: &str, object: &Struct, allow: &TokenStream) -> TokenStream 
         .page
         .as_ref()
         .map(|page| page_impl(&name, page, allow));
+    let constructors = object
+        .constructible
+        .then(|| constructors(&name, object, allow));
     quote! {
         #allow
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize #derive_default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
 
+        #constructors
         #page
+    }
+}
+
+/// More arguments than this make clippy's `too_many_arguments` fire.
+const CLIPPY_MAX_ARGUMENTS: usize = 7;
+
+/// `new` with one argument per required field, and a `with_` setter for
+/// every other field: the way users build a struct that is
+/// `#[non_exhaustive]`, so that fields added later break nobody.
+fn constructors(name: &proc_macro2::Ident, object: &Struct, allow: &TokenStream) -> TokenStream {
+    let new = new_method(object);
+    let setters = object
+        .fields
+        .iter()
+        .filter(|f| f.presence != Presence::Required)
+        .map(setter);
+    quote! {
+        #allow
+        impl #name {
+            #new
+
+            #(#setters)*
+        }
+    }
+}
+
+fn new_method(object: &Struct) -> TokenStream {
+    let required: Vec<&Field> = object
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .collect();
+    let arguments = required.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let ty = argument_type(&f.ty);
+        quote!(#name: #ty)
+    });
+    let values = object.fields.iter().map(initial_value);
+    let additional = object.additional_properties.as_ref().map(|additional| {
+        let name = ident(&additional.rust_name);
+        let map = match additional.ty {
+            TypeRef::Json => quote!(serde_json::Map),
+            _ => quote!(std::collections::BTreeMap),
+        };
+        quote!(#name: #map::new(),)
+    });
+    let too_many = (required.len() > CLIPPY_MAX_ARGUMENTS)
+        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    // A `new` without arguments only exists when every field is optional,
+    // and then `Default` is derived; the allow is a guard, not the rule.
+    let without_default = (required.is_empty() && !object.derive_default)
+        .then(|| quote!(#[allow(clippy::new_without_default)]));
+    let optional_fields = required.len() < object.fields.len();
+    let docs = docs(new_docs(required.is_empty(), optional_fields));
+    quote! {
+        #docs
+        #[must_use]
+        #too_many
+        #without_default
+        pub fn new(#(#arguments),*) -> Self {
+            Self {
+                #(#values)*
+                #additional
+            }
+        }
+    }
+}
+
+/// A field's value in `new`: its argument, or `None`.
+fn initial_value(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    if field.presence != Presence::Required {
+        return quote!(#name: None,);
+    }
+    match argument_value(&field.ty, &name) {
+        Some(value) => quote!(#name: #value,),
+        None => quote!(#name,),
+    }
+}
+
+fn new_docs(no_required: bool, optional_fields: bool) -> &'static str {
+    match (no_required, optional_fields) {
+        (true, false) => "Creates an empty value.",
+        (true, true) => {
+            "Creates a value with every field left out; set them with the `with_` methods."
+        }
+        (false, false) => "Creates a value from its fields.",
+        (false, true) => {
+            "Creates a value from its required fields; set the others with the `with_` methods."
+        }
+    }
+}
+
+/// `with_<field>`: sets one field that may be left out.
+fn setter(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let bare = field.rust_name.trim_start_matches("r#");
+    let method = ident(&format!("with_{bare}"));
+    let ty = argument_type(&field.ty);
+    let value =
+        argument_value(&field.ty, &quote::format_ident!("value")).unwrap_or_else(|| quote!(value));
+    let (value, note) = match field.presence {
+        Presence::OptionalNullable => (
+            quote!(Some(Some(#value))),
+            " To send `null`, set the field to `Some(None)`.",
+        ),
+        Presence::Required | Presence::RequiredNullable | Presence::Optional => {
+            (quote!(Some(#value)), "")
+        }
+    };
+    let docs = docs(&format!("Sets `{}`.{note}", field.wire_name));
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #[must_use]
+        #deprecated
+        pub fn #method(mut self, value: #ty) -> Self {
+            self.#name = #value;
+            self
+        }
+    }
+}
+
+/// The type a constructor or setter takes for a field of type `ty`:
+/// strings as `impl Into<String>`, boxed values unboxed, the rest as is
+/// (numbers stay concrete so that integer literals infer).
+fn argument_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(impl Into<String>),
+        TypeRef::Boxed(inner) => rust_type(inner, ModelPath::Local),
+        other => rust_type(other, ModelPath::Local),
+    }
+}
+
+/// How an argument named `name` of [`argument_type`] becomes the field's
+/// value; `None` when it is the value itself.
+fn argument_value(ty: &TypeRef, name: &proc_macro2::Ident) -> Option<TokenStream> {
+    match ty {
+        TypeRef::String => Some(quote!(#name.into())),
+        TypeRef::Boxed(_) => Some(quote!(Box::new(#name))),
+        _ => None,
     }
 }
 
@@ -265,6 +411,7 @@ fn enum_item(name: &str, values: &StringEnum, allow: &TokenStream) -> TokenStrea
     });
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the client does not know; the text is kept.
@@ -311,6 +458,7 @@ fn union_item(name: &str, union: &Union, allow: &TokenStream) -> TokenStream {
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -362,6 +510,7 @@ fn tagged_union_item(
         #allow
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #unknown_doc]

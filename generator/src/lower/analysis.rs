@@ -1,6 +1,7 @@
 //! Whole-model passes that need every model and operation at hand: how
-//! absent and null fields are represented, where recursion needs a `Box`,
-//! which structs can derive `Default`, and which crates the code needs.
+//! absent and null fields are represented, which structs are built by users
+//! (sent in requests), where recursion needs a `Box`, which structs can
+//! derive `Default`, and which crates the code needs.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,7 +13,8 @@ use crate::lower::schemas::FieldFacts;
 use crate::lower::Context;
 
 /// Sets each field's presence from the spec's facts and from whether the
-/// model is sent in requests, received in responses, or both.
+/// model is sent in requests, received in responses, or both; structs that
+/// are sent become constructible.
 pub fn decide_presence(
     models: &mut [Model],
     facts: &BTreeMap<(String, usize), FieldFacts>,
@@ -26,6 +28,7 @@ pub fn decide_presence(
         };
         let is_sent = sent.contains(&model.name);
         let is_received = received.contains(&model.name);
+        object.constructible = is_sent;
         for (index, field) in object.fields.iter_mut().enumerate() {
             let facts = facts
                 .get(&(model.name.clone(), index))
@@ -232,8 +235,10 @@ fn strongly_connected_components(edges: &BTreeMap<String, Vec<String>>) -> BTree
     component
 }
 
-/// Structs derive `Default` when every field has one; decided to a fixed
-/// point because structs contain one another.
+/// Constructible structs derive `Default` when every required field has
+/// one; decided to a fixed point because structs contain one another.
+/// Structs only received never do: a required field added to a response
+/// would take the impl away, which breaks users' code.
 pub fn decide_default(models: &mut [Model]) {
     // A least fixed point by worklist: a model becomes defaultable once every
     // model its required values need is, so long reference chains stay
@@ -276,9 +281,11 @@ pub fn decide_default(models: &mut [Model]) {
 }
 
 /// The models a model's default depends on, or `None` when it can never
-/// have one (enums, unions, or a required value of a type without one).
+/// have one (enums, unions, structs that are not constructible, or a
+/// required value of a type without one).
 fn default_needs(model: &Model) -> Option<BTreeSet<&str>> {
     let required: Vec<&TypeRef> = match &model.kind {
+        ModelKind::Struct(object) if !object.constructible => return None,
         ModelKind::Struct(object) => object
             .fields
             .iter()

@@ -468,6 +468,7 @@ impl<'a> SchemaLowerer<'a> {
             fields,
             additional_properties,
             derive_default: false,
+            constructible: false,
             page: None,
         });
         self.insert_model(schema, &name, kind)

@@ -405,3 +405,47 @@ fn additional_properties_false_has_no_map_and_a_schema_gives_a_typed_one() {
     let open = object(&api, "Open").additional_properties.as_ref();
     assert_eq!(open.map(|a| &a.ty), Some(&TypeRef::U32));
 }
+
+#[test]
+fn structs_sent_are_constructible_and_only_they_derive_default() {
+    let schemas = "
+    Request:
+      type: object
+      properties:
+        options: {$ref: '#/components/schemas/Options'}
+        shape: {$ref: '#/components/schemas/Shape'}
+    Options:
+      type: object
+      properties:
+        verbose: {type: boolean}
+    Shape:
+      oneOf:
+        - {$ref: '#/components/schemas/Circle'}
+    Circle:
+      type: object
+      required: [radius]
+      properties:
+        radius: {type: number}
+    Response:
+      type: object
+      properties:
+        id: {type: string}
+    Orphan:
+      type: object
+      properties:
+        id: {type: string}
+";
+    let api = lower(schemas, "Request", "Response");
+    let facts = |name| {
+        let object = object(&api, name);
+        (object.constructible, object.derive_default)
+    };
+    // Sent, directly or through fields and union alternatives.
+    assert_eq!(facts("Request"), (true, true));
+    assert_eq!(facts("Options"), (true, true));
+    assert_eq!(facts("Circle"), (true, true));
+    // Received only, or not used by any operation: no constructor, and no
+    // `Default` for a later required field to take away.
+    assert_eq!(facts("Response"), (false, false));
+    assert_eq!(facts("Orphan"), (false, false));
+}

@@ -1,0 +1,405 @@
+//! Changes to schemas: structs, enums, unions and aliases.
+
+use super::{match_by, presence_label, present_type_label, type_label, Area, Change, Recorder};
+use crate::ir::{
+    AdditionalProperties, Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct,
+    TypeRef, Union,
+};
+
+/// Compares the models of two APIs, matched by Rust name.
+pub(super) fn diff_models(old: &[Model], new: &[Model], out: &mut Vec<Change>) {
+    let matched = match_by(old, new, |m| m.name.clone());
+    for model in matched.removed {
+        Recorder::new(out, Area::Schema, &model.name)
+            .breaking("schema removed", format!("type `{}` removed", model.name));
+    }
+    for model in matched.added {
+        Recorder::new(out, Area::Schema, &model.name)
+            .additive("schema added", format!("new type `{}`", model.name));
+    }
+    for (old_model, new_model) in matched.common {
+        let mut recorder = Recorder::new(out, Area::Schema, &old_model.name);
+        diff_model(old_model, new_model, &mut recorder);
+    }
+}
+
+fn diff_model(old: &Model, new: &Model, recorder: &mut Recorder) {
+    recorder.docs("description", &old.docs, &new.docs);
+    recorder.deprecation("schema", old.deprecated, new.deprecated);
+    match (&old.kind, &new.kind) {
+        (ModelKind::Struct(a), ModelKind::Struct(b)) => diff_struct(&old.name, a, b, recorder),
+        (ModelKind::Enum(a), ModelKind::Enum(b)) => diff_enum(&old.name, a, b, recorder),
+        (ModelKind::Union(a), ModelKind::Union(b)) => diff_union(&old.name, a, b, recorder),
+        (ModelKind::Alias(a), ModelKind::Alias(b)) => {
+            if a != b {
+                recorder.breaking(
+                    format!(
+                        "type changed from `{}` to `{}`",
+                        type_label(a),
+                        type_label(b)
+                    ),
+                    format!("`{}` names a different type", old.name),
+                );
+            }
+        }
+        (a, b) => recorder.breaking(
+            format!("changed from {} to {}", kind_label(a), kind_label(b)),
+            format!("`{}` is a different kind of type", old.name),
+        ),
+    }
+}
+
+fn kind_label(kind: &ModelKind) -> &'static str {
+    match kind {
+        ModelKind::Struct(_) => "an object",
+        ModelKind::Enum(_) => "a string enum",
+        ModelKind::Union(_) => "a oneOf/anyOf",
+        ModelKind::Alias(_) => "another type's alias",
+    }
+}
+
+fn diff_struct(name: &str, old: &Struct, new: &Struct, recorder: &mut Recorder) {
+    let mut matched = match_by(&old.fields, &new.fields, |f| f.wire_name.clone());
+    let renamed = matched.take_renamed(|f| f.rust_name.clone());
+    for field in matched.removed {
+        recorder.breaking(
+            format!("property `{}` removed", field.wire_name),
+            format!("field `{name}::{}` removed", field.rust_name),
+        );
+    }
+    for field in matched.added {
+        field_added(name, field, new.constructible, recorder);
+    }
+    for (a, b) in &renamed {
+        recorder.additive(
+            format!("property `{}` renamed to `{}`", a.wire_name, b.wire_name),
+            format!(
+                "same field `{name}::{}`; another name on the wire",
+                a.rust_name
+            ),
+        );
+    }
+    for (a, b) in matched.common.iter().chain(&renamed) {
+        diff_field(name, a, b, (old.constructible, new.constructible), recorder);
+    }
+    diff_constructor(name, old, new, recorder);
+    if old.derive_default && !new.derive_default {
+        recorder.breaking(
+            "no longer every property has a default",
+            format!("`{name}` no longer implements `Default`"),
+        );
+    } else if !old.derive_default && new.derive_default {
+        recorder.additive(
+            "every property now has a default",
+            format!("`{name}` implements `Default`"),
+        );
+    }
+    diff_additional(
+        name,
+        &old.additional_properties,
+        &new.additional_properties,
+        recorder,
+    );
+    diff_page(name, &old.page, &new.page, recorder);
+}
+
+fn field_added(name: &str, field: &Field, constructible: bool, recorder: &mut Recorder) {
+    let presence = presence_label(field.presence);
+    if constructible && field.presence == Presence::Required {
+        recorder.breaking(
+            format!(
+                "required property `{}` added to a request schema",
+                field.wire_name
+            ),
+            format!("`{name}::new` takes a new argument `{}`", field.rust_name),
+        );
+    } else {
+        recorder.additive(
+            format!("property `{}` added ({presence})", field.wire_name),
+            format!(
+                "new field `{name}::{}: {}` (the struct is `#[non_exhaustive]`)",
+                field.rust_name,
+                present_type_label(&field.ty, field.presence)
+            ),
+        );
+    }
+}
+
+/// Compares one property; `constructible` is the struct's flag before and
+/// after.
+fn diff_field(
+    name: &str,
+    old: &Field,
+    new: &Field,
+    constructible: (bool, bool),
+    recorder: &mut Recorder,
+) {
+    let what = format!("property `{}`", old.wire_name);
+    recorder.docs(&format!("{what} description"), &old.docs, &new.docs);
+    recorder.deprecation(&what, old.deprecated, new.deprecated);
+    if old.rust_name != new.rust_name {
+        recorder.breaking(
+            format!("{what} now maps to a different Rust name"),
+            format!(
+                "field `{name}::{}` renamed to `{}`",
+                old.rust_name, new.rust_name
+            ),
+        );
+    }
+    let old_type = present_type_label(&old.ty, old.presence);
+    let new_type = present_type_label(&new.ty, new.presence);
+    if old_type != new_type {
+        recorder.breaking(
+            format!(
+                "{what} changed from {} `{}` to {} `{}`",
+                presence_label(old.presence),
+                type_label(&old.ty),
+                presence_label(new.presence),
+                type_label(&new.ty)
+            ),
+            format!("field `{name}::{}` is now `{new_type}`", new.rust_name),
+        );
+    } else if old.presence != new.presence {
+        presence_only_change(name, old, new, constructible, recorder);
+    }
+}
+
+/// A presence change that keeps the field's Rust type (`Option<T>` either
+/// way): breaking only when it moves the field in or out of `new`.
+fn presence_only_change(
+    name: &str,
+    old: &Field,
+    new: &Field,
+    constructible: (bool, bool),
+    recorder: &mut Recorder,
+) {
+    let change = format!(
+        "property `{}` changed from {} to {}",
+        old.wire_name,
+        presence_label(old.presence),
+        presence_label(new.presence)
+    );
+    let was_argument = constructible.0 && old.presence == Presence::Required;
+    let is_argument = constructible.1 && new.presence == Presence::Required;
+    if was_argument != is_argument {
+        recorder.breaking(change, format!("`{name}::new` takes different arguments"));
+    } else {
+        recorder.additive(
+            change,
+            "same Rust type; absent and `null` are sent differently",
+        );
+    }
+}
+
+/// The `new` constructor appears, disappears or has its arguments reordered.
+fn diff_constructor(name: &str, old: &Struct, new: &Struct, recorder: &mut Recorder) {
+    match (old.constructible, new.constructible) {
+        (true, false) => recorder.breaking(
+            "schema no longer sent in any request",
+            format!("`{name}::new` and its `with_` setters removed"),
+        ),
+        (false, true) => recorder.additive(
+            "schema now sent in a request",
+            format!("`{name}::new` and `with_` setters added"),
+        ),
+        (true, true) => {
+            let before = constructor_arguments(old);
+            let after = constructor_arguments(new);
+            let mut sorted_before = before.clone();
+            let mut sorted_after = after.clone();
+            sorted_before.sort();
+            sorted_after.sort();
+            if before != after && sorted_before == sorted_after {
+                recorder.breaking(
+                    "required properties reordered",
+                    format!("`{name}::new` takes its arguments in a different order"),
+                );
+            }
+        }
+        (false, false) => {}
+    }
+}
+
+fn constructor_arguments(object: &Struct) -> Vec<(&str, &TypeRef)> {
+    object
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .map(|f| (f.rust_name.as_str(), &f.ty))
+        .collect()
+}
+
+fn diff_additional(
+    name: &str,
+    old: &Option<AdditionalProperties>,
+    new: &Option<AdditionalProperties>,
+    recorder: &mut Recorder,
+) {
+    match (old, new) {
+        (Some(a), None) => recorder.breaking(
+            "additional properties no longer allowed",
+            format!("field `{name}::{}` removed", a.rust_name),
+        ),
+        (None, Some(b)) => recorder.additive(
+            "additional properties allowed",
+            format!("new map field `{name}::{}`", b.rust_name),
+        ),
+        (Some(a), Some(b)) if a != b => recorder.breaking(
+            format!(
+                "additional properties changed from `{}` to `{}`",
+                type_label(&a.ty),
+                type_label(&b.ty)
+            ),
+            format!("map field `{name}::{}` changed", a.rust_name),
+        ),
+        _ => {}
+    }
+}
+
+fn diff_page(
+    name: &str,
+    old: &Option<PageShape>,
+    new: &Option<PageShape>,
+    recorder: &mut Recorder,
+) {
+    match (old, new) {
+        (Some(_), None) => recorder.breaking(
+            "no longer a page that links to the next one",
+            format!(
+                "`{name}` no longer implements `Page`; its operations lose `pages()` and `items()`"
+            ),
+        ),
+        (None, Some(_)) => recorder.additive(
+            "now a page that links to the next one",
+            format!("`{name}` implements `Page`; its operations gain `pages()` and `items()`"),
+        ),
+        (Some(a), Some(b)) if a.item != b.item => recorder.breaking(
+            format!(
+                "page items changed from `{}` to `{}`",
+                type_label(&a.item),
+                type_label(&b.item)
+            ),
+            format!("`<{name} as Page>::Item` changed"),
+        ),
+        _ => {}
+    }
+}
+
+fn diff_enum(name: &str, old: &StringEnum, new: &StringEnum, recorder: &mut Recorder) {
+    let matched = match_by(&old.variants, &new.variants, |v| v.wire_value.clone());
+    for value in matched.removed {
+        recorder.breaking(
+            format!("enum value `{}` removed", value.wire_value),
+            format!("variant `{name}::{}` removed", value.rust_name),
+        );
+    }
+    for value in matched.added {
+        recorder.additive(
+            format!("enum value `{}` added", value.wire_value),
+            format!(
+                "new variant `{name}::{}` (the enum is `#[non_exhaustive]`)",
+                value.rust_name
+            ),
+        );
+    }
+    for (a, b) in matched.common {
+        if a.rust_name != b.rust_name {
+            recorder.breaking(
+                format!(
+                    "enum value `{}` now maps to a different Rust name",
+                    a.wire_value
+                ),
+                format!(
+                    "variant `{name}::{}` renamed to `{}`",
+                    a.rust_name, b.rust_name
+                ),
+            );
+        }
+    }
+    if old.unknown_variant != new.unknown_variant {
+        recorder.breaking(
+            "a new value takes the name of the catch-all variant",
+            format!(
+                "variant `{name}::{}` renamed to `{}`",
+                old.unknown_variant, new.unknown_variant
+            ),
+        );
+    }
+}
+
+fn diff_union(name: &str, old: &Union, new: &Union, recorder: &mut Recorder) {
+    let matched = match_by(&old.variants, &new.variants, |v| v.rust_name.clone());
+    for variant in matched.removed {
+        recorder.breaking(
+            format!("alternative `{}` removed", type_label(&variant.ty)),
+            format!("variant `{name}::{}` removed", variant.rust_name),
+        );
+    }
+    for variant in matched.added {
+        recorder.additive(
+            format!("alternative `{}` added", type_label(&variant.ty)),
+            format!(
+                "new variant `{name}::{}` (the enum is `#[non_exhaustive]`)",
+                variant.rust_name
+            ),
+        );
+    }
+    for (a, b) in matched.common {
+        if a.ty != b.ty {
+            recorder.breaking(
+                format!(
+                    "alternative changed from `{}` to `{}`",
+                    type_label(&a.ty),
+                    type_label(&b.ty)
+                ),
+                format!("variant `{name}::{}` holds a different type", a.rust_name),
+            );
+        } else if a.tag_values != b.tag_values {
+            recorder.additive(
+                format!(
+                    "discriminator values of `{}` changed from {:?} to {:?}",
+                    a.rust_name, a.tag_values, b.tag_values
+                ),
+                "same Rust type; other tag values on the wire",
+            );
+        }
+    }
+    diff_union_tag(name, old, new, recorder);
+}
+
+fn diff_union_tag(name: &str, old: &Union, new: &Union, recorder: &mut Recorder) {
+    match (&old.tag, &new.tag) {
+        (Some(a), None) => recorder.breaking(
+            format!("discriminator `{}` removed", a.property),
+            format!("variant `{name}::{}` removed", a.unknown_variant),
+        ),
+        (None, Some(b)) => recorder.additive(
+            format!("discriminator `{}` added", b.property),
+            format!(
+                "new variant `{name}::{}` for unknown tags",
+                b.unknown_variant
+            ),
+        ),
+        (Some(a), Some(b)) => {
+            if a.unknown_variant != b.unknown_variant {
+                recorder.breaking(
+                    "an alternative takes the name of the catch-all variant",
+                    format!(
+                        "variant `{name}::{}` renamed to `{}`",
+                        a.unknown_variant, b.unknown_variant
+                    ),
+                );
+            }
+            if a.property != b.property {
+                recorder.additive(
+                    format!(
+                        "discriminator changed from `{}` to `{}`",
+                        a.property, b.property
+                    ),
+                    "same Rust type; another property decides the variant",
+                );
+            }
+        }
+        (None, None) => {}
+    }
+}

@@ -1,0 +1,117 @@
+//! `cargo xtask diff`: what changed between two versions of a spec, and
+//! what each change means for the generated crate.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+use generator::diff::{self, ApiDiff};
+use generator::ir::Api;
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Markdown, for a pull-request comment.
+    Markdown,
+    /// JSON, for tools.
+    Json,
+}
+
+/// Which two specs to compare.
+pub enum Sides {
+    /// Two files or directories.
+    Paths { old: PathBuf, new: PathBuf },
+    /// `spec/` at a git revision against a spec (default `spec/`).
+    Base { revision: String, new: PathBuf },
+}
+
+/// Compares two specs and prints the report.
+pub fn run(root: &Path, sides: Sides, format: Format) -> Result<ExitCode, String> {
+    let (old, new, title) = match sides {
+        Sides::Paths { old, new } => {
+            let title = format!("API changes: `{}` → `{}`", old.display(), new.display());
+            (old, new, title)
+        }
+        Sides::Base { revision, new } => {
+            let old = spec_at_revision(root, &revision)?;
+            let title = format!("API changes since `{revision}`");
+            (old, new, title)
+        }
+    };
+    let diff = diff_specs(&old, &new)?;
+    print_report(&diff, &title, format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Loads and lowers both specs and compares them.
+pub fn diff_specs(old: &Path, new: &Path) -> Result<ApiDiff, String> {
+    Ok(diff::diff(&lower(old)?, &lower(new)?))
+}
+
+/// Prints a report in the chosen format.
+pub fn print_report(diff: &ApiDiff, title: &str, format: Format) -> Result<(), String> {
+    match format {
+        Format::Markdown => print!("{}", diff::render_markdown(diff, title)),
+        Format::Json => {
+            let text = serde_json::to_string_pretty(&diff::render_json(diff))
+                .map_err(|e| format!("cannot write the report as JSON: {e}"))?;
+            println!("{text}");
+        }
+    }
+    Ok(())
+}
+
+/// The API model of a spec file or directory; the generator's warnings go
+/// to stderr, as in the other tasks.
+pub fn lower(spec: &Path) -> Result<Api, String> {
+    let loaded = generator::load::load(spec).map_err(|e| e.to_string())?;
+    let api = generator::lower::lower(&loaded).map_err(|e| e.to_string())?;
+    Ok(api)
+}
+
+/// Extracts `spec/` as committed at `revision` into `target/diff-base/`.
+fn spec_at_revision(root: &Path, revision: &str) -> Result<PathBuf, String> {
+    let safe: String = revision
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let out = root.join("target/diff-base").join(safe);
+    if out.exists() {
+        fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+    }
+    fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let mut archive = Command::new("git")
+        .current_dir(root)
+        .args(["archive", "--format=tar", revision, "spec"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let tar_input = archive
+        .stdout
+        .take()
+        .ok_or("git archive gave no output stream")?;
+    let untar = Command::new("tar")
+        .arg("-x")
+        .arg("-C")
+        .arg(&out)
+        .stdin(tar_input)
+        .output()
+        .map_err(|e| format!("cannot run tar: {e}"))?;
+    let archived = archive
+        .wait_with_output()
+        .map_err(|e| format!("git archive failed: {e}"))?;
+    if !archived.status.success() {
+        return Err(format!(
+            "`git archive {revision} spec` failed: {}",
+            String::from_utf8_lossy(&archived.stderr).trim()
+        ));
+    }
+    if !untar.status.success() {
+        return Err(format!(
+            "tar could not unpack spec/ at {revision}: {}",
+            String::from_utf8_lossy(&untar.stderr).trim()
+        ));
+    }
+    Ok(out.join("spec"))
+}
