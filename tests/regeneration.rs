@@ -1,7 +1,7 @@
 //! Regeneration is deterministic, the committed client is current, and a
 //! small spec change makes a small diff.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use generator::{generate, Options};
@@ -208,4 +208,112 @@ fn adding_one_required_response_field_only_adds_its_lines() {
             (ChangeTag::Insert, "    pub open_in: String,"),
         ])
     );
+}
+
+/// The path item of a new operation that reuses existing schemas.
+const NEW_OPERATION: &str = r#"
+get:
+  summary: Read one charge
+  operationId: getCharge
+  parameters:
+    - name: chargeId
+      in: path
+      required: true
+      schema:
+        type: string
+  responses:
+    '200':
+      description: The charge.
+      content:
+        application/json:
+          schema:
+            $ref: '../components/charges.yaml#/components/schemas/CreateChargeResponse'
+    '404':
+      description: No such charge.
+"#;
+
+/// Writes a new endpoint document beside `charges/create-charge.yaml`, with
+/// the same info, servers and components and [`NEW_OPERATION`] as its path.
+fn add_get_charge(spec: &Path) {
+    let text = std::fs::read_to_string(spec.join("charges/create-charge.yaml")).expect("document");
+    let mut document: serde_yaml::Value = serde_yaml::from_str(&text).expect("valid YAML");
+    let item: serde_yaml::Value = serde_yaml::from_str(NEW_OPERATION).expect("valid YAML");
+    let mut paths = serde_yaml::Mapping::new();
+    paths.insert("/charges/{chargeId}/".into(), item);
+    document["paths"] = serde_yaml::Value::Mapping(paths);
+    let out = serde_yaml::to_string(&document).expect("serializes");
+    std::fs::write(spec.join("charges/get-charge.yaml"), out).expect("write");
+}
+
+/// Adding an operation inserts one block of code for it and one row in the
+/// README's table of operations, and changes no line of anything else.
+#[test]
+fn adding_one_operation_touches_no_other_operation() {
+    let spec = copy_of_spec();
+    let before = generate_files(spec.path());
+    add_get_charge(spec.path());
+    let after = generate_files(spec.path());
+    let changes = changed_lines(&before, &after);
+    let deleted: Vec<_> = changes
+        .iter()
+        .filter(|(_, tag, _)| *tag == ChangeTag::Delete)
+        .collect();
+    assert!(deleted.is_empty(), "lines removed or changed: {deleted:#?}");
+    let files: BTreeSet<&PathBuf> = changes.iter().map(|(path, _, _)| path).collect();
+    assert_eq!(
+        files,
+        BTreeSet::from([
+            &PathBuf::from("README.md"),
+            &PathBuf::from("src/operations.rs")
+        ]),
+        "files touched"
+    );
+    let readme_rows: Vec<&String> = changes
+        .iter()
+        .filter(|(path, _, _)| path == Path::new("README.md"))
+        .map(|(_, _, line)| line)
+        .collect();
+    assert_eq!(
+        readme_rows,
+        [&"| `get_charge` | GET | `/charges/{chargeId}/` |".to_owned()],
+        "the README's operation table gains one row"
+    );
+    let inserted = inserted_block(
+        &before[Path::new("src/operations.rs")],
+        &after[Path::new("src/operations.rs")],
+    );
+    assert!(inserted.contains("pub fn get_charge("), "{inserted}");
+    for other in before_operation_names(&before[Path::new("src/operations.rs")]) {
+        assert!(
+            !inserted.contains(&format!("pub fn {other}(")),
+            "the inserted block holds `{other}`: {inserted}"
+        );
+    }
+}
+
+/// The one contiguous run of lines `after` inserts into `before`; panics
+/// if the insertions are not contiguous.
+fn inserted_block(before: &str, after: &str) -> String {
+    let diff = TextDiff::from_lines(before, after);
+    let hunks: Vec<_> = diff.grouped_ops(0);
+    assert_eq!(
+        hunks.len(),
+        1,
+        "expected one inserted block, got {}",
+        hunks.len()
+    );
+    diff.iter_all_changes()
+        .filter(|c| c.tag() == ChangeTag::Insert)
+        .map(|c| c.value())
+        .collect()
+}
+
+/// Names of the client methods in an operations file.
+fn before_operation_names(operations: &str) -> Vec<String> {
+    operations
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("pub fn "))
+        .filter_map(|rest| rest.split('(').next())
+        .map(str::to_owned)
+        .collect()
 }
