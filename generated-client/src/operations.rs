@@ -20,6 +20,8 @@ pub enum AddCatalogPlanFeaturesError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for AddCatalogPlanFeatures {
@@ -81,6 +83,8 @@ pub enum BulkSetCatalogPlanPricesError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for BulkSetCatalogPlanPrices {
@@ -137,7 +141,10 @@ pub struct CancelSubscription;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CancelSubscriptionError {}
+pub enum CancelSubscriptionError {
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
+}
 
 impl Operation for CancelSubscription {
     type Output = models::CancelSubscriptionResponse;
@@ -196,6 +203,8 @@ pub enum CreateCatalogFeatureError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for CreateCatalogFeature {
@@ -251,6 +260,8 @@ pub enum CreateCatalogPlanError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for CreateCatalogPlan {
@@ -305,6 +316,8 @@ pub enum CreateCatalogProductError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for CreateCatalogProduct {
@@ -360,6 +373,8 @@ pub enum CreateChargeError {
     ///
     /// Status `400`.
     BadRequest(models::DetailErrorResponse),
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for CreateCharge {
@@ -413,7 +428,10 @@ pub struct CreateCheckoutSession;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CreateCheckoutSessionError {}
+pub enum CreateCheckoutSessionError {
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
+}
 
 impl Operation for CreateCheckoutSession {
     type Output = models::CreateCheckoutSessionResponse;
@@ -461,7 +479,10 @@ pub struct CreateCustomer;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CreateCustomerError {}
+pub enum CreateCustomerError {
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
+}
 
 impl Operation for CreateCustomer {
     type Output = models::CustomerResponse;
@@ -518,6 +539,8 @@ pub enum CreatePortalSessionError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for CreatePortalSession {
@@ -582,6 +605,8 @@ pub enum CreatePresignedUploadUrlError {
     ///
     /// Status `500`.
     InternalServerError,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for CreatePresignedUploadUrl {
@@ -648,6 +673,8 @@ pub enum CreateRefundError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for CreateRefund {
@@ -704,6 +731,8 @@ pub enum CreateSubscriptionError {
     ///
     /// Status `400`.
     BadRequest(models::DetailErrorResponse),
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for CreateSubscription {
@@ -763,6 +792,8 @@ pub enum DeleteCatalogFeatureError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for DeleteCatalogFeature {
@@ -822,6 +853,8 @@ pub enum DeleteCatalogPlanError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for DeleteCatalogPlan {
@@ -883,6 +916,8 @@ pub enum DeleteCatalogPlanFeatureError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for DeleteCatalogPlanFeature {
@@ -945,6 +980,8 @@ pub enum DeleteCatalogPlanFileError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for DeleteCatalogPlanFile {
@@ -1010,6 +1047,8 @@ pub enum DeleteCatalogProductError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for DeleteCatalogProduct {
@@ -1069,6 +1108,8 @@ pub enum DeleteCatalogProductImageError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for DeleteCatalogProductImage {
@@ -1136,6 +1177,8 @@ pub enum DiscardCatalogPlanDraftError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for DiscardCatalogPlanDraft {
@@ -1191,6 +1234,8 @@ pub enum DownloadCatalogPlanFileError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for DownloadCatalogPlanFile {
@@ -1253,6 +1298,8 @@ pub enum GetCatalogProductSettingsError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for GetCatalogProductSettings {
@@ -1302,7 +1349,10 @@ pub struct GetCustomerEntitlements;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum GetCustomerEntitlementsError {}
+pub enum GetCustomerEntitlementsError {
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
+}
 
 impl Operation for GetCustomerEntitlements {
     type Output = models::CheckEntitlementsResponse;
@@ -1367,6 +1417,8 @@ pub enum GetProductOfferingError {
     ///
     /// Status `404`.
     NotFound(models::ErrorResponse),
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for GetProductOffering {
@@ -1451,6 +1503,8 @@ pub enum GetPromotionError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for GetPromotion {
@@ -1520,6 +1574,8 @@ pub enum LicenseActivateError {
     ///
     /// Status `500`.
     InternalServerError(serde_json::Value),
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for LicenseActivate {
@@ -1582,6 +1638,8 @@ pub enum LicenseDeactivateError {
     ///
     /// Status `404`.
     NotFound(serde_json::Value),
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for LicenseDeactivate {
@@ -1642,6 +1700,8 @@ pub enum LicenseValidateError {
     ///
     /// Status `404`.
     NotFound(serde_json::Value),
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for LicenseValidate {
@@ -1698,6 +1758,8 @@ pub enum ListCatalogFeaturesError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListCatalogFeatures {
@@ -1770,6 +1832,8 @@ pub enum ListCatalogPlanFeaturesError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListCatalogPlanFeatures {
@@ -1835,6 +1899,8 @@ pub enum ListCatalogPlanPricesError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListCatalogPlanPrices {
@@ -1900,6 +1966,8 @@ pub enum ListCatalogPlansError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListCatalogPlans {
@@ -1965,6 +2033,8 @@ pub enum ListCatalogProductsError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListCatalogProducts {
@@ -2041,6 +2111,8 @@ pub enum ListCheckoutSessionEventsError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListCheckoutSessionEvents {
@@ -2117,6 +2189,8 @@ pub enum ListCheckoutSessionsError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListCheckoutSessions {
@@ -2205,7 +2279,10 @@ pub struct ListCustomers;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum ListCustomersError {}
+pub enum ListCustomersError {
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
+}
 
 impl Operation for ListCustomers {
     type Output = models::CustomerListResponse;
@@ -2280,6 +2357,8 @@ pub enum ListOrderEventsError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListOrderEvents {
@@ -2350,6 +2429,8 @@ pub enum ListOrdersError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListOrders {
@@ -2457,6 +2538,8 @@ pub enum ListPartnerOrganizationsError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListPartnerOrganizations {
@@ -2513,6 +2596,8 @@ pub enum ListPaymentMethodsError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListPaymentMethods {
@@ -2592,6 +2677,8 @@ pub enum ListRefundsError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListRefunds {
@@ -2680,7 +2767,10 @@ pub struct ListSubscriptions;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum ListSubscriptionsError {}
+pub enum ListSubscriptionsError {
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
+}
 
 impl Operation for ListSubscriptions {
     type Output = models::SubscriptionListResponse;
@@ -2760,6 +2850,8 @@ pub enum ListTransactionsError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListTransactions {
@@ -2853,6 +2945,8 @@ pub enum ListWebhookEventLogsError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ListWebhookEventLogs {
@@ -2940,6 +3034,8 @@ pub enum ProvisionPartnerOrganizationError {
     ///
     /// Status `409`.
     Conflict,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for ProvisionPartnerOrganization {
@@ -3005,6 +3101,8 @@ pub enum PublishCatalogPlanError {
     ///
     /// Status `428`.
     PreconditionRequired,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for PublishCatalogPlan {
@@ -3063,7 +3161,10 @@ pub struct ReportUsage;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum ReportUsageError {}
+pub enum ReportUsageError {
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
+}
 
 impl Operation for ReportUsage {
     type Output = models::ReportUsageResponse;
@@ -3120,6 +3221,8 @@ pub enum RetrieveCatalogFeatureError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for RetrieveCatalogFeature {
@@ -3179,6 +3282,8 @@ pub enum RetrieveCatalogPlanError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for RetrieveCatalogPlan {
@@ -3247,6 +3352,8 @@ pub enum RetrieveCatalogProductError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for RetrieveCatalogProduct {
@@ -3306,6 +3413,8 @@ pub enum RetrieveCheckoutSessionError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for RetrieveCheckoutSession {
@@ -3365,6 +3474,8 @@ pub enum RetrieveOrderError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for RetrieveOrder {
@@ -3421,6 +3532,8 @@ pub enum RetrievePartnerOrganizationError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for RetrievePartnerOrganization {
@@ -3480,6 +3593,8 @@ pub enum RetrievePartnerOrganizationByExternalIdError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for RetrievePartnerOrganizationByExternalId {
@@ -3546,6 +3661,8 @@ pub enum RetrieveRefundError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for RetrieveRefund {
@@ -3598,6 +3715,8 @@ pub enum RetrieveSubscriptionError {
     ///
     /// Status `404`.
     NotFound(models::DetailErrorResponse),
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for RetrieveSubscription {
@@ -3652,6 +3771,8 @@ pub enum UpdateCatalogPlanError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for UpdateCatalogPlan {
@@ -3718,6 +3839,8 @@ pub enum UpdateCatalogPlanFeatureError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for UpdateCatalogPlanFeature {
@@ -3787,6 +3910,8 @@ pub enum UpdateCatalogPlanFileError {
     ///
     /// Status `404`.
     NotFound,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for UpdateCatalogPlanFile {
@@ -3853,6 +3978,8 @@ pub enum UpdateCatalogProductError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for UpdateCatalogProduct {
@@ -3910,6 +4037,8 @@ pub enum UpdateCatalogProductImageError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for UpdateCatalogProductImage {
@@ -3975,6 +4104,8 @@ pub enum UpdateCatalogProductSettingsError {
     ///
     /// Status `401`.
     Unauthorized,
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
 }
 
 impl Operation for UpdateCatalogProductSettings {
@@ -4027,7 +4158,10 @@ pub struct UpdateCustomer;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum UpdateCustomerError {}
+pub enum UpdateCustomerError {
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
+}
 
 impl Operation for UpdateCustomer {
     type Output = models::CustomerResponse;
@@ -4078,7 +4212,10 @@ pub struct UpdateSubscription;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum UpdateSubscriptionError {}
+pub enum UpdateSubscriptionError {
+    #[doc(hidden)]
+    __NeverConstructed(std::convert::Infallible),
+}
 
 impl Operation for UpdateSubscription {
     type Output = models::UpdateSubscriptionResponse;

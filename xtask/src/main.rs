@@ -6,7 +6,9 @@
 
 mod bench;
 mod corpus;
+mod diff;
 mod fuzz;
+mod semver_checks;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -78,6 +80,43 @@ enum Task {
         #[arg(long, default_value_t = 60)]
         seconds: u64,
     },
+    /// Report what changed between two versions of a spec, in API terms,
+    /// with each change classified for the generated crate as breaking,
+    /// non-breaking or docs-only, and the semver bump it implies.
+    Diff {
+        /// The older spec (file or directory); omit with `--base`.
+        #[arg(required_unless_present = "base")]
+        old: Option<PathBuf>,
+        /// The newer spec (file or directory). Default with `--base`: `spec/`.
+        new: Option<PathBuf>,
+        /// Compare `spec/` as committed at this git revision with NEW (the
+        /// one path given; default `spec/`).
+        #[arg(long)]
+        base: Option<String>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = diff::Format::Markdown)]
+        format: diff::Format,
+    },
+    /// Generate the crates of pairs of specs and compare them with
+    /// cargo-semver-checks: prints, per pair, whether the change needs a
+    /// major or minor release or none, and which lints failed. Fails if a
+    /// pair cannot be checked or disagrees with its `expected.json`.
+    SemverOracle {
+        /// Directory with one sub-directory per pair holding `old.yaml` and
+        /// `new.yaml` (crate `pair_client`). Default, with no `--history`
+        /// either: `tests/diff_pairs`.
+        #[arg(long)]
+        pairs: Vec<PathBuf>,
+        /// Directory of versioned documents; consecutive files in name
+        /// order are the pairs (crate named after the parent directory).
+        /// Default, with no `--pairs` either: `../shared/corpus/kelviq/history`.
+        #[arg(long)]
+        history: Vec<PathBuf>,
+        /// Where to write the JSON report. Default:
+        /// `target/semver-oracle/report.json`.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -107,6 +146,24 @@ fn main() -> ExitCode {
             root: workspace_root(),
             seconds,
         }),
+        Task::Diff {
+            old,
+            new,
+            base,
+            format,
+        } => {
+            diff_sides(old, new, base).and_then(|sides| diff::run(&workspace_root(), sides, format))
+        }
+        Task::SemverOracle {
+            pairs,
+            history,
+            json,
+        } => semver_checks::run(&semver_checks::OracleArgs {
+            root: workspace_root(),
+            pairs,
+            history,
+            json,
+        }),
     };
     match result {
         Ok(code) => code,
@@ -114,6 +171,22 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The two specs `cargo xtask diff` compares, from its arguments.
+fn diff_sides(
+    old: Option<PathBuf>,
+    new: Option<PathBuf>,
+    base: Option<String>,
+) -> Result<diff::Sides, String> {
+    match (old, new, base) {
+        (given, None, Some(revision)) => Ok(diff::Sides::Base {
+            revision,
+            new: given.unwrap_or_else(|| workspace_root().join("spec")),
+        }),
+        (Some(old), Some(new), None) => Ok(diff::Sides::Paths { old, new }),
+        _ => Err("give OLD and NEW, or --base REVISION [NEW]".to_owned()),
     }
 }
 

@@ -149,6 +149,11 @@ fn error_enum(op: &Operation) -> TokenStream {
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
+            // Without a variant holding data, an enum of unit variants can
+            // be cast to an integer with `as`, and documenting an error
+            // body later would break that cast. This one cannot be built.
+            #[doc(hidden)]
+            __NeverConstructed(std::convert::Infallible),
         }
     }
 }
