@@ -464,3 +464,33 @@ async fn garbage_instead_of_http_is_a_transport_error() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_body_in_many_small_chunks_is_put_back_together() {
+    bounded(async {
+        let (base_url, _) = serve(|mut stream, _| async move {
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+            if !write(&mut stream, head.as_bytes()).await {
+                return;
+            }
+            for piece in PLAN_JSON.as_bytes().chunks(7) {
+                let mut chunk = format!("{:x}\r\n", piece.len()).into_bytes();
+                chunk.extend_from_slice(piece);
+                chunk.extend_from_slice(b"\r\n");
+                if !write(&mut stream, &chunk).await {
+                    return;
+                }
+                let _ = stream.flush().await;
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            write(&mut stream, b"0\r\n\r\n").await;
+        })
+        .await;
+        let plan = client(&base_url)
+            .retrieve_catalog_plan("pro")
+            .await
+            .expect("a chunked body decodes");
+        assert_eq!(plan.identifier.as_deref(), Some("pro"));
+    })
+    .await;
+}

@@ -33,5 +33,5 @@ fuzz_target!(|data: &[u8]| {
     let Ok(files) = generator::emit::emit_crate(&api, &Options::new("fuzzed")) else {
         return;
     };
-    let _ = generator::write::format_crate(files, api.warnings);
+    let _ = generator::write::format_crate(files, api.warnings.clone());
 });

@@ -41,5 +41,5 @@ pub fn generate(spec: &Path, options: &Options) -> Result<GeneratedCrate> {
     let loaded = load::load(spec)?;
     let api = lower::lower(&loaded)?;
     let files = emit::emit_crate(&api, options)?;
-    write::format_crate(files, api.warnings)
+    write::format_crate(files, api.warnings.clone())
 }

@@ -20,29 +20,54 @@ pub struct GeneratedCrate {
     pub warnings: Vec<Warning>,
 }
 
-/// Formats emitted files into a crate.
-pub fn format_crate(files: Vec<EmittedFile>, warnings: Vec<Warning>) -> Result<GeneratedCrate> {
+/// Formats emitted files into a crate. Each Rust file is emitted and
+/// formatted on a thread of its own.
+pub fn format_crate(files: Vec<EmittedFile<'_>>, warnings: Vec<Warning>) -> Result<GeneratedCrate> {
     let mut out = BTreeMap::new();
-    for file in files {
-        let (path, text) = match file {
-            EmittedFile::Text(path, text) => (path, text),
-            EmittedFile::Rust(path, tokens) => {
-                let syntax: syn::File = syn::parse2(tokens).map_err(|e| {
-                    Error::new(
-                        Location::file(&path),
-                        format!("generated code does not parse (a generator bug): {e}"),
-                    )
-                })?;
-                let code = separate_items(&prettyplease::unparse(&syntax));
-                (path, format!("{HEADER}{code}"))
+    let formatted: Vec<Result<(PathBuf, String)>> = std::thread::scope(|scope| {
+        let mut workers = Vec::new();
+        for file in files {
+            match file {
+                EmittedFile::Text(path, text) => {
+                    out.insert(path, text);
+                }
+                EmittedFile::Rust(path, emitter) => {
+                    workers.push(scope.spawn(move || format_rust(path, emitter())));
+                }
             }
-        };
+        }
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker.join().unwrap_or_else(|_| {
+                    Err(Error::new(
+                        Location::default(),
+                        "emitting or formatting a file panicked (a generator bug)",
+                    ))
+                })
+            })
+            .collect()
+    });
+    for file in formatted {
+        let (path, text) = file?;
         out.insert(path, text);
     }
     Ok(GeneratedCrate {
         files: out,
         warnings,
     })
+}
+
+/// Formats one Rust file and adds the header.
+fn format_rust(path: PathBuf, tokens: proc_macro2::TokenStream) -> Result<(PathBuf, String)> {
+    let syntax: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::new(
+            Location::file(&path),
+            format!("generated code does not parse (a generator bug): {e}"),
+        )
+    })?;
+    let code = separate_items(&prettyplease::unparse(&syntax));
+    Ok((path, format!("{HEADER}{code}")))
 }
 
 /// prettyplease prints items back to back; hand-written Rust separates

@@ -522,6 +522,7 @@ where
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.send().await.map(Response::into_data) })
+        // Unlike `send`, no copy of the status and headers is kept.
+        Box::pin(async move { Op::decode(self.execute().await?) })
     }
 }

@@ -17,12 +17,18 @@ use crate::ir::{Api, ExternalCrate};
 use crate::Options;
 
 /// One file of the generated crate, before formatting.
-pub enum EmittedFile {
-    /// Rust code, to be formatted.
-    Rust(PathBuf, TokenStream),
+pub enum EmittedFile<'a> {
+    /// Rust code: the emitter that writes its tokens. It runs when the file
+    /// is formatted, on a thread of its own: token streams cannot cross
+    /// threads, and emitting and formatting the big files side by side
+    /// roughly halves generation time on two cores.
+    Rust(PathBuf, RustEmitter<'a>),
     /// Text written as is.
     Text(PathBuf, String),
 }
+
+/// Writes the tokens of one Rust file.
+pub type RustEmitter<'a> = Box<dyn Fn() -> TokenStream + Send + 'a>;
 
 /// The runtime's source files, copied verbatim into every crate.
 const RUNTIME: [(&str, &str); 8] = [
@@ -131,7 +137,7 @@ fn declare_optional_modules(template: &str, modules: &[&OptionalModule]) -> Stri
 }
 
 /// Every file of the crate for `api`.
-pub fn emit_crate(api: &Api, options: &Options) -> Result<Vec<EmittedFile>> {
+pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Result<Vec<EmittedFile<'a>>> {
     let user_agent = format!("{}/{}", options.crate_name, options.crate_version);
     let mut files = vec![
         EmittedFile::Text("Cargo.toml".into(), manifest::cargo_toml(api, options)),
@@ -139,12 +145,15 @@ pub fn emit_crate(api: &Api, options: &Options) -> Result<Vec<EmittedFile>> {
         EmittedFile::Text("src/lib.rs".into(), manifest::lib_rs(api, options)),
         EmittedFile::Rust(
             "src/client.rs".into(),
-            client::client_file(api, &user_agent),
+            Box::new(move || client::client_file(api, &user_agent)),
         ),
-        EmittedFile::Rust("src/models.rs".into(), models::models_file(api)),
+        EmittedFile::Rust(
+            "src/models.rs".into(),
+            Box::new(move || models::models_file(api)),
+        ),
         EmittedFile::Rust(
             "src/operations.rs".into(),
-            operations::operations_file(&api.operations),
+            Box::new(move || operations::operations_file(&api.operations)),
         ),
     ];
     let optional = optional_runtime(api);

@@ -59,16 +59,31 @@ impl RawResponse {
         {
             return Err(too_large(Vec::new()));
         }
-        let mut body: Vec<u8> = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(Error::from_transport)? {
-            let room = usize::try_from(limit)
-                .unwrap_or(usize::MAX)
-                .saturating_sub(body.len());
+        let limit_bytes = usize::try_from(limit).unwrap_or(usize::MAX);
+        // Most bodies arrive in one chunk, which is kept as it is; only
+        // longer ones are copied together.
+        let Some(first) = response.chunk().await.map_err(Error::from_transport)? else {
+            return Ok(RawResponse::new(status, headers, Bytes::new()));
+        };
+        if first.len() > limit_bytes {
+            return Err(too_large(first[..limit_bytes].to_vec()));
+        }
+        let Some(second) = response.chunk().await.map_err(Error::from_transport)? else {
+            return Ok(RawResponse::new(status, headers, first));
+        };
+        let announced = response.content_length().unwrap_or(0);
+        let capacity = usize::try_from(announced).unwrap_or(0).min(limit_bytes);
+        let mut body: Vec<u8> = Vec::with_capacity(capacity.max(first.len() + second.len()));
+        body.extend_from_slice(&first);
+        let mut next = Some(second);
+        while let Some(chunk) = next {
+            let room = limit_bytes.saturating_sub(body.len());
             if chunk.len() > room {
                 body.extend_from_slice(&chunk[..room]);
                 return Err(too_large(body));
             }
             body.extend_from_slice(&chunk);
+            next = response.chunk().await.map_err(Error::from_transport)?;
         }
         Ok(RawResponse::new(status, headers, Bytes::from(body)))
     }
@@ -96,6 +111,11 @@ impl RawResponse {
     /// Decodes a JSON body; failures keep the response and the path of the
     /// value that did not fit.
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        // Tracking the path costs time on every value, so it is done only
+        // for a body that failed to decode, by decoding it again.
+        if let Ok(value) = serde_json::from_slice(&self.body) {
+            return Ok(value);
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         match serde_path_to_error::deserialize(&mut deserializer) {
             Ok(value) => Ok(value),
