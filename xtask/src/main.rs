@@ -2,8 +2,12 @@
 //! in step with `spec/`; `cargo xtask generate` turns any spec into a crate;
 //! `cargo xtask corpus` generates and compiles a corpus of real specs;
 //! `cargo xtask bench` measures generation speed, output size, compile
-//! time and runtime overhead; `cargo xtask fuzz` fuzzes the pipeline.
+//! time and runtime overhead; `cargo xtask fuzz` fuzzes the pipeline;
+//! `cargo xtask diff` reports what a spec change does to the generated
+//! crate, and `cargo xtask semver-oracle` checks those verdicts against
+//! cargo-semver-checks and the compiler.
 
+mod api_probe;
 mod bench;
 mod corpus;
 mod diff;
@@ -97,10 +101,11 @@ enum Task {
         #[arg(long, value_enum, default_value_t = diff::Format::Markdown)]
         format: diff::Format,
     },
-    /// Generate the crates of pairs of specs and compare them with
-    /// cargo-semver-checks: prints, per pair, whether the change needs a
-    /// major or minor release or none, and which lints failed. Fails if a
-    /// pair cannot be checked or disagrees with its `expected.json`.
+    /// Check `diff`'s verdicts against real oracles: for each pair of specs,
+    /// generate both crates, run cargo-semver-checks on them and compile a
+    /// probe of the old API against the new crate; print each history
+    /// pair's diff report and a table of the three verdicts. Fails if a pair
+    /// cannot be checked or the verdicts disagree.
     SemverOracle {
         /// Directory with one sub-directory per pair holding `old.yaml` and
         /// `new.yaml` (crate `pair_client`). Default, with no `--history`

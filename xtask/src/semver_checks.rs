@@ -51,6 +51,7 @@ use std::process::{Command, ExitCode, Output, Stdio};
 use std::sync::Mutex;
 use std::time::Instant;
 
+use crate::api_probe::{ProbeInput, ProbeReport};
 use generator::diff::{ApiDiff, Impact};
 use generator::Options;
 use serde::Serialize;
@@ -164,18 +165,6 @@ impl Settings {
     }
 }
 
-/// Checks every pair with the settings of [`Settings::in_workspace`] of
-/// this workspace. `Err` only when nothing can be checked
-/// (cargo-semver-checks missing and not installable, no scratch
-/// directory); a pair that fails to generate or build gets a report with
-/// `error` set.
-// The entry point for other tasks (`cargo xtask diff`); unused until one
-// calls it.
-#[allow(dead_code)]
-pub fn check_pairs(pairs: &[SpecPair]) -> Result<Vec<SemverReport>, String> {
-    check_pairs_with(&Settings::in_workspace(&workspace_root()), pairs).map(|run| run.reports)
-}
-
 /// Time spent in each phase of [`check_pairs_with`].
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Timings {
@@ -200,11 +189,15 @@ pub struct Timings {
 pub struct Run {
     /// One report per pair, in the order of the pairs.
     pub reports: Vec<SemverReport>,
+    /// The directories of each pair's generated crates (old, new), when
+    /// both generated.
+    #[serde(skip)]
+    pub crate_dirs: Vec<Option<[PathBuf; 2]>>,
     /// Where the time went.
     pub timings: Timings,
 }
 
-/// [`check_pairs`] with explicit settings, returning timings too.
+/// Checks every pair with these settings, returning timings too.
 pub fn check_pairs_with(settings: &Settings, pairs: &[SpecPair]) -> Result<Run, String> {
     let started = Instant::now();
     let mut timings = Timings::default();
@@ -271,7 +264,18 @@ pub fn check_pairs_with(settings: &Settings, pairs: &[SpecPair]) -> Result<Run, 
     let reports = compare_all(settings, pairs, &rustdocs);
     timings.semver_checks_seconds = phase.elapsed().as_secs_f64();
     timings.total_seconds = started.elapsed().as_secs_f64();
-    Ok(Run { reports, timings })
+    let crate_dirs = sides
+        .iter()
+        .map(|[old, new]| match (old, new) {
+            (Ok(old), Ok(new)) => Some([old.dir.clone(), new.dir.clone()]),
+            _ => None,
+        })
+        .collect();
+    Ok(Run {
+        reports,
+        crate_dirs,
+        timings,
+    })
 }
 
 /// The rustdoc JSON of one side of a pair.
@@ -969,13 +973,6 @@ fn unique_dir_name(label: &str, used: &mut BTreeMap<String, usize>) -> String {
     name
 }
 
-#[allow(dead_code)] // used by `check_pairs` only
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
 // ---------------------------------------------------------------------------
 // Finding pairs
 
@@ -1148,15 +1145,16 @@ pub fn run(command: &OracleArgs) -> Result<ExitCode, String> {
 
     let settings = Settings::in_workspace(&command.root);
     let run = check_pairs_with(&settings, &all)?;
+    let probes = probe_pairs(&command.root, &all, &run)?;
 
-    let mut reports = run.reports.iter();
+    let mut reports = run.reports.iter().zip(&probes);
     let mut mismatches = Vec::new();
     for (title, pairs, print_reports) in &groups {
         println!("\n# {title}\n");
         let rows: Vec<Row> = pairs
             .iter()
             .zip(reports.by_ref())
-            .map(|(pair, report)| Row::new(pair, report))
+            .map(|(pair, (report, probe))| Row::new(pair, report, probe.as_ref()))
             .collect();
         if *print_reports {
             for row in &rows {
@@ -1207,6 +1205,37 @@ pub fn run(command: &OracleArgs) -> Result<ExitCode, String> {
     })
 }
 
+/// The compiler's verdict on each pair: code using every item of the old
+/// crate with its exact types, compiled against the new crate
+/// ([`api_probe`](crate::api_probe)). `None` for a pair whose crates did
+/// not generate.
+fn probe_pairs(
+    root: &Path,
+    pairs: &[SpecPair],
+    run: &Run,
+) -> Result<Vec<Option<ProbeReport>>, String> {
+    let inputs: Vec<ProbeInput> = pairs
+        .iter()
+        .zip(&run.crate_dirs)
+        .filter_map(|(pair, dirs)| {
+            let [old, new] = dirs.as_ref()?;
+            Some(ProbeInput {
+                label: pair.label.clone(),
+                old_spec: pair.old.clone(),
+                old_crate_dir: old.clone(),
+                new_crate_dir: new.clone(),
+                crate_name: pair.crate_name.clone(),
+            })
+        })
+        .collect();
+    let mut reports = crate::api_probe::check_probes(root, &inputs)?.into_iter();
+    Ok(run
+        .crate_dirs
+        .iter()
+        .map(|dirs| dirs.as_ref().and_then(|_| reports.next()))
+        .collect())
+}
+
 /// Whether cargo-semver-checks' verdict matches `expected` (`pass…` or
 /// `fail…`).
 fn agrees(expected: &str, report: &SemverReport) -> bool {
@@ -1228,14 +1257,26 @@ fn agrees(expected: &str, report: &SemverReport) -> bool {
 struct Row<'a> {
     pair: &'a HandPair,
     report: &'a SemverReport,
+    /// The compiler's verdict.
+    probe: Option<&'a ProbeReport>,
     /// `cargo xtask diff`'s report, or why there is none.
     diff: Result<ApiDiff, String>,
 }
 
 impl<'a> Row<'a> {
-    fn new(pair: &'a HandPair, report: &'a SemverReport) -> Self {
+    fn new(pair: &'a HandPair, report: &'a SemverReport, probe: Option<&'a ProbeReport>) -> Self {
         let diff = crate::diff::diff_specs(&pair.pair.old, &pair.pair.new);
-        Row { pair, report, diff }
+        Row {
+            pair,
+            report,
+            probe,
+            diff,
+        }
+    }
+
+    /// `breaking`, `compatible` or `error`.
+    fn probe_label(&self) -> &'static str {
+        self.probe.map_or("error", ProbeReport::verdict)
     }
 
     /// `breaking`, `non-breaking`, `docs-only`, `none` or `error`.
@@ -1247,21 +1288,24 @@ impl<'a> Row<'a> {
         }
     }
 
-    /// Whether the diff's verdict and cargo-semver-checks' agree: breaking
-    /// exactly when cargo-semver-checks asks for a major release, except
-    /// for changes of a type, which cargo-semver-checks does not lint.
+    /// Whether the diff's verdict agrees with the oracles: breaking exactly
+    /// when cargo-semver-checks asks for a major release or old code stops
+    /// compiling against the new crate (cargo-semver-checks does not lint
+    /// changes of a type; the compiler sees them).
     fn agreement(&self) -> Agreement {
-        let Ok(diff) = &self.diff else {
+        let (Ok(diff), None, Some(Some(compiler_breaking))) = (
+            &self.diff,
+            &self.report.error,
+            self.probe.map(ProbeReport::breaking),
+        ) else {
             return Agreement::No;
         };
-        if self.report.error.is_some() {
-            return Agreement::No;
-        }
         let breaking = diff.verdict() == Some(Impact::Breaking);
-        match (breaking, self.report.required_bump == Bump::Major) {
-            (true, true) | (false, false) => Agreement::Yes,
-            (true, false) => Agreement::TypeChangeOnly,
-            (false, true) => Agreement::No,
+        let semver_breaking = self.report.required_bump == Bump::Major;
+        match (breaking, semver_breaking, compiler_breaking) {
+            (true, true, _) | (false, false, false) => Agreement::Yes,
+            (true, false, true) => Agreement::CompilerOnly,
+            _ => Agreement::No,
         }
     }
 
@@ -1279,9 +1323,14 @@ impl<'a> Row<'a> {
         match (&self.diff, self.agreement()) {
             (Err(e), _) => out.push(format!("{label}: cargo xtask diff failed: {e}")),
             (Ok(_), Agreement::No) => out.push(format!(
-                "{label}: cargo xtask diff says {}, cargo-semver-checks says {}",
+                "{label}: cargo xtask diff says {}, cargo-semver-checks says {}, the compiler says {}{}",
                 self.diff_label(),
-                self.report.verdict()
+                self.report.verdict(),
+                self.probe_label(),
+                self.probe
+                    .and_then(|p| p.problem.as_deref().or(p.errors.first().map(String::as_str)))
+                    .map(|why| format!(" ({why})"))
+                    .unwrap_or_default()
             )),
             _ => {}
         }
@@ -1294,15 +1343,23 @@ impl<'a> Row<'a> {
 enum Agreement {
     /// Both call it breaking, or neither does.
     Yes,
-    /// The diff calls it breaking and cargo-semver-checks passes it.
-    TypeChangeOnly,
+    /// Breaking by the diff and the compiler; cargo-semver-checks, which
+    /// does not lint type changes, passes it.
+    CompilerOnly,
     /// They disagree.
     No,
 }
 
 fn table(rows: &[Row]) -> String {
-    let header = ["pair", "semver-checks", "failing lints", "diff", "agree"];
-    let cells: Vec<[String; 5]> = rows
+    let header = [
+        "pair",
+        "semver-checks",
+        "failing lints",
+        "compiler",
+        "diff",
+        "agree",
+    ];
+    let cells: Vec<[String; 6]> = rows
         .iter()
         .map(|row| {
             let (pair, report) = (row.pair, row.report);
@@ -1324,19 +1381,20 @@ fn table(rows: &[Row]) -> String {
             };
             let agree = match row.agreement() {
                 Agreement::Yes => "yes",
-                Agreement::TypeChangeOnly => "type change (not linted upstream)",
+                Agreement::CompilerOnly => "yes (type change: compiler only)",
                 Agreement::No => "NO",
             };
             [
                 pair.pair.label.clone(),
                 report.verdict().to_owned(),
                 lints,
+                row.probe_label().to_owned(),
                 row.diff_label().to_owned(),
                 agree.to_owned(),
             ]
         })
         .collect();
-    let widths: Vec<usize> = (0..5)
+    let widths: Vec<usize> = (0..6)
         .map(|i| {
             cells
                 .iter()
@@ -1347,7 +1405,7 @@ fn table(rows: &[Row]) -> String {
         })
         .collect();
     let mut out = String::new();
-    let line = |cols: [&str; 5], out: &mut String| {
+    let line = |cols: [&str; 6], out: &mut String| {
         let text: Vec<String> = cols
             .iter()
             .zip(&widths)
@@ -1361,7 +1419,10 @@ fn table(rows: &[Row]) -> String {
     out.push_str(&rule.join("-|-"));
     out.push('\n');
     for row in &cells {
-        line([&row[0], &row[1], &row[2], &row[3], &row[4]], &mut out);
+        line(
+            [&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]],
+            &mut out,
+        );
     }
     out
 }
