@@ -37,11 +37,11 @@
 //! generated crates use for JSON values but do not re-export), so a crate
 //! itself named `serde_json` cannot be probed.
 
+use crate::scratch::{self, clear_package_variables, guarded, needs_network};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output as ProcessOutput, Stdio};
 use std::time::Instant;
@@ -631,7 +631,7 @@ pub fn check_probes(root: &Path, inputs: &[ProbeInput]) -> Result<Vec<ProbeRepor
     let started = Instant::now();
     let work = root.join("target/api-probe");
     create_dir(&work)?;
-    let _guard = lock(&work)?;
+    let _guard = scratch::lock(&work, "api-probe")?;
 
     // 1. Probe sources and crate copies.
     let mut crates: BTreeSet<String> = BTreeSet::new();
@@ -1099,24 +1099,6 @@ fn create_dir(dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))
 }
 
-/// Takes `<dir>/.lock`, waiting for another run that holds it. Released
-/// when the file is dropped.
-fn lock(dir: &Path) -> Result<std::fs::File, String> {
-    let path = dir.join(".lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
-    if file.try_lock().is_err() {
-        eprintln!("api-probe: waiting for another run ({})", path.display());
-        file.lock()
-            .map_err(|e| format!("{}: cannot lock: {e}", path.display()))?;
-    }
-    Ok(file)
-}
-
 /// Writes `text` unless the file already holds it, so that cargo sees
 /// unchanged files as unchanged.
 fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
@@ -1133,50 +1115,4 @@ fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-/// Variables `cargo run` set for xtask itself; passed on, they would make
-/// builds in the shared target directory differ from plain ones.
-fn clear_package_variables(command: &mut Command) {
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if name.starts_with("CARGO_PKG_")
-            || [
-                "CARGO_MANIFEST_DIR",
-                "CARGO_MANIFEST_PATH",
-                "CARGO_MANIFEST_LINKS",
-                "CARGO_CRATE_NAME",
-                "CARGO_BIN_NAME",
-                "CARGO_PRIMARY_PACKAGE",
-            ]
-            .contains(&name.as_ref())
-        {
-            command.env_remove(name.as_ref());
-        }
-    }
-}
-
-/// Whether cargo failed only for want of the network.
-fn needs_network(stderr: &str) -> bool {
-    [
-        "--offline",
-        "offline mode",
-        "failed to download",
-        "no matching package named",
-        "failed to select a version",
-    ]
-    .iter()
-    .any(|hint| stderr.contains(hint))
-}
-
-/// Runs `f`, turning a panic into an error message.
-fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_owned());
-        Err(format!("the generator panicked (a bug): {message}"))
-    })
 }

@@ -12,6 +12,7 @@ mod bench;
 mod corpus;
 mod diff;
 mod fuzz;
+mod scratch;
 mod semver_checks;
 
 use std::path::{Path, PathBuf};

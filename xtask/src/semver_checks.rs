@@ -40,12 +40,12 @@
 //! cargo-semver-checks is installed (`cargo install cargo-semver-checks
 //! --locked`) when `cargo semver-checks --version` fails.
 
+use crate::scratch::{self, clear_package_variables, guarded, needs_network};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::io::{BufRead, BufReader};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output, Stdio};
 use std::sync::Mutex;
@@ -204,7 +204,7 @@ pub fn check_pairs_with(settings: &Settings, pairs: &[SpecPair]) -> Result<Run, 
     ensure_installed(settings.verbose)?;
     std::fs::create_dir_all(settings.work.join("rustdoc"))
         .map_err(|e| format!("{}: cannot create: {e}", settings.work.display()))?;
-    let _guard = lock(&settings.work)?;
+    let _guard = scratch::lock(&settings.work, "semver-oracle")?;
     let lock = std::fs::read_to_string(&settings.lockfile)
         .map_err(|e| format!("{}: cannot read: {e}", settings.lockfile.display()))?;
     let toolchain = toolchain_identity();
@@ -459,25 +459,6 @@ fn remove_other_members(batch: &Path, crates: &[(&SpecPair, &Side)]) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
-}
-
-/// Takes `<dir>/.lock`, waiting for another run that holds it: runs share
-/// the generated crates, the batch workspace and the target directory.
-/// Released when the file is dropped.
-fn lock(dir: &Path) -> Result<std::fs::File, String> {
-    let path = dir.join(".lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
-    if file.try_lock().is_err() {
-        eprintln!("waiting for another semver-oracle run ({})", path.display());
-        file.lock()
-            .map_err(|e| format!("{}: cannot lock: {e}", path.display()))?;
-    }
-    Ok(file)
 }
 
 /// The package name of the crate with hash `key` in the batch workspace.
@@ -902,52 +883,6 @@ fn toolchain_identity() -> String {
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
         .unwrap_or_default()
-}
-
-/// Variables `cargo run` set for xtask itself; passed on, they would make
-/// builds in the shared target directory differ from plain ones.
-fn clear_package_variables(command: &mut Command) {
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if name.starts_with("CARGO_PKG_")
-            || [
-                "CARGO_MANIFEST_DIR",
-                "CARGO_MANIFEST_PATH",
-                "CARGO_MANIFEST_LINKS",
-                "CARGO_CRATE_NAME",
-                "CARGO_BIN_NAME",
-                "CARGO_PRIMARY_PACKAGE",
-            ]
-            .contains(&name.as_ref())
-        {
-            command.env_remove(name.as_ref());
-        }
-    }
-}
-
-/// Whether cargo failed only for want of the network.
-fn needs_network(stderr: &str) -> bool {
-    [
-        "--offline",
-        "offline mode",
-        "failed to download",
-        "no matching package named",
-        "failed to select a version",
-    ]
-    .iter()
-    .any(|hint| stderr.contains(hint))
-}
-
-/// Runs `f`, turning a panic into an error message.
-fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_owned());
-        Err(format!("generator panicked (a bug): {message}"))
-    })
 }
 
 /// A directory name for `label`: safe characters only, unique in the run.

@@ -1,6 +1,7 @@
 //! One `cargo clippy` over the scratch workspace holding every generated
 //! crate, and its JSON messages attributed to the member crates.
 
+use crate::scratch::needs_network;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Component, Path};
@@ -52,11 +53,9 @@ fn clippy_once(workspace: &Path, target: &Path, offline: bool) -> Result<ClippyR
         command.arg("--offline");
     }
     command.args(["--", "-D", "warnings"]);
-    for (name, _) in std::env::vars_os() {
-        if is_package_variable(&name.to_string_lossy()) {
-            command.env_remove(name);
-        }
-    }
+    // ring's build script watches these; passed on, they would make the
+    // builds differ from a plain `cargo clippy` in the scratch workspace.
+    crate::scratch::clear_package_variables(&mut command);
     command
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", target)
@@ -91,23 +90,6 @@ fn clippy_once(workspace: &Path, target: &Path, offline: bool) -> Result<ClippyR
     })
 }
 
-/// Variables `cargo run` set for xtask itself (`CARGO_MANIFEST_DIR`,
-/// `CARGO_PKG_NAME`, …). Passed on, they would reach build scripts that
-/// watch them (ring's does) and make the builds in the shared target
-/// directory differ from a plain `cargo clippy` in the scratch workspace.
-fn is_package_variable(name: &str) -> bool {
-    name.starts_with("CARGO_PKG_")
-        || [
-            "CARGO_MANIFEST_DIR",
-            "CARGO_MANIFEST_PATH",
-            "CARGO_MANIFEST_LINKS",
-            "CARGO_CRATE_NAME",
-            "CARGO_BIN_NAME",
-            "CARGO_PRIMARY_PACKAGE",
-        ]
-        .contains(&name)
-}
-
 /// Copies cargo's progress to our stderr as it comes, and keeps it.
 fn echo_and_collect(stream: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
     std::thread::spawn(move || {
@@ -119,20 +101,6 @@ fn echo_and_collect(stream: impl Read + Send + 'static) -> std::thread::JoinHand
         }
         kept
     })
-}
-
-/// Whether cargo failed only because it could not resolve or fetch
-/// dependencies without the network.
-fn needs_network(stderr: &str) -> bool {
-    [
-        "--offline",
-        "offline mode",
-        "failed to download",
-        "no matching package named",
-        "failed to select a version",
-    ]
-    .iter()
-    .any(|hint| stderr.contains(hint))
 }
 
 /// A rustc or clippy diagnostic in a generated crate.

@@ -1,6 +1,6 @@
 //! Generating one document's crate, with its size and timing.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use crate::scratch::guarded;
 use std::path::Path;
 use std::time::Instant;
 
@@ -63,16 +63,4 @@ fn count(spec: &Path) -> (Option<usize>, Option<usize>) {
         .ok()
         .map(|api| api.operations.len());
     (operations, Some(schemas))
-}
-
-/// Runs `f`, turning a panic into an error message.
-fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_owned());
-        Err(format!("generator panicked (a bug): {message}"))
-    })
 }

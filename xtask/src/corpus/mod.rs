@@ -44,7 +44,7 @@ pub fn run(settings: &Settings) -> Result<ExitCode, String> {
             display_inputs(&settings.inputs).join(", ")
         ));
     }
-    let _guard = workspace::lock(&settings.workspace)?;
+    let _guard = crate::scratch::lock(&settings.workspace, "corpus")?;
     // Cargo reports canonical manifest paths; compare like with like.
     let root = settings
         .workspace

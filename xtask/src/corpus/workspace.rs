@@ -3,27 +3,7 @@
 //! of earlier runs that are not members this time stay on disk, ignored, so
 //! that running on part of the corpus does not cost a full check later.
 
-use std::fs::{File, OpenOptions};
 use std::path::Path;
-
-/// Creates the workspace directory and takes its lock, waiting for another
-/// corpus run that holds it. The lock is released when the file is dropped.
-pub fn lock(dir: &Path) -> Result<File, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
-    let path = dir.join(".lock");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
-    if file.try_lock().is_err() {
-        eprintln!("waiting for another corpus run ({})", path.display());
-        file.lock()
-            .map_err(|e| format!("{}: cannot lock: {e}", path.display()))?;
-    }
-    Ok(file)
-}
 
 /// Writes the workspace manifest listing `members`, and copies `lockfile`
 /// (the real workspace's Cargo.lock) beside it so dependency versions
