@@ -61,8 +61,8 @@ pub fn print_report(diff: &ApiDiff, title: &str, format: Format) -> Result<(), S
     Ok(())
 }
 
-/// The API model of a spec file or directory; the generator's warnings go
-/// to stderr, as in the other tasks.
+/// The API model of a spec file or directory. The generator's warnings are
+/// left out: they are about code generation, not about what changed.
 pub fn lower(spec: &Path) -> Result<Api, String> {
     let loaded = generator::load::load(spec).map_err(|e| e.to_string())?;
     let api = generator::lower::lower(&loaded).map_err(|e| e.to_string())?;
@@ -114,4 +114,31 @@ fn spec_at_revision(root: &Path, revision: &str) -> Result<PathBuf, String> {
         ));
     }
     Ok(out.join("spec"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    }
+
+    #[test]
+    fn spec_at_a_revision_is_the_committed_spec() {
+        let old = spec_at_revision(&root(), "HEAD").expect("spec/ at HEAD");
+        assert!(old.join("components").is_dir(), "{}", old.display());
+        let committed = lower(&old).expect("the committed spec lowers");
+        assert!(!committed.operations.is_empty());
+        let diff = diff_specs(&old, &old).expect("diffs");
+        assert_eq!(diff.verdict(), None);
+    }
+
+    #[test]
+    fn an_unknown_revision_is_a_clear_error() {
+        let error = spec_at_revision(&root(), "no-such-revision").unwrap_err();
+        assert!(error.contains("no-such-revision"), "{error}");
+    }
 }
