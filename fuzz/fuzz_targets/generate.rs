@@ -12,6 +12,21 @@ use generator::Options;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    // Documents may nest far deeper than libFuzzer's stack allows: run on a
+    // thread with the stack `generator::generate` uses, and hand a panic
+    // back to libFuzzer as a finding.
+    let data = data.to_vec();
+    let worker = std::thread::Builder::new()
+        .stack_size(generator::PIPELINE_STACK)
+        .spawn(move || run(&data));
+    if let Ok(worker) = worker {
+        if let Err(panic) = worker.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+});
+
+fn run(data: &[u8]) {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
@@ -34,4 +49,4 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = generator::write::format_crate(files, api.warnings.clone());
-});
+}

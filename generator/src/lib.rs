@@ -36,10 +36,56 @@ impl Options {
     }
 }
 
+/// Stack of the thread [`generate`] runs the pipeline on. Every stage walks
+/// schemas recursively, and a document may nest them tens of thousands of
+/// levels deep (up to [`load::MAX_DEPTH`]); the memory is only reserved, and
+/// pages are committed as the recursion reaches them.
+pub const PIPELINE_STACK: usize = 1 << 30;
+
 /// Runs the whole pipeline on a spec file or directory.
+///
+/// The pipeline, including the drop of every document and model it builds,
+/// runs on a thread of its own with a [`PIPELINE_STACK`]-byte stack, so deep
+/// documents cannot overflow the caller's stack; a panic in it (a generator
+/// bug) comes back as an [`Error`].
 pub fn generate(spec: &Path, options: &Options) -> Result<GeneratedCrate> {
-    let loaded = load::load(spec)?;
-    let api = lower::lower(&loaded)?;
-    let files = emit::emit_crate(&api, options)?;
-    write::format_crate(files, api.warnings.clone())
+    on_pipeline_stack(spec, || {
+        let loaded = load::load(spec)?;
+        let api = lower::lower(&loaded)?;
+        let files = emit::emit_crate(&api, options)?;
+        write::format_crate(files, api.warnings.clone())
+    })
+}
+
+/// Runs `run` on a thread with a [`PIPELINE_STACK`]-byte stack and waits for
+/// it; errors name `spec`. Callers of the stages themselves (`load`,
+/// `lower`, …) use it to read documents of any depth; whatever `run` returns
+/// must be shallow (a lowered API is), as it is dropped on the caller's stack.
+pub fn on_pipeline_stack<T: Send>(
+    spec: &Path,
+    run: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("openapi-rust-gen".to_owned())
+            .stack_size(PIPELINE_STACK)
+            .spawn_scoped(scope, run)
+            .map_err(|e| {
+                Error::new(
+                    Location::file(spec),
+                    format!("cannot start the generator thread: {e}"),
+                )
+            })?;
+        worker.join().unwrap_or_else(|panic| {
+            let reason = panic
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("no message");
+            Err(Error::new(
+                Location::file(spec),
+                format!("the generator panicked (a generator bug): {reason}"),
+            ))
+        })
+    })
 }

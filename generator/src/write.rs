@@ -20,6 +20,12 @@ pub struct GeneratedCrate {
     pub warnings: Vec<Warning>,
 }
 
+/// Stack of each emitting and formatting thread: syn and prettyplease
+/// recurse once per level of a type, and types nest as deep as lowering
+/// lets them (32 levels of schemas). Only reserved; pages are committed
+/// as used.
+const FORMAT_STACK: usize = 256 << 20;
+
 /// Formats emitted files into a crate. Each Rust file is emitted and
 /// formatted on a thread of its own.
 pub fn format_crate(files: Vec<EmittedFile<'_>>, warnings: Vec<Warning>) -> Result<GeneratedCrate> {
@@ -32,19 +38,26 @@ pub fn format_crate(files: Vec<EmittedFile<'_>>, warnings: Vec<Warning>) -> Resu
                     out.insert(path, text);
                 }
                 EmittedFile::Rust(path, emitter) => {
-                    workers.push(scope.spawn(move || format_rust(path, emitter())));
+                    let spawned = std::thread::Builder::new()
+                        .stack_size(FORMAT_STACK)
+                        .spawn_scoped(scope, move || format_rust(path, emitter()));
+                    workers.push(spawned);
                 }
             }
         }
         workers
             .into_iter()
-            .map(|worker| {
-                worker.join().unwrap_or_else(|_| {
+            .map(|worker| match worker {
+                Ok(worker) => worker.join().unwrap_or_else(|_| {
                     Err(Error::new(
                         Location::default(),
                         "emitting or formatting a file panicked (a generator bug)",
                     ))
-                })
+                }),
+                Err(e) => Err(Error::new(
+                    Location::default(),
+                    format!("cannot start a formatting thread: {e}"),
+                )),
             })
             .collect()
     });

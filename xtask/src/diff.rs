@@ -64,9 +64,12 @@ pub fn print_report(diff: &ApiDiff, title: &str, format: Format) -> Result<(), S
 /// The API model of a spec file or directory. The generator's warnings are
 /// left out: they are about code generation, not about what changed.
 pub fn lower(spec: &Path) -> Result<Api, String> {
-    let loaded = generator::load::load(spec).map_err(|e| e.to_string())?;
-    let api = generator::lower::lower(&loaded).map_err(|e| e.to_string())?;
-    Ok(api)
+    // The loaded document may nest deeply; the lowered API does not.
+    generator::on_pipeline_stack(spec, || {
+        let loaded = generator::load::load(spec)?;
+        generator::lower::lower(&loaded)
+    })
+    .map_err(|e| e.to_string())
 }
 
 /// Extracts `spec/` as committed at `revision` into `target/diff-base/`.

@@ -7,7 +7,9 @@ mod openapi31;
 pub mod pointer;
 mod read;
 mod refs;
+mod typed;
 mod yaml;
+mod yaml_events;
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +18,13 @@ use serde_json::Value;
 use crate::diagnostics::{Error, Location, Result, Warning};
 pub use merge::Sources;
 pub use read::parse_document;
+
+/// Deepest nesting of arrays and objects (YAML sequences and mappings) a
+/// document may have; a deeper one is a located error. An object schema
+/// takes two levels (the schema and its `properties`), so this admits
+/// schemas nested 10,000 deep and more; [`crate::PIPELINE_STACK`] is sized
+/// for the recursion of every stage at this depth.
+pub const MAX_DEPTH: usize = 100_000;
 
 /// One or more documents merged into a single OpenAPI description.
 #[derive(Debug, Clone)]
@@ -69,16 +78,7 @@ pub fn load_documents(documents: Vec<(PathBuf, Value)>) -> Result<LoadedSpec> {
     }
     let (merged, sources) = merger.finish();
     check_references(&merged, &merged, &mut Vec::new(), &sources)?;
-    let openapi = serde_path_to_error::deserialize(&merged).map_err(|e| {
-        // openapiv3 flattens extensions into paths and components, which
-        // hides the failing entry from the path; look inside for it.
-        let (at, message) =
-            failing_entry(&merged).unwrap_or_else(|| (pointer_of(e.path()), e.inner().to_string()));
-        Error::new(
-            sources.locate(&at),
-            format!("not a valid OpenAPI 3.0 construct: {message}"),
-        )
-    })?;
+    let openapi = typed::openapi(merged, &sources)?;
     Ok(LoadedSpec {
         openapi,
         sources,

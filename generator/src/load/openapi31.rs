@@ -3,6 +3,7 @@
 //! what has a 3.0 equivalent is mapped onto it, what does not is dropped
 //! with a located warning.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -23,10 +24,14 @@ pub fn is_openapi31(document: &Value) -> bool {
 
 /// Rewrites a 3.1 document in place; what could not be mapped is reported.
 pub fn normalize(file: &Path, document: &mut Value) -> Vec<Warning> {
+    let mut references = HashMap::<usize, Vec<String>>::new();
+    collect_references(document, &mut references);
     let mut rewriter = Rewriter {
         file,
         warnings: Vec::new(),
         hoisted: Vec::new(),
+        pointer: String::from("#"),
+        references,
     };
     let Value::Object(root) = document else {
         return rewriter.warnings;
@@ -40,8 +45,15 @@ pub fn normalize(file: &Path, document: &mut Value) -> Vec<Warning> {
 struct Rewriter<'f> {
     file: &'f Path,
     warnings: Vec<Warning>,
-    /// `$defs` found inside schemas: (pointer to them, name in components).
-    hoisted: Vec<(String, String, Value)>,
+    /// `$defs` found inside schemas: (pointer to them if a reference names
+    /// it, name in components, definition). Listed when their schema is
+    /// reached, filled in once the walk has rewritten them.
+    hoisted: Vec<(Option<String>, String, Option<Value>)>,
+    /// The pointer of the value being walked, kept with the walk so that a
+    /// definition's pointer costs nothing to find, however deep it is.
+    pointer: String,
+    /// Every `$ref` in the document, by length.
+    references: HashMap<usize, Vec<String>>,
 }
 
 /// Keywords of JSON Schema 2020-12 with no 3.0 equivalent.
@@ -111,13 +123,14 @@ impl Rewriter<'_> {
     fn walk(&mut self, value: &mut Value, at: &mut Vec<String>, in_schema: bool) {
         match value {
             Value::Object(map) => {
+                let first_definition = self.hoisted.len();
                 if in_schema {
                     self.schema(map, at);
                 }
                 let keys: Vec<String> = map.keys().cloned().collect();
                 for key in keys {
                     let child_is_schema = self.child_is_schema(in_schema, at, &key);
-                    at.push(key.clone());
+                    let entered = self.enter(at, &key);
                     if let Some(child) = map.get_mut(&key) {
                         match child_kind(in_schema, &key) {
                             ChildKind::List => self.walk_each(child, at),
@@ -125,18 +138,36 @@ impl Rewriter<'_> {
                             ChildKind::Other => self.walk(child, at, child_is_schema),
                         }
                     }
-                    at.pop();
+                    self.leave(at, entered);
+                }
+                if in_schema {
+                    self.take_definitions(map, first_definition);
                 }
             }
             Value::Array(items) => {
                 for (index, item) in items.iter_mut().enumerate() {
-                    at.push(index.to_string());
+                    let entered = self.enter(at, &index.to_string());
                     self.walk(item, at, false);
-                    at.pop();
+                    self.leave(at, entered);
                 }
             }
             _ => {}
         }
+    }
+
+    /// Steps into `key`: onto `at` and the pointer. Returns the pointer's
+    /// length before, for [`Self::leave`].
+    fn enter(&mut self, at: &mut Vec<String>, key: &str) -> usize {
+        let before = self.pointer.len();
+        self.pointer.push('/');
+        self.pointer.push_str(&pointer::escape(key));
+        at.push(key.to_owned());
+        before
+    }
+
+    fn leave(&mut self, at: &mut Vec<String>, before: usize) {
+        self.pointer.truncate(before);
+        at.pop();
     }
 
     /// Outside schemas, only `schema` (parameters, media types, headers)
@@ -151,9 +182,9 @@ impl Rewriter<'_> {
     fn walk_each(&mut self, value: &mut Value, at: &mut Vec<String>) {
         if let Value::Array(items) = value {
             for (index, item) in items.iter_mut().enumerate() {
-                at.push(index.to_string());
+                let entered = self.enter(at, &index.to_string());
                 self.walk(item, at, true);
-                at.pop();
+                self.leave(at, entered);
             }
         }
     }
@@ -161,9 +192,9 @@ impl Rewriter<'_> {
     fn walk_values(&mut self, value: &mut Value, at: &mut Vec<String>) {
         if let Value::Object(entries) = value {
             for (name, item) in entries.iter_mut() {
-                at.push(name.clone());
+                let entered = self.enter(at, name);
                 self.walk(item, at, true);
-                at.pop();
+                self.leave(at, entered);
             }
         }
     }
@@ -198,14 +229,35 @@ impl Rewriter<'_> {
             }
         }
         if let Some(Value::Object(defs)) = schema.get("$defs") {
-            for (name, definition) in defs {
-                let mut path = at.to_vec();
-                path.extend(["$defs".to_owned(), name.clone()]);
-                self.hoisted.push((
-                    pointer::from_segments(&path),
-                    name.clone(),
-                    definition.clone(),
-                ));
+            for name in defs.keys() {
+                let old = self.referenced(&format!("/$defs/{}", pointer::escape(name)));
+                self.hoisted.push((old, name.clone(), None));
+            }
+        }
+    }
+
+    /// The reference naming the walk's pointer followed by `suffix`, if the
+    /// document has one.
+    fn referenced(&self, suffix: &str) -> Option<String> {
+        let candidates = self.references.get(&(self.pointer.len() + suffix.len()))?;
+        candidates
+            .iter()
+            .find(|r| r.starts_with(&self.pointer) && r.ends_with(suffix))
+            .cloned()
+    }
+
+    /// Moves a schema's `$defs`, rewritten by now (and with their own
+    /// `$defs` taken already), into the places [`Self::schema`] listed for
+    /// them from `first` on. Moving, not copying, keeps nested `$defs`
+    /// linear.
+    fn take_definitions(&mut self, schema: &mut Map<String, Value>, first: usize) {
+        let Some(Value::Object(defs)) = schema.remove("$defs") else {
+            return;
+        };
+        let slots = self.hoisted.iter_mut().skip(first);
+        for ((_, name, slot), (key, definition)) in slots.zip(defs) {
+            if *name == key {
+                *slot = Some(definition);
             }
         }
     }
@@ -324,17 +376,25 @@ impl Rewriter<'_> {
                     .entry("schemas")
                     .or_insert_with(|| Value::Object(Map::new()));
                 if let Value::Object(schemas) = schemas {
+                    // The suffix each name tried last: names are only
+                    // added, so the next free one is never below it.
+                    let mut suffixes: HashMap<String, usize> = HashMap::new();
                     for (old, name, definition) in hoisted {
+                        let Some(definition) = definition else {
+                            continue;
+                        };
                         let mut unique = name.clone();
-                        let mut n = 2;
+                        let n = suffixes.entry(name.clone()).or_insert(2);
                         while schemas.contains_key(&unique) {
                             unique = format!("{name}{n}");
-                            n += 1;
+                            *n += 1;
                         }
-                        renames.push((
-                            old,
-                            pointer::from_segments(&["components", "schemas", &unique]),
-                        ));
+                        if let Some(old) = old {
+                            renames.push((
+                                old,
+                                pointer::from_segments(&["components", "schemas", &unique]),
+                            ));
+                        }
                         schemas.insert(unique, definition);
                     }
                 }
@@ -418,19 +478,44 @@ fn exclusive_bound(schema: &mut Map<String, Value>, exclusive: &str, inclusive: 
 }
 
 fn rewrite_references(value: &mut Value, renames: &[(String, String)]) {
+    let mut by_old = HashMap::new();
+    for (old, new) in renames {
+        by_old.entry(old.as_str()).or_insert(new.as_str());
+    }
+    rewrite_references_with(value, &by_old);
+}
+
+fn rewrite_references_with(value: &mut Value, renames: &HashMap<&str, &str>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                if let Some((_, new)) = renames.iter().find(|(old, _)| old == reference) {
-                    *reference = new.clone();
+                if let Some(new) = renames.get(reference.as_str()) {
+                    *reference = (*new).to_owned();
                 }
             }
             map.values_mut()
-                .for_each(|v| rewrite_references(v, renames));
+                .for_each(|v| rewrite_references_with(v, renames));
         }
         Value::Array(items) => items
             .iter_mut()
-            .for_each(|v| rewrite_references(v, renames)),
+            .for_each(|v| rewrite_references_with(v, renames)),
+        _ => {}
+    }
+}
+
+/// Every `$ref` string in `value`, into `references` by length.
+fn collect_references(value: &Value, references: &mut HashMap<usize, Vec<String>>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                references
+                    .entry(reference.len())
+                    .or_default()
+                    .push(reference.clone());
+            }
+            map.values().for_each(|v| collect_references(v, references));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_references(v, references)),
         _ => {}
     }
 }
@@ -544,6 +629,60 @@ mod tests {
             "#/components/schemas/Inner"
         );
         assert!(schemas["S"].get("$defs").is_none());
+    }
+
+    #[test]
+    fn hoisted_defs_are_rewritten_and_nested_defs_hoisted_too() {
+        let (doc, _) = normalized(doc_with_schema(json!({
+            "type": "object",
+            "properties": {
+                "inner": {"$ref": "#/components/schemas/S/$defs/Inner"},
+                "deeper": {"$ref": "#/components/schemas/S/$defs/Inner/$defs/Inner"}
+            },
+            "$defs": {"Inner": {
+                "type": ["string", "null"],
+                "$defs": {"Inner": {"const": 1}}
+            }}
+        })));
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Inner"],
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(schemas["Inner2"], json!({"type": "integer", "enum": [1]}));
+        let properties = &schemas["S"]["properties"];
+        assert_eq!(properties["inner"]["$ref"], "#/components/schemas/Inner");
+        assert_eq!(properties["deeper"]["$ref"], "#/components/schemas/Inner2");
+    }
+
+    #[test]
+    fn defs_nested_thousands_deep_take_linear_time() {
+        // Each level's definition holds the next: copying them would
+        // take quadratic time and memory.
+        let depth = 2_000;
+        let started = std::time::Instant::now();
+        let innermost = std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(move || {
+                // Built by hand: `json!` would copy it at each level.
+                let mut schema = json!({"type": "string"});
+                for _ in 0..depth {
+                    let mut defs = Map::new();
+                    defs.insert("a".to_owned(), schema);
+                    let mut object = Map::new();
+                    object.insert("type".to_owned(), json!("object"));
+                    object.insert("$defs".to_owned(), Value::Object(defs));
+                    schema = Value::Object(object);
+                }
+                let (doc, _) = normalized(doc_with_schema(schema));
+                // The document is dropped here, on the large stack.
+                doc["components"]["schemas"]["a2000"].clone()
+            })
+            .expect("spawn")
+            .join()
+            .expect("no panic");
+        assert_eq!(innermost, json!({"type": "string"}));
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
 
     #[test]

@@ -2,9 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostics::{Error, Location, Result};
+use crate::load::MAX_DEPTH;
 
 /// The spec files under `root`: the file itself, or every `.yaml`, `.yml` and
 /// `.json` file below the directory, in a stable (sorted) order.
@@ -56,17 +58,72 @@ pub fn read_document(path: &Path) -> Result<Value> {
 }
 
 /// Parses document text; `path` is used for the format and for messages.
+///
+/// Documents may nest up to [`MAX_DEPTH`] levels; a deeper one is a located
+/// error, found before anything recurses into it.
 pub fn parse_document(path: &Path, text: &str) -> Result<Value> {
     if path.extension().and_then(|e| e.to_str()) == Some("json") {
-        return serde_json::from_str(text).map_err(|e| {
-            let mut location = Location::file(path);
-            location.line = Some(e.line());
-            Error::new(location, format!("invalid JSON: {e}"))
-        });
+        return parse_json(path, text);
     }
     crate::load::yaml::from_str(text).map_err(|e| {
         let mut location = Location::file(path);
-        location.line = e.location().map(|l| l.line());
-        Error::new(location, format!("invalid YAML: {e}"))
+        location.line = e.line;
+        Error::new(location, format!("invalid YAML: {}", e.message))
     })
+}
+
+fn parse_json(path: &Path, text: &str) -> Result<Value> {
+    let located = |line: usize, message: String| {
+        let mut location = Location::file(path);
+        location.line = Some(line);
+        Error::new(location, message)
+    };
+    if let Some(line) = json_too_deep(text) {
+        return Err(located(
+            line,
+            format!("invalid JSON: nested deeper than {MAX_DEPTH} levels"),
+        ));
+    }
+    // The scan above bounds the nesting, so serde_json's own limit of 128
+    // levels is not needed.
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    deserializer.disable_recursion_limit();
+    Value::deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value))
+        .map_err(|e| located(e.line(), format!("invalid JSON: {e}")))
+}
+
+/// The line on which JSON text first opens more than [`MAX_DEPTH`] arrays
+/// and objects, if it does. Brackets inside strings do not count; the text
+/// need not be valid (the parser reports that).
+fn json_too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut line = 1;
+    let mut in_string = false;
+    let mut escaped = false;
+    for byte in text.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                b'\n' => line += 1,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'\n' => line += 1,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(line);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }

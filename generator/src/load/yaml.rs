@@ -4,22 +4,96 @@
 //! specs write `minimum: -9223372036854776000`) and on non-string keys; this
 //! visitor turns such integers into floats, scalar keys (`200:`) into
 //! strings, and applies `<<` merge keys.
+//!
+//! serde_yaml refuses documents nested deeper than 128 levels. Those are
+//! read by [`yaml_events`](super::yaml_events) instead, which builds the same
+//! values without recursion.
 
 use std::fmt;
 
 use serde::de::{self, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-/// Parses YAML text into a JSON value.
-pub fn from_str(text: &str) -> Result<Value, serde_yaml::Error> {
-    serde_yaml::Deserializer::from_str(text).deserialize_any(JsonVisitor)
+use crate::load::yaml_events;
+
+/// A YAML syntax error (or a value JSON cannot hold).
+#[derive(Debug)]
+pub struct YamlError {
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// What is wrong, with the line and column when known.
+    pub message: String,
 }
 
-struct JsonVisitor;
+/// Deepest nesting serde_yaml reads; deeper documents fail with
+/// [`SERDE_YAML_TOO_DEEP`].
+const SERDE_YAML_DEPTH: usize = 128;
+
+/// How serde_yaml's message begins when a document nests too deep.
+const SERDE_YAML_TOO_DEEP: &str = "recursion limit exceeded";
+
+/// Parses YAML text into a JSON value.
+///
+/// serde_yaml reads every document nested at most 128 levels deep. Deeper
+/// ones go to [`yaml_events`] (which takes up to [`crate::load::MAX_DEPTH`]
+/// levels): straight away when a first look finds them deep, since
+/// serde_yaml's parser slows down quadratically with the depth of flow
+/// collections and keeps every event of a document in memory; otherwise
+/// when serde_yaml gives up on them.
+pub fn from_str(text: &str) -> Result<Value, YamlError> {
+    if may_nest_deeper_than(text, SERDE_YAML_DEPTH)
+        && yaml_events::nests_deeper_than(text, SERDE_YAML_DEPTH)
+    {
+        return yaml_events::from_str(text);
+    }
+    match serde_yaml::Deserializer::from_str(text).deserialize_any(JsonVisitor) {
+        Ok(value) => Ok(value),
+        Err(e) if e.to_string().starts_with(SERDE_YAML_TOO_DEEP) => yaml_events::from_str(text),
+        Err(e) => Err(YamlError {
+            line: e.location().map(|l| l.line()),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// A first look, in one pass over the bytes, at whether a document may
+/// nest deeper than `limit`: whether brackets and braces (quoted or not)
+/// nest that deep, or a line starts with more than `limit / 2` spaces and
+/// block indicators (`- - - x` and indentation nest block collections).
+/// Nearly every deep document passes (one that does not is still read,
+/// once serde_yaml gives up on it); the few shallow ones that pass are told
+/// apart by a real parse.
+fn may_nest_deeper_than(text: &str, limit: usize) -> bool {
+    let mut brackets = 0usize;
+    let mut indentation = Some(0usize);
+    for byte in text.bytes() {
+        match byte {
+            b'[' | b'{' => {
+                brackets += 1;
+                if brackets > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => brackets = brackets.saturating_sub(1),
+            _ => {}
+        }
+        indentation = match (byte, indentation) {
+            (b'\n', _) => Some(0),
+            (b' ' | b'-' | b'?' | b':', Some(run)) => Some(run + 1),
+            _ => None,
+        };
+        if indentation.is_some_and(|run| run > limit / 2) {
+            return true;
+        }
+    }
+    false
+}
+
+pub(super) struct JsonVisitor;
 
 /// YAML's merge key: its mapping (or list of mappings) fills in entries the
 /// enclosing mapping does not set itself.
-const MERGE_KEY: &str = "<<";
+pub(super) const MERGE_KEY: &str = "<<";
 
 impl<'de> Visitor<'de> for JsonVisitor {
     type Value = Value;
@@ -119,7 +193,7 @@ impl<'de> de::DeserializeSeed<'de> for Seed {
     }
 }
 
-fn key_text(key: Value) -> Result<String, &'static str> {
+pub(super) fn key_text(key: Value) -> Result<String, &'static str> {
     match key {
         Value::String(s) => Ok(s),
         Value::Number(n) => Ok(n.to_string()),
@@ -129,7 +203,7 @@ fn key_text(key: Value) -> Result<String, &'static str> {
     }
 }
 
-fn merge_into(map: &mut Map<String, Value>, source: Value) -> Result<(), &'static str> {
+pub(super) fn merge_into(map: &mut Map<String, Value>, source: Value) -> Result<(), &'static str> {
     match source {
         Value::Object(entries) => {
             for (key, value) in entries {
@@ -154,6 +228,42 @@ mod tests {
             "minimum": -9223372036854776000.0_f64,
         });
         assert_eq!(value, Some(expected));
+    }
+
+    /// `[` nested `depth` times around `leaf`.
+    fn sequences(depth: usize, leaf: &str) -> String {
+        format!("{}{leaf}{}", "[".repeat(depth), "]".repeat(depth))
+    }
+
+    fn depth_of(mut value: &Value) -> usize {
+        let mut depth = 0;
+        while let Value::Array(items) = value {
+            depth += 1;
+            match items.first() {
+                Some(first) => value = first,
+                None => break,
+            }
+        }
+        depth
+    }
+
+    #[test]
+    fn documents_deeper_than_serde_yaml_reads_are_read_all_the_same() {
+        // Flow style, found deep at first look.
+        let value = from_str(&format!("a: {}\n", sequences(1_000, "1"))).ok();
+        assert_eq!(value.as_ref().map(|v| depth_of(&v["a"])), Some(1_000));
+        // Block style, found deep at first look.
+        let text = format!("a:\n  {}1\n", "- ".repeat(1_000));
+        let value = from_str(&text).ok();
+        assert_eq!(value.as_ref().map(|v| depth_of(&v["a"])), Some(1_000));
+        // Deep only through an alias, which serde_yaml finds out itself.
+        let text = format!(
+            "a: &a {}\nb: {}\n",
+            sequences(100, "1"),
+            sequences(100, "*a")
+        );
+        let value = from_str(&text).ok();
+        assert_eq!(value.as_ref().map(|v| depth_of(&v["b"])), Some(200));
     }
 
     #[test]

@@ -51,7 +51,11 @@ pub struct SchemaLowerer<'a> {
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Deepest nesting of inline schemas followed before giving up on a type.
-const MAX_DEPTH: usize = 200;
+/// rustc's default `recursion_limit` of 128 caps how deep types may nest
+/// (checking auto traits walks through every field); nested request
+/// fields (`Option<Option<T>>`) fail from about 64 levels, so 32 leaves a
+/// margin and is far beyond what real APIs nest.
+const MAX_DEPTH: usize = 32;
 
 impl<'a> SchemaLowerer<'a> {
     /// Claims a type name for every component schema, in sorted order so
