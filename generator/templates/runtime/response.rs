@@ -48,7 +48,8 @@ impl RawResponse {
         limit: u64,
     ) -> Result<Self, Error<E>> {
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken rather than copied: the body is all that is read after this.
+        let headers = std::mem::take(response.headers_mut());
         let too_large = |body: Vec<u8>| Error::ResponseTooLarge {
             limit,
             response: Box::new(RawResponse::new(status, headers.clone(), Bytes::from(body))),
