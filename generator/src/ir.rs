@@ -143,6 +143,9 @@ pub struct Struct {
     /// parameter type reaches it), so it gets a `new` constructor for its
     /// required fields and `with_` setters for the rest.
     pub constructible: bool,
+    /// Whether values of this struct come back in responses (a success or
+    /// error body reaches it).
+    pub received: bool,
     /// Set when the object is a page of a list that links to the next page.
     pub page: Option<PageShape>,
 }

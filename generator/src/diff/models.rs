@@ -58,21 +58,31 @@ fn kind_label(kind: &ModelKind) -> &'static str {
     }
 }
 
+/// What a property is called in reports: where its struct travels.
+fn property_noun(object: &Struct) -> &'static str {
+    match (object.constructible, object.received) {
+        (true, false) => "request property",
+        (false, true) => "response property",
+        _ => "property",
+    }
+}
+
 fn diff_struct(name: &str, old: &Struct, new: &Struct, recorder: &mut Recorder) {
     let mut matched = match_by(&old.fields, &new.fields, |f| f.wire_name.clone());
     let renamed = matched.take_renamed(|f| f.rust_name.clone());
+    let noun = property_noun(new);
     for field in matched.removed {
         recorder.breaking(
-            format!("property `{}` removed", field.wire_name),
+            format!("{} `{}` removed", property_noun(old), field.wire_name),
             format!("field `{name}::{}` removed", field.rust_name),
         );
     }
     for field in matched.added {
-        field_added(name, field, new.constructible, recorder);
+        field_added(name, field, new, recorder);
     }
     for (a, b) in &renamed {
         recorder.additive(
-            format!("property `{}` renamed to `{}`", a.wire_name, b.wire_name),
+            format!("{noun} `{}` renamed to `{}`", a.wire_name, b.wire_name),
             format!(
                 "same field `{name}::{}`; another name on the wire",
                 a.rust_name
@@ -80,7 +90,8 @@ fn diff_struct(name: &str, old: &Struct, new: &Struct, recorder: &mut Recorder) 
         );
     }
     for (a, b) in matched.common.iter().chain(&renamed) {
-        diff_field(name, a, b, (old.constructible, new.constructible), recorder);
+        let constructible = (old.constructible, new.constructible);
+        diff_field(name, noun, a, b, constructible, recorder);
     }
     diff_constructor(name, old, new, recorder);
     if old.derive_default && !new.derive_default {
@@ -103,19 +114,17 @@ fn diff_struct(name: &str, old: &Struct, new: &Struct, recorder: &mut Recorder) 
     diff_page(name, &old.page, &new.page, recorder);
 }
 
-fn field_added(name: &str, field: &Field, constructible: bool, recorder: &mut Recorder) {
+fn field_added(name: &str, field: &Field, object: &Struct, recorder: &mut Recorder) {
     let presence = presence_label(field.presence);
-    if constructible && field.presence == Presence::Required {
+    let noun = property_noun(object);
+    if object.constructible && field.presence == Presence::Required {
         recorder.breaking(
-            format!(
-                "required property `{}` added to a request schema",
-                field.wire_name
-            ),
+            format!("required {noun} `{}` added", field.wire_name),
             format!("`{name}::new` takes a new argument `{}`", field.rust_name),
         );
     } else {
         recorder.additive(
-            format!("property `{}` added ({presence})", field.wire_name),
+            format!("{noun} `{}` added ({presence})", field.wire_name),
             format!(
                 "new field `{name}::{}: {}` (the struct is `#[non_exhaustive]`)",
                 field.rust_name,
@@ -125,16 +134,17 @@ fn field_added(name: &str, field: &Field, constructible: bool, recorder: &mut Re
     }
 }
 
-/// Compares one property; `constructible` is the struct's flag before and
-/// after.
+/// Compares one property, called `noun` in reports; `constructible` is the
+/// struct's flag before and after.
 fn diff_field(
     name: &str,
+    noun: &str,
     old: &Field,
     new: &Field,
     constructible: (bool, bool),
     recorder: &mut Recorder,
 ) {
-    let what = format!("property `{}`", old.wire_name);
+    let what = format!("{noun} `{}`", old.wire_name);
     recorder.docs(&format!("{what} description"), &old.docs, &new.docs);
     recorder.deprecation(&what, old.deprecated, new.deprecated);
     if old.rust_name != new.rust_name {
@@ -160,7 +170,12 @@ fn diff_field(
             format!("field `{name}::{}` is now `{new_type}`", new.rust_name),
         );
     } else if old.presence != new.presence {
-        presence_only_change(name, old, new, constructible, recorder);
+        let change = format!(
+            "{what} changed from {} to {}",
+            presence_label(old.presence),
+            presence_label(new.presence)
+        );
+        presence_only_change(name, change, (old, new), constructible, recorder);
     }
 }
 
@@ -168,17 +183,11 @@ fn diff_field(
 /// way): breaking only when it moves the field in or out of `new`.
 fn presence_only_change(
     name: &str,
-    old: &Field,
-    new: &Field,
+    change: String,
+    (old, new): (&Field, &Field),
     constructible: (bool, bool),
     recorder: &mut Recorder,
 ) {
-    let change = format!(
-        "property `{}` changed from {} to {}",
-        old.wire_name,
-        presence_label(old.presence),
-        presence_label(new.presence)
-    );
     let was_argument = constructible.0 && old.presence == Presence::Required;
     let is_argument = constructible.1 && new.presence == Presence::Required;
     if was_argument != is_argument {

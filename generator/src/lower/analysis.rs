@@ -29,6 +29,7 @@ pub fn decide_presence(
         let is_sent = sent.contains(&model.name);
         let is_received = received.contains(&model.name);
         object.constructible = is_sent;
+        object.received = is_received;
         for (index, field) in object.fields.iter_mut().enumerate() {
             let facts = facts
                 .get(&(model.name.clone(), index))

@@ -473,6 +473,7 @@ impl<'a> SchemaLowerer<'a> {
             additional_properties,
             derive_default: false,
             constructible: false,
+            received: false,
             page: None,
         });
         self.insert_model(schema, &name, kind)
