@@ -556,39 +556,7 @@ fn location_key(location: ParameterLocation) -> &'static str {
 
 /// The Rust type of `ty`, as named from outside the client crate.
 fn rust_type(ty: &TypeRef, krate: &str) -> String {
-    match ty {
-        TypeRef::String => "String".to_owned(),
-        TypeRef::Bool => "bool".to_owned(),
-        TypeRef::I32 => "i32".to_owned(),
-        TypeRef::I64 => "i64".to_owned(),
-        TypeRef::I8 => "i8".to_owned(),
-        TypeRef::I16 => "i16".to_owned(),
-        TypeRef::U8 => "u8".to_owned(),
-        TypeRef::U16 => "u16".to_owned(),
-        TypeRef::U32 => "u32".to_owned(),
-        TypeRef::U64 => "u64".to_owned(),
-        TypeRef::F32 => "f32".to_owned(),
-        TypeRef::F64 => "f64".to_owned(),
-        TypeRef::Uuid => format!("{krate}::uuid::Uuid"),
-        TypeRef::DateTime => format!("{krate}::chrono::DateTime<{krate}::chrono::Utc>"),
-        TypeRef::Date => format!("{krate}::chrono::NaiveDate"),
-        TypeRef::Decimal => format!("{krate}::Decimal"),
-        TypeRef::Base64 => format!("{krate}::models::Base64"),
-        TypeRef::IpAddr => "std::net::IpAddr".to_owned(),
-        TypeRef::Ipv4Addr => "std::net::Ipv4Addr".to_owned(),
-        TypeRef::Ipv6Addr => "std::net::Ipv6Addr".to_owned(),
-        TypeRef::Json => "serde_json::Value".to_owned(),
-        TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".to_owned(),
-        TypeRef::Binary => format!("{krate}::FilePart"),
-        TypeRef::Bytes => format!("{krate}::Bytes"),
-        TypeRef::Named(name) => format!("{krate}::models::{name}"),
-        TypeRef::List(inner) => format!("Vec<{}>", rust_type(inner, krate)),
-        TypeRef::Map(inner) => format!(
-            "std::collections::BTreeMap<String, {}>",
-            rust_type(inner, krate)
-        ),
-        TypeRef::Boxed(inner) => format!("Box<{}>", rust_type(inner, krate)),
-    }
+    generator::emit::type_outside_crate(ty, krate)
 }
 
 /// How a variable holding a value of `ty` is passed to a client method or

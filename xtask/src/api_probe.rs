@@ -233,39 +233,7 @@ impl Probe {
     /// The Rust type of a type reference, as the emitter spells it, seen
     /// from outside the crate.
     fn ty(&self, ty: &TypeRef) -> String {
-        let k = &self.krate;
-        match ty {
-            TypeRef::String => "String".to_owned(),
-            TypeRef::Bool => "bool".to_owned(),
-            TypeRef::I32 => "i32".to_owned(),
-            TypeRef::I64 => "i64".to_owned(),
-            TypeRef::I8 => "i8".to_owned(),
-            TypeRef::I16 => "i16".to_owned(),
-            TypeRef::U8 => "u8".to_owned(),
-            TypeRef::U16 => "u16".to_owned(),
-            TypeRef::U32 => "u32".to_owned(),
-            TypeRef::U64 => "u64".to_owned(),
-            TypeRef::F32 => "f32".to_owned(),
-            TypeRef::F64 => "f64".to_owned(),
-            TypeRef::Uuid => format!("{k}::uuid::Uuid"),
-            TypeRef::DateTime => format!("{k}::chrono::DateTime<{k}::chrono::Utc>"),
-            TypeRef::Date => format!("{k}::chrono::NaiveDate"),
-            TypeRef::Decimal => format!("{k}::Decimal"),
-            TypeRef::Base64 => format!("{k}::models::Base64"),
-            TypeRef::IpAddr => "::std::net::IpAddr".to_owned(),
-            TypeRef::Ipv4Addr => "::std::net::Ipv4Addr".to_owned(),
-            TypeRef::Ipv6Addr => "::std::net::Ipv6Addr".to_owned(),
-            TypeRef::Json => "::serde_json::Value".to_owned(),
-            TypeRef::JsonObject => "::serde_json::Map<String, ::serde_json::Value>".to_owned(),
-            TypeRef::Binary => format!("{k}::FilePart"),
-            TypeRef::Bytes => format!("{k}::Bytes"),
-            TypeRef::Named(name) => self.model_path(name),
-            TypeRef::List(inner) => format!("Vec<{}>", self.ty(inner)),
-            TypeRef::Map(inner) => {
-                format!("::std::collections::BTreeMap<String, {}>", self.ty(inner))
-            }
-            TypeRef::Boxed(inner) => format!("Box<{}>", self.ty(inner)),
-        }
+        generator::emit::type_outside_crate(ty, &self.krate)
     }
 
     /// A field's type: its value type wrapped as its presence says.
