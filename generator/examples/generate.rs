@@ -14,6 +14,11 @@ use std::process::ExitCode;
 
 use generator::Options;
 
+// Generating allocates many small, short-lived values (token streams and
+// syntax trees); mimalloc serves them faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 usage: generate <spec> <out-dir> <crate-name>
 
