@@ -13,15 +13,12 @@
 //! `.rs` file.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use generator::Options;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Number, Value};
+use serde::Serialize;
 
 /// At least this many timed runs of each measure...
 const MIN_RUNS: usize = 5;
@@ -195,21 +192,20 @@ fn is_document(path: &Path) -> bool {
 }
 
 /// The floor: read each document and parse it with serde into a
-/// `serde_json::Value`: serde_json for `.json`, serde_yaml for YAML.
+/// `serde_json::Value`: serde_json for `.json`; for YAML, the loader's own
+/// reader (serde_yaml through a visitor that turns integers beyond 64 bits
+/// into floats and non-string keys into strings, which neither
+/// `serde_json::Value` nor `serde_yaml::Value` accepts).
 fn parse_all(documents: &[PathBuf]) -> Result<(), String> {
     for path in documents {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-        if path.extension().is_some_and(|e| e == "json") {
-            let value: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| format!("parsing {}: {e}", path.display()))?;
-            std::hint::black_box(value);
+        let value: serde_json::Value = if path.extension().is_some_and(|e| e == "json") {
+            serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", path.display()))?
         } else {
-            let value = serde_yaml::Deserializer::from_str(&text)
-                .deserialize_any(JsonVisitor)
-                .map_err(|e| format!("parsing {}: {e}", path.display()))?;
-            std::hint::black_box(value);
-        }
+            generator::load::parse_document(path, &text).map_err(|e| e.to_string())?
+        };
+        std::hint::black_box(value);
     }
     Ok(())
 }
@@ -220,80 +216,4 @@ fn code_lines(text: &str) -> usize {
         .map(str::trim_start)
         .filter(|line| !line.is_empty() && !line.starts_with("//"))
         .count()
-}
-
-/// Builds a `serde_json::Value` from YAML. Neither `serde_json::Value` nor
-/// `serde_yaml::Value` accepts integers beyond 64 bits (openai-3.0.yaml has
-/// `minimum: -9223372036854776000`) or non-string keys (`200:`); like the
-/// generator's loader, this makes them floats and strings.
-struct JsonVisitor;
-
-impl<'de> Visitor<'de> for JsonVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a YAML value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-    #[allow(clippy::cast_precision_loss)]
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
-        self.visit_f64(v as f64)
-    }
-    #[allow(clippy::cast_precision_loss)]
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
-        self.visit_f64(v as f64)
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(JsonVisitor)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(Json(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
-        while let Some((Json(key), Json(value))) = map.next_entry()? {
-            let key = match key {
-                Value::String(key) => key,
-                other => other.to_string(),
-            };
-            object.insert(key, value);
-        }
-        Ok(Value::Object(object))
-    }
-}
-
-/// A value read with [`JsonVisitor`].
-struct Json(Value);
-
-impl<'de> Deserialize<'de> for Json {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(JsonVisitor).map(Json)
-    }
 }

@@ -127,3 +127,22 @@ fn json_too_deep(text: &str) -> Option<usize> {
     }
     None
 }
+
+/// Every spec file the repository holds, and the shared corpus beside it
+/// when it is there: the inputs of tests that compare two ways of reading.
+#[cfg(test)]
+pub(crate) fn repository_spec_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    [
+        "spec",
+        "tests/fixtures",
+        "tests/fixtures31",
+        "tests/fixtures_compat",
+        "tests/diff_pairs",
+        "../shared/corpus",
+    ]
+    .iter()
+    .filter_map(|dir| spec_files(&root.join(dir)).ok())
+    .flatten()
+    .collect()
+}

@@ -482,27 +482,14 @@ fn placeholder(schema: &Schema) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
 
     use super::*;
 
     /// Every spec the repository holds (and the shared corpus, when it is
     /// there), as documents.
     fn documents() -> Vec<(PathBuf, Value)> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut files = Vec::new();
-        for dir in [
-            "spec",
-            "tests/fixtures",
-            "tests/fixtures31",
-            "tests/fixtures_compat",
-            "tests/diff_pairs",
-            "../shared/corpus",
-        ] {
-            if let Ok(found) = crate::load::read::spec_files(&root.join(dir)) {
-                files.extend(found);
-            }
-        }
+        let files = crate::load::read::repository_spec_files();
         files
             .into_iter()
             .filter_map(|path| {
