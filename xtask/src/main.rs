@@ -9,6 +9,7 @@
 
 mod api_probe;
 mod bench;
+mod conformance;
 mod corpus;
 mod diff;
 mod fuzz;
@@ -123,6 +124,27 @@ enum Task {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Call every operation of every document's generated client against
+    /// Stoplight Prism (static pass with the spec's examples, then seeded
+    /// dynamic rounds) and classify each call: ok, client fault, spec fault,
+    /// mock fault or not exercisable. Fails on any client fault.
+    Conformance {
+        /// Documents, or directories of documents (not searched
+        /// recursively). Default: `../shared/corpus/public`, `public31`,
+        /// `kelviq/openapi.json` and kelviq's 3.1 version.
+        paths: Vec<PathBuf>,
+        /// Dynamic rounds per document. Default: 3, or 1 for documents
+        /// over 300 KB.
+        #[arg(long)]
+        rounds: Option<usize>,
+        /// Seed of made-up values and of Prism's dynamic responses.
+        #[arg(long, default_value_t = 13)]
+        seed: u64,
+        /// Where to write the report as JSON. Default:
+        /// `target/conformance-report.json`.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -170,6 +192,12 @@ fn main() -> ExitCode {
             history,
             json,
         }),
+        Task::Conformance {
+            paths,
+            rounds,
+            seed,
+            json,
+        } => conformance::run(&paths, rounds, seed, json),
     };
     match result {
         Ok(code) => code,

@@ -122,6 +122,7 @@ pub fn lower_operations(
             cx,
             at: &at,
             type_name: &type_name,
+            schemes_authorize: false,
         };
         out.push(lowering.lower(
             LoweredNames {
@@ -175,6 +176,9 @@ struct OperationLowering<'l, 'a, 'c> {
     cx: &'l mut Context<'c>,
     at: &'l str,
     type_name: &'l str,
+    /// Whether the operation's security schemes set its credentials; if
+    /// not, an `Authorization` header parameter is kept as an argument.
+    schemes_authorize: bool,
 }
 
 impl<'l> OperationLowering<'l, '_, '_> {
@@ -187,12 +191,13 @@ impl<'l> OperationLowering<'l, '_, '_> {
         schemes: &[SecurityScheme],
         top_servers: &[Server],
     ) -> Result<Operation> {
+        let security = self.security(operation, schemes);
+        self.schemes_authorize = !security.is_empty();
         let mut parameters = self.parameters(operation)?;
         let path_parts = self.path_parts(path, &mut parameters);
         let (body, body_choice) = self.body(operation)?.unzip();
         let (output, success_statuses, success_types) = self.output(operation)?;
         let (errors, error_types) = self.errors(operation, &success_statuses)?;
-        let security = self.security(operation, schemes);
         let servers = self.servers(operation, top_servers);
         let docs = docs::compose([
             operation.summary.as_deref(),
@@ -244,6 +249,19 @@ impl<'l> OperationLowering<'l, '_, '_> {
         Ok(out)
     }
 
+    /// Header parameters OpenAPI says to ignore, since the client sets them
+    /// itself: `Accept`, `Content-Type`, and `Authorization` when a security
+    /// scheme provides it. An operation that declares `Authorization` as a
+    /// parameter but no security scheme (many generated specs do) keeps it
+    /// as an argument: ignoring it would leave no way to authenticate.
+    fn sets_header_itself(&self, name: &str) -> bool {
+        match name.to_ascii_lowercase().as_str() {
+            "accept" | "content-type" => true,
+            "authorization" => self.schemes_authorize,
+            _ => false,
+        }
+    }
+
     fn parameter(
         &mut self,
         parameter: &SpecParameter,
@@ -264,11 +282,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
                 (parameter_data, ParameterLocation::Cookie, true)
             }
         };
-        if location == ParameterLocation::Header
-            && ["accept", "content-type", "authorization"]
-                .contains(&data.name.to_ascii_lowercase().as_str())
-        {
-            // OpenAPI says these are ignored: the client sets them itself.
+        if location == ParameterLocation::Header && self.sets_header_itself(&data.name) {
             return None;
         }
         let hint = format!("{}{}", self.type_name, type_name(&data.name, "Parameter"));

@@ -1,0 +1,364 @@
+//! What the driver sends: for every operation, the values of its arguments,
+//! each a list of candidates that satisfy the spec's schemas, best first.
+//!
+//! Candidates come from the spec's examples (parameter, media type and
+//! schema examples) and then from values made up from the schema. Each is
+//! validated against its schema first: an example that breaks its own
+//! schema is a *spec fault*, recorded with the validator's words, and
+//! skipped; a made-up value that breaks it is dropped. So the driver only
+//! ever sends values the spec allows, and a request the mock rejects is the
+//! client's fault.
+
+use generator::ir::{Api, BodyEncoding, Operation, Parameter, TypeRef};
+use serde_json::{Map, Value};
+
+use crate::schema::{shorten, Direction, Validators};
+use crate::spec::{essence, location_key, SpecDocument};
+use crate::values::{Examples, Synthesiser};
+
+/// Union alternatives tried for made-up values.
+const ALTERNATIVES: usize = 4;
+
+/// The plan of every operation, in the IR's order.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// One per operation.
+    pub operations: Vec<OperationPlan>,
+}
+
+/// How the driver calls one operation.
+#[derive(Debug, Clone)]
+pub struct OperationPlan {
+    /// The operation id.
+    pub id: String,
+    /// The client method.
+    pub method_name: String,
+    /// `GET /path`, for the driver's comments.
+    pub title: String,
+    /// Arguments of the client method, in order.
+    pub arguments: Vec<Argument>,
+    /// Optional inputs set by a setter on the call: `(setter, argument)`.
+    pub setters: Vec<(String, Argument)>,
+    /// Examples of this operation that break their own schema.
+    pub spec_faults: Vec<String>,
+    /// Why no valid value could be built for some input, if so: the
+    /// operation is then not exercised.
+    pub unbuildable: Option<String>,
+}
+
+/// One input of a call.
+#[derive(Debug, Clone)]
+pub struct Argument {
+    /// What it is (`path parameter `id``, `request body`).
+    pub what: String,
+    /// The Rust type the driver decodes a candidate into.
+    pub ty: TypeRef,
+    /// Whether the method takes it by value (else by reference).
+    pub by_value: bool,
+    /// Valid values, best first.
+    pub candidates: Vec<Value>,
+}
+
+/// Plans every operation of `api`.
+pub fn plan(api: &Api, document: &SpecDocument, seed: u64) -> Plan {
+    let mut validators = Validators::new(document);
+    let mut synthesiser = Synthesiser::new(document, seed);
+    let operations = api
+        .operations
+        .iter()
+        .map(|op| plan_operation(op, &mut validators, &mut synthesiser))
+        .collect();
+    Plan { operations }
+}
+
+fn plan_operation<'d>(
+    op: &Operation,
+    validators: &mut Validators<'d>,
+    synthesiser: &mut Synthesiser<'d>,
+) -> OperationPlan {
+    let mut planner = Planner {
+        op,
+        validators,
+        synthesiser,
+        spec_faults: Vec::new(),
+        unbuildable: None,
+    };
+    let mut arguments: Vec<Argument> = op
+        .arguments()
+        .into_iter()
+        .map(|parameter| planner.parameter(parameter, true))
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default();
+    let mut setters = Vec::new();
+    if let Some(body) = planner.body() {
+        match op.body.as_ref().is_some_and(|b| b.required) {
+            true => arguments.push(body),
+            false => setters.push(("body".to_owned(), body)),
+        }
+    }
+    for parameter in op.parameters.iter().filter(|p| !p.required) {
+        if let Some(argument) = planner.parameter(parameter, false) {
+            setters.push((parameter.rust_name.clone(), argument));
+        }
+    }
+    OperationPlan {
+        id: op.id.clone(),
+        method_name: op.method_name.clone(),
+        title: format!("{} {}", op.http_method.as_str(), op.path),
+        arguments,
+        setters,
+        spec_faults: planner.spec_faults,
+        unbuildable: planner.unbuildable,
+    }
+}
+
+struct Planner<'p, 'd> {
+    op: &'p Operation,
+    validators: &'p mut Validators<'d>,
+    synthesiser: &'p mut Synthesiser<'d>,
+    spec_faults: Vec<String>,
+    unbuildable: Option<String>,
+}
+
+impl Planner<'_, '_> {
+    /// A required parameter always gets an argument (or the operation is
+    /// unbuildable); an optional one only when the spec gives a valid
+    /// example for it.
+    fn parameter(&mut self, parameter: &Parameter, required: bool) -> Option<Argument> {
+        let document = self.validators.document();
+        let raw = document.parameter(self.op, parameter);
+        let what = format!(
+            "{} parameter `{}`",
+            location_key(parameter.location),
+            parameter.wire_name
+        );
+        let schema = raw.and_then(parameter_schema);
+        let mut examples = Vec::new();
+        if let Some(raw) = raw {
+            examples.extend(raw.get("example").cloned());
+            examples.extend(examples_values(document, raw));
+        }
+        if let Some(schema) = schema {
+            examples.extend(schema_example(document, schema));
+        }
+        let mut candidates = match schema {
+            Some(schema) => self.valid_examples(&what, schema, examples),
+            None => examples,
+        };
+        if !required && candidates.is_empty() {
+            return None;
+        }
+        match schema {
+            Some(schema) => candidates.extend(self.made_up(schema)),
+            None => candidates.push(type_fallback(&parameter.ty)),
+        }
+        self.argument(
+            what,
+            parameter.ty.clone(),
+            parameter.ty.passed_by_value(),
+            candidates,
+        )
+    }
+
+    fn body(&mut self) -> Option<Argument> {
+        let body = self.op.body.as_ref()?;
+        let document = self.validators.document();
+        let media = document.request_media(self.op, &body.media_type);
+        let schema = media.and_then(|m| m.get("schema"));
+        let mut examples = Vec::new();
+        if let Some(media) = media {
+            examples.extend(media.get("example").cloned());
+            examples.extend(examples_values(document, media));
+        }
+        if let Some(schema) = schema {
+            examples.extend(schema_example(document, schema));
+        }
+        if is_form(&body.media_type) {
+            if let Some(schema) = schema {
+                examples = examples
+                    .into_iter()
+                    .map(|e| coerce_form(document, schema, e))
+                    .collect();
+            }
+        }
+        // Text and byte bodies are taken by value, from a string.
+        let (ty, by_value) = match body.encoding {
+            BodyEncoding::Text | BodyEncoding::Bytes => (TypeRef::String, true),
+            _ => (body.ty.clone(), false),
+        };
+        let raw_bytes = matches!(body.encoding, BodyEncoding::Bytes);
+        let mut candidates = match schema {
+            Some(schema) if !raw_bytes => self.valid_examples("request body", schema, examples),
+            _ => examples,
+        };
+        match schema {
+            Some(schema) if !raw_bytes => candidates.extend(self.made_up(schema)),
+            _ => candidates.push(Value::from("example")),
+        }
+        if by_value {
+            candidates.retain(Value::is_string);
+        }
+        self.argument("request body".to_owned(), ty, by_value, candidates)
+    }
+
+    /// The examples that satisfy `schema`; each other one is a spec fault.
+    fn valid_examples(&mut self, what: &str, schema: &Value, examples: Vec<Value>) -> Vec<Value> {
+        let mut valid = Vec::new();
+        for example in dedup(examples) {
+            match self.validators.check(schema, &example, Direction::Request) {
+                Ok(()) => valid.push(example),
+                Err(problem) => self.spec_faults.push(format!(
+                    "the example {} of the {what} breaks its schema: {problem}",
+                    shorten(&example.to_string(), 120)
+                )),
+            }
+        }
+        valid
+    }
+
+    /// Made-up values that satisfy `schema`: with the examples of its parts,
+    /// then without any, for a few alternatives of its unions.
+    fn made_up(&mut self, schema: &Value) -> Vec<Value> {
+        let mut valid = Vec::new();
+        let mut last_problem = None;
+        for choice in 0..ALTERNATIVES {
+            for examples in [Examples::BelowTop, Examples::None] {
+                let value = self.synthesiser.value(schema, examples, choice);
+                if valid.contains(&value) {
+                    continue;
+                }
+                match self.validators.check(schema, &value, Direction::Request) {
+                    Ok(()) => valid.push(value),
+                    Err(problem) => last_problem = Some(format!("{value}: {problem}")),
+                }
+            }
+            if !valid.is_empty() {
+                break;
+            }
+        }
+        if valid.is_empty() {
+            if let Some(problem) = last_problem {
+                self.unbuildable.get_or_insert(format!(
+                    "no value made up from the schema satisfies it ({})",
+                    shorten(&problem, 300)
+                ));
+            }
+        }
+        valid
+    }
+
+    fn argument(
+        &mut self,
+        what: String,
+        ty: TypeRef,
+        by_value: bool,
+        candidates: Vec<Value>,
+    ) -> Option<Argument> {
+        let candidates = dedup(candidates);
+        if candidates.is_empty() {
+            self.unbuildable
+                .get_or_insert(format!("no valid value for the {what}"));
+            return None;
+        }
+        Some(Argument {
+            what,
+            ty,
+            by_value,
+            candidates,
+        })
+    }
+}
+
+/// The schema of a parameter: its own, or that of its first `content` entry.
+fn parameter_schema(raw: &Value) -> Option<&Value> {
+    raw.get("schema").or_else(|| {
+        raw.get("content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.values().next())
+            .and_then(|m| m.get("schema"))
+    })
+}
+
+/// The `value`s of an `examples` map.
+fn examples_values(document: &SpecDocument, raw: &Value) -> Vec<Value> {
+    raw.get("examples")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, example)| document.resolve(example).get("value").cloned())
+        .collect()
+}
+
+/// A schema's own example (through references and one-part `allOf`s).
+fn schema_example(document: &SpecDocument, schema: &Value) -> Option<Value> {
+    let schema = document.resolve(schema);
+    if let Some(example) = schema.get("example") {
+        return Some(example.clone());
+    }
+    match schema.get("allOf").and_then(Value::as_array) {
+        Some(parts) if parts.len() == 1 => schema_example(document, &parts[0]),
+        _ => None,
+    }
+}
+
+fn is_form(media_type: &str) -> bool {
+    let essence = essence(media_type);
+    essence == "application/x-www-form-urlencoded" || essence == "multipart/form-data"
+}
+
+/// A form example with its text values read as the types the schema gives
+/// them: on that wire format every value is text (`"Record": "true"`), so
+/// examples may legitimately write them so.
+fn coerce_form(document: &SpecDocument, schema: &Value, example: Value) -> Value {
+    let Value::Object(fields) = example else {
+        return example;
+    };
+    let properties = document
+        .resolve(schema)
+        .get("properties")
+        .and_then(Value::as_object);
+    let coerced: Map<String, Value> = fields
+        .into_iter()
+        .map(|(name, value)| {
+            let ty = properties
+                .and_then(|p| p.get(&name))
+                .map(|p| document.resolve(p))
+                .and_then(|p| p.get("type"))
+                .and_then(Value::as_str);
+            let value = match (ty, &value) {
+                (Some("boolean" | "integer" | "number"), Value::String(text)) => {
+                    serde_json::from_str::<Value>(text)
+                        .ok()
+                        .filter(|v| !v.is_string())
+                        .unwrap_or(value)
+                }
+                _ => value,
+            };
+            (name, value)
+        })
+        .collect();
+    Value::Object(coerced)
+}
+
+/// `values` without repeats, in order.
+fn dedup(values: Vec<Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for value in values {
+        if !out.contains(&value) {
+            out.push(value);
+        }
+    }
+    out
+}
+
+/// A made-up value for a parameter without a schema, from its Rust type.
+fn type_fallback(ty: &TypeRef) -> Value {
+    match ty {
+        TypeRef::Bool => Value::Bool(true),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Decimal => {
+            Value::from(1)
+        }
+        TypeRef::List(inner) => Value::Array(vec![type_fallback(inner)]),
+        _ => Value::from("example"),
+    }
+}
