@@ -23,7 +23,7 @@ use crate::spec::{essence, is_json};
 
 /// Prism's problem types (`https://stoplight.io/prism/errors#…`) that mean
 /// it could not make up an answer, rather than that the request was wrong.
-const MOCK_LIMITS: [&str; 2] = ["NO_RESPONSE_DEFINED", "UNKNOWN"];
+const MOCK_LIMITS: [&str; 2] = ["NO_RESPONSE_", "UNKNOWN"];
 
 /// The class of one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -173,7 +173,7 @@ fn unexpected_status(outcome: &Outcome, op: &Operation) -> Verdict {
     let body = outcome.body.as_deref().unwrap_or_default();
     if let Some(problem) = prism_problem(body) {
         let detail = format!("Prism: {problem} ({})", shorten(body, 300));
-        return match MOCK_LIMITS.iter().any(|limit| problem.ends_with(limit)) {
+        return match MOCK_LIMITS.iter().any(|limit| problem.starts_with(limit)) {
             true => Verdict::new(Class::NotExercisable, detail),
             false => Verdict::new(Class::ClientFault, detail),
         };

@@ -83,6 +83,14 @@ fn plan_operation<'d>(
         spec_faults: Vec::new(),
         unbuildable: None,
     };
+    if let Some(undefined) = undefined_security(op, planner.validators.document()) {
+        planner.spec_faults.push(undefined.clone());
+        planner.unbuildable = Some(format!("spec fault: {undefined}"));
+    }
+    if let Some(mismatch) = path_mismatch(op, planner.validators.document()) {
+        planner.spec_faults.push(mismatch.clone());
+        planner.unbuildable = Some(format!("spec fault: {mismatch}"));
+    }
     let mut arguments: Vec<Argument> = op
         .arguments()
         .into_iter()
@@ -145,7 +153,13 @@ impl Planner<'_, '_> {
             Some(schema) => self.valid_examples(&what, schema, examples),
             None => examples,
         };
-        if !required && candidates.is_empty() {
+        // Optional parameters are sent when the spec shows a value, and
+        // object parameters always: Prism checks the required members of
+        // an exploded object even when the parameter is left out.
+        let is_object = schema
+            .map(|s| document.resolve(s))
+            .is_some_and(|s| s.get("type").and_then(Value::as_str) == Some("object"));
+        if !required && candidates.is_empty() && !is_object {
             return None;
         }
         match schema {
@@ -232,6 +246,13 @@ impl Planner<'_, '_> {
                     Err(problem) => last_problem = Some(format!("{value}: {problem}")),
                 }
             }
+            let full = self.synthesiser.full_value(schema, choice);
+            if !valid.contains(&full) {
+                match self.validators.check(schema, &full, Direction::Request) {
+                    Ok(()) => valid.push(full),
+                    Err(problem) => last_problem = Some(format!("{full}: {problem}")),
+                }
+            }
             if !valid.is_empty() {
                 break;
             }
@@ -267,6 +288,67 @@ impl Planner<'_, '_> {
             candidates,
         })
     }
+}
+
+/// How the path template and the declared path parameters disagree, if
+/// they do (a template variable nobody declares, or a path parameter the
+/// template does not name): no client can call such an operation right.
+fn path_mismatch(op: &Operation, document: &SpecDocument) -> Option<String> {
+    let mut named: Vec<&str> = op
+        .path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let operation = document.operation(op)?;
+    let item = document.root().get("paths").and_then(|p| p.get(&op.path)).map(|i| document.resolve(i));
+    let mut declared: Vec<&str> = [operation.get("parameters"), item.and_then(|i| i.get("parameters"))]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .map(|p| document.resolve(p))
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
+        .filter_map(|p| p.get("name").and_then(Value::as_str))
+        .collect();
+    declared.sort_unstable();
+    declared.dedup();
+    // A template variable nobody declares is still an argument of the
+    // generated method; a declared one the template lacks cannot be sent.
+    let unnamed: Vec<&str> = declared.iter().filter(|d| !named.contains(d)).copied().collect();
+    (!unnamed.is_empty()).then(|| {
+        format!(
+            "the path template `{}` names {{{}}} but the path parameters are {{{}}}",
+            op.path,
+            named.join(", "),
+            declared.join(", ")
+        )
+    })
+}
+
+/// The operation's security requirement, when none of its alternatives
+/// can be met because it names schemes the document does not define.
+fn undefined_security(op: &Operation, document: &SpecDocument) -> Option<String> {
+    let requirement = document
+        .operation(op)
+        .and_then(|o| o.get("security"))
+        .or_else(|| document.root().get("security"))?
+        .as_array()?;
+    let defined = document.root().pointer("/components/securitySchemes").and_then(Value::as_object);
+    let is_defined = |name: &String| defined.is_some_and(|d| d.contains_key(name));
+    let mut missing = Vec::new();
+    for alternative in requirement.iter().filter_map(Value::as_object) {
+        let names: Vec<&String> = alternative.keys().collect();
+        if names.iter().all(|n| is_defined(n)) {
+            return None;
+        }
+        missing.extend(names.into_iter().filter(|n| !is_defined(n)).cloned());
+    }
+    (!missing.is_empty()).then(|| {
+        format!("the operation's security names schemes the document does not define: {}", missing.join(", "))
+    })
 }
 
 /// The schema of a parameter: its own, or that of its first `content` entry.

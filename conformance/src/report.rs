@@ -103,6 +103,9 @@ pub struct DocumentReport {
     pub rounds: usize,
     /// The longest Prism start-up.
     pub prism_startup: Duration,
+    /// The document Prism mocked: the input, or the loader's 3.0-shaped
+    /// rewrite when Prism could not read the input.
+    pub prism_input: String,
     /// Wall-clock time of the document, its share of the build excluded.
     pub time: Duration,
 }
@@ -128,6 +131,7 @@ impl DocumentReport {
             "static": self.static_pass.to_json(),
             "dynamic": { "rounds": self.rounds, "pass": self.dynamic.to_json() },
             "prism_startup_seconds": self.prism_startup.as_secs_f64(),
+            "prism_input": self.prism_input,
             "seconds": self.time.as_secs_f64(),
         })
     }

@@ -230,20 +230,23 @@ fn exercise(
         .workspace
         .join(&report.file.replace(['/', '\\', '.'], "_"));
     let _ = std::fs::create_dir_all(&log_dir);
+    let rewritten = log_dir.join("merged-openapi.json");
+    let fallback = serde_json::to_string(document.root())
+        .ok()
+        .and_then(|text| std::fs::write(&rewritten, text).ok())
+        .map(|()| rewritten);
     let mut pass = Pass {
         api: &api,
         plan: &plan,
         driver: driver_bin,
         validators: &mut validators,
         startup: Duration::ZERO,
-    };
-    let launch = |flags: Vec<String>, name: &str| Launch {
-        bin: prism_bin.to_owned(),
+        prism_bin,
         spec: spec.clone(),
-        flags,
-        log: log_dir.join(format!("prism-{name}.log")),
+        fallback,
+        log_dir: &log_dir,
     };
-    report.static_pass = pass.run(&launch(Vec::new(), "static"), "static");
+    report.static_pass = pass.run(Vec::new(), "static");
     report.rounds = settings.rounds.unwrap_or(if report.bytes > LARGE_DOCUMENT {
         1
     } else {
@@ -254,11 +257,12 @@ fn exercise(
         let seed = format!("{}", settings.seed + round as u64);
         let flags = vec!["--dynamic".to_owned(), "--seed".to_owned(), seed];
         let name = format!("dynamic round {round}");
-        let found = pass.run(&launch(flags, &format!("dynamic-{round}")), &name);
+        let found = pass.run(flags, &name);
         merge(&mut report.dynamic, found);
     }
     report.dynamic.time = dynamic_started.elapsed();
     report.prism_startup = pass.startup;
+    report.prism_input = pass.spec.display().to_string();
     report.time += started.elapsed();
     report
 }
@@ -284,10 +288,39 @@ struct Pass<'p, 'd> {
     validators: &'p mut Validators<'d>,
     /// The longest Prism start-up so far.
     startup: Duration,
+    prism_bin: &'p Path,
+    /// The document Prism mocks: the input, or the loader's rewrite of it.
+    spec: PathBuf,
+    /// The loader's merged 3.0-shaped rewrite of the input, for when Prism
+    /// cannot read the input itself (some 3.1 documents).
+    fallback: Option<PathBuf>,
+    log_dir: &'p Path,
 }
 
 impl Pass<'_, '_> {
-    fn run(&mut self, launch: &Launch, name: &str) -> PassReport {
+    /// Starts Prism with `flags`, on the input or, if Prism cannot read
+    /// it, on the loader's rewrite from then on.
+    fn start(&mut self, flags: &[String], name: &str) -> Result<Prism, String> {
+        let launch = |spec: &Path| Launch {
+            bin: self.prism_bin.to_owned(),
+            spec: spec.to_owned(),
+            flags: flags.to_vec(),
+            log: self.log_dir.join(format!("prism-{}.log", name.replace(' ', "-"))),
+        };
+        match Prism::start(&launch(&self.spec)) {
+            Ok(prism) => Ok(prism),
+            Err(error) => match self.fallback.take() {
+                Some(rewritten) => {
+                    eprintln!("Prism cannot read {}; it mocks the loader's rewrite instead", self.spec.display());
+                    self.spec = rewritten;
+                    Prism::start(&launch(&self.spec))
+                }
+                None => Err(error),
+            },
+        }
+    }
+
+    fn run(&mut self, flags: Vec<String>, name: &str) -> PassReport {
         let started = Instant::now();
         let mut report = PassReport::default();
         let mut remaining: Vec<usize> = (0..self.plan.operations.len())
@@ -297,7 +330,7 @@ impl Pass<'_, '_> {
             if remaining.is_empty() {
                 break;
             }
-            let mut prism = match Prism::start(launch) {
+            let mut prism = match self.start(&flags, name) {
                 Ok(prism) => prism,
                 Err(error) => {
                     self.give_up(

@@ -30,6 +30,16 @@ pub enum Direction {
     Response,
 }
 
+/// How schemas are read for one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Reading {
+    /// Which way the value travels.
+    pub direction: Direction,
+    /// Whether a union's discriminator also binds each alternative to its
+    /// tags (OpenAPI's reading), or is ignored (plain JSON Schema's).
+    pub pinned: bool,
+}
+
 /// Keys of a schema that hold one schema.
 const SCHEMA_KEYS: [&str; 3] = ["items", "additionalProperties", "not"];
 /// Keys of a schema that hold a list of schemas.
@@ -50,8 +60,8 @@ const ANNOTATIONS: [&str; 9] = [
 /// Compiled validators, one per schema and direction, over one document.
 pub struct Validators<'d> {
     document: &'d SpecDocument,
-    components: HashMap<Direction, Value>,
-    compiled: HashMap<(Direction, String), Result<jsonschema::Validator, String>>,
+    components: HashMap<Reading, Value>,
+    compiled: HashMap<(Reading, String), Result<jsonschema::Validator, String>>,
 }
 
 impl<'d> Validators<'d> {
@@ -71,15 +81,21 @@ impl<'d> Validators<'d> {
 
     /// Checks `value` against `schema` (an OpenAPI schema of the document);
     /// the error lists what is wrong, with JSON pointers into the value.
-    pub fn check(
-        &mut self,
-        schema: &Value,
-        value: &Value,
-        direction: Direction,
-    ) -> Result<(), String> {
-        let key = (direction, schema.to_string());
+    pub fn check(&mut self, schema: &Value, value: &Value, direction: Direction) -> Result<(), String> {
+        self.check_as(schema, value, Reading { direction, pinned: true })?;
+        if direction == Direction::Request {
+            // Prism reads unions without their discriminators: a value sent
+            // must also match exactly one alternative of a `oneOf` as plain
+            // JSON Schema says.
+            self.check_as(schema, value, Reading { direction, pinned: false })?;
+        }
+        Ok(())
+    }
+
+    fn check_as(&mut self, schema: &Value, value: &Value, reading: Reading) -> Result<(), String> {
+        let key = (reading, schema.to_string());
         if !self.compiled.contains_key(&key) {
-            let compiled = self.compile(schema, direction);
+            let compiled = self.compile(schema, reading);
             self.compiled.insert(key.clone(), compiled);
         }
         let validator = match &self.compiled[&key] {
@@ -103,29 +119,15 @@ impl<'d> Validators<'d> {
         }
     }
 
-    /// Whether the validator can read `schema` at all (an unknown regex
-    /// dialect, say, makes it unreadable).
-    pub fn readable(&mut self, schema: &Value, direction: Direction) -> bool {
-        self.check(schema, &Value::Null, direction).is_ok()
-            || self
-                .compiled
-                .get(&(direction, schema.to_string()))
-                .is_some_and(Result::is_ok)
-    }
-
-    fn compile(
-        &mut self,
-        schema: &Value,
-        direction: Direction,
-    ) -> Result<jsonschema::Validator, String> {
+    fn compile(&mut self, schema: &Value, reading: Reading) -> Result<jsonschema::Validator, String> {
         let document = self.document;
         let components = self
             .components
-            .entry(direction)
-            .or_insert_with(|| convert_components(document, direction))
+            .entry(reading)
+            .or_insert_with(|| convert_components(document, reading))
             .clone();
         let root = json!({
-            "allOf": [convert(document, schema, direction)],
+            "allOf": [convert(document, schema, reading)],
             "components": { "schemas": components },
         });
         jsonschema::draft4::options()
@@ -148,7 +150,7 @@ pub fn shorten(text: &str, limit: usize) -> String {
     format!("{cut}…")
 }
 
-fn convert_components(document: &SpecDocument, direction: Direction) -> Value {
+fn convert_components(document: &SpecDocument, reading: Reading) -> Value {
     let schemas = document
         .root()
         .pointer("/components/schemas")
@@ -156,7 +158,7 @@ fn convert_components(document: &SpecDocument, direction: Direction) -> Value {
         .map(|schemas| {
             schemas
                 .iter()
-                .map(|(name, schema)| (name.clone(), convert(document, schema, direction)))
+                .map(|(name, schema)| (name.clone(), convert(document, schema, reading)))
                 .collect::<Map<_, _>>()
         })
         .unwrap_or_default();
@@ -164,12 +166,15 @@ fn convert_components(document: &SpecDocument, direction: Direction) -> Value {
 }
 
 /// One OpenAPI schema as JSON Schema draft 4 (see the module docs).
-pub fn convert(document: &SpecDocument, schema: &Value, direction: Direction) -> Value {
+pub fn convert(document: &SpecDocument, schema: &Value, reading: Reading) -> Value {
     let Value::Object(map) = schema else {
         return schema.clone();
     };
     if let Some(reference) = map.get("$ref") {
         return json!({ "$ref": reference });
+    }
+    if is_null_idiom(map) {
+        return json!({ "type": "null" });
     }
     let mut out = Map::new();
     for (key, value) in map {
@@ -177,15 +182,15 @@ pub fn convert(document: &SpecDocument, schema: &Value, direction: Direction) ->
             continue;
         }
         let converted = match key.as_str() {
-            "properties" => convert_properties(document, value, direction),
-            "required" => required_for(document, map, value, direction),
+            "properties" => convert_properties(document, value, reading),
+            "required" => required_for(document, map, value, reading.direction),
             k if SCHEMA_KEYS.contains(&k) && value.is_object() => {
-                convert(document, value, direction)
+                convert(document, value, reading)
             }
             k if SCHEMA_LIST_KEYS.contains(&k) => match value {
                 Value::Array(list) => Value::Array(
                     list.iter()
-                        .map(|s| convert(document, s, direction))
+                        .map(|s| convert(document, s, reading))
                         .collect(),
                 ),
                 other => other.clone(),
@@ -202,18 +207,22 @@ pub fn convert(document: &SpecDocument, schema: &Value, direction: Direction) ->
         out.remove("required");
     }
     add_integer_bounds(&mut out);
+    add_implied_type(&mut out);
+    if let (true, Some(discriminator)) = (reading.pinned, map.get("discriminator")) {
+        pin_discriminator(&mut out, discriminator);
+    }
     if map.get("nullable") == Some(&Value::Bool(true)) {
         return make_nullable(out);
     }
     Value::Object(out)
 }
 
-fn convert_properties(document: &SpecDocument, properties: &Value, direction: Direction) -> Value {
+fn convert_properties(document: &SpecDocument, properties: &Value, reading: Reading) -> Value {
     match properties {
         Value::Object(properties) => Value::Object(
             properties
                 .iter()
-                .map(|(name, s)| (name.clone(), convert(document, s, direction)))
+                .map(|(name, s)| (name.clone(), convert(document, s, reading)))
                 .collect(),
         ),
         other => other.clone(),
@@ -271,6 +280,79 @@ fn add_integer_bounds(schema: &mut Map<String, Value>) {
     }
     schema.entry("minimum").or_insert(json!(low));
     schema.entry("maximum").or_insert(json!(high));
+}
+
+/// `{nullable: true}` with nothing else that constrains: the 3.0 idiom for
+/// the `null` alternative of a union (the generator reads it so too); as
+/// plain JSON Schema it would allow anything, and accept a mock's
+/// `{"nullable": true}` served as data.
+fn is_null_idiom(schema: &Map<String, Value>) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+        && schema.keys().all(|key| {
+            ["nullable", "description", "title", "deprecated", "example", "default"].contains(&key.as_str())
+                || key.starts_with("x-")
+        })
+}
+
+/// The type a schema without `type` is written for: `properties`,
+/// `required` or `additionalProperties` make an object and `items` an
+/// array, as OpenAPI tools (this generator included) read them. Plain JSON
+/// Schema would let any other type through.
+fn add_implied_type(schema: &mut Map<String, Value>) {
+    if schema.contains_key("type") || SCHEMA_LIST_KEYS.iter().any(|k| schema.contains_key(*k)) {
+        return;
+    }
+    let implied = if ["properties", "required", "additionalProperties"].iter().any(|k| schema.contains_key(*k)) {
+        "object"
+    } else if schema.contains_key("items") {
+        "array"
+    } else {
+        return;
+    };
+    schema.insert("type".to_owned(), Value::from(implied));
+}
+
+/// A union with a `discriminator`: each alternative also needs the
+/// discriminating property to hold one of its own tag values, as OpenAPI
+/// says (a value valid under another alternative's schema but tagged for
+/// this one is invalid).
+fn pin_discriminator(schema: &mut Map<String, Value>, discriminator: &Value) {
+    let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
+        return;
+    };
+    for key in ["oneOf", "anyOf"] {
+        let Some(Value::Array(alternatives)) = schema.get_mut(key) else {
+            continue;
+        };
+        for alternative in alternatives.iter_mut() {
+            let Some(reference) = alternative.get("$ref").and_then(Value::as_str) else {
+                continue;
+            };
+            let tags = tags_of(discriminator, reference);
+            let pinned = json!({ "properties": { property: { "enum": tags } }, "required": [property] });
+            *alternative = json!({ "allOf": [alternative.clone(), pinned] });
+        }
+    }
+}
+
+/// The tag values that select the schema `reference` under
+/// `discriminator`: the mapping's keys that name it, or else the schema's
+/// own name.
+pub fn tags_of(discriminator: &Value, reference: &str) -> Vec<Value> {
+    let name = reference.rsplit('/').next().unwrap_or(reference);
+    let mapped: Vec<Value> = discriminator
+        .get("mapping")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, target)| target.as_str().is_some_and(|t| t == reference || t == name))
+        .map(|(tag, _)| Value::from(tag.as_str()))
+        .collect();
+    if mapped.is_empty() {
+        vec![Value::from(name)]
+    } else {
+        mapped
+    }
 }
 
 fn make_nullable(mut schema: Map<String, Value>) -> Value {

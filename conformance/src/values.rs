@@ -35,6 +35,9 @@ pub struct Synthesiser<'d> {
     rng: StdRng,
     /// Which alternative the next union takes (then 0 for nested ones).
     choice: usize,
+    /// Whether objects get every property, not only the required ones (a
+    /// fuller value tells a union's alternatives apart).
+    full: bool,
 }
 
 impl<'d> Synthesiser<'d> {
@@ -44,6 +47,7 @@ impl<'d> Synthesiser<'d> {
             document,
             rng: StdRng::seed_from_u64(seed),
             choice: 0,
+            full: false,
         }
     }
 
@@ -52,6 +56,14 @@ impl<'d> Synthesiser<'d> {
     pub fn value(&mut self, schema: &Value, examples: Examples, choice: usize) -> Value {
         self.choice = choice;
         self.synthesise(schema, 0, examples)
+    }
+
+    /// Like [`Synthesiser::value`], with every property of every object.
+    pub fn full_value(&mut self, schema: &Value, choice: usize) -> Value {
+        self.full = true;
+        let value = self.value(schema, Examples::None, choice);
+        self.full = false;
+        value
     }
 
     fn synthesise(&mut self, schema: &Value, depth: usize, examples: Examples) -> Value {
@@ -79,7 +91,9 @@ impl<'d> Synthesiser<'d> {
                 if !usable.is_empty() {
                     let pick = usable[self.choice % usable.len()];
                     self.choice = 0;
-                    return self.synthesise(pick, depth + 1, examples);
+                    let mut value = self.synthesise(pick, depth + 1, examples);
+                    tag(&mut value, schema, pick);
+                    return value;
                 }
             }
         }
@@ -192,12 +206,18 @@ impl<'d> Synthesiser<'d> {
             if resolved.get("readOnly") == Some(&Value::Bool(true)) {
                 continue;
             }
-            let wanted = required.contains(name)
+            let wanted = self.full
+                || required.contains(name)
                 || (examples != Examples::None && resolved.get("example").is_some());
             if wanted {
                 let value = self.synthesise(property, depth + 1, examples);
                 out.insert(name.clone(), value);
             }
+        }
+        for name in &required {
+            // Required, yet not described: any value will do.
+            out.entry(name.clone())
+                .or_insert_with(|| Value::from("example"));
         }
         let minimum = schema
             .get("minProperties")
@@ -222,7 +242,9 @@ impl<'d> Synthesiser<'d> {
             .get("maxItems")
             .and_then(Value::as_u64)
             .unwrap_or(u64::MAX);
-        let count = minimum.max(1).min(maximum).min(16);
+        // Two items where allowed: one item of a form-encoded array reads
+        // like a single value on the wire, and some servers take it so.
+        let count = minimum.max(2).min(maximum).min(16);
         let unique = schema.get("uniqueItems") == Some(&Value::Bool(true));
         let mut items = Vec::new();
         for _ in 0..count * 4 {
@@ -258,10 +280,72 @@ impl<'d> Synthesiser<'d> {
     /// A string matching `pattern` (searched, as JSON Schema does, so
     /// anchors are kept as written) within the length bounds.
     fn pattern_string(&mut self, pattern: &str, min: usize, max: usize) -> Option<String> {
-        let generator = rand_regex::Regex::compile(pattern, MAX_REPEAT).ok()?;
+        let generator = pattern_generator(pattern)?;
         (0..PATTERN_ATTEMPTS)
             .map(|_| self.rng.sample::<String, _>(&generator))
             .find(|text| (min..=max).contains(&text.chars().count()))
+    }
+}
+
+/// A generator of strings matching `pattern`. Anchors cannot be generated,
+/// so a leading `^` and trailing `$` are dropped: a string matching the
+/// rest whole matches the pattern too. Classes like `\d` are read as
+/// ASCII first, as ECMA-262 (the dialect of JSON Schema) does.
+fn pattern_generator(pattern: &str) -> Option<rand_regex::Regex> {
+    let core = pattern.strip_prefix('^').unwrap_or(pattern);
+    let core = match core.strip_suffix('$') {
+        Some(rest) if !rest.ends_with('\\') => rest,
+        _ => core,
+    };
+    let ascii = ascii_dots(core);
+    let readings = [(false, ascii.as_str()), (true, core)];
+    let generator = readings.into_iter().find_map(|(unicode, pattern)| {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(unicode)
+            .build()
+            .parse(pattern)
+            .ok()?;
+        rand_regex::Regex::with_hir(hir, MAX_REPEAT).ok()
+    });
+    generator
+}
+
+
+/// `pattern` with every `.` outside a class and not escaped made `[a-z]`:
+/// read without Unicode, `.` could produce bytes that are not UTF-8.
+fn ascii_dots(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let (mut escaped, mut in_class) = (false, false);
+    for c in pattern.chars() {
+        match c {
+            '.' if !escaped && !in_class => out.push_str("[a-z]"),
+            _ => out.push(c),
+        }
+        in_class = match c {
+            '[' if !escaped => true,
+            ']' if !escaped => false,
+            _ => in_class,
+        };
+        escaped = c == '\\' && !escaped;
+    }
+    out
+}
+
+/// Sets the discriminating property of a union's made-up alternative to a
+/// tag that selects it.
+fn tag(value: &mut Value, union: &Value, alternative: &Value) {
+    let (Some(discriminator), Some(reference), Value::Object(fields)) = (
+        union.get("discriminator"),
+        alternative.get("$ref").and_then(Value::as_str),
+        value,
+    ) else {
+        return;
+    };
+    let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
+        return;
+    };
+    if let Some(first) = crate::schema::tags_of(discriminator, reference).into_iter().next() {
+        fields.insert(property.to_owned(), first);
     }
 }
 

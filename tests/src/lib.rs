@@ -1,11 +1,8 @@
 //! Integration tests of the generator and the generated kelviq client.
 //!
 //! Shared helpers: where the workspace and the fixture specs are, a stable
-//! text rendering of a generated crate for snapshot tests, scratch cargo
-//! workspaces for compile checks of generated crates, and the smoke driver
-//! that calls every operation of a generated client ([`smoke_driver`]).
-
-pub mod smoke_driver;
+//! text rendering of a generated crate for snapshot tests and scratch cargo
+//! workspaces for compile checks of generated crates.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -165,6 +165,15 @@ fn methods(item: &PathItem) -> Vec<(HttpMethod, &openapiv3::Operation)> {
     .collect()
 }
 
+/// Whether a response documents a body (a referenced response is taken to:
+/// its body, if any, is read when it is lowered).
+fn has_body(response: &ReferenceOr<Response>) -> bool {
+    match response {
+        ReferenceOr::Item(response) => !response.content.is_empty(),
+        ReferenceOr::Reference { .. } => true,
+    }
+}
+
 /// `GET /pets/{petId}` → `get_pets_pet_id`, for operations without an id.
 fn derived_id(method: HttpMethod, path: &str) -> String {
     format!("{} {}", method.as_str().to_ascii_lowercase(), path)
@@ -424,25 +433,29 @@ impl<'l> OperationLowering<'l, '_, '_> {
         &mut self,
         operation: &'l openapiv3::Operation,
     ) -> Result<(Output, Vec<StatusMatch>, Vec<String>)> {
-        let success: Vec<(StatusMatch, &ReferenceOr<Response>)> = operation
-            .responses
-            .responses
-            .iter()
-            .map(|(code, response)| (status_match(code), response))
-            .filter(|(status, _)| is_class(*status, 2))
-            .collect();
+        let responses_of = |class: u16| -> Vec<(StatusMatch, &ReferenceOr<Response>)> {
+            operation
+                .responses
+                .responses
+                .iter()
+                .map(|(code, response)| (status_match(code), response))
+                .filter(|(status, _)| is_class(*status, class))
+                .collect()
+        };
+        let mut success = responses_of(2);
         if success.is_empty() {
-            let redirects: Vec<StatusMatch> = operation
-                .responses
-                .responses
-                .keys()
-                .map(status_match)
-                .filter(|s| is_class(*s, 3))
-                .collect();
-            if !redirects.is_empty() {
-                return Ok((Output::Redirect, redirects, Vec::new()));
+            let redirects = responses_of(3);
+            if redirects.is_empty() {
+                return Ok((Output::Empty, vec![StatusMatch::Class(2)], Vec::new()));
             }
-            return Ok((Output::Empty, vec![StatusMatch::Class(2)], Vec::new()));
+            // A redirect documented with a body (`{"redirect_to": …}`, and
+            // often no `Location` header) is the operation's answer: it is
+            // decoded like a success. Without a body it is the `Location`.
+            if !redirects.iter().any(|(_, response)| has_body(response)) {
+                let statuses = redirects.into_iter().map(|(status, _)| status).collect();
+                return Ok((Output::Redirect, statuses, Vec::new()));
+            }
+            success = redirects;
         }
         let statuses = success.iter().map(|(s, _)| *s).collect();
         let mut outputs = Vec::new();
