@@ -419,3 +419,27 @@ fn ten_thousand_operations_generate_in_bounded_time() {
         .expect("operations.rs");
     assert!(operations.contains("get_item9999"));
 }
+
+/// The public stages are safe to call from any thread: `load` and `lower`,
+/// called directly on a 2 MiB thread (no `on_pipeline_stack` around them),
+/// read a document nested 10,000 deep, and the loaded spec is dropped
+/// there too.
+#[test]
+fn stages_called_directly_are_safe_on_a_small_stack() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("deep.json");
+    std::fs::write(&path, deep_document_json(&nested_objects_json(DEPTH))).expect("write");
+    let operations = std::thread::Builder::new()
+        .name("stages".to_owned())
+        .stack_size(STACK)
+        .spawn(move || {
+            let loaded = generator::load::load(&path).expect("loads");
+            let api = generator::lower::lower(&loaded).expect("lowers");
+            drop(loaded);
+            api.operations.len()
+        })
+        .expect("spawn")
+        .join()
+        .expect("the stages panicked");
+    assert_eq!(operations, 1);
+}

@@ -1,14 +1,21 @@
-//! Mutated real documents never make the generator panic: bytes of a few
+//! Mutated real documents never show a generator bug: bytes of a few
 //! corpus documents are overwritten, inserted and deleted at random (with a
 //! fixed seed, so failures reproduce), and every result must come back from
-//! the whole pipeline as generated code or a located error.
+//! the whole pipeline as generated code or a spec error — never a panic or
+//! an error of kind `Bug`.
+//!
+//! `MUTATION_CASES` sets the number of mutated documents (default 384,
+//! spread evenly over the documents); `cargo xtask corpus --mutate N` runs
+//! larger numbers over the whole corpus.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-use generator::{generate, Options};
+use generator::ErrorKind;
+use integration_tests::generate_without_bug;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
 /// Documents small enough to run many cases, in both formats.
 const DOCUMENTS: [&str; 4] = [
@@ -18,8 +25,17 @@ const DOCUMENTS: [&str; 4] = [
     "spec/plans/update-plan.yaml",
 ];
 
-/// Cases per document.
-const CASES: u32 = 96;
+/// Mutated documents in all, when `MUTATION_CASES` does not say.
+const DEFAULT_CASES: u32 = 384;
+
+/// Mutated documents per source document.
+fn cases_per_document() -> u32 {
+    let total = std::env::var("MUTATION_CASES")
+        .ok()
+        .map(|n| n.parse::<u32>().expect("MUTATION_CASES is a number"))
+        .unwrap_or(DEFAULT_CASES);
+    total.div_ceil(DOCUMENTS.len() as u32).max(1)
+}
 
 #[derive(Debug, Clone)]
 enum Mutation {
@@ -68,10 +84,26 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The check of one mutated document: anything but a generator bug.
+/// Counts the documents rejected with a spec error in `rejected`.
+fn check(spec: &Path, rejected: &Cell<u32>) -> Result<(), TestCaseError> {
+    match generate_without_bug(spec) {
+        Ok(None) => Ok(()),
+        Ok(Some(_)) => {
+            rejected.set(rejected.get() + 1);
+            Ok(())
+        }
+        Err(bug) => Err(TestCaseError::fail(bug)),
+    }
+}
+
 #[test]
-fn mutated_documents_never_panic() {
+fn mutated_documents_never_show_a_generator_bug() {
     let root = workspace_root();
     let dir = tempfile::tempdir().expect("temporary directory");
+    let cases = cases_per_document();
+    let started = Instant::now();
+    let rejected = Cell::new(0);
     for document in DOCUMENTS {
         let source = root.join(document);
         let original = std::fs::read(&source).expect("corpus document readable");
@@ -81,7 +113,7 @@ fn mutated_documents_never_panic() {
             .unwrap_or("yaml");
         let target = dir.path().join(format!("mutated.{extension}"));
         let config = Config {
-            cases: CASES,
+            cases,
             failure_persistence: None,
             ..Config::default()
         };
@@ -89,17 +121,33 @@ fn mutated_documents_never_panic() {
         let mut runner = TestRunner::new_with_rng(config, rng);
         let result = runner.run(&prop::collection::vec(mutation(), 1..8), |mutations| {
             std::fs::write(&target, apply(original.clone(), &mutations)).expect("write");
-            let outcome = catch_unwind(AssertUnwindSafe(|| {
-                generate(&target, &Options::new("mutated")).map(|_| ())
-            }));
-            prop_assert!(
-                outcome.is_ok(),
-                "the generator panicked on {document} with {mutations:?}"
-            );
-            Ok(())
+            check(&target, &rejected)
+                .map_err(|bug| TestCaseError::fail(format!("{bug} (mutations {mutations:?})")))
         });
         if let Err(failure) = result {
             panic!("{document}: {failure}");
         }
     }
+    eprintln!(
+        "{} mutated documents, {} spec errors, no generator bug, in {:.1?}",
+        cases as usize * DOCUMENTS.len(),
+        rejected.get(),
+        started.elapsed()
+    );
+}
+
+/// The check above fails on a generator bug: a document that makes the
+/// generator panic (through its debug-only fault-injection extension) is
+/// reported, and `generate` returns it as an error of kind `Bug`.
+#[test]
+fn a_generator_panic_fails_the_mutation_check() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let spec = dir.path().join("openapi.yaml");
+    std::fs::write(&spec, integration_tests::panicking_document()).expect("write");
+    let error = generator::generate(&spec, &generator::Options::new("injected"))
+        .expect_err("the injected panic fails generation");
+    assert_eq!(error.kind(), ErrorKind::Bug, "{error}");
+    assert!(error.to_string().starts_with("generator bug: "), "{error}");
+    let failure = check(&spec, &Cell::new(0)).expect_err("the check reports the bug");
+    assert!(failure.to_string().contains("fault injected"), "{failure}");
 }

@@ -1,32 +1,18 @@
 //! Feeds arbitrary bytes through the whole generator pipeline:
 //! parse → load → lower → emit → format. The first byte picks the format
 //! (even: JSON, odd: YAML); the rest is the document text (lossy UTF-8).
-//! Any `Err` is an expected outcome; a panic, hang or stack overflow is a
-//! finding.
+//! A spec error is an expected outcome; a generator bug (a panic, or an
+//! error of kind `Bug` such as emitted code that does not parse), a hang or
+//! a stack overflow is a finding.
 
 #![no_main]
 
 use std::path::PathBuf;
 
-use generator::Options;
+use generator::{ErrorKind, Options};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    // Documents may nest far deeper than libFuzzer's stack allows: run on a
-    // thread with the stack `generator::generate` uses, and hand a panic
-    // back to libFuzzer as a finding.
-    let data = data.to_vec();
-    let worker = std::thread::Builder::new()
-        .stack_size(generator::PIPELINE_STACK)
-        .spawn(move || run(&data));
-    if let Ok(worker) = worker {
-        if let Err(panic) = worker.join() {
-            std::panic::resume_unwind(panic);
-        }
-    }
-});
-
-fn run(data: &[u8]) {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
@@ -36,17 +22,18 @@ fn run(data: &[u8]) {
         "fuzz.yaml"
     });
     let text = String::from_utf8_lossy(rest);
-    let Ok(value) = generator::load::parse_document(&path, &text) else {
-        return;
-    };
-    let Ok(loaded) = generator::load::load_documents(vec![(path, value)]) else {
-        return;
-    };
-    let Ok(api) = generator::lower::lower(&loaded) else {
-        return;
-    };
-    let Ok(files) = generator::emit::emit_crate(&api, &Options::new("fuzzed")) else {
-        return;
-    };
-    let _ = generator::write::format_crate(files, api.warnings.clone());
-}
+    // The stages run on the generator's large-stack thread; a panic there
+    // already aborts through libFuzzer's panic hook, and a bug reported as
+    // an error aborts here.
+    let generated = generator::on_pipeline_stack(&path, || {
+        let loaded = generator::load::load_text(&path, &text)?;
+        let api = generator::lower::lower(&loaded)?;
+        let files = generator::emit::emit_crate(&api, &Options::new("fuzzed"))?;
+        generator::write::format_crate(files, api.warnings.clone())
+    });
+    if let Err(error) = generated {
+        if error.kind() == ErrorKind::Bug {
+            panic!("{error}");
+        }
+    }
+});

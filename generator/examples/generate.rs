@@ -5,14 +5,16 @@
 //! cargo run -p openapi-rust-gen --example generate -- <spec> <out-dir> <crate-name>
 //! ```
 //!
-//! Exit codes: 0 written, 1 the spec could not be generated or written (the
-//! message says where), 2 bad usage.
+//! Exit codes: 0 written, 1 the spec could not be generated or written (an
+//! error in the spec, or an I/O error; the message says where), 2 bad
+//! usage, 3 a generator bug (reported as `error: generator bug: …`; not the
+//! spec's fault).
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use generator::Options;
+use generator::{Error, ErrorKind, Options};
 
 // Generating allocates many small, short-lived values (token streams and
 // syntax trees); mimalloc serves them faster than the system allocator.
@@ -55,10 +57,19 @@ fn main() -> ExitCode {
     };
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
+        Err(error) => {
+            eprintln!("error: {error}");
+            exit_code(&error)
         }
+    }
+}
+
+/// 1 for what the user can fix (the spec, the file system), 3 for a bug
+/// of the generator, so scripts can tell them apart.
+fn exit_code(error: &Error) -> ExitCode {
+    match error.kind() {
+        ErrorKind::Spec | ErrorKind::Io => ExitCode::FAILURE,
+        ErrorKind::Bug => ExitCode::from(3),
     }
 }
 
@@ -89,15 +100,12 @@ fn is_package_name(name: &str) -> bool {
 }
 
 /// Generates the crate and writes it, printing the generator's warnings.
-fn run(args: &Args) -> Result<(), String> {
-    let generated = generator::generate(&args.spec, &Options::new(&args.crate_name))
-        .map_err(|e| e.to_string())?;
+fn run(args: &Args) -> Result<(), Error> {
+    let generated = generator::generate(&args.spec, &Options::new(&args.crate_name))?;
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }
-    generated
-        .write_to(&args.out)
-        .map_err(|e| format!("cannot write the crate: {e}"))?;
+    generated.write_to(&args.out)?;
     println!(
         "wrote crate `{}` to {} ({} files, {} warnings)",
         args.crate_name,

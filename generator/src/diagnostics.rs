@@ -59,6 +59,31 @@ impl fmt::Display for Location {
     }
 }
 
+/// Whose fault an [`Error`] is, which decides what the user can do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The input is not a description the generator can turn into a crate:
+    /// the user fixes the document.
+    Spec,
+    /// Reading the input or writing the crate failed, or the system refused
+    /// a resource (a thread): the user fixes the environment.
+    Io,
+    /// The generator itself failed — it panicked, or its own output broke an
+    /// invariant (generated code that does not parse). Never the user's
+    /// fault; tests and the fuzzer treat it as a failure.
+    Bug,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::Spec => "error in the spec",
+            ErrorKind::Io => "I/O error",
+            ErrorKind::Bug => "generator bug",
+        })
+    }
+}
+
 /// A generation failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -66,25 +91,55 @@ pub struct Error {
     pub location: Location,
     /// What is wrong.
     pub message: String,
+    /// Private, so that every error is built through a constructor that
+    /// states its kind.
+    kind: ErrorKind,
 }
 
 impl Error {
-    /// An error at `location`.
+    /// A problem in the spec at `location`.
     pub fn new(location: Location, message: impl Into<String>) -> Self {
         Error {
             location,
             message: message.into(),
+            kind: ErrorKind::Spec,
         }
     }
 
     /// An I/O failure on `path`.
     pub fn io(path: &Path, action: &str, err: &std::io::Error) -> Self {
-        Error::new(Location::file(path), format!("cannot {action}: {err}"))
+        Error::environment(Location::file(path), format!("cannot {action}: {err}"))
+    }
+
+    /// A failure of the environment (I/O, threads) that is not about a file
+    /// operation.
+    pub fn environment(location: Location, message: impl Into<String>) -> Self {
+        Error {
+            kind: ErrorKind::Io,
+            ..Error::new(location, message)
+        }
+    }
+
+    /// A generator bug noticed while working on the input at `location`.
+    pub fn bug(location: Location, message: impl Into<String>) -> Self {
+        Error {
+            kind: ErrorKind::Bug,
+            ..Error::new(location, message)
+        }
+    }
+
+    /// Whose fault this error is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Whoever prints a bug says so, even a caller that only formats it.
+        if self.kind == ErrorKind::Bug {
+            write!(f, "{}: ", self.kind)?;
+        }
         write!(f, "{}: {}", self.location, self.message)
     }
 }

@@ -12,9 +12,10 @@ pub mod load;
 pub mod lower;
 pub mod write;
 
+use std::cell::Cell;
 use std::path::Path;
 
-pub use diagnostics::{Error, Location, Result, Warning};
+pub use diagnostics::{Error, ErrorKind, Location, Result, Warning};
 pub use write::GeneratedCrate;
 
 /// What to generate.
@@ -58,34 +59,137 @@ pub fn generate(spec: &Path, options: &Options) -> Result<GeneratedCrate> {
 }
 
 /// Runs `run` on a thread with a [`PIPELINE_STACK`]-byte stack and waits for
-/// it; errors name `spec`. Callers of the stages themselves (`load`,
-/// `lower`, …) use it to read documents of any depth; whatever `run` returns
-/// must be shallow (a lowered API is), as it is dropped on the caller's stack.
+/// it; errors name `spec`, and a panic in `run` comes back as an error of
+/// kind [`ErrorKind::Bug`]. The public stages already run themselves this
+/// way; a caller uses it to run several steps with one thread, or to drop
+/// what the stages build (a [`load::LoadedSpec`] drops itself safely).
 pub fn on_pipeline_stack<T: Send>(
     spec: &Path,
     run: impl FnOnce() -> Result<T> + Send,
 ) -> Result<T> {
+    run_on_pipeline_stack(Location::file(spec), run)
+}
+
+thread_local! {
+    /// Whether this thread is one [`run_on_pipeline_stack`] started. A stage
+    /// called from another stage (or from a caller's [`on_pipeline_stack`])
+    /// then runs in place instead of starting a thread per call.
+    static ON_PIPELINE_STACK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// [`on_pipeline_stack`] for errors located at `at`.
+pub(crate) fn run_on_pipeline_stack<T: Send>(
+    at: Location,
+    run: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
+    if ON_PIPELINE_STACK.get() {
+        // A panic here unwinds to the outermost call, which reports it.
+        return run();
+    }
     std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("openapi-rust-gen".to_owned())
-            .stack_size(PIPELINE_STACK)
-            .spawn_scoped(scope, run)
+        let worker = pipeline_thread()
+            .spawn_scoped(scope, || {
+                ON_PIPELINE_STACK.set(true);
+                run()
+            })
             .map_err(|e| {
-                Error::new(
-                    Location::file(spec),
+                Error::environment(
+                    at.clone(),
                     format!("cannot start the generator thread: {e}"),
                 )
             })?;
         worker.join().unwrap_or_else(|panic| {
-            let reason = panic
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-                .unwrap_or("no message");
-            Err(Error::new(
-                Location::file(spec),
-                format!("the generator panicked (a generator bug): {reason}"),
+            Err(Error::bug(
+                at,
+                format!("the generator panicked: {}", panic_message(panic.as_ref())),
             ))
         })
     })
+}
+
+/// Drops `value`, which may nest as deep as a document does, on a thread
+/// with a [`PIPELINE_STACK`]-byte stack (in place when already on one).
+pub(crate) fn drop_on_pipeline_stack<T: Send + 'static>(value: T) {
+    if ON_PIPELINE_STACK.get() {
+        drop(value);
+        return;
+    }
+    let spawned = pipeline_thread().spawn(move || drop(value));
+    // Without a thread the value is leaked: a leak is better than a stack
+    // overflow that aborts the process, and the system is out of threads
+    // anyway.
+    if let Ok(dropper) = spawned {
+        let _ = dropper.join();
+    }
+}
+
+fn pipeline_thread() -> std::thread::Builder {
+    std::thread::Builder::new()
+        .name("openapi-rust-gen".to_owned())
+        .stack_size(PIPELINE_STACK)
+}
+
+/// The message a panic was raised with.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::EmittedFile;
+
+    fn write_spec(dir: &Path, text: &str) -> std::path::PathBuf {
+        let spec = dir.join("openapi.yaml");
+        std::fs::write(&spec, text).expect("write the spec");
+        spec
+    }
+
+    fn kind_of(spec: &Path) -> ErrorKind {
+        generate(spec, &Options::new("kinds"))
+            .expect_err("generation fails")
+            .kind()
+    }
+
+    #[test]
+    fn errors_say_whose_fault_they_are() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        assert_eq!(kind_of(&dir.path().join("missing.yaml")), ErrorKind::Io);
+        let invalid = write_spec(dir.path(), "openapi: 3.0.3\ninfo: 7\npaths: {}\n");
+        assert_eq!(kind_of(&invalid), ErrorKind::Spec);
+        let injected = write_spec(
+            dir.path(),
+            &format!(
+                "openapi: 3.0.3\ninfo: {{ title: T, version: '1', {}: true }}\npaths: {{}}\n",
+                lower::FAULT_INJECTION_EXTENSION
+            ),
+        );
+        assert_eq!(kind_of(&injected), ErrorKind::Bug);
+    }
+
+    #[test]
+    fn a_panicking_emitter_is_a_bug() {
+        let files = vec![EmittedFile::Rust(
+            "src/lib.rs".into(),
+            Box::new(|| panic!("emitter broke")),
+        )];
+        let error = write::format_crate(files, Vec::new()).expect_err("the panic is an error");
+        assert_eq!(error.kind(), ErrorKind::Bug);
+        assert!(error.to_string().contains("emitter broke"), "{error}");
+    }
+
+    #[test]
+    fn emitted_code_that_does_not_parse_is_a_bug() {
+        let files = vec![EmittedFile::Rust(
+            "src/lib.rs".into(),
+            Box::new(|| quote::quote!(struct = ;)),
+        )];
+        let error = write::format_crate(files, Vec::new()).expect_err("unparsable code");
+        assert_eq!(error.kind(), ErrorKind::Bug);
+        assert!(error.to_string().starts_with("generator bug: "), "{error}");
+    }
 }

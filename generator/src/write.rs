@@ -27,7 +27,9 @@ pub struct GeneratedCrate {
 const FORMAT_STACK: usize = 256 << 20;
 
 /// Formats emitted files into a crate. Each Rust file is emitted and
-/// formatted on a thread of its own.
+/// formatted on a thread of its own with a large stack, so this is safe to
+/// call from any thread; a panic there, or emitted code that does not
+/// parse, is an error of kind [`crate::ErrorKind::Bug`].
 pub fn format_crate(files: Vec<EmittedFile<'_>>, warnings: Vec<Warning>) -> Result<GeneratedCrate> {
     let mut out = BTreeMap::new();
     let formatted: Vec<Result<(PathBuf, String)>> = std::thread::scope(|scope| {
@@ -48,13 +50,16 @@ pub fn format_crate(files: Vec<EmittedFile<'_>>, warnings: Vec<Warning>) -> Resu
         workers
             .into_iter()
             .map(|worker| match worker {
-                Ok(worker) => worker.join().unwrap_or_else(|_| {
-                    Err(Error::new(
+                Ok(worker) => worker.join().unwrap_or_else(|panic| {
+                    Err(Error::bug(
                         Location::default(),
-                        "emitting or formatting a file panicked (a generator bug)",
+                        format!(
+                            "emitting or formatting a file panicked: {}",
+                            crate::panic_message(panic.as_ref())
+                        ),
                     ))
                 }),
-                Err(e) => Err(Error::new(
+                Err(e) => Err(Error::environment(
                     Location::default(),
                     format!("cannot start a formatting thread: {e}"),
                 )),
@@ -74,9 +79,9 @@ pub fn format_crate(files: Vec<EmittedFile<'_>>, warnings: Vec<Warning>) -> Resu
 /// Formats one Rust file and adds the header.
 fn format_rust(path: PathBuf, tokens: proc_macro2::TokenStream) -> Result<(PathBuf, String)> {
     let syntax: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::new(
+        Error::bug(
             Location::file(&path),
-            format!("generated code does not parse (a generator bug): {e}"),
+            format!("generated code does not parse: {e}"),
         )
     })?;
     let code = separate_items(&prettyplease::unparse(&syntax));

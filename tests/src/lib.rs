@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use generator::{GeneratedCrate, Location, Options, Warning};
+use generator::{ErrorKind, GeneratedCrate, Location, Options, Warning};
 
 /// The workspace root: the parent of this crate's manifest directory.
 pub fn workspace_root() -> PathBuf {
@@ -51,6 +51,37 @@ pub fn fixture_crate_name(name: &str) -> String {
 pub fn generate(spec: &Path, crate_name: &str) -> GeneratedCrate {
     generator::generate(spec, &Options::new(crate_name))
         .unwrap_or_else(|e| panic!("generating from {} failed: {e}", spec.display()))
+}
+
+/// Runs the whole generator on `spec`, an input that may be broken on
+/// purpose (a mutated or fuzzed document), and checks the one thing that
+/// must hold for any input: the result is a crate or a spec or I/O error,
+/// never a generator bug. `Ok` carries the error that rejected the input,
+/// if any; `Err` describes the bug. A panic that escapes `generate` itself
+/// counts as a bug too.
+pub fn generate_without_bug(spec: &Path) -> Result<Option<generator::Error>, String> {
+    let outcome = std::panic::catch_unwind(|| generator::generate(spec, &Options::new("checked")));
+    match outcome {
+        Ok(Ok(_)) => Ok(None),
+        Ok(Err(error)) if error.kind() != ErrorKind::Bug => Ok(Some(error)),
+        Ok(Err(bug)) => Err(bug.to_string()),
+        Err(_) => Err(format!(
+            "generator::generate panicked on {}",
+            spec.display()
+        )),
+    }
+}
+
+/// A small valid document carrying the generator's debug-only
+/// fault-injection extension, which makes lowering panic: how tests check
+/// that a generator bug fails them.
+pub fn panicking_document() -> String {
+    format!(
+        "openapi: 3.0.3\n\
+         info: {{ title: Injected, version: '1', {}: true }}\n\
+         paths: {{}}\n",
+        generator::lower::FAULT_INJECTION_EXTENSION
+    )
 }
 
 /// Whether a generated file is part of the runtime, which is copied

@@ -18,6 +18,7 @@ mod semver_checks;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use generator::{GeneratedCrate, Options};
@@ -62,6 +63,24 @@ enum Task {
         /// `target/corpus-report.json` in the workspace.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Only generate (in memory); do not write or compile the crates.
+        /// A document passes if it generates.
+        #[arg(long)]
+        no_compile: bool,
+        /// Instead of the documents, generate from this many randomly
+        /// mutated copies of them (kept in
+        /// `target/corpus-workspace/mutated/`), without compiling; a
+        /// document passes unless it shows a generator bug (a panic, an
+        /// error of kind bug, or a hang).
+        #[arg(long, value_name = "N")]
+        mutate: Option<usize>,
+        /// Seed of `--mutate`: the same seed makes the same documents.
+        #[arg(long, default_value_t = 0, requires = "mutate")]
+        seed: u64,
+        /// Seconds a document may take to generate; longer is reported as
+        /// a hang (a generator bug).
+        #[arg(long, default_value_t = 120)]
+        time_limit: u64,
     },
     /// Benchmark the generator and the generated code, and print a table of
     /// the figures against the targets of issue #9 (takes a few minutes:
@@ -159,7 +178,22 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Codegen { check } => codegen(check),
         Task::Generate { spec, out, name } => generate(&spec, &out, &name),
-        Task::Corpus { paths, json } => corpus(&paths, json),
+        Task::Corpus {
+            paths,
+            json,
+            no_compile,
+            mutate,
+            seed,
+            time_limit,
+        } => corpus(
+            &paths,
+            json,
+            CorpusMode {
+                compile: !no_compile,
+                mutate: mutate.map(|count| corpus::Mutation { count, seed }),
+                time_limit: Duration::from_secs(time_limit),
+            },
+        ),
         Task::Bench {
             no_compile,
             no_runtime,
@@ -263,9 +297,16 @@ fn generate(spec: &Path, out: &Path, name: &str) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The options of `cargo xtask corpus` beside its inputs.
+struct CorpusMode {
+    compile: bool,
+    mutate: Option<corpus::Mutation>,
+    time_limit: Duration,
+}
+
 /// `cargo xtask corpus`: the crates are generated into
 /// `target/corpus-workspace/` and built into `target/corpus/`.
-fn corpus(paths: &[PathBuf], json: Option<PathBuf>) -> Result<ExitCode, String> {
+fn corpus(paths: &[PathBuf], json: Option<PathBuf>, mode: CorpusMode) -> Result<ExitCode, String> {
     let root = workspace_root();
     let inputs = if paths.is_empty() {
         // `../shared/corpus/public`, without the `..`.
@@ -280,6 +321,9 @@ fn corpus(paths: &[PathBuf], json: Option<PathBuf>) -> Result<ExitCode, String> 
         workspace: root.join("target/corpus-workspace"),
         target: root.join("target/corpus"),
         lockfile: root.join("Cargo.lock"),
+        compile: mode.compile,
+        mutate: mode.mutate,
+        time_limit: mode.time_limit,
     })
 }
 

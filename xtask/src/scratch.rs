@@ -71,6 +71,6 @@ pub fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
             .map(|s| (*s).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_owned());
-        Err(format!("the generator panicked (a bug): {message}"))
+        Err(format!("generator bug: the generator panicked: {message}"))
     })
 }

@@ -136,7 +136,9 @@ fn declare_optional_modules(template: &str, modules: &[&OptionalModule]) -> Stri
     template.replace(OPTIONAL_MODULES_MARKER, &declarations)
 }
 
-/// Every file of the crate for `api`.
+/// Every file of the crate for `api`. Safe from any thread: the model is
+/// shallow, and the Rust files are emitted later, by
+/// [`crate::write::format_crate`], on threads with large stacks.
 pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Result<Vec<EmittedFile<'a>>> {
     let user_agent = format!("{}/{}", options.crate_name, options.crate_version);
     let mut files = vec![

@@ -27,7 +27,11 @@ pub use read::parse_document;
 pub const MAX_DEPTH: usize = 100_000;
 
 /// One or more documents merged into a single OpenAPI description.
-#[derive(Debug, Clone)]
+///
+/// The description nests as deep as its documents do; it drops itself on
+/// a thread with a [`crate::PIPELINE_STACK`]-byte stack, so holding one on
+/// any thread is safe.
+#[derive(Debug)]
 pub struct LoadedSpec {
     /// The merged document.
     pub openapi: openapiv3::OpenAPI,
@@ -37,17 +41,41 @@ pub struct LoadedSpec {
     pub warnings: Vec<Warning>,
 }
 
+impl Drop for LoadedSpec {
+    fn drop(&mut self) {
+        crate::drop_on_pipeline_stack(std::mem::take(&mut self.openapi));
+    }
+}
+
 /// Loads a spec: a single file, or a directory of documents to merge.
+/// Runs on a thread with a [`crate::PIPELINE_STACK`]-byte stack (in place
+/// when already on one), so a document of any depth is safe to load from
+/// any thread; a panic comes back as an error of kind
+/// [`crate::ErrorKind::Bug`].
 pub fn load(root: &Path) -> Result<LoadedSpec> {
+    crate::run_on_pipeline_stack(Location::file(root), || load_on_this_stack(root))
+}
+
+/// Loads one document held in memory, as if read from `path` (whose
+/// extension picks JSON or YAML); safe from any thread, like [`load`].
+pub fn load_text(path: &Path, text: &str) -> Result<LoadedSpec> {
+    crate::run_on_pipeline_stack(Location::file(path), || {
+        let mut document = parse_document(path, text)?;
+        let warnings = check_document(path, &mut document)?;
+        let mut loaded = load_documents(vec![(path.to_path_buf(), document)])?;
+        loaded.warnings.extend(warnings);
+        Ok(loaded)
+    })
+}
+
+/// [`load`], recursing on the calling thread's stack.
+fn load_on_this_stack(root: &Path) -> Result<LoadedSpec> {
     let mut documents = Vec::new();
     let mut warnings = Vec::new();
     for file in read::spec_files(root)? {
         let file = refs::normalize(&file);
         let mut document = read::read_document(&file)?;
-        if openapi31::is_openapi31(&document) {
-            warnings.extend(openapi31::normalize(&file, &mut document));
-        }
-        check_version(&file, &document)?;
+        warnings.extend(check_document(&file, &mut document)?);
         documents.push((file, document));
     }
     let mut loaded = load_documents(documents)?;
@@ -55,8 +83,20 @@ pub fn load(root: &Path) -> Result<LoadedSpec> {
     Ok(loaded)
 }
 
-/// Merges already parsed documents (path, content), in the given order.
-pub fn load_documents(documents: Vec<(PathBuf, Value)>) -> Result<LoadedSpec> {
+/// Brings an OpenAPI 3.1 document down to 3.0 (with warnings for what is
+/// approximated), then checks it is a 3.0 document.
+fn check_document(file: &Path, document: &mut Value) -> Result<Vec<Warning>> {
+    let mut warnings = Vec::new();
+    if openapi31::is_openapi31(document) {
+        warnings = openapi31::normalize(file, document);
+    }
+    check_version(file, document)?;
+    Ok(warnings)
+}
+
+/// Merges already parsed documents (path, content), in the given order,
+/// recursing on the calling thread's stack.
+pub(crate) fn load_documents(documents: Vec<(PathBuf, Value)>) -> Result<LoadedSpec> {
     let paths: Vec<PathBuf> = documents.iter().map(|(p, _)| p.clone()).collect();
     let mut resolver = refs::Resolver::new(documents);
     let mut merger = merge::Merger::default();

@@ -60,7 +60,10 @@ pub fn read_document(path: &Path) -> Result<Value> {
 /// Parses document text; `path` is used for the format and for messages.
 ///
 /// Documents may nest up to [`MAX_DEPTH`] levels; a deeper one is a located
-/// error, found before anything recurses into it.
+/// error, found before anything recurses into it. The parsing, and the drop
+/// of the value, recurse on the calling thread's stack: outside the loader,
+/// call it inside [`crate::on_pipeline_stack`] (or use
+/// [`crate::load::load_text`], which does).
 pub fn parse_document(path: &Path, text: &str) -> Result<Value> {
     if path.extension().and_then(|e| e.to_str()) == Some("json") {
         return parse_json(path, text);

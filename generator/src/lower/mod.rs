@@ -60,9 +60,39 @@ const RESERVED_TYPE_NAMES: [&str; 15] = [
     "Base64",
 ];
 
-/// Lowers a loaded spec into the API model.
+/// Lowers a loaded spec into the API model. Runs on a thread with a
+/// [`crate::PIPELINE_STACK`]-byte stack (in place when already on one), so
+/// it is safe from any thread; a panic comes back as an error of kind
+/// [`crate::ErrorKind::Bug`]. The model is shallow (types nest at most a
+/// few dozen levels), so it can be kept and dropped anywhere.
 pub fn lower(spec: &LoadedSpec) -> Result<Api> {
+    crate::run_on_pipeline_stack(spec.sources.locate("#"), || lower_on_this_stack(spec))
+}
+
+/// Extension of `info` that makes lowering panic, in debug builds only: the
+/// tests' one way to see that a generator panic is reported as a bug. A
+/// document-level switch, unlike a global hook or an environment variable,
+/// touches only the run that reads it (tests run in parallel threads) and
+/// also reaches the generator inside another process (`cargo xtask`). No
+/// real document has this key, and release builds ignore it.
+#[doc(hidden)]
+pub const FAULT_INJECTION_EXTENSION: &str = "x-openapi-rust-gen-inject-panic";
+
+fn inject_fault_if_asked(openapi: &OpenAPI) {
+    if cfg!(debug_assertions)
+        && openapi
+            .info
+            .extensions
+            .contains_key(FAULT_INJECTION_EXTENSION)
+    {
+        panic!("fault injected by `{FAULT_INJECTION_EXTENSION}`");
+    }
+}
+
+/// [`lower`], recursing on the calling thread's stack.
+fn lower_on_this_stack(spec: &LoadedSpec) -> Result<Api> {
     let openapi = &spec.openapi;
+    inject_fault_if_asked(openapi);
     let mut cx = Context {
         sources: &spec.sources,
         warnings: spec.warnings.clone(),

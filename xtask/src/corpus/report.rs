@@ -20,8 +20,11 @@ pub struct Row {
     pub operations: Option<usize>,
     /// Entries of `components.schemas` (`null` when it does not load).
     pub schemas: Option<usize>,
-    /// A crate was written.
+    /// A crate was generated (and written, when compiling).
     pub generated: bool,
+    /// Generation failed with a generator bug (a panic, an error of kind
+    /// `Bug`, or a hang), not because of the document.
+    pub generator_bug: bool,
     /// The crate compiles (`null` when none was generated).
     pub compiled: Option<bool>,
     /// The generator's warnings.
@@ -40,12 +43,31 @@ pub struct Row {
     pub seconds: f64,
 }
 
+/// What a document must show for its row to pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expectation {
+    /// It generates, compiles and has no compiler warnings. (Generator
+    /// warnings are allowed: they name constructs handled in a degraded
+    /// way.)
+    Compiles,
+    /// It generates (`--no-compile`).
+    Generates,
+    /// It generates or is rejected with a spec error, but shows no
+    /// generator bug (`--mutate`: most mutated documents are invalid).
+    NoGeneratorBug,
+}
+
 impl Row {
-    /// Whether the document generates, compiles and has no compiler
-    /// warnings. (Generator warnings are allowed: they name constructs
-    /// handled in a degraded way.)
-    pub fn passed(&self) -> bool {
-        self.generated && self.compiled == Some(true) && self.compiler_warnings == 0
+    /// Whether the row shows what `expected` asks.
+    pub fn passed(&self, expected: Expectation) -> bool {
+        match expected {
+            Expectation::Compiles => {
+                self.generated && self.compiled == Some(true) && self.compiler_warnings == 0
+            }
+            Expectation::Generates => self.generated,
+            Expectation::NoGeneratorBug => !self.generator_bug,
+        }
     }
 }
 
@@ -62,6 +84,8 @@ pub struct Report {
     pub compile_seconds: f64,
     /// Whether that run was `--offline` (`null` when there was none).
     pub compile_offline: Option<bool>,
+    /// What each document had to show.
+    pub expectation: Expectation,
     /// Every document passed.
     pub passed: bool,
 }
@@ -166,10 +190,13 @@ pub fn summary(report: &Report) -> String {
     let compiled = rows.iter().filter(|r| r.compiled == Some(true)).count();
     let generator_warnings: usize = rows.iter().map(|r| r.generator_warnings.len()).sum();
     let compiler_warnings: usize = rows.iter().map(|r| r.compiler_warnings).sum();
+    let bugs = rows.iter().filter(|r| r.generator_bug).count();
     format!(
-        "{}: {generated} generated, {compiled} compiled; {}, {}.\n\
+        "{}: {generated} generated, {} rejected, {compiled} compiled; {}; {}, {}.\n\
          generation {:.1}s in all; one shared `cargo clippy -D warnings` ({}) {:.1}s\n",
         plural(rows.len(), "document"),
+        rows.len() - generated - bugs,
+        plural(bugs, "generator bug"),
         plural(generator_warnings, "generator warning"),
         plural(compiler_warnings, "compiler warning"),
         report.generation_seconds,
