@@ -50,6 +50,7 @@ fixture_snapshots!(
     hostile_cycles,
     hostile_docs,
     hostile_names,
+    hostile_path_templates,
     maps,
     multi_file,
     multipart_body,
