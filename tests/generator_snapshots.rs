@@ -51,6 +51,7 @@ fixture_snapshots!(
     hostile_docs,
     hostile_names,
     hostile_path_templates,
+    hostile_refs_in_data,
     maps,
     multi_file,
     multipart_body,
