@@ -62,7 +62,7 @@ pub fn lower_operations(
     // renames an existing one unless their names collide.
     found.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut method_names = NameScope::with_reserved(&runtime_methods().client);
-    let mut type_names = NameScope::with_reserved(&OPERATIONS_MODULE_NAMES);
+    let mut type_names = NameScope::with_reserved(OPERATIONS_MODULE_NAMES);
     let mut out = Vec::new();
     for (path, method, operation) in found {
         let at = format!(
