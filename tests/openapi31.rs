@@ -43,6 +43,7 @@ fixture31_snapshots!(
     exclusive_bounds,
     prefix_items,
     ref_siblings,
+    refs_in_data,
     type_arrays,
 );
 

@@ -392,19 +392,25 @@ pub struct Operation {
 
 impl Operation {
     /// The parameters the client method takes as arguments, in order: path
-    /// parameters as the template names them, then the other required ones.
+    /// parameters as the template first names them, then the other required
+    /// ones. A variable the template names twice is one argument, written
+    /// at each of its places.
     pub fn arguments(&self) -> Vec<&Parameter> {
-        let mut out: Vec<&Parameter> = self
-            .path_parts
-            .iter()
-            .filter_map(|part| match part {
-                PathPart::Parameter(name) => self
-                    .parameters
-                    .iter()
-                    .find(|p| p.location == ParameterLocation::Path && p.rust_name == *name),
-                PathPart::Literal(_) => None,
-            })
-            .collect();
+        let mut out: Vec<&Parameter> = Vec::new();
+        for part in &self.path_parts {
+            let PathPart::Parameter(name) = part else {
+                continue;
+            };
+            let declared = self
+                .parameters
+                .iter()
+                .find(|p| p.location == ParameterLocation::Path && p.rust_name == *name);
+            if let Some(parameter) = declared {
+                if !out.iter().any(|seen| seen.rust_name == parameter.rust_name) {
+                    out.push(parameter);
+                }
+            }
+        }
         out.extend(
             self.parameters
                 .iter()

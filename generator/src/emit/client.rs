@@ -7,6 +7,13 @@ use quote::quote;
 use crate::emit::tokens::{docs, ident};
 use crate::ir::{Api, SchemeKind, SecurityScheme};
 
+/// Methods this module adds to the runtime's `Client`.
+pub(crate) const CLIENT_METHODS: [&str; 1] = ["builder"];
+
+/// Methods this module adds to the runtime's `ClientBuilder`, besides one
+/// setter per security scheme.
+pub(crate) const BUILDER_METHODS: [&str; 1] = ["environment"];
+
 /// The client module.
 pub fn client_file(api: &Api, user_agent: &str) -> TokenStream {
     let environment = environment_enum(api);
@@ -131,5 +138,35 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
                 self.token(#key, secret.into())
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::lower::reserved::methods_of;
+
+    fn api_without_schemes() -> Api {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n\
+                    servers: [{url: 'https://a.example'}]\npaths: {}\n";
+        let path = PathBuf::from("spec.yaml");
+        let document = crate::load::parse_document(&path, text).expect("valid YAML");
+        let loaded = crate::load::load_documents(vec![(path, document)]).expect("loads");
+        crate::lower::lower(&loaded).expect("lowers")
+    }
+
+    /// The lists the generator reserves are the methods this module emits
+    /// (with no credential setters, which are named with the list in view).
+    #[test]
+    fn the_reserved_lists_name_every_emitted_method() {
+        let file: syn::File = syn::parse2(client_file(&api_without_schemes(), "agent"))
+            .expect("the client module parses");
+        let files = [file];
+        let client: Vec<String> = methods_of(&files, "Client").into_iter().collect();
+        let builder: Vec<String> = methods_of(&files, "ClientBuilder").into_iter().collect();
+        assert_eq!(client, CLIENT_METHODS);
+        assert_eq!(builder, BUILDER_METHODS);
     }
 }

@@ -1,7 +1,7 @@
 //! Stage 3, emit: the API model becomes token streams (and a few text
 //! files). No decisions are made here; every name and type comes from the IR.
 
-mod client;
+pub(crate) mod client;
 mod guide;
 mod manifest;
 mod models;
@@ -96,6 +96,17 @@ const MULTIPART: OptionalModule = OptionalModule {
     internal: &["Files", "Multipart"],
     source: include_str!("../../templates/runtime/multipart.rs"),
 };
+
+/// The source of every runtime file, optional modules included: the
+/// runtime's API, whose names generated items must not take.
+pub(crate) fn runtime_sources() -> impl Iterator<Item = &'static str> {
+    let optional = [&DECIMAL, &PAGINATION, &MULTIPART].map(|m| m.source);
+    RUNTIME.iter().map(|(_, source)| *source).chain(optional)
+}
+
+/// The runtime module whose functions the operations module imports by
+/// name (the parameter helpers).
+pub(crate) const HELPERS_SOURCE: &str = include_str!("../../templates/runtime/serde_support.rs");
 
 /// Stands for the generated crate's name in the runtime's doc examples.
 const CRATE_PLACEHOLDER: &str = "__CRATE__";

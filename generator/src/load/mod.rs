@@ -5,6 +5,7 @@ mod merge;
 mod normalize;
 mod openapi31;
 pub mod pointer;
+mod positions;
 mod read;
 mod refs;
 mod typed;
@@ -17,6 +18,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Error, Location, Result, Warning};
 pub use merge::Sources;
+use positions::Position;
 pub use read::parse_document;
 
 /// Deepest nesting of arrays and objects (YAML sequences and mappings) a
@@ -117,7 +119,7 @@ pub(crate) fn load_documents(documents: Vec<(PathBuf, Value)>) -> Result<LoadedS
         }
     }
     let (merged, sources) = merger.finish();
-    check_references(&merged, &merged, &mut Vec::new(), &sources)?;
+    check_references(&merged, &sources)?;
     let openapi = typed::openapi(merged, &sources)?;
     Ok(LoadedSpec {
         openapi,
@@ -128,15 +130,20 @@ pub(crate) fn load_documents(documents: Vec<(PathBuf, Value)>) -> Result<LoadedS
 
 /// Every reference left after resolution is local; each must point at
 /// something, or later stages would have nothing to follow.
-fn check_references(
+fn check_references(root: &Value, sources: &Sources) -> Result<()> {
+    check_references_at(root, root, &mut Vec::new(), Position::Keywords, sources)
+}
+
+fn check_references_at(
     root: &Value,
     value: &Value,
     at: &mut Vec<String>,
+    position: Position,
     sources: &Sources,
 ) -> Result<()> {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
+            if let Some(reference) = positions::reference_of(map, position) {
                 let target = pointer::segments(reference)
                     .and_then(|s| pointer::resolve(root, &s).map(|_| ()));
                 if target.is_none() {
@@ -147,16 +154,20 @@ fn check_references(
                 }
                 return Ok(());
             }
-            for (key, item) in map.iter().filter(|(key, _)| !key.starts_with("x-")) {
+            for (key, item) in map {
+                let item_position = position.of_child(key, item);
+                if item_position == Position::Data {
+                    continue;
+                }
                 at.push(key.clone());
-                check_references(root, item, at, sources)?;
+                check_references_at(root, item, at, item_position, sources)?;
                 at.pop();
             }
         }
-        Value::Array(items) => {
+        Value::Array(items) if position != Position::Data => {
             for (index, item) in items.iter().enumerate() {
                 at.push(index.to_string());
-                check_references(root, item, at, sources)?;
+                check_references_at(root, item, at, position.of_element(), sources)?;
                 at.pop();
             }
         }
@@ -228,4 +239,46 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
         })
         .collect();
     pointer::from_segments(&segments)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Data that looks like references and compositions comes out of the
+    /// loader as it went in, and the schema beside it is still resolved.
+    #[test]
+    fn data_is_loaded_verbatim() {
+        let data = json!({
+            "type": "object",
+            "allOf": [{"$ref": "https://example.com/elsewhere"}],
+            "properties": {"a": {"$ref": "#/nowhere"}},
+        });
+        let document = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {
+                "T": {"type": "string"},
+                "S": {
+                    "type": "object",
+                    "properties": {"example": {"$ref": "#/components/schemas/T"}},
+                    "example": data,
+                    "default": data,
+                    "x-data": data,
+                },
+            }},
+        });
+        let loaded = load_documents(vec![(PathBuf::from("spec.yaml"), document)])
+            .expect("data is not followed");
+        let schemas = &loaded.openapi.components.as_ref().expect("components").schemas;
+        let openapiv3::ReferenceOr::Item(schema) = &schemas["S"] else {
+            panic!("S is a schema");
+        };
+        assert_eq!(schema.schema_data.example.as_ref(), Some(&data));
+        assert_eq!(schema.schema_data.default.as_ref(), Some(&data));
+        assert_eq!(schema.schema_data.extensions.get("x-data"), Some(&data));
+    }
 }

@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::load::positions::{each_keyword_object_mut, Position};
+
 /// The HTTP methods an OpenAPI path item may hold.
 pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -102,18 +104,10 @@ const OBJECT_KEYWORDS: [&str; 3] = ["properties", "required", "additionalPropert
 /// openapiv3 reads only the `type` and drops the composition. Rewrites such
 /// schemas so nothing is lost: `allOf` takes the schema's own properties as
 /// one more part; `oneOf`/`anyOf` drop the redundant `type`, and own
-/// properties go into an `allOf` beside the alternatives.
+/// properties go into an `allOf` beside the alternatives. Examples and
+/// defaults are data, and never rewritten.
 pub fn make_compositions_explicit(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            rewrite_composition(map);
-            for item in map.values_mut() {
-                make_compositions_explicit(item);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(make_compositions_explicit),
-        _ => {}
-    }
+    each_keyword_object_mut(value, Position::Keywords, &mut rewrite_composition);
 }
 
 fn rewrite_composition(map: &mut Map<String, Value>) {

@@ -10,6 +10,9 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{Location, Warning};
 use crate::load::pointer;
+use crate::load::positions::{
+    each_keyword_object, each_keyword_object_mut, reference_of, Position,
+};
 
 /// The version the rewritten document declares.
 const TARGET_VERSION: &str = "3.0.3";
@@ -37,7 +40,7 @@ pub fn normalize(file: &Path, document: &mut Value) -> Vec<Warning> {
         return rewriter.warnings;
     };
     rewriter.document_level(root);
-    rewriter.walk(document, &mut Vec::new(), false);
+    rewriter.walk(document, &mut Vec::new(), false, Position::Keywords);
     rewriter.hoist_defs(document);
     rewriter.warnings
 }
@@ -119,8 +122,16 @@ impl Rewriter<'_> {
             .or_insert_with(|| Value::Object(Map::new()));
     }
 
-    /// Walks the document; `in_schema` says whether `value` is a schema.
-    fn walk(&mut self, value: &mut Value, at: &mut Vec<String>, in_schema: bool) {
+    /// Walks the document; `in_schema` says whether `value` is a schema,
+    /// `position` what its keys are. Data is not walked: an example may
+    /// look like a schema, but is not one.
+    fn walk(
+        &mut self,
+        value: &mut Value,
+        at: &mut Vec<String>,
+        in_schema: bool,
+        position: Position,
+    ) {
         match value {
             Value::Object(map) => {
                 let first_definition = self.hoisted.len();
@@ -129,14 +140,11 @@ impl Rewriter<'_> {
                 }
                 let keys: Vec<String> = map.keys().cloned().collect();
                 for key in keys {
-                    let child_is_schema = self.child_is_schema(in_schema, at, &key);
+                    let child_is_schema = self.child_is_schema(in_schema, at, &key, position);
                     let entered = self.enter(at, &key);
                     if let Some(child) = map.get_mut(&key) {
-                        match child_kind(in_schema, &key) {
-                            ChildKind::List => self.walk_each(child, at),
-                            ChildKind::Map => self.walk_values(child, at),
-                            ChildKind::Other => self.walk(child, at, child_is_schema),
-                        }
+                        let kind = child_kind(in_schema, &key);
+                        self.walk_child(child, at, (&key, kind, child_is_schema), position);
                     }
                     self.leave(at, entered);
                 }
@@ -147,11 +155,31 @@ impl Rewriter<'_> {
             Value::Array(items) => {
                 for (index, item) in items.iter_mut().enumerate() {
                     let entered = self.enter(at, &index.to_string());
-                    self.walk(item, at, false);
+                    self.walk(item, at, false, position.of_element());
                     self.leave(at, entered);
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Walks the value of `key` (holding schemas as `kind` says, or being
+    /// one) in an object at `parent`.
+    fn walk_child(
+        &mut self,
+        child: &mut Value,
+        at: &mut Vec<String>,
+        (key, kind, is_schema): (&str, ChildKind, bool),
+        parent: Position,
+    ) {
+        let position = parent.of_child(key, child);
+        if position == Position::Data {
+            return;
+        }
+        match kind {
+            ChildKind::List => self.walk_each(child, at),
+            ChildKind::Map => self.walk_values(child, at),
+            ChildKind::Other => self.walk(child, at, is_schema, position),
         }
     }
 
@@ -172,18 +200,25 @@ impl Rewriter<'_> {
 
     /// Outside schemas, only `schema` (parameters, media types, headers)
     /// and the entries of `components.schemas` hold schemas.
-    fn child_is_schema(&self, in_schema: bool, at: &[String], key: &str) -> bool {
+    fn child_is_schema(
+        &self,
+        in_schema: bool,
+        at: &[String],
+        key: &str,
+        position: Position,
+    ) -> bool {
         if in_schema {
             return SCHEMA_KEYWORDS.contains(&key);
         }
-        key == "schema" || matches!(at, [c, s] if c == "components" && s == "schemas")
+        (position == Position::Keywords && key == "schema")
+            || matches!(at, [c, s] if c == "components" && s == "schemas")
     }
 
     fn walk_each(&mut self, value: &mut Value, at: &mut Vec<String>) {
         if let Value::Array(items) = value {
             for (index, item) in items.iter_mut().enumerate() {
                 let entered = self.enter(at, &index.to_string());
-                self.walk(item, at, true);
+                self.walk(item, at, true, Position::Keywords);
                 self.leave(at, entered);
             }
         }
@@ -193,7 +228,7 @@ impl Rewriter<'_> {
         if let Value::Object(entries) = value {
             for (name, item) in entries.iter_mut() {
                 let entered = self.enter(at, name);
-                self.walk(item, at, true);
+                self.walk(item, at, true, Position::Keywords);
                 self.leave(at, entered);
             }
         }
@@ -486,49 +521,33 @@ fn rewrite_references(value: &mut Value, renames: &[(String, String)]) {
 }
 
 fn rewrite_references_with(value: &mut Value, renames: &HashMap<&str, &str>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                if let Some(new) = renames.get(reference.as_str()) {
-                    *reference = (*new).to_owned();
-                }
+    each_keyword_object_mut(value, Position::Keywords, &mut |map| {
+        if let Some(Value::String(reference)) = map.get_mut("$ref") {
+            if let Some(new) = renames.get(reference.as_str()) {
+                *reference = (*new).to_owned();
             }
-            map.values_mut()
-                .for_each(|v| rewrite_references_with(v, renames));
         }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|v| rewrite_references_with(v, renames)),
-        _ => {}
-    }
+    });
 }
 
 /// Every `$ref` string in `value`, into `references` by length.
 fn collect_references(value: &Value, references: &mut HashMap<usize, Vec<String>>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref") {
-                references
-                    .entry(reference.len())
-                    .or_default()
-                    .push(reference.clone());
-            }
-            map.values().for_each(|v| collect_references(v, references));
+    each_keyword_object(value, Position::Keywords, &mut |map| {
+        if let Some(reference) = reference_of(map, Position::Keywords) {
+            references
+                .entry(reference.len())
+                .or_default()
+                .push(reference.to_owned());
         }
-        Value::Array(items) => items.iter().for_each(|v| collect_references(v, references)),
-        _ => {}
-    }
+    });
 }
 
+/// Drops what is left of `$defs` (a property named `$defs` is no
+/// definitions, and is kept).
 fn remove_defs(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.remove("$defs");
-            map.values_mut().for_each(remove_defs);
-        }
-        Value::Array(items) => items.iter_mut().for_each(remove_defs),
-        _ => {}
-    }
+    each_keyword_object_mut(value, Position::Keywords, &mut |map| {
+        map.remove("$defs");
+    });
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Error, Location, Result};
 use crate::load::pointer;
+use crate::load::positions::{reference_of, Position};
 use crate::load::read::read_document;
 
 /// A component some reference asked for, and where that reference was.
@@ -69,29 +70,41 @@ impl Resolver {
     }
 
     /// Resolves every reference inside `value`, which lives in `file` at
-    /// pointer `at`.
+    /// pointer `at` and is an object of keywords (a document, a component,
+    /// or what a reference points at).
     pub fn resolve(&mut self, file: &Path, value: &mut Value, at: &mut Vec<String>) -> Result<()> {
+        self.resolve_at(file, value, at, Position::Keywords)
+    }
+
+    /// [`Self::resolve`] for a value at `position`: data (examples,
+    /// defaults, extensions, …) is left alone, whatever `$ref` keys it has.
+    fn resolve_at(
+        &mut self,
+        file: &Path,
+        value: &mut Value,
+        at: &mut Vec<String>,
+        position: Position,
+    ) -> Result<()> {
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
-                    let reference = reference.clone();
+                if let Some(reference) = reference_of(map, position) {
+                    let reference = reference.to_owned();
                     return self.resolve_reference(file, value, &reference, at);
                 }
                 for (key, item) in map.iter_mut() {
-                    // Extensions are opaque to OpenAPI: a `$ref` inside one
-                    // (a link to prose, say) is not the spec's to follow.
-                    if key.starts_with("x-") {
+                    let item_position = position.of_child(key, item);
+                    if item_position == Position::Data {
                         continue;
                     }
                     at.push(key.clone());
-                    self.resolve(file, item, at)?;
+                    self.resolve_at(file, item, at, item_position)?;
                     at.pop();
                 }
             }
-            Value::Array(items) => {
+            Value::Array(items) if position != Position::Data => {
                 for (index, item) in items.iter_mut().enumerate() {
                     at.push(index.to_string());
-                    self.resolve(file, item, at)?;
+                    self.resolve_at(file, item, at, position.of_element())?;
                     at.pop();
                 }
             }

@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{Error, Result};
 use crate::load::pointer;
+use crate::load::positions::Position;
 use crate::load::Sources;
 
 /// Levels of schemas read in one piece.
@@ -130,11 +131,16 @@ impl Cutter {
     /// of `components.schemas` are schemas; examples and extensions hold
     /// none.
     fn document(&mut self, value: &mut Value, at: &mut Vec<String>) {
+        self.outside_schemas(value, at, Position::Keywords);
+    }
+
+    /// [`Self::document`] for a value at `position`.
+    fn outside_schemas(&mut self, value: &mut Value, at: &mut Vec<String>, position: Position) {
         let Value::Object(map) = value else {
             if let Value::Array(items) = value {
                 for (index, item) in items.iter_mut().enumerate() {
                     at.push(index.to_string());
-                    self.document(item, at);
+                    self.outside_schemas(item, at, position.of_element());
                     at.pop();
                 }
             }
@@ -143,11 +149,14 @@ impl Cutter {
         self.marker_seen |= map.contains_key(MARKER);
         let in_components = matches!(at.as_slice(), [components] if components == "components");
         for (key, item) in map.iter_mut() {
-            if key.starts_with("x-") || key == "example" || key == "examples" {
+            let item_position = position.of_child(key, item);
+            // Example objects hold data only.
+            let examples = position == Position::Keywords && key == "examples";
+            if item_position == Position::Data || examples {
                 continue;
             }
             at.push(key.clone());
-            if key == "schema" {
+            if key == "schema" && position == Position::Keywords {
                 self.schema(item, at, 0);
             } else if in_components && key == "schemas" {
                 if let Value::Object(schemas) = item {
@@ -158,7 +167,7 @@ impl Cutter {
                     }
                 }
             } else {
-                self.document(item, at);
+                self.outside_schemas(item, at, item_position);
             }
             at.pop();
         }

@@ -7,6 +7,8 @@ mod bodies;
 mod docs;
 pub mod names;
 mod operations;
+mod parameter_names;
+pub mod reserved;
 mod schemas;
 mod security;
 mod servers;

@@ -33,7 +33,12 @@ fn words(raw: &str) -> String {
 
 /// `UpperCamelCase` type or variant name; `fallback` when nothing is left.
 pub fn type_name(raw: &str, fallback: &str) -> String {
-    let mut name = words(raw).to_upper_camel_case();
+    type_name_fixups(words(raw).to_upper_camel_case(), fallback)
+}
+
+/// `name` made a valid type name: `fallback` if empty, `V` before a
+/// leading digit, `Self_` for `Self`.
+fn type_name_fixups(mut name: String, fallback: &str) -> String {
     if name.is_empty() {
         name = fallback.to_owned();
     }
@@ -44,6 +49,81 @@ pub fn type_name(raw: &str, fallback: &str) -> String {
         name.push('_');
     }
     name
+}
+
+/// `UpperCamelCase` name of an enum variant for the value `value`. Values
+/// are often numbers and signs, which plain word splitting loses (`1` and
+/// `-1` would both be `V1`), so:
+///
+/// - a leading `-` or `+` is the word `Minus` or `Plus`: `-1` → `Minus1`,
+///   `+1` → `Plus1`, `-created_at` → `MinusCreatedAt`;
+/// - a `.` between digits is kept as `_`: `1.5` → `V1_5`, `-0.25` →
+///   `Minus0_25`, `v1.2-beta` → `V1_2Beta`;
+/// - a value of symbols only spells them: `<=` → `LessThanEquals`, `*` →
+///   `Star`;
+/// - anything else is as for [`type_name`], with `V` before a leading digit.
+pub fn enum_variant_name(value: &str) -> String {
+    if !value.chars().any(|c| c.is_ascii_alphanumeric()) {
+        let spelled: Vec<&str> = value.chars().filter_map(symbol_word).collect();
+        return type_name(&spelled.join(" "), "Empty");
+    }
+    let (sign, rest) = match value.as_bytes().first() {
+        Some(b'-') => ("Minus", &value[1..]),
+        Some(b'+') => ("Plus", &value[1..]),
+        _ => ("", value),
+    };
+    let chunks: Vec<String> = decimal_chunks(rest)
+        .into_iter()
+        .map(|chunk| words(chunk).to_upper_camel_case())
+        .filter(|chunk| !chunk.is_empty())
+        .collect();
+    type_name_fixups(format!("{sign}{}", chunks.join("_")), "Empty")
+}
+
+/// `rest` split at each `.` that has a digit on both sides.
+fn decimal_chunks(rest: &str) -> Vec<&str> {
+    let bytes = rest.as_bytes();
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for index in 1..bytes.len().saturating_sub(1) {
+        let between_digits = bytes[index - 1].is_ascii_digit() && bytes[index + 1].is_ascii_digit();
+        if bytes[index] == b'.' && between_digits {
+            chunks.push(&rest[start..index]);
+            start = index + 1;
+        }
+    }
+    chunks.push(&rest[start..]);
+    chunks
+}
+
+/// The word for a symbol in a value made of symbols only.
+fn symbol_word(symbol: char) -> Option<&'static str> {
+    Some(match symbol {
+        '<' => "less than",
+        '>' => "greater than",
+        '=' => "equals",
+        '!' => "not",
+        '*' => "star",
+        '+' => "plus",
+        '-' => "minus",
+        '.' => "dot",
+        '/' => "slash",
+        '\\' => "backslash",
+        '&' => "and",
+        '|' => "or",
+        '%' => "percent",
+        '#' => "hash",
+        '@' => "at",
+        '$' => "dollar",
+        '^' => "caret",
+        '~' => "tilde",
+        '?' => "question",
+        ':' => "colon",
+        ',' => "comma",
+        ';' => "semicolon",
+        '_' => "underscore",
+        _ => return None,
+    })
 }
 
 /// `snake_case` field, method or argument name; keywords become raw
@@ -72,9 +152,12 @@ pub struct NameScope {
 
 impl NameScope {
     /// A scope in which `reserved` are already taken.
-    pub fn with_reserved(reserved: &[&str]) -> Self {
+    pub fn with_reserved<S: AsRef<str>>(reserved: impl IntoIterator<Item = S>) -> Self {
         NameScope {
-            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+            taken: reserved
+                .into_iter()
+                .map(|s| s.as_ref().to_owned())
+                .collect(),
         }
     }
 
@@ -92,7 +175,10 @@ impl NameScope {
             .trim_end_matches('_')
             .to_owned();
         let base = if base.is_empty() { name.clone() } else { base };
-        let separator = if base.contains('_') || base.starts_with(|c: char| c.is_ascii_lowercase())
+        // After a digit, a number would run on: `V1` again is `V1_2`.
+        let separator = if base.contains('_')
+            || base.starts_with(|c: char| c.is_ascii_lowercase())
+            || base.ends_with(|c: char| c.is_ascii_digit())
         {
             "_"
         } else {
@@ -126,6 +212,30 @@ mod tests {
     }
 
     #[test]
+    fn variant_names_keep_signs_decimals_and_symbols() {
+        let names = |values: &[&str]| -> Vec<String> {
+            values.iter().map(|v| enum_variant_name(v)).collect()
+        };
+        assert_eq!(names(&["1", "-1", "+1"]), ["V1", "Minus1", "Plus1"]);
+        assert_eq!(
+            names(&["1.5", "-0.25", "1.5.3"]),
+            ["V1_5", "Minus0_25", "V1_5_3"]
+        );
+        assert_eq!(
+            names(&["v1.2-beta", "created_at", "-created_at"]),
+            ["V1_2Beta", "CreatedAt", "MinusCreatedAt"]
+        );
+        assert_eq!(
+            names(&["<=", "!=", "*", "", "é"]),
+            ["LessThanEquals", "NotEquals", "Star", "Empty", "Empty"]
+        );
+        assert_eq!(
+            names(&["1st", "Self", "-", "."]),
+            ["V1st", "Self_", "Minus", "Dot"]
+        );
+    }
+
+    #[test]
     fn value_names_escape_keywords() {
         assert_eq!(value_name("type", "f"), "r#type");
         assert_eq!(value_name("self", "f"), "self_");
@@ -149,5 +259,7 @@ mod tests {
         assert_eq!(scope.claim("Self_".into()), "Self2");
         assert_eq!(scope.claim("self_".into()), "self_");
         assert_eq!(scope.claim("self_".into()), "self_2");
+        assert_eq!(scope.claim("V1".into()), "V1");
+        assert_eq!(scope.claim("V1".into()), "V1_2");
     }
 }

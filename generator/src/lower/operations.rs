@@ -13,17 +13,10 @@ use crate::ir::{
 use crate::load::pointer;
 use crate::lower::bodies::{self, MediaKind};
 use crate::lower::names::{type_name, value_name, NameScope};
+use crate::lower::parameter_names::name_parameters;
+use crate::lower::reserved::runtime_methods;
 use crate::lower::schemas::SchemaLowerer;
 use crate::lower::{components, docs, resolve_component, servers, Context};
-
-/// Methods the runtime defines on `Client`; operations may not take them.
-const CLIENT_METHODS: [&str; 5] = [
-    "builder",
-    "execute",
-    "clone",
-    "base_url_for",
-    "credentials_for",
-];
 
 /// Names the operations module imports or uses unqualified; marker and
 /// error types must not shadow them.
@@ -44,39 +37,6 @@ const OPERATIONS_MODULE_NAMES: [&str; 16] = [
     "String",
     "Vec",
     "Box",
-];
-
-/// Methods the runtime defines on a call; parameter setters avoid them.
-const CALL_METHODS: [&str; 29] = [
-    "new",
-    "send",
-    "execute",
-    "attempt",
-    "url",
-    "timeout",
-    "max_retries",
-    "retry_non_idempotent",
-    "base_url",
-    "into_future",
-    "header",
-    "query",
-    "query_list",
-    "query_deep_object",
-    "query_form",
-    "query_pairs",
-    "cookie",
-    "fail",
-    "json_body",
-    "form_body",
-    "text_body",
-    "bytes_body",
-    "multipart_body",
-    "encoded_body",
-    "with_link",
-    "pages",
-    "items",
-    "follow",
-    "clone",
 ];
 
 /// Lowers every operation, sorted by method name.
@@ -101,8 +61,8 @@ pub fn lower_operations(
     // Names are claimed in (path, method) order, so a new operation never
     // renames an existing one unless their names collide.
     found.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let mut method_names = NameScope::with_reserved(&CLIENT_METHODS);
-    let mut type_names = NameScope::with_reserved(&OPERATIONS_MODULE_NAMES);
+    let mut method_names = NameScope::with_reserved(&runtime_methods().client);
+    let mut type_names = NameScope::with_reserved(OPERATIONS_MODULE_NAMES);
     let mut out = Vec::new();
     for (path, method, operation) in found {
         let at = format!(
@@ -203,7 +163,9 @@ impl<'l> OperationLowering<'l, '_, '_> {
         let security = self.security(operation, schemes);
         self.schemes_authorize = !security.is_empty();
         let mut parameters = self.parameters(operation)?;
-        let path_parts = self.path_parts(path, &mut parameters);
+        self.match_template(path, &mut parameters);
+        name_parameters(&mut parameters);
+        let path_parts = path_parts(path, &parameters);
         let (body, body_choice) = self.body(operation)?.unzip();
         let (output, success_statuses, success_types) = self.output(operation)?;
         let (errors, error_types) = self.errors(operation, &success_statuses)?;
@@ -237,10 +199,8 @@ impl<'l> OperationLowering<'l, '_, '_> {
         })
     }
 
+    /// The operation's parameters, not named yet.
     fn parameters(&mut self, operation: &openapiv3::Operation) -> Result<Vec<Parameter>> {
-        // `body` is the request body argument, `self` the client.
-        let mut scope = NameScope::with_reserved(&CALL_METHODS);
-        scope.claim("body".to_owned());
         let mut out = Vec::new();
         for (index, parameter) in operation.parameters.iter().enumerate() {
             let at = format!("{}/parameters/{index}", self.at);
@@ -251,7 +211,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
                 &at,
                 self.cx,
             )?;
-            if let Some(lowered) = self.parameter(parameter, &at, &mut scope) {
+            if let Some(lowered) = self.parameter(parameter, &at) {
                 out.push(lowered);
             }
         }
@@ -271,12 +231,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
         }
     }
 
-    fn parameter(
-        &mut self,
-        parameter: &SpecParameter,
-        at: &str,
-        scope: &mut NameScope,
-    ) -> Option<Parameter> {
+    fn parameter(&mut self, parameter: &SpecParameter, at: &str) -> Option<Parameter> {
         let (data, location, explode_default) = match parameter {
             SpecParameter::Query { parameter_data, .. } => {
                 (parameter_data, ParameterLocation::Query, true)
@@ -314,7 +269,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
             initial_encoding(&ty, Style::of(parameter, location, explode))
         };
         Some(Parameter {
-            rust_name: scope.claim(value_name(&data.name, "parameter")),
+            rust_name: String::new(),
             wire_name: data.name.clone(),
             location,
             ty,
@@ -325,61 +280,38 @@ impl<'l> OperationLowering<'l, '_, '_> {
         })
     }
 
-    /// Splits the template; a `{name}` no parameter declares becomes a
-    /// required string parameter, with a warning.
-    fn path_parts(&mut self, path: &str, parameters: &mut Vec<Parameter>) -> Vec<PathPart> {
-        let mut parts = Vec::new();
-        let mut rest = path;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-                break;
-            };
-            if open > 0 {
-                parts.push(PathPart::Literal(rest[..open].to_owned()));
-            }
-            let wire = &rest[open + 1..close];
-            parts.push(PathPart::Parameter(self.path_parameter(wire, parameters)));
-            rest = &rest[close + 1..];
-        }
-        if !rest.is_empty() {
-            parts.push(PathPart::Literal(rest.to_owned()));
-        }
+    /// Makes the path parameters those the template names: a `{name}` no
+    /// parameter declares becomes a required string parameter, with a
+    /// warning; a declared one the template does not name is dropped.
+    fn match_template(&mut self, path: &str, parameters: &mut Vec<Parameter>) {
+        let variables: Vec<&str> = template(path)
+            .filter_map(|(_, variable)| variable)
+            .collect();
         parameters.retain(|p| {
-            p.location != ParameterLocation::Path
-                || parts
-                    .iter()
-                    .any(|part| *part == PathPart::Parameter(p.rust_name.clone()))
+            p.location != ParameterLocation::Path || variables.contains(&p.wire_name.as_str())
         });
-        parts
-    }
-
-    fn path_parameter(&mut self, wire: &str, parameters: &mut Vec<Parameter>) -> String {
-        if let Some(found) = parameters
-            .iter()
-            .find(|p| p.location == ParameterLocation::Path && p.wire_name == wire)
-        {
-            return found.rust_name.clone();
+        for (index, wire) in variables.iter().enumerate() {
+            let declared = parameters
+                .iter()
+                .any(|p| p.location == ParameterLocation::Path && p.wire_name == *wire);
+            if declared || variables[..index].contains(wire) {
+                continue;
+            }
+            self.cx.warn(
+                self.at,
+                format!("path parameter `{wire}` is not declared; taken as a string"),
+            );
+            parameters.push(Parameter {
+                rust_name: String::new(),
+                wire_name: (*wire).to_owned(),
+                location: ParameterLocation::Path,
+                ty: TypeRef::String,
+                required: true,
+                encoding: ParameterEncoding::Display,
+                docs: String::new(),
+                deprecated: false,
+            });
         }
-        self.cx.warn(
-            self.at,
-            format!("path parameter `{wire}` is not declared; taken as a string"),
-        );
-        let mut scope = NameScope::default();
-        for p in parameters.iter() {
-            scope.claim(p.rust_name.clone());
-        }
-        let rust_name = scope.claim(value_name(wire, "parameter"));
-        parameters.push(Parameter {
-            rust_name: rust_name.clone(),
-            wire_name: wire.to_owned(),
-            location: ParameterLocation::Path,
-            ty: TypeRef::String,
-            required: true,
-            encoding: ParameterEncoding::Display,
-            docs: String::new(),
-            deprecated: false,
-        });
-        rust_name
     }
 
     /// The request body, and a note on the media type chosen when there
@@ -623,6 +555,48 @@ impl<'l> OperationLowering<'l, '_, '_> {
             urls
         }
     }
+}
+
+/// The pieces of a path template: literal text, then the variable after
+/// it (if any).
+fn template(path: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
+    let mut rest = Some(path);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        let variable = text.find('{').and_then(|open| {
+            let close = open + text[open..].find('}')?;
+            Some((open, close))
+        });
+        Some(match variable {
+            Some((open, close)) => {
+                rest = Some(&text[close + 1..]);
+                (&text[..open], Some(&text[open + 1..close]))
+            }
+            None => {
+                rest = None;
+                (text, None)
+            }
+        })
+    })
+}
+
+/// The template as literals and the Rust names of its variables.
+fn path_parts(path: &str, parameters: &[Parameter]) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    for (literal, variable) in template(path) {
+        if !literal.is_empty() {
+            parts.push(PathPart::Literal(literal.to_owned()));
+        }
+        let Some(wire) = variable else {
+            continue;
+        };
+        let rust_name = parameters
+            .iter()
+            .find(|p| p.location == ParameterLocation::Path && p.wire_name == wire)
+            .map_or_else(|| value_name(wire, "parameter"), |p| p.rust_name.clone());
+        parts.push(PathPart::Parameter(rust_name));
+    }
+    parts
 }
 
 /// An `# Arguments` section for the method's required inputs, whose

@@ -19,7 +19,7 @@ use openapiv3::{
 
 use crate::ir::{EnumVariant, Field, Model, ModelKind, Presence, StringEnum, Struct, TypeRef};
 use crate::lower::docs;
-use crate::lower::names::{type_name, value_name, NameScope};
+use crate::lower::names::{enum_variant_name, type_name, value_name, NameScope};
 use crate::lower::Context;
 
 /// What the spec says about a field, kept until usage decides its presence.
@@ -367,7 +367,7 @@ impl<'a> SchemaLowerer<'a> {
                 continue;
             }
             variants.push(EnumVariant {
-                rust_name: scope.claim(type_name(value, "Empty")),
+                rust_name: scope.claim(enum_variant_name(value)),
                 wire_value: (*value).clone(),
             });
         }

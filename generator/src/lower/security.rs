@@ -5,22 +5,8 @@ use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr};
 use crate::ir::{SchemeKind, SecurityScheme};
 use crate::lower::docs;
 use crate::lower::names::{value_name, NameScope};
+use crate::lower::reserved::runtime_methods;
 use crate::lower::Context;
-
-/// Names of `ClientBuilder` methods, which credential setters must avoid.
-pub const BUILDER_METHODS: [&str; 11] = [
-    "new",
-    "build",
-    "base_url",
-    "with_base_url",
-    "environment",
-    "timeout",
-    "connect_timeout",
-    "max_retries",
-    "user_agent",
-    "token",
-    "basic",
-];
 
 /// Lowers `components.securitySchemes`, sorted by key.
 pub fn lower_schemes(openapi: &OpenAPI, cx: &mut Context) -> Vec<SecurityScheme> {
@@ -29,7 +15,7 @@ pub fn lower_schemes(openapi: &OpenAPI, cx: &mut Context) -> Vec<SecurityScheme>
     };
     let mut keys: Vec<&String> = components.security_schemes.keys().collect();
     keys.sort();
-    let mut scope = NameScope::with_reserved(&BUILDER_METHODS);
+    let mut scope = NameScope::with_reserved(&runtime_methods().builder);
     let mut out = Vec::new();
     for key in keys {
         let at = format!(
@@ -52,7 +38,7 @@ pub fn lower_schemes(openapi: &OpenAPI, cx: &mut Context) -> Vec<SecurityScheme>
         };
         out.push(SecurityScheme {
             key: key.clone(),
-            setter: scope.claim(value_name(key, "credential")),
+            setter: scope.claim(setter_name(key)),
             kind,
             docs: docs::compose([
                 description,
@@ -61,6 +47,17 @@ pub fn lower_schemes(openapi: &OpenAPI, cx: &mut Context) -> Vec<SecurityScheme>
         });
     }
     out
+}
+
+/// The scheme's name, or, when `ClientBuilder` already has a method of
+/// that name, the name with `_credential` (`sleeper_credential`).
+fn setter_name(key: &str) -> String {
+    let plain = value_name(key, "credential");
+    if runtime_methods().builder.contains(&plain) {
+        value_name(&format!("{key} credential"), "credential")
+    } else {
+        plain
+    }
 }
 
 fn kind_of(scheme: &openapiv3::SecurityScheme) -> Option<(SchemeKind, Option<&str>)> {

@@ -8,7 +8,7 @@ use crate::lower::Context;
 /// Lowers a `servers` list; relative URLs cannot be a base URL on their own
 /// and are left to the caller's custom base URL.
 pub fn lower_servers(servers: &[openapiv3::Server], at: &str, cx: &mut Context) -> Vec<Server> {
-    let mut scope = NameScope::with_reserved(&["Custom"]);
+    let mut scope = NameScope::with_reserved(["Custom"]);
     let mut out = Vec::new();
     for (index, server) in servers.iter().enumerate() {
         let url = substitute_variables(server);
