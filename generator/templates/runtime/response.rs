@@ -3,7 +3,7 @@
 use std::fmt;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
@@ -110,12 +110,16 @@ impl RawResponse {
     }
 
     /// Decodes a JSON body; failures keep the response and the path of the
-    /// value that did not fit.
+    /// value that did not fit. An empty body fails with a decode error that
+    /// says so.
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         // Tracking the path costs time on every value, so it is done only
         // for a body that failed to decode, by decoding it again.
         if let Ok(value) = serde_json::from_slice(&self.body) {
             return Ok(value);
+        }
+        if is_blank(&self.body) {
+            return Err(Error::Decode(Box::new(DecodeError::empty_body(self))));
         }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         match serde_path_to_error::deserialize(&mut deserializer) {
@@ -131,9 +135,57 @@ impl RawResponse {
         }
     }
 
-    /// A text body, as received (invalid UTF-8 replaced).
+    /// Decodes a JSON body whose documented type has a value for "nothing"
+    /// (`serde_json::Value`): an empty body is JSON `null`.
+    pub(crate) fn json_or_null<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        self.json_or(b"null")
+    }
+
+    /// Decodes a JSON body whose documented type is an object with no
+    /// required member: an empty body is the empty object.
+    pub(crate) fn json_or_empty_object<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        self.json_or(b"{}")
+    }
+
+    /// Decodes a JSON body, or `stand_in` when the body is empty.
+    fn json_or<T: DeserializeOwned, E>(self, stand_in: &'static [u8]) -> Result<T, Error<E>> {
+        if !is_blank(&self.body) {
+            return self.json();
+        }
+        match serde_json::from_slice(stand_in) {
+            Ok(value) => Ok(value),
+            Err(_) => Err(Error::Decode(Box::new(DecodeError::empty_body(self)))),
+        }
+    }
+
+    /// A string body: the JSON string it holds when the response's
+    /// `Content-Type` is JSON and it is one, else the body as received
+    /// (invalid UTF-8 replaced). Servers answering a `*/*` or `text/*`
+    /// response choose their media type, so the label decides.
     pub(crate) fn text_body<E>(self) -> Result<String, Error<E>> {
+        if self.content_type_is_json() {
+            if let Ok(text) = serde_json::from_slice::<String>(&self.body) {
+                return Ok(text);
+            }
+        }
         Ok(self.text())
+    }
+
+    /// Whether the `Content-Type` header names JSON (`application/json`,
+    /// `*+json`), parameters aside.
+    fn content_type_is_json(&self) -> bool {
+        let Some(value) = self.headers.get(CONTENT_TYPE) else {
+            return false;
+        };
+        let essence = value
+            .to_str()
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        essence == "application/json" || essence.ends_with("+json")
     }
 
     /// A body returned as bytes, undecoded.
@@ -182,6 +234,11 @@ impl RawResponse {
     pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
         Err(Error::UnexpectedStatus(Box::new(self)))
     }
+}
+
+/// Whether a body is empty or only whitespace: no JSON value at all.
+fn is_blank(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
 }
 
 /// A successful response: the decoded output with the status and headers.
