@@ -38,7 +38,7 @@ impl Operation for AddCatalogPlanFeatures {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            201 => response.json_or_empty_object(),
+            201 => response.json(),
             401 => response.fail(AddCatalogPlanFeaturesError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -101,7 +101,7 @@ impl Operation for BulkSetCatalogPlanPrices {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             400 => response.fail(BulkSetCatalogPlanPricesError::BadRequest),
             401 => response.fail(BulkSetCatalogPlanPricesError::Unauthorized),
             _ => response.unexpected(),
@@ -160,7 +160,7 @@ impl Operation for CancelSubscription {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -221,7 +221,7 @@ impl Operation for CreateCatalogFeature {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            201 => response.json_or_empty_object(),
+            201 => response.json(),
             401 => response.fail(CreateCatalogFeatureError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -278,7 +278,7 @@ impl Operation for CreateCatalogPlan {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            201 => response.json_or_empty_object(),
+            201 => response.json(),
             401 => response.fail(CreateCatalogPlanError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -334,7 +334,7 @@ impl Operation for CreateCatalogProduct {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            201 => response.json_or_empty_object(),
+            201 => response.json(),
             401 => response.fail(CreateCatalogProductError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -391,7 +391,7 @@ impl Operation for CreateCharge {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            201 => response.json_or_empty_object(),
+            201 => response.json(),
             400 => response.fail_json(CreateChargeError::BadRequest),
             _ => response.unexpected(),
         }
@@ -447,7 +447,7 @@ impl Operation for CreateCheckoutSession {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            201 => response.json_or_empty_object(),
+            201 => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -498,7 +498,7 @@ impl Operation for CreateCustomer {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            201 => response.json_or_empty_object(),
+            201 => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -557,7 +557,7 @@ impl Operation for CreatePortalSession {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             400 => response.fail_json(CreatePortalSessionError::BadRequest),
             401 => response.fail(CreatePortalSessionError::Unauthorized),
             _ => response.unexpected(),
@@ -623,7 +623,7 @@ impl Operation for CreatePresignedUploadUrl {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             400 => response.fail(CreatePresignedUploadUrlError::BadRequest),
             401 => response.fail(CreatePresignedUploadUrlError::Unauthorized),
             500 => response.fail(CreatePresignedUploadUrlError::InternalServerError),
@@ -691,7 +691,7 @@ impl Operation for CreateRefund {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             400 => response.fail_json(CreateRefundError::BadRequest),
             401 => response.fail(CreateRefundError::Unauthorized),
             404 => response.fail(CreateRefundError::NotFound),
@@ -749,7 +749,7 @@ impl Operation for CreateSubscription {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            201 => response.json_or_empty_object(),
+            201 => response.json(),
             400 => response.fail_json(CreateSubscriptionError::BadRequest),
             _ => response.unexpected(),
         }
@@ -1316,7 +1316,7 @@ impl Operation for GetCatalogProductSettings {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(GetCatalogProductSettingsError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -1371,7 +1371,7 @@ impl Operation for GetCustomerEntitlements {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -1435,7 +1435,7 @@ impl Operation for GetProductOffering {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             404 => response.fail_json(GetProductOfferingError::NotFound),
             _ => response.unexpected(),
         }
@@ -1524,7 +1524,7 @@ impl Operation for GetPromotion {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(GetPromotionError::Unauthorized),
             404 => response.fail(GetPromotionError::NotFound),
             _ => response.unexpected(),
@@ -1592,7 +1592,7 @@ impl Operation for LicenseActivate {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            201 => response.json_or_empty_object(),
+            201 => response.json(),
             400 => response.fail_json(LicenseActivateError::BadRequest),
             403 => response.fail_json(LicenseActivateError::Forbidden),
             404 => response.fail_json(LicenseActivateError::NotFound),
@@ -1656,7 +1656,7 @@ impl Operation for LicenseDeactivate {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             400 => response.fail_json(LicenseDeactivateError::BadRequest),
             404 => response.fail_json(LicenseDeactivateError::NotFound),
             _ => response.unexpected(),
@@ -1718,7 +1718,7 @@ impl Operation for LicenseValidate {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             400 => response.fail_json(LicenseValidateError::BadRequest),
             404 => response.fail_json(LicenseValidateError::NotFound),
             _ => response.unexpected(),
@@ -1776,7 +1776,7 @@ impl Operation for ListCatalogFeatures {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListCatalogFeaturesError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -1850,7 +1850,7 @@ impl Operation for ListCatalogPlanFeatures {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListCatalogPlanFeaturesError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -1917,7 +1917,7 @@ impl Operation for ListCatalogPlanPrices {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListCatalogPlanPricesError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -1984,7 +1984,7 @@ impl Operation for ListCatalogPlans {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListCatalogPlansError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -2051,7 +2051,7 @@ impl Operation for ListCatalogProducts {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListCatalogProductsError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -2129,7 +2129,7 @@ impl Operation for ListCheckoutSessionEvents {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListCheckoutSessionEventsError::Unauthorized),
             404 => response.fail(ListCheckoutSessionEventsError::NotFound),
             _ => response.unexpected(),
@@ -2207,7 +2207,7 @@ impl Operation for ListCheckoutSessions {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListCheckoutSessionsError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -2298,7 +2298,7 @@ impl Operation for ListCustomers {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -2375,7 +2375,7 @@ impl Operation for ListOrderEvents {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListOrderEventsError::Unauthorized),
             404 => response.fail(ListOrderEventsError::NotFound),
             _ => response.unexpected(),
@@ -2447,7 +2447,7 @@ impl Operation for ListOrders {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListOrdersError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -2556,7 +2556,7 @@ impl Operation for ListPartnerOrganizations {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListPartnerOrganizationsError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -2614,7 +2614,7 @@ impl Operation for ListPaymentMethods {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListPaymentMethodsError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -2695,7 +2695,7 @@ impl Operation for ListRefunds {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListRefundsError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -2786,7 +2786,7 @@ impl Operation for ListSubscriptions {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -2868,7 +2868,7 @@ impl Operation for ListTransactions {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListTransactionsError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -2963,7 +2963,7 @@ impl Operation for ListWebhookEventLogs {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(ListWebhookEventLogsError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -3052,7 +3052,7 @@ impl Operation for ProvisionPartnerOrganization {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            201 => response.json_or_empty_object(),
+            201 => response.json(),
             400 => response.fail(ProvisionPartnerOrganizationError::BadRequest),
             401 => response.fail(ProvisionPartnerOrganizationError::Unauthorized),
             409 => response.fail(ProvisionPartnerOrganizationError::Conflict),
@@ -3119,7 +3119,7 @@ impl Operation for PublishCatalogPlan {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             400 => response.fail(PublishCatalogPlanError::BadRequest),
             401 => response.fail(PublishCatalogPlanError::Unauthorized),
             428 => response.fail(PublishCatalogPlanError::PreconditionRequired),
@@ -3180,7 +3180,7 @@ impl Operation for ReportUsage {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -3239,7 +3239,7 @@ impl Operation for RetrieveCatalogFeature {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(RetrieveCatalogFeatureError::Unauthorized),
             404 => response.fail(RetrieveCatalogFeatureError::NotFound),
             _ => response.unexpected(),
@@ -3300,7 +3300,7 @@ impl Operation for RetrieveCatalogPlan {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(RetrieveCatalogPlanError::Unauthorized),
             404 => response.fail(RetrieveCatalogPlanError::NotFound),
             _ => response.unexpected(),
@@ -3370,7 +3370,7 @@ impl Operation for RetrieveCatalogProduct {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(RetrieveCatalogProductError::Unauthorized),
             404 => response.fail(RetrieveCatalogProductError::NotFound),
             _ => response.unexpected(),
@@ -3431,7 +3431,7 @@ impl Operation for RetrieveCheckoutSession {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(RetrieveCheckoutSessionError::Unauthorized),
             404 => response.fail(RetrieveCheckoutSessionError::NotFound),
             _ => response.unexpected(),
@@ -3492,7 +3492,7 @@ impl Operation for RetrieveOrder {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(RetrieveOrderError::Unauthorized),
             404 => response.fail(RetrieveOrderError::NotFound),
             _ => response.unexpected(),
@@ -3550,7 +3550,7 @@ impl Operation for RetrievePartnerOrganization {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(RetrievePartnerOrganizationError::Unauthorized),
             404 => response.fail(RetrievePartnerOrganizationError::NotFound),
             _ => response.unexpected(),
@@ -3611,7 +3611,7 @@ impl Operation for RetrievePartnerOrganizationByExternalId {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => {
                 response.fail(RetrievePartnerOrganizationByExternalIdError::Unauthorized)
             }
@@ -3679,7 +3679,7 @@ impl Operation for RetrieveRefund {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(RetrieveRefundError::Unauthorized),
             404 => response.fail(RetrieveRefundError::NotFound),
             _ => response.unexpected(),
@@ -3733,7 +3733,7 @@ impl Operation for RetrieveSubscription {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             404 => response.fail_json(RetrieveSubscriptionError::NotFound),
             _ => response.unexpected(),
         }
@@ -3789,7 +3789,7 @@ impl Operation for UpdateCatalogPlan {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(UpdateCatalogPlanError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -3857,7 +3857,7 @@ impl Operation for UpdateCatalogPlanFeature {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_null(),
+            200 => response.json(),
             401 => response.fail(UpdateCatalogPlanFeatureError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -3928,7 +3928,7 @@ impl Operation for UpdateCatalogPlanFile {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(UpdateCatalogPlanFileError::Unauthorized),
             404 => response.fail(UpdateCatalogPlanFileError::NotFound),
             _ => response.unexpected(),
@@ -3996,7 +3996,7 @@ impl Operation for UpdateCatalogProduct {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(UpdateCatalogProductError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -4055,7 +4055,7 @@ impl Operation for UpdateCatalogProductImage {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(UpdateCatalogProductImageError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -4122,7 +4122,7 @@ impl Operation for UpdateCatalogProductSettings {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             401 => response.fail(UpdateCatalogProductSettingsError::Unauthorized),
             _ => response.unexpected(),
         }
@@ -4177,7 +4177,7 @@ impl Operation for UpdateCustomer {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             _ => response.unexpected(),
         }
     }
@@ -4231,7 +4231,7 @@ impl Operation for UpdateSubscription {
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
         match response.status().as_u16() {
-            200 => response.json_or_empty_object(),
+            200 => response.json(),
             _ => response.unexpected(),
         }
     }

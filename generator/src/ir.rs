@@ -375,8 +375,6 @@ pub struct Operation {
     pub output: Output,
     /// Statuses that count as success.
     pub success_statuses: Vec<StatusMatch>,
-    /// What a JSON output is when a success response's body is empty.
-    pub empty_body: EmptyBody,
     /// Items of the `Accept` header, in order (with their `q` weights);
     /// empty: none is sent.
     pub accept: Vec<String>,
@@ -619,21 +617,6 @@ pub enum Output {
     Bytes,
     /// A redirect: the `Location` header, not followed.
     Redirect,
-}
-
-/// What a JSON output is when a success response's body is empty (no bytes,
-/// or only whitespace): the output type stays the documented one, and an
-/// empty body stands for a value only where that type has one meaning
-/// "nothing".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum EmptyBody {
-    /// A decode error that says the body is empty: the type needs a value.
-    Fail,
-    /// JSON `null`: the output is `serde_json::Value`.
-    Null,
-    /// The empty object: the output is an object with no required member
-    /// (a struct whose fields are all optional, or a map).
-    EmptyObject,
 }
 
 /// Which statuses a response entry covers.

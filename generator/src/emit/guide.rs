@@ -169,7 +169,7 @@ fn responses_section() -> String {
      range (`*/*`, `application/*`) is asked for as `application/json` first. A string \
      documented under a range or as text is read by the response's `Content-Type`: the string \
      a body labelled JSON holds, else the body as text; binary content is returned as bytes. \
-     An empty success body (no bytes, or only whitespace) is `null` for a \
+     An empty body (no bytes, or only whitespace) where JSON is documented is `null` for a \
      `serde_json::Value`, the empty object for a map or an object with no required field, \
      and otherwise an [`Error::Decode`] saying the body is empty, which keeps the status, \
      headers and body."

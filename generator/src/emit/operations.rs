@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::emit::tokens::{docs, ident, rust_type, ModelPath};
 use crate::ir::{
-    BodyEncoding, EmptyBody, ErrorResponse, Operation, Output, Parameter, ParameterEncoding,
+    BodyEncoding, ErrorResponse, Operation, Output, Parameter, ParameterEncoding,
     ParameterLocation, PartSource, PathPart, RequestBody, StatusMatch, TypeRef,
 };
 
@@ -230,11 +230,7 @@ fn output_type(output: &Output) -> TokenStream {
 fn decode_arms(op: &Operation) -> Vec<TokenStream> {
     let success_decode = match &op.output {
         Output::Empty => quote!(response.empty()),
-        Output::Json(_) => match op.empty_body {
-            EmptyBody::Fail => quote!(response.json()),
-            EmptyBody::Null => quote!(response.json_or_null()),
-            EmptyBody::EmptyObject => quote!(response.json_or_empty_object()),
-        },
+        Output::Json(_) => quote!(response.json()),
         Output::Redirect => quote!(response.redirect()),
         Output::Text => quote!(response.text_body()),
         Output::Bytes => quote!(response.bytes_body()),

@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    EmptyBody, ExternalCrate, HttpMethod, Model, ModelKind, Operation, Output, PageShape,
-    ParameterEncoding, ParameterLocation, Presence, Struct, TypeRef,
+    ExternalCrate, HttpMethod, Model, ModelKind, Operation, Output, PageShape, ParameterEncoding,
+    ParameterLocation, Presence, Struct, TypeRef,
 };
 use crate::lower::schemas::FieldFacts;
 use crate::lower::Context;
@@ -402,39 +402,6 @@ fn without_aliases(ty: &TypeRef, models: &BTreeMap<&str, &Model>) -> TypeRef {
         TypeRef::List(item) => TypeRef::List(Box::new(without_aliases(&item, models))),
         other => other,
     }
-}
-
-/// Decides what each JSON output is when a success body is empty: `null`
-/// for `serde_json::Value`, the empty object for objects with no required
-/// member, else a decode error. Needs every field's presence settled.
-pub fn decide_empty_bodies(models: &[Model], operations: &mut [Operation]) {
-    let by_name: BTreeMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
-    for operation in operations.iter_mut() {
-        if let Output::Json(ty) = &operation.output {
-            operation.empty_body = empty_body_of(ty, &by_name);
-        }
-    }
-}
-
-fn empty_body_of(ty: &TypeRef, models: &BTreeMap<&str, &Model>) -> EmptyBody {
-    match without_aliases(ty, models) {
-        TypeRef::Json => EmptyBody::Null,
-        TypeRef::JsonObject | TypeRef::Map(_) => EmptyBody::EmptyObject,
-        TypeRef::Boxed(inner) => empty_body_of(&inner, models),
-        TypeRef::Named(name) => match models.get(name.as_str()).map(|m| &m.kind) {
-            Some(ModelKind::Struct(object)) if all_optional(object) => EmptyBody::EmptyObject,
-            _ => EmptyBody::Fail,
-        },
-        _ => EmptyBody::Fail,
-    }
-}
-
-/// Whether `{}` is a value of the struct: no field must be present.
-fn all_optional(object: &Struct) -> bool {
-    object
-        .fields
-        .iter()
-        .all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable))
 }
 
 /// Whether values of the type have a plain `Display` text form.

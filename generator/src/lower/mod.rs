@@ -81,7 +81,6 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api> {
     let mut models: Vec<_> = std::mem::take(&mut schemas.models).into_values().collect();
     analysis::settle_parameters(&models, &mut operations, &mut cx);
     analysis::decide_presence(&mut models, &schemas.field_facts, &operations);
-    analysis::decide_empty_bodies(&models, &mut operations);
     analysis::box_recursive_fields(&mut models);
     analysis::decide_default(&mut models);
     analysis::detect_pages(&mut models, &mut operations);

@@ -7,8 +7,8 @@ use openapiv3::{
 
 use crate::diagnostics::Result;
 use crate::ir::{
-    EmptyBody, ErrorResponse, HttpMethod, Operation, Output, Parameter, ParameterEncoding,
-    ParameterLocation, PathPart, RequestBody, SecurityScheme, Server, StatusMatch, TypeRef,
+    ErrorResponse, HttpMethod, Operation, Output, Parameter, ParameterEncoding, ParameterLocation,
+    PathPart, RequestBody, SecurityScheme, Server, StatusMatch, TypeRef,
 };
 use crate::load::pointer;
 use crate::lower::bodies::{self, MediaKind, ResponseBody};
@@ -215,8 +215,6 @@ impl<'l> OperationLowering<'l, '_, '_> {
             body,
             output,
             success_statuses,
-            // Decided once every model's fields are settled.
-            empty_body: EmptyBody::Fail,
             accept: bodies::accept(&success_types, &error_types),
             errors,
             security,

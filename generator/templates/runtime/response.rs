@@ -110,16 +110,16 @@ impl RawResponse {
     }
 
     /// Decodes a JSON body; failures keep the response and the path of the
-    /// value that did not fit. An empty body fails with a decode error that
-    /// says so.
+    /// value that did not fit. An empty body is read by `empty_json`.
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         // Tracking the path costs time on every value, so it is done only
         // for a body that failed to decode, by decoding it again.
         if let Ok(value) = serde_json::from_slice(&self.body) {
             return Ok(value);
         }
+        // Only after a failed decode, so JSON bodies pay nothing for it.
         if is_blank(&self.body) {
-            return Err(Error::Decode(Box::new(DecodeError::empty_body(self))));
+            return self.empty_json();
         }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         match serde_path_to_error::deserialize(&mut deserializer) {
@@ -135,27 +135,18 @@ impl RawResponse {
         }
     }
 
-    /// Decodes a JSON body whose documented type has a value for "nothing"
-    /// (`serde_json::Value`): an empty body is JSON `null`.
-    pub(crate) fn json_or_null<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        self.json_or(b"null")
-    }
-
-    /// Decodes a JSON body whose documented type is an object with no
-    /// required member: an empty body is the empty object.
-    pub(crate) fn json_or_empty_object<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        self.json_or(b"{}")
-    }
-
-    /// Decodes a JSON body, or `stand_in` when the body is empty.
-    fn json_or<T: DeserializeOwned, E>(self, stand_in: &'static [u8]) -> Result<T, Error<E>> {
-        if !is_blank(&self.body) {
-            return self.json();
+    /// An empty body where JSON is documented: JSON `null` or `{}` when the
+    /// documented type has such a value (`serde_json::Value`, a map, an
+    /// object with no required field), else a decode error that says the
+    /// body is empty. The server sent no value, so none is made up for a
+    /// type that needs one.
+    fn empty_json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        for stand_in in [&b"null"[..], b"{}"] {
+            if let Ok(value) = serde_json::from_slice(stand_in) {
+                return Ok(value);
+            }
         }
-        match serde_json::from_slice(stand_in) {
-            Ok(value) => Ok(value),
-            Err(_) => Err(Error::Decode(Box::new(DecodeError::empty_body(self)))),
-        }
+        Err(Error::Decode(Box::new(DecodeError::empty_body(self))))
     }
 
     /// A string body: the JSON string it holds when the response's
