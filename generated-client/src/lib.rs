@@ -66,6 +66,8 @@
 //! # }
 //! ```
 //!
+//! **Response bodies.** Each call's `Accept` header lists the documented media types the client can read, those of error responses at a lower weight. JSON bodies decode into the documented type whatever their `Content-Type`; a structured body documented under a media range (`*/*`, `application/*`) is asked for as `application/json` first. A string documented under a range or as text is read by the response's `Content-Type`: the string a body labelled JSON holds, else the body as text; binary content is returned as bytes. An empty body (no bytes, or only whitespace) where JSON is documented is `null` for a `serde_json::Value`, the empty object for a map or an object with no required field, and otherwise an [`Error::Decode`] saying the body is empty, which keeps the status, headers and body.
+//!
 //! **Redirects.** The client never follows a redirect, so credentials never reach another host; an operation documented to answer with one returns it as a [`Redirect`].
 //!
 //! **Models.** Structs, enums and unions are `#[non_exhaustive]`, so that fields, values and alternatives the API adds later break no code: build a request model with `new`, which takes its required fields, and a `with_` method per other field; read a response model's fields; give each `match` on an enum or union a `_` arm.

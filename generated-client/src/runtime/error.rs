@@ -151,7 +151,9 @@ impl<E> ApiError<E> {
 pub struct DecodeError {
     /// The response as received.
     pub response: RawResponse,
-    /// Where in the body decoding failed (`results[0].name`).
+    /// Where in the body decoding failed (`results[0].name`); empty when
+    /// the failure is about the whole response (an empty body, a missing
+    /// header).
     pub path: String,
     /// What was wrong there.
     pub message: String,
@@ -179,6 +181,16 @@ impl DecodeError {
         }
     }
 
+    /// A body that is empty (or only whitespace) where the documented type
+    /// needs a value.
+    pub(crate) fn empty_body(response: RawResponse) -> Self {
+        DecodeError {
+            response,
+            path: String::new(),
+            message: "the body is empty, but the documented type needs a value".to_owned(),
+        }
+    }
+
     pub(crate) fn missing_header(response: RawResponse, header: &str) -> Self {
         DecodeError {
             response,
@@ -190,12 +202,16 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = self.response.status();
+        // Failures about the whole response (an empty body, a missing
+        // header) have no path to name.
+        if self.path.is_empty() {
+            return write!(f, "cannot decode the {status} response: {}", self.message);
+        }
         write!(
             f,
-            "cannot decode the {} response at `{}`: {}",
-            self.response.status(),
-            self.path,
-            self.message
+            "cannot decode the {status} response at `{}`: {}",
+            self.path, self.message
         )
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
@@ -110,12 +110,16 @@ impl RawResponse {
     }
 
     /// Decodes a JSON body; failures keep the response and the path of the
-    /// value that did not fit.
+    /// value that did not fit. An empty body is read by `empty_json`.
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         // Tracking the path costs time on every value, so it is done only
         // for a body that failed to decode, by decoding it again.
         if let Ok(value) = serde_json::from_slice(&self.body) {
             return Ok(value);
+        }
+        // Only after a failed decode, so JSON bodies pay nothing for it.
+        if is_blank(&self.body) {
+            return self.empty_json();
         }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         match serde_path_to_error::deserialize(&mut deserializer) {
@@ -131,9 +135,48 @@ impl RawResponse {
         }
     }
 
-    /// A text body, as received (invalid UTF-8 replaced).
+    /// An empty body where JSON is documented: JSON `null` or `{}` when the
+    /// documented type has such a value (`serde_json::Value`, a map, an
+    /// object with no required field), else a decode error that says the
+    /// body is empty. The server sent no value, so none is made up for a
+    /// type that needs one.
+    fn empty_json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        for stand_in in [&b"null"[..], b"{}"] {
+            if let Ok(value) = serde_json::from_slice(stand_in) {
+                return Ok(value);
+            }
+        }
+        Err(Error::Decode(Box::new(DecodeError::empty_body(self))))
+    }
+
+    /// A string body: the JSON string it holds when the response's
+    /// `Content-Type` is JSON and it is one, else the body as received
+    /// (invalid UTF-8 replaced). Servers answering a `*/*` or `text/*`
+    /// response choose their media type, so the label decides.
     pub(crate) fn text_body<E>(self) -> Result<String, Error<E>> {
+        if self.content_type_is_json() {
+            if let Ok(text) = serde_json::from_slice::<String>(&self.body) {
+                return Ok(text);
+            }
+        }
         Ok(self.text())
+    }
+
+    /// Whether the `Content-Type` header names JSON (`application/json`,
+    /// `*+json`), parameters aside.
+    fn content_type_is_json(&self) -> bool {
+        let Some(value) = self.headers.get(CONTENT_TYPE) else {
+            return false;
+        };
+        let essence = value
+            .to_str()
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        essence == "application/json" || essence.ends_with("+json")
     }
 
     /// A body returned as bytes, undecoded.
@@ -182,6 +225,11 @@ impl RawResponse {
     pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
         Err(Error::UnexpectedStatus(Box::new(self)))
     }
+}
+
+/// Whether a body is empty or only whitespace: no JSON value at all.
+fn is_blank(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
 }
 
 /// A successful response: the decoded output with the status and headers.

@@ -137,6 +137,7 @@ fn behaviour_sections(api: &Api, crate_ident: &str) -> Vec<String> {
     if let Some(section) = pagination_section(api, crate_ident) {
         sections.push(section);
     }
+    sections.push(responses_section());
     sections.push(
         "**Redirects.** The client never follows a redirect, so credentials never reach another \
          host; an operation documented to answer with one returns it as a [`Redirect`]."
@@ -158,6 +159,21 @@ fn behaviour_sections(api: &Api, crate_ident: &str) -> Vec<String> {
             .to_owned(),
     );
     sections
+}
+
+/// How response bodies are asked for and read, empty ones included.
+fn responses_section() -> String {
+    "**Response bodies.** Each call's `Accept` header lists the documented media types the \
+     client can read, those of error responses at a lower weight. JSON bodies decode into the \
+     documented type whatever their `Content-Type`; a structured body documented under a media \
+     range (`*/*`, `application/*`) is asked for as `application/json` first. A string \
+     documented under a range or as text is read by the response's `Content-Type`: the string \
+     a body labelled JSON holds, else the body as text; binary content is returned as bytes. \
+     An empty body (no bytes, or only whitespace) where JSON is documented is `null` for a \
+     `serde_json::Value`, the empty object for a map or an object with no required field, \
+     and otherwise an [`Error::Decode`] saying the body is empty, which keeps the status, \
+     headers and body."
+        .to_owned()
 }
 
 /// A call with per-call options and error handling, on the first

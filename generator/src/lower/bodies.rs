@@ -206,7 +206,8 @@ fn file_unions(
         .collect()
 }
 
-fn without_aliases(ty: &TypeRef, models: &BTreeMap<String, Model>) -> TypeRef {
+/// The type an alias chain ends in.
+pub fn without_aliases(ty: &TypeRef, models: &BTreeMap<String, Model>) -> TypeRef {
     let mut current = ty.clone();
     // Alias chains are short; the bound only guards against a cycle.
     for _ in 0..16 {
@@ -221,27 +222,121 @@ fn without_aliases(ty: &TypeRef, models: &BTreeMap<String, Model>) -> TypeRef {
     current
 }
 
-/// Items of the `Accept` header: the media types of the success responses
-/// the client decodes, then those of error responses at a lower weight,
-/// since a server choosing by `Accept` should still send its errors.
+/// What a response body is read as.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No body.
+    None,
+    /// JSON of this type.
+    Json(TypeRef),
+    /// A string: the body as text, or the JSON string it holds when the
+    /// response says it is JSON.
+    Text,
+    /// Anything else, as bytes.
+    Bytes,
+}
+
+/// Whether a media type is a range that admits JSON (`*/*`,
+/// `application/*`): the server may answer with JSON or anything else.
+pub fn is_json_range(media_type: &str) -> bool {
+    matches!(essence(media_type).as_str(), "*/*" | "application/*")
+}
+
+/// Whether a media type names JSON itself (`application/json`, `*+json`).
+fn is_concrete_json(media_type: &str) -> bool {
+    MediaKind::of(media_type) == MediaKind::Json && !is_json_range(media_type)
+}
+
+/// The media type whose schema describes a response body: the first JSON
+/// one, else the first range admitting JSON.
+pub fn schema_source<'m, T>(
+    content: impl IntoIterator<Item = (&'m String, T)> + Clone,
+) -> Option<(&'m String, T)> {
+    let first = |wanted: fn(&str) -> bool| {
+        content
+            .clone()
+            .into_iter()
+            .find(|(media_type, _)| wanted(media_type))
+    };
+    first(is_concrete_json).or_else(|| first(is_json_range))
+}
+
+/// How a response whose schema lowered to `ty` (aliases seen through) is
+/// read, and the `Accept` items that ask for it.
+///
+/// A string or binary schema under media types that are not all JSON
+/// (`*/*`, `application/*`, or text beside JSON) describes the body itself,
+/// whatever the server labels it: strings are read by the response's
+/// `Content-Type`, binary bodies as bytes, and every documented type is
+/// acceptable. Any other schema is JSON, asked for first.
+pub fn response_reading(ty: &TypeRef, media_types: &[String]) -> (ResponseBody, Vec<String>) {
+    let only_json = media_types.iter().all(|m| is_concrete_json(m));
+    match ty {
+        TypeRef::String if !only_json => (ResponseBody::Text, media_types.to_vec()),
+        TypeRef::Binary | TypeRef::Bytes if !only_json => {
+            (ResponseBody::Bytes, media_types.to_vec())
+        }
+        _ => (ResponseBody::Json(ty.clone()), json_accept(media_types)),
+    }
+}
+
+/// `Accept` items for a JSON body: the JSON media types listed, then any
+/// range admitting JSON at a lower weight, after `application/json` when
+/// only ranges are listed. The range itself is kept because a server (or a
+/// mock validating against the spec) matches `Accept` against the
+/// documented types, and `application/json` alone does not match `*/*`.
+fn json_accept(media_types: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = media_types
+        .iter()
+        .filter(|m| is_concrete_json(m))
+        .cloned()
+        .collect();
+    let ranges: Vec<&String> = media_types.iter().filter(|m| is_json_range(m)).collect();
+    if out.is_empty() && !ranges.is_empty() {
+        out.push("application/json".to_owned());
+    }
+    out.extend(ranges.into_iter().map(|range| weighted(range, "0.8")));
+    out
+}
+
+/// Items of the `Accept` header: those of the success responses the client
+/// decodes, then those of error responses at a lower weight, since a server
+/// choosing by `Accept` should still send its errors. A media type is listed
+/// once, at its first weight.
 pub fn accept(success: &[String], errors: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for media_type in success {
-        if !out.contains(media_type) {
-            out.push(media_type.clone());
+    for item in success {
+        if !out.iter().any(|listed| same_type(listed, item)) {
+            out.push(item.clone());
         }
     }
     if out.is_empty() {
         return out;
     }
-    let listed = out.clone();
-    for media_type in errors {
-        let weighted = format!("{media_type};q=0.5");
-        if !listed.contains(media_type) && !out.contains(&weighted) {
-            out.push(weighted);
+    for item in errors {
+        if !out.iter().any(|listed| same_type(listed, item)) {
+            out.push(weighted(item, "0.5"));
         }
     }
     out
+}
+
+/// An `Accept` item with its weight set to `q`.
+fn weighted(item: &str, q: &str) -> String {
+    let kept: Vec<&str> = item
+        .split(';')
+        .filter(|part| !part.trim_start().starts_with("q="))
+        .collect();
+    format!("{};q={q}", kept.join(";"))
+}
+
+/// Whether two `Accept` items name the same media type (weights aside).
+fn same_type(a: &str, b: &str) -> bool {
+    without_parameters(a).eq_ignore_ascii_case(without_parameters(b))
+}
+
+fn without_parameters(item: &str) -> &str {
+    item.split(';').next().unwrap_or_default().trim()
 }
 
 /// Whether the generated code needs the runtime's file type: a model or an
@@ -319,5 +414,88 @@ mod tests {
             s(&["application/pdf", "application/json;q=0.5"])
         );
         assert!(accept(&[], &s(&["application/json"])).is_empty());
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|m| (*m).to_owned()).collect()
+    }
+
+    #[test]
+    fn strings_under_ranges_or_beside_text_are_read_as_text() {
+        for types in [
+            &["*/*"][..],
+            &["application/*"],
+            &["text/plain", "application/json"],
+        ] {
+            let (body, accept) = response_reading(&TypeRef::String, &strings(types));
+            assert_eq!(body, ResponseBody::Text, "{types:?}");
+            assert_eq!(accept, strings(types), "{types:?}");
+        }
+        let (body, _) = response_reading(&TypeRef::String, &strings(&["application/json"]));
+        assert_eq!(body, ResponseBody::Json(TypeRef::String));
+    }
+
+    #[test]
+    fn binary_under_a_range_is_bytes() {
+        let (body, accept) = response_reading(&TypeRef::Binary, &strings(&["*/*"]));
+        assert_eq!(body, ResponseBody::Bytes);
+        assert_eq!(accept, strings(&["*/*"]));
+    }
+
+    #[test]
+    fn structured_bodies_under_a_range_ask_for_json_first() {
+        let object = TypeRef::Named("Comic".to_owned());
+        let read = |types: &[&str]| response_reading(&object, &strings(types));
+        assert_eq!(
+            read(&["*/*"]),
+            (
+                ResponseBody::Json(object.clone()),
+                strings(&["application/json", "*/*;q=0.8"])
+            )
+        );
+        assert_eq!(
+            read(&["application/*"]).1,
+            strings(&["application/json", "application/*;q=0.8"])
+        );
+        assert_eq!(
+            read(&["application/xml", "application/json"]).1,
+            strings(&["application/json"])
+        );
+        assert_eq!(
+            read(&["application/hal+json", "*/*"]).1,
+            strings(&["application/hal+json", "*/*;q=0.8"])
+        );
+    }
+
+    #[test]
+    fn the_schema_comes_from_json_before_a_range() {
+        let types = strings(&["text/plain", "*/*", "application/json"]);
+        let source =
+            |n: usize| schema_source(types[..n].iter().map(|m| (m, ()))).map(|(m, _)| m.as_str());
+        assert_eq!(source(1), None);
+        assert_eq!(source(2), Some("*/*"));
+        assert_eq!(source(3), Some("application/json"));
+    }
+
+    #[test]
+    fn accept_lists_a_type_once_at_its_first_weight() {
+        assert_eq!(
+            accept(
+                &strings(&["application/json", "*/*;q=0.8"]),
+                &strings(&["application/json", "*/*;q=0.8", "application/problem+json"])
+            ),
+            strings(&[
+                "application/json",
+                "*/*;q=0.8",
+                "application/problem+json;q=0.5"
+            ])
+        );
+        assert_eq!(
+            accept(
+                &strings(&["text/plain"]),
+                &strings(&["application/json", "*/*;q=0.8"])
+            ),
+            strings(&["text/plain", "application/json;q=0.5", "*/*;q=0.5"])
+        );
     }
 }

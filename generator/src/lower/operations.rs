@@ -11,7 +11,7 @@ use crate::ir::{
     PathPart, RequestBody, SecurityScheme, Server, StatusMatch, TypeRef,
 };
 use crate::load::pointer;
-use crate::lower::bodies::{self, MediaKind};
+use crate::lower::bodies::{self, MediaKind, ResponseBody};
 use crate::lower::names::{type_name, value_name, NameScope};
 use crate::lower::parameter_names::name_parameters;
 use crate::lower::reserved::runtime_methods;
@@ -420,9 +420,8 @@ impl<'l> OperationLowering<'l, '_, '_> {
         Ok((output, statuses, media_types))
     }
 
-    /// A response's description, what its body decodes into and the media
-    /// types of the body the client decodes (all of them for text and
-    /// bytes; the JSON ones otherwise).
+    /// A response's description, what its body decodes into and the
+    /// `Accept` items that ask for it (see [`bodies::response_reading`]).
     fn response_body(
         &mut self,
         status: StatusMatch,
@@ -449,8 +448,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
             return Ok((description, ResponseBody::None, Vec::new()));
         }
         let all: Vec<String> = response.content.keys().cloned().collect();
-        let is_json = |m: &String| MediaKind::of(m) == MediaKind::Json;
-        let Some((media_type, content)) = response.content.iter().find(|(m, _)| is_json(m)) else {
+        let Some((media_type, content)) = bodies::schema_source(&response.content) else {
             let text = all.iter().all(|m| MediaKind::of(m) == MediaKind::Text);
             let body = if text {
                 ResponseBody::Text
@@ -459,7 +457,6 @@ impl<'l> OperationLowering<'l, '_, '_> {
             };
             return Ok((description, body, all));
         };
-        let json_types = all.into_iter().filter(is_json).collect();
         let content_at = format!("{at}/content/{}", pointer::escape(media_type));
         let ty = match &content.schema {
             Some(schema) => {
@@ -474,7 +471,19 @@ impl<'l> OperationLowering<'l, '_, '_> {
                 TypeRef::Json
             }
         };
-        Ok((description, ResponseBody::Json(ty), json_types))
+        let (body, accept) = self.reading(ty, &all);
+        Ok((description, body, accept))
+    }
+
+    /// How a body of type `ty` under these media types is read, and the
+    /// `Accept` items for it; a type that is an alias of a string or of
+    /// binary content is read like one.
+    fn reading(&self, ty: TypeRef, media_types: &[String]) -> (ResponseBody, Vec<String>) {
+        let target = bodies::without_aliases(&ty, &self.schemas.models);
+        match bodies::response_reading(&target, media_types) {
+            (ResponseBody::Json(_), accept) => (ResponseBody::Json(ty), accept),
+            other => other,
+        }
     }
 
     /// The error responses, and the media types of their bodies the client
@@ -623,18 +632,6 @@ fn argument_docs(parameters: &[Parameter], body: Option<&RequestBody>) -> Option
         lines.push(format!("- `body`: {text}"));
     }
     (!lines.is_empty()).then(|| format!("# Arguments\n\n{}", lines.join("\n")))
-}
-
-/// What a response body decodes into.
-enum ResponseBody {
-    /// No body.
-    None,
-    /// JSON of this type.
-    Json(TypeRef),
-    /// Text.
-    Text,
-    /// Anything else, as bytes.
-    Bytes,
 }
 
 /// What the spec says about how a parameter is written.
