@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::tokens::{docs, ident, rust_type, ModelPath};
+use crate::emit::tokens::{allow_many_arguments, docs, ident, rust_type, ModelPath};
 use crate::ir::{
     Api, Field, Model, ModelKind, Operation, Output, PageShape, Presence, StringEnum, Struct,
     TypeRef, Union, UnionTag, UnionVariant,
@@ -164,9 +164,6 @@ fn struct_item(name: &str, object: &Struct, allow: &TokenStream) -> TokenStream 
     }
 }
 
-/// More arguments than this make clippy's `too_many_arguments` fire.
-const CLIPPY_MAX_ARGUMENTS: usize = 7;
-
 /// `new` with one argument per required field, and a `with_` setter for
 /// every other field: the way users build a struct that is
 /// `#[non_exhaustive]`, so that fields added later break nobody.
@@ -207,8 +204,7 @@ fn new_method(object: &Struct) -> TokenStream {
         };
         quote!(#name: #map::new(),)
     });
-    let too_many = (required.len() > CLIPPY_MAX_ARGUMENTS)
-        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let too_many = allow_many_arguments(required.len());
     // A `new` without arguments only exists when every field is optional,
     // and then `Default` is derived; the allow is a guard, not the rule.
     let without_default = (required.is_empty() && !object.derive_default)
