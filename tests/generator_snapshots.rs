@@ -38,6 +38,7 @@ macro_rules! fixture_snapshots {
 fixture_snapshots!(
     all_of,
     binary_body,
+    decimals,
     deep_object,
     defaults,
     deprecated,

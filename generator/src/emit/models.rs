@@ -440,6 +440,7 @@ fn enum_item(name: &str, values: &StringEnum, allow: &TokenStream) -> TokenStrea
 }
 
 fn union_item(name: &str, union: &Union, allow: &TokenStream) -> TokenStream {
+    let label = name.trim_start_matches("r#");
     let name = ident(name);
     let variants = union.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
@@ -447,16 +448,35 @@ fn union_item(name: &str, union: &Union, allow: &TokenStream) -> TokenStream {
         let doc = format!(" A value of type `{}`.", type_label(&v.ty));
         quote!(#[doc = #doc] #variant(#ty),)
     });
+    let attempts = union.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        quote! {
+            if let Some(value) = crate::runtime::serde_support::untagged::variant(&raw) {
+                return Ok(Self::#variant(value));
+            }
+        }
+    });
     quote! {
         // Alternatives differ in size by nature; boxing them would only make
         // the values harder to build and match.
         #allow
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
+        }
+
+        // Decoded from the value's JSON text, not serde's untagged buffer,
+        // so that decimals inside keep every digit.
+        #allow
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = crate::runtime::serde_support::untagged::capture(deserializer)?;
+                #(#attempts)*
+                Err(crate::runtime::serde_support::untagged::no_match(#label))
+            }
         }
     }
 }
@@ -497,7 +517,7 @@ fn tagged_union_item(
         let variant = ident(&v.rust_name);
         let values = &v.tag_values;
         quote! {
-            #(#values)|* => crate::runtime::serde_support::tagged::variant(value).map(Self::#variant),
+            #(#values)|* => crate::runtime::serde_support::tagged::variant(&raw).map(Self::#variant),
         }
     });
     quote! {
@@ -526,11 +546,11 @@ fn tagged_union_item(
         #allow
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, value) =
+                let (tag, raw) =
                     crate::runtime::serde_support::tagged::split(deserializer, #property)?;
                 match tag.as_str() {
                     #(#from_wire)*
-                    _ => Ok(Self::#unknown(value)),
+                    _ => crate::runtime::serde_support::tagged::unknown(&raw).map(Self::#unknown),
                 }
             }
         }
