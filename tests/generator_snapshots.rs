@@ -39,6 +39,7 @@ fixture_snapshots!(
     all_of,
     binary_body,
     conformance_wire,
+    decimals,
     deep_object,
     defaults,
     deprecated,
@@ -51,6 +52,7 @@ fixture_snapshots!(
     hostile_big_enum,
     hostile_cycles,
     hostile_docs,
+    hostile_markdown,
     hostile_names,
     hostile_path_templates,
     hostile_readable_names,
@@ -143,6 +145,8 @@ fn fixtures_compile_without_clippy_warnings() {
         );
     }
 
+    rustdoc_is_clean(workspace.path(), &target);
+
     // Unit tests of the runtime's optional modules run here too (`--lib`);
     // doc tests are left to the kelviq crate.
     let mut args = vec!["test", "--lib", "--test", "behaviour"];
@@ -161,6 +165,29 @@ fn fixtures_compile_without_clippy_warnings() {
             "behaviour tests failed in the generated fixture crates (kept in {}):\n{}\n{}",
             workspace.keep().display(),
             String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+        );
+    }
+}
+
+/// Fixtures whose spec prose is built to trip rustdoc; their crates are
+/// documented with warnings denied as well.
+const RUSTDOC_FIXTURES: &[&str] = &["hostile_docs", "hostile_markdown"];
+
+/// `cargo rustdoc -- -D warnings` on the crates of [`RUSTDOC_FIXTURES`]:
+/// spec prose must not make rustdoc warn (broken code blocks, for one).
+fn rustdoc_is_clean(workspace: &std::path::Path, target: &std::path::Path) {
+    for name in RUSTDOC_FIXTURES {
+        let crate_name = fixture_crate_name(name);
+        let output = cargo_offline_first(
+            workspace,
+            target,
+            &["rustdoc", "--lib", "-p", &crate_name],
+            &["-D", "warnings"],
+        );
+        assert!(
+            output.status.success(),
+            "rustdoc warned on the generated crate of {name}:\n{}",
             String::from_utf8_lossy(&output.stderr),
         );
     }

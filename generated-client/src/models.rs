@@ -4280,7 +4280,7 @@ impl PlanChargeTiersItem {
 
 /// Top of this tier: an integer, or the string "inf" when the last tier has no upper limit.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum PlanChargeTiersItemUpTo {
@@ -4288,6 +4288,21 @@ pub enum PlanChargeTiersItemUpTo {
     Integer(i64),
     /// A value of type `String`.
     String(String),
+}
+
+impl<'de> Deserialize<'de> for PlanChargeTiersItemUpTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = crate::runtime::serde_support::untagged::capture(deserializer)?;
+        if let Some(value) = crate::runtime::serde_support::untagged::variant(&raw) {
+            return Ok(Self::Integer(value));
+        }
+        if let Some(value) = crate::runtime::serde_support::untagged::variant(&raw) {
+            return Ok(Self::String(value));
+        }
+        Err(crate::runtime::serde_support::untagged::no_match("PlanChargeTiersItemUpTo"))
+    }
 }
 
 /// Fields for a new plan.

@@ -33,13 +33,8 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
 /// The crate's dependencies, sorted by name: the runtime's own, and those
 /// the API's types need.
 fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
-    let needs = |dependency| api.extra_dependencies.contains(&dependency);
-    let serde_json = if needs(ExternalCrate::RustDecimal) {
-        // Decimals are read from the JSON text itself.
-        r#"{ version = "1", features = ["raw_value"] }"#
-    } else {
-        r#""1""#
-    };
+    // Unions and decimals are read from the JSON text itself.
+    let serde_json = r#"{ version = "1", features = ["raw_value"] }"#;
     let mut out = vec![
         ("bytes", r#""1""#),
         ("httpdate", r#""1""#),

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::tokens::{docs, ident, rust_type, ModelPath};
+use crate::emit::tokens::{allow_many_arguments, docs, ident, rust_type, ModelPath};
 use crate::ir::{
     Api, Field, Model, ModelKind, Operation, Output, PageShape, Presence, StringEnum, Struct,
     TypeRef, Union, UnionTag, UnionVariant,
@@ -164,9 +164,6 @@ fn struct_item(name: &str, object: &Struct, allow: &TokenStream) -> TokenStream 
     }
 }
 
-/// More arguments than this make clippy's `too_many_arguments` fire.
-const CLIPPY_MAX_ARGUMENTS: usize = 7;
-
 /// `new` with one argument per required field, and a `with_` setter for
 /// every other field: the way users build a struct that is
 /// `#[non_exhaustive]`, so that fields added later break nobody.
@@ -207,8 +204,7 @@ fn new_method(object: &Struct) -> TokenStream {
         };
         quote!(#name: #map::new(),)
     });
-    let too_many = (required.len() > CLIPPY_MAX_ARGUMENTS)
-        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let too_many = allow_many_arguments(required.len());
     // A `new` without arguments only exists when every field is optional,
     // and then `Default` is derived; the allow is a guard, not the rule.
     let without_default = (required.is_empty() && !object.derive_default)
@@ -444,6 +440,7 @@ fn enum_item(name: &str, values: &StringEnum, allow: &TokenStream) -> TokenStrea
 }
 
 fn union_item(name: &str, union: &Union, allow: &TokenStream) -> TokenStream {
+    let label = name.trim_start_matches("r#");
     let name = ident(name);
     let variants = union.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
@@ -451,16 +448,35 @@ fn union_item(name: &str, union: &Union, allow: &TokenStream) -> TokenStream {
         let doc = format!(" A value of type `{}`.", type_label(&v.ty));
         quote!(#[doc = #doc] #variant(#ty),)
     });
+    let attempts = union.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        quote! {
+            if let Some(value) = crate::runtime::serde_support::untagged::variant(&raw) {
+                return Ok(Self::#variant(value));
+            }
+        }
+    });
     quote! {
         // Alternatives differ in size by nature; boxing them would only make
         // the values harder to build and match.
         #allow
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
+        }
+
+        // Decoded from the value's JSON text, not serde's untagged buffer,
+        // so that decimals inside keep every digit.
+        #allow
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = crate::runtime::serde_support::untagged::capture(deserializer)?;
+                #(#attempts)*
+                Err(crate::runtime::serde_support::untagged::no_match(#label))
+            }
         }
     }
 }
@@ -501,7 +517,7 @@ fn tagged_union_item(
         let variant = ident(&v.rust_name);
         let values = &v.tag_values;
         quote! {
-            #(#values)|* => crate::runtime::serde_support::tagged::variant(value).map(Self::#variant),
+            #(#values)|* => crate::runtime::serde_support::tagged::variant(&raw).map(Self::#variant),
         }
     });
     quote! {
@@ -530,11 +546,11 @@ fn tagged_union_item(
         #allow
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, value) =
+                let (tag, raw) =
                     crate::runtime::serde_support::tagged::split(deserializer, #property)?;
                 match tag.as_str() {
                     #(#from_wire)*
-                    _ => Ok(Self::#unknown(value)),
+                    _ => crate::runtime::serde_support::tagged::unknown(&raw).map(Self::#unknown),
                 }
             }
         }

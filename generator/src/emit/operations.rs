@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::emit::tokens::{docs, ident, rust_type, ModelPath};
+use crate::emit::tokens::{allow_many_arguments, docs, ident, rust_type, ModelPath};
 use crate::ir::{
     BodyEncoding, ErrorResponse, Operation, Output, Parameter, ParameterEncoding,
     ParameterLocation, PartSource, PathPart, RequestBody, StatusMatch, TypeRef,
@@ -304,11 +304,14 @@ fn client_method(op: &Operation) -> TokenStream {
         .filter(|p| p.location != ParameterLocation::Path)
         .map(|p| parameter_push(p));
     let body_push = op.body.as_ref().filter(|b| b.required).map(body_push);
+    // `self`, the required parameters and the required body.
+    let too_many = allow_many_arguments(1 + required.len() + usize::from(body_argument.is_some()));
     quote! {
         #allow_deprecated
         impl Client {
             #docs
             #deprecated
+            #too_many
             pub fn #name(&self #(, #arguments)* #body_argument) -> Call<'_, #marker> {
                 Call::new(self, #path) #(#pushes)* #body_push
             }

@@ -45,6 +45,19 @@ pub fn docs(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// More arguments than this (`self` included) make clippy's
+/// `too_many_arguments` fire.
+const CLIPPY_MAX_ARGUMENTS: usize = 7;
+
+/// `#[allow(clippy::too_many_arguments)]` for a function taking `count`
+/// arguments, if it takes more than clippy likes. Required fields and
+/// parameters are positional arguments on purpose, however many the spec
+/// has: a call cannot compile without them, and the shape of a method does
+/// not flip to a parameters struct when a spec adds one more.
+pub fn allow_many_arguments(count: usize) -> Option<TokenStream> {
+    (count > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]))
+}
+
 /// Where model types live, as seen from the module being emitted.
 #[derive(Clone, Copy)]
 pub enum ModelPath {

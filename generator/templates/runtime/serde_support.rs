@@ -72,64 +72,171 @@ macro_rules! open_enum {
 #[allow(unused_imports)]
 pub(crate) use open_enum;
 
+/// Unions without a tag (`oneOf`, `anyOf`): the value is captured as its
+/// JSON text and each alternative tried on that text in turn. Serde's own
+/// untagged enums buffer the value in a form that cannot carry a number's
+/// exact text, so a `Decimal` inside one would fail to decode; the text
+/// keeps every digit, and costs one copy, like serde's buffer.
+pub(crate) mod untagged {
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer};
+    use serde_json::value::RawValue;
+
+    /// The value's JSON text.
+    pub(crate) fn capture<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Box<RawValue>, D::Error> {
+        Box::<RawValue>::deserialize(deserializer)
+    }
+
+    /// The value as the alternative `T`, if it is one.
+    pub(crate) fn variant<T: DeserializeOwned>(raw: &RawValue) -> Option<T> {
+        serde_json::from_str(raw.get()).ok()
+    }
+
+    /// The error when no alternative matched, worded as serde's own.
+    pub(crate) fn no_match<E: serde::de::Error>(name: &str) -> E {
+        E::custom(format_args!(
+            "data did not match any variant of untagged enum {name}"
+        ))
+    }
+}
+
 /// Tagged unions (`discriminator`). The tag property is read, not taken
 /// out: variant types declare it themselves, and decode the same inside
-/// the union as on their own. Values pass through `serde_json::Value`,
-/// which is what the bodies are read from anyway.
+/// the union as on their own. Values pass through their JSON text, not
+/// `serde_json::Value`, so numbers keep every digit (`Decimal`).
 pub(crate) mod tagged {
-    use serde::de::{DeserializeOwned, Error as _};
-    use serde::ser::Error as _;
+    use std::fmt;
+
+    use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
+    use serde::ser::{Error as _, SerializeMap};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::value::RawValue;
     use serde_json::Value;
 
-    /// Reads an object and the text of its `property`.
+    /// Reads an object's JSON text and the text of its `property`.
     pub(crate) fn split<'de, D: Deserializer<'de>>(
         deserializer: D,
         property: &str,
-    ) -> Result<(String, Value), D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        let tag = match value.get(property) {
-            Some(Value::String(tag)) => tag.clone(),
-            Some(other) => {
-                return Err(D::Error::custom(format_args!(
-                    "`{property}` must be a string, not {other}"
-                )))
-            }
-            None if value.is_object() => {
-                return Err(D::Error::custom(format_args!("missing field `{property}`")))
-            }
-            None => return Err(D::Error::custom("expected an object")),
-        };
-        Ok((tag, value))
+    ) -> Result<(String, Box<RawValue>), D::Error> {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let mut reader = serde_json::Deserializer::from_str(raw.get());
+        let tag = Tag(property)
+            .deserialize(&mut reader)
+            .map_err(D::Error::custom)?;
+        Ok((tag, raw))
     }
 
     /// Decodes the variant the tag chose from the whole object.
-    pub(crate) fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
-        T::deserialize(value).map_err(E::custom)
+    pub(crate) fn variant<T: DeserializeOwned, E: serde::de::Error>(raw: &RawValue) -> Result<T, E> {
+        serde_json::from_str(raw.get()).map_err(E::custom)
+    }
+
+    /// An object with a tag no variant has, kept whole.
+    pub(crate) fn unknown<E: serde::de::Error>(raw: &RawValue) -> Result<Value, E> {
+        serde_json::from_str(raw.get()).map_err(E::custom)
+    }
+
+    /// Reads the string value of one property of an object.
+    struct Tag<'a>(&'a str);
+
+    impl<'de> DeserializeSeed<'de> for Tag<'_> {
+        type Value = String;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Tag<'_> {
+        type Value = String;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+            let mut tag = None;
+            while let Some(key) = map.next_key::<String>()? {
+                if key != self.0 || tag.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+                match map.next_value::<Value>()? {
+                    Value::String(text) => tag = Some(text),
+                    other => {
+                        return Err(A::Error::custom(format_args!(
+                            "`{}` must be a string, not {other}",
+                            self.0
+                        )))
+                    }
+                }
+            }
+            tag.ok_or_else(|| A::Error::custom(format_args!("missing field `{}`", self.0)))
+        }
     }
 
     /// Writes a variant with its tag. The variant decides: the value's own
     /// tag is kept when it is one of `tags` (those that select this
     /// variant), and replaced by the first of them otherwise (absent, empty
-    /// as `Default` leaves it, or naming another variant).
+    /// as `Default` leaves it, or naming another variant). The members are
+    /// written from the variant's JSON text, so numbers keep every digit.
     pub(crate) fn serialize<T: Serialize, S: Serializer>(
         serializer: S,
         property: &str,
         tags: &[&str],
         value: &T,
     ) -> Result<S::Ok, S::Error> {
-        let mut value = serde_json::to_value(value).map_err(S::Error::custom)?;
-        let Value::Object(members) = &mut value else {
+        let text = serde_json::to_string(value).map_err(S::Error::custom)?;
+        let Ok(Members(mut members)) = serde_json::from_str::<Members>(&text) else {
             return Err(S::Error::custom(
                 "a variant of a tagged union must be an object",
             ));
         };
-        let own = members.get(property).and_then(Value::as_str);
-        if !own.is_some_and(|own| tags.contains(&own)) {
+        let own = members
+            .iter()
+            .find(|(key, _)| key == property)
+            .and_then(|(_, value)| serde_json::from_str::<String>(value.get()).ok());
+        if !own.is_some_and(|own| tags.contains(&own.as_str())) {
             let first = tags.first().copied().unwrap_or_default();
-            members.insert(property.to_owned(), Value::String(first.to_owned()));
+            let tag = RawValue::from_string(Value::from(first).to_string())
+                .map_err(S::Error::custom)?;
+            members.retain(|(key, _)| key != property);
+            members.insert(0, (property.to_owned(), tag));
         }
-        value.serialize(serializer)
+        let mut map = serializer.serialize_map(Some(members.len()))?;
+        for (key, value) in &members {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+
+    /// An object's members in order, each value as its JSON text.
+    struct Members(Vec<(String, Box<RawValue>)>);
+
+    impl<'de> Deserialize<'de> for Members {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_map(MembersVisitor)
+        }
+    }
+
+    struct MembersVisitor;
+
+    impl<'de> Visitor<'de> for MembersVisitor {
+        type Value = Members;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+            let mut members = Vec::new();
+            while let Some(entry) = map.next_entry()? {
+                members.push(entry);
+            }
+            Ok(Members(members))
+        }
     }
 }
 
