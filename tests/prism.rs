@@ -48,12 +48,18 @@ fn target_dir() -> PathBuf {
 #[test]
 fn full_spec_against_prism() {
     let spec = corpus().join("openapi.json");
-    assert!(spec.is_file(), "the vendor spec is missing: {}", spec.display());
+    assert!(
+        spec.is_file(),
+        "the vendor spec is missing: {}",
+        spec.display()
+    );
     let rounds = std::env::var("PRISM_DYNAMIC_ROUNDS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(DYNAMIC_ROUNDS);
-    let workspace = workspace_root().join("target").join("prism-check-workspace");
+    let workspace = workspace_root()
+        .join("target")
+        .join("prism-check-workspace");
     let settings = conformance::Settings {
         inputs: vec![spec.clone()],
         rounds: Some(rounds),
@@ -64,7 +70,8 @@ fn full_spec_against_prism() {
         seed: 4,
     };
     let started = Instant::now();
-    let reports = conformance::run(&settings).unwrap_or_else(|e| panic!("the conformance run failed: {e}"));
+    let reports =
+        conformance::run(&settings).unwrap_or_else(|e| panic!("the conformance run failed: {e}"));
     eprintln!("{}", conformance::report::table(&reports));
     eprintln!("{}", conformance::report::details(&reports));
     eprintln!("conformance run took {:.1?}", started.elapsed());
@@ -79,12 +86,32 @@ fn full_spec_against_prism() {
         "every operation is answered in the static pass; not exercised: {:?}",
         report.static_pass.not_exercisable
     );
-    assert!(report.unbuildable.is_empty(), "inputs without a valid value: {:?}", report.unbuildable);
-    assert_eq!(report.client_faults(), 0, "client faults:\n{}", conformance::report::details(&reports));
-    assert_eq!(report.dynamic.calls, rounds * report.operations, "every operation is called in every round");
+    assert!(
+        report.unbuildable.is_empty(),
+        "inputs without a valid value: {:?}",
+        report.unbuildable
+    );
+    assert_eq!(
+        report.client_faults(),
+        0,
+        "client faults:\n{}",
+        conformance::report::details(&reports)
+    );
+    assert_eq!(
+        report.dynamic.calls,
+        rounds * report.operations,
+        "every operation is called in every round"
+    );
 
-    let client = conformance::workspace::package_name(&spec, "driver").trim_end_matches("-driver").to_owned();
-    let clippy = cargo_offline_first(&workspace, &target_dir(), &["clippy", "-p", &client], &["-D", "warnings"]);
+    let client = conformance::workspace::package_name(&spec, "driver")
+        .trim_end_matches("-driver")
+        .to_owned();
+    let clippy = cargo_offline_first(
+        &workspace,
+        &target_dir(),
+        &["clippy", "-p", &client],
+        &["-D", "warnings"],
+    );
     assert!(
         clippy.status.success(),
         "cargo clippy failed on the crate generated from {}:\n{}",

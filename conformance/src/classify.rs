@@ -14,16 +14,19 @@
 //! Spec faults (examples that break their own schemas) are found while
 //! planning, see [`crate::plan`].
 
-use generator::ir::{Operation, StatusMatch};
+use generator::ir::{BodyEncoding, Operation, StatusMatch};
 use serde_json::Value;
 
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, Violation};
 use crate::schema::{shorten, Direction, Validators};
 use crate::spec::{essence, is_json};
 
 /// Prism's problem types (`https://stoplight.io/prism/errors#…`) that mean
-/// it could not make up an answer, rather than that the request was wrong.
-const MOCK_LIMITS: [&str; 2] = ["NO_RESPONSE_", "UNKNOWN"];
+/// it could not make up an answer, rather than that the request was wrong:
+/// no response to mock from, an internal error, or a structured example it
+/// cannot write as the non-JSON media type (`*/*`) it picked although the
+/// client asked for JSON first.
+const MOCK_LIMITS: [&str; 3] = ["NO_RESPONSE_", "UNKNOWN", "NO_COMPLEX_OBJECT_TEXT"];
 
 /// The class of one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,6 +80,12 @@ pub fn classify(
     mock_alive: bool,
 ) -> Verdict {
     let (request, _) = outcome.split_violations();
+    if !request.is_empty() && request.iter().all(|v| is_form_array_misread(op, v)) {
+        return Verdict::new(
+            Class::NotExercisable,
+            "Prism reads an array sent as repeated form keys (OpenAPI's default for form bodies) as one value; it expects `key[]=`",
+        );
+    }
     if !request.is_empty() {
         let list: Vec<String> = request.iter().map(ToString::to_string).collect();
         return Verdict::new(
@@ -214,4 +223,15 @@ fn status_matches(documented: &StatusMatch, status: u16) -> bool {
         StatusMatch::Class(class) => status / 100 == *class,
         StatusMatch::Default => true,
     }
+}
+
+/// A violation Prism reports on a form body's array member: it parses
+/// `key=a&key=b` as a single value, so the member "must be array".
+fn is_form_array_misread(op: &Operation, violation: &Violation) -> bool {
+    let form = op
+        .body
+        .as_ref()
+        .is_some_and(|b| matches!(b.encoding, BodyEncoding::Form));
+    form && violation.location.first().map(String::as_str) == Some("body")
+        && violation.message.ends_with("must be array")
 }

@@ -22,5 +22,8 @@ pub mod spec;
 pub mod values;
 pub mod workspace;
 
+#[cfg(test)]
+mod tests;
+
 pub use report::{DocumentReport, Finding, PassReport};
 pub use run::{run, Settings};

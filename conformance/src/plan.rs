@@ -191,7 +191,7 @@ impl Planner<'_, '_> {
             if let Some(schema) = schema {
                 examples = examples
                     .into_iter()
-                    .map(|e| coerce_form(document, schema, e))
+                    .map(|e| widen_single_items(document, schema, coerce_form(document, schema, e)))
                     .collect();
             }
         }
@@ -303,21 +303,32 @@ fn path_mismatch(op: &Operation, document: &SpecDocument) -> Option<String> {
     named.sort_unstable();
     named.dedup();
     let operation = document.operation(op)?;
-    let item = document.root().get("paths").and_then(|p| p.get(&op.path)).map(|i| document.resolve(i));
-    let mut declared: Vec<&str> = [operation.get("parameters"), item.and_then(|i| i.get("parameters"))]
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_array)
-        .flatten()
-        .map(|p| document.resolve(p))
-        .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
-        .filter_map(|p| p.get("name").and_then(Value::as_str))
-        .collect();
+    let item = document
+        .root()
+        .get("paths")
+        .and_then(|p| p.get(&op.path))
+        .map(|i| document.resolve(i));
+    let mut declared: Vec<&str> = [
+        operation.get("parameters"),
+        item.and_then(|i| i.get("parameters")),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(Value::as_array)
+    .flatten()
+    .map(|p| document.resolve(p))
+    .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
+    .filter_map(|p| p.get("name").and_then(Value::as_str))
+    .collect();
     declared.sort_unstable();
     declared.dedup();
     // A template variable nobody declares is still an argument of the
     // generated method; a declared one the template lacks cannot be sent.
-    let unnamed: Vec<&str> = declared.iter().filter(|d| !named.contains(d)).copied().collect();
+    let unnamed: Vec<&str> = declared
+        .iter()
+        .filter(|d| !named.contains(d))
+        .copied()
+        .collect();
     (!unnamed.is_empty()).then(|| {
         format!(
             "the path template `{}` names {{{}}} but the path parameters are {{{}}}",
@@ -336,7 +347,10 @@ fn undefined_security(op: &Operation, document: &SpecDocument) -> Option<String>
         .and_then(|o| o.get("security"))
         .or_else(|| document.root().get("security"))?
         .as_array()?;
-    let defined = document.root().pointer("/components/securitySchemes").and_then(Value::as_object);
+    let defined = document
+        .root()
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object);
     let is_defined = |name: &String| defined.is_some_and(|d| d.contains_key(name));
     let mut missing = Vec::new();
     for alternative in requirement.iter().filter_map(Value::as_object) {
@@ -347,7 +361,10 @@ fn undefined_security(op: &Operation, document: &SpecDocument) -> Option<String>
         missing.extend(names.into_iter().filter(|n| !is_defined(n)).cloned());
     }
     (!missing.is_empty()).then(|| {
-        format!("the operation's security names schemes the document does not define: {}", missing.join(", "))
+        format!(
+            "the operation's security names schemes the document does not define: {}",
+            missing.join(", ")
+        )
     })
 }
 
@@ -420,6 +437,39 @@ fn coerce_form(document: &SpecDocument, schema: &Value, example: Value) -> Value
         })
         .collect();
     Value::Object(coerced)
+}
+
+/// A form example with each one-item array made two items, where the
+/// schema allows: on the wire one item of an exploded array reads like a
+/// plain value, and Prism takes it for one.
+fn widen_single_items(document: &SpecDocument, schema: &Value, example: Value) -> Value {
+    let Value::Object(mut fields) = example else {
+        return example;
+    };
+    let properties = document
+        .resolve(schema)
+        .get("properties")
+        .and_then(Value::as_object);
+    for (name, value) in &mut fields {
+        let Some(property) = properties
+            .and_then(|p| p.get(name))
+            .map(|p| document.resolve(p))
+        else {
+            continue;
+        };
+        let room = property
+            .get("maxItems")
+            .and_then(Value::as_u64)
+            .is_none_or(|m| m >= 2);
+        let unique = property.get("uniqueItems") == Some(&Value::Bool(true));
+        if let (Value::Array(items), true, false) = (value, room, unique) {
+            if let [only] = items.as_slice() {
+                let twice = only.clone();
+                items.push(twice);
+            }
+        }
+    }
+    Value::Object(fields)
 }
 
 /// `values` without repeats, in order.

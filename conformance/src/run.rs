@@ -228,7 +228,7 @@ fn exercise(
     let mut validators = Validators::new(&document);
     let log_dir = settings
         .workspace
-        .join(&report.file.replace(['/', '\\', '.'], "_"));
+        .join(report.file.replace(['/', '\\', '.'], "_"));
     let _ = std::fs::create_dir_all(&log_dir);
     let rewritten = log_dir.join("merged-openapi.json");
     let fallback = serde_json::to_string(document.root())
@@ -305,13 +305,18 @@ impl Pass<'_, '_> {
             bin: self.prism_bin.to_owned(),
             spec: spec.to_owned(),
             flags: flags.to_vec(),
-            log: self.log_dir.join(format!("prism-{}.log", name.replace(' ', "-"))),
+            log: self
+                .log_dir
+                .join(format!("prism-{}.log", name.replace(' ', "-"))),
         };
         match Prism::start(&launch(&self.spec)) {
             Ok(prism) => Ok(prism),
             Err(error) => match self.fallback.take() {
                 Some(rewritten) => {
-                    eprintln!("Prism cannot read {}; it mocks the loader's rewrite instead", self.spec.display());
+                    eprintln!(
+                        "Prism cannot read {}; it mocks the loader's rewrite instead",
+                        self.spec.display()
+                    );
                     self.spec = rewritten;
                     Prism::start(&launch(&self.spec))
                 }

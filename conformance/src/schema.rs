@@ -81,13 +81,32 @@ impl<'d> Validators<'d> {
 
     /// Checks `value` against `schema` (an OpenAPI schema of the document);
     /// the error lists what is wrong, with JSON pointers into the value.
-    pub fn check(&mut self, schema: &Value, value: &Value, direction: Direction) -> Result<(), String> {
-        self.check_as(schema, value, Reading { direction, pinned: true })?;
+    pub fn check(
+        &mut self,
+        schema: &Value,
+        value: &Value,
+        direction: Direction,
+    ) -> Result<(), String> {
+        self.check_as(
+            schema,
+            value,
+            Reading {
+                direction,
+                pinned: true,
+            },
+        )?;
         if direction == Direction::Request {
             // Prism reads unions without their discriminators: a value sent
             // must also match exactly one alternative of a `oneOf` as plain
             // JSON Schema says.
-            self.check_as(schema, value, Reading { direction, pinned: false })?;
+            self.check_as(
+                schema,
+                value,
+                Reading {
+                    direction,
+                    pinned: false,
+                },
+            )?;
         }
         Ok(())
     }
@@ -119,7 +138,11 @@ impl<'d> Validators<'d> {
         }
     }
 
-    fn compile(&mut self, schema: &Value, reading: Reading) -> Result<jsonschema::Validator, String> {
+    fn compile(
+        &mut self,
+        schema: &Value,
+        reading: Reading,
+    ) -> Result<jsonschema::Validator, String> {
         let document = self.document;
         let components = self
             .components
@@ -184,15 +207,11 @@ pub fn convert(document: &SpecDocument, schema: &Value, reading: Reading) -> Val
         let converted = match key.as_str() {
             "properties" => convert_properties(document, value, reading),
             "required" => required_for(document, map, value, reading.direction),
-            k if SCHEMA_KEYS.contains(&k) && value.is_object() => {
-                convert(document, value, reading)
-            }
+            k if SCHEMA_KEYS.contains(&k) && value.is_object() => convert(document, value, reading),
             k if SCHEMA_LIST_KEYS.contains(&k) => match value {
-                Value::Array(list) => Value::Array(
-                    list.iter()
-                        .map(|s| convert(document, s, reading))
-                        .collect(),
-                ),
+                Value::Array(list) => {
+                    Value::Array(list.iter().map(|s| convert(document, s, reading)).collect())
+                }
                 other => other.clone(),
             },
             _ => value.clone(),
@@ -289,7 +308,15 @@ fn add_integer_bounds(schema: &mut Map<String, Value>) {
 fn is_null_idiom(schema: &Map<String, Value>) -> bool {
     schema.get("nullable") == Some(&Value::Bool(true))
         && schema.keys().all(|key| {
-            ["nullable", "description", "title", "deprecated", "example", "default"].contains(&key.as_str())
+            [
+                "nullable",
+                "description",
+                "title",
+                "deprecated",
+                "example",
+                "default",
+            ]
+            .contains(&key.as_str())
                 || key.starts_with("x-")
         })
 }
@@ -302,7 +329,10 @@ fn add_implied_type(schema: &mut Map<String, Value>) {
     if schema.contains_key("type") || SCHEMA_LIST_KEYS.iter().any(|k| schema.contains_key(*k)) {
         return;
     }
-    let implied = if ["properties", "required", "additionalProperties"].iter().any(|k| schema.contains_key(*k)) {
+    let implied = if ["properties", "required", "additionalProperties"]
+        .iter()
+        .any(|k| schema.contains_key(*k))
+    {
         "object"
     } else if schema.contains_key("items") {
         "array"
@@ -329,7 +359,8 @@ fn pin_discriminator(schema: &mut Map<String, Value>, discriminator: &Value) {
                 continue;
             };
             let tags = tags_of(discriminator, reference);
-            let pinned = json!({ "properties": { property: { "enum": tags } }, "required": [property] });
+            let pinned =
+                json!({ "properties": { property: { "enum": tags } }, "required": [property] });
             *alternative = json!({ "allOf": [alternative.clone(), pinned] });
         }
     }

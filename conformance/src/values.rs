@@ -310,7 +310,6 @@ fn pattern_generator(pattern: &str) -> Option<rand_regex::Regex> {
     generator
 }
 
-
 /// `pattern` with every `.` outside a class and not escaped made `[a-z]`:
 /// read without Unicode, `.` could produce bytes that are not UTF-8.
 fn ascii_dots(pattern: &str) -> String {
@@ -344,7 +343,10 @@ fn tag(value: &mut Value, union: &Value, alternative: &Value) {
     let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
         return;
     };
-    if let Some(first) = crate::schema::tags_of(discriminator, reference).into_iter().next() {
+    if let Some(first) = crate::schema::tags_of(discriminator, reference)
+        .into_iter()
+        .next()
+    {
         fields.insert(property.to_owned(), first);
     }
 }

@@ -273,7 +273,12 @@ mod tests {
         });
         let loaded = load_documents(vec![(PathBuf::from("spec.yaml"), document)])
             .expect("data is not followed");
-        let schemas = &loaded.openapi.components.as_ref().expect("components").schemas;
+        let schemas = &loaded
+            .openapi
+            .components
+            .as_ref()
+            .expect("components")
+            .schemas;
         let openapiv3::ReferenceOr::Item(schema) = &schemas["S"] else {
             panic!("S is a schema");
         };

@@ -464,6 +464,25 @@ impl<'a> SchemaLowerer<'a> {
             self.field_facts.insert((name.clone(), index), facts);
             fields.push(field);
         }
+        for wire in undescribed_required(object) {
+            let facts = FieldFacts {
+                required: true,
+                nullable: false,
+                read_only: false,
+                write_only: false,
+                has_default: false,
+            };
+            self.field_facts.insert((name.clone(), fields.len()), facts);
+            fields.push(Field {
+                rust_name: scope.claim(value_name(wire, "field")),
+                wire_name: wire.clone(),
+                ty: TypeRef::Json,
+                presence: Presence::Optional,
+                docs: "Required by the schema, which does not describe it: any JSON value."
+                    .to_owned(),
+                deprecated: false,
+            });
+        }
         let additional_properties = additional.map(|ty| crate::ir::AdditionalProperties {
             rust_name: scope.claim("additional_properties".to_owned()),
             ty,
@@ -589,4 +608,15 @@ fn variant_name(ty: &TypeRef, hint: &str) -> String {
         TypeRef::Date => "Date".to_owned(),
         _ => hint.to_owned(),
     }
+}
+
+/// Names the schema requires but does not list under `properties`: they
+/// must still be sent, with any value (JSON Schema puts no constraint on
+/// them), so they become fields of any JSON type.
+fn undescribed_required(object: &ObjectType) -> impl Iterator<Item = &String> {
+    let mut seen = std::collections::BTreeSet::new();
+    object
+        .required
+        .iter()
+        .filter(move |name| !object.properties.contains_key(*name) && seen.insert(name.as_str()))
 }
