@@ -232,6 +232,6 @@ fn is_form_array_misread(op: &Operation, violation: &Violation) -> bool {
         .body
         .as_ref()
         .is_some_and(|b| matches!(b.encoding, BodyEncoding::Form));
-    form && violation.location.first().map(String::as_str) == Some("body")
+    form && violation.message.starts_with("Request body property")
         && violation.message.ends_with("must be array")
 }

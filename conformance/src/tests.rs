@@ -35,6 +35,19 @@ paths:
           content:
             application/json:
               schema: { $ref: "#/components/schemas/Account" }
+  /messages:
+    post:
+      operationId: createMessage
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                MediaUrl: { type: array, items: { type: string } }
+      responses:
+        "204": { description: Sent. }
 components:
   schemas:
     Account:
@@ -50,6 +63,13 @@ fn lowered() -> (Api, SpecDocument) {
     let api = generator::lower::lower(&loaded).expect("lowers");
     let document = serde_json::to_value(&loaded.openapi).expect("serialises");
     (api, SpecDocument::new(document))
+}
+
+fn operation<'a>(api: &'a Api, id: &str) -> &'a generator::ir::Operation {
+    api.operations
+        .iter()
+        .find(|o| o.id == id)
+        .expect("the operation")
 }
 
 fn decode_failure(body: &str) -> Outcome {
@@ -68,7 +88,11 @@ fn decode_failure(body: &str) -> Outcome {
 fn invalid_examples_are_spec_faults_and_made_up_values_fit_patterns() {
     let (api, document) = lowered();
     let plan = plan(&api, &document, 1);
-    let op = &plan.operations[0];
+    let op = plan
+        .operations
+        .iter()
+        .find(|o| o.id == "getAccount")
+        .expect("planned");
     assert_eq!(op.unbuildable, None);
     assert_eq!(op.spec_faults.len(), 2, "{:?}", op.spec_faults);
     assert!(
@@ -89,7 +113,7 @@ fn invalid_examples_are_spec_faults_and_made_up_values_fit_patterns() {
 fn a_body_that_breaks_its_schema_is_the_mocks_fault() {
     let (api, document) = lowered();
     let mut validators = Validators::new(&document);
-    let op = &api.operations[0];
+    let op = operation(&api, "getAccount");
     let too_big = decode_failure(r#"{"id": "a", "balance": 1e30}"#);
     let verdict = classify(&too_big, op, &mut validators, true);
     assert_eq!(verdict.class, Class::MockFault, "{}", verdict.reason);
@@ -105,7 +129,7 @@ fn a_valid_body_that_does_not_decode_is_the_clients_fault() {
     let (api, document) = lowered();
     let mut validators = Validators::new(&document);
     let valid = decode_failure(r#"{"id": "a", "balance": 3}"#);
-    let verdict = classify(&valid, &api.operations[0], &mut validators, true);
+    let verdict = classify(&valid, operation(&api, "getAccount"), &mut validators, true);
     assert_eq!(verdict.class, Class::ClientFault, "{}", verdict.reason);
 }
 
@@ -121,7 +145,7 @@ fn prism_problems_say_whose_fault_it_is() {
         ),
         ..decode_failure("")
     };
-    let op = &api.operations[0];
+    let op = operation(&api, "getAccount");
     let limit = classify(&problem("NO_RESPONSE_DEFINED"), op, &mut validators, true);
     assert_eq!(limit.class, Class::NotExercisable);
     let wrong = classify(&problem("NO_PATH_MATCHED_ERROR"), op, &mut validators, true);
@@ -148,6 +172,38 @@ fn prism_problems_say_whose_fault_it_is() {
     );
     assert_eq!(
         classify(&died, op, &mut validators, true).class,
+        Class::ClientFault
+    );
+}
+
+#[test]
+fn repeated_form_keys_read_as_one_value_are_prisms_limit() {
+    let (api, document) = lowered();
+    let mut validators = Validators::new(&document);
+    let misread = Outcome {
+        operation: "createMessage".to_owned(),
+        outcome: "unexpected_status".to_owned(),
+        status: Some(422),
+        violations: Some(
+            json!([{ "location": ["body", "MediaUrl"], "message": "Request body property MediaUrl must be array" }])
+                .to_string(),
+        ),
+        ..decode_failure("")
+    };
+    let form = operation(&api, "createMessage");
+    assert_eq!(
+        classify(&misread, form, &mut validators, true).class,
+        Class::NotExercisable
+    );
+    // The same words about a JSON body are the client's fault.
+    assert_eq!(
+        classify(
+            &misread,
+            operation(&api, "getAccount"),
+            &mut validators,
+            true
+        )
+        .class,
         Class::ClientFault
     );
 }
