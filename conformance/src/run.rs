@@ -75,7 +75,7 @@ pub fn run(settings: &Settings) -> Result<Vec<DocumentReport>, String> {
 fn run_here(settings: &Settings) -> Result<Vec<DocumentReport>, String> {
     let documents = workspace::find_documents(&settings.inputs)?;
     let prism_bin = prism::ensure_installed(&settings.npm_dir)?;
-    let _lock = workspace::lock(&settings.workspace)?;
+    let _lock = workspace::lock(&settings.workspace, "conformance")?;
     let mut prepared = Vec::new();
     let mut reports = Vec::new();
     for spec in &documents {

@@ -160,15 +160,7 @@ impl SpecDocument {
     }
 }
 
-/// A media type without parameters, lower-cased (`application/json`).
-pub fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
+pub use generator::lower::media_type_essence as essence;
 
 /// Whether a media type carries JSON (`application/json`, `…+json`).
 pub fn is_json(media_type: &str) -> bool {

@@ -58,9 +58,10 @@ pub fn package_name(spec: &Path, suffix: &str) -> String {
     format!("{}-{suffix}", name.trim_end_matches('-'))
 }
 
-/// Creates `dir` and takes `<dir>/.lock`, waiting while another run holds
-/// it. Released when the file is dropped.
-pub fn lock(dir: &Path) -> Result<File, String> {
+/// Creates `dir` and takes `<dir>/.lock`, waiting while another run of
+/// `task` holds it. Released when the file is dropped. (xtask's scratch
+/// workspaces take their locks here too.)
+pub fn lock(dir: &Path, task: &str) -> Result<File, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     let path = dir.join(".lock");
     let file = OpenOptions::new()
@@ -70,7 +71,7 @@ pub fn lock(dir: &Path) -> Result<File, String> {
         .open(&path)
         .map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
     if file.try_lock().is_err() {
-        eprintln!("waiting for another conformance run ({})", path.display());
+        eprintln!("waiting for another {task} run ({})", path.display());
         file.lock()
             .map_err(|e| format!("{}: cannot lock: {e}", path.display()))?;
     }
@@ -146,7 +147,7 @@ fn cargo_build(dir: &Path, target: &Path, offline: bool) -> Result<Output, Strin
 
 /// Whether cargo failed only because it could not resolve or fetch
 /// dependencies without the network.
-fn needs_network(stderr: &str) -> bool {
+pub fn needs_network(stderr: &str) -> bool {
     [
         "--offline",
         "offline mode",

@@ -4,29 +4,12 @@
 //! from a real failure, and a guard that turns a generator panic into an
 //! error.
 
-use std::fs::{File, OpenOptions};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
 use std::process::Command;
 
-/// Creates `dir` and takes `<dir>/.lock`, waiting while another run of
-/// `task` holds it. Released when the file is dropped.
-pub fn lock(dir: &Path, task: &str) -> Result<File, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
-    let path = dir.join(".lock");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
-    if file.try_lock().is_err() {
-        eprintln!("waiting for another {task} run ({})", path.display());
-        file.lock()
-            .map_err(|e| format!("{}: cannot lock: {e}", path.display()))?;
-    }
-    Ok(file)
-}
+/// The workspace lock and the network check are shared with the
+/// conformance run.
+pub use conformance::workspace::{lock, needs_network};
 
 /// Removes the variables `cargo run` set for xtask itself; passed on, they
 /// would make builds in a shared target directory differ from plain ones.
@@ -47,20 +30,6 @@ pub fn clear_package_variables(command: &mut Command) {
             command.env_remove(name.as_ref());
         }
     }
-}
-
-/// Whether cargo failed only because it could not resolve or fetch
-/// dependencies without the network.
-pub fn needs_network(stderr: &str) -> bool {
-    [
-        "--offline",
-        "offline mode",
-        "failed to download",
-        "no matching package named",
-        "failed to select a version",
-    ]
-    .iter()
-    .any(|hint| stderr.contains(hint))
 }
 
 /// Runs `f`, turning a panic into an error message.

@@ -50,7 +50,8 @@ impl MediaKind {
     }
 }
 
-fn essence(media_type: &str) -> String {
+/// A media type without parameters, lower-cased (`application/json`).
+pub fn essence(media_type: &str) -> String {
     media_type
         .split(';')
         .next()

@@ -4,6 +4,8 @@
 
 mod analysis;
 mod bodies;
+
+pub use bodies::essence as media_type_essence;
 mod docs;
 pub mod names;
 mod operations;
