@@ -109,7 +109,9 @@ pub(crate) mod untagged {
 pub(crate) mod tagged {
     use std::fmt;
 
-    use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
+    use serde::de::{
+        DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor,
+    };
     use serde::ser::{Error as _, SerializeMap};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use serde_json::value::RawValue;
@@ -129,7 +131,9 @@ pub(crate) mod tagged {
     }
 
     /// Decodes the variant the tag chose from the whole object.
-    pub(crate) fn variant<T: DeserializeOwned, E: serde::de::Error>(raw: &RawValue) -> Result<T, E> {
+    pub(crate) fn variant<T: DeserializeOwned, E: serde::de::Error>(
+        raw: &RawValue,
+    ) -> Result<T, E> {
         serde_json::from_str(raw.get()).map_err(E::custom)
     }
 
@@ -200,8 +204,8 @@ pub(crate) mod tagged {
             .and_then(|(_, value)| serde_json::from_str::<String>(value.get()).ok());
         if !own.is_some_and(|own| tags.contains(&own.as_str())) {
             let first = tags.first().copied().unwrap_or_default();
-            let tag = RawValue::from_string(Value::from(first).to_string())
-                .map_err(S::Error::custom)?;
+            let tag =
+                RawValue::from_string(Value::from(first).to_string()).map_err(S::Error::custom)?;
             members.retain(|(key, _)| key != property);
             members.insert(0, (property.to_owned(), tag));
         }
