@@ -4418,7 +4418,7 @@ impl PlanCreateRequest {
 }
 
 /// Terms of one feature's entitlement on a plan. Which keys apply depends on the type of the feature.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanEntitlementDetails {
     /// A boolean for BOOLEAN features; a number for CUSTOMIZABLE and METER features.
@@ -4466,6 +4466,85 @@ pub struct PlanEntitlementDetails {
     /// Properties not listed above.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for PlanEntitlementDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct __Listed {
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            value: Option<serde_json::Value>,
+            #[serde(
+                rename = "hasUnlimitedUsage",
+                default,
+                skip_serializing_if = "Option::is_none",
+            )]
+            has_unlimited_usage: Option<bool>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            reset: Option<PlanEntitlementDetailsReset>,
+            #[serde(
+                rename = "resetTime",
+                default,
+                skip_serializing_if = "Option::is_none",
+                with = "crate::runtime::serde_support::double_option",
+            )]
+            reset_time: Option<Option<String>>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            rollover: Option<serde_json::Map<String, serde_json::Value>>,
+            #[serde(
+                rename = "usageAlerts",
+                default,
+                skip_serializing_if = "Option::is_none",
+            )]
+            usage_alerts: Option<PlanEntitlementDetailsUsageAlerts>,
+            #[serde(
+                rename = "hardLimit",
+                default,
+                skip_serializing_if = "Option::is_none",
+            )]
+            hard_limit: Option<bool>,
+            #[serde(
+                rename = "isInherited",
+                default,
+                skip_serializing_if = "Option::is_none",
+            )]
+            is_inherited: Option<bool>,
+            #[serde(
+                rename = "isValueOverridden",
+                default,
+                skip_serializing_if = "Option::is_none",
+            )]
+            is_value_overridden: Option<bool>,
+        }
+        let (listed, additional_properties): (__Listed, _) = crate::runtime::serde_support::open_object::split(
+            deserializer,
+            &[
+                "value",
+                "hasUnlimitedUsage",
+                "reset",
+                "resetTime",
+                "rollover",
+                "usageAlerts",
+                "hardLimit",
+                "isInherited",
+                "isValueOverridden",
+            ],
+        )?;
+        Ok(Self {
+            value: listed.value,
+            has_unlimited_usage: listed.has_unlimited_usage,
+            reset: listed.reset,
+            reset_time: listed.reset_time,
+            rollover: listed.rollover,
+            usage_alerts: listed.usage_alerts,
+            hard_limit: listed.hard_limit,
+            is_inherited: listed.is_inherited,
+            is_value_overridden: listed.is_value_overridden,
+            additional_properties,
+        })
+    }
 }
 
 impl PlanEntitlementDetails {
@@ -6393,7 +6472,7 @@ impl From<String> for RefundCreateRequestReason {
 crate::runtime::serde_support::open_enum!(RefundCreateRequestReason);
 
 /// Why a refund request failed. Validation errors are given per request field; payment provider and business rule errors are in `error`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefundErrorResponse {
     /// What went wrong, for people.
@@ -6402,6 +6481,26 @@ pub struct RefundErrorResponse {
     /// Properties not listed above.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for RefundErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct __Listed {
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            error: Option<String>,
+        }
+        let (listed, additional_properties): (__Listed, _) = crate::runtime::serde_support::open_object::split(
+            deserializer,
+            &["error"],
+        )?;
+        Ok(Self {
+            error: listed.error,
+            additional_properties,
+        })
+    }
 }
 
 /// One page of refunds.

@@ -117,6 +117,8 @@ pub(crate) mod tagged {
     use serde_json::value::RawValue;
     use serde_json::Value;
 
+    use super::Members;
+
     /// Reads an object's JSON text and the text of its `property`.
     pub(crate) fn split<'de, D: Deserializer<'de>>(
         deserializer: D,
@@ -215,32 +217,75 @@ pub(crate) mod tagged {
         }
         map.end()
     }
+}
 
-    /// An object's members in order, each value as its JSON text.
-    struct Members(Vec<(String, Box<RawValue>)>);
+/// Objects with both listed properties and `additionalProperties`. Serde's
+/// `flatten` buffers every member in a form that cannot carry a number's
+/// exact text, so a `Decimal` anywhere in such an object would fail to
+/// decode. Instead the object's text is read once, the listed properties
+/// decoded from it by a struct of their own (which skips the others), and
+/// every other member decoded from its own text into the map.
+pub(crate) mod open_object {
+    use serde::de::{DeserializeOwned, Error as _};
+    use serde::{Deserialize, Deserializer};
+    use serde_json::value::RawValue;
 
-    impl<'de> Deserialize<'de> for Members {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_map(MembersVisitor)
-        }
+    use super::Members;
+
+    /// `(listed, others)`: `K` decodes the listed properties, whose wire
+    /// names are `listed`; the others go into `M`, each value as a `V`.
+    pub(crate) fn split<'de, D, K, V, M>(
+        deserializer: D,
+        listed: &[&str],
+    ) -> Result<(K, M), D::Error>
+    where
+        D: Deserializer<'de>,
+        K: DeserializeOwned,
+        V: DeserializeOwned,
+        M: FromIterator<(String, V)>,
+    {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        // Members first: it refuses anything but an object, where `K`
+        // would also take an array of the fields' values.
+        let Members(members) = serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
+        let known = serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
+        let others = members
+            .into_iter()
+            .filter(|(key, _)| !listed.contains(&key.as_str()))
+            .map(|(key, value)| match serde_json::from_str(value.get()) {
+                Ok(value) => Ok((key, value)),
+                Err(error) => Err(D::Error::custom(format_args!("property `{key}`: {error}"))),
+            })
+            .collect::<Result<M, D::Error>>()?;
+        Ok((known, others))
+    }
+}
+
+/// An object's members in order, each value as its JSON text: what the
+/// union and open-object helpers take apart without losing digits.
+pub(crate) struct Members(pub(crate) Vec<(String, Box<serde_json::value::RawValue>)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+struct MembersVisitor;
+
+impl<'de> serde::de::Visitor<'de> for MembersVisitor {
+    type Value = Members;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
     }
 
-    struct MembersVisitor;
-
-    impl<'de> Visitor<'de> for MembersVisitor {
-        type Value = Members;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object")
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+        let mut members = Vec::new();
+        while let Some(entry) = map.next_entry()? {
+            members.push(entry);
         }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
-            let mut members = Vec::new();
-            while let Some(entry) = map.next_entry()? {
-                members.push(entry);
-            }
-            Ok(Members(members))
-        }
+        Ok(Members(members))
     }
 }
 

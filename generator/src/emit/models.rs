@@ -7,8 +7,8 @@ use quote::quote;
 
 use crate::emit::tokens::{allow_many_arguments, docs, ident, rust_type, ModelPath};
 use crate::ir::{
-    Api, Field, Model, ModelKind, Operation, Output, PageShape, Presence, StringEnum, Struct,
-    TypeRef, Union, UnionTag, UnionVariant,
+    AdditionalProperties, Api, Field, Model, ModelKind, Operation, Output, PageShape, Presence,
+    StringEnum, Struct, TypeRef, Union, UnionTag, UnionVariant,
 };
 
 /// The models module.
@@ -150,17 +150,62 @@ fn struct_item(name: &str, object: &Struct, allow: &TokenStream) -> TokenStream 
     let constructors = object
         .constructible
         .then(|| constructors(&name, object, allow));
+    // With a flattened map the derived `Deserialize` would lose decimals'
+    // text (see `open_object`), so those structs decode by hand.
+    let (derive_deserialize, deserialize) = match &object.additional_properties {
+        Some(additional) => (quote!(), open_deserialize(&name, object, additional, allow)),
+        None => (quote!(, Deserialize), quote!()),
+    };
     quote! {
         #allow
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize #derive_default)]
+        #[derive(Debug, Clone, PartialEq, Serialize #derive_deserialize #derive_default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
 
+        #deserialize
         #constructors
         #page
+    }
+}
+
+/// `Deserialize` for a struct with listed properties and a map of the
+/// others: a private struct of the listed fields, with the same serde
+/// attributes, decodes them, and the runtime the rest (`open_object`).
+fn open_deserialize(
+    name: &proc_macro2::Ident,
+    object: &Struct,
+    additional: &AdditionalProperties,
+    allow: &TokenStream,
+) -> TokenStream {
+    // The private struct's name has underscores no model name has, so it
+    // shadows none that a field's type may name.
+    let fields = object.fields.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let (ty, serde) = field_type_and_serde(f);
+        quote!(#serde #name: #ty,)
+    });
+    let names: Vec<_> = object.fields.iter().map(|f| ident(&f.rust_name)).collect();
+    let wire = object.fields.iter().map(|f| &f.wire_name);
+    let others = ident(&additional.rust_name);
+    quote! {
+        #allow
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #[derive(Deserialize)]
+                struct __Listed {
+                    #(#fields)*
+                }
+                let (listed, #others): (__Listed, _) =
+                    crate::runtime::serde_support::open_object::split(deserializer, &[#(#wire),*])?;
+                Ok(Self {
+                    #(#names: listed.#names,)*
+                    #others,
+                })
+            }
+        }
     }
 }
 
@@ -334,6 +379,18 @@ fn page_impl(name: &proc_macro2::Ident, page: &PageShape, allow: &TokenStream) -
 fn field(field: &Field) -> TokenStream {
     let docs = docs(&field_docs(field));
     let name = ident(&field.rust_name);
+    let (ty, serde) = field_type_and_serde(field);
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// A field's Rust type and its `#[serde(...)]` attribute (if any).
+fn field_type_and_serde(field: &Field) -> (TokenStream, TokenStream) {
     let ty = rust_type(&field.ty, ModelPath::Local);
     let bare_name = field.rust_name.trim_start_matches("r#");
     let wire = &field.wire_name;
@@ -359,13 +416,7 @@ fn field(field: &Field) -> TokenStream {
     } else {
         quote!()
     };
-    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-    quote! {
-        #docs
-        #deprecated
-        #serde
-        pub #name: #ty,
-    }
+    (ty, serde)
 }
 
 fn field_docs(field: &Field) -> String {
