@@ -171,3 +171,48 @@ fn free_port() -> Result<u16, String> {
         .map(|address| address.port())
         .map_err(|e| format!("cannot find a free port: {e}"))
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A stand-in for `prism`: serves HTTP on the `--port` it is given
+    /// (its sixth argument) for `seconds`, or exits at once when 0.
+    fn stand_in(dir: &Path, seconds: u32) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let script = dir.join(format!("prism-{seconds}"));
+        let body = match seconds {
+            0 => "#!/bin/sh\nexit 3\n".to_owned(),
+            s => format!(
+                "#!/bin/sh\nexec timeout {s} python3 -m http.server \"$6\" --bind 127.0.0.1\n"
+            ),
+        };
+        std::fs::write(&script, body).expect("write the stand-in");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+            .expect("make it executable");
+        script
+    }
+
+    fn launch(dir: &Path, bin: PathBuf) -> Launch {
+        Launch {
+            bin,
+            spec: dir.join("spec.json"),
+            flags: Vec::new(),
+            log: dir.join("prism.log"),
+        }
+    }
+
+    #[test]
+    fn a_mock_that_dies_is_seen_dead() {
+        let dir = std::env::temp_dir().join(format!("conformance-prism-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a scratch directory");
+        let mut prism =
+            Prism::start(&launch(&dir, stand_in(&dir, 2))).expect("the stand-in listens");
+        assert!(prism.is_alive());
+        std::thread::sleep(Duration::from_secs(4));
+        assert!(!prism.is_alive(), "the stand-in exited after 2 s");
+        let failed = Prism::start(&launch(&dir, stand_in(&dir, 0)));
+        assert!(failed.is_err_and(|e| e.contains("exited before listening")));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

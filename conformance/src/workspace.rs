@@ -122,19 +122,7 @@ fn cargo_build(dir: &Path, target: &Path, offline: bool) -> Result<Output, Strin
     if offline {
         command.arg("--offline");
     }
-    for (name, _) in std::env::vars_os() {
-        // Variables `cargo run` set for the calling tool would make these
-        // builds differ from plain ones.
-        let name = name.to_string_lossy().into_owned();
-        if name.starts_with("CARGO_PKG_")
-            || name.starts_with("CARGO_MANIFEST")
-            || name == "CARGO_CRATE_NAME"
-            || name == "CARGO_BIN_NAME"
-            || name == "CARGO_PRIMARY_PACKAGE"
-        {
-            command.env_remove(name);
-        }
-    }
+    clear_package_variables(&mut command);
     command
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
@@ -143,6 +131,28 @@ fn cargo_build(dir: &Path, target: &Path, offline: bool) -> Result<Output, Strin
         .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .output()
         .map_err(|e| format!("cannot run cargo in {}: {e}", dir.display()))
+}
+
+/// Removes the variables `cargo run` set for the calling tool (xtask);
+/// passed on, they would make builds in a shared target directory differ
+/// from plain ones.
+pub fn clear_package_variables(command: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_")
+            || [
+                "CARGO_MANIFEST_DIR",
+                "CARGO_MANIFEST_PATH",
+                "CARGO_MANIFEST_LINKS",
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+            ]
+            .contains(&name.as_ref())
+        {
+            command.env_remove(name.as_ref());
+        }
+    }
 }
 
 /// Whether cargo failed only because it could not resolve or fetch

@@ -238,16 +238,8 @@ fn cargo(
 }
 
 /// Whether cargo failed only because it could not resolve or fetch
-/// dependencies without the network.
+/// dependencies without the network (the check the conformance run and
+/// xtask use).
 pub fn needs_network(output: &Output) -> bool {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    [
-        "--offline",
-        "offline mode",
-        "failed to download",
-        "no matching package named",
-        "failed to select a version",
-    ]
-    .iter()
-    .any(|hint| stderr.contains(hint))
+    conformance::workspace::needs_network(&String::from_utf8_lossy(&output.stderr))
 }
