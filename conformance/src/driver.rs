@@ -13,8 +13,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use generator::emit::type_outside_crate;
 use generator::ir::{Api, SchemeKind};
+use generator::surface::{rust_type, Scope};
 
 use crate::plan::{Argument, OperationPlan, Plan};
 
@@ -157,7 +157,8 @@ fn operation_source(index: usize, op: &OperationPlan, krate: &str) -> String {
     let mut declare = |out: &mut String, argument: &Argument| -> String {
         let name = format!("v{variables}");
         variables += 1;
-        let ty = type_outside_crate(&argument.ty, krate);
+        let (ty, by_reference) = argument.passing.caller_value();
+        let ty = rust_type(&ty, Scope::Outside(krate)).to_string();
         let candidates: Vec<String> = argument
             .candidates
             .iter()
@@ -169,10 +170,10 @@ fn operation_source(index: usize, op: &OperationPlan, krate: &str) -> String {
             what = argument.what,
             candidates = candidates.join(", "),
         );
-        if argument.by_value {
-            name
-        } else {
+        if by_reference {
             format!("&{name}")
+        } else {
+            name
         }
     };
     let arguments: Vec<String> = op.arguments.iter().map(|a| declare(&mut out, a)).collect();

@@ -10,6 +10,7 @@
 //! client's fault.
 
 use generator::ir::{Api, BodyEncoding, Operation, Parameter, TypeRef};
+use generator::surface::{OperationSurface, Passing, Surface};
 use serde_json::{Map, Value};
 
 use crate::schema::{shorten, Direction, Validators};
@@ -51,10 +52,8 @@ pub struct OperationPlan {
 pub struct Argument {
     /// What it is (`path parameter `id``, `request body`).
     pub what: String,
-    /// The Rust type the driver decodes a candidate into.
-    pub ty: TypeRef,
-    /// Whether the method takes it by value (else by reference).
-    pub by_value: bool,
+    /// How the generated method takes it.
+    pub passing: Passing,
     /// Valid values, best first.
     pub candidates: Vec<Value>,
 }
@@ -66,13 +65,15 @@ pub fn plan(api: &Api, document: &SpecDocument, seed: u64) -> Plan {
     let operations = api
         .operations
         .iter()
-        .map(|op| plan_operation(op, &mut validators, &mut synthesiser))
+        .zip(&Surface::of(api).operations)
+        .map(|(op, surface)| plan_operation(op, surface, &mut validators, &mut synthesiser))
         .collect();
     Plan { operations }
 }
 
 fn plan_operation<'d>(
     op: &Operation,
+    surface: &OperationSurface,
     validators: &mut Validators<'d>,
     synthesiser: &mut Synthesiser<'d>,
 ) -> OperationPlan {
@@ -91,27 +92,10 @@ fn plan_operation<'d>(
         planner.spec_faults.push(mismatch.clone());
         planner.unbuildable = Some(format!("spec fault: {mismatch}"));
     }
-    let mut arguments: Vec<Argument> = op
-        .arguments()
-        .into_iter()
-        .map(|parameter| planner.parameter(parameter, true))
-        .collect::<Option<Vec<_>>>()
-        .unwrap_or_default();
-    let mut setters = Vec::new();
-    if let Some(body) = planner.body() {
-        match op.body.as_ref().is_some_and(|b| b.required) {
-            true => arguments.push(body),
-            false => setters.push(("body".to_owned(), body)),
-        }
-    }
-    for parameter in op.parameters.iter().filter(|p| !p.required) {
-        if let Some(argument) = planner.parameter(parameter, false) {
-            setters.push((parameter.rust_name.clone(), argument));
-        }
-    }
+    let (arguments, setters) = planner.inputs(surface);
     OperationPlan {
         id: op.id.clone(),
-        method_name: op.method_name.clone(),
+        method_name: surface.client_method.name.to_string(),
         title: format!("{} {}", op.http_method.as_str(), op.path),
         arguments,
         setters,
@@ -129,10 +113,46 @@ struct Planner<'p, 'd> {
 }
 
 impl Planner<'_, '_> {
+    /// Values for the client method's arguments, in order, and for the
+    /// call's setters the spec gives a value for, each taken the way the
+    /// generated method takes it.
+    fn inputs(&mut self, surface: &OperationSurface) -> (Vec<Argument>, Vec<(String, Argument)>) {
+        let op = self.op;
+        let mut passings = surface.client_method.arguments.iter();
+        let mut arguments: Vec<Argument> = op
+            .arguments()
+            .into_iter()
+            .zip(passings.by_ref())
+            .map(|(parameter, argument)| self.parameter(parameter, true, &argument.passing))
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default();
+        // What is left after the parameters is the required body.
+        if let Some(body) = passings.next() {
+            arguments.extend(self.body(&body.passing));
+        }
+        let mut setters = Vec::new();
+        for setter in &surface.setters {
+            let Some(passing) = setter.method.arguments.first().map(|a| &a.passing) else {
+                continue;
+            };
+            let value = match setter.parameter.and_then(|index| op.parameters.get(index)) {
+                Some(parameter) => self.parameter(parameter, false, passing),
+                None => self.body(passing),
+            };
+            setters.extend(value.map(|value| (setter.method.name.to_string(), value)));
+        }
+        (arguments, setters)
+    }
+
     /// A required parameter always gets an argument (or the operation is
     /// unbuildable); an optional one only when the spec gives a valid
     /// example for it.
-    fn parameter(&mut self, parameter: &Parameter, required: bool) -> Option<Argument> {
+    fn parameter(
+        &mut self,
+        parameter: &Parameter,
+        required: bool,
+        passing: &Passing,
+    ) -> Option<Argument> {
         let document = self.validators.document();
         let raw = document.parameter(self.op, parameter);
         let what = format!(
@@ -166,15 +186,10 @@ impl Planner<'_, '_> {
             Some(schema) => candidates.extend(self.made_up(schema)),
             None => candidates.push(type_fallback(&parameter.ty)),
         }
-        self.argument(
-            what,
-            parameter.ty.clone(),
-            parameter.ty.passed_by_value(),
-            candidates,
-        )
+        self.argument(what, passing, candidates)
     }
 
-    fn body(&mut self) -> Option<Argument> {
+    fn body(&mut self, passing: &Passing) -> Option<Argument> {
         let body = self.op.body.as_ref()?;
         let document = self.validators.document();
         let media = document.request_media(self.op, &body.media_type);
@@ -195,11 +210,6 @@ impl Planner<'_, '_> {
                     .collect();
             }
         }
-        // Text and byte bodies are taken by value, from a string.
-        let (ty, by_value) = match body.encoding {
-            BodyEncoding::Text | BodyEncoding::Bytes => (TypeRef::String, true),
-            _ => (body.ty.clone(), false),
-        };
         let raw_bytes = matches!(body.encoding, BodyEncoding::Bytes);
         let mut candidates = match schema {
             Some(schema) if !raw_bytes => self.valid_examples("request body", schema, examples),
@@ -209,10 +219,11 @@ impl Planner<'_, '_> {
             Some(schema) if !raw_bytes => candidates.extend(self.made_up(schema)),
             _ => candidates.push(Value::from("example")),
         }
-        if by_value {
+        // Text and byte bodies are passed from a string.
+        if passing.caller_value().0 == TypeRef::String {
             candidates.retain(Value::is_string);
         }
-        self.argument("request body".to_owned(), ty, by_value, candidates)
+        self.argument("request body".to_owned(), passing, candidates)
     }
 
     /// The examples that satisfy `schema`; each other one is a spec fault.
@@ -271,8 +282,7 @@ impl Planner<'_, '_> {
     fn argument(
         &mut self,
         what: String,
-        ty: TypeRef,
-        by_value: bool,
+        passing: &Passing,
         candidates: Vec<Value>,
     ) -> Option<Argument> {
         let candidates = dedup(candidates);
@@ -283,8 +293,7 @@ impl Planner<'_, '_> {
         }
         Some(Argument {
             what,
-            ty,
-            by_value,
+            passing: passing.clone(),
             candidates,
         })
     }

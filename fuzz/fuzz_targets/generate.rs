@@ -28,7 +28,8 @@ fuzz_target!(|data: &[u8]| {
     let generated = generator::on_pipeline_stack(&path, || {
         let loaded = generator::load::load_text(&path, &text)?;
         let api = generator::lower::lower(&loaded)?;
-        let files = generator::emit::emit_crate(&api, &Options::new("fuzzed"))?;
+        let surface = generator::surface::Surface::of(&api);
+        let files = generator::emit::emit_crate(&api, &surface, &Options::new("fuzzed"))?;
         generator::write::format_crate(files, api.warnings.clone())
     });
     if let Err(error) = generated {

@@ -5,6 +5,64 @@ use serde::Serialize;
 
 use crate::diagnostics::Warning;
 
+/// The name of a value-level item of the generated code (a field, method,
+/// argument or setter) as the code writes it: a keyword becomes a raw
+/// identifier (`r#type`). Names are decided in lower and valid identifiers
+/// by construction; this type keeps the raw prefix in one place, so that
+/// no consumer strips it by hand.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(transparent)]
+pub struct Ident(String);
+
+impl Ident {
+    /// The name whose code is `code` (`type` is written `r#type`).
+    pub fn new(code: impl Into<String>) -> Ident {
+        Ident(code.into())
+    }
+
+    /// The name as code writes it (`r#type`).
+    pub fn as_code(&self) -> &str {
+        &self.0
+    }
+
+    /// The name as code writes it, as [`Ident::as_code`].
+    pub fn as_str(&self) -> &str {
+        self.as_code()
+    }
+
+    /// The name without the raw prefix (`type`): for prose, and for names
+    /// built from it (`with_type`).
+    pub fn bare(&self) -> &str {
+        self.0.strip_prefix("r#").unwrap_or(&self.0)
+    }
+}
+
+impl std::ops::Deref for Ident {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_code()
+    }
+}
+
+impl std::fmt::Display for Ident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_code())
+    }
+}
+
+impl PartialEq<str> for Ident {
+    fn eq(&self, other: &str) -> bool {
+        self.as_code() == other
+    }
+}
+
+impl PartialEq<&str> for Ident {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_code() == *other
+    }
+}
+
 /// Everything a client crate is generated from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Api {
@@ -63,7 +121,7 @@ pub struct SecurityScheme {
     /// The scheme's key in the spec (`bearerAuth`).
     pub key: String,
     /// Name of the client-builder method that sets the credential.
-    pub setter: String,
+    pub setter: Ident,
     /// How the credential travels.
     pub kind: SchemeKind,
     /// Rustdoc for the setter.
@@ -96,6 +154,20 @@ pub struct Model {
     pub deprecated: bool,
     /// What kind of type it is.
     pub kind: ModelKind,
+}
+
+impl Api {
+    /// Every type the API names: the models' members and the operations'
+    /// types.
+    pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
+        let models = self.models.iter().flat_map(Model::member_types);
+        models.chain(self.operations.iter().flat_map(Operation::types))
+    }
+
+    /// Whether the type or a type inside it is used anywhere in the API.
+    pub fn mentions(&self, target: &TypeRef) -> bool {
+        self.types().any(|ty| ty.mentions(target))
+    }
 }
 
 impl Model {
@@ -154,13 +226,13 @@ pub struct Struct {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PageShape {
     /// Rust name of the array field holding the items.
-    pub items_field: String,
+    pub items_field: Ident,
     /// Type of one item.
     pub item: TypeRef,
     /// Presence of the items field.
     pub items_presence: Presence,
     /// Rust name of the string field holding the next page's URL.
-    pub next_field: String,
+    pub next_field: Ident,
     /// Presence of the next field.
     pub next_presence: Presence,
 }
@@ -169,7 +241,7 @@ pub struct PageShape {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AdditionalProperties {
     /// Rust field name of the map.
-    pub rust_name: String,
+    pub rust_name: Ident,
     /// Type of the values.
     pub ty: TypeRef,
 }
@@ -177,8 +249,8 @@ pub struct AdditionalProperties {
 /// One property of an object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Field {
-    /// Rust field name (may be a raw identifier such as `r#type`).
-    pub rust_name: String,
+    /// Rust field name.
+    pub rust_name: Ident,
     /// Property name on the wire.
     pub wire_name: String,
     /// Value type, before `Option` wrapping.
@@ -334,15 +406,39 @@ impl TypeRef {
         )
     }
 
+    /// The type a container holds: the item of a list, the value of a map,
+    /// the boxed value; `None` for the other types.
+    pub fn contained(&self) -> Option<&TypeRef> {
+        match self {
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => Some(inner),
+            _ => None,
+        }
+    }
+
+    /// The type and every type inside it, outermost first (`Vec<Box<Pet>>`
+    /// gives the list, the box, then `Pet`). This is the one walk over a
+    /// type's structure; questions about what a type mentions are asked
+    /// through it.
+    pub fn parts(&self) -> impl Iterator<Item = &TypeRef> {
+        std::iter::successors(Some(self), |ty| ty.contained())
+    }
+
+    /// Whether the type or a type inside it is `target`.
+    pub fn mentions(&self, target: &TypeRef) -> bool {
+        self.parts().any(|part| part == target)
+    }
+
+    /// The model the type names, if it names one anywhere inside it.
+    pub fn named_model(&self) -> Option<&str> {
+        self.parts().find_map(|part| match part {
+            TypeRef::Named(name) => Some(name.as_str()),
+            _ => None,
+        })
+    }
+
     /// Whether the type names a model anywhere inside it.
     pub fn mentions_model(&self) -> bool {
-        match self {
-            TypeRef::Named(_) => true,
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-                inner.mentions_model()
-            }
-            _ => false,
-        }
+        self.named_model().is_some()
     }
 }
 
@@ -352,7 +448,7 @@ pub struct Operation {
     /// `operationId`, or one derived from method and path.
     pub id: String,
     /// Rust method name on `Client`.
-    pub method_name: String,
+    pub method_name: Ident,
     /// Rust name of the operation's marker type.
     pub type_name: String,
     /// Rust name of the operation's error enum.
@@ -391,6 +487,28 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The types of what a call sends: parameters and the body.
+    pub fn request_types(&self) -> impl Iterator<Item = &TypeRef> {
+        let parameters = self.parameters.iter().map(|p| &p.ty);
+        parameters.chain(self.body.iter().map(|b| &b.ty))
+    }
+
+    /// The types of what a call receives: the success output and the
+    /// documented error bodies.
+    pub fn response_types(&self) -> impl Iterator<Item = &TypeRef> {
+        let output = match &self.output {
+            Output::Json(ty) => Some(ty),
+            Output::Empty | Output::Text | Output::Bytes | Output::Redirect => None,
+        };
+        let errors = self.errors.iter().filter_map(|e| e.body.as_ref());
+        output.into_iter().chain(errors)
+    }
+
+    /// Every type the operation's signature and responses name.
+    pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
+        self.request_types().chain(self.response_types())
+    }
+
     /// The parameters the client method takes as arguments, in order: path
     /// parameters as the template first names them, then the other required
     /// ones. A variable the template names twice is one argument, written
@@ -463,7 +581,7 @@ pub enum PathPart {
     /// Literal text.
     Literal(String),
     /// A path parameter, by Rust name.
-    Parameter(String),
+    Parameter(Ident),
 }
 
 /// Where a parameter travels.
@@ -483,7 +601,7 @@ pub enum ParameterLocation {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Parameter {
     /// Rust name: argument of the client method, or setter on the call.
-    pub rust_name: String,
+    pub rust_name: Ident,
     /// Name on the wire.
     pub wire_name: String,
     /// Where it travels.
@@ -590,7 +708,7 @@ pub enum PartSource {
     /// file part per file.
     File {
         /// Rust field name.
-        rust_name: String,
+        rust_name: Ident,
         /// Part name.
         wire_name: String,
     },
@@ -598,7 +716,7 @@ pub enum PartSource {
     /// JSON parts for objects; nothing for `None`.
     Value {
         /// Rust field name.
-        rust_name: String,
+        rust_name: Ident,
         /// Part name.
         wire_name: String,
     },
@@ -606,7 +724,7 @@ pub enum PartSource {
     /// this name (additional properties), or the whole body when `None`.
     Members {
         /// Rust field name of the map, if it is a field.
-        rust_name: Option<String>,
+        rust_name: Option<Ident>,
     },
 }
 

@@ -1,8 +1,9 @@
 //! OpenAPI → Rust client generator.
 //!
 //! The pipeline runs in one direction: [`load`] parses and merges documents,
-//! [`lower`] turns them into the API model ([`ir`]), [`emit`] turns the model
-//! into token streams, and [`write`] formats them into the files of a crate.
+//! [`lower`] turns them into the API model ([`ir`]), [`surface`] decides the
+//! public API of the crate generated from it, [`emit`] renders both as token
+//! streams, and [`write`] formats them into the files of a crate.
 
 pub mod diagnostics;
 pub mod diff;
@@ -10,6 +11,7 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod surface;
 pub mod write;
 
 use std::cell::Cell;
@@ -53,7 +55,8 @@ pub fn generate(spec: &Path, options: &Options) -> Result<GeneratedCrate> {
     on_pipeline_stack(spec, || {
         let loaded = load::load(spec)?;
         let api = lower::lower(&loaded)?;
-        let files = emit::emit_crate(&api, options)?;
+        let surface = surface::Surface::of(&api);
+        let files = emit::emit_crate(&api, &surface, options)?;
         write::format_crate(files, api.warnings.clone())
     })
 }

@@ -50,6 +50,7 @@ use generator::ir::{
     Api, BodyEncoding, ExternalCrate, Model, ModelKind, Operation, Output, Presence, SchemeKind,
     StringEnum, Struct, TypeRef, Union,
 };
+use generator::surface::{rust_type, Scope};
 use serde::Serialize;
 
 /// Error lines kept per probe.
@@ -233,7 +234,8 @@ impl Probe {
     /// The Rust type of a type reference, as the emitter spells it, seen
     /// from outside the crate.
     fn ty(&self, ty: &TypeRef) -> String {
-        generator::emit::type_outside_crate(ty, &self.krate)
+        let krate = self.krate.trim_start_matches(':');
+        rust_type(ty, Scope::Outside(krate)).to_string()
     }
 
     /// A field's type: its value type wrapped as its presence says.

@@ -129,7 +129,8 @@ fn measure_stages(spec: &Path, options: &Options, report: &mut Report) -> Result
     stages.insert(
         "emit",
         time(|| {
-            let files = generator::emit::emit_crate(&api, options)?;
+            let surface = generator::surface::Surface::of(&api);
+            let files = generator::emit::emit_crate(&api, &surface, options)?;
             for file in &files {
                 if let generator::emit::EmittedFile::Rust(_, emitter) = file {
                     std::hint::black_box(emitter());
@@ -141,7 +142,8 @@ fn measure_stages(spec: &Path, options: &Options, report: &mut Report) -> Result
     stages.insert(
         "emit+format",
         time(|| {
-            let files = generator::emit::emit_crate(&api, options)?;
+            let surface = generator::surface::Surface::of(&api);
+            let files = generator::emit::emit_crate(&api, &surface, options)?;
             generator::write::format_crate(files, api.warnings.clone())
         })?,
     );

@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::emit::tokens::{rust_type, ModelPath};
 use crate::ir::{Api, Presence, TypeRef};
+use crate::surface::{rust_type, Scope};
 
 pub use report::{render_json, render_markdown};
 
@@ -204,7 +204,7 @@ impl<'a> Recorder<'a> {
 /// A Rust type as written in the generated code, without paths that only
 /// add noise (`crate::runtime::`, `std::collections::`).
 fn type_label(ty: &TypeRef) -> String {
-    rust_type(ty, ModelPath::Local)
+    rust_type(ty, Scope::Models)
         .to_string()
         .replace(' ', "")
         .replace("crate::runtime::serde_support::", "")

@@ -1,10 +1,11 @@
 //! Changes to schemas: structs, enums, unions and aliases.
 
 use super::{match_by, presence_label, present_type_label, type_label, Area, Change, Recorder};
+use crate::ir::Ident;
 use crate::ir::{
-    AdditionalProperties, Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct,
-    TypeRef, Union,
+    AdditionalProperties, Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct, Union,
 };
+use crate::surface::{constructor, Passing};
 
 /// Compares the models of two APIs, matched by Rust name.
 pub(super) fn diff_models(old: &[Model], new: &[Model], out: &mut Vec<Change>) {
@@ -229,12 +230,12 @@ fn diff_constructor(name: &str, old: &Struct, new: &Struct, recorder: &mut Recor
     }
 }
 
-fn constructor_arguments(object: &Struct) -> Vec<(&str, &TypeRef)> {
-    object
-        .fields
-        .iter()
-        .filter(|f| f.presence == Presence::Required)
-        .map(|f| (f.rust_name.as_str(), &f.ty))
+/// `new`'s arguments, as the surface decides them.
+fn constructor_arguments(object: &Struct) -> Vec<(Ident, Passing)> {
+    constructor(object)
+        .arguments
+        .into_iter()
+        .map(|argument| (argument.name, argument.passing))
         .collect()
 }
 

@@ -2,10 +2,12 @@
 //! credentials and servers.
 
 use super::{match_by, type_label, Area, Change, Recorder};
+use crate::ir::Ident;
 use crate::ir::{
     ErrorResponse, Operation, Output, Parameter, ParameterLocation, RequestBody, StatusMatch,
     TypeRef,
 };
+use crate::surface::{client_method, Passing};
 
 /// Compares the operations of two APIs, matched by operation id.
 pub(super) fn diff_operations(old: &[Operation], new: &[Operation], out: &mut Vec<Change>) {
@@ -52,9 +54,24 @@ fn diff_operation(old: &Operation, new: &Operation, recorder: &mut Recorder) {
 /// The method, marker type and error enum are found by these names.
 fn diff_rust_names(old: &Operation, new: &Operation, recorder: &mut Recorder) {
     let names = [
-        ("method", "Client::", &old.method_name, &new.method_name),
-        ("marker type", "", &old.type_name, &new.type_name),
-        ("error enum", "", &old.error_type, &new.error_type),
+        (
+            "method",
+            "Client::",
+            old.method_name.as_code(),
+            new.method_name.as_code(),
+        ),
+        (
+            "marker type",
+            "",
+            old.type_name.as_str(),
+            new.type_name.as_str(),
+        ),
+        (
+            "error enum",
+            "",
+            old.error_type.as_str(),
+            new.error_type.as_str(),
+        ),
     ];
     for (what, prefix, before, after) in names {
         if before != after {
@@ -149,11 +166,12 @@ fn diff_parameters(old: &Operation, new: &Operation, recorder: &mut Recorder) {
     }
 }
 
-fn argument_types(operation: &Operation) -> Vec<(&str, &TypeRef)> {
-    operation
-        .arguments()
+/// The client method's arguments, as the surface decides them.
+fn argument_types(operation: &Operation) -> Vec<(Ident, Passing)> {
+    client_method(operation)
+        .arguments
         .into_iter()
-        .map(|p| (p.rust_name.as_str(), &p.ty))
+        .map(|argument| (argument.name, argument.passing))
         .collect()
 }
 

@@ -4,15 +4,17 @@
 use std::fmt::Write as _;
 
 use crate::ir::{
-    Api, ExternalCrate, Model, ModelKind, Operation, Output, ParameterLocation, Presence,
+    Api, ExternalCrate, Ident, Model, ModelKind, Operation, Output, ParameterLocation, Presence,
     SchemeKind, TypeRef,
 };
+use crate::surface::{Argument, ModelSurface, OperationSurface, Passing, Surface};
 
-/// The guide in rustdoc Markdown, code blocks with hidden `# ` lines.
-pub fn guide(api: &Api, crate_ident: &str) -> String {
+/// The guide in rustdoc Markdown, code blocks with hidden `# ` lines. Its
+/// examples call the generated methods as the surface describes them.
+pub fn guide(api: &Api, surface: &Surface, crate_ident: &str) -> String {
     let mut out = usage_example(api, crate_ident);
     out.push_str("\n\n# What calls do\n");
-    for section in behaviour_sections(api, crate_ident) {
+    for section in behaviour_sections(api, surface, crate_ident) {
         out.push('\n');
         out.push_str(&section);
         out.push('\n');
@@ -91,11 +93,11 @@ fn main_scheme(api: &Api) -> Option<&crate::ir::SecurityScheme> {
     })
 }
 
-fn behaviour_sections(api: &Api, crate_ident: &str) -> Vec<String> {
+fn behaviour_sections(api: &Api, surface: &Surface, crate_ident: &str) -> Vec<String> {
     let setters: Vec<String> = api
         .security_schemes
         .iter()
-        .map(|s| format!("`{}`", s.setter.trim_start_matches("r#")))
+        .map(|s| format!("`{}`", s.setter.bare()))
         .collect();
     let mut sections = vec![
         format!(
@@ -129,12 +131,12 @@ fn behaviour_sections(api: &Api, crate_ident: &str) -> Vec<String> {
          methods unless a call opts in with [`Call::retry_non_idempotent`]. See [`RetryPolicy`]."
             .to_owned(),
     ];
-    if let Some(example) = call_example(api, crate_ident) {
+    if let Some(example) = call_example(surface, crate_ident) {
         if let Some(errors) = sections.get_mut(2) {
             errors.push_str(&example);
         }
     }
-    if let Some(section) = pagination_section(api, crate_ident) {
+    if let Some(section) = pagination_section(api, surface, crate_ident) {
         sections.push(section);
     }
     sections.push(responses_section());
@@ -143,8 +145,8 @@ fn behaviour_sections(api: &Api, crate_ident: &str) -> Vec<String> {
          host; an operation documented to answer with one returns it as a [`Redirect`]."
             .to_owned(),
     );
-    sections.push(models_section(api, crate_ident));
-    sections.push(nullable_section(api, crate_ident));
+    sections.push(models_section(api, surface, crate_ident));
+    sections.push(nullable_section(api, surface, crate_ident));
     sections.push(enum_section(api, crate_ident));
     if api.extra_dependencies.contains(&ExternalCrate::RustDecimal) {
         sections.push(
@@ -178,10 +180,12 @@ fn responses_section() -> String {
 
 /// A call with per-call options and error handling, on the first
 /// operation that needs no arguments.
-fn call_example(api: &Api, crate_ident: &str) -> Option<String> {
-    let operation = api.operations.iter().find(|op| {
-        op.parameters.iter().all(|p| !p.required) && !op.body.as_ref().is_some_and(|b| b.required)
-    })?;
+fn call_example(surface: &Surface, crate_ident: &str) -> Option<String> {
+    let method = surface
+        .operations
+        .iter()
+        .map(|op| &op.client_method)
+        .find(|method| method.arguments.is_empty())?;
     Some(format!(
         "\n\n```no_run\n\
          # async fn example(client: {crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
@@ -201,11 +205,11 @@ fn call_example(api: &Api, crate_ident: &str) -> Option<String> {
          # Ok(())\n\
          # }}\n\
          ```",
-        operation.method_name
+        method.name
     ))
 }
 
-fn pagination_section(api: &Api, crate_ident: &str) -> Option<String> {
+fn pagination_section(api: &Api, surface: &Surface, crate_ident: &str) -> Option<String> {
     if !api.extra_dependencies.contains(&ExternalCrate::FuturesUtil) {
         return None;
     }
@@ -214,7 +218,10 @@ fn pagination_section(api: &Api, crate_ident: &str) -> Option<String> {
                     `.items()`, following the links; awaiting the call fetches one page. See \
                     [`Page`]."
         .to_owned();
-    if let Some((operation, arguments)) = api.operations.iter().find_map(|op| paged_call(api, op)) {
+    let paged = api.operations.iter().zip(&surface.operations);
+    if let Some((operation, arguments)) =
+        paged.into_iter().find_map(|(op, s)| paged_call(api, op, s))
+    {
         let _ = write!(
             text,
             "\n\n```no_run\n\
@@ -227,7 +234,7 @@ fn pagination_section(api: &Api, crate_ident: &str) -> Option<String> {
              # Ok(())\n\
              # }}\n\
              ```",
-            operation.method_name
+            operation.client_method.name
         );
     }
     Some(text)
@@ -235,7 +242,11 @@ fn pagination_section(api: &Api, crate_ident: &str) -> Option<String> {
 
 /// A paginated operation whose required inputs are all path strings, with
 /// placeholder arguments for them.
-fn paged_call<'o>(api: &Api, op: &'o Operation) -> Option<(&'o Operation, String)> {
+fn paged_call<'o>(
+    api: &Api,
+    op: &Operation,
+    surface: &'o OperationSurface,
+) -> Option<(&'o OperationSurface, String)> {
     let Output::Json(TypeRef::Named(name)) = &op.output else {
         return None;
     };
@@ -243,31 +254,31 @@ fn paged_call<'o>(api: &Api, op: &'o Operation) -> Option<(&'o Operation, String
         .models
         .iter()
         .any(|m| m.name == *name && matches!(&m.kind, ModelKind::Struct(s) if s.page.is_some()));
-    let required: Vec<_> = op.parameters.iter().filter(|p| p.required).collect();
-    let simple = required
-        .iter()
-        .all(|p| p.location == ParameterLocation::Path && p.ty == TypeRef::String);
-    if !is_page || !simple || op.body.as_ref().is_some_and(|b| b.required) {
+    if !is_page || !takes_only_path_strings(op, surface) {
         return None;
     }
-    let arguments = vec!["\"id\""; required.len()].join(", ");
-    Some((op, arguments))
+    let arguments = vec!["\"id\""; surface.client_method.arguments.len()].join(", ");
+    Some((surface, arguments))
 }
 
-fn nullable_section(api: &Api, crate_ident: &str) -> String {
+fn nullable_section(api: &Api, surface: &Surface, crate_ident: &str) -> String {
     let mut text = "**Optional and nullable fields.** A request field that may be left out *and* \
                     may be `null` is an `Option<Option<T>>`: `None` leaves it out, `Some(None)` \
                     sends `null`. Responses decode `null`, absent fields and fields the spec does \
                     not list."
         .to_owned();
-    let example = api.models.iter().find_map(|model| {
-        let (object, new) = constructor_call(model)?;
-        let field = object
-            .fields
-            .iter()
-            .find(|f| f.presence == Presence::OptionalNullable)?;
-        Some((model, new, field))
-    });
+    let example = api
+        .models
+        .iter()
+        .zip(&surface.models)
+        .find_map(|(model, s)| {
+            let (object, new) = constructor_call(model, s)?;
+            let field = object
+                .fields
+                .iter()
+                .find(|f| f.presence == Presence::OptionalNullable)?;
+            Some((model, new, field))
+        });
     if let Some((model, new, field)) = example {
         let _ = write!(
             text,
@@ -288,7 +299,7 @@ fn nullable_section(api: &Api, crate_ident: &str) -> String {
     text
 }
 
-fn models_section(api: &Api, crate_ident: &str) -> String {
+fn models_section(api: &Api, surface: &Surface, crate_ident: &str) -> String {
     let mut text =
         "**Models.** Structs, enums and unions are `#[non_exhaustive]`, so that fields, \
                     values and alternatives the API adds later break no code: build a request \
@@ -296,7 +307,7 @@ fn models_section(api: &Api, crate_ident: &str) -> String {
                     other field; read a response model's fields; give each `match` on an enum \
                     or union a `_` arm."
             .to_owned();
-    if let Some(example) = request_example(api, crate_ident) {
+    if let Some(example) = request_example(api, surface, crate_ident) {
         text.push_str(&example);
     }
     text
@@ -305,20 +316,22 @@ fn models_section(api: &Api, crate_ident: &str) -> String {
 /// Building the body of an operation and sending it, on the first
 /// operation whose body has plain required fields and an optional one
 /// (and whose other arguments are path strings).
-fn request_example(api: &Api, crate_ident: &str) -> Option<String> {
-    let (operation, model, new, setter, path_arguments) = api.operations.iter().find_map(|op| {
+fn request_example(api: &Api, surface: &Surface, crate_ident: &str) -> Option<String> {
+    let mut operations = api.operations.iter().zip(&surface.operations);
+    let (operation, model, new, setter, path_arguments) = operations.find_map(|(op, s)| {
         let body = op.body.as_ref().filter(|b| b.required)?;
         let TypeRef::Named(name) = &body.ty else {
             return None;
         };
-        let model = api
+        let (model, model_surface) = api
             .models
             .iter()
-            .find(|m| m.name == *name && !m.deprecated)?;
-        let (object, new) = constructor_call(model)?;
-        let setter = setter_call(object)?;
+            .zip(&surface.models)
+            .find(|(m, _)| m.name == *name && !m.deprecated)?;
+        let (_, new) = constructor_call(model, model_surface)?;
+        let setter = setter_call(model_surface)?;
         let path_arguments = path_arguments(op)?;
-        Some((op, model, new, setter, path_arguments))
+        Some((s, model, new, setter, path_arguments))
     })?;
     Some(format!(
         "\n\n```no_run\n\
@@ -329,22 +342,36 @@ fn request_example(api: &Api, crate_ident: &str) -> Option<String> {
          # Ok(())\n\
          # }}\n\
          ```",
-        model.name, operation.method_name
+        model.name, operation.client_method.name
     ))
 }
 
-/// A call of the `with_` method of the first optional field of a plain type
-/// that is not deprecated.
-fn setter_call(object: &crate::ir::Struct) -> Option<String> {
-    object
-        .fields
+/// A call of the first `with_` method that is not deprecated and takes a
+/// plain type.
+fn setter_call(model: &ModelSurface) -> Option<String> {
+    model
+        .setters
         .iter()
-        .filter(|f| f.presence != Presence::Required && !f.deprecated)
-        .find_map(|f| {
-            let value = placeholder(f)?;
-            let name = f.rust_name.trim_start_matches("r#");
-            Some(format!("\n    .with_{name}({value})"))
+        .filter(|setter| !setter.method.deprecated)
+        .find_map(|setter| {
+            let [argument] = setter.method.arguments.as_slice() else {
+                return None;
+            };
+            let value = placeholder(&setter.field, argument)?;
+            Some(format!("\n    .{}({value})", setter.method.name))
         })
+}
+
+/// Whether every argument of the client method is a path parameter taken
+/// as `&str`.
+fn takes_only_path_strings(op: &Operation, surface: &OperationSurface) -> bool {
+    let path_parameters = op
+        .arguments()
+        .into_iter()
+        .filter(|p| p.location == ParameterLocation::Path)
+        .count();
+    let arguments = &surface.client_method.arguments;
+    path_parameters == arguments.len() && arguments.iter().all(|a| a.passing == Passing::Str)
 }
 
 /// Placeholder arguments for an operation's required parameters, each
@@ -357,44 +384,46 @@ fn path_arguments(op: &Operation) -> Option<String> {
         .then(|| {
             required
                 .iter()
-                .map(|p| format!("{:?}, ", p.rust_name.trim_start_matches("r#")))
+                .map(|p| format!("{:?}, ", p.rust_name.bare()))
                 .collect()
         })
 }
 
 /// A constructible struct and a call of its `new` with placeholder
-/// arguments, when every required field takes a literal.
-fn constructor_call(model: &Model) -> Option<(&crate::ir::Struct, String)> {
+/// arguments, when every argument takes a literal.
+fn constructor_call<'m>(
+    model: &'m Model,
+    surface: &ModelSurface,
+) -> Option<(&'m crate::ir::Struct, String)> {
     let ModelKind::Struct(object) = &model.kind else {
         return None;
     };
-    if !object.constructible {
-        return None;
-    }
-    let arguments = object
-        .fields
+    let new = surface.constructor.as_ref()?;
+    let arguments = new
+        .arguments
         .iter()
-        .filter(|f| f.presence == Presence::Required)
-        .map(placeholder)
+        .map(|argument| placeholder(&argument.name, argument))
         .collect::<Option<Vec<String>>>()?;
-    Some((object, format!("new({})", arguments.join(", "))))
+    Some((object, format!("{}({})", new.name, arguments.join(", "))))
 }
 
-/// A literal a field's `new` argument or `with_` method takes, for fields of
-/// plain types: strings hold the field's name.
-fn placeholder(field: &crate::ir::Field) -> Option<String> {
-    let literal = match field.ty {
-        TypeRef::String => format!("{:?}", field.rust_name.trim_start_matches("r#")),
-        TypeRef::Bool => "true".to_owned(),
-        TypeRef::I8
-        | TypeRef::I16
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::U8
-        | TypeRef::U16
-        | TypeRef::U32
-        | TypeRef::U64 => "1".to_owned(),
-        TypeRef::F32 | TypeRef::F64 => "1.0".to_owned(),
+/// A literal an argument of a plain type takes: strings hold the name of
+/// the field the argument sets.
+fn placeholder(field: &Ident, argument: &Argument) -> Option<String> {
+    let literal = match &argument.passing {
+        Passing::IntoString => format!("{:?}", field.bare()),
+        Passing::Value(TypeRef::Bool) => "true".to_owned(),
+        Passing::Value(
+            TypeRef::I8
+            | TypeRef::I16
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::U8
+            | TypeRef::U16
+            | TypeRef::U32
+            | TypeRef::U64,
+        ) => "1".to_owned(),
+        Passing::Value(TypeRef::F32 | TypeRef::F64) => "1.0".to_owned(),
         _ => return None,
     };
     Some(literal)

@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 
 use crate::diagnostics::Result;
-use crate::ir::{Api, ExternalCrate, TypeRef};
+use crate::ir::{Api, ExternalCrate};
+use crate::surface::Surface;
 use crate::Options;
 
 /// One file of the generated crate, before formatting.
@@ -150,23 +151,27 @@ fn declare_optional_modules(template: &str, modules: &[&OptionalModule]) -> Stri
 /// Every file of the crate for `api`. Safe from any thread: the model is
 /// shallow, and the Rust files are emitted later, by
 /// [`crate::write::format_crate`], on threads with large stacks.
-pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Result<Vec<EmittedFile<'a>>> {
+pub fn emit_crate<'a>(
+    api: &'a Api,
+    surface: &'a Surface,
+    options: &Options,
+) -> Result<Vec<EmittedFile<'a>>> {
     let user_agent = format!("{}/{}", options.crate_name, options.crate_version);
     let mut files = vec![
         EmittedFile::Text("Cargo.toml".into(), manifest::cargo_toml(api, options)),
-        EmittedFile::Text("README.md".into(), manifest::readme(api, options)),
-        EmittedFile::Text("src/lib.rs".into(), manifest::lib_rs(api, options)),
+        EmittedFile::Text("README.md".into(), manifest::readme(api, surface, options)),
+        EmittedFile::Text("src/lib.rs".into(), manifest::lib_rs(api, surface, options)),
         EmittedFile::Rust(
             "src/client.rs".into(),
             Box::new(move || client::client_file(api, &user_agent)),
         ),
         EmittedFile::Rust(
             "src/models.rs".into(),
-            Box::new(move || models::models_file(api)),
+            Box::new(move || models::models_file(api, surface)),
         ),
         EmittedFile::Rust(
             "src/operations.rs".into(),
-            Box::new(move || operations::operations_file(&api.operations)),
+            Box::new(move || operations::operations_file(&api.operations, &surface.operations)),
         ),
     ];
     let optional = optional_runtime(api);
@@ -188,43 +193,4 @@ pub fn emit_crate<'a>(api: &'a Api, options: &Options) -> Result<Vec<EmittedFile
         ));
     }
     Ok(files)
-}
-
-/// The Rust type of `ty` as code outside the generated crate `crate_ident`
-/// names it, through the crate's re-exports (`kelviq::models::Plan`,
-/// `kelviq::chrono::NaiveDate`): for tools and tests that write code
-/// against a generated crate.
-pub fn type_outside_crate(ty: &TypeRef, crate_ident: &str) -> String {
-    let k = crate_ident;
-    let inner = |inner: &TypeRef| type_outside_crate(inner, k);
-    match ty {
-        TypeRef::String => "String".to_owned(),
-        TypeRef::Bool => "bool".to_owned(),
-        TypeRef::I32 => "i32".to_owned(),
-        TypeRef::I64 => "i64".to_owned(),
-        TypeRef::I8 => "i8".to_owned(),
-        TypeRef::I16 => "i16".to_owned(),
-        TypeRef::U8 => "u8".to_owned(),
-        TypeRef::U16 => "u16".to_owned(),
-        TypeRef::U32 => "u32".to_owned(),
-        TypeRef::U64 => "u64".to_owned(),
-        TypeRef::F32 => "f32".to_owned(),
-        TypeRef::F64 => "f64".to_owned(),
-        TypeRef::Uuid => format!("{k}::uuid::Uuid"),
-        TypeRef::DateTime => format!("{k}::chrono::DateTime<{k}::chrono::Utc>"),
-        TypeRef::Date => format!("{k}::chrono::NaiveDate"),
-        TypeRef::Decimal => format!("{k}::Decimal"),
-        TypeRef::Base64 => format!("{k}::models::Base64"),
-        TypeRef::IpAddr => "::std::net::IpAddr".to_owned(),
-        TypeRef::Ipv4Addr => "::std::net::Ipv4Addr".to_owned(),
-        TypeRef::Ipv6Addr => "::std::net::Ipv6Addr".to_owned(),
-        TypeRef::Json => "::serde_json::Value".to_owned(),
-        TypeRef::JsonObject => "::serde_json::Map<String, ::serde_json::Value>".to_owned(),
-        TypeRef::Binary => format!("{k}::FilePart"),
-        TypeRef::Bytes => format!("{k}::Bytes"),
-        TypeRef::Named(name) => format!("{k}::models::{}", tokens::ident(name)),
-        TypeRef::List(item) => format!("Vec<{}>", inner(item)),
-        TypeRef::Map(value) => format!("::std::collections::BTreeMap<String, {}>", inner(value)),
-        TypeRef::Boxed(value) => format!("Box<{}>", inner(value)),
-    }
 }

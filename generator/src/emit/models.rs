@@ -1,26 +1,24 @@
 //! `models.rs`: one Rust type per model.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::tokens::{allow_many_arguments, docs, ident, rust_type, ModelPath};
+use crate::emit::tokens::{allow_many_arguments, docs, ident, parameters, rust_type, Scope};
 use crate::ir::{
-    AdditionalProperties, Api, Field, Model, ModelKind, Operation, Output, PageShape, Presence,
-    StringEnum, Struct, TypeRef, Union, UnionTag, UnionVariant,
+    AdditionalProperties, Api, Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct,
+    TypeRef, Union, UnionTag, UnionVariant,
 };
+use crate::surface::{FieldSetter, Method, ModelSurface, ReexportOrigin, SetValue, Surface};
 
 /// The models module.
-pub fn models_file(api: &Api) -> TokenStream {
+pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
     let models = &api.models;
-    let deprecated: BTreeSet<&str> = models
+    let items = models.iter().zip(&surface.models).map(|(m, s)| model(m, s));
+    let reexports_base64 = surface
+        .reexports
         .iter()
-        .filter(|m| m.deprecated)
-        .map(|m| m.name.as_str())
-        .collect();
-    let items = models.iter().map(|m| model(m, &deprecated));
-    let base64 = uses_base64(api).then(|| {
+        .any(|r| r.origin == ReexportOrigin::Models);
+    let base64 = reexports_base64.then(|| {
         quote! {
             pub use crate::runtime::serde_support::Base64;
         }
@@ -47,59 +45,16 @@ pub fn models_file(api: &Api) -> TokenStream {
     }
 }
 
-/// Whether any type anywhere is `format: byte`, so that users can name the
-/// runtime's `Base64` as `models::Base64`.
-fn uses_base64(api: &Api) -> bool {
-    let model_types = api.models.iter().flat_map(Model::member_types);
-    let operation_types = api.operations.iter().flat_map(operation_types);
-    model_types
-        .chain(operation_types)
-        .any(|ty| mentions(ty, &|t| *t == TypeRef::Base64))
-}
-
-fn operation_types(operation: &Operation) -> Vec<&TypeRef> {
-    let mut types: Vec<&TypeRef> = operation.parameters.iter().map(|p| &p.ty).collect();
-    types.extend(operation.body.iter().map(|b| &b.ty));
-    types.extend(operation.errors.iter().filter_map(|e| e.body.as_ref()));
-    if let Output::Json(ty) = &operation.output {
-        types.push(ty);
-    }
-    types
-}
-
-/// Whether `ty` or a type inside it satisfies `test`.
-fn mentions(ty: &TypeRef, test: &dyn Fn(&TypeRef) -> bool) -> bool {
-    test(ty)
-        || match ty {
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-                mentions(inner, test)
-            }
-            _ => false,
-        }
-}
-
-/// `#[allow(deprecated)]` for the items of a model that is deprecated, has
-/// deprecated fields or holds a deprecated model: the generated code's own
-/// uses of them are not the user's, and must not warn.
-fn allow_deprecated(model: &Model, deprecated: &BTreeSet<&str>) -> Option<TokenStream> {
-    let holds_deprecated = model.member_types().into_iter().any(|ty| {
-        mentions(
-            ty,
-            &|t| matches!(t, TypeRef::Named(name) if deprecated.contains(name.as_str())),
-        )
-    });
-    let deprecated_fields =
-        matches!(&model.kind, ModelKind::Struct(s) if s.fields.iter().any(|f| f.deprecated));
-    (model.deprecated || holds_deprecated || deprecated_fields)
-        .then(|| quote!(#[allow(deprecated)]))
-}
-
-fn model(model: &Model, deprecated: &BTreeSet<&str>) -> TokenStream {
-    let docs = docs(&model_docs(model));
+fn model(model: &Model, surface: &ModelSurface) -> TokenStream {
+    let docs = docs(&surface.docs);
     let marker = model.deprecated.then(|| quote!(#[deprecated]));
-    let allow = allow_deprecated(model, deprecated).unwrap_or_default();
+    let allow = if surface.allow_deprecated {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
     let body = match &model.kind {
-        ModelKind::Struct(object) => struct_item(&model.name, object, &allow),
+        ModelKind::Struct(object) => struct_item(&model.name, object, surface, &allow),
         ModelKind::Enum(values) => enum_item(&model.name, values, &allow),
         ModelKind::Union(union) => match &union.tag {
             Some(tag) => tagged_union_item(&model.name, union, tag, &allow),
@@ -114,25 +69,18 @@ fn model(model: &Model, deprecated: &BTreeSet<&str>) -> TokenStream {
     }
 }
 
-fn model_docs(model: &Model) -> String {
-    let mut text = if model.docs.is_empty() {
-        format!("`{}`", model.name)
-    } else {
-        model.docs.clone()
-    };
-    if model.deprecated {
-        text.push_str("\n\n**Deprecated** by the API.");
-    }
-    text
-}
-
-fn struct_item(name: &str, object: &Struct, allow: &TokenStream) -> TokenStream {
+fn struct_item(
+    name: &str,
+    object: &Struct,
+    surface: &ModelSurface,
+    allow: &TokenStream,
+) -> TokenStream {
     let name = ident(name);
     let derive_default = object.derive_default.then(|| quote!(, Default));
     let fields = object.fields.iter().map(field);
     let additional = object.additional_properties.as_ref().map(|additional| {
         let name = ident(&additional.rust_name);
-        let value = rust_type(&additional.ty, ModelPath::Local);
+        let value = rust_type(&additional.ty, Scope::Models);
         let map = match additional.ty {
             TypeRef::Json => quote!(serde_json::Map<String, #value>),
             _ => quote!(std::collections::BTreeMap<String, #value>),
@@ -147,9 +95,10 @@ fn struct_item(name: &str, object: &Struct, allow: &TokenStream) -> TokenStream 
         .page
         .as_ref()
         .map(|page| page_impl(&name, page, allow));
-    let constructors = object
-        .constructible
-        .then(|| constructors(&name, object, allow));
+    let constructors = surface
+        .constructor
+        .as_ref()
+        .map(|new| constructors(&name, object, new, &surface.setters, allow));
     // With a flattened map the derived `Deserialize` would lose decimals'
     // text (see `open_object`), so those structs decode by hand.
     let (derive_deserialize, deserialize) = match &object.additional_properties {
@@ -209,16 +158,16 @@ fn open_deserialize(
     }
 }
 
-/// `new` with one argument per required field, and a `with_` setter for
-/// every other field: the way users build a struct that is
-/// `#[non_exhaustive]`, so that fields added later break nobody.
-fn constructors(name: &proc_macro2::Ident, object: &Struct, allow: &TokenStream) -> TokenStream {
-    let new = new_method(object);
-    let setters = object
-        .fields
-        .iter()
-        .filter(|f| f.presence != Presence::Required)
-        .map(setter);
+/// `new` and the `with_` setters, as the surface describes them.
+fn constructors(
+    name: &proc_macro2::Ident,
+    object: &Struct,
+    new: &Method,
+    setters: &[FieldSetter],
+    allow: &TokenStream,
+) -> TokenStream {
+    let new = new_method(object, new);
+    let setters = setters.iter().map(setter);
     quote! {
         #allow
         impl #name {
@@ -229,18 +178,22 @@ fn constructors(name: &proc_macro2::Ident, object: &Struct, allow: &TokenStream)
     }
 }
 
-fn new_method(object: &Struct) -> TokenStream {
-    let required: Vec<&Field> = object
-        .fields
-        .iter()
-        .filter(|f| f.presence == Presence::Required)
-        .collect();
-    let arguments = required.iter().map(|f| {
-        let name = ident(&f.rust_name);
-        let ty = argument_type(&f.ty);
-        quote!(#name: #ty)
+fn new_method(object: &Struct, new: &Method) -> TokenStream {
+    let arguments = parameters(new, Scope::Models);
+    let mut stored = new.arguments.iter();
+    let values = object.fields.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        if field.presence != Presence::Required {
+            return quote!(#name: None,);
+        }
+        let value = stored
+            .next()
+            .and_then(|argument| argument.passing.stored_value(&quote!(#name)));
+        match value {
+            Some(value) => quote!(#name: #value,),
+            None => quote!(#name,),
+        }
     });
-    let values = object.fields.iter().map(initial_value);
     let additional = object.additional_properties.as_ref().map(|additional| {
         let name = ident(&additional.rust_name);
         let map = match additional.ty {
@@ -249,13 +202,12 @@ fn new_method(object: &Struct) -> TokenStream {
         };
         quote!(#name: #map::new(),)
     });
-    let too_many = allow_many_arguments(required.len());
+    let too_many = allow_many_arguments(new, false);
     // A `new` without arguments only exists when every field is optional,
     // and then `Default` is derived; the allow is a guard, not the rule.
-    let without_default = (required.is_empty() && !object.derive_default)
+    let without_default = (new.arguments.is_empty() && !object.derive_default)
         .then(|| quote!(#[allow(clippy::new_without_default)]));
-    let optional_fields = required.len() < object.fields.len();
-    let docs = docs(new_docs(required.is_empty(), optional_fields));
+    let docs = docs(&new.docs);
     quote! {
         #docs
         #[must_use]
@@ -270,84 +222,39 @@ fn new_method(object: &Struct) -> TokenStream {
     }
 }
 
-/// A field's value in `new`: its argument, or `None`.
-fn initial_value(field: &Field) -> TokenStream {
-    let name = ident(&field.rust_name);
-    if field.presence != Presence::Required {
-        return quote!(#name: None,);
-    }
-    match argument_value(&field.ty, &name) {
-        Some(value) => quote!(#name: #value,),
-        None => quote!(#name,),
-    }
-}
-
-fn new_docs(no_required: bool, optional_fields: bool) -> &'static str {
-    match (no_required, optional_fields) {
-        (true, false) => "Creates an empty value.",
-        (true, true) => {
-            "Creates a value with every field left out; set them with the `with_` methods."
-        }
-        (false, false) => "Creates a value from its fields.",
-        (false, true) => {
-            "Creates a value from its required fields; set the others with the `with_` methods."
-        }
-    }
-}
-
 /// `with_<field>`: sets one field that may be left out.
-fn setter(field: &Field) -> TokenStream {
-    let name = ident(&field.rust_name);
-    let bare = field.rust_name.trim_start_matches("r#");
-    let method = ident(&format!("with_{bare}"));
-    let ty = argument_type(&field.ty);
-    let value =
-        argument_value(&field.ty, &quote::format_ident!("value")).unwrap_or_else(|| quote!(value));
-    let (value, note) = match field.presence {
-        Presence::OptionalNullable => (
-            quote!(Some(Some(#value))),
-            " To send `null`, set the field to `Some(None)`.",
-        ),
-        Presence::Required | Presence::RequiredNullable | Presence::Optional => {
-            (quote!(Some(#value)), "")
-        }
+fn setter(setter: &FieldSetter) -> TokenStream {
+    let field = ident(&setter.field);
+    let method = ident(&setter.method.name);
+    let arguments = parameters(&setter.method, Scope::Models);
+    let value = setter.method.arguments.first().map_or_else(
+        || quote!(value),
+        |argument| {
+            argument
+                .passing
+                .stored_value(&quote!(value))
+                .unwrap_or_else(|| quote!(value))
+        },
+    );
+    let value = match setter.stores {
+        SetValue::Some => quote!(Some(#value)),
+        SetValue::SomeSome => quote!(Some(Some(#value))),
     };
-    let docs = docs(&format!("Sets `{}`.{note}", field.wire_name));
-    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    let docs = docs(&setter.method.docs);
+    let deprecated = setter.method.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
         #[must_use]
         #deprecated
-        pub fn #method(mut self, value: #ty) -> Self {
-            self.#name = #value;
+        pub fn #method(mut self, #(#arguments),*) -> Self {
+            self.#field = #value;
             self
         }
     }
 }
 
-/// The type a constructor or setter takes for a field of type `ty`:
-/// strings as `impl Into<String>`, boxed values unboxed, the rest as is
-/// (numbers stay concrete so that integer literals infer).
-fn argument_type(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(impl Into<String>),
-        TypeRef::Boxed(inner) => rust_type(inner, ModelPath::Local),
-        other => rust_type(other, ModelPath::Local),
-    }
-}
-
-/// How an argument named `name` of [`argument_type`] becomes the field's
-/// value; `None` when it is the value itself.
-fn argument_value(ty: &TypeRef, name: &proc_macro2::Ident) -> Option<TokenStream> {
-    match ty {
-        TypeRef::String => Some(quote!(#name.into())),
-        TypeRef::Boxed(_) => Some(quote!(Box::new(#name))),
-        _ => None,
-    }
-}
-
 fn page_impl(name: &proc_macro2::Ident, page: &PageShape, allow: &TokenStream) -> TokenStream {
-    let item = rust_type(&page.item, ModelPath::Local);
+    let item = rust_type(&page.item, Scope::Models);
     let items = ident(&page.items_field);
     let next = ident(&page.next_field);
     let next_link = match page.next_presence {
@@ -391,8 +298,8 @@ fn field(field: &Field) -> TokenStream {
 
 /// A field's Rust type and its `#[serde(...)]` attribute (if any).
 fn field_type_and_serde(field: &Field) -> (TokenStream, TokenStream) {
-    let ty = rust_type(&field.ty, ModelPath::Local);
-    let bare_name = field.rust_name.trim_start_matches("r#");
+    let ty = rust_type(&field.ty, Scope::Models);
+    let bare_name = field.rust_name.bare();
     let wire = &field.wire_name;
     let rename = (bare_name != wire).then(|| quote!(rename = #wire,));
     let (ty, attrs) = match field.presence {
@@ -491,11 +398,11 @@ fn enum_item(name: &str, values: &StringEnum, allow: &TokenStream) -> TokenStrea
 }
 
 fn union_item(name: &str, union: &Union, allow: &TokenStream) -> TokenStream {
-    let label = name.trim_start_matches("r#");
+    let label = name;
     let name = ident(name);
     let variants = union.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let ty = rust_type(&v.ty, ModelPath::Local);
+        let ty = rust_type(&v.ty, Scope::Models);
         let doc = format!(" A value of type `{}`.", type_label(&v.ty));
         quote!(#[doc = #doc] #variant(#ty),)
     });
@@ -548,7 +455,7 @@ fn tagged_union_item(
     let unknown = ident(&tag.unknown_variant);
     let variants = union.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let ty = rust_type(&v.ty, ModelPath::Local);
+        let ty = rust_type(&v.ty, Scope::Models);
         let doc = format!(" {}.", tag_docs(property, v));
         quote!(#[doc = #doc] #variant(#ty),)
     });
@@ -619,12 +526,12 @@ fn tag_docs(property: &str, variant: &UnionVariant) -> String {
 }
 
 fn type_label(ty: &TypeRef) -> String {
-    rust_type(ty, ModelPath::Local).to_string().replace(' ', "")
+    rust_type(ty, Scope::Models).to_string().replace(' ', "")
 }
 
 fn alias_item(name: &str, ty: &TypeRef, allow: &TokenStream) -> TokenStream {
     let name = ident(name);
-    let ty = rust_type(ty, ModelPath::Local);
+    let ty = rust_type(ty, Scope::Models);
     quote! {
         #allow
         pub type #name = #ty;

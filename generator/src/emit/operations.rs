@@ -4,15 +4,19 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::emit::tokens::{allow_many_arguments, docs, ident, rust_type, ModelPath};
+use crate::emit::tokens::{allow_many_arguments, docs, ident, parameters, rust_type, Scope};
 use crate::ir::{
     BodyEncoding, ErrorResponse, Operation, Output, Parameter, ParameterEncoding,
     ParameterLocation, PartSource, PathPart, RequestBody, StatusMatch, TypeRef,
 };
+use crate::surface::{CallSetter, OperationSurface};
 
 /// The operations module.
-pub fn operations_file(operations: &[Operation]) -> TokenStream {
-    let items = operations.iter().map(operation);
+pub fn operations_file(operations: &[Operation], surfaces: &[OperationSurface]) -> TokenStream {
+    let items = operations
+        .iter()
+        .zip(surfaces)
+        .map(|(op, s)| operation(op, s));
     // An API may have no operations at all (only webhooks or schemas).
     let runtime_imports =
         (!operations.is_empty()).then(|| {
@@ -22,11 +26,15 @@ pub fn operations_file(operations: &[Operation]) -> TokenStream {
                 };
             )
         });
-    let uses_models = operations.iter().any(mentions_models).then(|| {
-        quote!(
-            use crate::models;
-        )
-    });
+    let uses_models = operations
+        .iter()
+        .flat_map(Operation::types)
+        .any(TypeRef::mentions_model)
+        .then(|| {
+            quote!(
+                use crate::models;
+            )
+        });
     let helpers = runtime_helpers(operations);
     let file_unions = file_union_impls(operations);
     quote! {
@@ -83,22 +91,15 @@ fn is_structured(encoding: ParameterEncoding) -> bool {
     )
 }
 
-fn mentions_models(op: &Operation) -> bool {
-    let mut types: Vec<&TypeRef> = op.parameters.iter().map(|p| &p.ty).collect();
-    types.extend(op.body.iter().map(|b| &b.ty));
-    types.extend(op.errors.iter().filter_map(|e| e.body.as_ref()));
-    if let Output::Json(ty) = &op.output {
-        types.push(ty);
-    }
-    types.into_iter().any(TypeRef::mentions_model)
-}
-
-fn operation(op: &Operation) -> TokenStream {
-    let marker = marker_type(op);
-    let errors = error_enum(op);
-    let implementation = operation_impl(op);
-    let method = client_method(op);
-    let setters = setters(op);
+fn operation(op: &Operation, surface: &OperationSurface) -> TokenStream {
+    let allow_deprecated = surface
+        .allow_deprecated
+        .then(|| quote!(#[allow(deprecated)]));
+    let marker = marker_type(surface);
+    let errors = error_enum(op, surface, &allow_deprecated);
+    let implementation = operation_impl(op, &allow_deprecated);
+    let method = client_method(op, surface, &allow_deprecated);
+    let setters = setters(op, surface, &allow_deprecated);
     quote! {
         #marker
         #errors
@@ -108,15 +109,9 @@ fn operation(op: &Operation) -> TokenStream {
     }
 }
 
-fn marker_type(op: &Operation) -> TokenStream {
-    let name = ident(&op.type_name);
-    let doc = format!(
-        " The `{}` operation (`{} {}`); call it with [`Client::{}`].",
-        op.id,
-        op.http_method.as_str(),
-        op.path,
-        op.method_name.trim_start_matches("r#"),
-    );
+fn marker_type(surface: &OperationSurface) -> TokenStream {
+    let name = ident(&surface.marker);
+    let doc = format!(" {}", surface.marker_docs);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,21 +119,24 @@ fn marker_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn error_enum(op: &Operation) -> TokenStream {
-    let name = ident(&op.error_type);
-    let doc = format!(" Error responses documented for [`{}`].", op.type_name);
+fn error_enum(
+    op: &Operation,
+    surface: &OperationSurface,
+    allow_deprecated: &Option<TokenStream>,
+) -> TokenStream {
+    let name = ident(&surface.error_type);
+    let doc = format!(" {}", surface.error_docs);
     let variants = op.errors.iter().map(|e| {
         let variant = ident(&e.variant);
         let docs = docs(&e.docs);
         match &e.body {
             Some(ty) => {
-                let ty = rust_type(ty, ModelPath::Qualified);
+                let ty = rust_type(ty, Scope::Crate);
                 quote!(#docs #variant(#ty),)
             }
             None => quote!(#docs #variant,),
         }
     });
-    let allow_deprecated = allow_deprecated(op);
     quote! {
         #[doc = #doc]
         // Sizes vary with the documented bodies; the enum already travels
@@ -158,13 +156,7 @@ fn error_enum(op: &Operation) -> TokenStream {
     }
 }
 
-/// Items of an operation that names a deprecated model use it knowingly.
-fn allow_deprecated(op: &Operation) -> Option<TokenStream> {
-    op.mentions_deprecated.then(|| quote!(#[allow(deprecated)]))
-}
-
-fn operation_impl(op: &Operation) -> TokenStream {
-    let allow_deprecated = allow_deprecated(op);
+fn operation_impl(op: &Operation, allow_deprecated: &Option<TokenStream>) -> TokenStream {
     let name = ident(&op.type_name);
     let error = ident(&op.error_type);
     let output = output_type(&op.output);
@@ -219,7 +211,7 @@ fn op_statuses(op: &Operation) -> impl Iterator<Item = StatusMatch> + '_ {
 fn output_type(output: &Output) -> TokenStream {
     match output {
         Output::Empty => quote!(()),
-        Output::Json(ty) => rust_type(ty, ModelPath::Qualified),
+        Output::Json(ty) => rust_type(ty, Scope::Crate),
         Output::Redirect => quote!(crate::runtime::Redirect),
         Output::Text => quote!(String),
         Output::Bytes => quote!(crate::runtime::Bytes),
@@ -282,37 +274,32 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
-fn client_method(op: &Operation) -> TokenStream {
-    let allow_deprecated = allow_deprecated(op);
-    let name = ident(&op.method_name);
-    let marker = ident(&op.type_name);
-    let docs = docs(&op.docs);
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let required: Vec<&Parameter> = op.arguments();
-    let arguments = required.iter().map(|p| {
-        let name = ident(&p.rust_name);
-        let ty = argument_type(&p.ty);
-        quote!(#name: #ty)
-    });
-    let body_argument = op.body.as_ref().filter(|b| b.required).map(|b| {
-        let ty = body_type(b);
-        quote!(, body: #ty)
-    });
+fn client_method(
+    op: &Operation,
+    surface: &OperationSurface,
+    allow_deprecated: &Option<TokenStream>,
+) -> TokenStream {
+    let method = &surface.client_method;
+    let name = ident(&method.name);
+    let marker = ident(&surface.marker);
+    let docs = docs(&method.docs);
+    let deprecated = method.deprecated.then(|| quote!(#[deprecated]));
+    let arguments = parameters(method, Scope::Crate);
     let path = path_expression(op);
-    let pushes = required
-        .iter()
+    let pushes = op
+        .arguments()
+        .into_iter()
         .filter(|p| p.location != ParameterLocation::Path)
-        .map(|p| parameter_push(p));
+        .map(parameter_push);
     let body_push = op.body.as_ref().filter(|b| b.required).map(body_push);
-    // `self`, the required parameters and the required body.
-    let too_many = allow_many_arguments(1 + required.len() + usize::from(body_argument.is_some()));
+    let too_many = allow_many_arguments(method, true);
     quote! {
         #allow_deprecated
         impl Client {
             #docs
             #deprecated
             #too_many
-            pub fn #name(&self #(, #arguments)* #body_argument) -> Call<'_, #marker> {
+            pub fn #name(&self #(, #arguments)*) -> Call<'_, #marker> {
                 Call::new(self, #path) #(#pushes)* #body_push
             }
         }
@@ -348,19 +335,6 @@ fn path_expression(op: &Operation) -> TokenStream {
         quote!(#template.to_owned())
     } else {
         quote!(format!(#template, #(#values),*))
-    }
-}
-
-/// How a body is taken: text and bytes as anything that converts into
-/// them, values by reference.
-fn body_type(body: &RequestBody) -> TokenStream {
-    match body.encoding {
-        BodyEncoding::Text => quote!(impl Into<String>),
-        BodyEncoding::Bytes => quote!(impl Into<crate::runtime::Bytes>),
-        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart { .. } => {
-            let ty = rust_type(&body.ty, ModelPath::Qualified);
-            quote!(&#ty)
-        }
     }
 }
 
@@ -442,23 +416,6 @@ fn part_push(source: &PartSource) -> TokenStream {
     }
 }
 
-/// How a parameter value is taken: strings by `&str`, lists by slice,
-/// small values by value, the rest by reference.
-fn argument_type(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(&str),
-        TypeRef::List(inner) => {
-            let inner = rust_type(inner, ModelPath::Qualified);
-            quote!(&[#inner])
-        }
-        ty if ty.passed_by_value() => rust_type(ty, ModelPath::Qualified),
-        _ => {
-            let ty = rust_type(ty, ModelPath::Qualified);
-            quote!(&#ty)
-        }
-    }
-}
-
 /// The builder call that adds one parameter, `name` holding its value.
 fn parameter_push(parameter: &Parameter) -> TokenStream {
     let wire = &parameter.wire_name;
@@ -502,47 +459,16 @@ fn parameter_text(parameter: &Parameter) -> TokenStream {
     }
 }
 
-fn setters(op: &Operation) -> TokenStream {
-    let allow_deprecated = allow_deprecated(op);
-    let marker = ident(&op.type_name);
-    let mut methods: Vec<TokenStream> = op
-        .parameters
-        .iter()
-        .filter(|p| !p.required)
-        .map(|p| {
-            let name = ident(&p.rust_name);
-            let ty = argument_type(&p.ty);
-            let docs = docs(&parameter_docs(p));
-            let push = parameter_push(p);
-            let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
-            quote! {
-                #docs
-                #deprecated
-                pub fn #name(self, #name: #ty) -> Self {
-                    self #push
-                }
-            }
-        })
-        .collect();
-    if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
-        let ty = body_type(body);
-        let push = body_push(body);
-        let doc = if body.docs.is_empty() {
-            "The request body (optional).".to_owned()
-        } else {
-            body.docs.clone()
-        };
-        let docs = docs(&doc);
-        methods.push(quote! {
-            #docs
-            pub fn body(self, body: #ty) -> Self {
-                self #push
-            }
-        });
-    }
-    if methods.is_empty() {
+fn setters(
+    op: &Operation,
+    surface: &OperationSurface,
+    allow_deprecated: &Option<TokenStream>,
+) -> TokenStream {
+    if surface.setters.is_empty() {
         return quote!();
     }
+    let marker = ident(&surface.marker);
+    let methods = surface.setters.iter().map(|setter| call_setter(op, setter));
     quote! {
         #allow_deprecated
         impl Call<'_, #marker> {
@@ -551,17 +477,21 @@ fn setters(op: &Operation) -> TokenStream {
     }
 }
 
-fn parameter_docs(parameter: &Parameter) -> String {
-    let location = match parameter.location {
-        ParameterLocation::Path => "path",
-        ParameterLocation::Query => "query",
-        ParameterLocation::Header => "header",
-        ParameterLocation::Cookie => "cookie",
+fn call_setter(op: &Operation, setter: &CallSetter) -> TokenStream {
+    let method = &setter.method;
+    let name = ident(&method.name);
+    let arguments = parameters(method, Scope::Crate);
+    let push = match setter.parameter.and_then(|index| op.parameters.get(index)) {
+        Some(parameter) => parameter_push(parameter),
+        None => op.body.as_ref().map(body_push).unwrap_or_default(),
     };
-    let origin = format!("Sets the `{}` {location} parameter.", parameter.wire_name);
-    if parameter.docs.is_empty() {
-        origin
-    } else {
-        format!("{}\n\n{origin}", parameter.docs)
+    let docs = docs(&method.docs);
+    let deprecated = method.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(self, #(#arguments),*) -> Self {
+            self #push
+        }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ir::{BodyEncoding, FileUnion, Model, ModelKind, Operation, PartSource, TypeRef};
+use crate::ir::{BodyEncoding, FileUnion, Ident, Model, ModelKind, Operation, PartSource, TypeRef};
 
 /// The kinds of media type the client encodes, in order of preference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -192,7 +192,7 @@ fn file_unions(
     let Some(ModelKind::Struct(object)) = models.get(&name).map(|m| &m.kind) else {
         return Vec::new();
     };
-    let file_fields: Vec<&String> = parts
+    let file_fields: Vec<&Ident> = parts
         .iter()
         .filter_map(|p| match p {
             PartSource::File { rust_name, .. } => Some(rust_name),
@@ -352,17 +352,10 @@ pub fn uses_files(models: &[Model], operations: &[Operation]) -> bool {
             .as_ref()
             .is_some_and(|b| matches!(b.encoding, BodyEncoding::Multipart { .. }))
     });
-    multipart || model_types.chain(parameter_types).any(mentions_binary)
-}
-
-fn mentions_binary(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Binary => true,
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-            mentions_binary(inner)
-        }
-        _ => false,
-    }
+    multipart
+        || model_types
+            .chain(parameter_types)
+            .any(|ty| ty.mentions(&TypeRef::Binary))
 }
 
 #[cfg(test)]

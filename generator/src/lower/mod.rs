@@ -2,8 +2,8 @@
 //! Every decision — names, types, presence, errors, auth, servers — is made
 //! here, once.
 
-mod analysis;
 mod bodies;
+mod passes;
 
 pub use bodies::essence as media_type_essence;
 mod docs;
@@ -113,13 +113,13 @@ fn lower_on_this_stack(spec: &LoadedSpec) -> Result<Api> {
     let mut operations =
         operations::lower_operations(openapi, &mut schemas, &security_schemes, &servers, &mut cx)?;
     let mut models: Vec<_> = std::mem::take(&mut schemas.models).into_values().collect();
-    analysis::settle_parameters(&models, &mut operations, &mut cx);
-    analysis::decide_presence(&mut models, &schemas.field_facts, &operations);
-    analysis::box_recursive_fields(&mut models);
-    analysis::decide_default(&mut models);
-    analysis::detect_pages(&mut models, &mut operations);
-    analysis::mark_deprecated_uses(&models, &mut operations);
-    let extra_dependencies = analysis::extra_dependencies(&models, &operations);
+    passes::settle_parameters(&models, &mut operations, &mut cx);
+    passes::decide_presence(&mut models, &schemas.field_facts, &operations);
+    passes::box_recursive_fields(&mut models);
+    passes::decide_default(&mut models);
+    passes::detect_pages(&mut models, &mut operations);
+    passes::mark_deprecated_uses(&models, &mut operations);
+    let extra_dependencies = passes::extra_dependencies(&models, &operations);
     let uses_files = bodies::uses_files(&models, &operations);
     let mut warnings = cx.warnings;
     warnings.sort();

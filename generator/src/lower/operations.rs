@@ -7,8 +7,8 @@ use openapiv3::{
 
 use crate::diagnostics::Result;
 use crate::ir::{
-    ErrorResponse, HttpMethod, Operation, Output, Parameter, ParameterEncoding, ParameterLocation,
-    PathPart, RequestBody, SecurityScheme, Server, StatusMatch, TypeRef,
+    ErrorResponse, HttpMethod, Ident, Operation, Output, Parameter, ParameterEncoding,
+    ParameterLocation, PathPart, RequestBody, SecurityScheme, Server, StatusMatch, TypeRef,
 };
 use crate::load::pointer;
 use crate::lower::bodies::{self, MediaKind, ResponseBody};
@@ -179,7 +179,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
         ]);
         Ok(Operation {
             id: names.id,
-            method_name: names.method_name,
+            method_name: Ident::new(names.method_name),
             type_name: names.type_name,
             error_type: names.error_type,
             http_method: method,
@@ -269,7 +269,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
             initial_encoding(&ty, Style::of(parameter, location, explode))
         };
         Some(Parameter {
-            rust_name: String::new(),
+            rust_name: Ident::default(),
             wire_name: data.name.clone(),
             location,
             ty,
@@ -302,7 +302,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
                 format!("path parameter `{wire}` is not declared; taken as a string"),
             );
             parameters.push(Parameter {
-                rust_name: String::new(),
+                rust_name: Ident::default(),
                 wire_name: (*wire).to_owned(),
                 location: ParameterLocation::Path,
                 ty: TypeRef::String,
@@ -602,7 +602,10 @@ fn path_parts(path: &str, parameters: &[Parameter]) -> Vec<PathPart> {
         let rust_name = parameters
             .iter()
             .find(|p| p.location == ParameterLocation::Path && p.wire_name == wire)
-            .map_or_else(|| value_name(wire, "parameter"), |p| p.rust_name.clone());
+            .map_or_else(
+                || Ident::new(value_name(wire, "parameter")),
+                |p| p.rust_name.clone(),
+            );
         parts.push(PathPart::Parameter(rust_name));
     }
     parts
@@ -620,7 +623,7 @@ fn argument_docs(parameters: &[Parameter], body: Option<&RequestBody>) -> Option
             } else {
                 p.docs.replace('\n', " ")
             };
-            format!("- `{}`: {text}", p.rust_name.trim_start_matches("r#"))
+            format!("- `{}`: {text}", p.rust_name.bare())
         })
         .collect();
     if let Some(body) = body.filter(|b| b.required) {
@@ -660,7 +663,7 @@ impl Style {
 }
 
 /// The encoding the spec's style asks for, settled once every model is
-/// known (`analysis::settle_parameters`, which keeps plain text for types
+/// known (`passes::settle_parameters`, which keeps plain text for types
 /// that have a text form): arrays are lists, query values `deepObject` or
 /// `form`, other values `simple`.
 fn initial_encoding(ty: &TypeRef, style: Style) -> ParameterEncoding {

@@ -11,7 +11,7 @@
 //! collides (`user_id` and `userId` in the query) is numbered in
 //! declaration order.
 
-use crate::ir::{Parameter, ParameterLocation};
+use crate::ir::{Ident, Parameter, ParameterLocation};
 use crate::lower::names::{value_name, NameScope};
 use crate::lower::reserved::runtime_methods;
 
@@ -46,7 +46,7 @@ pub fn name_parameters(parameters: &mut [Parameter]) {
         } else {
             plain[index].clone()
         };
-        parameters[index].rust_name = scope.claim(wanted);
+        parameters[index].rust_name = Ident::new(scope.claim(wanted));
     }
 }
 
@@ -82,7 +82,7 @@ mod tests {
 
     fn parameter(wire: &str, location: ParameterLocation, required: bool) -> Parameter {
         Parameter {
-            rust_name: String::new(),
+            rust_name: Ident::default(),
             wire_name: wire.to_owned(),
             location,
             ty: TypeRef::String,

@@ -2,7 +2,7 @@
 
 use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr};
 
-use crate::ir::{SchemeKind, SecurityScheme};
+use crate::ir::{Ident, SchemeKind, SecurityScheme};
 use crate::lower::docs;
 use crate::lower::names::{value_name, NameScope};
 use crate::lower::reserved::runtime_methods;
@@ -38,7 +38,7 @@ pub fn lower_schemes(openapi: &OpenAPI, cx: &mut Context) -> Vec<SecurityScheme>
         };
         out.push(SecurityScheme {
             key: key.clone(),
-            setter: scope.claim(setter_name(key)),
+            setter: Ident::new(scope.claim(setter_name(key))),
             kind,
             docs: docs::compose([
                 description,

@@ -17,7 +17,9 @@ use openapiv3::{
     StringType, Type,
 };
 
-use crate::ir::{EnumVariant, Field, Model, ModelKind, Presence, StringEnum, Struct, TypeRef};
+use crate::ir::{
+    EnumVariant, Field, Ident, Model, ModelKind, Presence, StringEnum, Struct, TypeRef,
+};
 use crate::lower::docs;
 use crate::lower::names::{enum_variant_name, type_name, value_name, NameScope};
 use crate::lower::Context;
@@ -450,7 +452,7 @@ impl<'a> SchemaLowerer<'a> {
                 has_default: default.is_some(),
             };
             let field = Field {
-                rust_name: scope.claim(value_name(wire, "field")),
+                rust_name: Ident::new(scope.claim(value_name(wire, "field"))),
                 wire_name: wire.clone(),
                 ty,
                 presence: Presence::Optional,
@@ -474,7 +476,7 @@ impl<'a> SchemaLowerer<'a> {
             };
             self.field_facts.insert((name.clone(), fields.len()), facts);
             fields.push(Field {
-                rust_name: scope.claim(value_name(wire, "field")),
+                rust_name: Ident::new(scope.claim(value_name(wire, "field"))),
                 wire_name: wire.clone(),
                 ty: TypeRef::Json,
                 presence: Presence::Optional,
@@ -484,7 +486,7 @@ impl<'a> SchemaLowerer<'a> {
             });
         }
         let additional_properties = additional.map(|ty| crate::ir::AdditionalProperties {
-            rust_name: scope.claim("additional_properties".to_owned()),
+            rust_name: Ident::new(scope.claim("additional_properties".to_owned())),
             ty,
         });
         let kind = ModelKind::Struct(Struct {

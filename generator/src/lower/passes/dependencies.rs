@@ -1,0 +1,30 @@
+//! Which optional crates the generated code needs for the types it uses.
+
+use std::collections::BTreeSet;
+
+use crate::ir::{ExternalCrate, Model, ModelKind, Operation, TypeRef};
+
+/// Crates the generated code needs for the types it uses.
+pub fn extra_dependencies(models: &[Model], operations: &[Operation]) -> Vec<ExternalCrate> {
+    let model_types = models.iter().flat_map(Model::member_types);
+    let all = model_types.chain(operations.iter().flat_map(Operation::types));
+    let mut crates: BTreeSet<ExternalCrate> =
+        all.flat_map(TypeRef::parts).filter_map(crate_for).collect();
+    let paginated = models
+        .iter()
+        .any(|m| matches!(&m.kind, ModelKind::Struct(s) if s.page.is_some()));
+    if paginated {
+        crates.insert(ExternalCrate::FuturesUtil);
+    }
+    crates.into_iter().collect()
+}
+
+/// The crate a type itself (not what it holds) needs.
+fn crate_for(ty: &TypeRef) -> Option<ExternalCrate> {
+    match ty {
+        TypeRef::Uuid => Some(ExternalCrate::Uuid),
+        TypeRef::DateTime | TypeRef::Date => Some(ExternalCrate::Chrono),
+        TypeRef::Decimal => Some(ExternalCrate::RustDecimal),
+        _ => None,
+    }
+}

@@ -1,0 +1,201 @@
+//! Stage 2½, surface: the public API of the generated crate, decided once.
+//!
+//! [`lower`](crate::lower) decides what the API *is* (models, operations,
+//! their names and types); this stage decides what the crate *looks like*
+//! to the code that uses it: the path of every public item, the signature
+//! of every generated method (which arguments it takes and how each is
+//! passed: `&str`, `impl Into<String>`, a slice, by value or by
+//! reference), the names of setters, the doc prose of generated methods,
+//! and what the crate root re-exports.
+//!
+//! Every consumer reads this one description: [`emit`](crate::emit)
+//! renders it, the crate guide writes its examples from it, the diff
+//! judges signatures by it, and the tools that write code against a
+//! generated crate (the API probe of the semver oracle, the conformance
+//! driver) spell their calls from it. Where is a setter named? Here.
+
+mod crate_root;
+mod models;
+mod operations;
+mod spelling;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Api, Ident, TypeRef};
+
+pub use crate_root::{Reexport, ReexportOrigin};
+pub use models::{constructor, FieldSetter, ModelSurface, SetValue};
+pub use operations::{client_method, CallSetter, OperationSurface};
+pub use spelling::{ident, rust_type, Scope};
+
+/// The public API of one generated crate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Surface {
+    /// What the crate root re-exports beyond its fixed set (which depends
+    /// on the types the API uses), in the order they are written.
+    pub reexports: Vec<Reexport>,
+    /// One entry per model, parallel to [`Api::models`].
+    pub models: Vec<ModelSurface>,
+    /// One entry per operation, parallel to [`Api::operations`].
+    pub operations: Vec<OperationSurface>,
+}
+
+impl Surface {
+    /// The public API of the crate generated from `api`.
+    pub fn of(api: &Api) -> Surface {
+        Surface {
+            reexports: crate_root::reexports(api),
+            models: models::describe(api),
+            operations: api.operations.iter().map(operations::describe).collect(),
+        }
+    }
+
+    /// Whether the crate root re-exports the item `name` (`Page`, `chrono`).
+    pub fn reexports(&self, name: &str) -> bool {
+        self.reexports.iter().any(|r| r.name == name)
+    }
+}
+
+/// A generated method: its name, arguments and docs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Method {
+    /// The method's name.
+    pub name: Ident,
+    /// Its arguments after the receiver, in order.
+    pub arguments: Vec<Argument>,
+    /// Rustdoc.
+    pub docs: String,
+    /// Marked `#[deprecated]`.
+    pub deprecated: bool,
+}
+
+/// More arguments than this (the receiver included) make clippy's
+/// `too_many_arguments` fire.
+const CLIPPY_MAX_ARGUMENTS: usize = 7;
+
+impl Method {
+    /// Whether the method takes more arguments than clippy likes, counting
+    /// a receiver when it has one. Required fields and parameters are
+    /// positional arguments on purpose, however many the spec has: a call
+    /// cannot compile without them, and the shape of a method does not
+    /// flip to a parameters struct when a spec adds one more.
+    pub fn has_many_arguments(&self, receiver: bool) -> bool {
+        self.arguments.len() + usize::from(receiver) > CLIPPY_MAX_ARGUMENTS
+    }
+}
+
+/// One argument of a generated method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Argument {
+    /// The argument's name.
+    pub name: Ident,
+    /// How the value is passed.
+    pub passing: Passing,
+}
+
+/// How a generated method takes a value. Each way is chosen for the
+/// caller's convenience without costing an allocation the method does not
+/// need: values stored in a struct are taken owned (`impl Into<String>`
+/// for strings), values only read to build a request are borrowed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Passing {
+    /// `T`, as is: small `Copy` values, and owned values a setter stores.
+    Value(TypeRef),
+    /// The value a `Box<T>` field holds, boxed when stored.
+    Unboxed(TypeRef),
+    /// `impl Into<String>`, converted when stored.
+    IntoString,
+    /// `impl Into<Bytes>`: a raw request body.
+    IntoBytes,
+    /// `&str`.
+    Str,
+    /// `&[T]`.
+    Slice(TypeRef),
+    /// `&T`.
+    Borrowed(TypeRef),
+}
+
+impl Passing {
+    /// How a struct's constructor or setter takes a value for a field of
+    /// type `ty`: strings as `impl Into<String>`, boxed values unboxed, the
+    /// rest as they are (numbers stay concrete so that literals infer).
+    pub fn owned(ty: &TypeRef) -> Passing {
+        match ty {
+            TypeRef::String => Passing::IntoString,
+            TypeRef::Boxed(inner) => Passing::Unboxed((**inner).clone()),
+            other => Passing::Value(other.clone()),
+        }
+    }
+
+    /// How a client method or call setter takes a parameter of type `ty`:
+    /// strings as `&str`, lists as slices, small values by value, the rest
+    /// by reference.
+    pub fn borrowed(ty: &TypeRef) -> Passing {
+        match ty {
+            TypeRef::String => Passing::Str,
+            TypeRef::List(inner) => Passing::Slice((**inner).clone()),
+            ty if ty.passed_by_value() => Passing::Value(ty.clone()),
+            other => Passing::Borrowed(other.clone()),
+        }
+    }
+
+    /// The argument's type, spelled as code in `scope` sees it.
+    pub fn rust_type(&self, scope: Scope) -> TokenStream {
+        match self {
+            Passing::Value(ty) | Passing::Unboxed(ty) => rust_type(ty, scope),
+            Passing::IntoString => quote!(impl Into<String>),
+            Passing::IntoBytes => {
+                let bytes = rust_type(&TypeRef::Bytes, scope);
+                quote!(impl Into<#bytes>)
+            }
+            Passing::Str => quote!(&str),
+            Passing::Slice(item) => {
+                let item = rust_type(item, scope);
+                quote!(&[#item])
+            }
+            Passing::Borrowed(ty) => {
+                let ty = rust_type(ty, scope);
+                quote!(&#ty)
+            }
+        }
+    }
+
+    /// A type of which a value can be passed, for code that writes calls:
+    /// `String` for `impl Into<String>`, the target for `impl Into<T>`.
+    pub fn example_type(&self, scope: Scope) -> TokenStream {
+        match self {
+            Passing::IntoString => quote!(String),
+            Passing::IntoBytes => rust_type(&TypeRef::Bytes, scope),
+            other => other.rust_type(scope),
+        }
+    }
+
+    /// A type a caller can hold the value in, and whether the method takes
+    /// a reference to it (`String` and `true` for `&str`; `Vec<T>` and
+    /// `true` for `&[T]`; `String` and `false` for `impl Into<String>` and
+    /// `impl Into<Bytes>`, which a `String` converts into): for code that
+    /// writes calls from values it decodes.
+    pub fn caller_value(&self) -> (TypeRef, bool) {
+        match self {
+            Passing::Value(ty) | Passing::Unboxed(ty) => (ty.clone(), false),
+            Passing::IntoString | Passing::IntoBytes => (TypeRef::String, false),
+            Passing::Str => (TypeRef::String, true),
+            Passing::Slice(item) => (TypeRef::List(Box::new(item.clone())), true),
+            Passing::Borrowed(ty) => (ty.clone(), true),
+        }
+    }
+
+    /// How an argument named `name` becomes the value stored: `None` when
+    /// it is stored as passed.
+    pub fn stored_value(&self, name: &TokenStream) -> Option<TokenStream> {
+        match self {
+            Passing::IntoString => Some(quote!(#name.into())),
+            Passing::Unboxed(_) => Some(quote!(Box::new(#name))),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,157 @@
+//! The public API of the `models` module: each model's path and docs, and
+//! for structs users build, the constructor and its setters.
+
+use std::collections::BTreeSet;
+
+use crate::ir::{Api, Field, Ident, Model, ModelKind, Presence, Struct, TypeRef};
+use crate::surface::{Argument, Method, Passing};
+
+/// The public API of one model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelSurface {
+    /// The type's name as code.
+    pub name: String,
+    /// Rustdoc of the type.
+    pub docs: String,
+    /// Whether the model's own items allow the deprecation lint: it is
+    /// deprecated, has deprecated fields, or holds a deprecated model. The
+    /// generated code's own uses of them are not the user's, and must not
+    /// warn.
+    pub allow_deprecated: bool,
+    /// `new`, for structs sent in requests: one argument per required
+    /// field.
+    pub constructor: Option<Method>,
+    /// A `with_` setter for every field that may be left out, for structs
+    /// sent in requests: the way users build a `#[non_exhaustive]` struct,
+    /// so that fields added later break nobody.
+    pub setters: Vec<FieldSetter>,
+}
+
+/// A `with_` setter of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldSetter {
+    /// The method; its one argument is the value.
+    pub method: Method,
+    /// The field it sets.
+    pub field: Ident,
+    /// How the passed value is stored.
+    pub stores: SetValue,
+}
+
+/// How a `with_` setter stores its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetValue {
+    /// `Some(value)`.
+    Some,
+    /// `Some(Some(value))`: the field can also hold an explicit `null`.
+    SomeSome,
+}
+
+/// The public API of every model of `api`, in the same order.
+pub(super) fn describe(api: &Api) -> Vec<ModelSurface> {
+    let deprecated: BTreeSet<&str> = api
+        .models
+        .iter()
+        .filter(|m| m.deprecated)
+        .map(|m| m.name.as_str())
+        .collect();
+    api.models
+        .iter()
+        .map(|model| describe_model(model, &deprecated))
+        .collect()
+}
+
+fn describe_model(model: &Model, deprecated: &BTreeSet<&str>) -> ModelSurface {
+    let built = match &model.kind {
+        ModelKind::Struct(object) if object.constructible => Some(object),
+        _ => None,
+    };
+    ModelSurface {
+        name: model.name.clone(),
+        docs: model_docs(model),
+        allow_deprecated: allows_deprecated(model, deprecated),
+        constructor: built.map(constructor),
+        setters: built
+            .map(|object| object.fields.iter().filter_map(setter).collect())
+            .unwrap_or_default(),
+    }
+}
+
+fn model_docs(model: &Model) -> String {
+    let mut text = if model.docs.is_empty() {
+        format!("`{}`", model.name)
+    } else {
+        model.docs.clone()
+    };
+    if model.deprecated {
+        text.push_str("\n\n**Deprecated** by the API.");
+    }
+    text
+}
+
+fn allows_deprecated(model: &Model, deprecated: &BTreeSet<&str>) -> bool {
+    let holds_deprecated = model
+        .member_types()
+        .into_iter()
+        .filter_map(TypeRef::named_model)
+        .any(|name| deprecated.contains(name));
+    let deprecated_fields =
+        matches!(&model.kind, ModelKind::Struct(s) if s.fields.iter().any(|f| f.deprecated));
+    model.deprecated || holds_deprecated || deprecated_fields
+}
+
+/// `new` of a struct users build: one argument per required field, in
+/// order.
+pub fn constructor(object: &Struct) -> Method {
+    let arguments: Vec<Argument> = object
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .map(|f| Argument {
+            name: f.rust_name.clone(),
+            passing: Passing::owned(&f.ty),
+        })
+        .collect();
+    let optional_fields = arguments.len() < object.fields.len();
+    let docs = match (arguments.is_empty(), optional_fields) {
+        (true, false) => "Creates an empty value.",
+        (true, true) => {
+            "Creates a value with every field left out; set them with the `with_` methods."
+        }
+        (false, false) => "Creates a value from its fields.",
+        (false, true) => {
+            "Creates a value from its required fields; set the others with the `with_` methods."
+        }
+    };
+    Method {
+        name: Ident::new("new"),
+        arguments,
+        docs: docs.to_owned(),
+        deprecated: false,
+    }
+}
+
+/// `with_<field>`, for a field that may be left out.
+fn setter(field: &Field) -> Option<FieldSetter> {
+    let (stores, note) = match field.presence {
+        Presence::Required => return None,
+        Presence::OptionalNullable => (
+            SetValue::SomeSome,
+            " To send `null`, set the field to `Some(None)`.",
+        ),
+        Presence::RequiredNullable | Presence::Optional => (SetValue::Some, ""),
+    };
+    Some(FieldSetter {
+        method: Method {
+            name: Ident::new(format!("with_{}", field.rust_name.bare())),
+            arguments: vec![Argument {
+                name: Ident::new("value"),
+                passing: Passing::owned(&field.ty),
+            }],
+            docs: format!("Sets `{}`.{note}", field.wire_name),
+            deprecated: field.deprecated,
+        },
+        field: field.rust_name.clone(),
+        stores,
+    })
+}

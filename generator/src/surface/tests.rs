@@ -1,0 +1,180 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::ir::Api;
+
+fn api(yaml: &str) -> Api {
+    let path = PathBuf::from("spec.yaml");
+    let document = crate::load::parse_document(&path, yaml).expect("valid YAML");
+    let loaded = crate::load::load_documents(vec![(path, document)]).expect("loads");
+    crate::lower::lower(&loaded).expect("lowers")
+}
+
+const PETS: &str = "
+openapi: 3.0.3
+info: {title: Pets, version: '1'}
+paths:
+  /pets/{petId}:
+    put:
+      operationId: updatePet
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: string}}
+        - {name: tags, in: query, schema: {type: array, items: {type: string}}}
+        - {name: limit, in: query, schema: {type: integer, format: int32}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Pet'}
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        type: {type: string}
+        note: {type: string, nullable: true}
+        parent: {$ref: '#/components/schemas/Pet'}
+";
+
+fn surface() -> (Api, Surface) {
+    let api = api(PETS);
+    let surface = Surface::of(&api);
+    (api, surface)
+}
+
+#[test]
+fn client_methods_borrow_what_they_only_read() {
+    let (_, surface) = surface();
+    let method = &surface.operations[0].client_method;
+    assert_eq!(method.name, "update_pet");
+    let arguments: Vec<(&str, &Passing)> = method
+        .arguments
+        .iter()
+        .map(|a| (a.name.as_str(), &a.passing))
+        .collect();
+    assert_eq!(
+        arguments,
+        [
+            ("pet_id", &Passing::Str),
+            ("body", &Passing::Borrowed(TypeRef::Named("Pet".to_owned()))),
+        ]
+    );
+}
+
+#[test]
+fn call_setters_take_lists_as_slices_and_small_values_by_value() {
+    let (api, surface) = surface();
+    let setters = &surface.operations[0].setters;
+    let described: Vec<(&str, &Passing, Option<&str>)> = setters
+        .iter()
+        .map(|s| {
+            let parameter = s
+                .parameter
+                .map(|i| api.operations[0].parameters[i].wire_name.as_str());
+            (
+                s.method.name.as_str(),
+                &s.method.arguments[0].passing,
+                parameter,
+            )
+        })
+        .collect();
+    assert_eq!(
+        described,
+        [
+            ("tags", &Passing::Slice(TypeRef::String), Some("tags")),
+            ("limit", &Passing::Value(TypeRef::I32), Some("limit")),
+        ]
+    );
+    assert!(setters[0]
+        .method
+        .docs
+        .contains("Sets the `tags` query parameter."));
+}
+
+#[test]
+fn structs_users_build_own_their_values() {
+    let (_, surface) = surface();
+    let pet = &surface.models[0];
+    let new = pet
+        .constructor
+        .as_ref()
+        .expect("Pet is sent, so it has `new`");
+    assert_eq!(new.arguments.len(), 1);
+    assert_eq!(new.arguments[0].passing, Passing::IntoString);
+    let setters: Vec<(&str, &str, SetValue)> = pet
+        .setters
+        .iter()
+        .map(|s| (s.method.name.as_str(), s.field.as_str(), s.stores))
+        .collect();
+    assert_eq!(
+        setters,
+        [
+            ("with_type", "r#type", SetValue::Some),
+            ("with_note", "note", SetValue::SomeSome),
+            ("with_parent", "parent", SetValue::Some),
+        ]
+    );
+    // The recursive field is boxed; its setter takes the value unboxed.
+    assert_eq!(
+        pet.setters[2].method.arguments[0].passing,
+        Passing::Unboxed(TypeRef::Named("Pet".to_owned()))
+    );
+}
+
+#[test]
+fn types_are_spelled_for_where_the_code_stands() {
+    let spell = |ty: &TypeRef, scope| rust_type(ty, scope).to_string().replace(' ', "");
+    let pet = TypeRef::List(Box::new(TypeRef::Named("Pet".to_owned())));
+    assert_eq!(spell(&pet, Scope::Models), "Vec<Pet>");
+    assert_eq!(spell(&pet, Scope::Crate), "Vec<models::Pet>");
+    assert_eq!(
+        spell(&pet, Scope::Outside("pets")),
+        "Vec<::pets::models::Pet>"
+    );
+    assert_eq!(spell(&TypeRef::Uuid, Scope::Crate), "uuid::Uuid");
+    assert_eq!(
+        spell(&TypeRef::Uuid, Scope::Outside("pets")),
+        "::pets::uuid::Uuid"
+    );
+    assert_eq!(
+        spell(&TypeRef::Decimal, Scope::Crate),
+        "crate::runtime::Decimal"
+    );
+    assert_eq!(
+        spell(&TypeRef::Decimal, Scope::Outside("pets")),
+        "::pets::Decimal"
+    );
+    let passing = Passing::IntoBytes;
+    assert_eq!(
+        passing
+            .rust_type(Scope::Outside("pets"))
+            .to_string()
+            .replace(' ', ""),
+        "implInto<::pets::Bytes>"
+    );
+}
+
+#[test]
+fn the_crate_root_reexports_what_the_types_need() {
+    let api = api("
+openapi: 3.0.3
+info: {title: Ids, version: '1'}
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        id: {type: string, format: uuid}
+        blob: {type: string, format: byte}
+");
+    let surface = Surface::of(&api);
+    let names: Vec<&str> = surface.reexports.iter().map(|r| r.name).collect();
+    assert_eq!(names, ["uuid", "models::Base64"]);
+    assert!(surface.reexports("uuid"));
+    assert!(!surface.reexports("chrono"));
+}
