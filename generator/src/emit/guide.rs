@@ -94,43 +94,7 @@ fn main_scheme(api: &Api) -> Option<&crate::ir::SecurityScheme> {
 }
 
 fn behaviour_sections(api: &Api, surface: &Surface, crate_ident: &str) -> Vec<String> {
-    let setters: Vec<String> = api
-        .security_schemes
-        .iter()
-        .map(|s| format!("`{}`", s.setter.bare()))
-        .collect();
-    let mut sections = vec![
-        format!(
-            "**Authentication.** [`ClientBuilder`] has one setter per security scheme ({}). \
-             Each operation sends the credentials its `security` asks for, and none when it \
-             declares `security: []`; a call needing a credential the client was not given \
-             fails before sending, with [`Error::MissingCredentials`]. Credentials are \
-             [`Secret`]s: redacted in `Debug` output, never in errors or traces.",
-            if setters.is_empty() {
-                "this API declares none".to_owned()
-            } else {
-                setters.join(", ")
-            }
-        ),
-        "**Environments.** [`Environment`] has a variant per server of the spec and `Custom` \
-         for any other base URL. Operations served from their own hosts follow the chosen \
-         environment; [`ClientBuilder::override_server`] and [`Call::base_url`] redirect them."
-            .to_owned(),
-        "**Errors.** Each operation's error enum (in [`operations`]) has a variant per \
-         documented status, carrying the decoded body where the spec documents one. [`Error`] \
-         keeps the status, headers and raw body of every error response, and tells transport \
-         failures, timeouts and undecodable bodies (with the path where decoding failed) apart. \
-         [`Call::send`] returns the status and headers of a success too."
-            .to_owned(),
-        "**Timeouts.** 60 s per attempt and 10 s to connect unless set with \
-         [`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`] or per call with \
-         [`Call::timeout`]."
-            .to_owned(),
-        "**Retries.** Connection failures, 408, 429 and 5xx responses are retried (twice by \
-         default) with exponential backoff and jitter, honouring `Retry-After`; only idempotent \
-         methods unless a call opts in with [`Call::retry_non_idempotent`]. See [`RetryPolicy`]."
-            .to_owned(),
-    ];
+    let mut sections = client_sections(api);
     if let Some(example) = call_example(surface, crate_ident) {
         if let Some(errors) = sections.get_mut(2) {
             errors.push_str(&example);
@@ -161,6 +125,48 @@ fn behaviour_sections(api: &Api, surface: &Surface, crate_ident: &str) -> Vec<St
             .to_owned(),
     );
     sections
+}
+
+/// Authentication, environments, errors, timeouts and retries: what the
+/// client does on every call.
+fn client_sections(api: &Api) -> Vec<String> {
+    let setters: Vec<String> = api
+        .security_schemes
+        .iter()
+        .map(|s| format!("`{}`", s.setter.bare()))
+        .collect();
+    vec![
+        format!(
+            "**Authentication.** [`ClientBuilder`] has one setter per security scheme ({}). \
+             Each operation sends the credentials its `security` asks for, and none when it \
+             declares `security: []`; a call needing a credential the client was not given \
+             fails before sending, with [`Error::MissingCredentials`]. Credentials are \
+             [`Secret`]s: redacted in `Debug` output, never in errors or traces.",
+            if setters.is_empty() {
+                "this API declares none".to_owned()
+            } else {
+                setters.join(", ")
+            }
+        ),
+        "**Environments.** [`Environment`] has a variant per server of the spec and `Custom` \
+         for any other base URL. Operations served from their own hosts follow the chosen \
+         environment; [`ClientBuilder::override_server`] and [`Call::base_url`] redirect them."
+            .to_owned(),
+        "**Errors.** Each operation's error enum (in [`operations`]) has a variant per \
+         documented status, carrying the decoded body where the spec documents one. [`Error`] \
+         keeps the status, headers and raw body of every error response, and tells transport \
+         failures, timeouts and undecodable bodies (with the path where decoding failed) apart. \
+         [`Call::send`] returns the status and headers of a success too."
+            .to_owned(),
+        "**Timeouts.** 60 s per attempt and 10 s to connect unless set with \
+         [`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`] or per call with \
+         [`Call::timeout`]."
+            .to_owned(),
+        "**Retries.** Connection failures, 408, 429 and 5xx responses are retried (twice by \
+         default) with exponential backoff and jitter, honouring `Retry-After`; only idempotent \
+         methods unless a call opts in with [`Call::retry_non_idempotent`]. See [`RetryPolicy`]."
+            .to_owned(),
+    ]
 }
 
 /// How response bodies are asked for and read, empty ones included.

@@ -462,6 +462,34 @@ fn tagged_union_item(
     let unknown_doc = format!(
         " An object whose `{property}` this version of the client does not know, kept whole."
     );
+    let wire_impls = tagged_union_wire(&name, union, tag, allow);
+    quote! {
+        // Alternatives differ in size by nature; boxing them would only make
+        // the values harder to build and match.
+        #allow
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #unknown_doc]
+            #unknown(serde_json::Value),
+        }
+
+        #wire_impls
+    }
+}
+
+/// `Serialize` and `Deserialize` of a tagged union: each variant is written
+/// with its tag and read by it.
+fn tagged_union_wire(
+    name: &proc_macro2::Ident,
+    union: &Union,
+    tag: &UnionTag,
+    allow: &TokenStream,
+) -> TokenStream {
+    let property = &tag.property;
+    let unknown = ident(&tag.unknown_variant);
     let to_wire = union.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let values = &v.tag_values;
@@ -479,18 +507,6 @@ fn tagged_union_item(
         }
     });
     quote! {
-        // Alternatives differ in size by nature; boxing them would only make
-        // the values harder to build and match.
-        #allow
-        #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            #[doc = #unknown_doc]
-            #unknown(serde_json::Value),
-        }
-
         #allow
         impl Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -47,20 +47,7 @@ pub fn lower_operations(
     top_servers: &[Server],
     cx: &mut Context,
 ) -> Result<Vec<Operation>> {
-    let mut found = Vec::new();
-    for (path, item) in &openapi.paths.paths {
-        let at = format!("#/paths/{}", pointer::escape(path));
-        let ReferenceOr::Item(item) = item else {
-            cx.warn(&at, "path item references are not supported; path skipped");
-            continue;
-        };
-        for (method, operation) in methods(item) {
-            found.push((path, method, operation));
-        }
-    }
-    // Names are claimed in (path, method) order, so a new operation never
-    // renames an existing one unless their names collide.
-    found.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let found = operations_by_path(openapi, cx);
     let mut method_names = NameScope::with_reserved(&runtime_methods().client);
     let mut type_names = NameScope::with_reserved(OPERATIONS_MODULE_NAMES);
     let mut out = Vec::new();
@@ -100,6 +87,28 @@ pub fn lower_operations(
     }
     out.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     Ok(out)
+}
+
+/// Every operation of the document with its path and method, in (path,
+/// method) order: names are claimed in this order, so a new operation
+/// never renames an existing one unless their names collide.
+fn operations_by_path<'o>(
+    openapi: &'o OpenAPI,
+    cx: &mut Context,
+) -> Vec<(&'o String, HttpMethod, &'o openapiv3::Operation)> {
+    let mut found = Vec::new();
+    for (path, item) in &openapi.paths.paths {
+        let at = format!("#/paths/{}", pointer::escape(path));
+        let ReferenceOr::Item(item) = item else {
+            cx.warn(&at, "path item references are not supported; path skipped");
+            continue;
+        };
+        for (method, operation) in methods(item) {
+            found.push((path, method, operation));
+        }
+    }
+    found.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    found
 }
 
 struct LoweredNames {

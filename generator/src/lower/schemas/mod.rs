@@ -24,6 +24,27 @@ use crate::lower::docs;
 use crate::lower::names::{enum_variant_name, type_name, value_name, NameScope};
 use crate::lower::Context;
 
+/// The field of a property the schema requires without describing it.
+fn undescribed_field(rust_name: Ident, wire: &str) -> Field {
+    Field {
+        rust_name,
+        wire_name: wire.to_owned(),
+        ty: TypeRef::Json,
+        presence: Presence::Optional,
+        docs: "Required by the schema, which does not describe it: any JSON value.".to_owned(),
+        deprecated: false,
+    }
+}
+
+/// Where a property's field is lowered: its model, its JSON pointer and
+/// the nesting depth reached.
+#[derive(Clone, Copy)]
+struct FieldPlace<'a> {
+    model: &'a str,
+    at: &'a str,
+    depth: usize,
+}
+
 /// What the spec says about a field, kept until usage decides its presence.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FieldFacts {
@@ -425,65 +446,24 @@ impl<'a> SchemaLowerer<'a> {
         let mut scope = NameScope::default();
         let mut fields = Vec::new();
         for (index, (wire, property)) in object.properties.iter().enumerate() {
-            let field_at = format!("{at}/properties/{}", crate::load::pointer::escape(wire));
-            let ty = self.type_at_depth(
-                property,
-                &format!("{name}{}", type_name(wire, "Field")),
-                &field_at,
-                cx,
+            let place = FieldPlace {
+                model: &name,
+                at: &format!("{at}/properties/{}", crate::load::pointer::escape(wire)),
                 depth,
-            );
-            let resolved = self.resolve(property);
-            let data = resolved.map(|s| &s.schema_data);
-            let inline = match property {
-                ReferenceOr::Item(schema) => Some(&schema.schema_data),
-                ReferenceOr::Reference { .. } => None,
             };
-            // A default written beside the property wins over the one of
-            // the schema it refers to.
-            let default = inline
-                .and_then(|d| d.default.as_ref())
-                .or_else(|| data.and_then(|d| d.default.as_ref()));
-            let facts = FieldFacts {
-                required: object.required.contains(wire),
-                nullable: self.is_nullable(property),
-                read_only: data.is_some_and(|d| d.read_only),
-                write_only: data.is_some_and(|d| d.write_only),
-                has_default: default.is_some(),
-            };
-            let field = Field {
-                rust_name: Ident::new(scope.claim(value_name(wire, "field"))),
-                wire_name: wire.clone(),
-                ty,
-                presence: Presence::Optional,
-                docs: docs::compose([
-                    inline.and_then(|d| d.title.as_deref()),
-                    inline.and_then(|d| d.description.as_deref()),
-                    default.map(default_note).as_deref(),
-                ]),
-                deprecated: inline.is_some_and(|d| d.deprecated),
-            };
+            let rust_name = Ident::new(scope.claim(value_name(wire, "field")));
+            let (field, facts) = self.property_field(rust_name, wire, property, object, place, cx);
             self.field_facts.insert((name.clone(), index), facts);
             fields.push(field);
         }
         for wire in undescribed_required(object) {
+            let rust_name = Ident::new(scope.claim(value_name(wire, "field")));
             let facts = FieldFacts {
                 required: true,
-                nullable: false,
-                read_only: false,
-                write_only: false,
-                has_default: false,
+                ..FieldFacts::default()
             };
             self.field_facts.insert((name.clone(), fields.len()), facts);
-            fields.push(Field {
-                rust_name: Ident::new(scope.claim(value_name(wire, "field"))),
-                wire_name: wire.clone(),
-                ty: TypeRef::Json,
-                presence: Presence::Optional,
-                docs: "Required by the schema, which does not describe it: any JSON value."
-                    .to_owned(),
-                deprecated: false,
-            });
+            fields.push(undescribed_field(rust_name, wire));
         }
         let additional_properties = additional.map(|ty| crate::ir::AdditionalProperties {
             rust_name: Ident::new(scope.claim("additional_properties".to_owned())),
@@ -498,6 +478,52 @@ impl<'a> SchemaLowerer<'a> {
             page: None,
         });
         self.insert_model(schema, &name, kind)
+    }
+
+    /// The field of one listed property, and the facts its presence is
+    /// decided from once every model is known.
+    fn property_field(
+        &mut self,
+        rust_name: Ident,
+        wire: &str,
+        property: &ReferenceOr<Box<Schema>>,
+        object: &ObjectType,
+        place: FieldPlace,
+        cx: &mut Context,
+    ) -> (Field, FieldFacts) {
+        let hint = format!("{}{}", place.model, type_name(wire, "Field"));
+        let ty = self.type_at_depth(property, &hint, place.at, cx, place.depth);
+        let resolved = self.resolve(property);
+        let data = resolved.map(|s| &s.schema_data);
+        let inline = match property {
+            ReferenceOr::Item(schema) => Some(&schema.schema_data),
+            ReferenceOr::Reference { .. } => None,
+        };
+        // A default written beside the property wins over the one of the
+        // schema it refers to.
+        let default = inline
+            .and_then(|d| d.default.as_ref())
+            .or_else(|| data.and_then(|d| d.default.as_ref()));
+        let facts = FieldFacts {
+            required: object.required.iter().any(|r| r == wire),
+            nullable: self.is_nullable(property),
+            read_only: data.is_some_and(|d| d.read_only),
+            write_only: data.is_some_and(|d| d.write_only),
+            has_default: default.is_some(),
+        };
+        let field = Field {
+            rust_name,
+            wire_name: wire.to_owned(),
+            ty,
+            presence: Presence::Optional,
+            docs: docs::compose([
+                inline.and_then(|d| d.title.as_deref()),
+                inline.and_then(|d| d.description.as_deref()),
+                default.map(default_note).as_deref(),
+            ]),
+            deprecated: inline.is_some_and(|d| d.deprecated),
+        };
+        (field, facts)
     }
 
     fn additional_properties(

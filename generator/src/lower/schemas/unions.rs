@@ -71,26 +71,48 @@ impl SchemaLowerer<'_> {
                 tag_values: Vec::new(),
             });
         }
-        let discriminator = schema.schema_data.discriminator.as_ref();
-        let tag = discriminator.and_then(|d| match self.tag_values(d, &kept) {
+        let tag = self.union_tag(schema, &kept, &mut variants, &mut scope, at, cx);
+        if tag.is_none() {
+            variants = self.most_specific_first(variants, &kept);
+        }
+        self.insert_model(schema, &name, ModelKind::Union(Union { variants, tag }))
+    }
+
+    /// The union's tag, when its discriminator names the variants' tag
+    /// values well enough to choose by (their values are set on
+    /// `variants`); else a warning and `None`, and the alternatives are
+    /// tried in order.
+    fn union_tag(
+        &mut self,
+        schema: &Schema,
+        kept: &[Alternative],
+        variants: &mut [UnionVariant],
+        scope: &mut NameScope,
+        at: &str,
+        cx: &mut Context,
+    ) -> Option<UnionTag> {
+        let discriminator = schema.schema_data.discriminator.as_ref()?;
+        match self.tag_values(discriminator, kept) {
             Ok(values) => {
                 for (variant, values) in variants.iter_mut().zip(values) {
                     variant.tag_values = values;
                 }
                 Some(UnionTag {
-                    property: d.property_name.clone(),
+                    property: discriminator.property_name.clone(),
                     unknown_variant: scope.claim("Unknown".to_owned()),
                 })
             }
             Err(reason) => {
-                cx.warn(at, format!("discriminator `{}` not used: {reason}; the alternatives are tried in order instead", d.property_name));
+                cx.warn(
+                    at,
+                    format!(
+                        "discriminator `{}` not used: {reason}; the alternatives are tried in order instead",
+                        discriminator.property_name
+                    ),
+                );
                 None
             }
-        });
-        if tag.is_none() {
-            variants = self.most_specific_first(variants, &kept);
         }
-        self.insert_model(schema, &name, ModelKind::Union(Union { variants, tag }))
     }
 
     /// Orders untagged variants for serde's first match: integers before
