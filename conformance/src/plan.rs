@@ -14,7 +14,7 @@ use generator::surface::{OperationSurface, Passing, Surface};
 use serde_json::{Map, Value};
 
 use crate::schema::{shorten, Direction, Validators};
-use crate::spec::{essence, location_key, SpecDocument};
+use crate::spec::{essence, SpecDocument};
 use crate::values::{Examples, Synthesiser};
 
 /// Union alternatives tried for made-up values.
@@ -157,7 +157,7 @@ impl Planner<'_, '_> {
         let raw = document.parameter(self.op, parameter);
         let what = format!(
             "{} parameter `{}`",
-            location_key(parameter.location),
+            parameter.location.as_str(),
             parameter.wire_name
         );
         let schema = raw.and_then(parameter_schema);

@@ -3,7 +3,7 @@
 //! 3.0 shape) as plain JSON, with look-ups by the IR's operations and
 //! parameters.
 
-use generator::ir::{HttpMethod, Operation, Parameter, ParameterLocation};
+use generator::ir::{HttpMethod, Operation, Parameter};
 use serde_json::Value;
 
 /// How many `$ref` hops [`SpecDocument::resolve`] follows before giving up
@@ -66,7 +66,7 @@ impl SpecDocument {
     /// The parameter object behind `parameter`: the operation's own entry,
     /// else the path item's.
     pub fn parameter(&self, op: &Operation, parameter: &Parameter) -> Option<&Value> {
-        let location = location_key(parameter.location);
+        let location = parameter.location.as_str();
         let lists = [
             self.operation(op).and_then(|o| o.get("parameters")),
             self.path_item(op).and_then(|p| p.get("parameters")),
@@ -179,16 +179,6 @@ pub fn method_key(method: HttpMethod) -> &'static str {
         HttpMethod::Head => "head",
         HttpMethod::Patch => "patch",
         HttpMethod::Trace => "trace",
-    }
-}
-
-/// The `in` value of a parameter location.
-pub fn location_key(location: ParameterLocation) -> &'static str {
-    match location {
-        ParameterLocation::Path => "path",
-        ParameterLocation::Query => "query",
-        ParameterLocation::Header => "header",
-        ParameterLocation::Cookie => "cookie",
     }
 }
 

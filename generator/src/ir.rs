@@ -406,6 +406,21 @@ impl TypeRef {
         )
     }
 
+    /// Whether the type is an integer of any width.
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            TypeRef::I8
+                | TypeRef::I16
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::U8
+                | TypeRef::U16
+                | TypeRef::U32
+                | TypeRef::U64
+        )
+    }
+
     /// The type a container holds: the item of a list, the value of a map,
     /// the boxed value; `None` for the other types.
     pub fn contained(&self) -> Option<&TypeRef> {
@@ -595,6 +610,18 @@ pub enum ParameterLocation {
     Header,
     /// In a cookie.
     Cookie,
+}
+
+impl ParameterLocation {
+    /// The location as the spec's `in` names it (`query`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParameterLocation::Path => "path",
+            ParameterLocation::Query => "query",
+            ParameterLocation::Header => "header",
+            ParameterLocation::Cookie => "cookie",
+        }
+    }
 }
 
 /// One parameter of an operation.

@@ -3,10 +3,7 @@
 
 use super::{match_by, type_label, Area, Change, Recorder};
 use crate::ir::Ident;
-use crate::ir::{
-    ErrorResponse, Operation, Output, Parameter, ParameterLocation, RequestBody, StatusMatch,
-    TypeRef,
-};
+use crate::ir::{ErrorResponse, Operation, Output, Parameter, RequestBody, StatusMatch, TypeRef};
 use crate::surface::{client_method, Passing};
 
 /// Compares the operations of two APIs, matched by operation id.
@@ -83,15 +80,6 @@ fn diff_rust_names(old: &Operation, new: &Operation, recorder: &mut Recorder) {
     }
 }
 
-fn location_label(location: ParameterLocation) -> &'static str {
-    match location {
-        ParameterLocation::Path => "path",
-        ParameterLocation::Query => "query",
-        ParameterLocation::Header => "header",
-        ParameterLocation::Cookie => "cookie",
-    }
-}
-
 fn parameter_label(parameter: &Parameter) -> String {
     format!(
         "{} {} parameter `{}`",
@@ -100,7 +88,7 @@ fn parameter_label(parameter: &Parameter) -> String {
         } else {
             "optional"
         },
-        location_label(parameter.location),
+        parameter.location.as_str(),
         parameter.wire_name
     )
 }
@@ -118,9 +106,9 @@ fn parameter_home(operation: &Operation, parameter: &Parameter) -> String {
 }
 
 fn diff_parameters(old: &Operation, new: &Operation, recorder: &mut Recorder) {
-    let key = |p: &Parameter| (location_label(p.location), p.wire_name.clone());
+    let key = |p: &Parameter| (p.location.as_str(), p.wire_name.clone());
     let mut matched = match_by(&old.parameters, &new.parameters, key);
-    let renamed = matched.take_renamed(|p| (location_label(p.location), p.rust_name.clone()));
+    let renamed = matched.take_renamed(|p| (p.location.as_str(), p.rust_name.clone()));
     for parameter in matched.removed {
         recorder.breaking(
             format!("{} removed", parameter_label(parameter)),
@@ -140,7 +128,7 @@ fn diff_parameters(old: &Operation, new: &Operation, recorder: &mut Recorder) {
         recorder.additive(
             format!(
                 "{} parameter `{}` renamed to `{}`",
-                location_label(a.location),
+                a.location.as_str(),
                 a.wire_name,
                 b.wire_name
             ),
@@ -182,11 +170,7 @@ fn diff_parameter(
     new: &Parameter,
     recorder: &mut Recorder,
 ) {
-    let what = format!(
-        "{} parameter `{}`",
-        location_label(old.location),
-        old.wire_name
-    );
+    let what = format!("{} parameter `{}`", old.location.as_str(), old.wire_name);
     recorder.docs(&format!("{what} description"), &old.docs, &new.docs);
     recorder.deprecation(&what, old.deprecated, new.deprecated);
     let old_home = parameter_home(old_operation, old);

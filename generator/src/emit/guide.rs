@@ -419,16 +419,7 @@ fn placeholder(field: &Ident, argument: &Argument) -> Option<String> {
     let literal = match &argument.passing {
         Passing::IntoString => format!("{:?}", field.bare()),
         Passing::Value(TypeRef::Bool) => "true".to_owned(),
-        Passing::Value(
-            TypeRef::I8
-            | TypeRef::I16
-            | TypeRef::I32
-            | TypeRef::I64
-            | TypeRef::U8
-            | TypeRef::U16
-            | TypeRef::U32
-            | TypeRef::U64,
-        ) => "1".to_owned(),
+        Passing::Value(ty) if ty.is_integer() => "1".to_owned(),
         Passing::Value(TypeRef::F32 | TypeRef::F64) => "1.0".to_owned(),
         _ => return None,
     };

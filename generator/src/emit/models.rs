@@ -77,7 +77,11 @@ fn struct_item(
 ) -> TokenStream {
     let name = ident(name);
     let derive_default = object.derive_default.then(|| quote!(, Default));
-    let fields = object.fields.iter().map(field);
+    let fields = object
+        .fields
+        .iter()
+        .zip(&surface.field_docs)
+        .map(|(f, docs)| field(f, docs));
     let additional = object.additional_properties.as_ref().map(|additional| {
         let name = ident(&additional.rust_name);
         let value = rust_type(&additional.ty, Scope::Models);
@@ -283,8 +287,8 @@ fn page_impl(name: &proc_macro2::Ident, page: &PageShape, allow: &TokenStream) -
     }
 }
 
-fn field(field: &Field) -> TokenStream {
-    let docs = docs(&field_docs(field));
+fn field(field: &Field, field_docs: &str) -> TokenStream {
+    let docs = docs(field_docs);
     let name = ident(&field.rust_name);
     let (ty, serde) = field_type_and_serde(field);
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
@@ -324,25 +328,6 @@ fn field_type_and_serde(field: &Field) -> (TokenStream, TokenStream) {
         quote!()
     };
     (ty, serde)
-}
-
-fn field_docs(field: &Field) -> String {
-    let mut text = if field.docs.is_empty() {
-        format!("`{}`", field.wire_name)
-    } else {
-        field.docs.clone()
-    };
-    match field.presence {
-        Presence::OptionalNullable => {
-            text.push_str("\n\n`None` leaves the field out; `Some(None)` sends `null`.");
-        }
-        Presence::RequiredNullable => text.push_str("\n\n`None` is sent as `null`."),
-        Presence::Required | Presence::Optional => {}
-    }
-    if field.deprecated {
-        text.push_str("\n\n**Deprecated** by the API.");
-    }
-    text
 }
 
 fn enum_item(name: &str, values: &StringEnum, allow: &TokenStream) -> TokenStream {

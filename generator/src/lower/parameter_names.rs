@@ -66,12 +66,7 @@ fn is_reserved(name: &str, parameter: &Parameter) -> bool {
 
 /// `query_id` for the query parameter `id`.
 fn qualified(parameter: &Parameter) -> String {
-    let location = match parameter.location {
-        ParameterLocation::Path => "path",
-        ParameterLocation::Query => "query",
-        ParameterLocation::Header => "header",
-        ParameterLocation::Cookie => "cookie",
-    };
+    let location = parameter.location.as_str();
     value_name(&format!("{location} {}", parameter.wire_name), "parameter")
 }
 

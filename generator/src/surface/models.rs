@@ -13,6 +13,9 @@ pub struct ModelSurface {
     pub name: String,
     /// Rustdoc of the type.
     pub docs: String,
+    /// Rustdoc of each field of a struct, in order (empty for the other
+    /// kinds of model).
+    pub field_docs: Vec<String>,
     /// Whether the model's own items allow the deprecation lint: it is
     /// deprecated, has deprecated fields, or holds a deprecated model. The
     /// generated code's own uses of them are not the user's, and must not
@@ -68,7 +71,11 @@ fn describe_model(model: &Model, deprecated: &BTreeSet<&str>) -> ModelSurface {
     };
     ModelSurface {
         name: model.name.clone(),
-        docs: model_docs(model),
+        docs: with_deprecation(described(&model.docs, &model.name), model.deprecated),
+        field_docs: match &model.kind {
+            ModelKind::Struct(object) => object.fields.iter().map(field_docs).collect(),
+            _ => Vec::new(),
+        },
         allow_deprecated: allows_deprecated(model, deprecated),
         constructor: built.map(constructor),
         setters: built
@@ -77,16 +84,33 @@ fn describe_model(model: &Model, deprecated: &BTreeSet<&str>) -> ModelSurface {
     }
 }
 
-fn model_docs(model: &Model) -> String {
-    let mut text = if model.docs.is_empty() {
-        format!("`{}`", model.name)
+/// The spec's text, or the item's name in code style when it has none.
+fn described(docs: &str, name: &str) -> String {
+    if docs.is_empty() {
+        format!("`{name}`")
     } else {
-        model.docs.clone()
-    };
-    if model.deprecated {
+        docs.to_owned()
+    }
+}
+
+fn with_deprecation(mut text: String, deprecated: bool) -> String {
+    if deprecated {
         text.push_str("\n\n**Deprecated** by the API.");
     }
     text
+}
+
+/// A field's docs, with what `None` means for it.
+fn field_docs(field: &Field) -> String {
+    let mut text = described(&field.docs, &field.wire_name);
+    match field.presence {
+        Presence::OptionalNullable => {
+            text.push_str("\n\n`None` leaves the field out; `Some(None)` sends `null`.");
+        }
+        Presence::RequiredNullable => text.push_str("\n\n`None` is sent as `null`."),
+        Presence::Required | Presence::Optional => {}
+    }
+    with_deprecation(text, field.deprecated)
 }
 
 fn allows_deprecated(model: &Model, deprecated: &BTreeSet<&str>) -> bool {

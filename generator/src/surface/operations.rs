@@ -1,7 +1,7 @@
 //! The public API of an operation: its method on `Client`, its marker type
 //! and error enum in `operations`, and the setters of its call.
 
-use crate::ir::{BodyEncoding, Ident, Operation, Parameter, ParameterLocation, RequestBody};
+use crate::ir::{BodyEncoding, Ident, Operation, Parameter, RequestBody};
 use crate::surface::{Argument, Method, Passing};
 
 /// The public API of one operation.
@@ -132,12 +132,7 @@ fn setters(op: &Operation) -> Vec<CallSetter> {
 }
 
 fn parameter_docs(parameter: &Parameter) -> String {
-    let location = match parameter.location {
-        ParameterLocation::Path => "path",
-        ParameterLocation::Query => "query",
-        ParameterLocation::Header => "header",
-        ParameterLocation::Cookie => "cookie",
-    };
+    let location = parameter.location.as_str();
     let origin = format!("Sets the `{}` {location} parameter.", parameter.wire_name);
     if parameter.docs.is_empty() {
         origin

@@ -618,14 +618,7 @@ fn variant_name(ty: &TypeRef, hint: &str) -> String {
     match ty {
         TypeRef::String => "String".to_owned(),
         TypeRef::Bool => "Boolean".to_owned(),
-        TypeRef::I8
-        | TypeRef::I16
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::U8
-        | TypeRef::U16
-        | TypeRef::U32
-        | TypeRef::U64 => "Integer".to_owned(),
+        ty if ty.is_integer() => "Integer".to_owned(),
         TypeRef::F32 | TypeRef::F64 | TypeRef::Decimal => "Number".to_owned(),
         TypeRef::Base64 => "Bytes".to_owned(),
         TypeRef::IpAddr | TypeRef::Ipv4Addr | TypeRef::Ipv6Addr => "IpAddress".to_owned(),
