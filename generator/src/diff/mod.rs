@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::ir::{Api, Presence, TypeRef};
-use crate::surface::{rust_type, Scope};
+use crate::ir::{Api, Ident, Presence, TypeRef};
+use crate::surface::{rust_type, Method, Passing, Scope};
 
 pub use report::{render_json, render_markdown};
 
@@ -199,6 +199,23 @@ impl<'a> Recorder<'a> {
             _ => {}
         }
     }
+}
+
+/// Whether a method takes the same arguments in another order, which
+/// breaks positional calls (arguments compared by name and passing, as the
+/// surface decides them).
+fn reordered(old: &Method, new: &Method) -> bool {
+    let key = |method: &Method| -> Vec<(Ident, Passing)> {
+        let arguments = method.arguments.iter();
+        arguments
+            .map(|a| (a.name.clone(), a.passing.clone()))
+            .collect()
+    };
+    let (before, after) = (key(old), key(new));
+    let (mut sorted_before, mut sorted_after) = (before.clone(), after.clone());
+    sorted_before.sort();
+    sorted_after.sort();
+    before != after && sorted_before == sorted_after
 }
 
 /// A Rust type as written in the generated code, without paths that only

@@ -1,11 +1,12 @@
 //! Changes to schemas: structs, enums, unions and aliases.
 
-use super::{match_by, presence_label, present_type_label, type_label, Area, Change, Recorder};
-use crate::ir::Ident;
+use super::{
+    match_by, presence_label, present_type_label, reordered, type_label, Area, Change, Recorder,
+};
 use crate::ir::{
     AdditionalProperties, Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct, Union,
 };
-use crate::surface::{constructor, Passing};
+use crate::surface::constructor;
 
 /// Compares the models of two APIs, matched by Rust name.
 pub(super) fn diff_models(old: &[Model], new: &[Model], out: &mut Vec<Change>) {
@@ -213,13 +214,7 @@ fn diff_constructor(name: &str, old: &Struct, new: &Struct, recorder: &mut Recor
             format!("`{name}::new` and `with_` setters added"),
         ),
         (true, true) => {
-            let before = constructor_arguments(old);
-            let after = constructor_arguments(new);
-            let mut sorted_before = before.clone();
-            let mut sorted_after = after.clone();
-            sorted_before.sort();
-            sorted_after.sort();
-            if before != after && sorted_before == sorted_after {
+            if reordered(&constructor(old), &constructor(new)) {
                 recorder.breaking(
                     "required properties reordered",
                     format!("`{name}::new` takes its arguments in a different order"),
@@ -228,15 +223,6 @@ fn diff_constructor(name: &str, old: &Struct, new: &Struct, recorder: &mut Recor
         }
         (false, false) => {}
     }
-}
-
-/// `new`'s arguments, as the surface decides them.
-fn constructor_arguments(object: &Struct) -> Vec<(Ident, Passing)> {
-    constructor(object)
-        .arguments
-        .into_iter()
-        .map(|argument| (argument.name, argument.passing))
-        .collect()
 }
 
 fn diff_additional(
@@ -298,19 +284,12 @@ fn diff_page(
 fn diff_enum(name: &str, old: &StringEnum, new: &StringEnum, recorder: &mut Recorder) {
     let matched = match_by(&old.variants, &new.variants, |v| v.wire_value.clone());
     for value in matched.removed {
-        recorder.breaking(
-            format!("enum value `{}` removed", value.wire_value),
-            format!("variant `{name}::{}` removed", value.rust_name),
-        );
+        let change = format!("enum value `{}` removed", value.wire_value);
+        variant_removed(recorder, change, name, &value.rust_name);
     }
     for value in matched.added {
-        recorder.additive(
-            format!("enum value `{}` added", value.wire_value),
-            format!(
-                "new variant `{name}::{}` (the enum is `#[non_exhaustive]`)",
-                value.rust_name
-            ),
-        );
+        let change = format!("enum value `{}` added", value.wire_value);
+        variant_added(recorder, change, name, &value.rust_name);
     }
     for (a, b) in matched.common {
         if a.rust_name != b.rust_name {
@@ -337,22 +316,29 @@ fn diff_enum(name: &str, old: &StringEnum, new: &StringEnum, recorder: &mut Reco
     }
 }
 
+/// A variant of an enum or union removed: matches on it stop compiling.
+fn variant_removed(recorder: &mut Recorder, change: String, name: &str, variant: &str) {
+    recorder.breaking(change, format!("variant `{name}::{variant}` removed"));
+}
+
+/// A variant added: matches have a `_` arm, as the enum is
+/// `#[non_exhaustive]`.
+fn variant_added(recorder: &mut Recorder, change: String, name: &str, variant: &str) {
+    recorder.additive(
+        change,
+        format!("new variant `{name}::{variant}` (the enum is `#[non_exhaustive]`)"),
+    );
+}
+
 fn diff_union(name: &str, old: &Union, new: &Union, recorder: &mut Recorder) {
     let matched = match_by(&old.variants, &new.variants, |v| v.rust_name.clone());
     for variant in matched.removed {
-        recorder.breaking(
-            format!("alternative `{}` removed", type_label(&variant.ty)),
-            format!("variant `{name}::{}` removed", variant.rust_name),
-        );
+        let change = format!("alternative `{}` removed", type_label(&variant.ty));
+        variant_removed(recorder, change, name, &variant.rust_name);
     }
     for variant in matched.added {
-        recorder.additive(
-            format!("alternative `{}` added", type_label(&variant.ty)),
-            format!(
-                "new variant `{name}::{}` (the enum is `#[non_exhaustive]`)",
-                variant.rust_name
-            ),
-        );
+        let change = format!("alternative `{}` added", type_label(&variant.ty));
+        variant_added(recorder, change, name, &variant.rust_name);
     }
     for (a, b) in matched.common {
         if a.ty != b.ty {

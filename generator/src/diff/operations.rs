@@ -1,10 +1,9 @@
 //! Changes to operations: their parameters, bodies, responses, errors,
 //! credentials and servers.
 
-use super::{match_by, type_label, Area, Change, Recorder};
-use crate::ir::Ident;
+use super::{match_by, reordered, type_label, Area, Change, Recorder};
 use crate::ir::{ErrorResponse, Operation, Output, Parameter, RequestBody, StatusMatch, TypeRef};
-use crate::surface::{client_method, Passing};
+use crate::surface::client_method;
 
 /// Compares the operations of two APIs, matched by operation id.
 pub(super) fn diff_operations(old: &[Operation], new: &[Operation], out: &mut Vec<Change>) {
@@ -138,12 +137,7 @@ fn diff_parameters(old: &Operation, new: &Operation, recorder: &mut Recorder) {
     for (a, b) in matched.common.iter().chain(&renamed) {
         diff_parameter(old, new, a, b, recorder);
     }
-    let before = argument_types(old);
-    let after = argument_types(new);
-    let (mut sorted_before, mut sorted_after) = (before.clone(), after.clone());
-    sorted_before.sort();
-    sorted_after.sort();
-    if before != after && sorted_before == sorted_after {
+    if reordered(&client_method(old), &client_method(new)) {
         recorder.breaking(
             "required parameters reordered",
             format!(
@@ -152,15 +146,6 @@ fn diff_parameters(old: &Operation, new: &Operation, recorder: &mut Recorder) {
             ),
         );
     }
-}
-
-/// The client method's arguments, as the surface decides them.
-fn argument_types(operation: &Operation) -> Vec<(Ident, Passing)> {
-    client_method(operation)
-        .arguments
-        .into_iter()
-        .map(|argument| (argument.name, argument.passing))
-        .collect()
 }
 
 fn diff_parameter(
