@@ -15,7 +15,13 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     let _ = writeln!(out, "name = {}", toml_string(&options.crate_name));
     let _ = writeln!(out, "version = {}", toml_string(&options.crate_version));
     out.push_str("edition = \"2021\"\n");
-    out.push_str("rust-version = \"1.80\"\n");
+    // What the dependencies the crate may have need (`cargo metadata` over
+    // the generated client, which has them all): uuid 1.29 needs 1.89;
+    // reqwest 0.12 needs 1.64 but pulls icu_* 2.4 (url -> idna) at 1.88;
+    // tokio 1.54 and hashbrown 0.17 (serde_json) need 1.85; the rest less.
+    // The runtime's own code needs 1.73 (clippy's `incompatible_msrv` on
+    // generated-client). The highest is 1.89.
+    out.push_str("rust-version = \"1.89\"\n");
     let _ = writeln!(
         out,
         "description = {}",

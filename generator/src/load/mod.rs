@@ -10,7 +10,6 @@ mod read;
 mod refs;
 mod typed;
 mod yaml;
-mod yaml_events;
 
 use std::path::{Path, PathBuf};
 

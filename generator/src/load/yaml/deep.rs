@@ -2,13 +2,10 @@
 //! granit-parser (an iterative YAML 1.2 parser) into a JSON value with an
 //! explicit stack, so that no depth of nesting recurses.
 //!
-//! The value is the one serde_yaml and [`super::yaml`]'s visitor would build
-//! if they had no depth limit: scalars resolve by YAML 1.2's core schema as
-//! serde_yaml resolves them (`null`, `~` and empty are null; `true`/`false`;
-//! decimal, `0x`, `0o` and `0b` integers; floats, `.inf` and `.nan`; quoted
-//! and block scalars are strings; `!!bool`, `!!int`, `!!float` and `!!null`
-//! are checked), scalar keys become strings, `<<` merges mappings, aliases
-//! repeat their anchor's node, and local tags (`!Tag`) are dropped.
+//! The value is the one serde_yaml and [`super::shallow`]'s visitor would
+//! build if they had no depth limit: scalars, numbers, keys and merge keys
+//! follow [`super::rules`], as the visitor's do; aliases repeat their
+//! anchor's node.
 //!
 //! Documents may nest up to [`MAX_DEPTH`] levels (aliases included); a
 //! deeper one is a located error, found before the rest of it is read.
@@ -16,19 +13,15 @@
 use std::collections::HashMap;
 
 use granit_parser::{Event, Marker, Options, Parser, ScalarStyle, ScanError, Tag};
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 
-use crate::load::yaml::{key_text, merge_into, YamlError, MERGE_KEY};
+use super::error::YamlError;
+use super::rules::{self, Mapping};
 use crate::load::MAX_DEPTH;
 
 /// Aliases may repeat at most this many times as many events as the
 /// document has (serde_yaml's limit), which stops "billion laughs".
 const REPETITION_LIMIT: usize = 100;
-
-const CORE_NULL: &str = "tag:yaml.org,2002:null";
-const CORE_BOOL: &str = "tag:yaml.org,2002:bool";
-const CORE_INT: &str = "tag:yaml.org,2002:int";
-const CORE_FLOAT: &str = "tag:yaml.org,2002:float";
 
 /// The parser, with no nesting limits of its own: [`Builder`] enforces
 /// [`MAX_DEPTH`] with a better message.
@@ -76,18 +69,8 @@ pub fn from_str(text: &str) -> Result<Value, YamlError> {
 
 /// A sequence or mapping being built.
 enum Frame {
-    Sequence {
-        items: Vec<Value>,
-        start: Start,
-    },
-    Mapping {
-        entries: Map<String, Value>,
-        /// The key read, waiting for its value.
-        key: Option<String>,
-        /// Values of `<<` keys, merged in when the mapping ends.
-        merged: Vec<Value>,
-        start: Start,
-    },
+    Sequence { items: Vec<Value>, start: Start },
+    Mapping { mapping: Mapping, start: Start },
 }
 
 /// Where a collection began: its event, anchor and position.
@@ -230,9 +213,7 @@ impl Builder<'_> {
                 start: start(anchor),
             }),
             Event::MappingStart(_, anchor, _) => Step::Open(Frame::Mapping {
-                entries: Map::new(),
-                key: None,
-                merged: Vec::new(),
+                mapping: Mapping::default(),
                 start: start(anchor),
             }),
             Event::SequenceEnd | Event::MappingEnd => Step::Close,
@@ -245,16 +226,9 @@ impl Builder<'_> {
     fn close(&mut self, mark: Marker) -> Result<(Value, Start), YamlError> {
         match self.stack.pop() {
             Some(Frame::Sequence { items, start }) => Ok((Value::Array(items), start)),
-            Some(Frame::Mapping {
-                mut entries,
-                merged,
-                start,
-                ..
-            }) => {
-                for source in merged {
-                    merge_into(&mut entries, source).map_err(|m| located(m, start.mark))?;
-                }
-                Ok((Value::Object(entries), start))
+            Some(Frame::Mapping { mapping, start }) => {
+                let value = mapping.finish().map_err(|m| located(m, start.mark))?;
+                Ok((value, start))
             }
             None => Err(located("unbalanced end of a collection", mark)),
         }
@@ -266,21 +240,9 @@ impl Builder<'_> {
         match self.stack.last_mut() {
             None => *root = Some(value),
             Some(Frame::Sequence { items, .. }) => items.push(value),
-            Some(Frame::Mapping {
-                entries,
-                key,
-                merged,
-                start,
-            }) => match key.take() {
-                None => {
-                    let text = key_text(value).map_err(|m| located(m, start.mark))?;
-                    *key = Some(text);
-                }
-                Some(name) if name == MERGE_KEY => merged.push(value),
-                Some(name) => {
-                    entries.insert(name, value);
-                }
-            },
+            Some(Frame::Mapping { mapping, start }) => {
+                mapping.push(value).map_err(|m| located(m, start.mark))?;
+            }
         }
         Ok(())
     }
@@ -301,235 +263,18 @@ fn scan_error(error: &ScanError) -> YamlError {
     located(&error.info(), *error.marker())
 }
 
-/// A scalar's value, resolved as serde_yaml resolves it for a visitor that
-/// accepts anything.
+/// A scalar event's value, by the shared rules: a tag is passed whole
+/// (`tag:yaml.org,2002:int`, `!Local`).
 fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
-    let plain = style == ScalarStyle::Plain;
-    let Some(tag) = tag else {
-        return if plain {
-            untagged(text)
-        } else {
-            Ok(Value::String(text.to_owned()))
-        };
-    };
-    let invalid = |expected: &str| format!("invalid value: string {text:?}, expected {expected}");
-    let full = format!("{}{}", tag.handle(), tag.suffix());
-    match full.as_str() {
-        CORE_BOOL => parse_bool(text)
-            .map(Value::Bool)
-            .ok_or_else(|| invalid("a boolean")),
-        CORE_INT => integer(text).ok_or_else(|| invalid("an integer"))?,
-        CORE_FLOAT => float(parse_f64(text).ok_or_else(|| invalid("a float"))?),
-        CORE_NULL => parse_null(text)
-            .map(|()| Value::Null)
-            .ok_or_else(|| invalid("null")),
-        // A local tag is dropped; the scalar resolves as if untagged.
-        local if local.starts_with('!') && plain => untagged(text),
-        _ => Ok(Value::String(text.to_owned())),
-    }
-}
-
-/// A plain scalar without a tag.
-fn untagged(text: &str) -> Result<Value, String> {
-    if text.is_empty() || parse_null(text).is_some() {
-        return Ok(Value::Null);
-    }
-    if let Some(boolean) = parse_bool(text) {
-        return Ok(Value::Bool(boolean));
-    }
-    if let Some(number) = integer(text) {
-        return number;
-    }
-    if !digits_but_not_number(text) {
-        if let Some(number) = parse_f64(text) {
-            return float(number);
-        }
-    }
-    Ok(Value::String(text.to_owned()))
-}
-
-/// An integer; beyond 64 bits only as a float, as the visitor takes them.
-fn integer(text: &str) -> Option<Result<Value, String>> {
-    if let Some(int) = parse_unsigned_int(text, u64::from_str_radix) {
-        return Some(Ok(Value::Number(int.into())));
-    }
-    if let Some(int) = parse_negative_int(text, i64::from_str_radix) {
-        return Some(Ok(Value::Number(int.into())));
-    }
-    if let Some(int) = parse_unsigned_int(text, u128::from_str_radix) {
-        return Some(float(int as f64));
-    }
-    parse_negative_int(text, i128::from_str_radix).map(|int| float(int as f64))
-}
-
-fn float(value: f64) -> Result<Value, String> {
-    Number::from_f64(value)
-        .map(Value::Number)
-        .ok_or_else(|| format!("number {value} cannot be represented in JSON"))
-}
-
-// The scalar parsers below are serde_yaml 0.9's, so that both readers agree.
-
-fn parse_null(scalar: &str) -> Option<()> {
-    match scalar {
-        "null" | "Null" | "NULL" | "~" => Some(()),
-        _ => None,
-    }
-}
-
-fn parse_bool(scalar: &str) -> Option<bool> {
-    match scalar {
-        "true" | "True" | "TRUE" => Some(true),
-        "false" | "False" | "FALSE" => Some(false),
-        _ => None,
-    }
-}
-
-type FromStrRadix<T> = fn(&str, u32) -> Result<T, std::num::ParseIntError>;
-
-fn parse_unsigned_int<T>(scalar: &str, from_str_radix: FromStrRadix<T>) -> Option<T> {
-    let unpositive = scalar.strip_prefix('+').unwrap_or(scalar);
-    for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
-        if let Some(rest) = unpositive.strip_prefix(prefix) {
-            if rest.starts_with(['+', '-']) {
-                return None;
-            }
-            if let Ok(int) = from_str_radix(rest, radix) {
-                return Some(int);
-            }
-        }
-    }
-    if unpositive.starts_with(['+', '-']) || digits_but_not_number(scalar) {
-        return None;
-    }
-    from_str_radix(unpositive, 10).ok()
-}
-
-fn parse_negative_int<T>(scalar: &str, from_str_radix: FromStrRadix<T>) -> Option<T> {
-    for (prefix, radix) in [("-0x", 16), ("-0o", 8), ("-0b", 2)] {
-        if let Some(rest) = scalar.strip_prefix(prefix) {
-            if let Ok(int) = from_str_radix(&format!("-{rest}"), radix) {
-                return Some(int);
-            }
-        }
-    }
-    if digits_but_not_number(scalar) {
-        return None;
-    }
-    from_str_radix(scalar, 10).ok()
-}
-
-fn parse_f64(scalar: &str) -> Option<f64> {
-    let unpositive = if let Some(unpositive) = scalar.strip_prefix('+') {
-        if unpositive.starts_with(['+', '-']) {
-            return None;
-        }
-        unpositive
-    } else {
-        scalar
-    };
-    if let ".inf" | ".Inf" | ".INF" = unpositive {
-        return Some(f64::INFINITY);
-    }
-    if let "-.inf" | "-.Inf" | "-.INF" = scalar {
-        return Some(f64::NEG_INFINITY);
-    }
-    if let ".nan" | ".NaN" | ".NAN" = scalar {
-        return Some(f64::NAN.copysign(1.0));
-    }
-    unpositive
-        .parse::<f64>()
-        .ok()
-        .filter(|float| float.is_finite())
-}
-
-/// Leading zeros followed by digits make a string in YAML 1.2.
-fn digits_but_not_number(scalar: &str) -> bool {
-    let scalar = scalar.strip_prefix(['-', '+']).unwrap_or(scalar);
-    scalar.len() > 1 && scalar.starts_with('0') && scalar[1..].bytes().all(|b| b.is_ascii_digit())
+    let tag = tag.map(|tag| format!("{}{}", tag.handle(), tag.suffix()));
+    rules::scalar(text, style == ScalarStyle::Plain, tag.as_deref())
 }
 
 #[cfg(test)]
 mod tests {
-
     use serde_json::json;
 
     use super::*;
-
-    /// serde_yaml's reading of `text`, through the visitor.
-    fn serde_yaml_reads(text: &str) -> Option<Value> {
-        use serde::Deserializer as _;
-        serde_yaml::Deserializer::from_str(text)
-            .deserialize_any(crate::load::yaml::JsonVisitor)
-            .ok()
-    }
-
-    #[test]
-    fn every_yaml_document_reads_as_serde_yaml_reads_it() {
-        let mut compared = 0;
-        for path in crate::load::read::repository_spec_files() {
-            if path.extension().is_some_and(|e| e == "json") {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
-            let Some(expected) = serde_yaml_reads(&text) else {
-                continue;
-            };
-            let read = from_str(&text).map_err(|e| e.message);
-            assert_eq!(read, Ok(expected), "{}", path.display());
-            compared += 1;
-        }
-        assert!(compared > 100, "only {compared} documents compared");
-    }
-
-    #[test]
-    fn scalars_resolve_as_serde_yaml_resolves_them() {
-        let text = r#"
-plain: [~, null, Null, NULL, "", true, True, FALSE, 0, 12, -12, +12, 0x1F, 0o17, 0b101, -0x1F,
-  007, -007, 1.5, -1.5e3, .5, +.5, 1e400, 18446744073709551616, -9223372036854775809,
-  0x, 0xZZ, yes, no, on, 1_000, 12:30, "12", '12', 2001-12-14, .inf5]
-tagged: [!!str 12, !!int "12", !!float "1.5", !!bool "true", !!null ~, !Local 12, !Local "12",
-  !!binary aGk=, ! 12, !<tag:yaml.org,2002:int> 7]
-keys: {1: a, 1.5: b, true: c, null: d, 0x10: e, "<<": {f: 1}, g: 2}
-block: |
-  line
-folded: >
-  a
-  b
-anchors: {a: &x {k: [1, 2]}, b: *x, c: {<<: *x, k: 3}, d: {<<: [*x, {z: 1}]}}
-"#;
-        let expected = {
-            use serde::Deserializer as _;
-            serde_yaml::Deserializer::from_str(text)
-                .deserialize_any(crate::load::yaml::JsonVisitor)
-                .unwrap_or_else(|e| panic!("{e}"))
-        };
-        assert_eq!(from_str(text).map_err(|e| e.message), Ok(expected));
-    }
-
-    #[test]
-    fn what_serde_yaml_refuses_is_refused() {
-        for text in [
-            "a: .inf\n",
-            "a: .nan\n",
-            "a: !!int x\n",
-            "a: !!bool yes\n",
-            "a: !!float x\n",
-            "a: !!null x\n",
-            "a: !!null \"\"\n",
-            "{[1]: a}\n",
-            "a: {<<: 5}\n",
-            "a: *missing\n",
-            "a: [\n",
-            "--- 1\n--- 2\n",
-        ] {
-            assert_eq!(serde_yaml_reads(text), None, "{text}");
-            let error = from_str(text).expect_err(text);
-            assert!(error.line.is_some(), "{text}: {}", error.message);
-        }
-    }
 
     #[test]
     fn nesting_deeper_than_the_limit_is_a_located_error() {
