@@ -4,8 +4,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::emit::tokens::{docs, ident};
+use crate::emit::tokens::{docs, ident, parameters, Scope};
 use crate::ir::{Api, SchemeKind, SecurityScheme};
+use crate::surface::{Method, Surface};
 
 /// Methods this module adds to the runtime's `Client`.
 pub(crate) const CLIENT_METHODS: [&str; 1] = ["builder"];
@@ -15,10 +16,14 @@ pub(crate) const CLIENT_METHODS: [&str; 1] = ["builder"];
 pub(crate) const BUILDER_METHODS: [&str; 1] = ["environment"];
 
 /// The client module.
-pub fn client_file(api: &Api, user_agent: &str) -> TokenStream {
+pub fn client_file(api: &Api, surface: &Surface, user_agent: &str) -> TokenStream {
     let environment = environment_enum(api);
     let description = api_description(api, user_agent);
-    let setters = api.security_schemes.iter().map(credential_setter);
+    let setters = api
+        .security_schemes
+        .iter()
+        .zip(&surface.credential_setters)
+        .map(|(scheme, method)| credential_setter(scheme, method));
     let security_imports = (!api.security_schemes.is_empty()).then(|| {
         quote!(
             use crate::runtime::{Placement, Secret, SecurityScheme};
@@ -121,23 +126,30 @@ fn api_description(api: &Api, user_agent: &str) -> TokenStream {
     }
 }
 
-fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
-    let name = ident(&scheme.setter);
+/// A credential setter as the surface describes it; the runtime's `basic`
+/// or `token` stores the credential under the scheme's key.
+fn credential_setter(scheme: &SecurityScheme, method: &Method) -> TokenStream {
+    let name = ident(&method.name);
     let key = &scheme.key;
-    let docs = docs(&scheme.docs);
-    match scheme.kind {
-        SchemeKind::Basic => quote! {
-            #docs
-            pub fn #name(self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
-                self.basic(#key, username.into(), password.into())
-            }
-        },
-        _ => quote! {
-            #docs
-            pub fn #name(self, secret: impl Into<Secret>) -> Self {
-                self.token(#key, secret.into())
-            }
-        },
+    let docs = docs(&method.docs);
+    let parameters = parameters(method, Scope::Crate);
+    let values = method.arguments.iter().map(|argument| {
+        let name = ident(&argument.name);
+        let name = quote!(#name);
+        argument.passing.stored_value(&name).unwrap_or(name)
+    });
+    let store = match scheme.kind {
+        SchemeKind::Basic => quote!(basic),
+        SchemeKind::Bearer
+        | SchemeKind::Header(_)
+        | SchemeKind::Query(_)
+        | SchemeKind::Cookie(_) => quote!(token),
+    };
+    quote! {
+        #docs
+        pub fn #name(self, #(#parameters),*) -> Self {
+            self.#store(#key, #(#values),*)
+        }
     }
 }
 
@@ -161,8 +173,10 @@ mod tests {
     /// (with no credential setters, which are named with the list in view).
     #[test]
     fn the_reserved_lists_name_every_emitted_method() {
-        let file: syn::File = syn::parse2(client_file(&api_without_schemes(), "agent"))
-            .expect("the client module parses");
+        let api = api_without_schemes();
+        let surface = Surface::of(&api);
+        let file: syn::File =
+            syn::parse2(client_file(&api, &surface, "agent")).expect("the client module parses");
         let files = [file];
         let client: Vec<String> = methods_of(&files, "Client").into_iter().collect();
         let builder: Vec<String> = methods_of(&files, "ClientBuilder").into_iter().collect();

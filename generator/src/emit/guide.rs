@@ -5,14 +5,14 @@ use std::fmt::Write as _;
 
 use crate::ir::{
     Api, ExternalCrate, Ident, Model, ModelKind, Operation, Output, ParameterLocation, Presence,
-    SchemeKind, TypeRef,
+    TypeRef,
 };
 use crate::surface::{Argument, ModelSurface, OperationSurface, Passing, Surface};
 
 /// The guide in rustdoc Markdown, code blocks with hidden `# ` lines. Its
 /// examples call the generated methods as the surface describes them.
 pub fn guide(api: &Api, surface: &Surface, crate_ident: &str) -> String {
-    let mut out = usage_example(api, crate_ident);
+    let mut out = usage_example(api, surface, crate_ident);
     out.push_str("\n\n# What calls do\n");
     for section in behaviour_sections(api, surface, crate_ident) {
         out.push('\n');
@@ -46,7 +46,7 @@ pub fn readme_markdown(guide: &str) -> String {
 
 /// Building a client, with the API's first environment and the credential
 /// most operations ask for.
-fn usage_example(api: &Api, crate_ident: &str) -> String {
+fn usage_example(api: &Api, surface: &Surface, crate_ident: &str) -> String {
     let environment = api
         .servers
         .first()
@@ -55,9 +55,10 @@ fn usage_example(api: &Api, crate_ident: &str) -> String {
             format!("{crate_ident}::Environment::Custom(\"https://api.example.com\".into())")
         });
     let credential = main_scheme(api)
-        .map(|s| match s.kind {
-            SchemeKind::Basic => format!("\n    .{}(\"user\", \"password\")", s.setter),
-            _ => format!("\n    .{}(std::env::var(\"API_TOKEN\")?)", s.setter),
+        .and_then(|index| surface.credential_setters.get(index))
+        .map(|setter| match setter.arguments.len() {
+            2 => format!("\n    .{}(\"user\", \"password\")", setter.name),
+            _ => format!("\n    .{}(std::env::var(\"API_TOKEN\")?)", setter.name),
         })
         .unwrap_or_default();
     format!(
@@ -76,9 +77,11 @@ fn usage_example(api: &Api, crate_ident: &str) -> String {
     )
 }
 
-/// The scheme most operations ask for first: the one to show in examples.
-fn main_scheme(api: &Api) -> Option<&crate::ir::SecurityScheme> {
-    api.security_schemes.iter().max_by_key(|scheme| {
+/// The scheme most operations ask for first, by index: the one to show in
+/// examples.
+fn main_scheme(api: &Api) -> Option<usize> {
+    let schemes = api.security_schemes.iter().enumerate();
+    let (index, _) = schemes.max_by_key(|(_, scheme)| {
         let uses = api
             .operations
             .iter()
@@ -90,7 +93,8 @@ fn main_scheme(api: &Api) -> Option<&crate::ir::SecurityScheme> {
             .count();
         // Ties go to the first scheme in order (max_by_key keeps the last).
         (uses, std::cmp::Reverse(scheme.key.clone()))
-    })
+    })?;
+    Some(index)
 }
 
 fn behaviour_sections(api: &Api, surface: &Surface, crate_ident: &str) -> Vec<String> {

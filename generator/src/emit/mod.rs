@@ -163,7 +163,7 @@ pub fn emit_crate<'a>(
         EmittedFile::Text("src/lib.rs".into(), manifest::lib_rs(api, surface, options)),
         EmittedFile::Rust(
             "src/client.rs".into(),
-            Box::new(move || client::client_file(api, &user_agent)),
+            Box::new(move || client::client_file(api, surface, &user_agent)),
         ),
         EmittedFile::Rust(
             "src/models.rs".into(),

@@ -14,6 +14,7 @@
 //! generated crate (the API probe of the semver oracle, the conformance
 //! driver) spell their calls from it. Where is a setter named? Here.
 
+mod client;
 mod crate_root;
 mod models;
 mod operations;
@@ -24,6 +25,7 @@ use quote::quote;
 
 use crate::ir::{Api, Ident, TypeRef};
 
+pub use client::credential_setter;
 pub use crate_root::{Reexport, ReexportOrigin};
 pub use models::{constructor, FieldSetter, ModelSurface, SetValue};
 pub use operations::{client_method, CallSetter, OperationSurface};
@@ -39,6 +41,9 @@ pub struct Surface {
     pub models: Vec<ModelSurface>,
     /// One entry per operation, parallel to [`Api::operations`].
     pub operations: Vec<OperationSurface>,
+    /// The `ClientBuilder` method that sets each credential, parallel to
+    /// [`Api::security_schemes`].
+    pub credential_setters: Vec<Method>,
 }
 
 impl Surface {
@@ -48,6 +53,7 @@ impl Surface {
             reexports: crate_root::reexports(api),
             models: models::describe(api),
             operations: api.operations.iter().map(operations::describe).collect(),
+            credential_setters: api.security_schemes.iter().map(credential_setter).collect(),
         }
     }
 
@@ -108,6 +114,8 @@ pub enum Passing {
     IntoString,
     /// `impl Into<Bytes>`: a raw request body.
     IntoBytes,
+    /// `impl Into<Secret>`: a credential, redacted wherever it is shown.
+    IntoSecret,
     /// `&str`.
     Str,
     /// `&[T]`.
@@ -149,6 +157,14 @@ impl Passing {
                 let bytes = rust_type(&TypeRef::Bytes, scope);
                 quote!(impl Into<#bytes>)
             }
+            Passing::IntoSecret => match scope {
+                Scope::Outside(krate) => {
+                    let krate = ident(krate);
+                    quote!(impl Into<::#krate::Secret>)
+                }
+                // The client module imports the runtime's `Secret`.
+                Scope::Models | Scope::Crate => quote!(impl Into<Secret>),
+            },
             Passing::Str => quote!(&str),
             Passing::Slice(item) => {
                 let item = rust_type(item, scope);
@@ -165,7 +181,7 @@ impl Passing {
     /// `String` for `impl Into<String>`, the target for `impl Into<T>`.
     pub fn example_type(&self, scope: Scope) -> TokenStream {
         match self {
-            Passing::IntoString => quote!(String),
+            Passing::IntoString | Passing::IntoSecret => quote!(String),
             Passing::IntoBytes => rust_type(&TypeRef::Bytes, scope),
             other => other.rust_type(scope),
         }
@@ -179,7 +195,9 @@ impl Passing {
     pub fn caller_value(&self) -> (TypeRef, bool) {
         match self {
             Passing::Value(ty) | Passing::Unboxed(ty) => (ty.clone(), false),
-            Passing::IntoString | Passing::IntoBytes => (TypeRef::String, false),
+            Passing::IntoString | Passing::IntoBytes | Passing::IntoSecret => {
+                (TypeRef::String, false)
+            }
             Passing::Str => (TypeRef::String, true),
             Passing::Slice(item) => (TypeRef::List(Box::new(item.clone())), true),
             Passing::Borrowed(ty) => (ty.clone(), true),
@@ -190,7 +208,7 @@ impl Passing {
     /// it is stored as passed.
     pub fn stored_value(&self, name: &TokenStream) -> Option<TokenStream> {
         match self {
-            Passing::IntoString => Some(quote!(#name.into())),
+            Passing::IntoString | Passing::IntoSecret => Some(quote!(#name.into())),
             Passing::Unboxed(_) => Some(quote!(Box::new(#name))),
             _ => None,
         }
