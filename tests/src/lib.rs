@@ -1,7 +1,7 @@
 //! Integration tests of the generator and the generated kelviq client.
 //!
-//! Shared helpers: where the workspace and the fixture specs are, a stable
-//! text rendering of a generated crate for snapshot tests and scratch cargo
+//! Shared helpers: where the workspace and the fixture specs are, snapshots
+//! of a generated crate's files ([`snapshots`]) and scratch cargo
 //! workspaces for compile checks of generated crates.
 
 use std::fmt::Write as _;
@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use generator::{ErrorKind, GeneratedCrate, Location, Options, Warning};
+
+pub mod snapshots;
 
 /// The workspace root: the parent of this crate's manifest directory.
 pub fn workspace_root() -> PathBuf {
@@ -143,7 +145,7 @@ fn relative(file: &Path, root: &Path) -> PathBuf {
 }
 
 /// A path with `/` separators on every platform.
-fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     let text = path.display().to_string();
     if std::path::MAIN_SEPARATOR == '/' {
         text
