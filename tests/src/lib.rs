@@ -4,7 +4,6 @@
 //! of a generated crate's files ([`snapshots`]) and scratch cargo
 //! workspaces for compile checks of generated crates.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -90,32 +89,6 @@ pub fn panicking_document() -> String {
 /// verbatim into every crate and so is left out of snapshots.
 pub fn is_runtime_file(path: &Path) -> bool {
     path.starts_with("src/runtime")
-}
-
-/// Generates a crate from `spec` and renders it as one text: every file but
-/// the runtime as `// ---- <path> ----` followed by its content, in path
-/// order, then the warnings with file paths relative to the workspace root.
-pub fn render_generated(spec: &Path, crate_name: &str) -> String {
-    let generated = generate(spec, crate_name);
-    let mut out = String::new();
-    for (path, content) in &generated.files {
-        if is_runtime_file(path) {
-            continue;
-        }
-        let _ = writeln!(out, "// ---- {} ----", display_path(path));
-        out.push_str(content);
-        if !content.ends_with('\n') {
-            out.push('\n');
-        }
-    }
-    let _ = writeln!(out, "// ---- warnings ----");
-    if generated.warnings.is_empty() {
-        out.push_str("(none)\n");
-    }
-    for warning in &generated.warnings {
-        let _ = writeln!(out, "{}", stable_warning(warning));
-    }
-    out
 }
 
 /// A warning's text with its file made relative to the workspace root, so
