@@ -1,14 +1,16 @@
 //! Integration tests of the generator and the generated kelviq client.
 //!
 //! Shared helpers: where the workspace and the fixture specs are, snapshots
-//! of a generated crate's files ([`snapshots`]) and scratch cargo
-//! workspaces for compile checks of generated crates.
+//! of a generated crate's files ([`snapshots`]), the wiremock set-up of the
+//! behaviour tests ([`mock_server`]) and scratch cargo workspaces for
+//! compile checks of generated crates.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use generator::{ErrorKind, GeneratedCrate, Location, Options, Warning};
 
+pub mod mock_server;
 pub mod snapshots;
 
 /// The workspace root: the parent of this crate's manifest directory.
