@@ -78,6 +78,20 @@ async fn write(stream: &mut TcpStream, bytes: &[u8]) -> bool {
     stream.write_all(bytes).await.is_ok() && stream.flush().await.is_ok()
 }
 
+/// A server answering every request with a complete `200 OK` response:
+/// `body` as `content_type`, with its length. Returns the base URL.
+async fn serve_complete(content_type: &'static str, body: &'static str) -> String {
+    let (base_url, _) = serve(move |mut stream, _| async move {
+        let response = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        write(&mut stream, response.as_bytes()).await;
+    })
+    .await;
+    base_url
+}
+
 fn client(base_url: &str) -> Client {
     Client::builder()
         .base_url(base_url)
@@ -139,15 +153,8 @@ async fn truncated_body_with_retries_still_ends() {
 #[tokio::test]
 async fn invalid_json_is_a_located_decode_error() {
     bounded(async {
-        let (base_url, _) = serve(|mut stream, _| async move {
-            let body = r#"{"identifier":"pro","name":"PRO","features":[{"x": tru"#;
-            let response = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-                body.len()
-            );
-            write(&mut stream, response.as_bytes()).await;
-        })
-        .await;
+        let body = r#"{"identifier":"pro","name":"PRO","features":[{"x": tru"#;
+        let base_url = serve_complete("application/json", body).await;
         let error = client(&base_url)
             .retrieve_catalog_plan("pro")
             .await
@@ -176,15 +183,8 @@ async fn invalid_json_is_a_located_decode_error() {
 #[tokio::test]
 async fn wrong_content_type_is_a_decode_error_naming_it() {
     bounded(async {
-        let (base_url, _) = serve(|mut stream, _| async move {
-            let body = "<html><body>502 Bad Gateway</body></html>";
-            let response = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
-                body.len()
-            );
-            write(&mut stream, response.as_bytes()).await;
-        })
-        .await;
+        let body = "<html><body>502 Bad Gateway</body></html>";
+        let base_url = serve_complete("text/html; charset=utf-8", body).await;
         let error = client(&base_url)
             .retrieve_catalog_plan("pro")
             .await
@@ -205,14 +205,7 @@ async fn wrong_content_type_is_a_decode_error_naming_it() {
 #[tokio::test]
 async fn json_under_a_wrong_content_type_still_decodes() {
     bounded(async {
-        let (base_url, _) = serve(|mut stream, _| async move {
-            let response = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{PLAN_JSON}",
-                PLAN_JSON.len()
-            );
-            write(&mut stream, response.as_bytes()).await;
-        })
-        .await;
+        let base_url = serve_complete("text/plain", PLAN_JSON).await;
         let plan = client(&base_url)
             .retrieve_catalog_plan("pro")
             .await
@@ -315,14 +308,7 @@ async fn a_call_overrides_the_size_limit() {
         );
 
         // And a generous override lets a normal body through.
-        let (base_url, _) = serve(|mut stream, _| async move {
-            let response = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{PLAN_JSON}",
-                PLAN_JSON.len()
-            );
-            write(&mut stream, response.as_bytes()).await;
-        })
-        .await;
+        let base_url = serve_complete("application/json", PLAN_JSON).await;
         let tight = Client::builder()
             .base_url(&base_url)
             .bearer_auth("sk_test_hostile")

@@ -1,12 +1,13 @@
 //! OpenAPI 3.1 input: one fixture per 3.1 construct under
-//! `tests/fixtures31/`, each generated and compared with a snapshot, and all
+//! `tests/fixtures31/`, each generated and each of its files compared with
+//! a snapshot of its own (`oas31_<fixture>__<path>`), and all
 //! compiled with clippy. The real 3.1 documents of the corpus are checked by
 //! `cargo xtask corpus`.
 
 use std::path::PathBuf;
 
 use integration_tests::{
-    cargo_offline_first, generate, render_generated, workspace_root, write_scratch_workspace,
+    assert_generated_files, cargo_offline_first, generate, workspace_root, write_scratch_workspace,
 };
 
 fn fixtures31() -> PathBuf {
@@ -17,7 +18,8 @@ fn crate_name(fixture: &str) -> String {
     format!("oas31-{}", fixture.replace('_', "-"))
 }
 
-/// One snapshot test per 3.1 fixture directory.
+/// One snapshot test per 3.1 fixture directory, asserting a snapshot per
+/// generated file.
 macro_rules! fixture31_snapshots {
     ($($name:ident),* $(,)?) => {
         const FIXTURES: &[&str] = &[$(stringify!($name)),*];
@@ -26,9 +28,10 @@ macro_rules! fixture31_snapshots {
             #[test]
             fn $name() {
                 let name = stringify!($name);
-                insta::assert_snapshot!(
+                assert_generated_files!(
                     concat!("oas31_", stringify!($name)),
-                    render_generated(&fixtures31().join(name), &crate_name(name))
+                    &fixtures31().join(name),
+                    &crate_name(name),
                 );
             }
         )*

@@ -95,6 +95,40 @@ fn committed_client_is_current() {
     );
 }
 
+/// `GeneratedCrate::differences`, used above, compares each generated file
+/// and looks for stray `.rs` files under `src/` only; the committed client
+/// must hold no other file either (a stray README, manifest or test would
+/// go unnoticed there), so that the check above covers all of it.
+#[test]
+fn committed_client_holds_only_generated_files() {
+    let root = workspace_root();
+    let generated = generate_files(&root.join("spec"));
+    let committed = files_under(&root.join("generated-client"));
+    let generated: BTreeSet<&PathBuf> = generated.keys().collect();
+    assert_eq!(
+        committed.iter().collect::<BTreeSet<_>>(),
+        generated,
+        "generated-client/ holds files the generator does not write, or lacks some"
+    );
+}
+
+/// Every file below `dir`, relative to it; a `target` directory is skipped.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).expect("list directory") {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() && path.file_name().is_some_and(|name| name != "target") {
+                pending.push(path);
+            } else if path.is_file() {
+                out.push(path.strip_prefix(dir).expect("below dir").to_path_buf());
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn changing_one_field_type_changes_only_that_line_and_its_setter() {
     let spec = copy_of_spec();

@@ -8,11 +8,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::{StreamExt, TryStreamExt};
+use integration_tests::mock_server::{answering, answering_in_turn, requests, InTurn};
 use kelviq::models::{
     CatalogFeatureFeatureType, CatalogPlan, PaginatedPlans, PlanChargeCatalogPrice,
     PlanChargeCatalogPricePaymentType, PlanChargeCatalogPricePriceModel,
@@ -22,15 +22,17 @@ use kelviq::models::{
 use kelviq::operations::{
     DownloadCatalogPlanFileError, PublishCatalogPlanError, RetrieveCatalogPlanError,
 };
-use kelviq::{Client, Environment, Error, Redirect, RetryPolicy, Sleeper, StatusCode};
+use kelviq::{
+    Client, ClientBuilder, Environment, Error, Redirect, RetryPolicy, Sleeper, StatusCode,
+};
 use serde_json::{json, Value};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Instrument, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
-use wiremock::matchers::{any, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const TOKEN: &str = "sk_test_behaviour_5ecr3t_t0ken";
 const SANDBOX: &str = "https://sandboxapi.kelviq.com/api/v1";
@@ -61,58 +63,57 @@ fn recording_sleeper() -> (Sleeper, Delays) {
     (sleeper, delays)
 }
 
-/// A client for `base_url` with the token and a recording sleeper.
-fn client_at(base_url: &str) -> (Client, Delays) {
+/// A client builder for `base_url` with the token and a recording sleeper.
+fn builder_at(base_url: &str) -> (ClientBuilder, Delays) {
     let (sleeper, delays) = recording_sleeper();
-    let client = Client::builder()
+    let builder = Client::builder()
         .base_url(base_url)
         .bearer_auth(TOKEN)
-        .sleeper(sleeper)
-        .build()
-        .expect("client builds");
-    (client, delays)
+        .sleeper(sleeper);
+    (builder, delays)
+}
+
+/// A client for `base_url` with the token and a recording sleeper.
+fn client_at(base_url: &str) -> (Client, Delays) {
+    let (builder, delays) = builder_at(base_url);
+    (builder.build().expect("client builds"), delays)
 }
 
 fn client_for(server: &MockServer) -> (Client, Delays) {
     client_at(&server.uri())
 }
 
-/// Answers with each response in turn, then repeats the last one.
-struct Sequence {
-    responses: Vec<ResponseTemplate>,
-    served: AtomicUsize,
+/// A client for `server` with no credentials at all.
+fn client_without_credentials(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client builds")
 }
 
-impl Respond for Sequence {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let index = self.served.fetch_add(1, Ordering::SeqCst);
-        self.responses[index.min(self.responses.len() - 1)].clone()
-    }
+/// A mock server answering every request with `response`, and a client
+/// for it.
+async fn serve(response: ResponseTemplate) -> (MockServer, Client, Delays) {
+    let server = answering(response).await;
+    let (client, delays) = client_for(&server);
+    (server, client, delays)
 }
 
-/// Answers every request on `server` with `responses`, in turn.
-async fn mount_sequence(server: &MockServer, responses: Vec<ResponseTemplate>) {
-    Mock::given(any())
-        .respond_with(Sequence {
-            responses,
-            served: AtomicUsize::new(0),
-        })
-        .mount(server)
-        .await;
+/// A mock server answering its requests with `responses` in turn, and a
+/// client for it.
+async fn serve_in_turn(responses: Vec<ResponseTemplate>) -> (MockServer, Client, Delays) {
+    let server = answering_in_turn(responses).await;
+    let (client, delays) = client_for(&server);
+    (server, client, delays)
 }
 
-async fn mount_any(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(any())
-        .respond_with(response)
-        .mount(server)
-        .await;
-}
-
-async fn requests(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
+/// A mock server answering with a plan after 300 ms, and a client for it
+/// that gives up after `timeout`.
+async fn slow_server_and_client(timeout: Duration) -> (MockServer, Client) {
+    let server = answering(ok_plan("pro").set_delay(Duration::from_millis(300))).await;
+    let (builder, _) = builder_at(&server.uri());
+    let client = builder.timeout(timeout).build().expect("client builds");
+    (server, client)
 }
 
 /// Every `Authorization` header value of a request.
@@ -159,9 +160,7 @@ fn assert_between(delay: Duration, low_ms: u64, high_ms: u64) {
 
 #[tokio::test]
 async fn bearer_token_is_sent_exactly_once_as_authorization_header() {
-    let server = MockServer::start().await;
-    mount_any(&server, ok_plan("pro")).await;
-    let (client, _) = client_for(&server);
+    let (server, client, _) = serve(ok_plan("pro")).await;
 
     client.retrieve_catalog_plan("pro").await.expect("plan");
 
@@ -172,13 +171,9 @@ async fn bearer_token_is_sent_exactly_once_as_authorization_header() {
 
 #[tokio::test]
 async fn download_without_security_sends_no_authorization_even_with_a_token() {
-    let server = MockServer::start().await;
-    mount_any(
-        &server,
-        ResponseTemplate::new(302).insert_header("location", "https://storage.example/f"),
-    )
-    .await;
-    let (client, _) = client_for(&server);
+    let (server, client, _) =
+        serve(ResponseTemplate::new(302).insert_header("location", "https://storage.example/f"))
+            .await;
 
     client
         .download_catalog_plan_file("pro", kelviq::uuid::Uuid::nil())
@@ -192,16 +187,11 @@ async fn download_without_security_sends_no_authorization_even_with_a_token() {
 
 #[tokio::test]
 async fn download_works_on_a_client_without_credentials() {
-    let server = MockServer::start().await;
-    mount_any(
-        &server,
+    let server = answering(
         ResponseTemplate::new(302).insert_header("location", "https://storage.example/f"),
     )
     .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .build()
-        .expect("client builds");
+    let client = client_without_credentials(&server);
 
     let redirect = client
         .download_catalog_plan_file("pro", kelviq::uuid::Uuid::nil())
@@ -212,12 +202,8 @@ async fn download_works_on_a_client_without_credentials() {
 
 #[tokio::test]
 async fn call_needing_bearer_auth_without_credentials_fails_before_any_request() {
-    let server = MockServer::start().await;
-    mount_any(&server, ok_plan("pro")).await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .build()
-        .expect("client builds");
+    let server = answering(ok_plan("pro")).await;
+    let client = client_without_credentials(&server);
 
     let error = client.retrieve_catalog_plan("pro").await.unwrap_err();
     match &error {
@@ -265,13 +251,8 @@ async fn token_never_appears_in_transport_error() {
 
 #[tokio::test]
 async fn token_never_appears_in_401_error() {
-    let server = MockServer::start().await;
-    mount_any(
-        &server,
-        ResponseTemplate::new(401).set_body_json(json!({"detail": "Invalid token."})),
-    )
-    .await;
-    let (client, _) = client_for(&server);
+    let (_server, client, _) =
+        serve(ResponseTemplate::new(401).set_body_json(json!({"detail": "Invalid token."}))).await;
 
     let error = client.retrieve_catalog_plan("pro").await.unwrap_err();
     match &error {
@@ -345,10 +326,8 @@ async fn base_url_with_a_path_prefix_routes_to_the_mock() {
 
 #[tokio::test]
 async fn per_call_base_url_overrides_for_that_call_only() {
-    let main = MockServer::start().await;
-    let other = MockServer::start().await;
-    mount_any(&main, ok_plan("main")).await;
-    mount_any(&other, ok_plan("other")).await;
+    let main = answering(ok_plan("main")).await;
+    let other = answering(ok_plan("other")).await;
     let (client, _) = client_for(&main);
 
     let first = client
@@ -397,8 +376,7 @@ async fn override_server_redirects_the_sandbox_environment_to_the_mock() {
 
 #[tokio::test]
 async fn override_server_applies_to_the_chosen_environment_only() {
-    let server = MockServer::start().await;
-    mount_any(&server, ok_plan("pro")).await;
+    let server = answering(ok_plan("pro")).await;
     let client = Client::builder()
         .environment(Environment::Production)
         .override_server(PRODUCTION, server.uri())
@@ -417,16 +395,13 @@ async fn override_server_applies_to_the_chosen_environment_only() {
 
 #[tokio::test]
 async fn documented_error_status_is_an_api_error_with_status_headers_and_body() {
-    let server = MockServer::start().await;
     let body = r#"{"detail":"Not found."}"#;
-    mount_any(
-        &server,
+    let (server, client, delays) = serve(
         ResponseTemplate::new(404)
             .insert_header("x-request-id", "req-404")
             .set_body_raw(body, "application/json"),
     )
     .await;
-    let (client, delays) = client_for(&server);
 
     let error = client.retrieve_catalog_plan("missing").await.unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
@@ -443,15 +418,12 @@ async fn documented_error_status_is_an_api_error_with_status_headers_and_body() 
 
 #[tokio::test]
 async fn undocumented_status_is_unexpected_status_with_raw_response() {
-    let server = MockServer::start().await;
-    mount_any(
-        &server,
+    let (_server, client, _) = serve(
         ResponseTemplate::new(418)
             .insert_header("x-request-id", "req-418")
             .set_body_string("short and stout"),
     )
     .await;
-    let (client, _) = client_for(&server);
 
     let error = client.retrieve_catalog_plan("pro").await.unwrap_err();
     let Error::UnexpectedStatus(response) = error else {
@@ -464,14 +436,9 @@ async fn undocumented_status_is_unexpected_status_with_raw_response() {
 
 #[tokio::test]
 async fn undecodable_body_is_a_decode_error_with_raw_body_and_path() {
-    let server = MockServer::start().await;
     let body = r#"{"identifier":"pro","files":[{"name":"a.pdf","ordering":"first"}]}"#;
-    mount_any(
-        &server,
-        ResponseTemplate::new(200).set_body_raw(body, "application/json"),
-    )
-    .await;
-    let (client, _) = client_for(&server);
+    let (_server, client, _) =
+        serve(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
 
     let error = client.retrieve_catalog_plan("pro").await.unwrap_err();
     let Error::Decode(decode) = error else {
@@ -485,20 +452,7 @@ async fn undecodable_body_is_a_decode_error_with_raw_body_and_path() {
 
 #[tokio::test]
 async fn slow_server_beyond_the_timeout_is_error_timeout() {
-    let server = MockServer::start().await;
-    mount_any(
-        &server,
-        ok_plan("pro").set_delay(Duration::from_millis(300)),
-    )
-    .await;
-    let (sleeper, _) = recording_sleeper();
-    let client = Client::builder()
-        .base_url(server.uri())
-        .bearer_auth(TOKEN)
-        .sleeper(sleeper)
-        .timeout(Duration::from_millis(100))
-        .build()
-        .expect("client builds");
+    let (_server, client) = slow_server_and_client(Duration::from_millis(100)).await;
 
     let error = client.retrieve_catalog_plan("pro").await.unwrap_err();
     assert!(
@@ -522,15 +476,12 @@ async fn connection_refused_is_a_transport_error_not_a_timeout() {
 
 #[tokio::test]
 async fn successful_send_exposes_status_and_headers() {
-    let server = MockServer::start().await;
-    mount_any(
-        &server,
+    let (_server, client, _) = serve(
         ok_plan("pro")
             .insert_header("x-request-id", "req-ok")
             .insert_header("x-ratelimit-remaining", "41"),
     )
     .await;
-    let (client, _) = client_for(&server);
 
     let response = client
         .retrieve_catalog_plan("pro")
@@ -550,20 +501,7 @@ async fn successful_send_exposes_status_and_headers() {
 
 #[tokio::test]
 async fn per_call_timeout_overrides_a_longer_client_timeout() {
-    let server = MockServer::start().await;
-    mount_any(
-        &server,
-        ok_plan("pro").set_delay(Duration::from_millis(300)),
-    )
-    .await;
-    let (sleeper, _) = recording_sleeper();
-    let client = Client::builder()
-        .base_url(server.uri())
-        .bearer_auth(TOKEN)
-        .sleeper(sleeper)
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client builds");
+    let (_server, client) = slow_server_and_client(Duration::from_secs(30)).await;
 
     let started = Instant::now();
     let error = client
@@ -583,20 +521,7 @@ async fn per_call_timeout_overrides_a_longer_client_timeout() {
 
 #[tokio::test]
 async fn per_call_longer_timeout_lets_a_slow_response_through() {
-    let server = MockServer::start().await;
-    mount_any(
-        &server,
-        ok_plan("pro").set_delay(Duration::from_millis(300)),
-    )
-    .await;
-    let (sleeper, _) = recording_sleeper();
-    let client = Client::builder()
-        .base_url(server.uri())
-        .bearer_auth(TOKEN)
-        .sleeper(sleeper)
-        .timeout(Duration::from_millis(100))
-        .build()
-        .expect("client builds");
+    let (_server, client) = slow_server_and_client(Duration::from_millis(100)).await;
 
     // Without the override the client's timeout fires ...
     let error = client.retrieve_catalog_plan("pro").await.unwrap_err();
@@ -619,17 +544,12 @@ async fn per_call_longer_timeout_lets_a_slow_response_through() {
 
 #[tokio::test]
 async fn get_retries_503_twice_then_succeeds_with_backoff_delays() {
-    let server = MockServer::start().await;
-    mount_sequence(
-        &server,
-        vec![
-            ResponseTemplate::new(503),
-            ResponseTemplate::new(503),
-            ok_plan("pro"),
-        ],
-    )
+    let (server, client, delays) = serve_in_turn(vec![
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(503),
+        ok_plan("pro"),
+    ])
     .await;
-    let (client, delays) = client_for(&server);
 
     let plan = client
         .retrieve_catalog_plan("pro")
@@ -645,9 +565,7 @@ async fn get_retries_503_twice_then_succeeds_with_backoff_delays() {
 
 #[tokio::test]
 async fn retried_requests_repeat_the_credentials() {
-    let server = MockServer::start().await;
-    mount_sequence(&server, vec![ResponseTemplate::new(503), ok_plan("pro")]).await;
-    let (client, _) = client_for(&server);
+    let (server, client, _) = serve_in_turn(vec![ResponseTemplate::new(503), ok_plan("pro")]).await;
 
     client
         .retrieve_catalog_plan("pro")
@@ -662,16 +580,11 @@ async fn retried_requests_repeat_the_credentials() {
 
 #[tokio::test]
 async fn retry_after_seconds_is_honoured_exactly() {
-    let server = MockServer::start().await;
-    mount_sequence(
-        &server,
-        vec![
-            ResponseTemplate::new(429).insert_header("retry-after", "7"),
-            ok_plan("pro"),
-        ],
-    )
+    let (server, client, delays) = serve_in_turn(vec![
+        ResponseTemplate::new(429).insert_header("retry-after", "7"),
+        ok_plan("pro"),
+    ])
     .await;
-    let (client, delays) = client_for(&server);
 
     client
         .retrieve_catalog_plan("pro")
@@ -683,17 +596,12 @@ async fn retry_after_seconds_is_honoured_exactly() {
 
 #[tokio::test]
 async fn retry_after_http_date_is_honoured() {
-    let server = MockServer::start().await;
     let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
-    mount_sequence(
-        &server,
-        vec![
-            ResponseTemplate::new(503).insert_header("retry-after", date.as_str()),
-            ok_plan("pro"),
-        ],
-    )
+    let (_server, client, delays) = serve_in_turn(vec![
+        ResponseTemplate::new(503).insert_header("retry-after", date.as_str()),
+        ok_plan("pro"),
+    ])
     .await;
-    let (client, delays) = client_for(&server);
 
     client
         .retrieve_catalog_plan("pro")
@@ -706,16 +614,11 @@ async fn retry_after_http_date_is_honoured() {
 
 #[tokio::test]
 async fn retry_after_beyond_max_delay_is_not_retried() {
-    let server = MockServer::start().await;
-    mount_sequence(
-        &server,
-        vec![
-            ResponseTemplate::new(503).insert_header("retry-after", "31"),
-            ok_plan("pro"),
-        ],
-    )
+    let (server, client, delays) = serve_in_turn(vec![
+        ResponseTemplate::new(503).insert_header("retry-after", "31"),
+        ok_plan("pro"),
+    ])
     .await;
-    let (client, delays) = client_for(&server);
 
     let error = client.retrieve_catalog_plan("pro").await.unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
@@ -726,9 +629,8 @@ async fn retry_after_beyond_max_delay_is_not_retried() {
 
 #[tokio::test]
 async fn status_408_is_retried() {
-    let server = MockServer::start().await;
-    mount_sequence(&server, vec![ResponseTemplate::new(408), ok_plan("pro")]).await;
-    let (client, delays) = client_for(&server);
+    let (server, client, delays) =
+        serve_in_turn(vec![ResponseTemplate::new(408), ok_plan("pro")]).await;
 
     client
         .retrieve_catalog_plan("pro")
@@ -741,9 +643,8 @@ async fn status_408_is_retried() {
 #[tokio::test]
 async fn status_400_and_404_are_not_retried() {
     for status in [400, 404] {
-        let server = MockServer::start().await;
-        mount_sequence(&server, vec![ResponseTemplate::new(status), ok_plan("pro")]).await;
-        let (client, delays) = client_for(&server);
+        let (server, client, delays) =
+            serve_in_turn(vec![ResponseTemplate::new(status), ok_plan("pro")]).await;
 
         let error = client.retrieve_catalog_plan("pro").await.unwrap_err();
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
@@ -754,9 +655,7 @@ async fn status_400_and_404_are_not_retried() {
 
 #[tokio::test]
 async fn default_policy_gives_up_after_three_requests() {
-    let server = MockServer::start().await;
-    mount_any(&server, ResponseTemplate::new(503)).await;
-    let (client, delays) = client_for(&server);
+    let (server, client, delays) = serve(ResponseTemplate::new(503)).await;
 
     let error = client.retrieve_catalog_plan("pro").await.unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
@@ -766,9 +665,7 @@ async fn default_policy_gives_up_after_three_requests() {
 
 #[tokio::test]
 async fn per_call_max_retries_zero_sends_one_request() {
-    let server = MockServer::start().await;
-    mount_any(&server, ResponseTemplate::new(503)).await;
-    let (client, delays) = client_for(&server);
+    let (server, client, delays) = serve(ResponseTemplate::new(503)).await;
 
     let error = client
         .retrieve_catalog_plan("pro")
@@ -782,16 +679,9 @@ async fn per_call_max_retries_zero_sends_one_request() {
 
 #[tokio::test]
 async fn client_max_retries_five_sends_six_requests() {
-    let server = MockServer::start().await;
-    mount_any(&server, ResponseTemplate::new(503)).await;
-    let (sleeper, delays) = recording_sleeper();
-    let client = Client::builder()
-        .base_url(server.uri())
-        .bearer_auth(TOKEN)
-        .sleeper(sleeper)
-        .max_retries(5)
-        .build()
-        .expect("client builds");
+    let server = answering(ResponseTemplate::new(503)).await;
+    let (builder, delays) = builder_at(&server.uri());
+    let client = builder.max_retries(5).build().expect("client builds");
 
     client.retrieve_catalog_plan("pro").await.unwrap_err();
     assert_eq!(requests(&server).await.len(), 6);
@@ -806,13 +696,9 @@ async fn client_max_retries_five_sends_six_requests() {
 
 #[tokio::test]
 async fn custom_retry_policy_sets_retries_backoff_and_cap() {
-    let server = MockServer::start().await;
-    mount_any(&server, ResponseTemplate::new(502)).await;
-    let (sleeper, delays) = recording_sleeper();
-    let client = Client::builder()
-        .base_url(server.uri())
-        .bearer_auth(TOKEN)
-        .sleeper(sleeper)
+    let server = answering(ResponseTemplate::new(502)).await;
+    let (builder, delays) = builder_at(&server.uri());
+    let client = builder
         .retry_policy(RetryPolicy {
             max_retries: 3,
             initial_delay: Duration::from_millis(100),
@@ -832,16 +718,11 @@ async fn custom_retry_policy_sets_retries_backoff_and_cap() {
 
 #[tokio::test]
 async fn post_is_not_retried_by_default() {
-    let server = MockServer::start().await;
-    mount_sequence(
-        &server,
-        vec![
-            ResponseTemplate::new(503),
-            ResponseTemplate::new(200).set_body_json(json!({"status": "published"})),
-        ],
-    )
+    let (server, client, delays) = serve_in_turn(vec![
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(200).set_body_json(json!({"status": "published"})),
+    ])
     .await;
-    let (client, delays) = client_for(&server);
 
     let error = client.publish_catalog_plan("pro").await.unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
@@ -851,17 +732,12 @@ async fn post_is_not_retried_by_default() {
 
 #[tokio::test]
 async fn post_is_retried_when_the_call_allows_it() {
-    let server = MockServer::start().await;
-    mount_sequence(
-        &server,
-        vec![
-            ResponseTemplate::new(503),
-            ResponseTemplate::new(503),
-            ResponseTemplate::new(200).set_body_json(json!({"status": "published"})),
-        ],
-    )
+    let (server, client, delays) = serve_in_turn(vec![
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(200).set_body_json(json!({"status": "published"})),
+    ])
     .await;
-    let (client, delays) = client_for(&server);
 
     let published = client
         .publish_catalog_plan("pro")
@@ -883,10 +759,10 @@ async fn patch_is_not_retried_but_delete_is() {
         .mount(&server)
         .await;
     Mock::given(method("DELETE"))
-        .respond_with(Sequence {
-            responses: vec![ResponseTemplate::new(503), ResponseTemplate::new(204)],
-            served: AtomicUsize::new(0),
-        })
+        .respond_with(InTurn::new(vec![
+            ResponseTemplate::new(503),
+            ResponseTemplate::new(204),
+        ]))
         .mount(&server)
         .await;
     let (client, _) = client_for(&server);
@@ -917,9 +793,7 @@ async fn connection_refused_on_get_is_retried_then_transport_error() {
 
 #[tokio::test]
 async fn documented_428_on_post_is_an_api_error() {
-    let server = MockServer::start().await;
-    mount_any(&server, ResponseTemplate::new(428)).await;
-    let (client, _) = client_for(&server);
+    let (_server, client, _) = serve(ResponseTemplate::new(428)).await;
 
     let error = client.publish_catalog_plan("pro").await.unwrap_err();
     let Error::Api(api) = error else {
@@ -968,6 +842,14 @@ async fn mount_three_pages(server: &MockServer) {
     mount_page(server, 3, None, &["e"]).await;
 }
 
+/// A mock server with [`mount_three_pages`], and a client for it.
+async fn serve_three_pages() -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    mount_three_pages(&server).await;
+    let (client, _) = client_for(&server);
+    (server, client)
+}
+
 fn identifiers(plans: &[CatalogPlan]) -> Vec<&str> {
     plans
         .iter()
@@ -977,9 +859,7 @@ fn identifiers(plans: &[CatalogPlan]) -> Vec<&str> {
 
 #[tokio::test]
 async fn items_stream_every_item_of_three_pages_in_order() {
-    let server = MockServer::start().await;
-    mount_three_pages(&server).await;
-    let (client, _) = client_for(&server);
+    let (server, client) = serve_three_pages().await;
 
     let plans: Vec<CatalogPlan> = client
         .list_catalog_plans()
@@ -1000,9 +880,7 @@ async fn items_stream_every_item_of_three_pages_in_order() {
 
 #[tokio::test]
 async fn pages_stream_three_typed_pages() {
-    let server = MockServer::start().await;
-    mount_three_pages(&server).await;
-    let (client, _) = client_for(&server);
+    let (server, client) = serve_three_pages().await;
 
     let pages: Vec<PaginatedPlans> = client
         .list_catalog_plans()
@@ -1186,12 +1064,7 @@ async fn error_on_a_later_page_ends_the_stream_with_that_error() {
 #[tokio::test]
 async fn download_returns_the_302_location_and_does_not_follow_it() {
     let server = MockServer::start().await;
-    let storage = MockServer::start().await;
-    mount_any(
-        &storage,
-        ResponseTemplate::new(200).set_body_string("file bytes"),
-    )
-    .await;
+    let storage = answering(ResponseTemplate::new(200).set_body_string("file bytes")).await;
     let location = format!("{}/files/terms.pdf?sig=abc", storage.uri());
     let file = kelviq::uuid::Uuid::parse_str("7a3e3411-cef0-4f4e-bdb6-1f74a4f4d2c0").unwrap();
     Mock::given(method("GET"))
@@ -1220,9 +1093,7 @@ async fn download_returns_the_302_location_and_does_not_follow_it() {
 
 #[tokio::test]
 async fn download_302_without_location_is_a_decode_error() {
-    let server = MockServer::start().await;
-    mount_any(&server, ResponseTemplate::new(302)).await;
-    let (client, _) = client_for(&server);
+    let (_server, client, _) = serve(ResponseTemplate::new(302)).await;
 
     let error = client
         .download_catalog_plan_file("pro", kelviq::uuid::Uuid::nil())
@@ -1236,9 +1107,7 @@ async fn download_302_without_location_is_a_decode_error() {
 
 #[tokio::test]
 async fn download_404_is_the_documented_not_found() {
-    let server = MockServer::start().await;
-    mount_any(&server, ResponseTemplate::new(404)).await;
-    let (client, _) = client_for(&server);
+    let (_server, client, _) = serve(ResponseTemplate::new(404)).await;
 
     let error = client
         .download_catalog_plan_file("pro", kelviq::uuid::Uuid::nil())
@@ -1264,13 +1133,8 @@ fn charge(feature: Option<Option<kelviq::uuid::Uuid>>) -> PlanChargeCatalogPrice
 
 #[tokio::test]
 async fn nullable_feature_is_omitted_null_or_set_exactly() {
-    let server = MockServer::start().await;
-    mount_any(
-        &server,
-        ResponseTemplate::new(200).set_body_json(json!({"prices": []})),
-    )
-    .await;
-    let (client, _) = client_for(&server);
+    let (server, client, _) =
+        serve(ResponseTemplate::new(200).set_body_json(json!({"prices": []}))).await;
     let id = kelviq::uuid::Uuid::parse_str("0d65f7c0-7e91-4f56-9b32-13a9a6a7c1de").unwrap();
     let body = PlanPriceBulkRequest::new(vec![PlanPriceCreateRequest::new(
         PlanPriceCreateRequestPriceType::Paid,
@@ -1307,17 +1171,12 @@ async fn nullable_feature_is_omitted_null_or_set_exactly() {
 
 #[tokio::test]
 async fn nullable_feature_decodes_absent_null_and_set_apart() {
-    let server = MockServer::start().await;
     let id = "0d65f7c0-7e91-4f56-9b32-13a9a6a7c1de";
-    mount_any(
-        &server,
-        ResponseTemplate::new(200).set_body_json(json!({
-            "next": null,
-            "results": [{"chargeCatalogPrice": [{}, {"feature": null}, {"feature": id}]}],
-        })),
-    )
+    let (_server, client, _) = serve(ResponseTemplate::new(200).set_body_json(json!({
+        "next": null,
+        "results": [{"chargeCatalogPrice": [{}, {"feature": null}, {"feature": id}]}],
+    })))
     .await;
-    let (client, _) = client_for(&server);
 
     let page = client.list_catalog_plan_prices("pro").await.expect("page");
     let charges = page.results.unwrap()[0]
@@ -1333,18 +1192,13 @@ async fn nullable_feature_decodes_absent_null_and_set_apart() {
 
 #[tokio::test]
 async fn plan_with_null_ordering_absent_fields_and_unknown_fields_decodes() {
-    let server = MockServer::start().await;
-    mount_any(
-        &server,
-        ResponseTemplate::new(200).set_body_json(json!({
-            "identifier": "pro",
-            "ordering": null,
-            "somethingNew": {"nested": [1, 2, 3]},
-            "files": [{"name": "terms.pdf", "checksum": "abc"}],
-        })),
-    )
+    let (_server, client, _) = serve(ResponseTemplate::new(200).set_body_json(json!({
+        "identifier": "pro",
+        "ordering": null,
+        "somethingNew": {"nested": [1, 2, 3]},
+        "files": [{"name": "terms.pdf", "checksum": "abc"}],
+    })))
     .await;
-    let (client, _) = client_for(&server);
 
     let plan = client.retrieve_catalog_plan("pro").await.expect("decodes");
     assert_eq!(plan.identifier.as_deref(), Some("pro"));
@@ -1368,7 +1222,6 @@ async fn plan_with_null_ordering_absent_fields_and_unknown_fields_decodes() {
 
 #[tokio::test]
 async fn unknown_enum_values_decode_to_unknown_and_round_trip() {
-    let server = MockServer::start().await;
     let price = json!({
         "priceType": "ENTERPRISE",
         "taxBehavior": "INCLUSIVE",
@@ -1378,12 +1231,8 @@ async fn unknown_enum_values_decode_to_unknown_and_round_trip() {
             "paymentType": "PAY_AS_YOU_GO",
         }],
     });
-    mount_any(
-        &server,
-        ResponseTemplate::new(200).set_body_json(json!({"results": [price.clone()]})),
-    )
-    .await;
-    let (client, _) = client_for(&server);
+    let (_server, client, _) =
+        serve(ResponseTemplate::new(200).set_body_json(json!({"results": [price.clone()]}))).await;
 
     let page = client
         .list_catalog_plan_prices("pro")
@@ -1417,13 +1266,8 @@ async fn unknown_enum_values_decode_to_unknown_and_round_trip() {
 
 #[tokio::test]
 async fn unknown_enum_value_is_sent_unchanged() {
-    let server = MockServer::start().await;
-    mount_any(
-        &server,
-        ResponseTemplate::new(200).set_body_json(json!({"prices": []})),
-    )
-    .await;
-    let (client, _) = client_for(&server);
+    let (server, client, _) =
+        serve(ResponseTemplate::new(200).set_body_json(json!({"prices": []}))).await;
     let body = PlanPriceBulkRequest::new(vec![PlanPriceCreateRequest::new(
         PlanPriceCreateRequestPriceType::Unknown("TRIAL".to_owned()),
     )]);
@@ -1596,17 +1440,12 @@ where
 async fn each_attempt_is_an_http_request_span_with_operation_path_attempt_and_status() {
     let capture = global_capture();
     let case = "each_attempt_is_an_http_request_span";
-    let server = MockServer::start().await;
-    mount_sequence(
-        &server,
-        vec![
-            ResponseTemplate::new(503),
-            ResponseTemplate::new(429).insert_header("retry-after", "1"),
-            ok_plan("pro-plan"),
-        ],
-    )
+    let (_server, client, _) = serve_in_turn(vec![
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(429).insert_header("retry-after", "1"),
+        ok_plan("pro-plan"),
+    ])
     .await;
-    let (client, _) = client_for(&server);
 
     client
         .retrieve_catalog_plan("pro-plan")
@@ -1688,8 +1527,7 @@ fn header_values(request: &Request, name: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn partner_operations_send_the_partner_key_header_and_no_bearer_token() {
-    let server = MockServer::start().await;
-    mount_any(&server, ResponseTemplate::new(200).set_body_json(json!([]))).await;
+    let server = answering(ResponseTemplate::new(200).set_body_json(json!([]))).await;
     let client = Client::builder()
         .base_url(server.uri())
         .bearer_auth(TOKEN)
@@ -1717,9 +1555,7 @@ async fn partner_operations_send_the_partner_key_header_and_no_bearer_token() {
 
 #[tokio::test]
 async fn partner_call_without_a_partner_key_fails_before_sending() {
-    let server = MockServer::start().await;
-    mount_any(&server, ResponseTemplate::new(200).set_body_json(json!([]))).await;
-    let (client, _) = client_for(&server);
+    let (server, client, _) = serve(ResponseTemplate::new(200).set_body_json(json!([]))).await;
 
     let error = client
         .list_partner_organizations()
@@ -1748,14 +1584,8 @@ async fn partner_key_never_appears_in_debug_output() {
 
 #[tokio::test]
 async fn operation_servers_follow_the_chosen_environment() {
-    let main = MockServer::start().await;
-    let edge = MockServer::start().await;
-    mount_any(
-        &main,
-        ResponseTemplate::new(200).set_body_json(json!({"results": []})),
-    )
-    .await;
-    mount_any(&edge, ResponseTemplate::new(200).set_body_json(json!({}))).await;
+    let main = answering(ResponseTemplate::new(200).set_body_json(json!({"results": []}))).await;
+    let edge = answering(ResponseTemplate::new(200).set_body_json(json!({}))).await;
     for (environment, main_url, edge_url) in [
         (
             Environment::Sandbox,
@@ -1801,8 +1631,7 @@ async fn operation_servers_follow_the_chosen_environment() {
 
 #[tokio::test]
 async fn overriding_the_main_server_leaves_operation_servers_alone() {
-    let main = MockServer::start().await;
-    mount_any(&main, ResponseTemplate::new(200).set_body_json(json!({}))).await;
+    let main = answering(ResponseTemplate::new(200).set_body_json(json!({}))).await;
     let client = Client::builder()
         .environment(Environment::Sandbox)
         .override_server("https://sandboxapi.kelviq.com/api/v1", main.uri())
@@ -1834,13 +1663,8 @@ fn query_of(request: &Request) -> String {
 
 #[tokio::test]
 async fn decimal_amounts_are_sent_as_the_exact_json_number() {
-    let server = MockServer::start().await;
-    mount_any(
-        &server,
-        ResponseTemplate::new(200).set_body_json(json!({"amount": 29.99})),
-    )
-    .await;
-    let (client, _) = client_for(&server);
+    let (server, client, _) =
+        serve(ResponseTemplate::new(200).set_body_json(json!({"amount": 29.99}))).await;
     let request = kelviq::models::RefundCreateRequest::new("ord_1")
         .with_amount("29.99".parse().expect("a decimal"));
 
@@ -1856,15 +1680,12 @@ async fn decimal_amounts_are_sent_as_the_exact_json_number() {
 
 #[tokio::test]
 async fn decimal_amounts_decode_without_passing_through_f64() {
-    let server = MockServer::start().await;
     // 0.1 + 0.2 style values and more digits than f64 holds.
     let body = r#"{"amount": 12345678901234567.89, "status": "succeeded"}"#;
-    mount_any(
-        &server,
+    let (_server, client, _) = serve(
         ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "application/json"),
     )
     .await;
-    let (client, _) = client_for(&server);
 
     let refund = client
         .retrieve_refund(kelviq::uuid::Uuid::nil())
@@ -1888,9 +1709,7 @@ async fn decimal_amounts_decode_without_passing_through_f64() {
 
 #[tokio::test]
 async fn calls_ask_for_the_media_types_they_decode() {
-    let server = MockServer::start().await;
-    mount_any(&server, ok_plan("pro")).await;
-    let (client, _) = client_for(&server);
+    let (server, client, _) = serve(ok_plan("pro")).await;
 
     client.retrieve_catalog_plan("pro").await.expect("plan");
 

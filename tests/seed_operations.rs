@@ -4,6 +4,7 @@
 //! that goes out, and how every documented and undocumented response comes
 //! back.
 
+use integration_tests::mock_server::answering_once;
 use kelviq::models::{
     CatalogPlan, LicenseConfig, LicenseConfigDurationUnit, PlanLink, PlanPublishRequest,
     PlanUpdateRequest,
@@ -13,8 +14,7 @@ use kelviq::operations::{
 };
 use kelviq::{ApiError, Client, DecodeError, Error, RawResponse};
 use serde_json::{json, Value};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request, ResponseTemplate};
 
 const TOKEN: &str = "sk_test_seed_token";
 const REQUEST_ID: &str = "req-7f3a9c";
@@ -30,15 +30,6 @@ fn client_for(server: &MockServer) -> Client {
         .bearer_auth(TOKEN)
         .build()
         .expect("client builds")
-}
-
-/// Answers every request with `response`, and insists on exactly one request.
-async fn mount(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(any())
-        .respond_with(response)
-        .expect(1)
-        .mount(server)
-        .await;
 }
 
 /// A JSON response carrying `x-request-id`.
@@ -312,12 +303,8 @@ const AWKWARD_SEGMENT: &str = "pro%20monthly%2Fv2%3Fx%23y%25";
 
 #[tokio::test]
 async fn discard_204_returns_unit_and_sends_a_bare_delete() {
-    let server = MockServer::start().await;
-    mount(
-        &server,
-        ResponseTemplate::new(204).insert_header("x-request-id", REQUEST_ID),
-    )
-    .await;
+    let server =
+        answering_once(ResponseTemplate::new(204).insert_header("x-request-id", REQUEST_ID)).await;
 
     let response = client_for(&server)
         .discard_catalog_plan_draft("pro-monthly")
@@ -357,8 +344,7 @@ async fn discard_documented_errors_are_typed_and_keep_the_response() {
         ),
     ];
     for (status, kind, body) in cases {
-        let server = MockServer::start().await;
-        mount(&server, json_response(status, body)).await;
+        let server = answering_once(json_response(status, body)).await;
 
         let error = expect_api_error(
             client_for(&server)
@@ -380,10 +366,8 @@ async fn discard_documented_errors_are_typed_and_keep_the_response() {
 
 #[tokio::test]
 async fn discard_undocumented_status_is_unexpected_and_keeps_the_response() {
-    let server = MockServer::start().await;
     let body = "<html><body>503 Service Unavailable</body></html>";
-    mount(
-        &server,
+    let server = answering_once(
         ResponseTemplate::new(503)
             .insert_header("x-request-id", REQUEST_ID)
             .set_body_raw(body.as_bytes().to_vec(), "text/html"),
@@ -402,8 +386,7 @@ async fn discard_undocumented_status_is_unexpected_and_keeps_the_response() {
 
 #[tokio::test]
 async fn discard_percent_encodes_the_identifier_into_one_segment() {
-    let server = MockServer::start().await;
-    mount(&server, ResponseTemplate::new(204)).await;
+    let server = answering_once(ResponseTemplate::new(204)).await;
 
     client_for(&server)
         .discard_catalog_plan_draft(AWKWARD_IDENTIFIER)
@@ -430,8 +413,7 @@ async fn discard_percent_encodes_the_identifier_into_one_segment() {
 
 #[tokio::test]
 async fn publish_without_body_sends_no_body_and_decodes_the_status() {
-    let server = MockServer::start().await;
-    mount(&server, json_response(200, r#"{"status": "published"}"#)).await;
+    let server = answering_once(json_response(200, r#"{"status": "published"}"#)).await;
 
     let published = client_for(&server)
         .publish_catalog_plan("pro-monthly")
@@ -451,8 +433,7 @@ async fn publish_without_body_sends_no_body_and_decodes_the_status() {
 
 #[tokio::test]
 async fn publish_with_body_leaves_unset_fields_out() {
-    let server = MockServer::start().await;
-    mount(&server, json_response(200, r#"{"status":"published"}"#)).await;
+    let server = answering_once(json_response(200, r#"{"status":"published"}"#)).await;
 
     let options = PlanPublishRequest::new().with_update_features(true);
     let response = client_for(&server)
@@ -481,8 +462,7 @@ async fn publish_with_body_leaves_unset_fields_out() {
 
 #[tokio::test]
 async fn publish_with_both_flags_sends_both() {
-    let server = MockServer::start().await;
-    mount(&server, json_response(200, r#"{"status":"published"}"#)).await;
+    let server = answering_once(json_response(200, r#"{"status":"published"}"#)).await;
 
     client_for(&server)
         .publish_catalog_plan("pro-monthly")
@@ -521,8 +501,7 @@ async fn publish_documented_errors_are_typed_and_keep_the_response() {
         ),
     ];
     for (status, kind, body) in cases {
-        let server = MockServer::start().await;
-        mount(&server, json_response(status, body)).await;
+        let server = answering_once(json_response(status, body)).await;
 
         let error = expect_api_error(
             client_for(&server)
@@ -544,9 +523,8 @@ async fn publish_documented_errors_are_typed_and_keep_the_response() {
 
 #[tokio::test]
 async fn publish_undocumented_status_is_unexpected_and_keeps_the_response() {
-    let server = MockServer::start().await;
     let body = r#"{"detail":"upstream timeout"}"#;
-    mount(&server, json_response(503, body)).await;
+    let server = answering_once(json_response(503, body)).await;
 
     let result = client_for(&server)
         .publish_catalog_plan("pro-monthly")
@@ -558,9 +536,8 @@ async fn publish_undocumented_status_is_unexpected_and_keeps_the_response() {
 
 #[tokio::test]
 async fn publish_malformed_success_body_is_a_decode_error() {
-    let server = MockServer::start().await;
     let body = r#"{"status": 42}"#;
-    mount(&server, json_response(200, body)).await;
+    let server = answering_once(json_response(200, body)).await;
 
     let error = expect_decode_error(
         client_for(&server)
@@ -579,9 +556,8 @@ async fn publish_malformed_success_body_is_a_decode_error() {
 
 #[tokio::test]
 async fn update_sends_the_seed_request_and_decodes_the_plan() {
-    let server = MockServer::start().await;
     let plan_body = example_plan().to_string();
-    mount(&server, json_response(200, &plan_body)).await;
+    let server = answering_once(json_response(200, &plan_body)).await;
 
     let response = client_for(&server)
         .update_catalog_plan("pro-monthly", &seed_update_request())
@@ -604,8 +580,7 @@ async fn update_sends_the_seed_request_and_decodes_the_plan() {
 
 #[tokio::test]
 async fn update_with_only_a_name_sends_only_the_name_and_no_version() {
-    let server = MockServer::start().await;
-    mount(&server, json_response(200, &example_plan().to_string())).await;
+    let server = answering_once(json_response(200, &example_plan().to_string())).await;
 
     let plan = client_for(&server)
         .update_catalog_plan(
@@ -623,9 +598,8 @@ async fn update_with_only_a_name_sends_only_the_name_and_no_version() {
 
 #[tokio::test]
 async fn update_documented_401_is_typed_and_keeps_the_response() {
-    let server = MockServer::start().await;
     let body = r#"{"detail":"Invalid API key."}"#;
-    mount(&server, json_response(401, body)).await;
+    let server = answering_once(json_response(401, body)).await;
 
     let error = expect_api_error(
         client_for(&server)
@@ -648,9 +622,8 @@ async fn update_documented_401_is_typed_and_keeps_the_response() {
 
 #[tokio::test]
 async fn update_undocumented_status_is_unexpected_and_keeps_the_response() {
-    let server = MockServer::start().await;
     let body = r#"{"detail":"No CatalogPlan matches the given query."}"#;
-    mount(&server, json_response(404, body)).await;
+    let server = answering_once(json_response(404, body)).await;
 
     let result = client_for(&server)
         .update_catalog_plan("missing-plan", &seed_update_request())
@@ -674,9 +647,8 @@ async fn update_malformed_plan_is_a_decode_error_with_its_path() {
         (json!({"files": [{"id": "not-a-uuid"}]}), "files[0].id"),
     ];
     for (plan, expected_path) in cases {
-        let server = MockServer::start().await;
         let body = plan.to_string();
-        mount(&server, json_response(200, &body)).await;
+        let server = answering_once(json_response(200, &body)).await;
 
         let error = expect_decode_error(
             client_for(&server)
@@ -692,10 +664,9 @@ async fn update_malformed_plan_is_a_decode_error_with_its_path() {
 
 #[tokio::test]
 async fn update_unknown_duration_unit_is_kept_as_unknown() {
-    let server = MockServer::start().await;
     let mut plan = example_plan();
     plan["license"]["durationUnit"] = json!("DECADE");
-    mount(&server, json_response(200, &plan.to_string())).await;
+    let server = answering_once(json_response(200, &plan.to_string())).await;
 
     let decoded = client_for(&server)
         .update_catalog_plan("pro-monthly", &seed_update_request())
@@ -721,8 +692,7 @@ async fn update_unknown_duration_unit_is_kept_as_unknown() {
 
 #[tokio::test]
 async fn update_percent_encodes_the_identifier_into_one_segment() {
-    let server = MockServer::start().await;
-    mount(&server, json_response(200, &example_plan().to_string())).await;
+    let server = answering_once(json_response(200, &example_plan().to_string())).await;
 
     client_for(&server)
         .update_catalog_plan(AWKWARD_IDENTIFIER, &PlanUpdateRequest::new().with_name("x"))

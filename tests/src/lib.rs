@@ -1,14 +1,17 @@
 //! Integration tests of the generator and the generated kelviq client.
 //!
-//! Shared helpers: where the workspace and the fixture specs are, a stable
-//! text rendering of a generated crate for snapshot tests and scratch cargo
-//! workspaces for compile checks of generated crates.
+//! Shared helpers: where the workspace and the fixture specs are, snapshots
+//! of a generated crate's files ([`snapshots`]), the wiremock set-up of the
+//! behaviour tests ([`mock_server`]) and scratch cargo workspaces for
+//! compile checks of generated crates.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use generator::{ErrorKind, GeneratedCrate, Location, Options, Warning};
+
+pub mod mock_server;
+pub mod snapshots;
 
 /// The workspace root: the parent of this crate's manifest directory.
 pub fn workspace_root() -> PathBuf {
@@ -90,32 +93,6 @@ pub fn is_runtime_file(path: &Path) -> bool {
     path.starts_with("src/runtime")
 }
 
-/// Generates a crate from `spec` and renders it as one text: every file but
-/// the runtime as `// ---- <path> ----` followed by its content, in path
-/// order, then the warnings with file paths relative to the workspace root.
-pub fn render_generated(spec: &Path, crate_name: &str) -> String {
-    let generated = generate(spec, crate_name);
-    let mut out = String::new();
-    for (path, content) in &generated.files {
-        if is_runtime_file(path) {
-            continue;
-        }
-        let _ = writeln!(out, "// ---- {} ----", display_path(path));
-        out.push_str(content);
-        if !content.ends_with('\n') {
-            out.push('\n');
-        }
-    }
-    let _ = writeln!(out, "// ---- warnings ----");
-    if generated.warnings.is_empty() {
-        out.push_str("(none)\n");
-    }
-    for warning in &generated.warnings {
-        let _ = writeln!(out, "{}", stable_warning(warning));
-    }
-    out
-}
-
 /// A warning's text with its file made relative to the workspace root, so
 /// that it reads the same on every machine.
 pub fn stable_warning(warning: &Warning) -> String {
@@ -143,7 +120,7 @@ fn relative(file: &Path, root: &Path) -> PathBuf {
 }
 
 /// A path with `/` separators on every platform.
-fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     let text = path.display().to_string();
     if std::path::MAIN_SEPARATOR == '/' {
         text

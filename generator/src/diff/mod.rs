@@ -12,6 +12,8 @@ mod client;
 mod models;
 mod operations;
 mod report;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
