@@ -56,6 +56,16 @@ pub fn generate(spec: &Path, options: &Options) -> Result<GeneratedCrate> {
         let loaded = load::load(spec)?;
         let api = lower::lower(&loaded)?;
         let surface = surface::Surface::of(&api);
+        let clashes = surface.name_clashes();
+        if !clashes.is_empty() {
+            return Err(Error::bug(
+                Location::file(spec),
+                format!(
+                    "generated methods take names the runtime uses: {}",
+                    clashes.join(", ")
+                ),
+            ));
+        }
         let files = emit::emit_crate(&api, &surface, options)?;
         write::format_crate(files, api.warnings.clone())
     })

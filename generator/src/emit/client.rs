@@ -8,13 +8,6 @@ use crate::emit::tokens::{docs, ident, parameters, Scope};
 use crate::ir::{Api, SchemeKind, SecurityScheme};
 use crate::surface::{Method, Surface};
 
-/// Methods this module adds to the runtime's `Client`.
-pub(crate) const CLIENT_METHODS: [&str; 1] = ["builder"];
-
-/// Methods this module adds to the runtime's `ClientBuilder`, besides one
-/// setter per security scheme.
-pub(crate) const BUILDER_METHODS: [&str; 1] = ["environment"];
-
 /// The client module.
 pub fn client_file(api: &Api, surface: &Surface, user_agent: &str) -> TokenStream {
     let environment = environment_enum(api);
@@ -159,6 +152,7 @@ mod tests {
 
     use super::*;
     use crate::lower::reserved::methods_of;
+    use crate::surface::{BUILDER_METHODS, CLIENT_METHODS};
 
     fn api_without_schemes() -> Api {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n\

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use syn::{Item, Type};
 
 use crate::emit;
+use crate::surface::{BUILDER_METHODS, CLIENT_METHODS};
 
 /// The methods of the runtime types that generated code extends.
 #[derive(Debug)]
@@ -39,8 +40,8 @@ pub fn runtime_methods() -> &'static RuntimeMethods {
         };
         RuntimeMethods {
             call: with("Call", &[]),
-            client: with("Client", &emit::client::CLIENT_METHODS),
-            builder: with("ClientBuilder", &emit::client::BUILDER_METHODS),
+            client: with("Client", &CLIENT_METHODS),
+            builder: with("ClientBuilder", &BUILDER_METHODS),
             helpers: syn::parse_file(emit::HELPERS_SOURCE)
                 .map(|file| visible_functions(&file))
                 .unwrap_or_default(),

@@ -4,6 +4,14 @@
 use crate::ir::{Ident, SchemeKind, SecurityScheme};
 use crate::surface::{Argument, Method, Passing};
 
+/// Methods the client module adds to the runtime's `Client`, the same for
+/// every API.
+pub const CLIENT_METHODS: [&str; 1] = ["builder"];
+
+/// Methods the client module adds to the runtime's `ClientBuilder`,
+/// besides one credential setter per security scheme.
+pub const BUILDER_METHODS: [&str; 1] = ["environment"];
+
 /// The builder method that sets the credential of `scheme`: a user name
 /// and password for HTTP basic, one secret for the others.
 pub fn credential_setter(scheme: &SecurityScheme) -> Method {

@@ -23,9 +23,12 @@ mod spelling;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, Ident, TypeRef};
+use std::collections::BTreeSet;
 
-pub use client::credential_setter;
+use crate::ir::{Api, Ident, TypeRef};
+use crate::lower::reserved::runtime_methods;
+
+pub use client::{credential_setter, BUILDER_METHODS, CLIENT_METHODS};
 pub use crate_root::{Reexport, ReexportOrigin};
 pub use models::{constructor, FieldSetter, ModelSurface, SetValue};
 pub use operations::{client_method, CallSetter, OperationSurface};
@@ -55,6 +58,36 @@ impl Surface {
             operations: api.operations.iter().map(operations::describe).collect(),
             credential_setters: api.security_schemes.iter().map(credential_setter).collect(),
         }
+    }
+
+    /// Generated methods whose names the runtime already uses on the same
+    /// type (which would not compile, or would hide the runtime's method),
+    /// as `Type::method`. Lower chooses names that avoid the runtime's, so
+    /// this is empty unless the generator has a bug; `generate` checks it.
+    pub fn name_clashes(&self) -> Vec<String> {
+        let runtime = runtime_methods();
+        let client = self.operations.iter().map(|op| &op.client_method.name);
+        let setters = self.operations.iter().flat_map(|op| &op.setters);
+        let credentials = self.credential_setters.iter().map(|m| &m.name);
+        let clashes = |names: Vec<&Ident>, taken: &BTreeSet<String>, owner: &str| {
+            names
+                .into_iter()
+                .filter(|name| taken.contains(name.as_code()))
+                .map(|name| format!("{owner}::{name}"))
+                .collect::<Vec<_>>()
+        };
+        let mut out = clashes(client.collect(), &runtime.client, "Client");
+        out.extend(clashes(
+            setters.map(|s| &s.method.name).collect(),
+            &runtime.call,
+            "Call",
+        ));
+        out.extend(clashes(
+            credentials.collect(),
+            &runtime.builder,
+            "ClientBuilder",
+        ));
+        out
     }
 
     /// Whether the crate root re-exports the item `name` (`Page`, `chrono`).

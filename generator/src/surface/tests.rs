@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::ir::Api;
+use crate::ir::{Api, Ident};
 
 fn api(yaml: &str) -> Api {
     let path = PathBuf::from("spec.yaml");
@@ -177,4 +177,36 @@ components:
     assert_eq!(names, ["uuid", "models::Base64"]);
     assert!(surface.reexports("uuid"));
     assert!(!surface.reexports("chrono"));
+}
+
+#[test]
+fn names_the_runtime_uses_are_avoided_and_a_clash_is_found() {
+    let api = api("
+openapi: 3.0.3
+info: {title: Clash, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: builder
+      parameters:
+        - {name: timeout, in: query, schema: {type: integer}}
+        - {name: send, in: query, schema: {type: string}}
+      responses:
+        '200': {description: ok}
+");
+    let mut surface = Surface::of(&api);
+    assert_eq!(surface.name_clashes(), Vec::<String>::new());
+    let setters: Vec<&str> = surface.operations[0]
+        .setters
+        .iter()
+        .map(|s| s.method.name.as_code())
+        .collect();
+    assert!(
+        !setters.contains(&"timeout") && !setters.contains(&"send"),
+        "{setters:?}"
+    );
+    // A surface that took the runtime's names is caught.
+    surface.operations[0].setters[0].method.name = Ident::new("timeout");
+    surface.operations[0].client_method.name = Ident::new("builder");
+    assert_eq!(surface.name_clashes(), ["Client::builder", "Call::timeout"]);
 }
