@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::ir::{BodyEncoding, FileUnion, Ident, Model, ModelKind, Operation, PartSource, TypeRef};
+use crate::lower::aliases::alias_target;
 
 /// The kinds of media type the client encodes, in order of preference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -209,18 +210,7 @@ fn file_unions(
 
 /// The type an alias chain ends in.
 pub fn without_aliases(ty: &TypeRef, models: &BTreeMap<String, Model>) -> TypeRef {
-    let mut current = ty.clone();
-    // Alias chains are short; the bound only guards against a cycle.
-    for _ in 0..16 {
-        let TypeRef::Named(name) = &current else {
-            break;
-        };
-        match models.get(name).map(|m| &m.kind) {
-            Some(ModelKind::Alias(target)) => current = target.clone(),
-            _ => break,
-        }
-    }
-    current
+    alias_target(ty, |name| models.get(name).map(|m| &m.kind))
 }
 
 /// What a response body is read as.

@@ -2,6 +2,7 @@
 //! Every decision — names, types, presence, errors, auth, servers — is made
 //! here, once.
 
+mod aliases;
 mod bodies;
 mod passes;
 

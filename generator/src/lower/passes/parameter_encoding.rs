@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::ir::{Model, ModelKind, Operation, ParameterEncoding, ParameterLocation, TypeRef};
+use crate::lower::aliases::alias_target;
 use crate::lower::Context;
 
 /// Parameters whose type is an alias take the aliased type (so `PetId = i64`
@@ -63,19 +64,10 @@ fn operation_pointer(operation: &Operation) -> String {
     )
 }
 
+/// The type an alias chain ends in, and for a list, its items' too.
 fn without_aliases(ty: &TypeRef, models: &BTreeMap<&str, &Model>) -> TypeRef {
-    let mut current = ty.clone();
-    // Alias chains are short; the bound only guards against a cycle.
-    for _ in 0..16 {
-        let TypeRef::Named(name) = &current else {
-            break;
-        };
-        match models.get(name.as_str()).map(|m| &m.kind) {
-            Some(ModelKind::Alias(target)) => current = target.clone(),
-            _ => break,
-        }
-    }
-    match current {
+    let kind_of = |name: &str| models.get(name).map(|m| &m.kind);
+    match alias_target(ty, kind_of) {
         TypeRef::List(item) => TypeRef::List(Box::new(without_aliases(&item, models))),
         other => other,
     }
