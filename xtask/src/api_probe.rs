@@ -46,6 +46,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output as ProcessOutput, Stdio};
 use std::time::Instant;
 
+use anyhow::{bail, Context, Result};
 use generator::ir::{
     Api, BodyEncoding, ExternalCrate, Model, ModelKind, Operation, Output, Presence, SchemeKind,
     StringEnum, Struct, TypeRef, Union,
@@ -595,7 +596,7 @@ fn single_line(text: &str) -> String {
 /// workspace cannot be written, cargo does not run or fails before
 /// compiling); a pair whose old spec does not load, whose crate cannot be
 /// copied or does not compile gets a report with `problem` set.
-pub fn check_probes(root: &Path, inputs: &[ProbeInput]) -> Result<Vec<ProbeReport>, String> {
+pub fn check_probes(root: &Path, inputs: &[ProbeInput]) -> Result<Vec<ProbeReport>> {
     let started = Instant::now();
     let work = root.join("target/api-probe");
     create_dir(&work)?;
@@ -605,7 +606,7 @@ pub fn check_probes(root: &Path, inputs: &[ProbeInput]) -> Result<Vec<ProbeRepor
     let mut crates: BTreeSet<String> = BTreeSet::new();
     let mut probes: Vec<Result<Prepared, String>> = Vec::with_capacity(inputs.len());
     for (index, input) in inputs.iter().enumerate() {
-        probes.push(prepare(&work, index, input, &mut crates));
+        probes.push(prepare(&work, index, input, &mut crates).map_err(|e| format!("{e:#}")));
     }
     let mut members = Vec::new();
     for prepared in probes.iter().flatten() {
@@ -637,12 +638,12 @@ pub fn check_probes(root: &Path, inputs: &[ProbeInput]) -> Result<Vec<ProbeRepor
         }
         let outcome = parse_check(&work, &output.stderr);
         if !output.status.success() && outcome.failed.is_empty() {
-            return Err(format!(
+            bail!(
                 "`cargo check` failed ({}) in {} before compiling any probe:\n{}",
                 output.status,
                 work.display(),
                 tail(&output.stderr, TAIL_LINES)
-            ));
+            );
         }
         outcome
     };
@@ -700,25 +701,26 @@ fn prepare(
     index: usize,
     input: &ProbeInput,
     crates: &mut BTreeSet<String>,
-) -> Result<Prepared, String> {
-    let context = |what: &str| format!("pair {}: {what}", input.label);
+) -> Result<Prepared> {
+    let pair = || format!("pair {}", input.label);
     let crate_ident = input.crate_name.replace('-', "_");
     if crate_ident == "serde_json" {
-        return Err(context("a crate named serde_json cannot be probed"));
+        bail!("{}: a crate named serde_json cannot be probed", pair());
     }
     let api = guarded(|| {
-        let loaded = generator::load::load(&input.old_spec).map_err(|e| e.to_string())?;
-        generator::lower::lower(&loaded).map_err(|e| e.to_string())
+        let loaded = generator::load::load(&input.old_spec)?;
+        Ok(generator::lower::lower(&loaded)?)
     })
-    .map_err(|e| {
-        context(&format!(
-            "the old spec {} does not load: {e}",
+    .with_context(|| {
+        format!(
+            "{}: the old spec {} does not load",
+            pair(),
             input.old_spec.display()
-        ))
+        )
     })?;
     let source = probe_source(&api, &crate_ident);
-    let old = copy_crate(work, &input.old_crate_dir, crates).map_err(|e| context(&e))?;
-    let new = copy_crate(work, &input.new_crate_dir, crates).map_err(|e| context(&e))?;
+    let old = copy_crate(work, &input.old_crate_dir, crates).with_context(pair)?;
+    let new = copy_crate(work, &input.new_crate_dir, crates).with_context(pair)?;
     let sides = [
         ("old", old, &input.old_crate_dir),
         ("new", new, &input.new_crate_dir),
@@ -757,7 +759,7 @@ const CRATE_PREFIX: &str = "probe_crate_";
 /// Copies the generated crate in `dir` to `crates/<hash>/` as package
 /// `probe_crate_<hash>`, without its `[workspace]` table and lockfile;
 /// returns the package name.
-fn copy_crate(work: &Path, dir: &Path, crates: &mut BTreeSet<String>) -> Result<String, String> {
+fn copy_crate(work: &Path, dir: &Path, crates: &mut BTreeSet<String>) -> Result<String> {
     let mut files = BTreeMap::new();
     read_tree(dir, Path::new(""), &mut files)?;
     let mut hasher = DefaultHasher::new();
@@ -769,9 +771,9 @@ fn copy_crate(work: &Path, dir: &Path, crates: &mut BTreeSet<String>) -> Result<
     }
     let manifest = files
         .get_mut(Path::new("Cargo.toml"))
-        .ok_or_else(|| format!("{}: no Cargo.toml", dir.display()))?;
+        .with_context(|| format!("{}: no Cargo.toml", dir.display()))?;
     *manifest = rename_package(manifest, &package)
-        .ok_or_else(|| format!("{}/Cargo.toml: no `name =` in [package]", dir.display()))?;
+        .with_context(|| format!("{}/Cargo.toml: no `name =` in [package]", dir.display()))?;
     let dest = work.join("crates").join(&key);
     for (path, text) in &files {
         write_if_changed(&dest.join(path), text)?;
@@ -782,16 +784,12 @@ fn copy_crate(work: &Path, dir: &Path, crates: &mut BTreeSet<String>) -> Result<
 
 /// The text files under `dir` (relative paths), without `target/`,
 /// `Cargo.lock` and hidden entries.
-fn read_tree(
-    dir: &Path,
-    relative: &Path,
-    files: &mut BTreeMap<PathBuf, String>,
-) -> Result<(), String> {
+fn read_tree(dir: &Path, relative: &Path, files: &mut BTreeMap<PathBuf, String>) -> Result<()> {
     let here = dir.join(relative);
     let entries =
-        std::fs::read_dir(&here).map_err(|e| format!("{}: cannot read: {e}", here.display()))?;
+        std::fs::read_dir(&here).with_context(|| format!("{}: cannot read", here.display()))?;
     for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: cannot read: {e}", here.display()))?;
+        let entry = entry.with_context(|| format!("{}: cannot read", here.display()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let top = relative.as_os_str().is_empty();
         if name.starts_with('.') || (top && (name == "target" || name == "Cargo.lock")) {
@@ -800,12 +798,12 @@ fn read_tree(
         let path = relative.join(&name);
         let kind = entry
             .file_type()
-            .map_err(|e| format!("{}: cannot read: {e}", entry.path().display()))?;
+            .with_context(|| format!("{}: cannot read", entry.path().display()))?;
         if kind.is_dir() {
             read_tree(dir, &path, files)?;
         } else {
             let text = std::fs::read_to_string(entry.path())
-                .map_err(|e| format!("{}: cannot read: {e}", entry.path().display()))?;
+                .with_context(|| format!("{}: cannot read", entry.path().display()))?;
             files.insert(path, text);
         }
     }
@@ -861,19 +859,15 @@ fn remove_stale(work: &Path, members: &[String], crates: &BTreeSet<String>) {
 
 /// Starts the scratch workspace's lockfile from the workspace's, so that
 /// dependencies resolve offline to the versions already built.
-fn seed_lockfile(root: &Path, work: &Path) -> Result<(), String> {
+fn seed_lockfile(root: &Path, work: &Path) -> Result<()> {
     let dest = work.join("Cargo.lock");
     if dest.is_file() {
         return Ok(());
     }
     let source = root.join("Cargo.lock");
-    std::fs::copy(&source, &dest).map(|_| ()).map_err(|e| {
-        format!(
-            "cannot copy {} to {}: {e}",
-            source.display(),
-            dest.display()
-        )
-    })
+    std::fs::copy(&source, &dest)
+        .map(|_| ())
+        .with_context(|| format!("cannot copy {} to {}", source.display(), dest.display()))
 }
 
 /// What `cargo check` printed.
@@ -884,7 +878,7 @@ struct CheckRun {
 
 /// `cargo check --workspace --keep-going --message-format short` in
 /// `work`, into `work/target`.
-fn cargo_check(work: &Path, offline: bool) -> Result<CheckRun, String> {
+fn cargo_check(work: &Path, offline: bool) -> Result<CheckRun> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command.args([
@@ -905,7 +899,7 @@ fn cargo_check(work: &Path, offline: bool) -> Result<CheckRun, String> {
         .env("CARGO_TARGET_DIR", work.join("target"))
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot run cargo check in {}: {e}", work.display()))?;
+        .with_context(|| format!("cannot run cargo check in {}", work.display()))?;
     Ok(CheckRun {
         status: output.status,
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -1063,20 +1057,20 @@ fn report(input: &ProbeInput, prepared: &Prepared, outcome: &CheckOutcome) -> Pr
 // ---------------------------------------------------------------------------
 // Helpers
 
-fn create_dir(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))
+fn create_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))
 }
 
 /// Writes `text` unless the file already holds it, so that cargo sees
 /// unchanged files as unchanged.
-fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+fn write_if_changed(path: &Path, text: &str) -> Result<()> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
         return Ok(());
     }
     if let Some(parent) = path.parent() {
         create_dir(parent)?;
     }
-    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))
 }
 
 /// The last `lines` lines of `text`.

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 /// What to run.
@@ -132,7 +133,7 @@ impl Row {
     }
 }
 
-pub fn run(settings: &Settings) -> Result<ExitCode, String> {
+pub fn run(settings: &Settings) -> Result<ExitCode> {
     let root = &settings.root;
     let target_dir =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
@@ -240,7 +241,7 @@ pub fn run(settings: &Settings) -> Result<ExitCode, String> {
 }
 
 /// Runs `generation-speed` on every subject.
-fn generation_speed(root: &Path, target_dir: &Path) -> Result<Vec<SpeedReport>, String> {
+fn generation_speed(root: &Path, target_dir: &Path) -> Result<Vec<SpeedReport>> {
     eprintln!("timing generation in-process…");
     let binary = target_dir.join("release/generation-speed");
     let output = Command::new(&binary)
@@ -252,18 +253,18 @@ fn generation_speed(root: &Path, target_dir: &Path) -> Result<Vec<SpeedReport>, 
         .current_dir(root)
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+        .with_context(|| format!("cannot run {}", binary.display()))?;
     let reports: Vec<SpeedReport> = String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(serde_json::from_str)
         .collect::<Result<_, _>>()
-        .map_err(|e| format!("cannot read generation-speed's output: {e}"))?;
+        .context("cannot read generation-speed's output")?;
     if reports.len() != SUBJECTS.len() {
-        return Err(format!(
+        bail!(
             "generation-speed reported on {} of {} specs",
             reports.len(),
             SUBJECTS.len()
-        ));
+        );
     }
     Ok(reports)
 }
@@ -276,7 +277,7 @@ fn whole_process(
     out: &Path,
     name: &str,
     runs: usize,
-) -> Result<Duration, String> {
+) -> Result<Duration> {
     let mut times = Vec::new();
     // One untimed run: the first write creates the files.
     for run in 0..=runs {
@@ -288,10 +289,10 @@ fn whole_process(
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
-            .map_err(|e| format!("cannot run {}: {e}", example.display()))?;
+            .with_context(|| format!("cannot run {}", example.display()))?;
         let elapsed = started.elapsed();
         if !status.success() {
-            return Err(format!("generating {} failed ({status})", spec.display()));
+            bail!("generating {} failed ({status})", spec.display());
         }
         if run > 0 {
             times.push(elapsed);
@@ -343,35 +344,32 @@ fn size_rows(subject: &Subject, report: &SpeedReport) -> Vec<Row> {
 
 /// Generates the sized subjects into a scratch workspace, builds it once
 /// and times `cargo build` of each crate after touching its `lib.rs`.
-fn compile_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
+fn compile_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>> {
     let workspace = target_dir.join("bench-workspace");
     let build_target = target_dir.join("bench-target");
     let sized: Vec<&Subject> = SUBJECTS.iter().filter(|s| s.sized).collect();
     std::fs::create_dir_all(&workspace)
-        .map_err(|e| format!("{}: cannot create: {e}", workspace.display()))?;
+        .with_context(|| format!("{}: cannot create", workspace.display()))?;
     let members: String = sized
         .iter()
         .map(|s| format!("    {:?},\n", s.crate_name))
         .collect();
     write(
         &workspace.join("Cargo.toml"),
-        &format!("[workspace]\nresolver = \"2\"\nmembers = [\n{members}]\n"),
+        format!("[workspace]\nresolver = \"2\"\nmembers = [\n{members}]\n"),
     )?;
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock"))
-        .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+        .context("cannot copy Cargo.lock")?;
     for subject in &sized {
         let generated = generator::generate(
             &root.join(subject.path),
             &generator::Options::new(subject.crate_name),
-        )
-        .map_err(|e| e.to_string())?;
-        generated
-            .write_to(&workspace.join(subject.crate_name))
-            .map_err(|e| e.to_string())?;
+        )?;
+        generated.write_to(&workspace.join(subject.crate_name))?;
     }
 
     eprintln!("building the generated crates once to warm their dependencies…");
-    let build = |package: Option<&str>| -> Result<Duration, String> {
+    let build = |package: Option<&str>| -> Result<Duration> {
         let mut args = vec!["build", "--quiet"];
         if let Some(package) = package {
             args.extend(["-p", package]);
@@ -415,7 +413,7 @@ fn compile_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
 }
 
 /// Runs the criterion benchmark and reads its medians.
-fn runtime_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
+fn runtime_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>> {
     eprintln!("running the runtime-overhead benchmark (criterion)…");
     cargo(
         root,
@@ -449,7 +447,7 @@ fn runtime_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
 }
 
 /// Criterion's median estimate of one benchmark, in nanoseconds.
-fn criterion_median(dir: &Path) -> Result<f64, String> {
+fn criterion_median(dir: &Path) -> Result<f64> {
     #[derive(Deserialize)]
     struct Estimate {
         point_estimate: f64,
@@ -460,9 +458,9 @@ fn criterion_median(dir: &Path) -> Result<f64, String> {
     }
     let path = dir.join("new/estimates.json");
     let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let estimates: Estimates =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let estimates: Estimates = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not criterion's estimates", path.display()))?;
     Ok(estimates.median.point_estimate)
 }
 
@@ -517,24 +515,23 @@ fn print_table(rows: &[Row]) {
 }
 
 /// Runs cargo in the workspace, its output shown.
-fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .args(args)
         .current_dir(root)
         .stdin(Stdio::null())
         .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!("`cargo {}` failed ({status})", args.join(" "));
     }
+    Ok(())
 }
 
 /// Runs cargo in the scratch workspace, without the variables cargo set
 /// for xtask itself.
-fn scratch_cargo(workspace: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
+fn scratch_cargo(workspace: &Path, target: &Path, args: &[&str]) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command.args(args);
@@ -557,26 +554,25 @@ fn scratch_cargo(workspace: &Path, target: &Path, args: &[&str]) -> Result<(), S
         .env("CARGO_TARGET_DIR", target)
         .stdin(Stdio::null())
         .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!(
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!(
             "`cargo {}` in {} failed ({status})",
             args.join(" "),
             workspace.display()
-        ))
+        );
     }
+    Ok(())
 }
 
 /// Rewrites a file unchanged, so that cargo sees it modified.
-fn touch(path: &Path) -> Result<(), String> {
-    let text = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+fn touch(path: &Path) -> Result<()> {
+    let text = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    write(path, text)
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+fn write(path: &Path, text: impl AsRef<[u8]>) -> Result<()> {
+    std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use generator::{GeneratedCrate, Options};
 
@@ -235,8 +236,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(error) => {
+            // `{:#}`: the whole chain of context, on one line.
+            eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
@@ -247,34 +249,35 @@ fn diff_sides(
     old: Option<PathBuf>,
     new: Option<PathBuf>,
     base: Option<String>,
-) -> Result<diff::Sides, String> {
+) -> Result<diff::Sides> {
     match (old, new, base) {
         (given, None, Some(revision)) => Ok(diff::Sides::Base {
             revision,
             new: given.unwrap_or_else(|| workspace_root().join("spec")),
         }),
         (Some(old), Some(new), None) => Ok(diff::Sides::Paths { old, new }),
-        _ => Err("give OLD and NEW, or --base REVISION [NEW]".to_owned()),
+        _ => bail!("give OLD and NEW, or --base REVISION [NEW]"),
     }
 }
 
-fn run_generator(spec: &Path, name: &str) -> Result<GeneratedCrate, String> {
-    let generated = generator::generate(spec, &Options::new(name)).map_err(|e| e.to_string())?;
+fn run_generator(spec: &Path, name: &str) -> Result<GeneratedCrate> {
+    let generated = generator::generate(spec, &Options::new(name))?;
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }
     Ok(generated)
 }
 
-fn codegen(check: bool) -> Result<ExitCode, String> {
+fn codegen(check: bool) -> Result<ExitCode> {
     // Relative paths keep messages short and the same on every machine.
-    std::env::set_current_dir(workspace_root())
-        .map_err(|e| format!("cannot enter the workspace: {e}"))?;
+    std::env::set_current_dir(workspace_root()).context("cannot enter the workspace")?;
     let spec = PathBuf::from("spec");
     let out = PathBuf::from("generated-client");
     let generated = run_generator(&spec, "kelviq")?;
     if check {
-        let stale = generated.differences(&out).map_err(|e| e.to_string())?;
+        let stale = generated
+            .differences(&out)
+            .context("cannot compare with generated-client/")?;
         if stale.is_empty() {
             println!("generated-client/ is up to date with spec/");
             return Ok(ExitCode::SUCCESS);
@@ -285,14 +288,18 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
         }
         return Ok(ExitCode::FAILURE);
     }
-    generated.write_to(&out).map_err(|e| e.to_string())?;
+    generated
+        .write_to(&out)
+        .context("cannot write generated-client/")?;
     println!("wrote generated-client/ ({} files)", generated.files.len());
     Ok(ExitCode::SUCCESS)
 }
 
-fn generate(spec: &Path, out: &Path, name: &str) -> Result<ExitCode, String> {
+fn generate(spec: &Path, out: &Path, name: &str) -> Result<ExitCode> {
     let generated = run_generator(spec, name)?;
-    generated.write_to(out).map_err(|e| e.to_string())?;
+    generated
+        .write_to(out)
+        .with_context(|| format!("cannot write the crate into {}", out.display()))?;
     println!("wrote {} ({} files)", out.display(), generated.files.len());
     Ok(ExitCode::SUCCESS)
 }
@@ -306,7 +313,7 @@ struct CorpusMode {
 
 /// `cargo xtask corpus`: the crates are generated into
 /// `target/corpus-workspace/` and built into `target/corpus/`.
-fn corpus(paths: &[PathBuf], json: Option<PathBuf>, mode: CorpusMode) -> Result<ExitCode, String> {
+fn corpus(paths: &[PathBuf], json: Option<PathBuf>, mode: CorpusMode) -> Result<ExitCode> {
     let root = workspace_root();
     let inputs = if paths.is_empty() {
         // `../shared/corpus/public`, without the `..`.
@@ -329,14 +336,13 @@ fn corpus(paths: &[PathBuf], json: Option<PathBuf>, mode: CorpusMode) -> Result<
 
 /// A valid Cargo package name: ASCII letters, digits, `-` and `_`,
 /// starting with a letter.
-fn crate_name(name: &str) -> Result<String, String> {
+fn crate_name(name: &str) -> Result<String> {
     let starts_with_letter = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     let rest_valid = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if starts_with_letter && rest_valid {
-        Ok(name.to_owned())
-    } else {
-        Err("a package name is ASCII letters, digits, `-` and `_`, starting with a letter".into())
+    if !(starts_with_letter && rest_valid) {
+        bail!("a package name is ASCII letters, digits, `-` and `_`, starting with a letter");
     }
+    Ok(name.to_owned())
 }

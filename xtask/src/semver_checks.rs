@@ -52,6 +52,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::api_probe::{ProbeInput, ProbeReport};
+use anyhow::{anyhow, bail, Context, Result};
 use generator::diff::{ApiDiff, Impact};
 use generator::Options;
 use serde::Serialize;
@@ -198,15 +199,15 @@ pub struct Run {
 }
 
 /// Checks every pair with these settings, returning timings too.
-pub fn check_pairs_with(settings: &Settings, pairs: &[SpecPair]) -> Result<Run, String> {
+pub fn check_pairs_with(settings: &Settings, pairs: &[SpecPair]) -> Result<Run> {
     let started = Instant::now();
     let mut timings = Timings::default();
     ensure_installed(settings.verbose)?;
     std::fs::create_dir_all(settings.work.join("rustdoc"))
-        .map_err(|e| format!("{}: cannot create: {e}", settings.work.display()))?;
+        .with_context(|| format!("{}: cannot create", settings.work.display()))?;
     let _guard = scratch::lock(&settings.work, "semver-oracle")?;
     let lock = std::fs::read_to_string(&settings.lockfile)
-        .map_err(|e| format!("{}: cannot read: {e}", settings.lockfile.display()))?;
+        .with_context(|| format!("{}: cannot read", settings.lockfile.display()))?;
     let toolchain = toolchain_identity();
 
     // 1. Generate every crate.
@@ -218,6 +219,7 @@ pub fn check_pairs_with(settings: &Settings, pairs: &[SpecPair]) -> Result<Run, 
         let dir = settings.work.join("pairs").join(dir_name);
         let generate = |which: &'static str, spec: &Path| {
             generate_side(pair, which, spec, &dir.join(which), &lock, &toolchain)
+                .map_err(|e| format!("{e:#}"))
         };
         sides.push([generate("old", &pair.old), generate("new", &pair.new)]);
     }
@@ -314,19 +316,19 @@ fn generate_side(
     dir: &Path,
     lock: &str,
     toolchain: &str,
-) -> Result<Side, String> {
+) -> Result<Side> {
     let context = || format!("pair {}, {which} side ({})", pair.label, spec.display());
     let options = Options {
         crate_name: pair.crate_name.clone(),
         crate_version: CRATE_VERSION.to_owned(),
     };
-    let mut generated = guarded(|| generator::generate(spec, &options).map_err(|e| e.to_string()))
-        .map_err(|e| format!("{}: not generated: {e}", context()))?;
+    let mut generated = guarded(|| Ok(generator::generate(spec, &options)?))
+        .with_context(|| format!("{}: not generated", context()))?;
     let files = generated.files.clone();
     let manifest = generated
         .files
         .get_mut(Path::new("Cargo.toml"))
-        .ok_or_else(|| format!("{}: the generated crate has no Cargo.toml", context()))?;
+        .with_context(|| format!("{}: the generated crate has no Cargo.toml", context()))?;
     // A package of its own, outside the surrounding workspace.
     manifest.push_str("\n[workspace]\n");
     generated
@@ -334,7 +336,7 @@ fn generate_side(
         .insert(PathBuf::from("Cargo.lock"), lock.to_owned());
     generated
         .write_to(dir)
-        .map_err(|e| format!("{}: cannot write {}: {e}", context(), dir.display()))?;
+        .with_context(|| format!("{}: cannot write {}", context(), dir.display()))?;
 
     let mut hasher = DefaultHasher::new();
     toolchain.hash(&mut hasher);
@@ -359,7 +361,7 @@ fn build_rustdocs(
     settings: &Settings,
     lock: &str,
     crates: &[(&SpecPair, &Side)],
-) -> Result<BTreeMap<String, String>, String> {
+) -> Result<BTreeMap<String, String>> {
     let mut failures = BTreeMap::new();
     if crates.is_empty() {
         return Ok(failures);
@@ -438,7 +440,7 @@ fn build_rustdocs(
             }
         };
         if let Err(e) = result {
-            failures.insert(side.key.clone(), e);
+            failures.insert(side.key.clone(), format!("{e:#}"));
         }
     }
     Ok(failures)
@@ -490,7 +492,7 @@ fn rename_package(manifest: &str, name: &str) -> Option<String> {
 
 /// `cargo doc --workspace --no-deps --keep-going` in `dir`, with JSON
 /// output: (success, stderr). Cargo's progress is echoed.
-fn cargo_doc(settings: &Settings, dir: &Path, offline: bool) -> Result<(bool, String), String> {
+fn cargo_doc(settings: &Settings, dir: &Path, offline: bool) -> Result<(bool, String)> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command.args(["doc", "--workspace", "--no-deps", "--keep-going"]);
@@ -506,9 +508,7 @@ fn cargo_doc(settings: &Settings, dir: &Path, offline: bool) -> Result<(bool, St
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("cannot run cargo doc: {e}"))?;
+    let mut child = command.spawn().context("cannot run cargo doc")?;
     let mut kept = String::new();
     if let Some(stderr) = child.stderr.take() {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -519,9 +519,7 @@ fn cargo_doc(settings: &Settings, dir: &Path, offline: bool) -> Result<(bool, St
             kept.push('\n');
         }
     }
-    let status = child
-        .wait()
-        .map_err(|e| format!("cannot wait for cargo doc: {e}"))?;
+    let status = child.wait().context("cannot wait for cargo doc")?;
     Ok((status.success(), kept))
 }
 
@@ -537,24 +535,24 @@ const RUSTDOC_JSON_FLAGS: [&str; 7] = [
     "allow",
 ];
 
-fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+fn write_if_changed(path: &Path, text: &str) -> Result<()> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
         return Ok(());
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
-            .map_err(|e| format!("{}: cannot create: {e}", parent.display()))?;
+            .with_context(|| format!("{}: cannot create", parent.display()))?;
     }
-    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))
 }
 
 /// Writes through a temporary name, so that an interrupted run never
 /// leaves a truncated file that a later run would take as built.
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
     let partial = path.with_extension("json.partial");
     std::fs::write(&partial, text)
         .and_then(|()| std::fs::rename(&partial, path))
-        .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+        .with_context(|| format!("{}: cannot write", path.display()))
 }
 
 /// `cargo rustdoc --lib` of the crate in `dir` into the shared target
@@ -564,7 +562,7 @@ fn build_rustdoc(
     dir: &Path,
     crate_name: &str,
     dest: &Path,
-) -> Result<PathBuf, String> {
+) -> Result<PathBuf> {
     let mut output = cargo_rustdoc(settings, dir, true)?;
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     if !output.status.success() && needs_network(&stderr) {
@@ -575,12 +573,12 @@ fn build_rustdoc(
     }
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!(
+        bail!(
             "`cargo rustdoc` failed ({}) in {}:\n{}",
             output.status,
             dir.display(),
             tail(&stderr, TAIL_LINES)
-        ));
+        );
     }
     let json = settings
         .target
@@ -591,11 +589,11 @@ fn build_rustdoc(
     let partial = dest.with_extension("json.partial");
     std::fs::copy(&json, &partial)
         .and_then(|_| std::fs::rename(&partial, dest))
-        .map_err(|e| format!("cannot copy {} to {}: {e}", json.display(), dest.display()))?;
+        .with_context(|| format!("cannot copy {} to {}", json.display(), dest.display()))?;
     Ok(dest.to_path_buf())
 }
 
-fn cargo_rustdoc(settings: &Settings, dir: &Path, offline: bool) -> Result<Output, String> {
+fn cargo_rustdoc(settings: &Settings, dir: &Path, offline: bool) -> Result<Output> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command.args(["rustdoc", "--lib", "--quiet"]);
@@ -611,7 +609,7 @@ fn cargo_rustdoc(settings: &Settings, dir: &Path, offline: bool) -> Result<Outpu
         .env_remove("RUSTDOCFLAGS")
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot run cargo rustdoc: {e}"))
+        .context("cannot run cargo rustdoc")
 }
 
 /// Runs cargo-semver-checks on every pair whose two rustdoc files exist,
@@ -721,7 +719,7 @@ fn compare(settings: &Settings, pair: &SpecPair, old: &Rustdoc, new: &Rustdoc) -
                 }
                 Err(why) => {
                     report.error = Some(format!(
-                        "pair {}: cargo semver-checks {} ({why}); output ends:\n{}",
+                        "pair {}: cargo semver-checks {} ({why:#}); output ends:\n{}",
                         pair.label, output.status, report.output_tail
                     ))
                 }
@@ -758,7 +756,7 @@ pub struct Parsed {
 ///
 /// `Err` when the output says nothing that explains the exit status (a
 /// crash, an unsupported rustdoc format, a bad flag).
-pub fn parse_output(text: &str, success: bool) -> Result<Parsed, String> {
+pub fn parse_output(text: &str, success: bool) -> Result<Parsed> {
     let mut lints = Vec::new();
     let mut summary: Option<Bump> = None;
     let mut checked = false;
@@ -802,16 +800,14 @@ pub fn parse_output(text: &str, success: bool) -> Result<Parsed, String> {
         // least a minor bump, and the exit status must agree.
         (None, false) if !lints.is_empty() => Bump::Major,
         (None, true) if checked => Bump::None,
-        (None, true) => return Err("exited successfully without a summary".into()),
-        (None, false) => return Err("no summary and no failed lint in the output".into()),
+        (None, true) => bail!("exited successfully without a summary"),
+        (None, false) => bail!("no summary and no failed lint in the output"),
     };
     if bump == Bump::None && !success {
-        return Err("the output says no update is required, yet it failed".into());
+        bail!("the output says no update is required, yet it failed");
     }
     if bump != Bump::None && success {
-        return Err(format!(
-            "the output asks for a {bump} release, yet it exited successfully"
-        ));
+        bail!("the output asks for a {bump} release, yet it exited successfully");
     }
     Ok(Parsed { bump, lints })
 }
@@ -837,7 +833,7 @@ fn tail(text: &str, lines: usize) -> String {
 }
 
 /// Makes sure `cargo semver-checks` runs, installing it if it does not.
-pub fn ensure_installed(verbose: bool) -> Result<(), String> {
+pub fn ensure_installed(verbose: bool) -> Result<()> {
     if let Some(version) = semver_checks_version() {
         if verbose {
             eprintln!("using {version}");
@@ -850,15 +846,13 @@ pub fn ensure_installed(verbose: bool) -> Result<(), String> {
     let status = Command::new("cargo")
         .args(["install", "cargo-semver-checks", "--locked"])
         .status()
-        .map_err(|e| format!("cannot run cargo install: {e}"))?;
+        .context("cannot run cargo install")?;
     if !status.success() {
-        return Err(format!(
-            "`cargo install cargo-semver-checks --locked` failed ({status})"
-        ));
+        bail!("`cargo install cargo-semver-checks --locked` failed ({status})");
     }
     semver_checks_version()
         .map(|_| ())
-        .ok_or_else(|| "cargo-semver-checks was installed but `cargo semver-checks --version` still fails (is ~/.cargo/bin on PATH?)".to_owned())
+        .ok_or_else(|| anyhow!("cargo-semver-checks was installed but `cargo semver-checks --version` still fails (is ~/.cargo/bin on PATH?)"))
 }
 
 fn semver_checks_version() -> Option<String> {
@@ -923,9 +917,9 @@ pub struct HandPair {
 
 /// The sub-directories of `dir` holding `old.{yaml,yml,json}` and
 /// `new.{…}`, in name order, as pairs of crate `crate_name`.
-pub fn pairs_in_dir(dir: &Path, crate_name: &str) -> Result<Vec<HandPair>, String> {
+pub fn pairs_in_dir(dir: &Path, crate_name: &str) -> Result<Vec<HandPair>> {
     let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: cannot read: {e}", dir.display()))?
+        .with_context(|| format!("{}: cannot read", dir.display()))?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
         .filter(|path| path.is_dir())
@@ -942,14 +936,14 @@ pub fn pairs_in_dir(dir: &Path, crate_name: &str) -> Result<Vec<HandPair>, Strin
                 .iter()
                 .map(|ext| sub.join(format!("{stem}.{ext}")))
                 .find(|p| p.is_file())
-                .ok_or_else(|| format!("pair {label}: no {stem}.yaml in {}", sub.display()))
+                .ok_or_else(|| anyhow!("pair {label}: no {stem}.yaml in {}", sub.display()))
         };
         let expected_path = sub.join("expected.json");
         let expected = if expected_path.is_file() {
             let text = std::fs::read_to_string(&expected_path)
-                .map_err(|e| format!("{}: cannot read: {e}", expected_path.display()))?;
+                .with_context(|| format!("{}: cannot read", expected_path.display()))?;
             let value: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| format!("{}: not JSON: {e}", expected_path.display()))?;
+                .with_context(|| format!("{}: not JSON", expected_path.display()))?;
             value
                 .get("semver_checks")
                 .and_then(|v| v.as_str())
@@ -972,9 +966,9 @@ pub fn pairs_in_dir(dir: &Path, crate_name: &str) -> Result<Vec<HandPair>, Strin
 
 /// Consecutive documents (`.json`, `.yaml`, `.yml`) of `dir` in file-name
 /// order, as pairs of crate `crate_name`, labelled `<old stem>..<new stem>`.
-pub fn history_pairs(dir: &Path, crate_name: &str) -> Result<Vec<SpecPair>, String> {
+pub fn history_pairs(dir: &Path, crate_name: &str) -> Result<Vec<SpecPair>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: cannot read: {e}", dir.display()))?
+        .with_context(|| format!("{}: cannot read", dir.display()))?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
         .filter(|path| {
@@ -1039,7 +1033,7 @@ pub struct OracleArgs {
 /// `cargo xtask semver-oracle`: fails when a pair cannot be checked, or
 /// when cargo-semver-checks disagrees with a pair's
 /// `expected.json` `semver_checks`.
-pub fn run(command: &OracleArgs) -> Result<ExitCode, String> {
+pub fn run(command: &OracleArgs) -> Result<ExitCode> {
     let (pair_dirs, history_dirs) = if command.pairs.is_empty() && command.history.is_empty() {
         let beside = command.root.parent().unwrap_or(&command.root);
         (
@@ -1075,7 +1069,7 @@ pub fn run(command: &OracleArgs) -> Result<ExitCode, String> {
         .flat_map(|(_, pairs, _)| pairs.iter().map(|p| p.pair.clone()))
         .collect();
     if all.is_empty() {
-        return Err("no spec pairs found".into());
+        bail!("no spec pairs found");
     }
 
     let settings = Settings::in_workspace(&command.root);
@@ -1120,10 +1114,9 @@ pub fn run(command: &OracleArgs) -> Result<ExitCode, String> {
         .json
         .clone()
         .unwrap_or_else(|| settings.work.join("report.json"));
-    let text = serde_json::to_string_pretty(&run)
-        .map_err(|e| format!("cannot serialise the report: {e}"))?;
+    let text = serde_json::to_string_pretty(&run).context("cannot serialise the report")?;
     std::fs::write(&json, text + "\n")
-        .map_err(|e| format!("{}: cannot write: {e}", json.display()))?;
+        .with_context(|| format!("{}: cannot write", json.display()))?;
     println!("report: {}", json.display());
 
     let errors: Vec<&SemverReport> = run.reports.iter().filter(|r| r.error.is_some()).collect();
@@ -1144,11 +1137,7 @@ pub fn run(command: &OracleArgs) -> Result<ExitCode, String> {
 /// crate with its exact types, compiled against the new crate
 /// ([`api_probe`](crate::api_probe)). `None` for a pair whose crates did
 /// not generate.
-fn probe_pairs(
-    root: &Path,
-    pairs: &[SpecPair],
-    run: &Run,
-) -> Result<Vec<Option<ProbeReport>>, String> {
+fn probe_pairs(root: &Path, pairs: &[SpecPair], run: &Run) -> Result<Vec<Option<ProbeReport>>> {
     let inputs: Vec<ProbeInput> = pairs
         .iter()
         .zip(&run.crate_dirs)
@@ -1195,7 +1184,7 @@ struct Row<'a> {
     /// The compiler's verdict.
     probe: Option<&'a ProbeReport>,
     /// `cargo xtask diff`'s report, or why there is none.
-    diff: Result<ApiDiff, String>,
+    diff: Result<ApiDiff>,
 }
 
 impl<'a> Row<'a> {
@@ -1256,7 +1245,7 @@ impl<'a> Row<'a> {
             }
         }
         match (&self.diff, self.agreement()) {
-            (Err(e), _) => out.push(format!("{label}: cargo xtask diff failed: {e}")),
+            (Err(e), _) => out.push(format!("{label}: cargo xtask diff failed: {e:#}")),
             (Ok(_), Agreement::No) => out.push(format!(
                 "{label}: cargo xtask diff says {}, cargo-semver-checks says {}, the compiler says {}{}",
                 self.diff_label(),

@@ -104,7 +104,7 @@ fn generate_now(spec: &Path, crate_name: &str, out: Option<&Path>) -> Generation
         // A panic that escaped `generate` itself.
         Err(panic) => {
             generation.bug = true;
-            generation.error = Some(panic);
+            generation.error = Some(format!("{panic:#}"));
         }
     }
     generation

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::{bail, Context, Result};
 use compile::{ClippyRun, MemberOutcome};
 use documents::Document;
 use generation::Generation;
@@ -72,13 +73,13 @@ impl Settings {
 
 /// Runs the corpus; fails when a row does not show what the settings
 /// expect (see [`Settings::expectation`]).
-pub fn run(settings: &Settings) -> Result<ExitCode, String> {
+pub fn run(settings: &Settings) -> Result<ExitCode> {
     let _guard = crate::scratch::lock(&settings.workspace, "corpus")?;
     // Cargo reports canonical manifest paths; compare like with like.
     let root = settings
         .workspace
         .canonicalize()
-        .map_err(|e| format!("{}: {e}", settings.workspace.display()))?;
+        .with_context(|| format!("{}: cannot resolve", settings.workspace.display()))?;
     let documents = documents_to_run(settings, &root)?;
     let generations = generate_all(&documents, &root, settings);
     let clippy = if settings.compiles() {
@@ -110,13 +111,13 @@ pub fn run(settings: &Settings) -> Result<ExitCode, String> {
 
 /// The corpus documents, or their mutated copies (written under
 /// `<workspace>/mutated`).
-fn documents_to_run(settings: &Settings, workspace: &Path) -> Result<Vec<Document>, String> {
+fn documents_to_run(settings: &Settings, workspace: &Path) -> Result<Vec<Document>> {
     let documents = documents::find(&settings.inputs)?;
     if documents.is_empty() {
-        return Err(format!(
+        bail!(
             "no OpenAPI documents (.json, .yaml, .yml) in {}",
             display_inputs(&settings.inputs).join(", ")
-        ));
+        );
     }
     match settings.mutate {
         None => Ok(documents),
@@ -137,7 +138,7 @@ fn compile_generated(
     generations: &[Generation],
     root: &Path,
     settings: &Settings,
-) -> Result<Option<ClippyRun>, String> {
+) -> Result<Option<ClippyRun>> {
     let members: Vec<String> = documents
         .iter()
         .zip(generations)
@@ -159,7 +160,7 @@ fn compile_generated(
 
 /// Prints the table (not for mutated documents: too many rows), the
 /// summary and the failures, and writes the JSON report.
-fn print_report(report: &Report, settings: &Settings) -> Result<ExitCode, String> {
+fn print_report(report: &Report, settings: &Settings) -> Result<ExitCode> {
     if settings.mutate.is_none() {
         print!("{}", report::table(&report.documents));
         println!();
