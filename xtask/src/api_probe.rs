@@ -37,13 +37,12 @@
 //! generated crates use for JSON values but do not re-export), so a crate
 //! itself named `serde_json` cannot be probed.
 
-use crate::scratch::{self, clear_package_variables, guarded, needs_network};
+use crate::panic_guard::guarded;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output as ProcessOutput, Stdio};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -51,6 +50,7 @@ use generator::ir::{
     Api, BodyEncoding, ExternalCrate, Model, ModelKind, Operation, Output, Presence, SchemeKind,
     StringEnum, Struct, TypeRef, Union,
 };
+use scratch_workspace::{rename_package, workspace_manifest, write_if_changed, Cargo};
 use serde::Serialize;
 
 /// Error lines kept per probe.
@@ -599,8 +599,7 @@ fn single_line(text: &str) -> String {
 pub fn check_probes(root: &Path, inputs: &[ProbeInput]) -> Result<Vec<ProbeReport>> {
     let started = Instant::now();
     let work = root.join("target/api-probe");
-    create_dir(&work)?;
-    let _guard = scratch::lock(&work, "api-probe")?;
+    let _guard = scratch_workspace::lock(&work, "api-probe")?;
 
     // 1. Probe sources and crate copies.
     let mut crates: BTreeSet<String> = BTreeSet::new();
@@ -615,12 +614,11 @@ pub fn check_probes(root: &Path, inputs: &[ProbeInput]) -> Result<Vec<ProbeRepor
         }
     }
     remove_stale(&work, &members, &crates);
-    let listed: String = members.iter().map(|m| format!("    {m:?},\n")).collect();
     write_if_changed(
         &work.join("Cargo.toml"),
         &format!(
-            "# Written by `cargo xtask`: probes of generated crates' APIs.\n\
-             [workspace]\nresolver = \"2\"\nmembers = [\n{listed}]\n"
+            "# Written by `cargo xtask`: probes of generated crates' APIs.\n{}",
+            workspace_manifest(&members)
         ),
     )?;
     seed_lockfile(root, &work)?;
@@ -631,11 +629,7 @@ pub fn check_probes(root: &Path, inputs: &[ProbeInput]) -> Result<Vec<ProbeRepor
     let outcome = if members.is_empty() {
         CheckOutcome::default()
     } else {
-        let mut output = cargo_check(&work, true)?;
-        if !output.status.success() && needs_network(&output.stderr) {
-            eprintln!("api-probe: offline resolution failed; retrying with network access");
-            output = cargo_check(&work, false)?;
-        }
+        let output = cargo_check(&work)?;
         let outcome = parse_check(&work, &output.stderr);
         if !output.status.success() && outcome.failed.is_empty() {
             bail!(
@@ -810,32 +804,6 @@ fn read_tree(dir: &Path, relative: &Path, files: &mut BTreeMap<PathBuf, String>)
     Ok(())
 }
 
-/// `manifest` with `[package]`'s `name` set to `name` and without a
-/// `[workspace]` table.
-fn rename_package(manifest: &str, name: &str) -> Option<String> {
-    let mut table = String::new();
-    let mut renamed = false;
-    let mut out = String::with_capacity(manifest.len());
-    for line in manifest.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            table = trimmed.to_owned();
-        }
-        if table == "[workspace]" {
-            continue;
-        }
-        let key = trimmed.split('=').next().map(str::trim);
-        if table == "[package]" && !renamed && key == Some("name") && trimmed.contains('=') {
-            let _ = writeln!(out, "name = {name:?}");
-            renamed = true;
-        } else {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    renamed.then_some(out)
-}
-
 /// Removes probe packages and crate copies of earlier runs that this run
 /// does not use (best effort), so that the scratch workspace does not grow.
 fn remove_stale(work: &Path, members: &[String], crates: &BTreeSet<String>) {
@@ -877,11 +845,9 @@ struct CheckRun {
 }
 
 /// `cargo check --workspace --keep-going --message-format short` in
-/// `work`, into `work/target`.
-fn cargo_check(work: &Path, offline: bool) -> Result<CheckRun> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.args([
+/// `work`, into `work/target`, offline first.
+fn cargo_check(work: &Path) -> Result<CheckRun> {
+    let args = [
         "check",
         "--workspace",
         "--keep-going",
@@ -889,17 +855,10 @@ fn cargo_check(work: &Path, offline: bool) -> Result<CheckRun> {
         "short",
         "--color",
         "never",
-    ]);
-    if offline {
-        command.arg("--offline");
-    }
-    clear_package_variables(&mut command);
-    let output: ProcessOutput = command
-        .current_dir(work)
-        .env("CARGO_TARGET_DIR", work.join("target"))
-        .stdin(Stdio::null())
-        .output()
-        .with_context(|| format!("cannot run cargo check in {}", work.display()))?;
+    ];
+    let output = Cargo::new(work, &work.join("target"), args)
+        .output_offline_first()
+        .context("cannot run cargo check")?;
     Ok(CheckRun {
         status: output.status,
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -1056,22 +1015,6 @@ fn report(input: &ProbeInput, prepared: &Prepared, outcome: &CheckOutcome) -> Pr
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-fn create_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))
-}
-
-/// Writes `text` unless the file already holds it, so that cargo sees
-/// unchanged files as unchanged.
-fn write_if_changed(path: &Path, text: &str) -> Result<()> {
-    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
-        return Ok(());
-    }
-    if let Some(parent) = path.parent() {
-        create_dir(parent)?;
-    }
-    std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))
-}
 
 /// The last `lines` lines of `text`.
 fn tail(text: &str, lines: usize) -> String {

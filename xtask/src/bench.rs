@@ -18,6 +18,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use scratch_workspace::{write_scratch_workspace, Cargo};
 use serde::Deserialize;
 
 /// What to run.
@@ -348,18 +349,8 @@ fn compile_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>> {
     let workspace = target_dir.join("bench-workspace");
     let build_target = target_dir.join("bench-target");
     let sized: Vec<&Subject> = SUBJECTS.iter().filter(|s| s.sized).collect();
-    std::fs::create_dir_all(&workspace)
-        .with_context(|| format!("{}: cannot create", workspace.display()))?;
-    let members: String = sized
-        .iter()
-        .map(|s| format!("    {:?},\n", s.crate_name))
-        .collect();
-    write(
-        &workspace.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"2\"\nmembers = [\n{members}]\n"),
-    )?;
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock"))
-        .context("cannot copy Cargo.lock")?;
+    let members: Vec<String> = sized.iter().map(|s| s.crate_name.to_owned()).collect();
+    write_scratch_workspace(&workspace, &members, &root.join("Cargo.lock"))?;
     for subject in &sized {
         let generated = generator::generate(
             &root.join(subject.path),
@@ -377,9 +368,8 @@ fn compile_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>> {
             args.push("--workspace");
         }
         let started = Instant::now();
-        let offline = [args.as_slice(), &["--offline"]].concat();
-        if scratch_cargo(&workspace, &build_target, &offline).is_err() {
-            scratch_cargo(&workspace, &build_target, &args)?;
+        if scratch_cargo(&workspace, &build_target, &args, true).is_err() {
+            scratch_cargo(&workspace, &build_target, &args, false)?;
         }
         Ok(started.elapsed())
     };
@@ -529,30 +519,10 @@ fn cargo(root: &Path, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// Runs cargo in the scratch workspace, without the variables cargo set
-/// for xtask itself.
-fn scratch_cargo(workspace: &Path, target: &Path, args: &[&str]) -> Result<()> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.args(args);
-    for (name, _) in std::env::vars_os() {
-        let name_text = name.to_string_lossy();
-        if name_text.starts_with("CARGO_PKG_")
-            || name_text.starts_with("CARGO_MANIFEST_")
-            || [
-                "CARGO_CRATE_NAME",
-                "CARGO_BIN_NAME",
-                "CARGO_PRIMARY_PACKAGE",
-            ]
-            .contains(&name_text.as_ref())
-        {
-            command.env_remove(name);
-        }
-    }
-    let status = command
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", target)
-        .stdin(Stdio::null())
+/// Runs cargo in the scratch workspace, its output shown.
+fn scratch_cargo(workspace: &Path, target: &Path, args: &[&str], offline: bool) -> Result<()> {
+    let status = Cargo::new(workspace, target, args)
+        .command(offline)
         .status()
         .context("cannot run cargo")?;
     if !status.success() {
@@ -568,10 +538,6 @@ fn scratch_cargo(workspace: &Path, target: &Path, args: &[&str]) -> Result<()> {
 /// Rewrites a file unchanged, so that cargo sees it modified.
 fn touch(path: &Path) -> Result<()> {
     let text = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    write(path, text)
-}
-
-fn write(path: &Path, text: impl AsRef<[u8]>) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))
 }
 

@@ -18,7 +18,7 @@ pub fn run(
     seed: u64,
     json: Option<PathBuf>,
 ) -> Result<ExitCode> {
-    let root = crate::workspace_root();
+    let root = scratch_workspace::workspace_root();
     let inputs = if paths.is_empty() {
         default_inputs(&root)
     } else {

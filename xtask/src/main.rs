@@ -13,7 +13,7 @@ mod conformance;
 mod corpus;
 mod diff;
 mod fuzz;
-mod scratch;
+mod panic_guard;
 mod semver_checks;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +23,7 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use generator::{GeneratedCrate, Options};
+use scratch_workspace::workspace_root;
 
 #[derive(Parser)]
 #[command(about = "Tasks for the OpenAPI → Rust client generator")]
@@ -165,13 +166,6 @@ enum Task {
         #[arg(long)]
         json: Option<PathBuf>,
     },
-}
-
-/// The workspace root (xtask lives one level below it).
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 fn main() -> ExitCode {

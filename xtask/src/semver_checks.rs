@@ -40,14 +40,14 @@
 //! cargo-semver-checks is installed (`cargo install cargo-semver-checks
 //! --locked`) when `cargo semver-checks --version` fails.
 
-use crate::scratch::{self, clear_package_variables, guarded, needs_network};
+use crate::panic_guard::guarded;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Output, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -55,6 +55,9 @@ use crate::api_probe::{ProbeInput, ProbeReport};
 use anyhow::{anyhow, bail, Context, Result};
 use generator::diff::{ApiDiff, Impact};
 use generator::Options;
+use scratch_workspace::{
+    clear_package_variables, needs_network, rename_package, write_scratch_workspace, Cargo,
+};
 use serde::Serialize;
 
 /// The version both crates of a pair get.
@@ -205,7 +208,7 @@ pub fn check_pairs_with(settings: &Settings, pairs: &[SpecPair]) -> Result<Run> 
     ensure_installed(settings.verbose)?;
     std::fs::create_dir_all(settings.work.join("rustdoc"))
         .with_context(|| format!("{}: cannot create", settings.work.display()))?;
-    let _guard = scratch::lock(&settings.work, "semver-oracle")?;
+    let _guard = scratch_workspace::lock(&settings.work, "semver-oracle")?;
     let lock = std::fs::read_to_string(&settings.lockfile)
         .with_context(|| format!("{}: cannot read", settings.lockfile.display()))?;
     let toolchain = toolchain_identity();
@@ -241,7 +244,7 @@ pub fn check_pairs_with(settings: &Settings, pairs: &[SpecPair]) -> Result<Run> 
         .collect();
     timings.rustdoc_crates = distinct.len();
     timings.rustdoc_built = to_build.len();
-    let failures = build_rustdocs(settings, &lock, &to_build)?;
+    let failures = build_rustdocs(settings, &to_build)?;
     let rustdocs: Vec<[Result<Rustdoc, String>; 2]> = pairs
         .iter()
         .zip(&sides)
@@ -359,7 +362,6 @@ fn generate_side(
 /// about that crate only).
 fn build_rustdocs(
     settings: &Settings,
-    lock: &str,
     crates: &[(&SpecPair, &Side)],
 ) -> Result<BTreeMap<String, String>> {
     let mut failures = BTreeMap::new();
@@ -396,15 +398,8 @@ fn build_rustdocs(
         let _ = std::fs::remove_file(doc.join(format!("{member}.json")));
         members.push((*pair, *side));
     }
-    let listed: String = members
-        .iter()
-        .map(|(_, side)| format!("    {:?},\n", side.key))
-        .collect();
-    write_if_changed(
-        &batch.join("Cargo.toml"),
-        &format!("[workspace]\nresolver = \"2\"\nmembers = [\n{listed}]\n"),
-    )?;
-    write_if_changed(&batch.join("Cargo.lock"), lock)?;
+    let keys: Vec<String> = members.iter().map(|(_, side)| side.key.clone()).collect();
+    write_scratch_workspace(&batch, &keys, &settings.lockfile)?;
     if settings.verbose {
         eprintln!(
             "building rustdoc JSON of {} crates: cargo doc in {} (target {})",
@@ -468,46 +463,18 @@ fn batch_name(key: &str) -> String {
     format!("oracle_{key}")
 }
 
-/// `manifest` with the first `name = …` line of `[package]` naming `name`.
-fn rename_package(manifest: &str, name: &str) -> Option<String> {
-    let mut in_package = false;
-    let mut renamed = false;
-    let mut out = String::with_capacity(manifest.len());
-    for line in manifest.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            in_package = trimmed == "[package]";
-        }
-        let key = trimmed.split('=').next().map(str::trim);
-        if in_package && !renamed && key == Some("name") && trimmed.contains('=') {
-            out.push_str(&format!("name = {name:?}"));
-            renamed = true;
-        } else {
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    renamed.then_some(out)
-}
-
 /// `cargo doc --workspace --no-deps --keep-going` in `dir`, with JSON
 /// output: (success, stderr). Cargo's progress is echoed.
 fn cargo_doc(settings: &Settings, dir: &Path, offline: bool) -> Result<(bool, String)> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.args(["doc", "--workspace", "--no-deps", "--keep-going"]);
-    if offline {
-        command.arg("--offline");
-    }
-    clear_package_variables(&mut command);
-    command
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &settings.target)
-        .env("RUSTC_BOOTSTRAP", "1")
-        .env("RUSTDOCFLAGS", RUSTDOC_JSON_FLAGS.join(" "))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    let mut command = Cargo::new(
+        dir,
+        &settings.target,
+        ["doc", "--workspace", "--no-deps", "--keep-going"],
+    )
+    .env("RUSTC_BOOTSTRAP", "1")
+    .env("RUSTDOCFLAGS", RUSTDOC_JSON_FLAGS.join(" "))
+    .command(offline);
+    command.stdout(Stdio::null()).stderr(Stdio::piped());
     let mut child = command.spawn().context("cannot run cargo doc")?;
     let mut kept = String::new();
     if let Some(stderr) = child.stderr.take() {
@@ -535,17 +502,6 @@ const RUSTDOC_JSON_FLAGS: [&str; 7] = [
     "allow",
 ];
 
-fn write_if_changed(path: &Path, text: &str) -> Result<()> {
-    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
-        return Ok(());
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("{}: cannot create", parent.display()))?;
-    }
-    std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))
-}
-
 /// Writes through a temporary name, so that an interrupted run never
 /// leaves a truncated file that a later run would take as built.
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
@@ -563,14 +519,12 @@ fn build_rustdoc(
     crate_name: &str,
     dest: &Path,
 ) -> Result<PathBuf> {
-    let mut output = cargo_rustdoc(settings, dir, true)?;
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    if !output.status.success() && needs_network(&stderr) {
-        if settings.verbose {
-            eprintln!("offline resolution failed; retrying with network access");
-        }
-        output = cargo_rustdoc(settings, dir, false)?;
-    }
+    let output = Cargo::new(dir, &settings.target, ["rustdoc", "--lib", "--quiet"])
+        .tool_args(RUSTDOC_JSON_FLAGS)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env_remove("RUSTDOCFLAGS")
+        .output_offline_first()
+        .context("cannot run cargo rustdoc")?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         bail!(
@@ -591,25 +545,6 @@ fn build_rustdoc(
         .and_then(|_| std::fs::rename(&partial, dest))
         .with_context(|| format!("cannot copy {} to {}", json.display(), dest.display()))?;
     Ok(dest.to_path_buf())
-}
-
-fn cargo_rustdoc(settings: &Settings, dir: &Path, offline: bool) -> Result<Output> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.args(["rustdoc", "--lib", "--quiet"]);
-    if offline {
-        command.arg("--offline");
-    }
-    command.arg("--").args(RUSTDOC_JSON_FLAGS);
-    clear_package_variables(&mut command);
-    command
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &settings.target)
-        .env("RUSTC_BOOTSTRAP", "1")
-        .env_remove("RUSTDOCFLAGS")
-        .stdin(Stdio::null())
-        .output()
-        .context("cannot run cargo rustdoc")
 }
 
 /// Runs cargo-semver-checks on every pair whose two rustdoc files exist,

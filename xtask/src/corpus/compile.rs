@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Component, Path};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use scratch_workspace::Cargo;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -32,7 +33,7 @@ pub struct ClippyRun {
 pub fn clippy(workspace: &Path, target: &Path) -> Result<ClippyRun> {
     let started = Instant::now();
     let mut run = clippy_once(workspace, target, true)?;
-    if !run.success && crate::scratch::needs_network(&run.stderr) {
+    if !run.success && scratch_workspace::needs_network(&run.stderr) {
         eprintln!("offline resolution failed; retrying with network access");
         run = clippy_once(workspace, target, false)?;
     }
@@ -41,27 +42,19 @@ pub fn clippy(workspace: &Path, target: &Path) -> Result<ClippyRun> {
 }
 
 fn clippy_once(workspace: &Path, target: &Path, offline: bool) -> Result<ClippyRun> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.args([
-        "clippy",
-        "--workspace",
-        "--keep-going",
-        "--message-format=json",
-    ]);
-    if offline {
-        command.arg("--offline");
-    }
-    command.args(["--", "-D", "warnings"]);
-    // ring's build script watches these; passed on, they would make the
-    // builds differ from a plain `cargo clippy` in the scratch workspace.
-    crate::scratch::clear_package_variables(&mut command);
-    command
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", target)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut command = Cargo::new(
+        workspace,
+        target,
+        [
+            "clippy",
+            "--workspace",
+            "--keep-going",
+            "--message-format=json",
+        ],
+    )
+    .tool_args(["-D", "warnings"])
+    .command(offline);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command.spawn().context("cannot run cargo clippy")?;
     let stderr = child.stderr.take().map(echo_and_collect);
     let mut messages = Vec::new();

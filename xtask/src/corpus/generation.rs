@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use crate::scratch::guarded;
+use crate::panic_guard::guarded;
 use generator::{ErrorKind, Options};
 
 /// What generating one document gave.

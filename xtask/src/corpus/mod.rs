@@ -10,7 +10,6 @@ mod documents;
 mod generation;
 mod mutate;
 mod report;
-mod workspace;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -74,7 +73,7 @@ impl Settings {
 /// Runs the corpus; fails when a row does not show what the settings
 /// expect (see [`Settings::expectation`]).
 pub fn run(settings: &Settings) -> Result<ExitCode> {
-    let _guard = crate::scratch::lock(&settings.workspace, "corpus")?;
+    let _guard = scratch_workspace::lock(&settings.workspace, "corpus")?;
     // Cargo reports canonical manifest paths; compare like with like.
     let root = settings
         .workspace
@@ -148,7 +147,11 @@ fn compile_generated(
     if members.is_empty() {
         return Ok(None);
     }
-    workspace::write_manifest(root, &members, &settings.lockfile)?;
+    // The workspace is reused from run to run, so that unchanged crates
+    // are not checked again. Crates of earlier runs that are not members
+    // this time stay on disk, ignored: running on part of the corpus does
+    // not cost a full check later.
+    scratch_workspace::write_scratch_workspace(root, &members, &settings.lockfile)?;
     eprintln!(
         "cargo clippy on {} generated crates in {} (builds in {})",
         members.len(),
