@@ -14,7 +14,7 @@ mod corpus;
 mod diff;
 mod fuzz;
 mod panic_guard;
-mod semver_checks;
+mod semver_oracle;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -215,7 +215,7 @@ fn main() -> ExitCode {
             pairs,
             history,
             json,
-        } => semver_checks::run(&semver_checks::OracleArgs {
+        } => semver_oracle::run(&semver_oracle::OracleArgs {
             root: workspace_root(),
             pairs,
             history,
