@@ -136,14 +136,33 @@ impl Row {
 
 pub fn run(settings: &Settings) -> Result<ExitCode> {
     let root = &settings.root;
+    let target_dir = target_dir(root);
+    build_release(root)?;
+    let mut rows = generation_rows(settings, &target_dir)?;
+    if settings.compile {
+        rows.extend(compile_rows(root, &target_dir)?);
+    }
+    if settings.runtime {
+        rows.extend(runtime_rows(root, &target_dir)?);
+    }
+    print_table(&rows);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Cargo's target directory for the workspace at `root`, absolute.
+fn target_dir(root: &Path) -> PathBuf {
     let target_dir =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let target_dir = if target_dir.is_absolute() {
+    if target_dir.is_absolute() {
         target_dir
     } else {
         root.join(target_dir)
-    };
+    }
+}
 
+/// Builds what is timed: the generator's `generate` example and the
+/// `generation-speed` binary, in release.
+fn build_release(root: &Path) -> Result<()> {
     eprintln!("building the generator and benchmarks in release…");
     cargo(
         root,
@@ -166,10 +185,15 @@ pub fn run(settings: &Settings) -> Result<ExitCode> {
             "--bin",
             "generation-speed",
         ],
-    )?;
+    )
+}
 
+/// The generation rows of every subject: in-process and whole-process
+/// times against the parse floor, the stages, and the output size.
+fn generation_rows(settings: &Settings, target_dir: &Path) -> Result<Vec<Row>> {
+    let root = &settings.root;
     let mut rows = Vec::new();
-    let reports = generation_speed(root, &target_dir)?;
+    let reports = generation_speed(root, target_dir)?;
     let example = target_dir.join("release/examples/generate");
     let scratch = target_dir.join("bench-generate");
     for (subject, report) in SUBJECTS.iter().zip(&reports) {
@@ -181,8 +205,6 @@ pub fn run(settings: &Settings) -> Result<ExitCode> {
             ));
             continue;
         }
-        let parse = nanos(report.parse_median_ns);
-        let in_process = nanos(report.generate_median_ns);
         eprintln!("timing the generator as a process on {}…", subject.label);
         let process = whole_process(
             &example,
@@ -191,54 +213,59 @@ pub fn run(settings: &Settings) -> Result<ExitCode> {
             subject.crate_name,
             settings.process_runs,
         )?;
-        rows.push(Row::new("serde parse (floor)", subject.label, ms(parse)));
-        for (measure, time) in [
-            ("generate, in-process", in_process),
-            ("generate, whole process", process),
-        ] {
-            let row = Row::new(measure, subject.label, ms(time));
-            rows.push(match subject.time_target_ms {
-                Some(limit) => row.target(format!("< {limit} ms"), millis(time) < limit),
-                None => row,
-            });
-            let ratio = time.as_secs_f64() / parse.as_secs_f64();
-            rows.push(
-                Row::new(
-                    &format!("{measure} / parse"),
-                    subject.label,
-                    format!("{ratio:.1}×"),
-                )
-                .target(format!("≤ {RATIO_TARGET}×"), ratio <= RATIO_TARGET),
-            );
-        }
-        let stages = &report.stage_median_ns;
-        let stage = |name: &str| stages.get(name).copied().map_or(0.0, |n| millis(nanos(n)));
-        let emit = stage("emit");
-        rows.push(Row::new(
-            "  stages: load / lower / emit / format",
-            subject.label,
-            format!(
-                "{:.1} / {:.1} / {:.1} / {:.1} ms",
-                stage("load"),
-                stage("lower"),
-                emit,
-                (stage("emit+format") - emit).max(0.0)
-            ),
-        ));
+        rows.extend(time_rows(subject, report, process));
+        rows.push(stage_row(subject, report));
         if subject.sized {
             rows.extend(size_rows(subject, report));
         }
     }
+    Ok(rows)
+}
 
-    if settings.compile {
-        rows.extend(compile_rows(root, &target_dir)?);
+/// The parse floor, and generation in-process and as a whole `process`,
+/// each against its target and as a multiple of the floor.
+fn time_rows(subject: &Subject, report: &SpeedReport, process: Duration) -> Vec<Row> {
+    let parse = nanos(report.parse_median_ns);
+    let in_process = nanos(report.generate_median_ns);
+    let mut rows = vec![Row::new("serde parse (floor)", subject.label, ms(parse))];
+    for (measure, time) in [
+        ("generate, in-process", in_process),
+        ("generate, whole process", process),
+    ] {
+        let row = Row::new(measure, subject.label, ms(time));
+        rows.push(match subject.time_target_ms {
+            Some(limit) => row.target(format!("< {limit} ms"), millis(time) < limit),
+            None => row,
+        });
+        let ratio = time.as_secs_f64() / parse.as_secs_f64();
+        rows.push(
+            Row::new(
+                &format!("{measure} / parse"),
+                subject.label,
+                format!("{ratio:.1}×"),
+            )
+            .target(format!("≤ {RATIO_TARGET}×"), ratio <= RATIO_TARGET),
+        );
     }
-    if settings.runtime {
-        rows.extend(runtime_rows(root, &target_dir)?);
-    }
+    rows
+}
 
-    print_table(&rows);
-    Ok(ExitCode::SUCCESS)
+/// The time of each stage: load, lower, emit, format.
+fn stage_row(subject: &Subject, report: &SpeedReport) -> Row {
+    let stages = &report.stage_median_ns;
+    let stage = |name: &str| stages.get(name).copied().map_or(0.0, |n| millis(nanos(n)));
+    let emit = stage("emit");
+    Row::new(
+        "  stages: load / lower / emit / format",
+        subject.label,
+        format!(
+            "{:.1} / {:.1} / {:.1} / {:.1} ms",
+            stage("load"),
+            stage("lower"),
+            emit,
+            (stage("emit+format") - emit).max(0.0)
+        ),
+    )
 }
 
 /// Runs `generation-speed` on every subject.

@@ -169,8 +169,18 @@ enum Task {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.task {
+    match run(Cli::parse().task) {
+        Ok(code) => code,
+        Err(error) => {
+            // `{:#}`: the whole chain of context, on one line.
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(task: Task) -> Result<ExitCode> {
+    match task {
         Task::Codegen { check } => codegen(check),
         Task::Generate { spec, out, name } => generate(&spec, &out, &name),
         Task::Corpus {
@@ -227,14 +237,6 @@ fn main() -> ExitCode {
             seed,
             json,
         } => conformance::run(&paths, rounds, seed, json),
-    };
-    match result {
-        Ok(code) => code,
-        Err(error) => {
-            // `{:#}`: the whole chain of context, on one line.
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
     }
 }
 
