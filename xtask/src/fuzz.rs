@@ -96,15 +96,7 @@ fn ensure_cargo_fuzz() -> Result<()> {
     if present {
         return Ok(());
     }
-    println!("`cargo fuzz` is missing; running `cargo install cargo-fuzz --locked`");
-    let status = Command::new("cargo")
-        .args(["install", "cargo-fuzz", "--locked"])
-        .status()
-        .context("cannot run `cargo install`")?;
-    if !status.success() {
-        bail!("`cargo install cargo-fuzz --locked` failed ({status})");
-    }
-    Ok(())
+    crate::install::cargo_install("cargo-fuzz", "`cargo fuzz`")
 }
 
 /// Copies the seed documents into `corpus`, each prefixed with the byte that

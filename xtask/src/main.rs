@@ -13,6 +13,7 @@ mod conformance;
 mod corpus;
 mod diff;
 mod fuzz;
+mod install;
 mod panic_guard;
 mod semver_oracle;
 

@@ -159,14 +159,26 @@ impl Probe {
         format!("value::<{ty}>()")
     }
 
+    /// Opens the probe function of the model `name`, with a value `v` of
+    /// it as parameter when the checks read one; returns the model's path.
+    fn open_model(&mut self, index: usize, name: &str, takes_value: bool) -> String {
+        let path = self.model_path(name);
+        let params = if takes_value {
+            format!("v: &{path}")
+        } else {
+            String::new()
+        };
+        self.open(&format!("model_{index}"), name, &params);
+        path
+    }
+
     fn model(&mut self, index: usize, model: &Model) {
         match &model.kind {
             ModelKind::Struct(object) => self.struct_model(index, &model.name, object),
             ModelKind::Enum(values) => self.enum_model(index, &model.name, values),
             ModelKind::Union(union) => self.union_model(index, &model.name, union),
             ModelKind::Alias(ty) => {
-                let path = self.model_path(&model.name);
-                self.open(&format!("model_{index}"), &model.name, "");
+                let path = self.open_model(index, &model.name, false);
                 let statement = format!("same::<{}, _>(&value::<{path}>());", self.ty(ty));
                 self.check(
                     &statement,
@@ -178,8 +190,7 @@ impl Probe {
     }
 
     fn struct_model(&mut self, index: usize, name: &str, object: &Struct) {
-        let path = self.model_path(name);
-        self.open(&format!("model_{index}"), name, &format!("v: &{path}"));
+        let path = self.open_model(index, name, true);
         for field in &object.fields {
             let ty = self.field_type(&field.ty, field.presence);
             self.check(
@@ -248,8 +259,7 @@ impl Probe {
     }
 
     fn enum_model(&mut self, index: usize, name: &str, values: &StringEnum) {
-        let path = self.model_path(name);
-        self.open(&format!("model_{index}"), name, "");
+        let path = self.open_model(index, name, false);
         for variant in &values.variants {
             let variant = ident(&variant.rust_name);
             self.check(
@@ -266,8 +276,7 @@ impl Probe {
     }
 
     fn union_model(&mut self, index: usize, name: &str, union: &Union) {
-        let path = self.model_path(name);
-        self.open(&format!("model_{index}"), name, "");
+        let path = self.open_model(index, name, false);
         for variant in &union.variants {
             let rust_name = ident(&variant.rust_name);
             self.check(

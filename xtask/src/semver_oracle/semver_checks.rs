@@ -5,7 +5,7 @@ use std::fmt;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Result};
 use scratch_workspace::clear_package_variables;
 use serde::Serialize;
 
@@ -78,16 +78,7 @@ pub fn ensure_installed(verbose: bool) -> Result<()> {
         }
         return Ok(());
     }
-    eprintln!(
-        "cargo-semver-checks is missing; running `cargo install cargo-semver-checks --locked`"
-    );
-    let status = Command::new("cargo")
-        .args(["install", "cargo-semver-checks", "--locked"])
-        .status()
-        .context("cannot run cargo install")?;
-    if !status.success() {
-        bail!("`cargo install cargo-semver-checks --locked` failed ({status})");
-    }
+    crate::install::cargo_install("cargo-semver-checks", "cargo-semver-checks")?;
     semver_checks_version()
         .map(|_| ())
         .ok_or_else(|| anyhow!("cargo-semver-checks was installed but `cargo semver-checks --version` still fails (is ~/.cargo/bin on PATH?)"))
