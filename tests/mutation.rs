@@ -9,11 +9,11 @@
 //! larger numbers over the whole corpus.
 
 use std::cell::Cell;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use generator::ErrorKind;
-use integration_tests::generate_without_bug;
+use integration_tests::{generate_without_bug, workspace_root};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
@@ -75,13 +75,6 @@ fn apply(mut bytes: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
         }
     }
     bytes
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ is inside the workspace")
-        .to_path_buf()
 }
 
 /// The check of one mutated document: anything but a generator bug.

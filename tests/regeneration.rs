@@ -5,14 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use generator::{generate, Options};
+use integration_tests::workspace_root;
 use similar::{ChangeTag, TextDiff};
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ sits inside the workspace")
-        .to_path_buf()
-}
 
 fn generate_files(spec: &Path) -> BTreeMap<PathBuf, String> {
     generate(spec, &Options::new("kelviq"))

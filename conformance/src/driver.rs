@@ -15,6 +15,7 @@ use std::path::Path;
 
 use generator::ir::{Api, SchemeKind};
 use generator::surface::{rust_type, Scope};
+use scratch_workspace::write_if_changed;
 
 use crate::plan::{Argument, OperationPlan, Plan};
 
@@ -42,19 +43,10 @@ pub struct DriverCrate {
 impl DriverCrate {
     /// Writes the crate into `dir`, leaving files that would not change
     /// alone (so cargo does not rebuild an unchanged driver).
-    pub fn write_to(&self, dir: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(dir.join("src"))?;
+    pub fn write_to(&self, dir: &Path) -> anyhow::Result<()> {
         write_if_changed(&dir.join("Cargo.toml"), &self.manifest)?;
         write_if_changed(&dir.join("src").join("main.rs"), &self.main_rs)
     }
-}
-
-/// Writes `text` to `path` unless it already holds exactly that.
-pub fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
-    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
-        return Ok(());
-    }
-    std::fs::write(path, text)
 }
 
 /// The driver of the client package `client_package` (at `client_path`,

@@ -75,7 +75,8 @@ pub fn run(settings: &Settings) -> Result<Vec<DocumentReport>, String> {
 fn run_here(settings: &Settings) -> Result<Vec<DocumentReport>, String> {
     let documents = workspace::find_documents(&settings.inputs)?;
     let prism_bin = prism::ensure_installed(&settings.npm_dir)?;
-    let _lock = workspace::lock(&settings.workspace, "conformance")?;
+    let _lock = scratch_workspace::lock(&settings.workspace, "conformance")
+        .map_err(|e| format!("{e:#}"))?;
     let mut prepared = Vec::new();
     let mut reports = Vec::new();
     for spec in &documents {
@@ -167,7 +168,7 @@ fn prepare(spec: &Path, settings: &Settings) -> Result<Prepared, Box<DocumentRep
     if let Err(error) = driver.write_to(&settings.workspace.join(&driver_package)) {
         report.failure = Some((
             Class::ClientFault,
-            format!("cannot write the driver: {error}"),
+            format!("cannot write the driver: {error:#}"),
         ));
         return Err(Box::new(report));
     }

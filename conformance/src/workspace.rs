@@ -1,11 +1,9 @@
 //! The scratch cargo workspace of a conformance run: one client and one
 //! driver crate per document, built with one `cargo build --keep-going`.
 
-use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use crate::driver::write_if_changed;
+use scratch_workspace::{write_scratch_workspace, Cargo};
 
 /// Extensions of OpenAPI documents.
 const EXTENSIONS: [&str; 3] = ["json", "yaml", "yml"];
@@ -58,26 +56,6 @@ pub fn package_name(spec: &Path, suffix: &str) -> String {
     format!("{}-{suffix}", name.trim_end_matches('-'))
 }
 
-/// Creates `dir` and takes `<dir>/.lock`, waiting while another run of
-/// `task` holds it. Released when the file is dropped. (xtask's scratch
-/// workspaces take their locks here too.)
-pub fn lock(dir: &Path, task: &str) -> Result<File, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
-    let path = dir.join(".lock");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
-    if file.try_lock().is_err() {
-        eprintln!("waiting for another {task} run ({})", path.display());
-        file.lock()
-            .map_err(|e| format!("{}: cannot lock: {e}", path.display()))?;
-    }
-    Ok(file)
-}
-
 /// Builds `members` of the workspace in `dir` into `target`; returns the
 /// packages that did not compile.
 pub fn build(
@@ -86,20 +64,17 @@ pub fn build(
     members: &[String],
     lockfile: &Path,
 ) -> Result<Vec<String>, String> {
-    let list: String = members.iter().map(|m| format!("    {m:?},\n")).collect();
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [\n{list}]\n");
-    let write = |path: &Path, text: &str| {
-        write_if_changed(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
-    };
-    write(&dir.join("Cargo.toml"), &manifest)?;
-    let lock = std::fs::read_to_string(lockfile)
-        .map_err(|e| format!("{}: cannot read: {e}", lockfile.display()))?;
-    write(&dir.join("Cargo.lock"), &lock)?;
-    let mut output = cargo_build(dir, target, true)?;
-    if !output.status.success() && needs_network(&String::from_utf8_lossy(&output.stderr)) {
-        eprintln!("offline resolution failed; retrying with network access");
-        output = cargo_build(dir, target, false)?;
-    }
+    write_scratch_workspace(dir, members, lockfile).map_err(|e| format!("{e:#}"))?;
+    let output = Cargo::new(
+        dir,
+        target,
+        ["build", "--workspace", "--keep-going", "--quiet"],
+    )
+    // Drivers are run, never debugged: no debug info builds and links
+    // the large clients much faster.
+    .env("CARGO_PROFILE_DEV_DEBUG", "0")
+    .output_offline_first()
+    .map_err(|e| format!("{e:#}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     let failed: Vec<String> = members
         .iter()
@@ -113,60 +88,6 @@ pub fn build(
         ));
     }
     Ok(failed)
-}
-
-fn cargo_build(dir: &Path, target: &Path, offline: bool) -> Result<Output, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.args(["build", "--workspace", "--keep-going", "--quiet"]);
-    if offline {
-        command.arg("--offline");
-    }
-    clear_package_variables(&mut command);
-    command
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        // Drivers are run, never debugged: no debug info builds and links
-        // the large clients much faster.
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
-        .output()
-        .map_err(|e| format!("cannot run cargo in {}: {e}", dir.display()))
-}
-
-/// Removes the variables `cargo run` set for the calling tool (xtask);
-/// passed on, they would make builds in a shared target directory differ
-/// from plain ones.
-pub fn clear_package_variables(command: &mut Command) {
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if name.starts_with("CARGO_PKG_")
-            || [
-                "CARGO_MANIFEST_DIR",
-                "CARGO_MANIFEST_PATH",
-                "CARGO_MANIFEST_LINKS",
-                "CARGO_CRATE_NAME",
-                "CARGO_BIN_NAME",
-                "CARGO_PRIMARY_PACKAGE",
-            ]
-            .contains(&name.as_ref())
-        {
-            command.env_remove(name.as_ref());
-        }
-    }
-}
-
-/// Whether cargo failed only because it could not resolve or fetch
-/// dependencies without the network.
-pub fn needs_network(stderr: &str) -> bool {
-    [
-        "--offline",
-        "offline mode",
-        "failed to download",
-        "no matching package named",
-        "failed to select a version",
-    ]
-    .iter()
-    .any(|hint| stderr.contains(hint))
 }
 
 #[cfg(test)]

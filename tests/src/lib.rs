@@ -6,18 +6,16 @@
 //! compile checks of generated crates.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use generator::{ErrorKind, GeneratedCrate, Location, Options, Warning};
+use scratch_workspace::Cargo;
 
 pub mod mock_server;
 pub mod snapshots;
 
-/// The workspace root: the parent of this crate's manifest directory.
-pub fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
-}
+/// The workspace root.
+pub use scratch_workspace::workspace_root;
 
 /// The directory holding the fixture specs, one subdirectory each.
 pub fn fixtures_dir() -> PathBuf {
@@ -160,63 +158,22 @@ pub fn add_behaviour_tests(fixture_dir: &Path, crate_dir: &Path) -> std::io::Res
 /// Writes the manifest of a throwaway cargo workspace with `members` into
 /// `dir`, and copies the real workspace's `Cargo.lock` beside it so that the
 /// versions already downloaded and built are the ones used.
-pub fn write_scratch_workspace(dir: &Path, members: &[String]) -> std::io::Result<()> {
-    let members: Vec<String> = members.iter().map(|m| format!("    {m:?},\n")).collect();
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [\n{}]\n",
-            members.concat()
-        ),
-    )?;
-    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"))?;
-    Ok(())
+pub fn write_scratch_workspace(dir: &Path, members: &[String]) -> anyhow::Result<()> {
+    scratch_workspace::write_scratch_workspace(dir, members, &workspace_root().join("Cargo.lock"))
 }
 
 /// Runs `cargo <args> [-- <tool_args>]` in `workspace` with its builds in
 /// `target`, offline first; if that fails only because dependencies cannot
-/// be resolved or fetched without the network, once more online.
+/// be resolved or fetched without the network, once more online. Panics
+/// when cargo cannot be run.
 pub fn cargo_offline_first(
     workspace: &Path,
     target: &Path,
     args: &[&str],
     tool_args: &[&str],
 ) -> Output {
-    let output = cargo(workspace, target, args, tool_args, true);
-    if output.status.success() || !needs_network(&output) {
-        return output;
-    }
-    eprintln!("offline resolution failed; retrying with network access");
-    cargo(workspace, target, args, tool_args, false)
-}
-
-fn cargo(
-    workspace: &Path,
-    target: &Path,
-    args: &[&str],
-    tool_args: &[&str],
-    offline: bool,
-) -> Output {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.args(args);
-    if offline {
-        command.arg("--offline");
-    }
-    if !tool_args.is_empty() {
-        command.arg("--").args(tool_args);
-    }
-    command
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", target);
-    command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cargo in {}: {e}", workspace.display()))
-}
-
-/// Whether cargo failed only because it could not resolve or fetch
-/// dependencies without the network (the check the conformance run and
-/// xtask use).
-pub fn needs_network(output: &Output) -> bool {
-    conformance::workspace::needs_network(&String::from_utf8_lossy(&output.stderr))
+    Cargo::new(workspace, target, args)
+        .tool_args(tool_args)
+        .output_offline_first()
+        .unwrap_or_else(|e| panic!("{e:#}"))
 }

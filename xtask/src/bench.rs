@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use anyhow::{bail, Context, Result};
+use scratch_workspace::{write_scratch_workspace, Cargo};
 use serde::Deserialize;
 
 /// What to run.
@@ -132,16 +134,35 @@ impl Row {
     }
 }
 
-pub fn run(settings: &Settings) -> Result<ExitCode, String> {
+pub fn run(settings: &Settings) -> Result<ExitCode> {
     let root = &settings.root;
+    let target_dir = target_dir(root);
+    build_release(root)?;
+    let mut rows = generation_rows(settings, &target_dir)?;
+    if settings.compile {
+        rows.extend(compile_rows(root, &target_dir)?);
+    }
+    if settings.runtime {
+        rows.extend(runtime_rows(root, &target_dir)?);
+    }
+    print_table(&rows);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Cargo's target directory for the workspace at `root`, absolute.
+fn target_dir(root: &Path) -> PathBuf {
     let target_dir =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let target_dir = if target_dir.is_absolute() {
+    if target_dir.is_absolute() {
         target_dir
     } else {
         root.join(target_dir)
-    };
+    }
+}
 
+/// Builds what is timed: the generator's `generate` example and the
+/// `generation-speed` binary, in release.
+fn build_release(root: &Path) -> Result<()> {
     eprintln!("building the generator and benchmarks in release…");
     cargo(
         root,
@@ -164,10 +185,15 @@ pub fn run(settings: &Settings) -> Result<ExitCode, String> {
             "--bin",
             "generation-speed",
         ],
-    )?;
+    )
+}
 
+/// The generation rows of every subject: in-process and whole-process
+/// times against the parse floor, the stages, and the output size.
+fn generation_rows(settings: &Settings, target_dir: &Path) -> Result<Vec<Row>> {
+    let root = &settings.root;
     let mut rows = Vec::new();
-    let reports = generation_speed(root, &target_dir)?;
+    let reports = generation_speed(root, target_dir)?;
     let example = target_dir.join("release/examples/generate");
     let scratch = target_dir.join("bench-generate");
     for (subject, report) in SUBJECTS.iter().zip(&reports) {
@@ -179,8 +205,6 @@ pub fn run(settings: &Settings) -> Result<ExitCode, String> {
             ));
             continue;
         }
-        let parse = nanos(report.parse_median_ns);
-        let in_process = nanos(report.generate_median_ns);
         eprintln!("timing the generator as a process on {}…", subject.label);
         let process = whole_process(
             &example,
@@ -189,58 +213,63 @@ pub fn run(settings: &Settings) -> Result<ExitCode, String> {
             subject.crate_name,
             settings.process_runs,
         )?;
-        rows.push(Row::new("serde parse (floor)", subject.label, ms(parse)));
-        for (measure, time) in [
-            ("generate, in-process", in_process),
-            ("generate, whole process", process),
-        ] {
-            let row = Row::new(measure, subject.label, ms(time));
-            rows.push(match subject.time_target_ms {
-                Some(limit) => row.target(format!("< {limit} ms"), millis(time) < limit),
-                None => row,
-            });
-            let ratio = time.as_secs_f64() / parse.as_secs_f64();
-            rows.push(
-                Row::new(
-                    &format!("{measure} / parse"),
-                    subject.label,
-                    format!("{ratio:.1}×"),
-                )
-                .target(format!("≤ {RATIO_TARGET}×"), ratio <= RATIO_TARGET),
-            );
-        }
-        let stages = &report.stage_median_ns;
-        let stage = |name: &str| stages.get(name).copied().map_or(0.0, |n| millis(nanos(n)));
-        let emit = stage("emit");
-        rows.push(Row::new(
-            "  stages: load / lower / emit / format",
-            subject.label,
-            format!(
-                "{:.1} / {:.1} / {:.1} / {:.1} ms",
-                stage("load"),
-                stage("lower"),
-                emit,
-                (stage("emit+format") - emit).max(0.0)
-            ),
-        ));
+        rows.extend(time_rows(subject, report, process));
+        rows.push(stage_row(subject, report));
         if subject.sized {
             rows.extend(size_rows(subject, report));
         }
     }
+    Ok(rows)
+}
 
-    if settings.compile {
-        rows.extend(compile_rows(root, &target_dir)?);
+/// The parse floor, and generation in-process and as a whole `process`,
+/// each against its target and as a multiple of the floor.
+fn time_rows(subject: &Subject, report: &SpeedReport, process: Duration) -> Vec<Row> {
+    let parse = nanos(report.parse_median_ns);
+    let in_process = nanos(report.generate_median_ns);
+    let mut rows = vec![Row::new("serde parse (floor)", subject.label, ms(parse))];
+    for (measure, time) in [
+        ("generate, in-process", in_process),
+        ("generate, whole process", process),
+    ] {
+        let row = Row::new(measure, subject.label, ms(time));
+        rows.push(match subject.time_target_ms {
+            Some(limit) => row.target(format!("< {limit} ms"), millis(time) < limit),
+            None => row,
+        });
+        let ratio = time.as_secs_f64() / parse.as_secs_f64();
+        rows.push(
+            Row::new(
+                &format!("{measure} / parse"),
+                subject.label,
+                format!("{ratio:.1}×"),
+            )
+            .target(format!("≤ {RATIO_TARGET}×"), ratio <= RATIO_TARGET),
+        );
     }
-    if settings.runtime {
-        rows.extend(runtime_rows(root, &target_dir)?);
-    }
+    rows
+}
 
-    print_table(&rows);
-    Ok(ExitCode::SUCCESS)
+/// The time of each stage: load, lower, emit, format.
+fn stage_row(subject: &Subject, report: &SpeedReport) -> Row {
+    let stages = &report.stage_median_ns;
+    let stage = |name: &str| stages.get(name).copied().map_or(0.0, |n| millis(nanos(n)));
+    let emit = stage("emit");
+    Row::new(
+        "  stages: load / lower / emit / format",
+        subject.label,
+        format!(
+            "{:.1} / {:.1} / {:.1} / {:.1} ms",
+            stage("load"),
+            stage("lower"),
+            emit,
+            (stage("emit+format") - emit).max(0.0)
+        ),
+    )
 }
 
 /// Runs `generation-speed` on every subject.
-fn generation_speed(root: &Path, target_dir: &Path) -> Result<Vec<SpeedReport>, String> {
+fn generation_speed(root: &Path, target_dir: &Path) -> Result<Vec<SpeedReport>> {
     eprintln!("timing generation in-process…");
     let binary = target_dir.join("release/generation-speed");
     let output = Command::new(&binary)
@@ -252,18 +281,18 @@ fn generation_speed(root: &Path, target_dir: &Path) -> Result<Vec<SpeedReport>, 
         .current_dir(root)
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+        .with_context(|| format!("cannot run {}", binary.display()))?;
     let reports: Vec<SpeedReport> = String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(serde_json::from_str)
         .collect::<Result<_, _>>()
-        .map_err(|e| format!("cannot read generation-speed's output: {e}"))?;
+        .context("cannot read generation-speed's output")?;
     if reports.len() != SUBJECTS.len() {
-        return Err(format!(
+        bail!(
             "generation-speed reported on {} of {} specs",
             reports.len(),
             SUBJECTS.len()
-        ));
+        );
     }
     Ok(reports)
 }
@@ -276,7 +305,7 @@ fn whole_process(
     out: &Path,
     name: &str,
     runs: usize,
-) -> Result<Duration, String> {
+) -> Result<Duration> {
     let mut times = Vec::new();
     // One untimed run: the first write creates the files.
     for run in 0..=runs {
@@ -288,10 +317,10 @@ fn whole_process(
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
-            .map_err(|e| format!("cannot run {}: {e}", example.display()))?;
+            .with_context(|| format!("cannot run {}", example.display()))?;
         let elapsed = started.elapsed();
         if !status.success() {
-            return Err(format!("generating {} failed ({status})", spec.display()));
+            bail!("generating {} failed ({status})", spec.display());
         }
         if run > 0 {
             times.push(elapsed);
@@ -343,35 +372,22 @@ fn size_rows(subject: &Subject, report: &SpeedReport) -> Vec<Row> {
 
 /// Generates the sized subjects into a scratch workspace, builds it once
 /// and times `cargo build` of each crate after touching its `lib.rs`.
-fn compile_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
+fn compile_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>> {
     let workspace = target_dir.join("bench-workspace");
     let build_target = target_dir.join("bench-target");
     let sized: Vec<&Subject> = SUBJECTS.iter().filter(|s| s.sized).collect();
-    std::fs::create_dir_all(&workspace)
-        .map_err(|e| format!("{}: cannot create: {e}", workspace.display()))?;
-    let members: String = sized
-        .iter()
-        .map(|s| format!("    {:?},\n", s.crate_name))
-        .collect();
-    write(
-        &workspace.join("Cargo.toml"),
-        &format!("[workspace]\nresolver = \"2\"\nmembers = [\n{members}]\n"),
-    )?;
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock"))
-        .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+    let members: Vec<String> = sized.iter().map(|s| s.crate_name.to_owned()).collect();
+    write_scratch_workspace(&workspace, &members, &root.join("Cargo.lock"))?;
     for subject in &sized {
         let generated = generator::generate(
             &root.join(subject.path),
             &generator::Options::new(subject.crate_name),
-        )
-        .map_err(|e| e.to_string())?;
-        generated
-            .write_to(&workspace.join(subject.crate_name))
-            .map_err(|e| e.to_string())?;
+        )?;
+        generated.write_to(&workspace.join(subject.crate_name))?;
     }
 
     eprintln!("building the generated crates once to warm their dependencies…");
-    let build = |package: Option<&str>| -> Result<Duration, String> {
+    let build = |package: Option<&str>| -> Result<Duration> {
         let mut args = vec!["build", "--quiet"];
         if let Some(package) = package {
             args.extend(["-p", package]);
@@ -379,9 +395,8 @@ fn compile_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
             args.push("--workspace");
         }
         let started = Instant::now();
-        let offline = [args.as_slice(), &["--offline"]].concat();
-        if scratch_cargo(&workspace, &build_target, &offline).is_err() {
-            scratch_cargo(&workspace, &build_target, &args)?;
+        if scratch_cargo(&workspace, &build_target, &args, true).is_err() {
+            scratch_cargo(&workspace, &build_target, &args, false)?;
         }
         Ok(started.elapsed())
     };
@@ -415,7 +430,7 @@ fn compile_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
 }
 
 /// Runs the criterion benchmark and reads its medians.
-fn runtime_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
+fn runtime_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>> {
     eprintln!("running the runtime-overhead benchmark (criterion)…");
     cargo(
         root,
@@ -449,7 +464,7 @@ fn runtime_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
 }
 
 /// Criterion's median estimate of one benchmark, in nanoseconds.
-fn criterion_median(dir: &Path) -> Result<f64, String> {
+fn criterion_median(dir: &Path) -> Result<f64> {
     #[derive(Deserialize)]
     struct Estimate {
         point_estimate: f64,
@@ -460,9 +475,9 @@ fn criterion_median(dir: &Path) -> Result<f64, String> {
     }
     let path = dir.join("new/estimates.json");
     let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let estimates: Estimates =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let estimates: Estimates = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not criterion's estimates", path.display()))?;
     Ok(estimates.median.point_estimate)
 }
 
@@ -517,66 +532,40 @@ fn print_table(rows: &[Row]) {
 }
 
 /// Runs cargo in the workspace, its output shown.
-fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .args(args)
         .current_dir(root)
         .stdin(Stdio::null())
         .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!("`cargo {}` failed ({status})", args.join(" "));
     }
+    Ok(())
 }
 
-/// Runs cargo in the scratch workspace, without the variables cargo set
-/// for xtask itself.
-fn scratch_cargo(workspace: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.args(args);
-    for (name, _) in std::env::vars_os() {
-        let name_text = name.to_string_lossy();
-        if name_text.starts_with("CARGO_PKG_")
-            || name_text.starts_with("CARGO_MANIFEST_")
-            || [
-                "CARGO_CRATE_NAME",
-                "CARGO_BIN_NAME",
-                "CARGO_PRIMARY_PACKAGE",
-            ]
-            .contains(&name_text.as_ref())
-        {
-            command.env_remove(name);
-        }
-    }
-    let status = command
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", target)
-        .stdin(Stdio::null())
+/// Runs cargo in the scratch workspace, its output shown.
+fn scratch_cargo(workspace: &Path, target: &Path, args: &[&str], offline: bool) -> Result<()> {
+    let status = Cargo::new(workspace, target, args)
+        .command(offline)
         .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!(
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!(
             "`cargo {}` in {} failed ({status})",
             args.join(" "),
             workspace.display()
-        ))
+        );
     }
+    Ok(())
 }
 
 /// Rewrites a file unchanged, so that cargo sees it modified.
-fn touch(path: &Path) -> Result<(), String> {
-    let text = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
-}
-
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+fn touch(path: &Path) -> Result<()> {
+    let text = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use anyhow::{Context, Result};
 use serde_json::Value;
 
 /// Runs the documents `paths` (or the default set) and prints the table,
@@ -16,8 +17,8 @@ pub fn run(
     rounds: Option<usize>,
     seed: u64,
     json: Option<PathBuf>,
-) -> Result<ExitCode, String> {
-    let root = crate::workspace_root();
+) -> Result<ExitCode> {
+    let root = scratch_workspace::workspace_root();
     let inputs = if paths.is_empty() {
         default_inputs(&root)
     } else {
@@ -33,14 +34,15 @@ pub fn run(
         seed,
     };
     let started = Instant::now();
-    let reports = conformance::run(&settings)?;
+    let reports = conformance::run(&settings).map_err(anyhow::Error::msg)?;
     let json_path = json.unwrap_or_else(|| root.join("target/conformance-report.json"));
     let document: Value = reports
         .iter()
         .map(conformance::DocumentReport::to_json)
         .collect();
-    let text = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
-    std::fs::write(&json_path, text).map_err(|e| format!("{}: {e}", json_path.display()))?;
+    let text = serde_json::to_string_pretty(&document).context("cannot serialise the report")?;
+    std::fs::write(&json_path, text)
+        .with_context(|| format!("{}: cannot write", json_path.display()))?;
     println!("{}", conformance::report::table(&reports));
     print!("{}", conformance::report::details(&reports));
     let faults: usize = reports

@@ -5,6 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
+use anyhow::{bail, Context, Result};
 use generator::diff::{self, ApiDiff};
 use generator::ir::Api;
 
@@ -26,7 +27,7 @@ pub enum Sides {
 }
 
 /// Compares two specs and prints the report.
-pub fn run(root: &Path, sides: Sides, format: Format) -> Result<ExitCode, String> {
+pub fn run(root: &Path, sides: Sides, format: Format) -> Result<ExitCode> {
     let (old, new, title) = match sides {
         Sides::Paths { old, new } => {
             let title = format!("API changes: `{}` → `{}`", old.display(), new.display());
@@ -44,17 +45,17 @@ pub fn run(root: &Path, sides: Sides, format: Format) -> Result<ExitCode, String
 }
 
 /// Loads and lowers both specs and compares them.
-pub fn diff_specs(old: &Path, new: &Path) -> Result<ApiDiff, String> {
+pub fn diff_specs(old: &Path, new: &Path) -> Result<ApiDiff> {
     Ok(diff::diff(&lower(old)?, &lower(new)?))
 }
 
 /// Prints a report in the chosen format.
-pub fn print_report(diff: &ApiDiff, title: &str, format: Format) -> Result<(), String> {
+pub fn print_report(diff: &ApiDiff, title: &str, format: Format) -> Result<()> {
     match format {
         Format::Markdown => print!("{}", diff::render_markdown(diff, title)),
         Format::Json => {
             let text = serde_json::to_string_pretty(&diff::render_json(diff))
-                .map_err(|e| format!("cannot write the report as JSON: {e}"))?;
+                .context("cannot write the report as JSON")?;
             println!("{text}");
         }
     }
@@ -63,58 +64,56 @@ pub fn print_report(diff: &ApiDiff, title: &str, format: Format) -> Result<(), S
 
 /// The API model of a spec file or directory. The generator's warnings are
 /// left out: they are about code generation, not about what changed.
-pub fn lower(spec: &Path) -> Result<Api, String> {
+pub fn lower(spec: &Path) -> Result<Api> {
     // The loaded document may nest deeply; the lowered API does not.
     generator::on_pipeline_stack(spec, || {
         let loaded = generator::load::load(spec)?;
         generator::lower::lower(&loaded)
     })
-    .map_err(|e| e.to_string())
+    .map_err(anyhow::Error::from)
 }
 
 /// Extracts `spec/` as committed at `revision` into `target/diff-base/`.
-fn spec_at_revision(root: &Path, revision: &str) -> Result<PathBuf, String> {
+fn spec_at_revision(root: &Path, revision: &str) -> Result<PathBuf> {
     let safe: String = revision
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
     let out = root.join("target/diff-base").join(safe);
     if out.exists() {
-        fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+        fs::remove_dir_all(&out).with_context(|| format!("cannot clear {}", out.display()))?;
     }
-    fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut archive = Command::new("git")
         .current_dir(root)
         .args(["archive", "--format=tar", revision, "spec"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+        .context("cannot run git")?;
     let tar_input = archive
         .stdout
         .take()
-        .ok_or("git archive gave no output stream")?;
+        .context("git archive gave no output stream")?;
     let untar = Command::new("tar")
         .arg("-x")
         .arg("-C")
         .arg(&out)
         .stdin(tar_input)
         .output()
-        .map_err(|e| format!("cannot run tar: {e}"))?;
-    let archived = archive
-        .wait_with_output()
-        .map_err(|e| format!("git archive failed: {e}"))?;
+        .context("cannot run tar")?;
+    let archived = archive.wait_with_output().context("git archive failed")?;
     if !archived.status.success() {
-        return Err(format!(
+        bail!(
             "`git archive {revision} spec` failed: {}",
             String::from_utf8_lossy(&archived.stderr).trim()
-        ));
+        );
     }
     if !untar.status.success() {
-        return Err(format!(
+        bail!(
             "tar could not unpack spec/ at {revision}: {}",
             String::from_utf8_lossy(&untar.stderr).trim()
-        ));
+        );
     }
     Ok(out.join("spec"))
 }
@@ -141,7 +140,10 @@ mod tests {
 
     #[test]
     fn an_unknown_revision_is_a_clear_error() {
-        let error = spec_at_revision(&root(), "no-such-revision").unwrap_err();
+        let error = format!(
+            "{:#}",
+            spec_at_revision(&root(), "no-such-revision").unwrap_err()
+        );
         assert!(error.contains("no-such-revision"), "{error}");
     }
 }

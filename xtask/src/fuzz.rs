@@ -18,6 +18,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
+use anyhow::{bail, Context, Result};
+
 /// Public documents larger than this are not used as seeds: the fuzzer
 /// mutates small inputs far faster.
 const MAX_SEED_BYTES: u64 = 16 * 1024;
@@ -35,7 +37,7 @@ pub struct Settings {
     pub seconds: u64,
 }
 
-pub fn run(settings: &Settings) -> Result<ExitCode, String> {
+pub fn run(settings: &Settings) -> Result<ExitCode> {
     let fuzz_dir = settings.root.join("fuzz");
     ensure_cargo_fuzz()?;
     let corpus = fuzz_dir.join("corpus/generate");
@@ -51,7 +53,7 @@ pub fn run(settings: &Settings) -> Result<ExitCode, String> {
         .arg(format!("-max_total_time={}", settings.seconds))
         .args(["-timeout=10", "-rss_limit_mb=2048", "-print_final_stats=1"])
         .status()
-        .map_err(|e| format!("cannot run `cargo fuzz run`: {e}"))?;
+        .context("cannot run `cargo fuzz run`")?;
 
     let found: Vec<PathBuf> = list_files(&artifacts)
         .difference(&before)
@@ -77,14 +79,14 @@ pub fn run(settings: &Settings) -> Result<ExitCode, String> {
                 eprintln!("  {}", path.display());
             }
         }
-        return Err(format!("`cargo fuzz run` failed ({status})"));
+        bail!("`cargo fuzz run` failed ({status})");
     }
     println!("no findings in {} s", settings.seconds);
     Ok(ExitCode::SUCCESS)
 }
 
 /// Installs cargo-fuzz unless `cargo fuzz` already runs.
-fn ensure_cargo_fuzz() -> Result<(), String> {
+fn ensure_cargo_fuzz() -> Result<()> {
     let present = Command::new("cargo")
         .args(["fuzz", "--version"])
         .stdout(Stdio::null())
@@ -94,24 +96,13 @@ fn ensure_cargo_fuzz() -> Result<(), String> {
     if present {
         return Ok(());
     }
-    println!("`cargo fuzz` is missing; running `cargo install cargo-fuzz --locked`");
-    let status = Command::new("cargo")
-        .args(["install", "cargo-fuzz", "--locked"])
-        .status()
-        .map_err(|e| format!("cannot run `cargo install`: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`cargo install cargo-fuzz --locked` failed ({status})"
-        ))
-    }
+    crate::install::cargo_install("cargo-fuzz", "`cargo fuzz`")
 }
 
 /// Copies the seed documents into `corpus`, each prefixed with the byte that
 /// selects its format. Returns how many were written.
-fn seed_corpus(root: &Path, corpus: &Path) -> Result<usize, String> {
-    fs::create_dir_all(corpus).map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
+fn seed_corpus(root: &Path, corpus: &Path) -> Result<usize> {
+    fs::create_dir_all(corpus).with_context(|| format!("cannot create {}", corpus.display()))?;
     let mut sources = Vec::new();
     let public = root.parent().unwrap_or(root).join("shared/corpus/public");
     for path in sorted_files(&public) {
@@ -149,7 +140,7 @@ fn seed_corpus(root: &Path, corpus: &Path) -> Result<usize, String> {
         let mut seed = vec![prefix];
         seed.extend_from_slice(&text);
         let target = corpus.join(format!("seed-{stem}"));
-        fs::write(&target, seed).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        fs::write(&target, seed).with_context(|| format!("cannot write {}", target.display()))?;
         written += 1;
     }
     Ok(written)

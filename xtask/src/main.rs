@@ -13,15 +13,18 @@ mod conformance;
 mod corpus;
 mod diff;
 mod fuzz;
-mod scratch;
-mod semver_checks;
+mod install;
+mod panic_guard;
+mod semver_oracle;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use generator::{GeneratedCrate, Options};
+use scratch_workspace::workspace_root;
 
 #[derive(Parser)]
 #[command(about = "Tasks for the OpenAPI → Rust client generator")]
@@ -166,16 +169,19 @@ enum Task {
     },
 }
 
-/// The workspace root (xtask lives one level below it).
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+fn main() -> ExitCode {
+    match run(Cli::parse().task) {
+        Ok(code) => code,
+        Err(error) => {
+            // `{:#}`: the whole chain of context, on one line.
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.task {
+fn run(task: Task) -> Result<ExitCode> {
+    match task {
         Task::Codegen { check } => codegen(check),
         Task::Generate { spec, out, name } => generate(&spec, &out, &name),
         Task::Corpus {
@@ -220,7 +226,7 @@ fn main() -> ExitCode {
             pairs,
             history,
             json,
-        } => semver_checks::run(&semver_checks::OracleArgs {
+        } => semver_oracle::run(&semver_oracle::OracleArgs {
             root: workspace_root(),
             pairs,
             history,
@@ -232,13 +238,6 @@ fn main() -> ExitCode {
             seed,
             json,
         } => conformance::run(&paths, rounds, seed, json),
-    };
-    match result {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
     }
 }
 
@@ -247,34 +246,35 @@ fn diff_sides(
     old: Option<PathBuf>,
     new: Option<PathBuf>,
     base: Option<String>,
-) -> Result<diff::Sides, String> {
+) -> Result<diff::Sides> {
     match (old, new, base) {
         (given, None, Some(revision)) => Ok(diff::Sides::Base {
             revision,
             new: given.unwrap_or_else(|| workspace_root().join("spec")),
         }),
         (Some(old), Some(new), None) => Ok(diff::Sides::Paths { old, new }),
-        _ => Err("give OLD and NEW, or --base REVISION [NEW]".to_owned()),
+        _ => bail!("give OLD and NEW, or --base REVISION [NEW]"),
     }
 }
 
-fn run_generator(spec: &Path, name: &str) -> Result<GeneratedCrate, String> {
-    let generated = generator::generate(spec, &Options::new(name)).map_err(|e| e.to_string())?;
+fn run_generator(spec: &Path, name: &str) -> Result<GeneratedCrate> {
+    let generated = generator::generate(spec, &Options::new(name))?;
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }
     Ok(generated)
 }
 
-fn codegen(check: bool) -> Result<ExitCode, String> {
+fn codegen(check: bool) -> Result<ExitCode> {
     // Relative paths keep messages short and the same on every machine.
-    std::env::set_current_dir(workspace_root())
-        .map_err(|e| format!("cannot enter the workspace: {e}"))?;
+    std::env::set_current_dir(workspace_root()).context("cannot enter the workspace")?;
     let spec = PathBuf::from("spec");
     let out = PathBuf::from("generated-client");
     let generated = run_generator(&spec, "kelviq")?;
     if check {
-        let stale = generated.differences(&out).map_err(|e| e.to_string())?;
+        let stale = generated
+            .differences(&out)
+            .context("cannot compare with generated-client/")?;
         if stale.is_empty() {
             println!("generated-client/ is up to date with spec/");
             return Ok(ExitCode::SUCCESS);
@@ -285,14 +285,18 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
         }
         return Ok(ExitCode::FAILURE);
     }
-    generated.write_to(&out).map_err(|e| e.to_string())?;
+    generated
+        .write_to(&out)
+        .context("cannot write generated-client/")?;
     println!("wrote generated-client/ ({} files)", generated.files.len());
     Ok(ExitCode::SUCCESS)
 }
 
-fn generate(spec: &Path, out: &Path, name: &str) -> Result<ExitCode, String> {
+fn generate(spec: &Path, out: &Path, name: &str) -> Result<ExitCode> {
     let generated = run_generator(spec, name)?;
-    generated.write_to(out).map_err(|e| e.to_string())?;
+    generated
+        .write_to(out)
+        .with_context(|| format!("cannot write the crate into {}", out.display()))?;
     println!("wrote {} ({} files)", out.display(), generated.files.len());
     Ok(ExitCode::SUCCESS)
 }
@@ -306,7 +310,7 @@ struct CorpusMode {
 
 /// `cargo xtask corpus`: the crates are generated into
 /// `target/corpus-workspace/` and built into `target/corpus/`.
-fn corpus(paths: &[PathBuf], json: Option<PathBuf>, mode: CorpusMode) -> Result<ExitCode, String> {
+fn corpus(paths: &[PathBuf], json: Option<PathBuf>, mode: CorpusMode) -> Result<ExitCode> {
     let root = workspace_root();
     let inputs = if paths.is_empty() {
         // `../shared/corpus/public`, without the `..`.
@@ -329,14 +333,13 @@ fn corpus(paths: &[PathBuf], json: Option<PathBuf>, mode: CorpusMode) -> Result<
 
 /// A valid Cargo package name: ASCII letters, digits, `-` and `_`,
 /// starting with a letter.
-fn crate_name(name: &str) -> Result<String, String> {
+fn crate_name(name: &str) -> Result<String> {
     let starts_with_letter = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     let rest_valid = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if starts_with_letter && rest_valid {
-        Ok(name.to_owned())
-    } else {
-        Err("a package name is ASCII letters, digits, `-` and `_`, starting with a letter".into())
+    if !(starts_with_letter && rest_valid) {
+        bail!("a package name is ASCII letters, digits, `-` and `_`, starting with a letter");
     }
+    Ok(name.to_owned())
 }

@@ -8,6 +8,9 @@ mod models;
 mod operations;
 pub(crate) mod tokens;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::PathBuf;
 
 use proc_macro2::TokenStream;

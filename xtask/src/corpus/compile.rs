@@ -1,13 +1,14 @@
 //! One `cargo clippy` over the scratch workspace holding every generated
 //! crate, and its JSON messages attributed to the member crates.
 
-use crate::scratch::needs_network;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Component, Path};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
+use anyhow::{Context, Result};
+use scratch_workspace::Cargo;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -29,10 +30,10 @@ pub struct ClippyRun {
 /// `cargo clippy --workspace --keep-going --message-format=json -- -D
 /// warnings` in `workspace`, building into `target`: offline first, and
 /// online only when that failed for want of the network.
-pub fn clippy(workspace: &Path, target: &Path) -> Result<ClippyRun, String> {
+pub fn clippy(workspace: &Path, target: &Path) -> Result<ClippyRun> {
     let started = Instant::now();
     let mut run = clippy_once(workspace, target, true)?;
-    if !run.success && needs_network(&run.stderr) {
+    if !run.success && scratch_workspace::needs_network(&run.stderr) {
         eprintln!("offline resolution failed; retrying with network access");
         run = clippy_once(workspace, target, false)?;
     }
@@ -40,44 +41,32 @@ pub fn clippy(workspace: &Path, target: &Path) -> Result<ClippyRun, String> {
     Ok(run)
 }
 
-fn clippy_once(workspace: &Path, target: &Path, offline: bool) -> Result<ClippyRun, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.args([
-        "clippy",
-        "--workspace",
-        "--keep-going",
-        "--message-format=json",
-    ]);
-    if offline {
-        command.arg("--offline");
-    }
-    command.args(["--", "-D", "warnings"]);
-    // ring's build script watches these; passed on, they would make the
-    // builds differ from a plain `cargo clippy` in the scratch workspace.
-    crate::scratch::clear_package_variables(&mut command);
-    command
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", target)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("cannot run cargo clippy: {e}"))?;
+fn clippy_once(workspace: &Path, target: &Path, offline: bool) -> Result<ClippyRun> {
+    let mut command = Cargo::new(
+        workspace,
+        target,
+        [
+            "clippy",
+            "--workspace",
+            "--keep-going",
+            "--message-format=json",
+        ],
+    )
+    .tool_args(["-D", "warnings"])
+    .command(offline);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().context("cannot run cargo clippy")?;
     let stderr = child.stderr.take().map(echo_and_collect);
     let mut messages = Vec::new();
     if let Some(stdout) = child.stdout.take() {
         for line in BufReader::new(stdout).lines() {
-            let line = line.map_err(|e| format!("cannot read cargo's output: {e}"))?;
+            let line = line.context("cannot read cargo's output")?;
             if let Ok(message) = serde_json::from_str::<Value>(&line) {
                 messages.push(message);
             }
         }
     }
-    let status = child
-        .wait()
-        .map_err(|e| format!("cannot wait for cargo clippy: {e}"))?;
+    let status = child.wait().context("cannot wait for cargo clippy")?;
     let stderr = stderr
         .and_then(|thread| thread.join().ok())
         .unwrap_or_default();

@@ -3,6 +3,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use anyhow::{bail, Context, Result};
+
 /// One OpenAPI document of the corpus.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -19,7 +21,7 @@ pub struct Document {
 /// Lists the documents under `inputs` (files, or directories whose
 /// `.json`, `.yaml` and `.yml` files are taken, not recursively): each
 /// directory sorted by file name, the inputs in the order given.
-pub fn find(inputs: &[PathBuf]) -> Result<Vec<Document>, String> {
+pub fn find(inputs: &[PathBuf]) -> Result<Vec<Document>> {
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
@@ -27,7 +29,7 @@ pub fn find(inputs: &[PathBuf]) -> Result<Vec<Document>, String> {
         } else if input.is_file() {
             files.push(input.clone());
         } else {
-            return Err(format!("{}: no such file or directory", input.display()));
+            bail!("{}: no such file or directory", input.display());
         }
     }
     let mut taken = BTreeSet::new();
@@ -50,13 +52,13 @@ pub fn find(inputs: &[PathBuf]) -> Result<Vec<Document>, String> {
 }
 
 /// The OpenAPI documents directly inside `dir`, sorted by file name.
-fn documents_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
+fn documents_in(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
+        std::fs::read_dir(dir).with_context(|| format!("{}: cannot list", dir.display()))?;
     let mut files = Vec::new();
     for entry in entries {
         let path = entry
-            .map_err(|e| format!("{}: cannot list: {e}", dir.display()))?
+            .with_context(|| format!("{}: cannot list", dir.display()))?
             .path();
         if path.is_file() && is_document(&path) {
             files.push(path);

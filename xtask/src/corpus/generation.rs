@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use crate::scratch::guarded;
+use crate::panic_guard::guarded;
 use generator::{ErrorKind, Options};
 
 /// What generating one document gave.
@@ -104,7 +104,7 @@ fn generate_now(spec: &Path, crate_name: &str, out: Option<&Path>) -> Generation
         // A panic that escaped `generate` itself.
         Err(panic) => {
             generation.bug = true;
-            generation.error = Some(panic);
+            generation.error = Some(format!("{panic:#}"));
         }
     }
     generation

@@ -10,13 +10,13 @@ mod documents;
 mod generation;
 mod mutate;
 mod report;
-mod workspace;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::{bail, Context, Result};
 use compile::{ClippyRun, MemberOutcome};
 use documents::Document;
 use generation::Generation;
@@ -72,13 +72,13 @@ impl Settings {
 
 /// Runs the corpus; fails when a row does not show what the settings
 /// expect (see [`Settings::expectation`]).
-pub fn run(settings: &Settings) -> Result<ExitCode, String> {
-    let _guard = crate::scratch::lock(&settings.workspace, "corpus")?;
+pub fn run(settings: &Settings) -> Result<ExitCode> {
+    let _guard = scratch_workspace::lock(&settings.workspace, "corpus")?;
     // Cargo reports canonical manifest paths; compare like with like.
     let root = settings
         .workspace
         .canonicalize()
-        .map_err(|e| format!("{}: {e}", settings.workspace.display()))?;
+        .with_context(|| format!("{}: cannot resolve", settings.workspace.display()))?;
     let documents = documents_to_run(settings, &root)?;
     let generations = generate_all(&documents, &root, settings);
     let clippy = if settings.compiles() {
@@ -110,13 +110,13 @@ pub fn run(settings: &Settings) -> Result<ExitCode, String> {
 
 /// The corpus documents, or their mutated copies (written under
 /// `<workspace>/mutated`).
-fn documents_to_run(settings: &Settings, workspace: &Path) -> Result<Vec<Document>, String> {
+fn documents_to_run(settings: &Settings, workspace: &Path) -> Result<Vec<Document>> {
     let documents = documents::find(&settings.inputs)?;
     if documents.is_empty() {
-        return Err(format!(
+        bail!(
             "no OpenAPI documents (.json, .yaml, .yml) in {}",
             display_inputs(&settings.inputs).join(", ")
-        ));
+        );
     }
     match settings.mutate {
         None => Ok(documents),
@@ -137,7 +137,7 @@ fn compile_generated(
     generations: &[Generation],
     root: &Path,
     settings: &Settings,
-) -> Result<Option<ClippyRun>, String> {
+) -> Result<Option<ClippyRun>> {
     let members: Vec<String> = documents
         .iter()
         .zip(generations)
@@ -147,7 +147,11 @@ fn compile_generated(
     if members.is_empty() {
         return Ok(None);
     }
-    workspace::write_manifest(root, &members, &settings.lockfile)?;
+    // The workspace is reused from run to run, so that unchanged crates
+    // are not checked again. Crates of earlier runs that are not members
+    // this time stay on disk, ignored: running on part of the corpus does
+    // not cost a full check later.
+    scratch_workspace::write_scratch_workspace(root, &members, &settings.lockfile)?;
     eprintln!(
         "cargo clippy on {} generated crates in {} (builds in {})",
         members.len(),
@@ -159,7 +163,7 @@ fn compile_generated(
 
 /// Prints the table (not for mutated documents: too many rows), the
 /// summary and the failures, and writes the JSON report.
-fn print_report(report: &Report, settings: &Settings) -> Result<ExitCode, String> {
+fn print_report(report: &Report, settings: &Settings) -> Result<ExitCode> {
     if settings.mutate.is_none() {
         print!("{}", report::table(&report.documents));
         println!();

@@ -6,6 +6,8 @@
 
 use std::path::Path;
 
+use anyhow::{Context, Result};
+
 use super::documents::Document;
 
 /// Bytes that matter to YAML and JSON structure; drawn three times as
@@ -19,15 +21,15 @@ pub fn mutate(
     count: usize,
     seed: u64,
     dir: &Path,
-) -> Result<Vec<Document>, String> {
+) -> Result<Vec<Document>> {
     if documents.is_empty() {
         return Ok(Vec::new());
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     let mut sources = Vec::with_capacity(documents.len());
     for document in documents {
         let bytes = std::fs::read(&document.path)
-            .map_err(|e| format!("{}: cannot read: {e}", document.path.display()))?;
+            .with_context(|| format!("{}: cannot read", document.path.display()))?;
         sources.push(bytes);
     }
     (0..count)
@@ -40,18 +42,13 @@ pub fn mutate(
         .collect()
 }
 
-fn write_mutant(
-    source: &Document,
-    index: usize,
-    bytes: &[u8],
-    dir: &Path,
-) -> Result<Document, String> {
+fn write_mutant(source: &Document, index: usize, bytes: &[u8], dir: &Path) -> Result<Document> {
     let extension = source
         .path
         .extension()
         .map_or_else(|| "yaml".to_owned(), |e| e.to_string_lossy().into_owned());
     let path = dir.join(format!("{index:05}.{extension}"));
-    std::fs::write(&path, bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    std::fs::write(&path, bytes).with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(Document {
         display: format!("{} #{index}", source.display),
         crate_name: format!("mutated-{index}"),

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use anyhow::Context as _;
 use serde::Serialize;
 
 use super::compile::Diagnostic;
@@ -219,14 +220,13 @@ fn plural(n: usize, noun: &str) -> String {
 }
 
 /// Writes the report as pretty JSON, creating the directory.
-pub fn write_json(report: &Report, path: &Path) -> Result<(), String> {
+pub fn write_json(report: &Report, path: &Path) -> anyhow::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
-            .map_err(|e| format!("{}: cannot create: {e}", parent.display()))?;
+            .with_context(|| format!("{}: cannot create", parent.display()))?;
     }
-    let json = serde_json::to_string_pretty(report)
-        .map_err(|e| format!("cannot serialize the report: {e}"))?;
-    std::fs::write(path, json + "\n").map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    let json = serde_json::to_string_pretty(report).context("cannot serialize the report")?;
+    std::fs::write(path, json + "\n").with_context(|| format!("{}: cannot write", path.display()))
 }
 
 #[cfg(test)]

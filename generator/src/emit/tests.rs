@@ -1,0 +1,175 @@
+//! The emitters on small APIs: what they render for a given model and
+//! surface, read back as formatted code.
+
+use std::path::PathBuf;
+
+use proc_macro2::TokenStream;
+
+use crate::emit::{emit_crate, models, operations, EmittedFile};
+use crate::ir::Api;
+use crate::surface::Surface;
+use crate::Options;
+
+fn api(yaml: &str) -> Api {
+    let path = PathBuf::from("spec.yaml");
+    let document = crate::load::parse_document(&path, yaml).expect("valid YAML");
+    let loaded = crate::load::load_documents(vec![(path, document)]).expect("loads");
+    crate::lower::lower(&loaded).expect("lowers")
+}
+
+/// The code as prettyplease formats it, as in a generated crate.
+fn code(tokens: TokenStream) -> String {
+    let file: syn::File = syn::parse2(tokens).expect("emitted code parses");
+    prettyplease::unparse(&file)
+}
+
+fn models_code(api: &Api) -> String {
+    code(models::models_file(api, &Surface::of(api)))
+}
+
+fn operations_code(api: &Api) -> String {
+    code(operations::operations_file(
+        &api.operations,
+        &Surface::of(api).operations,
+    ))
+}
+
+const PETS: &str = "
+openapi: 3.0.3
+info: {title: Pets, version: '1'}
+paths:
+  /pets/{petId}:
+    put:
+      operationId: updatePet
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: string}}
+        - {name: tags, in: query, schema: {type: array, items: {type: string}}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Pet'}
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        type: {type: string, nullable: true}
+        legacy: {$ref: '#/components/schemas/Old'}
+    Old:
+      type: object
+      deprecated: true
+      properties:
+        id: {type: integer}
+";
+
+#[test]
+fn setters_render_the_surface_signature_and_store_the_value() {
+    let code = models_code(&api(PETS));
+    assert!(
+        code.contains("pub fn new(name: impl Into<String>) -> Self {"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub fn with_type(mut self, value: impl Into<String>) -> Self {"),
+        "{code}"
+    );
+    // `type` is a keyword: the field is a raw identifier, the setter not.
+    assert!(
+        code.contains("self.r#type = Some(Some(value.into()));"),
+        "{code}"
+    );
+}
+
+#[test]
+fn a_model_holding_a_deprecated_one_allows_its_own_use() {
+    let code = models_code(&api(PETS));
+    let old = code.find("pub struct Old").expect("Old is emitted");
+    assert!(code[..old].contains("#[deprecated]"), "{code}");
+    let pet = code.find("pub struct Pet").expect("Pet is emitted");
+    let before_pet = &code[..pet];
+    let attributes = &before_pet[before_pet.rfind("///").unwrap_or(0)..];
+    assert!(attributes.contains("#[allow(deprecated)]"), "{attributes}");
+}
+
+#[test]
+fn client_methods_borrow_their_arguments_and_setters_push_parameters() {
+    let code = operations_code(&api(PETS));
+    assert!(
+        code.contains(
+            "pub fn update_pet(&self, pet_id: &str, body: &models::Pet) -> Call<'_, UpdatePet> {"
+        ),
+        "{code}"
+    );
+    assert!(
+        code.contains(".json_body(body, \"application/json\")"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub fn tags(self, tags: &[String]) -> Self {"),
+        "{code}"
+    );
+    assert!(code.contains(".query_list(\"tags\", tags, true)"), "{code}");
+}
+
+#[test]
+fn many_required_arguments_are_allowed_explicitly() {
+    let parameters: String = (0..8)
+        .map(|n| {
+            format!(
+                "        - {{name: p{n}, in: query, required: true, schema: {{type: integer}}}}\n"
+            )
+        })
+        .collect();
+    let yaml = format!(
+        "openapi: 3.0.3\ninfo: {{title: Many, version: '1'}}\npaths:\n  /many:\n    get:\n      operationId: many\n      parameters:\n{parameters}      responses:\n        '204': {{description: ok}}\n"
+    );
+    let code = operations_code(&api(&yaml));
+    let method = code.find("pub fn many(").expect("the method is emitted");
+    assert!(
+        code[..method].ends_with("#[allow(clippy::too_many_arguments)]\n    "),
+        "{}",
+        &code[..method]
+    );
+}
+
+#[test]
+fn optional_runtime_modules_follow_the_types_the_api_uses() {
+    let files = |api: &Api| -> Vec<String> {
+        let surface = Surface::of(api);
+        let emitted = emit_crate(api, &surface, &Options::new("t")).expect("emits");
+        emitted
+            .iter()
+            .map(|file| match file {
+                EmittedFile::Rust(path, _) | EmittedFile::Text(path, _) => {
+                    path.display().to_string()
+                }
+            })
+            .collect()
+    };
+    let plain = files(&api(PETS));
+    assert!(
+        !plain.contains(&"src/runtime/decimal.rs".to_owned()),
+        "{plain:?}"
+    );
+    let money = api("
+openapi: 3.0.3
+info: {title: Money, version: '1'}
+paths: {}
+components:
+  schemas:
+    Price:
+      type: object
+      properties:
+        amount: {type: number, format: decimal}
+");
+    let with_decimal = files(&money);
+    assert!(
+        with_decimal.contains(&"src/runtime/decimal.rs".to_owned()),
+        "{with_decimal:?}"
+    );
+}
