@@ -14,6 +14,9 @@ pub mod lower;
 pub mod surface;
 pub mod write;
 
+#[cfg(test)]
+mod testing;
+
 use std::cell::Cell;
 use std::path::Path;
 

@@ -232,6 +232,16 @@ fn type_label(ty: &TypeRef) -> String {
         .replace(',', ", ")
 }
 
+/// "`what` changed from `A` to `B`", the types as the generated code
+/// spells them.
+fn type_changed(what: &str, old: &TypeRef, new: &TypeRef) -> String {
+    format!(
+        "{what} changed from `{}` to `{}`",
+        type_label(old),
+        type_label(new)
+    )
+}
+
 /// The Rust type of a field or value with this presence.
 fn present_type_label(ty: &TypeRef, presence: Presence) -> String {
     let inner = type_label(ty);

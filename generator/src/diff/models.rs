@@ -1,7 +1,8 @@
 //! Changes to schemas: structs, enums, unions and aliases.
 
 use super::{
-    match_by, presence_label, present_type_label, reordered, type_label, Area, Change, Recorder,
+    match_by, presence_label, present_type_label, reordered, type_changed, type_label, Area,
+    Change, Recorder,
 };
 use crate::ir::{
     AdditionalProperties, Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct, Union,
@@ -35,11 +36,7 @@ fn diff_model(old: &Model, new: &Model, recorder: &mut Recorder) {
         (ModelKind::Alias(a), ModelKind::Alias(b)) => {
             if a != b {
                 recorder.breaking(
-                    format!(
-                        "type changed from `{}` to `{}`",
-                        type_label(a),
-                        type_label(b)
-                    ),
+                    type_changed("type", a, b),
                     format!("`{}` names a different type", old.name),
                 );
             }
@@ -241,11 +238,7 @@ fn diff_additional(
             format!("new map field `{name}::{}`", b.rust_name),
         ),
         (Some(a), Some(b)) if a != b => recorder.breaking(
-            format!(
-                "additional properties changed from `{}` to `{}`",
-                type_label(&a.ty),
-                type_label(&b.ty)
-            ),
+            type_changed("additional properties", &a.ty, &b.ty),
             format!("map field `{name}::{}` changed", a.rust_name),
         ),
         _ => {}
@@ -270,11 +263,7 @@ fn diff_page(
             format!("`{name}` implements `Page`; its operations gain `pages()` and `items()`"),
         ),
         (Some(a), Some(b)) if a.item != b.item => recorder.breaking(
-            format!(
-                "page items changed from `{}` to `{}`",
-                type_label(&a.item),
-                type_label(&b.item)
-            ),
+            type_changed("page items", &a.item, &b.item),
             format!("`<{name} as Page>::Item` changed"),
         ),
         _ => {}
@@ -343,11 +332,7 @@ fn diff_union(name: &str, old: &Union, new: &Union, recorder: &mut Recorder) {
     for (a, b) in matched.common {
         if a.ty != b.ty {
             recorder.breaking(
-                format!(
-                    "alternative changed from `{}` to `{}`",
-                    type_label(&a.ty),
-                    type_label(&b.ty)
-                ),
+                type_changed("alternative", &a.ty, &b.ty),
                 format!("variant `{name}::{}` holds a different type", a.rust_name),
             );
         } else if a.tag_values != b.tag_values {

@@ -1,7 +1,7 @@
 //! Changes to operations: their parameters, bodies, responses, errors,
 //! credentials and servers.
 
-use super::{match_by, reordered, type_label, Area, Change, Recorder};
+use super::{match_by, reordered, type_changed, type_label, Area, Change, Recorder};
 use crate::ir::{ErrorResponse, Operation, Output, Parameter, RequestBody, StatusMatch, TypeRef};
 use crate::surface::client_method;
 
@@ -167,11 +167,7 @@ fn diff_parameter(
     }
     if old.ty != new.ty {
         recorder.breaking(
-            format!(
-                "{what} changed from `{}` to `{}`",
-                type_label(&old.ty),
-                type_label(&new.ty)
-            ),
+            type_changed(&what, &old.ty, &new.ty),
             format!("{old_home} takes another type"),
         );
     } else if old.encoding != new.encoding {
@@ -242,11 +238,7 @@ fn diff_present_body(
     }
     if old.ty != new.ty {
         recorder.breaking(
-            format!(
-                "request body changed from `{}` to `{}`",
-                type_label(&old.ty),
-                type_label(&new.ty)
-            ),
+            type_changed("request body", &old.ty, &new.ty),
             format!("{} takes another type", body_home(new, new_operation)),
         );
     } else if old.media_type != new.media_type || old.encoding != new.encoding {

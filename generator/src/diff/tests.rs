@@ -3,10 +3,8 @@
 //! change. The spec pairs of `tests/diff_pairs/` check the same on larger
 //! documents through the Markdown report.
 
-use std::path::Path;
-
 use super::{diff, ApiDiff, Area, Bump, Change, Impact};
-use crate::ir::Api;
+use crate::testing::lowered;
 
 /// One operation that reads a plan, one that creates one; `Plan` is only
 /// received, `PlanRequest` only sent, `Tier` a string enum.
@@ -58,12 +56,6 @@ components:
       type: string
       enum: [free, pro]
 "##;
-
-/// Lowers a document held in memory.
-fn lowered(yaml: &str) -> Api {
-    let loaded = crate::load::load_text(Path::new("plans.yaml"), yaml).expect("document loads");
-    crate::lower::lower(&loaded).expect("document lowers")
-}
 
 /// [`BASE`] with its one occurrence of `from` replaced by `to`.
 fn edited(from: &str, to: &str) -> String {

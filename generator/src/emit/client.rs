@@ -148,19 +148,16 @@ fn credential_setter(scheme: &SecurityScheme, method: &Method) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
 
     use super::*;
     use crate::lower::reserved::methods_of;
     use crate::surface::{BUILDER_METHODS, CLIENT_METHODS};
 
     fn api_without_schemes() -> Api {
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n\
-                    servers: [{url: 'https://a.example'}]\npaths: {}\n";
-        let path = PathBuf::from("spec.yaml");
-        let document = crate::load::parse_document(&path, text).expect("valid YAML");
-        let loaded = crate::load::load_documents(vec![(path, document)]).expect("loads");
-        crate::lower::lower(&loaded).expect("lowers")
+        crate::testing::lowered(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n\
+             servers: [{url: 'https://a.example'}]\npaths: {}\n",
+        )
     }
 
     /// The lists the generator reserves are the methods this module emits

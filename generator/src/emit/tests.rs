@@ -1,21 +1,13 @@
 //! The emitters on small APIs: what they render for a given model and
 //! surface, read back as formatted code.
 
-use std::path::PathBuf;
-
 use proc_macro2::TokenStream;
 
 use crate::emit::{emit_crate, models, operations, EmittedFile};
 use crate::ir::Api;
 use crate::surface::Surface;
+use crate::testing::{lowered as api, PETS};
 use crate::Options;
-
-fn api(yaml: &str) -> Api {
-    let path = PathBuf::from("spec.yaml");
-    let document = crate::load::parse_document(&path, yaml).expect("valid YAML");
-    let loaded = crate::load::load_documents(vec![(path, document)]).expect("loads");
-    crate::lower::lower(&loaded).expect("lowers")
-}
 
 /// The code as prettyplease formats it, as in a generated crate.
 fn code(tokens: TokenStream) -> String {
@@ -34,39 +26,6 @@ fn operations_code(api: &Api) -> String {
     ))
 }
 
-const PETS: &str = "
-openapi: 3.0.3
-info: {title: Pets, version: '1'}
-paths:
-  /pets/{petId}:
-    put:
-      operationId: updatePet
-      parameters:
-        - {name: petId, in: path, required: true, schema: {type: string}}
-        - {name: tags, in: query, schema: {type: array, items: {type: string}}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Pet'}
-      responses:
-        '200': {description: ok}
-components:
-  schemas:
-    Pet:
-      type: object
-      required: [name]
-      properties:
-        name: {type: string}
-        type: {type: string, nullable: true}
-        legacy: {$ref: '#/components/schemas/Old'}
-    Old:
-      type: object
-      deprecated: true
-      properties:
-        id: {type: integer}
-";
-
 #[test]
 fn setters_render_the_surface_signature_and_store_the_value() {
     let code = models_code(&api(PETS));
@@ -78,9 +37,11 @@ fn setters_render_the_surface_signature_and_store_the_value() {
         code.contains("pub fn with_type(mut self, value: impl Into<String>) -> Self {"),
         "{code}"
     );
-    // `type` is a keyword: the field is a raw identifier, the setter not.
+    // `type` is a keyword: the field is a raw identifier, the setter not;
+    // a nullable field can be set to `null` as well.
+    assert!(code.contains("self.r#type = Some(value.into());"), "{code}");
     assert!(
-        code.contains("self.r#type = Some(Some(value.into()));"),
+        code.contains("self.note = Some(Some(value.into()));"),
         "{code}"
     );
 }

@@ -1,44 +1,6 @@
-use std::path::PathBuf;
-
 use super::*;
 use crate::ir::{Api, Ident};
-
-fn api(yaml: &str) -> Api {
-    let path = PathBuf::from("spec.yaml");
-    let document = crate::load::parse_document(&path, yaml).expect("valid YAML");
-    let loaded = crate::load::load_documents(vec![(path, document)]).expect("loads");
-    crate::lower::lower(&loaded).expect("lowers")
-}
-
-const PETS: &str = "
-openapi: 3.0.3
-info: {title: Pets, version: '1'}
-paths:
-  /pets/{petId}:
-    put:
-      operationId: updatePet
-      parameters:
-        - {name: petId, in: path, required: true, schema: {type: string}}
-        - {name: tags, in: query, schema: {type: array, items: {type: string}}}
-        - {name: limit, in: query, schema: {type: integer, format: int32}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Pet'}
-      responses:
-        '200': {description: ok}
-components:
-  schemas:
-    Pet:
-      type: object
-      required: [name]
-      properties:
-        name: {type: string}
-        type: {type: string}
-        note: {type: string, nullable: true}
-        parent: {$ref: '#/components/schemas/Pet'}
-";
+use crate::testing::{lowered as api, PETS};
 
 fn surface() -> (Api, Surface) {
     let api = api(PETS);
@@ -97,8 +59,9 @@ fn call_setters_take_lists_as_slices_and_small_values_by_value() {
 
 #[test]
 fn structs_users_build_own_their_values() {
-    let (_, surface) = surface();
-    let pet = &surface.models[0];
+    let (api, surface) = surface();
+    let index = api.models.iter().position(|m| m.name == "Pet");
+    let pet = &surface.models[index.expect("Pet is a model")];
     let new = pet
         .constructor
         .as_ref()
@@ -116,6 +79,7 @@ fn structs_users_build_own_their_values() {
             ("with_type", "r#type", SetValue::Some),
             ("with_note", "note", SetValue::SomeSome),
             ("with_parent", "parent", SetValue::Some),
+            ("with_legacy", "legacy", SetValue::Some),
         ]
     );
     // The recursive field is boxed; its setter takes the value unboxed.
