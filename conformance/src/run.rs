@@ -173,6 +173,20 @@ fn prepare(spec: &Path, settings: &Settings) -> Result<Prepared, Box<DocumentRep
         return Err(Box::new(report));
     }
     report.operations = api.operations.len();
+    record_plan_findings(&mut report, &plan);
+    report.time = started.elapsed();
+    Ok(Prepared {
+        report,
+        spec: spec.to_owned(),
+        driver_package,
+        api,
+        document,
+        plan,
+    })
+}
+
+/// The spec faults and unbuildable operations the planner found.
+fn record_plan_findings(report: &mut DocumentReport, plan: &Plan) {
     for op in &plan.operations {
         let finding = |reason: &String| Finding {
             operation: op.id.clone(),
@@ -186,15 +200,6 @@ fn prepare(spec: &Path, settings: &Settings) -> Result<Prepared, Box<DocumentRep
             .unbuildable
             .extend(op.unbuildable.iter().map(finding));
     }
-    report.time = started.elapsed();
-    Ok(Prepared {
-        report,
-        spec: spec.to_owned(),
-        driver_package,
-        api,
-        document,
-        plan,
-    })
 }
 
 /// The generator's model and merged document of `spec`.
