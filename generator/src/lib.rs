@@ -42,6 +42,74 @@ impl Options {
     }
 }
 
+/// The generator as a library: a spec in, a crate out. Tools and build
+/// scripts start here.
+///
+/// ```no_run
+/// use std::path::Path;
+///
+/// # fn main() -> Result<(), generator::Error> {
+/// let written = generator::Generator::new("openapi.yaml")
+///     .crate_name("petstore")
+///     .crate_version("1.2.0")
+///     .write_to(Path::new("clients/petstore"))?;
+/// for warning in &written.warnings {
+///     eprintln!("{warning}");
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Generator {
+    spec: std::path::PathBuf,
+    options: Options,
+}
+
+impl Generator {
+    /// A generator for the spec at `spec` (a file, or a directory of
+    /// documents), writing a crate named `api-client`, version 0.1.0.
+    pub fn new(spec: impl Into<std::path::PathBuf>) -> Self {
+        Generator {
+            spec: spec.into(),
+            options: Options::new("api-client"),
+        }
+    }
+
+    /// The package name of the generated crate.
+    #[must_use]
+    pub fn crate_name(mut self, name: impl Into<String>) -> Self {
+        self.options.crate_name = name.into();
+        self
+    }
+
+    /// The package version of the generated crate.
+    #[must_use]
+    pub fn crate_version(mut self, version: impl Into<String>) -> Self {
+        self.options.crate_version = version.into();
+        self
+    }
+
+    /// Generates the crate in memory.
+    pub fn generate(&self) -> Result<GeneratedCrate> {
+        generate(&self.spec, &self.options)
+    }
+
+    /// Generates the crate and writes it into `dir` (created if missing);
+    /// Rust files under `src/` the generator no longer writes are removed.
+    pub fn write_to(&self, dir: &Path) -> Result<GeneratedCrate> {
+        let generated = self.generate()?;
+        generated.write_to(dir)?;
+        Ok(generated)
+    }
+
+    /// The files of `dir` that differ from what the spec generates
+    /// (missing, changed, or no longer written): empty when `dir` is
+    /// current.
+    pub fn stale_files(&self, dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+        self.generate()?.differences(dir)
+    }
+}
+
 /// Stack of the thread [`generate`] runs the pipeline on. Every stage walks
 /// schemas recursively, and a document may nest them tens of thousands of
 /// levels deep (up to [`load::MAX_DEPTH`]); the memory is only reserved, and

@@ -6,7 +6,7 @@
 //! - `generation-speed` (a binary of `client-bench`) times
 //!   `generator::generate` in-process against a serde parse of the same
 //!   documents, and counts the generated lines and operations;
-//! - the generator's `generate` example is timed as a whole process;
+//! - the `openapi-rust-gen generate` command is timed as a whole process;
 //! - the generated crates are compiled in a scratch workspace under
 //!   `target/bench-workspace/` (built into `target/bench-target/`);
 //! - the `runtime_overhead` criterion benchmark of `client-bench` compares
@@ -160,7 +160,7 @@ fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
-/// Builds what is timed: the generator's `generate` example and the
+/// Builds what is timed: the `openapi-rust-gen` command and the
 /// `generation-speed` binary, in release.
 fn build_release(root: &Path) -> Result<()> {
     eprintln!("building the generator and benchmarks in release…");
@@ -170,9 +170,9 @@ fn build_release(root: &Path) -> Result<()> {
             "build",
             "--release",
             "-p",
+            "openapi-rust-gen-cli",
+            "--bin",
             "openapi-rust-gen",
-            "--example",
-            "generate",
         ],
     )?;
     cargo(
@@ -194,7 +194,7 @@ fn generation_rows(settings: &Settings, target_dir: &Path) -> Result<Vec<Row>> {
     let root = &settings.root;
     let mut rows = Vec::new();
     let reports = generation_speed(root, target_dir)?;
-    let example = target_dir.join("release/examples/generate");
+    let command = target_dir.join("release/openapi-rust-gen");
     let scratch = target_dir.join("bench-generate");
     for (subject, report) in SUBJECTS.iter().zip(&reports) {
         if let Some(error) = &report.error {
@@ -207,7 +207,7 @@ fn generation_rows(settings: &Settings, target_dir: &Path) -> Result<Vec<Row>> {
         }
         eprintln!("timing the generator as a process on {}…", subject.label);
         let process = whole_process(
-            &example,
+            &command,
             &root.join(subject.path),
             &scratch.join(subject.crate_name),
             subject.crate_name,
@@ -297,10 +297,10 @@ fn generation_speed(root: &Path, target_dir: &Path) -> Result<Vec<SpeedReport>> 
     Ok(reports)
 }
 
-/// Median wall time of `runs` runs of the generator example, writing the
+/// Median wall time of `runs` runs of the generator command, writing the
 /// crate into `out`.
 fn whole_process(
-    example: &Path,
+    command: &Path,
     spec: &Path,
     out: &Path,
     name: &str,
@@ -310,14 +310,17 @@ fn whole_process(
     // One untimed run: the first write creates the files.
     for run in 0..=runs {
         let started = Instant::now();
-        let status = Command::new(example)
+        let status = Command::new(command)
+            .arg("generate")
             .arg(spec)
+            .arg("--out")
             .arg(out)
+            .arg("--name")
             .arg(name)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
-            .with_context(|| format!("cannot run {}", example.display()))?;
+            .with_context(|| format!("cannot run {}", command.display()))?;
         let elapsed = started.elapsed();
         if !status.success() {
             bail!("generating {} failed ({status})", spec.display());

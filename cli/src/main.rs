@@ -1,0 +1,178 @@
+//! `openapi-rust-gen`: typed async Rust clients from OpenAPI documents.
+//!
+//! Exit codes: 0 done (and, for `check`, current); 1 an error in the spec,
+//! an I/O error, or (for `check`) stale files; 2 a usage error; 3 a bug of
+//! the generator.
+
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use generator::{Error, Generator};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const EXAMPLES: &str = "\
+Examples:
+  openapi-rust-gen generate openapi.yaml -o clients/petstore --name petstore
+  openapi-rust-gen check openapi.yaml -o clients/petstore --name petstore
+  openapi-rust-gen diff old/openapi.yaml new/openapi.yaml --format json
+
+Exit codes: 0 done; 1 an error in the spec or on disk, or stale files
+(check); 2 a usage error; 3 a bug of the generator.";
+
+/// Typed async Rust clients from OpenAPI 3.0 and 3.1 documents.
+#[derive(Debug, Parser)]
+#[command(name = "openapi-rust-gen", version, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Print errors only.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print what was written, file by file.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate a client crate from a spec.
+    Generate(Target),
+    /// Check that a crate is what the spec generates; list stale files.
+    Check(Target),
+    /// Compare two versions of a spec: what changes for the generated crate.
+    Diff {
+        /// The older spec (file or directory).
+        old: PathBuf,
+        /// The newer spec.
+        new: PathBuf,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+    },
+}
+
+/// A spec and the crate generated from it.
+#[derive(Debug, Args)]
+struct Target {
+    /// The spec: an OpenAPI document (.json, .yaml, .yml) or a directory of
+    /// documents to merge.
+    spec: PathBuf,
+    /// The crate's directory.
+    #[arg(short, long)]
+    out: PathBuf,
+    /// The crate's package name [default: the directory's name].
+    #[arg(long, value_parser = package_name)]
+    name: Option<String>,
+    /// The crate's version.
+    #[arg(long, default_value = "0.1.0")]
+    crate_version: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Markdown,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let verbosity = report::Verbosity::from_flags(cli.quiet, cli.verbose);
+    let outcome = match &cli.command {
+        Command::Generate(target) => generate(target, verbosity),
+        Command::Check(target) => check(target, verbosity),
+        Command::Diff { old, new, format } => diff(old, new, *format),
+    };
+    outcome.unwrap_or_else(|error| {
+        eprintln!("{}", report::error(&error));
+        report::exit_code(&error)
+    })
+}
+
+fn generator_for(target: &Target) -> Result<Generator, Error> {
+    let name = match &target.name {
+        Some(name) => name.clone(),
+        None => default_name(target)?,
+    };
+    Ok(Generator::new(&target.spec)
+        .crate_name(name)
+        .crate_version(&target.crate_version))
+}
+
+/// The out directory's name, when it is a valid package name.
+fn default_name(target: &Target) -> Result<String, Error> {
+    let name = target
+        .out
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_owned)
+        .unwrap_or_default();
+    package_name(&name).map_err(|problem| {
+        Error::environment(
+            generator::Location::file(&target.out),
+            format!("{problem}; give the crate's name with --name"),
+        )
+    })
+}
+
+fn generate(target: &Target, verbosity: report::Verbosity) -> Result<ExitCode, Error> {
+    let written = generator_for(target)?.write_to(&target.out)?;
+    report::warnings(&written.warnings, verbosity);
+    report::written(&written, &target.out, verbosity);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(target: &Target, verbosity: report::Verbosity) -> Result<ExitCode, Error> {
+    let generator = generator_for(target)?;
+    let stale = generator.stale_files(&target.out)?;
+    if stale.is_empty() {
+        if verbosity != report::Verbosity::Quiet {
+            println!("{} is up to date", target.out.display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "{} differs from what {} generates:",
+        target.out.display(),
+        target.spec.display()
+    );
+    for file in &stale {
+        eprintln!("  {}", file.display());
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+fn diff(old: &std::path::Path, new: &std::path::Path, format: Format) -> Result<ExitCode, Error> {
+    let lowered = |spec: &std::path::Path| {
+        let loaded = generator::load::load(spec)?;
+        generator::lower::lower(&loaded)
+    };
+    let changes = generator::diff::diff(&lowered(old)?, &lowered(new)?);
+    let title = format!("{} → {}", old.display(), new.display());
+    let text = match format {
+        Format::Markdown => generator::diff::render_markdown(&changes, &title),
+        Format::Json => format!("{:#}", generator::diff::render_json(&changes)),
+    };
+    println!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A package name: ASCII letters, digits, `-` and `_`, starting with a
+/// letter.
+fn package_name(name: &str) -> Result<String, String> {
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(format!(
+            "`{name}` is not a package name (ASCII letters, digits, `-` and `_`, starting with a letter)"
+        ))
+    }
+}

@@ -1,0 +1,137 @@
+//! The `openapi-rust-gen` binary as users run it: each command on real
+//! documents, its output and its exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn cli(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_openapi-rust-gen"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn run(args: &[&str]) -> Output {
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    cli(&args)
+}
+
+fn corpus(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus")
+        .join(path)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 path")
+}
+
+#[test]
+fn generate_then_check_then_a_stale_file_is_listed() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let out = dir.path().join("petstore");
+    let spec = corpus("public/oai-petstore.yaml");
+    let generated = run(&["generate", arg(&spec), "-o", arg(&out)]);
+    assert!(generated.status.success(), "{}", text(&generated.stderr));
+    assert!(
+        text(&generated.stdout).contains("wrote"),
+        "{}",
+        text(&generated.stdout)
+    );
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest written");
+    assert!(manifest.contains("name = \"petstore\""), "{manifest}");
+
+    let current = run(&["check", arg(&spec), "-o", arg(&out)]);
+    assert_eq!(current.status.code(), Some(0), "{}", text(&current.stderr));
+
+    std::fs::write(out.join("src/models.rs"), "// edited by hand\n").expect("edit");
+    let stale = run(&["check", arg(&spec), "-o", arg(&out)]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        text(&stale.stderr).contains("models.rs"),
+        "{}",
+        text(&stale.stderr)
+    );
+}
+
+#[test]
+fn diff_reports_changes_in_markdown_and_json() {
+    let history = corpus("kelviq/history");
+    let mut versions: Vec<PathBuf> = std::fs::read_dir(&history)
+        .expect("the kelviq history")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    versions.sort();
+    let (old, new) = (&versions[0], &versions[1]);
+    let markdown = run(&["diff", arg(old), arg(new)]);
+    assert!(markdown.status.success(), "{}", text(&markdown.stderr));
+    assert!(
+        text(&markdown.stdout).starts_with("## "),
+        "{}",
+        text(&markdown.stdout)
+    );
+    let json = run(&["diff", arg(old), arg(new), "--format", "json"]);
+    assert!(json.status.success(), "{}", text(&json.stderr));
+    assert!(
+        text(&json.stdout).contains("\"verdict\""),
+        "{}",
+        text(&json.stdout)
+    );
+}
+
+#[test]
+fn a_spec_error_shows_the_line_it_points_at() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let spec = dir.path().join("bad.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {200: [unclosed\n  /b: {}\n",
+    )
+    .expect("write the spec");
+    let out = dir.path().join("out");
+    let failed = run(&["generate", arg(&spec), "-o", arg(&out)]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = text(&failed.stderr);
+    assert!(stderr.contains("bad.yaml:7"), "{stderr}");
+    assert!(stderr.contains("7 |   /b: {}"), "{stderr}");
+    assert!(stderr.contains("^^^"), "{stderr}");
+    assert!(!out.exists(), "nothing is written for a bad spec");
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_shows_examples() {
+    let missing = run(&["generate", "openapi.yaml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let bad_name = run(&["generate", "x.yaml", "-o", "out", "--name", "9lives"]);
+    assert_eq!(bad_name.status.code(), Some(2));
+    assert!(text(&bad_name.stderr).contains("not a package name"));
+    let help = run(&["--help"]);
+    assert!(help.status.success());
+    assert!(
+        text(&help.stdout).contains("Examples:"),
+        "{}",
+        text(&help.stdout)
+    );
+}
+
+#[test]
+fn a_generator_bug_exits_3() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let spec = dir.path().join("panics.yaml");
+    std::fs::write(
+        &spec,
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1', {}: true}}\npaths: {{}}\n",
+            generator::lower::FAULT_INJECTION_EXTENSION
+        ),
+    )
+    .expect("write the spec");
+    let out = dir.path().join("out");
+    let failed = run(&["-q", "generate", arg(&spec), "-o", arg(&out)]);
+    assert_eq!(failed.status.code(), Some(3), "{}", text(&failed.stderr));
+    assert!(text(&failed.stderr).contains("generator bug"));
+}
