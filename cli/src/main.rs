@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use generator::config::Config;
 use generator::{Error, Generator};
 
 #[global_allocator]
@@ -68,9 +69,13 @@ struct Target {
     /// The crate's package name [default: the directory's name].
     #[arg(long, value_parser = package_name)]
     name: Option<String>,
-    /// The crate's version.
-    #[arg(long, default_value = "0.1.0")]
-    crate_version: String,
+    /// The crate's version [default: the configuration's, else 0.1.0].
+    #[arg(long)]
+    crate_version: Option<String>,
+    /// The configuration file [default: `openapi-rust-gen.toml` beside the
+    /// spec, if there is one].
+    #[arg(long)]
+    config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -93,14 +98,24 @@ fn main() -> ExitCode {
     })
 }
 
+/// The generator for a target: the configuration first, then what the
+/// command line says, which wins.
 fn generator_for(target: &Target) -> Result<Generator, Error> {
-    let name = match &target.name {
-        Some(name) => name.clone(),
-        None => default_name(target)?,
+    let config = match &target.config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::beside(&target.spec)?,
     };
-    Ok(Generator::new(&target.spec)
-        .crate_name(name)
-        .crate_version(&target.crate_version))
+    let configured_name = config.package.name.is_some();
+    let mut generator = Generator::new(&target.spec).config(config);
+    match &target.name {
+        Some(name) => generator = generator.crate_name(name),
+        None if !configured_name => generator = generator.crate_name(default_name(target)?),
+        None => {}
+    }
+    if let Some(version) = &target.crate_version {
+        generator = generator.crate_version(version);
+    }
+    Ok(generator)
 }
 
 /// The out directory's name, when it is a valid package name.

@@ -135,3 +135,90 @@ fn a_generator_bug_exits_3() {
     assert_eq!(failed.status.code(), Some(3), "{}", text(&failed.stderr));
     assert!(text(&failed.stderr).contains("generator bug"));
 }
+
+#[test]
+fn a_configuration_beside_the_spec_shapes_the_crate() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let spec = dir.path().join("openapi.yaml");
+    std::fs::copy(corpus("public/oai-petstore.yaml"), &spec).expect("copy the spec");
+    std::fs::write(
+        dir.path().join("openapi-rust-gen.toml"),
+        r#"
+[package]
+name = "zoo"
+version = "3.0.0"
+edition = "2021"
+description = "The zoo's pets"
+license = "MIT"
+repository = "https://example.com/zoo"
+publish = true
+rust-version = "1.89"
+
+[operations.include]
+tags = ["pets"]
+
+[operations.exclude]
+operation-ids = ["createPets"]
+
+[rename.operations]
+listPets = "all_pets"
+
+[rename.types]
+Pet = "Animal"
+
+[derive]
+all = ["Eq"]
+
+[derive.types]
+Animal = ["Hash"]
+"#,
+    )
+    .expect("write the configuration");
+    let out = dir.path().join("out");
+    let generated = run(&["generate", arg(&spec), "-o", arg(&out)]);
+    assert!(generated.status.success(), "{}", text(&generated.stderr));
+    let read = |file: &str| std::fs::read_to_string(out.join(file)).expect("generated file");
+    let manifest = read("Cargo.toml");
+    for line in [
+        "name = \"zoo\"",
+        "version = \"3.0.0\"",
+        "license = \"MIT\"",
+        "repository = \"https://example.com/zoo\"",
+        "publish = true",
+        "description = \"The zoo's pets\"",
+    ] {
+        assert!(manifest.contains(line), "{line} in {manifest}");
+    }
+    let operations = read("src/operations.rs");
+    assert!(operations.contains("pub fn all_pets("), "{operations}");
+    assert!(!operations.contains("pub fn create_pets("), "{operations}");
+    let models = read("src/models.rs");
+    assert!(models.contains("pub struct Animal"), "{models}");
+    assert!(
+        models.contains("Eq, Hash)]\n#[non_exhaustive]\npub struct Animal"),
+        "{models}"
+    );
+    let current = run(&["check", arg(&spec), "-o", arg(&out)]);
+    assert_eq!(current.status.code(), Some(0), "{}", text(&current.stderr));
+}
+
+#[test]
+fn a_bad_configuration_is_located() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let config = dir.path().join("settings.toml");
+    std::fs::write(&config, "[package]\nname = \"zoo\"\nlicence = \"MIT\"\n").expect("write");
+    let spec = corpus("public/oai-petstore.yaml");
+    let out = dir.path().join("out");
+    let failed = run(&[
+        "generate",
+        arg(&spec),
+        "-o",
+        arg(&out),
+        "--config",
+        arg(&config),
+    ]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = text(&failed.stderr);
+    assert!(stderr.contains("settings.toml:3"), "{stderr}");
+    assert!(stderr.contains("unknown field `licence`"), "{stderr}");
+}

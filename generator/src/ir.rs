@@ -154,6 +154,8 @@ pub struct Model {
     pub deprecated: bool,
     /// What kind of type it is.
     pub kind: ModelKind,
+    /// Derives the configuration adds (paths, as written there).
+    pub extra_derives: Vec<String>,
 }
 
 impl Api {

@@ -5,6 +5,7 @@
 //! public API of the crate generated from it, [`emit`] renders both as token
 //! streams, and [`write`] formats them into the files of a crate.
 
+pub mod config;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
@@ -30,6 +31,8 @@ pub struct Options {
     pub crate_name: String,
     /// Package version of the generated crate.
     pub crate_version: String,
+    /// The configuration: package metadata, operations, renames, derives.
+    pub config: config::Config,
 }
 
 impl Options {
@@ -38,6 +41,7 @@ impl Options {
         Options {
             crate_name: crate_name.into(),
             crate_version: "0.1.0".to_owned(),
+            config: config::Config::default(),
         }
     }
 }
@@ -89,6 +93,20 @@ impl Generator {
         self
     }
 
+    /// The configuration; its `[package]` name and version replace those
+    /// set so far.
+    #[must_use]
+    pub fn config(mut self, config: config::Config) -> Self {
+        if let Some(name) = &config.package.name {
+            self.options.crate_name = name.clone();
+        }
+        if let Some(version) = &config.package.version {
+            self.options.crate_version = version.clone();
+        }
+        self.options.config = config;
+        self
+    }
+
     /// Generates the crate in memory.
     pub fn generate(&self) -> Result<GeneratedCrate> {
         generate(&self.spec, &self.options)
@@ -125,7 +143,7 @@ pub const PIPELINE_STACK: usize = 1 << 30;
 pub fn generate(spec: &Path, options: &Options) -> Result<GeneratedCrate> {
     on_pipeline_stack(spec, || {
         let loaded = load::load(spec)?;
-        let api = lower::lower(&loaded)?;
+        let api = lower::lower_with(&loaded, &options.config)?;
         let surface = surface::Surface::of(&api);
         let clashes = surface.name_clashes();
         if !clashes.is_empty() {

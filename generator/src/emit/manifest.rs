@@ -14,23 +14,32 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     out.push_str("[package]\n");
     let _ = writeln!(out, "name = {}", toml_string(&options.crate_name));
     let _ = writeln!(out, "version = {}", toml_string(&options.crate_version));
-    out.push_str("edition = \"2021\"\n");
+    let package = &options.config.package;
+    let edition = package.edition.as_deref().unwrap_or("2021");
+    let _ = writeln!(out, "edition = {}", toml_string(edition));
     // What the dependencies the crate may have need (`cargo metadata` over
     // the generated client, which has them all): uuid 1.29 needs 1.89;
     // reqwest 0.12 needs 1.64 but pulls icu_* 2.4 (url -> idna) at 1.88;
     // tokio 1.54 and hashbrown 0.17 (serde_json) need 1.85; the rest less.
     // The runtime's own code needs 1.73 (clippy's `incompatible_msrv` on
     // generated-client). The highest is 1.89.
-    out.push_str("rust-version = \"1.89\"\n");
-    let _ = writeln!(
-        out,
-        "description = {}",
-        toml_string(&format!(
-            "Typed async client for {}",
-            single_line(&api.title)
-        ))
-    );
-    out.push_str("publish = false\n\n[dependencies]\n");
+    let rust_version = package.rust_version.as_deref().unwrap_or("1.89");
+    let _ = writeln!(out, "rust-version = {}", toml_string(rust_version));
+    let description = package
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("Typed async client for {}", single_line(&api.title)));
+    let _ = writeln!(out, "description = {}", toml_string(&description));
+    for (key, value) in [
+        ("license", &package.license),
+        ("repository", &package.repository),
+    ] {
+        if let Some(value) = value {
+            let _ = writeln!(out, "{key} = {}", toml_string(value));
+        }
+    }
+    let publish = package.publish.unwrap_or(false);
+    let _ = writeln!(out, "publish = {publish}\n\n[dependencies]");
     for (name, spec) in dependencies(api) {
         let _ = writeln!(out, "{name} = {spec}");
     }

@@ -55,10 +55,10 @@ fn model(model: &Model, surface: &ModelSurface) -> TokenStream {
     };
     let body = match &model.kind {
         ModelKind::Struct(object) => struct_item(&model.name, object, surface, &allow),
-        ModelKind::Enum(values) => enum_item(&model.name, values, &allow),
+        ModelKind::Enum(values) => enum_item(&model.name, values, surface, &allow),
         ModelKind::Union(union) => match &union.tag {
-            Some(tag) => tagged_union_item(&model.name, union, tag, &allow),
-            None => union_item(&model.name, union, &allow),
+            Some(tag) => tagged_union_item(&model.name, union, tag, surface, &allow),
+            None => union_item(&model.name, union, surface, &allow),
         },
         ModelKind::Alias(ty) => alias_item(&model.name, ty, &allow),
     };
@@ -76,7 +76,6 @@ fn struct_item(
     allow: &TokenStream,
 ) -> TokenStream {
     let name = ident(name);
-    let derive_default = object.derive_default.then(|| quote!(, Default));
     let fields = object
         .fields
         .iter()
@@ -103,15 +102,16 @@ fn struct_item(
         .constructor
         .as_ref()
         .map(|new| constructors(&name, object, new, &surface.setters, allow));
-    // With a flattened map the derived `Deserialize` would lose decimals'
-    // text (see `open_object`), so those structs decode by hand.
-    let (derive_deserialize, deserialize) = match &object.additional_properties {
-        Some(additional) => (quote!(), open_deserialize(&name, object, additional, allow)),
-        None => (quote!(, Deserialize), quote!()),
-    };
+    // Without a derived `Deserialize` (see the surface), decoding is
+    // written by hand.
+    let deserialize = object
+        .additional_properties
+        .as_ref()
+        .map(|additional| open_deserialize(&name, object, additional, allow));
+    let derives = derive_attribute(&surface.derives);
     quote! {
         #allow
-        #[derive(Debug, Clone, PartialEq, Serialize #derive_deserialize #derive_default)]
+        #derives
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -330,8 +330,14 @@ fn field_type_and_serde(field: &Field) -> (TokenStream, TokenStream) {
     (ty, serde)
 }
 
-fn enum_item(name: &str, values: &StringEnum, allow: &TokenStream) -> TokenStream {
+fn enum_item(
+    name: &str,
+    values: &StringEnum,
+    surface: &ModelSurface,
+    allow: &TokenStream,
+) -> TokenStream {
     let name = ident(name);
+    let derives = derive_attribute(&surface.derives);
     let unknown = ident(&values.unknown_variant);
     let variants = values.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
@@ -349,7 +355,7 @@ fn enum_item(name: &str, values: &StringEnum, allow: &TokenStream) -> TokenStrea
         quote!(#wire => Self::#variant,)
     });
     quote! {
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #derives
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -382,7 +388,13 @@ fn enum_item(name: &str, values: &StringEnum, allow: &TokenStream) -> TokenStrea
     }
 }
 
-fn union_item(name: &str, union: &Union, allow: &TokenStream) -> TokenStream {
+fn union_item(
+    name: &str,
+    union: &Union,
+    surface: &ModelSurface,
+    allow: &TokenStream,
+) -> TokenStream {
+    let derives = derive_attribute(&surface.derives);
     let label = name;
     let name = ident(name);
     let variants = union.variants.iter().map(|v| {
@@ -404,7 +416,7 @@ fn union_item(name: &str, union: &Union, allow: &TokenStream) -> TokenStream {
         // the values harder to build and match.
         #allow
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #derives
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {
@@ -433,9 +445,11 @@ fn tagged_union_item(
     name: &str,
     union: &Union,
     tag: &UnionTag,
+    surface: &ModelSurface,
     allow: &TokenStream,
 ) -> TokenStream {
     let name = ident(name);
+    let derives = derive_attribute(&surface.derives);
     let property = &tag.property;
     let unknown = ident(&tag.unknown_variant);
     let variants = union.variants.iter().map(|v| {
@@ -453,7 +467,7 @@ fn tagged_union_item(
         // the values harder to build and match.
         #allow
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq)]
+        #derives
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -537,4 +551,17 @@ fn alias_item(name: &str, ty: &TypeRef, allow: &TokenStream) -> TokenStream {
         #allow
         pub type #name = #ty;
     }
+}
+
+/// `#[derive(...)]` of the traits the surface lists; none for none.
+fn derive_attribute(derives: &[String]) -> TokenStream {
+    if derives.is_empty() {
+        return quote!();
+    }
+    // The configuration's paths were checked when it was read; a name that
+    // still does not parse is kept out rather than trusted.
+    let paths = derives
+        .iter()
+        .filter_map(|path| syn::parse_str::<syn::Path>(path).ok());
+    quote!(#[derive(#(#paths),*)])
 }

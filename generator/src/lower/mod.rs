@@ -4,6 +4,7 @@
 
 mod aliases;
 mod bodies;
+mod configured;
 mod passes;
 
 pub use bodies::essence as media_type_essence;
@@ -19,6 +20,7 @@ mod servers;
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr};
 
+use crate::config::Config;
 use crate::diagnostics::{Error, Result, Warning};
 use crate::ir::Api;
 use crate::load::{LoadedSpec, Sources};
@@ -71,7 +73,14 @@ const RESERVED_TYPE_NAMES: [&str; 15] = [
 /// [`crate::ErrorKind::Bug`]. The model is shallow (types nest at most a
 /// few dozen levels), so it can be kept and dropped anywhere.
 pub fn lower(spec: &LoadedSpec) -> Result<Api> {
-    crate::run_on_pipeline_stack(spec.sources.locate("#"), || lower_on_this_stack(spec))
+    lower_with(spec, &Config::default())
+}
+
+/// [`lower`] with a configuration: which operations, renames, derives.
+pub fn lower_with(spec: &LoadedSpec, config: &Config) -> Result<Api> {
+    crate::run_on_pipeline_stack(spec.sources.locate("#"), || {
+        lower_on_this_stack(spec, config)
+    })
 }
 
 /// Extension of `info` that makes lowering panic, in debug builds only: the
@@ -95,7 +104,7 @@ fn inject_fault_if_asked(openapi: &OpenAPI) {
 }
 
 /// [`lower`], recursing on the calling thread's stack.
-fn lower_on_this_stack(spec: &LoadedSpec) -> Result<Api> {
+fn lower_on_this_stack(spec: &LoadedSpec, config: &Config) -> Result<Api> {
     let openapi = &spec.openapi;
     inject_fault_if_asked(openapi);
     let mut cx = Context {
@@ -104,15 +113,21 @@ fn lower_on_this_stack(spec: &LoadedSpec) -> Result<Api> {
     };
     let empty = IndexMap::new();
     let components = openapi.components.as_ref();
-    let mut schemas = schemas::SchemaLowerer::new(
-        components.map_or(&empty, |c| &c.schemas),
-        &RESERVED_TYPE_NAMES,
-    );
+    let component_schemas = components.map_or(&empty, |c| &c.schemas);
+    let type_renames = configured::type_renames(config, component_schemas)?;
+    let mut schemas =
+        schemas::SchemaLowerer::new(component_schemas, &RESERVED_TYPE_NAMES, &type_renames);
     schemas.lower_components(&mut cx);
     let servers = servers::lower_servers(&openapi.servers, "#/servers", &mut cx);
     let security_schemes = security::lower_schemes(openapi, &mut cx);
-    let mut operations =
-        operations::lower_operations(openapi, &mut schemas, &security_schemes, &servers, &mut cx)?;
+    let mut operations = operations::lower_operations(
+        openapi,
+        &mut schemas,
+        &security_schemes,
+        &servers,
+        config,
+        &mut cx,
+    )?;
     let mut models: Vec<_> = std::mem::take(&mut schemas.models).into_values().collect();
     passes::settle_parameters(&models, &mut operations, &mut cx);
     passes::decide_presence(&mut models, &schemas.field_facts, &operations);
@@ -120,6 +135,7 @@ fn lower_on_this_stack(spec: &LoadedSpec) -> Result<Api> {
     passes::decide_default(&mut models);
     passes::detect_pages(&mut models, &mut operations);
     passes::mark_deprecated_uses(&models, &mut operations);
+    configured::add_derives(config, &mut models)?;
     let extra_dependencies = passes::extra_dependencies(&models, &operations);
     let uses_files = bodies::uses_files(&models, &operations);
     let mut warnings = cx.warnings;

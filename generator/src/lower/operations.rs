@@ -5,6 +5,7 @@ use openapiv3::{
     ReferenceOr, Response, StatusCode,
 };
 
+use crate::config::Config;
 use crate::diagnostics::Result;
 use crate::ir::{
     ErrorResponse, HttpMethod, Ident, Operation, Output, Parameter, ParameterEncoding,
@@ -12,6 +13,7 @@ use crate::ir::{
 };
 use crate::load::pointer;
 use crate::lower::bodies::{self, MediaKind, ResponseBody};
+use crate::lower::configured;
 use crate::lower::names::{type_name, value_name, NameScope};
 use crate::lower::parameter_names::name_parameters;
 use crate::lower::reserved::runtime_methods;
@@ -45,22 +47,29 @@ pub fn lower_operations(
     schemas: &mut SchemaLowerer,
     schemes: &[SecurityScheme],
     top_servers: &[Server],
+    config: &Config,
     cx: &mut Context,
 ) -> Result<Vec<Operation>> {
-    let found = operations_by_path(openapi, cx);
+    let found = operations_by_path(openapi, cx)
+        .into_iter()
+        .map(|(path, method, operation)| {
+            let id = operation
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| derived_id(method, path));
+            (path, method, operation, id)
+        })
+        .collect();
+    let found = configured::kept_operations(config, found)?;
     let mut method_names = NameScope::with_reserved(&runtime_methods().client);
     let mut type_names = NameScope::with_reserved(OPERATIONS_MODULE_NAMES);
     let mut out = Vec::new();
-    for (path, method, operation) in found {
+    for (path, method, operation, id) in found {
         let at = format!(
             "#/paths/{}/{}",
             pointer::escape(path),
             method.as_str().to_ascii_lowercase()
         );
-        let id = operation
-            .operation_id
-            .clone()
-            .unwrap_or_else(|| derived_id(method, path));
         let type_name = type_names.claim(type_name(&id, "Operation"));
         let error_type = type_names.claim(format!("{type_name}Error"));
         let lowering = OperationLowering {
@@ -74,7 +83,7 @@ pub fn lower_operations(
         out.push(lowering.lower(
             LoweredNames {
                 id: id.clone(),
-                method_name: method_names.claim(value_name(&id, "operation")),
+                method_name: method_names.claim(method_name(config, &id)),
                 type_name: type_name.clone(),
                 error_type,
             },
@@ -109,6 +118,15 @@ fn operations_by_path<'o>(
     }
     found.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     found
+}
+
+/// The client method's name for the operation `id`: the configuration's,
+/// or one made from the id.
+fn method_name(config: &Config, id: &str) -> String {
+    match config.rename.operations.get(id) {
+        Some(name) => name.get_ref().clone(),
+        None => value_name(id, "operation"),
+    }
 }
 
 struct LoweredNames {

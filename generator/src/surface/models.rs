@@ -13,6 +13,9 @@ pub struct ModelSurface {
     pub name: String,
     /// Rustdoc of the type.
     pub docs: String,
+    /// The traits the type derives, in order: its own, then those the
+    /// configuration adds (empty for an alias, which cannot derive).
+    pub derives: Vec<String>,
     /// Rustdoc of each field of a struct, in order (empty for the other
     /// kinds of model).
     pub field_docs: Vec<String>,
@@ -72,6 +75,7 @@ fn describe_model(model: &Model, deprecated: &BTreeSet<&str>) -> ModelSurface {
     ModelSurface {
         name: model.name.clone(),
         docs: with_deprecation(described(&model.docs, &model.name), model.deprecated),
+        derives: derives(model),
         field_docs: match &model.kind {
             ModelKind::Struct(object) => object.fields.iter().map(field_docs).collect(),
             _ => Vec::new(),
@@ -82,6 +86,37 @@ fn describe_model(model: &Model, deprecated: &BTreeSet<&str>) -> ModelSurface {
             .map(|object| object.fields.iter().filter_map(setter).collect())
             .unwrap_or_default(),
     }
+}
+
+/// What the type derives: what its kind needs (decoding, encoding,
+/// comparing), then the configuration's additions it does not have yet.
+fn derives(model: &Model) -> Vec<String> {
+    let mut own = vec!["Debug", "Clone", "PartialEq"];
+    match &model.kind {
+        // With a flattened map the derived `Deserialize` would lose
+        // decimals' text (see the runtime's `open_object`), so those
+        // structs decode by hand.
+        ModelKind::Struct(object) => {
+            own.push("Serialize");
+            if object.additional_properties.is_none() {
+                own.push("Deserialize");
+            }
+            if object.derive_default {
+                own.push("Default");
+            }
+        }
+        ModelKind::Enum(_) => own.extend(["Eq", "Hash"]),
+        ModelKind::Union(union) if union.tag.is_none() => own.push("Serialize"),
+        ModelKind::Union(_) => {}
+        ModelKind::Alias(_) => return Vec::new(),
+    }
+    let mut out: Vec<String> = own.into_iter().map(str::to_owned).collect();
+    for extra in &model.extra_derives {
+        if !out.contains(extra) {
+            out.push(extra.clone());
+        }
+    }
+    out
 }
 
 /// The spec's text, or the item's name in code style when it has none.

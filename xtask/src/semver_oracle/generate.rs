@@ -45,8 +45,8 @@ pub(super) fn generate_side(
 ) -> Result<Side> {
     let context = || format!("pair {}, {which} side ({})", pair.label, spec.display());
     let options = Options {
-        crate_name: pair.crate_name.clone(),
         crate_version: CRATE_VERSION.to_owned(),
+        ..Options::new(pair.crate_name.clone())
     };
     let mut generated = guarded(|| Ok(generator::generate(spec, &options)?))
         .with_context(|| format!("{}: not generated", context()))?;

@@ -83,13 +83,23 @@ const MAX_DEPTH: usize = 32;
 impl<'a> SchemaLowerer<'a> {
     /// Claims a type name for every component schema, in sorted order so
     /// names do not depend on where a schema is declared.
-    pub fn new(schemas: &'a IndexMap<String, ReferenceOr<Schema>>, reserved: &[&str]) -> Self {
+    pub fn new(
+        schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
+        reserved: &[&str],
+        renames: &BTreeMap<String, String>,
+    ) -> Self {
         let mut type_names = NameScope::with_reserved(reserved);
         let mut wire: Vec<&String> = schemas.keys().collect();
         wire.sort();
         let component_names = wire
             .into_iter()
-            .map(|name| (name.clone(), type_names.claim(type_name(name, "Schema"))))
+            .map(|name| {
+                let wanted = renames
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| type_name(name, "Schema"));
+                (name.clone(), type_names.claim(wanted))
+            })
             .collect();
         SchemaLowerer {
             schemas,
@@ -130,6 +140,7 @@ impl<'a> SchemaLowerer<'a> {
                         docs: String::new(),
                         deprecated: false,
                         kind: ModelKind::Alias(target),
+                        extra_derives: Vec::new(),
                     }
                 }
                 ReferenceOr::Item(schema) => self.component_model(schema, &rust, &at, cx),
@@ -198,6 +209,7 @@ impl<'a> SchemaLowerer<'a> {
                 docs,
                 deprecated: schema.schema_data.deprecated,
                 kind,
+                extra_derives: Vec::new(),
             };
         }
         self.component_name = Some(rust.to_owned());
@@ -222,6 +234,7 @@ impl<'a> SchemaLowerer<'a> {
             docs,
             deprecated: schema.schema_data.deprecated,
             kind: ModelKind::Alias(ty),
+            extra_derives: Vec::new(),
         }
     }
 
@@ -570,6 +583,7 @@ impl<'a> SchemaLowerer<'a> {
                 docs: docs::compose([data.title.as_deref(), data.description.as_deref()]),
                 deprecated: data.deprecated,
                 kind,
+                extra_derives: Vec::new(),
             },
         );
         TypeRef::Named(name.to_owned())

@@ -1,0 +1,249 @@
+//! The generator's configuration file (`openapi-rust-gen.toml`): the
+//! generated crate's package metadata, which operations to generate,
+//! renames, and extra derives. Every key is optional; a key the generator
+//! does not know, a value of the wrong type, or a name the spec does not
+//! have is an error that says where (file and line) and what.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostics::{Error, Location, Result};
+
+/// The name the configuration file has beside a spec.
+pub const FILE_NAME: &str = "openapi-rust-gen.toml";
+
+/// A configuration, as read from its file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `[package]`: the generated crate's metadata.
+    #[serde(default)]
+    pub package: Package,
+    /// `[operations]`: which operations to generate.
+    #[serde(default)]
+    pub operations: OperationFilter,
+    /// `[rename]`: other names for operations and types.
+    #[serde(default)]
+    pub rename: Renames,
+    /// `[derive]`: derives added to the generated types.
+    #[serde(default)]
+    pub derive: Derives,
+    /// Where the configuration came from, for located errors.
+    #[serde(skip)]
+    pub source: Option<Source>,
+}
+
+/// The text of a configuration file, to locate its keys.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The file.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: String,
+}
+
+/// `[package]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Package {
+    /// `name`.
+    pub name: Option<String>,
+    /// `version`.
+    pub version: Option<String>,
+    /// `edition`.
+    pub edition: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `license`.
+    pub license: Option<String>,
+    /// `repository`.
+    pub repository: Option<String>,
+    /// `publish`.
+    pub publish: Option<bool>,
+    /// `rust-version`.
+    pub rust_version: Option<String>,
+}
+
+/// `[operations]`: `include` keeps only the operations it selects (all when
+/// it selects nothing); `exclude` then drops those it selects.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationFilter {
+    /// `[operations.include]`.
+    #[serde(default)]
+    pub include: Selection,
+    /// `[operations.exclude]`.
+    #[serde(default)]
+    pub exclude: Selection,
+}
+
+/// Operations chosen by tag, path template or `operationId`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Selection {
+    /// `tags`: operations with any of these tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// `paths`: operations on these path templates (`/pets/{id}`).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// `operation-ids`: these operations.
+    #[serde(default)]
+    pub operation_ids: Vec<String>,
+}
+
+impl Selection {
+    /// Whether it selects nothing.
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty() && self.paths.is_empty() && self.operation_ids.is_empty()
+    }
+
+    /// Whether it selects the operation with these facts.
+    pub fn selects(&self, id: &str, path: &str, tags: &[String]) -> bool {
+        self.operation_ids.iter().any(|i| i == id)
+            || self.paths.iter().any(|p| p == path)
+            || tags.iter().any(|tag| self.tags.contains(tag))
+    }
+}
+
+/// `[rename]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Renames {
+    /// `[rename.operations]`: `operationId = "method_name"`.
+    #[serde(default)]
+    pub operations: BTreeMap<String, Spanned<String>>,
+    /// `[rename.types]`: `SchemaName = "TypeName"`.
+    #[serde(default)]
+    pub types: BTreeMap<String, Spanned<String>>,
+}
+
+/// `[derive]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Derives {
+    /// `all`: derives for every struct, enum and union.
+    #[serde(default)]
+    pub all: Vec<Spanned<String>>,
+    /// `[derive.types]`: `TypeName = ["Hash"]`, by the generated type's
+    /// name.
+    #[serde(default)]
+    pub types: BTreeMap<String, Vec<Spanned<String>>>,
+}
+
+impl Config {
+    /// Reads the configuration file at `path`.
+    pub fn from_file(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", &e))?;
+        Config::from_text(path, &text)
+    }
+
+    /// The configuration beside `spec` (in its directory, or in it when it
+    /// is a directory), or the default one when there is none.
+    pub fn beside(spec: &Path) -> Result<Config> {
+        let dir = if spec.is_dir() {
+            spec
+        } else {
+            spec.parent().unwrap_or(Path::new("."))
+        };
+        let path = dir.join(FILE_NAME);
+        if path.is_file() {
+            Config::from_file(&path)
+        } else {
+            Ok(Config::default())
+        }
+    }
+
+    /// Parses configuration text read from `path`.
+    pub fn from_text(path: &Path, text: &str) -> Result<Config> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|span| line_of(text, span.start));
+            Error::new(
+                Location {
+                    file: Some(path.to_owned()),
+                    line,
+                    pointer: None,
+                },
+                format!("invalid configuration: {}", e.message()),
+            )
+        })?;
+        config.source = Some(Source {
+            path: path.to_owned(),
+            text: text.to_owned(),
+        });
+        config.check_derives()?;
+        config.check_renames()?;
+        Ok(config)
+    }
+
+    /// An error at the place of `value` in the file.
+    pub fn error_at<T>(&self, value: &Spanned<T>, message: impl Into<String>) -> Error {
+        let location = match &self.source {
+            Some(source) => Location {
+                file: Some(source.path.clone()),
+                line: Some(line_of(&source.text, value.span().start)),
+                pointer: None,
+            },
+            None => Location::default(),
+        };
+        Error::new(location, message)
+    }
+
+    /// An error about the configuration as a whole, located at its file.
+    pub fn error_in_file(&self, message: impl Into<String>) -> Error {
+        let file = self.source.as_ref().map(|s| s.path.clone());
+        Error::new(
+            Location {
+                file,
+                ..Location::default()
+            },
+            message,
+        )
+    }
+
+    fn check_derives(&self) -> Result<()> {
+        let all = self.derive.all.iter();
+        for derive in all.chain(self.derive.types.values().flatten()) {
+            if syn::parse_str::<syn::Path>(derive.get_ref()).is_err() {
+                return Err(self.error_at(
+                    derive,
+                    format!("`{}` is not a path to a derive macro", derive.get_ref()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_renames(&self) -> Result<()> {
+        let renames = self
+            .rename
+            .operations
+            .values()
+            .chain(self.rename.types.values());
+        for name in renames {
+            if syn::parse_str::<syn::Ident>(name.get_ref()).is_err() {
+                return Err(self.error_at(
+                    name,
+                    format!("`{}` is not a Rust identifier", name.get_ref()),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests;
