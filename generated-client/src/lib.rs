@@ -130,10 +130,11 @@ pub mod operations;
 mod runtime;
 
 pub use client::Environment;
+pub use reqwest;
 pub use runtime::{
-    ApiError, BuildError, Bytes, Call, Client, ClientBuilder, DecodeError, Error, HeaderMap,
-    Operation, OperationInfo, RawResponse, Redirect, Response, RetryPolicy, Secret, Sleeper,
-    StatusCode,
+    ApiError, Attempt, BuildError, BuildErrorKind, Bytes, Call, Client, ClientBuilder, DecodeError,
+    Error, HeaderMap, Hook, HookError, HookFuture, Idempotency, Operation, OperationInfo,
+    RawResponse, Redirect, Response, RetryPolicy, Secret, Sleeper, StatusCode,
 };
 
 pub use chrono;
