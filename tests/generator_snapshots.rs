@@ -60,6 +60,7 @@ fixture_snapshots!(
     hostile_readable_names,
     hostile_refs_in_data,
     hostile_runtime_names,
+    idempotency,
     maps,
     media_types,
     multi_file,

@@ -66,6 +66,12 @@
 //! # }
 //! ```
 //!
+//! **Transport.** [`ClientBuilder::http_client`] takes your own `reqwest::Client` (a corporate CA, mTLS, a proxy, pool settings; turn its redirects off); the crate re-exports [`reqwest`] so both name the same version. Every request carries a `User-Agent` of `<crate>/<version>` ([`ClientBuilder::user_agent`] replaces it) and the headers of [`ClientBuilder::default_header`]; [`Call::header`] adds one to a single call. An invalid header name or value is an error before anything is sent ([`BuildErrorKind::InvalidHeader`], [`Error::InvalidHeader`]). Errors with a response give the server's request id (`x-request-id` or `request-id`) by [`Error::request_id`] and in their message.
+//!
+//! **Hooks.** A [`Hook`] registered with [`ClientBuilder::hook`] runs around every HTTP attempt, retries included: it may change the request (refresh a token, sign it, add trace headers) or stop the call, and observes each response or failure.
+//!
+//! **Features.** `rustls` (default) trusts the platform's root certificates, `rustls-webpki-roots` only the bundled Mozilla roots, `native-tls` uses the platform's TLS library; `http2`, `gzip`, `brotli` and `zstd` turn on reqwest's support. With `default-features = false` the crate builds without TLS (plain HTTP, or your own client).
+//!
 //! **Response bodies.** Each call's `Accept` header lists the documented media types the client can read, those of error responses at a lower weight. JSON bodies decode into the documented type whatever their `Content-Type`; a structured body documented under a media range (`*/*`, `application/*`) is asked for as `application/json` first. A string documented under a range or as text is read by the response's `Content-Type`: the string a body labelled JSON holds, else the body as text; binary content is returned as bytes. An empty body (no bytes, or only whitespace) where JSON is documented is `null` for a `serde_json::Value`, the empty object for a map or an object with no required field, and otherwise an [`Error::Decode`] saying the body is empty, which keeps the status, headers and body.
 //!
 //! **Redirects.** The client never follows a redirect, so credentials never reach another host; an operation documented to answer with one returns it as a [`Redirect`].
@@ -130,10 +136,11 @@ pub mod operations;
 mod runtime;
 
 pub use client::Environment;
+pub use reqwest;
 pub use runtime::{
-    ApiError, BuildError, Bytes, Call, Client, ClientBuilder, DecodeError, Error, HeaderMap,
-    Operation, OperationInfo, RawResponse, Redirect, Response, RetryPolicy, Secret, Sleeper,
-    StatusCode,
+    ApiError, Attempt, BuildError, BuildErrorKind, Bytes, Call, Client, ClientBuilder, DecodeError,
+    Error, HeaderMap, Hook, HookError, HookFuture, Idempotency, Operation, OperationInfo,
+    RawResponse, Redirect, Response, RetryPolicy, Secret, Sleeper, StatusCode,
 };
 
 pub use chrono;

@@ -34,6 +34,7 @@ impl Operation for AddCatalogPlanFeatures {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -97,6 +98,7 @@ impl Operation for BulkSetCatalogPlanPrices {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -156,6 +158,7 @@ impl Operation for CancelSubscription {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -217,6 +220,7 @@ impl Operation for CreateCatalogFeature {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -274,6 +278,7 @@ impl Operation for CreateCatalogPlan {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -330,6 +335,7 @@ impl Operation for CreateCatalogProduct {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -387,6 +393,7 @@ impl Operation for CreateCharge {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -443,6 +450,7 @@ impl Operation for CreateCheckoutSession {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -494,6 +502,7 @@ impl Operation for CreateCustomer {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -553,6 +562,7 @@ impl Operation for CreatePortalSession {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -619,6 +629,7 @@ impl Operation for CreatePresignedUploadUrl {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -687,6 +698,7 @@ impl Operation for CreateRefund {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -745,6 +757,7 @@ impl Operation for CreateSubscription {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -806,6 +819,7 @@ impl Operation for DeleteCatalogFeature {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -867,6 +881,7 @@ impl Operation for DeleteCatalogPlan {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -930,6 +945,7 @@ impl Operation for DeleteCatalogPlanFeature {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -994,6 +1010,7 @@ impl Operation for DeleteCatalogPlanFile {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1061,6 +1078,7 @@ impl Operation for DeleteCatalogProduct {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1122,6 +1140,7 @@ impl Operation for DeleteCatalogProductImage {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1191,6 +1210,7 @@ impl Operation for DiscardCatalogPlanDraft {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1248,6 +1268,7 @@ impl Operation for DownloadCatalogPlanFile {
         security: &[],
         servers: &[],
         accept: "",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1312,6 +1333,7 @@ impl Operation for GetCatalogProductSettings {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1367,6 +1389,7 @@ impl Operation for GetCustomerEntitlements {
             "https://edge.api.kelviq.com/api/v1",
         ],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1431,6 +1454,7 @@ impl Operation for GetProductOffering {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1520,6 +1544,7 @@ impl Operation for GetPromotion {
             "https://edge.api.kelviq.com/api/v1",
         ],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1588,6 +1613,7 @@ impl Operation for LicenseActivate {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1652,6 +1678,7 @@ impl Operation for LicenseDeactivate {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1714,6 +1741,7 @@ impl Operation for LicenseValidate {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1772,6 +1800,7 @@ impl Operation for ListCatalogFeatures {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1846,6 +1875,7 @@ impl Operation for ListCatalogPlanFeatures {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1913,6 +1943,7 @@ impl Operation for ListCatalogPlanPrices {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -1980,6 +2011,7 @@ impl Operation for ListCatalogPlans {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2047,6 +2079,7 @@ impl Operation for ListCatalogProducts {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2125,6 +2158,7 @@ impl Operation for ListCheckoutSessionEvents {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2203,6 +2237,7 @@ impl Operation for ListCheckoutSessions {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2294,6 +2329,7 @@ impl Operation for ListCustomers {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2371,6 +2407,7 @@ impl Operation for ListOrderEvents {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2443,6 +2480,7 @@ impl Operation for ListOrders {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2552,6 +2590,7 @@ impl Operation for ListPartnerOrganizations {
         security: &[&["partnerKeyAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2610,6 +2649,7 @@ impl Operation for ListPaymentMethods {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2691,6 +2731,7 @@ impl Operation for ListRefunds {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2782,6 +2823,7 @@ impl Operation for ListSubscriptions {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2864,6 +2906,7 @@ impl Operation for ListTransactions {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -2959,6 +3002,7 @@ impl Operation for ListWebhookEventLogs {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3048,6 +3092,7 @@ impl Operation for ProvisionPartnerOrganization {
         security: &[&["partnerKeyAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3115,6 +3160,7 @@ impl Operation for PublishCatalogPlan {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3176,6 +3222,7 @@ impl Operation for ReportUsage {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3235,6 +3282,7 @@ impl Operation for RetrieveCatalogFeature {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3296,6 +3344,7 @@ impl Operation for RetrieveCatalogPlan {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3366,6 +3415,7 @@ impl Operation for RetrieveCatalogProduct {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3427,6 +3477,7 @@ impl Operation for RetrieveCheckoutSession {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3488,6 +3539,7 @@ impl Operation for RetrieveOrder {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3546,6 +3598,7 @@ impl Operation for RetrievePartnerOrganization {
         security: &[&["partnerKeyAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3607,6 +3660,7 @@ impl Operation for RetrievePartnerOrganizationByExternalId {
         security: &[&["partnerKeyAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3675,6 +3729,7 @@ impl Operation for RetrieveRefund {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3729,6 +3784,7 @@ impl Operation for RetrieveSubscription {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3785,6 +3841,7 @@ impl Operation for UpdateCatalogPlan {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3853,6 +3910,7 @@ impl Operation for UpdateCatalogPlanFeature {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3924,6 +3982,7 @@ impl Operation for UpdateCatalogPlanFile {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -3992,6 +4051,7 @@ impl Operation for UpdateCatalogProduct {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -4051,6 +4111,7 @@ impl Operation for UpdateCatalogProductImage {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -4118,6 +4179,7 @@ impl Operation for UpdateCatalogProductSettings {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -4173,6 +4235,7 @@ impl Operation for UpdateCustomer {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -4227,6 +4290,7 @@ impl Operation for UpdateSubscription {
         security: &[&["bearerAuth"]],
         servers: &[],
         accept: "application/json",
+        idempotency: None,
     };
 
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {

@@ -170,6 +170,14 @@ impl Api {
     pub fn mentions(&self, target: &TypeRef) -> bool {
         self.types().any(|ty| ty.mentions(target))
     }
+
+    /// Whether an operation sends an idempotency key, which the client
+    /// makes (a UUID v4) when the caller gives none.
+    pub fn has_idempotency_keys(&self) -> bool {
+        self.operations
+            .iter()
+            .any(|op| op.idempotency_header.is_some())
+    }
 }
 
 impl Model {
@@ -501,6 +509,10 @@ pub struct Operation {
     /// Whether its signature names a deprecated model; its generated items
     /// then allow the deprecation lint for themselves.
     pub mentions_deprecated: bool,
+    /// The wire name of its idempotency header (an `Idempotency-Key`
+    /// header parameter, in any case): the client sends a fresh key per
+    /// call, the same on each retry, unless the caller sets one.
+    pub idempotency_header: Option<String>,
 }
 
 impl Operation {

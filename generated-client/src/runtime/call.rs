@@ -9,7 +9,9 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE,
+};
 use reqwest::Method;
 
 use tracing::Instrument;
@@ -17,6 +19,7 @@ use tracing::Instrument;
 use super::client::{Client, Credential, Placement};
 use super::encoding;
 use super::error::Error;
+use super::hooks::Attempt;
 use super::response::{RawResponse, Response};
 use super::retry::{self, RetryPolicy};
 
@@ -36,6 +39,20 @@ pub struct OperationInfo {
     /// The `Accept` header: the media types of the documented responses
     /// the client can decode; empty to send none.
     pub accept: &'static str,
+    /// The idempotency key header the operation declares, if any.
+    pub idempotency: Option<Idempotency>,
+}
+
+/// An operation's idempotency key: unless the caller sets the header, each
+/// call sends a fresh key, the same on every retry of that call, so the
+/// server can tell a retry from a new request. Such calls are retried
+/// whatever their method.
+#[derive(Debug, Clone, Copy)]
+pub struct Idempotency {
+    /// The header's name (`Idempotency-Key`).
+    pub header: &'static str,
+    /// Makes a fresh key (a random UUID v4).
+    pub new_key: fn() -> String,
 }
 
 /// An API operation: what it returns and how its responses decode.
@@ -58,6 +75,10 @@ pub struct Call<'a, Op> {
     path: String,
     query: Vec<(Cow<'static, str>, String)>,
     headers: Vec<(&'static str, String)>,
+    /// Headers of [`Call::header`], sent over any other of the same name.
+    extra_headers: HeaderMap,
+    /// Why a header of [`Call::header`] cannot be sent.
+    invalid_header: Option<String>,
     cookies: Vec<(&'static str, String)>,
     body: Option<(Bytes, Cow<'static, str>)>,
     /// Why the request cannot be sent (a value that could not be
@@ -88,6 +109,8 @@ impl<Op> Clone for Call<'_, Op> {
             path: self.path.clone(),
             query: self.query.clone(),
             headers: self.headers.clone(),
+            extra_headers: self.extra_headers.clone(),
+            invalid_header: self.invalid_header.clone(),
             cookies: self.cookies.clone(),
             body: self.body.clone(),
             invalid: self.invalid.clone(),
@@ -119,6 +142,8 @@ impl<'a, Op: Operation> Call<'a, Op> {
             path,
             query: Vec::new(),
             headers: Vec::new(),
+            extra_headers: HeaderMap::new(),
+            invalid_header: None,
             cookies: Vec::new(),
             body: None,
             invalid: None,
@@ -201,7 +226,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
     }
 
     /// Adds a header parameter.
-    pub(crate) fn header(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+    pub(crate) fn header_parameter(mut self, name: &'static str, value: impl fmt::Display) -> Self {
         self.headers.push((name, value.to_string()));
         self
     }
@@ -308,6 +333,42 @@ impl<'a, Op: Operation> Call<'a, Op> {
         self
     }
 
+    /// Sends this header with this call only (a tenant id, a trace
+    /// header). It replaces any header of the same name the call would
+    /// send (a default header, a parameter, a credential); given twice,
+    /// both values are sent. A name or value that is not valid in HTTP
+    /// fails the call with [`Error::InvalidHeader`] before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn example<Op>(call: kelviq::Call<'_, Op>) -> Result<(), Box<dyn std::error::Error>>
+    /// # where
+    /// #     Op: kelviq::Operation + 'static,
+    /// #     Op::Output: Send,
+    /// #     Op::Error: Send + std::fmt::Debug + 'static,
+    /// # {
+    /// call.header("x-tenant", "acme").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        let name = name.as_ref();
+        let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+            self.invalid_header
+                .get_or_insert(format!("`{name}` is not a valid header name"));
+            return self;
+        };
+        match HeaderValue::from_str(value.as_ref()) {
+            Ok(value) => {
+                self.extra_headers.append(header, value);
+            }
+            Err(_) => {
+                self.invalid_header
+                    .get_or_insert(format!("the value of header `{name}` is not valid"));
+            }
+        }
+        self
+    }
+
     /// Sends this call to another base URL (a proxy, a mock server).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into().trim_end_matches('/').to_owned());
@@ -346,7 +407,12 @@ impl<'a, Op: Operation> Call<'a, Op> {
     pub(crate) async fn execute(&self) -> Result<RawResponse, Error<Op::Error>> {
         let info = Op::INFO;
         let policy = self.client.inner.retry;
-        let may_retry = retry::is_idempotent(&info.method) || self.retry_non_idempotent;
+        // A key the server deduplicates by makes any method safe to repeat.
+        let may_retry = retry::is_idempotent(&info.method)
+            || self.retry_non_idempotent
+            || info.idempotency.is_some();
+        // One key per call, the same on every attempt.
+        let idempotency_key = info.idempotency.map(|idempotency| (idempotency.new_key)());
         let max_retries = if may_retry {
             self.max_retries.unwrap_or(policy.max_retries)
         } else {
@@ -362,7 +428,10 @@ impl<'a, Op: Operation> Call<'a, Op> {
                 attempt,
                 status = tracing::field::Empty,
             );
-            let outcome = self.attempt(&info).instrument(span.clone()).await;
+            let outcome = self
+                .attempt(&info, idempotency_key.as_deref(), attempt)
+                .instrument(span.clone())
+                .await;
             if let Ok(response) = &outcome {
                 span.record("status", response.status().as_u16());
             }
@@ -380,12 +449,66 @@ impl<'a, Op: Operation> Call<'a, Op> {
         }
     }
 
-    /// One HTTP request.
-    async fn attempt(&self, info: &OperationInfo) -> Result<RawResponse, Error<Op::Error>> {
+    /// One HTTP request: the call's own, with the client's default
+    /// headers, the call's extra headers and the idempotency key added,
+    /// then seen by the hooks.
+    async fn attempt(
+        &self,
+        info: &OperationInfo,
+        idempotency_key: Option<&str>,
+        number: u32,
+    ) -> Result<RawResponse, Error<Op::Error>> {
+        let mut request = self.request(info)?;
+        let headers = request.headers_mut();
+        for (name, value) in &self.client.inner.default_headers {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        if !self.extra_headers.is_empty() {
+            headers.extend(self.extra_headers.clone());
+        }
+        if let (Some(idempotency), Some(key)) = (info.idempotency, idempotency_key) {
+            let name = HeaderName::from_bytes(idempotency.header.as_bytes()).map_err(|_| {
+                Error::InvalidRequest("the idempotency header's name is not valid".to_owned())
+            })?;
+            if !headers.contains_key(&name) {
+                headers.insert(name, header_value(key)?);
+            }
+        }
+        let hooks = &self.client.inner.hooks;
+        let attempt = Attempt {
+            operation: info.id,
+            number,
+        };
+        for hook in hooks.iter() {
+            hook.on_request(&mut request, &attempt)
+                .await
+                .map_err(Error::Hook)?;
+        }
+        let response = self.client.inner.http.execute(request).await;
+        for hook in hooks.iter() {
+            match &response {
+                Ok(response) => hook.on_response(response, &attempt),
+                Err(error) => hook.on_error(error, &attempt),
+            }
+        }
+        let limit = self
+            .max_response_bytes
+            .unwrap_or(self.client.inner.max_response_bytes);
+        RawResponse::read(response.map_err(Error::from_transport)?, limit).await
+    }
+
+    /// The request the call describes, before the client's and the
+    /// caller's additions.
+    fn request(&self, info: &OperationInfo) -> Result<reqwest::Request, Error<Op::Error>> {
         if let Some(reason) = &self.invalid {
             return Err(Error::InvalidRequest(reason.clone()));
         }
-        let (url, send_credentials) = self.url(info)?;
+        if let Some(reason) = &self.invalid_header {
+            return Err(Error::InvalidHeader(reason.clone()));
+        }
+        let (mut url, send_credentials) = self.url(info)?;
         let credentials = match send_credentials {
             true => self
                 .client
@@ -396,6 +519,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
                 })?,
             false => Vec::new(),
         };
+        query_credentials(&mut url, &credentials);
         let timeout = self.timeout.unwrap_or(self.client.inner.timeout);
         let mut request = self
             .client
@@ -423,11 +547,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
                 .header(CONTENT_TYPE, header_value(content_type)?)
                 .body(bytes.clone());
         }
-        let response = request.send().await.map_err(Error::from_transport)?;
-        let limit = self
-            .max_response_bytes
-            .unwrap_or(self.client.inner.max_response_bytes);
-        RawResponse::read(response, limit).await
+        request.build().map_err(Error::from_transport)
     }
 
     /// The URL to request, and whether credentials may go there.
@@ -479,6 +599,15 @@ fn header_value<E>(value: &str) -> Result<HeaderValue, Error<E>> {
         .map_err(|_| Error::InvalidRequest("a header value contains invalid characters".to_owned()))
 }
 
+/// Adds the credentials that travel in the query to `url`.
+fn query_credentials(url: &mut reqwest::Url, credentials: &[(Placement, &Credential)]) {
+    for (placement, credential) in credentials {
+        if let (Placement::Query(name), Credential::Token(token)) = (placement, credential) {
+            url.query_pairs_mut().append_pair(name, token.expose());
+        }
+    }
+}
+
 fn apply_credentials<E>(
     mut request: reqwest::RequestBuilder,
     credentials: &[(Placement, &Credential)],
@@ -499,9 +628,7 @@ fn apply_credentials<E>(
                 value.set_sensitive(true);
                 request.header(*name, value)
             }
-            (Placement::Query(name), Credential::Token(token)) => {
-                request.query(&[(*name, token.expose())])
-            }
+            (Placement::Query(_), Credential::Token(_)) => request,
             (Placement::Cookie(name), Credential::Token(token)) => {
                 let mut value = header_value(&format!("{name}={}", token.expose()))?;
                 value.set_sensitive(true);

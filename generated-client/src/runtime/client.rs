@@ -5,7 +5,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::error::BuildError;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+
+use super::error::{BuildError, BuildErrorKind};
+use super::hooks::Hook;
 use super::retry::{tokio_sleeper, RetryPolicy, Sleeper};
 use super::Secret;
 
@@ -96,6 +99,8 @@ pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 ///     .timeout(Duration::from_secs(20)) // whole call, per attempt
 ///     .connect_timeout(Duration::from_secs(5))
 ///     .max_retries(3)
+///     // Sent with every request; a call can add its own with `Call::header`.
+///     .default_header("x-tenant", "acme")
 ///     .build()?;
 /// # let _ = client;
 /// # Ok(())
@@ -113,6 +118,10 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     sleeper: Sleeper,
     user_agent: Option<String>,
+    /// Headers for every request, in order; checked by `build`.
+    default_headers: Vec<(String, String)>,
+    http_client: Option<reqwest::Client>,
+    hooks: Vec<Arc<dyn Hook>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -125,6 +134,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("retry", &self.retry)
+            .field("hooks", &self.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -143,6 +153,9 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             sleeper: tokio_sleeper(),
             user_agent: None,
+            default_headers: Vec::new(),
+            http_client: None,
+            hooks: Vec::new(),
         }
     }
 
@@ -228,9 +241,57 @@ impl ClientBuilder {
         self
     }
 
-    /// Replaces the default `User-Agent`.
+    /// Replaces the default `User-Agent` (`<crate>/<version>`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends this header with every request (a tenant id, a trace header),
+    /// replacing an earlier default of the same name. Headers the call
+    /// sets itself (parameters, credentials, `Accept`) and
+    /// [`Call::header`](crate::Call::header) take precedence. A name or
+    /// value that is not valid in HTTP makes [`build`](Self::build) fail
+    /// with [`BuildErrorKind::InvalidHeader`](crate::BuildErrorKind::InvalidHeader).
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends requests with this `reqwest` client instead of one the builder
+    /// makes: for a corporate CA, client certificates (mTLS), a proxy or
+    /// connection pool settings.
+    ///
+    /// The client's own settings then apply, and [`connect_timeout`](Self::connect_timeout)
+    /// does not. Still applied per request: [`timeout`](Self::timeout) (each
+    /// attempt), retries, hooks, the `User-Agent` and default headers.
+    /// **Turn redirects off** (`redirect(Policy::none())`): the builder's
+    /// own client never follows one, so a 3xx reaches the caller as data
+    /// and credentials never travel to another host; a client that follows
+    /// redirects would send them there.
+    ///
+    /// ```no_run
+    /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use kelviq::reqwest;
+    ///
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .pool_max_idle_per_host(4)
+    ///     .build()?;
+    /// let client = kelviq::Client::builder().http_client(http).build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Runs `hook` around every HTTP attempt of every call, retries
+    /// included, after the hooks registered before it: see [`Hook`].
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
         self
     }
 
@@ -239,30 +300,29 @@ impl ClientBuilder {
         if let BaseUrl::Server(index) = self.base_url {
             if self.api.servers.get(index).is_none() {
                 return Err(BuildError::new(
+                    BuildErrorKind::NoServer,
                     "the API lists no server; set one with `base_url`",
                 ));
             }
         }
         if let BaseUrl::Custom(url) = &self.base_url {
-            reqwest::Url::parse(url)
-                .map_err(|e| BuildError::new(format!("invalid base URL `{url}`: {e}")))?;
+            reqwest::Url::parse(url).map_err(|e| {
+                BuildError::new(
+                    BuildErrorKind::InvalidBaseUrl,
+                    format!("invalid base URL `{url}`: {e}"),
+                )
+            })?;
         }
-        let user_agent = self
-            .user_agent
-            .clone()
-            .unwrap_or_else(|| self.api.user_agent.to_owned());
-        // Redirects are never followed: a 3xx is returned to the caller as
-        // data, and credentials never travel to a host the caller did not
-        // choose.
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout)
-            .user_agent(user_agent)
-            .build()
-            .map_err(|e| BuildError::new(format!("cannot build the HTTP client: {e}")))?;
+        let default_headers = self.default_headers()?;
+        let http = match self.http_client {
+            Some(http) => http,
+            None => own_http_client(self.connect_timeout)?,
+        };
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http,
+                default_headers,
+                hooks: self.hooks.into(),
                 api: self.api,
                 base_url: self.base_url,
                 server_overrides: self.server_overrides,
@@ -276,6 +336,69 @@ impl ClientBuilder {
     }
 }
 
+impl ClientBuilder {
+    /// The headers sent with every request: the `User-Agent`, then the
+    /// defaults in the order they were given.
+    fn default_headers(&self) -> Result<HeaderMap, BuildError> {
+        let user_agent = self.user_agent.as_deref().unwrap_or(self.api.user_agent);
+        let mut headers = HeaderMap::new();
+        let user_agent = HeaderValue::from_str(user_agent)
+            .map_err(|_| invalid_header("the `User-Agent` value is not a valid header value"))?;
+        headers.insert(USER_AGENT, user_agent);
+        for (name, value) in &self.default_headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid_header(format!("`{name}` is not a valid header name")))?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                invalid_header(format!("the value of header `{name}` is not valid"))
+            })?;
+            headers.insert(name, value);
+        }
+        Ok(headers)
+    }
+}
+
+fn invalid_header(message: impl Into<String>) -> BuildError {
+    BuildError::new(BuildErrorKind::InvalidHeader, message)
+}
+
+/// The client the builder makes when given none. Redirects are never
+/// followed: a 3xx is returned to the caller as data, and credentials
+/// never travel to a host the caller did not choose.
+fn own_http_client(connect_timeout: Duration) -> Result<reqwest::Client, BuildError> {
+    let builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(connect_timeout);
+    #[cfg(feature = "rustls-webpki-roots")]
+    let builder = builder.tls_backend_preconfigured(webpki_roots_tls()?);
+    builder.build().map_err(|e| {
+        BuildError::new(
+            BuildErrorKind::HttpClient,
+            format!("cannot build the HTTP client: {e}"),
+        )
+    })
+}
+
+/// rustls trusting only the bundled Mozilla roots, with the crypto
+/// provider and ALPN protocols reqwest would choose.
+#[cfg(feature = "rustls-webpki-roots")]
+fn webpki_roots_tls() -> Result<rustls::ClientConfig, BuildError> {
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| BuildError::new(BuildErrorKind::HttpClient, format!("TLS: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = if cfg!(feature = "http2") {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    } else {
+        vec![b"http/1.1".to_vec()]
+    };
+    Ok(config)
+}
+
 /// A client for the API. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
 pub struct Client {
@@ -284,6 +407,10 @@ pub struct Client {
 
 pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
+    /// Sent with every request unless the call sets the same header.
+    pub(crate) default_headers: HeaderMap,
+    /// Empty unless the user registers hooks: then attempts skip them.
+    pub(crate) hooks: Arc<[Arc<dyn Hook>]>,
     pub(crate) api: ApiDescription,
     pub(crate) base_url: BaseUrl,
     pub(crate) server_overrides: BTreeMap<String, String>,
@@ -301,6 +428,7 @@ impl fmt::Debug for Client {
             .field("credentials", &self.inner.credentials)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("hooks", &self.inner.hooks.len())
             .finish_non_exhaustive()
     }
 }

@@ -99,6 +99,14 @@ impl RawResponse {
         &self.headers
     }
 
+    /// The server's id for the request: its `x-request-id` header, else
+    /// its `request-id` header, when one is readable text.
+    pub fn request_id(&self) -> Option<&str> {
+        ["x-request-id", "request-id"]
+            .into_iter()
+            .find_map(|name| self.headers.get(name)?.to_str().ok())
+    }
+
     /// The body, exactly as received.
     pub fn body(&self) -> &Bytes {
         &self.body

@@ -107,6 +107,7 @@ fn behaviour_sections(api: &Api, surface: &Surface, crate_ident: &str) -> Vec<St
     if let Some(section) = pagination_section(api, surface, crate_ident) {
         sections.push(section);
     }
+    sections.extend(transport_sections(api));
     sections.push(responses_section());
     sections.push(
         "**Redirects.** The client never follows a redirect, so credentials never reach another \
@@ -171,6 +172,42 @@ fn client_sections(api: &Api) -> Vec<String> {
          methods unless a call opts in with [`Call::retry_non_idempotent`]. See [`RetryPolicy`]."
             .to_owned(),
     ]
+}
+
+/// The HTTP client, headers, hooks, features and idempotency keys.
+fn transport_sections(api: &Api) -> Vec<String> {
+    let mut sections = vec![
+        "**Transport.** [`ClientBuilder::http_client`] takes your own `reqwest::Client` (a \
+         corporate CA, mTLS, a proxy, pool settings; turn its redirects off); the crate \
+         re-exports [`reqwest`] so both name the same version. Every request carries a \
+         `User-Agent` of `<crate>/<version>` ([`ClientBuilder::user_agent`] replaces it) and \
+         the headers of [`ClientBuilder::default_header`]; [`Call::header`] adds one to a \
+         single call. An invalid header name or value is an error before anything is sent \
+         ([`BuildErrorKind::InvalidHeader`], [`Error::InvalidHeader`]). Errors with a response \
+         give the server's request id (`x-request-id` or `request-id`) by \
+         [`Error::request_id`] and in their message."
+            .to_owned(),
+        "**Hooks.** A [`Hook`] registered with [`ClientBuilder::hook`] runs around every HTTP \
+         attempt, retries included: it may change the request (refresh a token, sign it, add \
+         trace headers) or stop the call, and observes each response or failure."
+            .to_owned(),
+        "**Features.** `rustls` (default) trusts the platform's root certificates, \
+         `rustls-webpki-roots` only the bundled Mozilla roots, `native-tls` uses the \
+         platform's TLS library; `http2`, `gzip`, `brotli` and `zstd` turn on reqwest's \
+         support. With `default-features = false` the crate builds without TLS (plain HTTP, \
+         or your own client)."
+            .to_owned(),
+    ];
+    if api.has_idempotency_keys() {
+        sections.push(
+            "**Idempotency keys.** An operation that declares an `Idempotency-Key` header \
+             sends a fresh UUID v4 on each call, the same on every retry of that call, unless \
+             you set the header with its setter. The server can then tell a retry from a new \
+             request, so such calls are retried whatever their method, POST included."
+                .to_owned(),
+        );
+    }
+    sections
 }
 
 /// How response bodies are asked for and read, empty ones included.

@@ -19,7 +19,7 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     let _ = writeln!(out, "edition = {}", toml_string(edition));
     // What the dependencies the crate may have need (`cargo metadata` over
     // the generated client, which has them all): uuid 1.29 needs 1.89;
-    // reqwest 0.12 needs 1.64 but pulls icu_* 2.4 (url -> idna) at 1.88;
+    // reqwest 0.13 needs 1.85 but pulls icu_* 2.4 (url -> idna) at 1.88;
     // tokio 1.54 and hashbrown 0.17 (serde_json) need 1.85; the rest less.
     // The runtime's own code needs 1.73 (clippy's `incompatible_msrv` on
     // generated-client). The highest is 1.89.
@@ -43,6 +43,8 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     for (name, spec) in dependencies(api) {
         let _ = writeln!(out, "{name} = {spec}");
     }
+    out.push('\n');
+    out.push_str(FEATURES);
     out
 }
 
@@ -57,31 +59,68 @@ fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
         ("percent-encoding", r#""2""#),
         (
             "reqwest",
-            r#"{ version = "0.12", default-features = false, features = ["rustls-tls"] }"#,
+            r#"{ version = "0.13", default-features = false }"#,
+        ),
+        // Only for the bundled roots of `rustls-webpki-roots`, with the
+        // crypto provider reqwest's `rustls` uses.
+        (
+            "rustls",
+            r#"{ version = "0.23", default-features = false, features = ["aws_lc_rs", "std", "tls12"], optional = true }"#,
         ),
         ("serde", r#"{ version = "1", features = ["derive"] }"#),
         ("serde_json", serde_json),
         ("serde_path_to_error", r#""0.1""#),
         ("tokio", r#"{ version = "1", features = ["time"] }"#),
-        ("tracing", r#""0.1""#),
+        // Spans and events only: no `#[instrument]`, so no proc-macros.
+        (
+            "tracing",
+            r#"{ version = "0.1", default-features = false, features = ["std"] }"#,
+        ),
+        ("webpki-roots", r#"{ version = "1", optional = true }"#),
     ];
+    let uuid_type = api.extra_dependencies.contains(&ExternalCrate::Uuid);
+    let uuid = match (uuid_type, api.has_idempotency_keys()) {
+        (true, true) => Some(r#"{ version = "1", features = ["serde", "v4"] }"#),
+        (true, false) => Some(r#"{ version = "1", features = ["serde"] }"#),
+        (false, true) => Some(r#"{ version = "1", features = ["v4"] }"#),
+        (false, false) => None,
+    };
+    out.extend(uuid.map(|spec| ("uuid", spec)));
     for dependency in &api.extra_dependencies {
-        out.push(match dependency {
-            ExternalCrate::Chrono => (
+        out.extend(match dependency {
+            ExternalCrate::Chrono => Some((
                 "chrono",
                 r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#,
-            ),
-            ExternalCrate::FuturesUtil => ("futures-util", r#""0.3""#),
-            ExternalCrate::RustDecimal => (
+            )),
+            ExternalCrate::FuturesUtil => Some(("futures-util", r#""0.3""#)),
+            ExternalCrate::RustDecimal => Some((
                 "rust_decimal",
                 r#"{ version = "1", default-features = false, features = ["std"] }"#,
-            ),
-            ExternalCrate::Uuid => ("uuid", r#"{ version = "1", features = ["serde"] }"#),
+            )),
+            ExternalCrate::Uuid => None,
         });
     }
     out.sort();
     out
 }
+
+/// The crate's features: the TLS stack and its root certificates, HTTP/2
+/// and response decompression, all reqwest's.
+const FEATURES: &str = r#"[features]
+default = ["rustls"]
+# TLS with rustls, trusting the platform's root certificates
+# (rustls-platform-verifier).
+rustls = ["reqwest/rustls"]
+# TLS with rustls, trusting only the bundled Mozilla roots (webpki-roots),
+# for systems without a certificate store (scratch containers).
+rustls-webpki-roots = ["rustls", "dep:rustls", "dep:webpki-roots"]
+# TLS with the platform's library (OpenSSL, SChannel, Security.framework).
+native-tls = ["reqwest/native-tls"]
+http2 = ["reqwest/http2"]
+gzip = ["reqwest/gzip"]
+brotli = ["reqwest/brotli"]
+zstd = ["reqwest/zstd"]
+"#;
 
 fn toml_string(value: &str) -> String {
     let escaped: String = value
@@ -121,7 +160,7 @@ pub fn lib_rs(api: &Api, surface: &Surface, options: &Options) -> String {
          #[rustfmt::skip]\npub mod models;\n\
          #[rustfmt::skip]\npub mod operations;\n\
          mod runtime;\n\n\
-         pub use client::Environment;\n",
+         pub use client::Environment;\npub use reqwest;\n",
     );
     out.push_str(&use_list("runtime", RUNTIME_EXPORTS));
     // Types in the public API come from these crates; re-exporting them
@@ -147,7 +186,9 @@ pub fn lib_rs(api: &Api, surface: &Surface, options: &Options) -> String {
 /// What the crate root re-exports from the runtime, sorted as rustfmt sorts.
 const RUNTIME_EXPORTS: &[&str] = &[
     "ApiError",
+    "Attempt",
     "BuildError",
+    "BuildErrorKind",
     "Bytes",
     "Call",
     "Client",
@@ -155,6 +196,10 @@ const RUNTIME_EXPORTS: &[&str] = &[
     "DecodeError",
     "Error",
     "HeaderMap",
+    "Hook",
+    "HookError",
+    "HookFuture",
+    "Idempotency",
     "Operation",
     "OperationInfo",
     "RawResponse",

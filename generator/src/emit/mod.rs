@@ -35,7 +35,7 @@ pub enum EmittedFile<'a> {
 pub type RustEmitter<'a> = Box<dyn Fn() -> TokenStream + Send + 'a>;
 
 /// The runtime's source files, copied verbatim into every crate.
-const RUNTIME: [(&str, &str); 8] = [
+const RUNTIME: [(&str, &str); 9] = [
     (
         "src/runtime/mod.rs",
         include_str!("../../templates/runtime/mod.rs"),
@@ -47,6 +47,10 @@ const RUNTIME: [(&str, &str); 8] = [
     (
         "src/runtime/client.rs",
         include_str!("../../templates/runtime/client.rs"),
+    ),
+    (
+        "src/runtime/hooks.rs",
+        include_str!("../../templates/runtime/hooks.rs"),
     ),
     (
         "src/runtime/encoding.rs",
@@ -101,10 +105,17 @@ const MULTIPART: OptionalModule = OptionalModule {
     source: include_str!("../../templates/runtime/multipart.rs"),
 };
 
+const IDEMPOTENCY: OptionalModule = OptionalModule {
+    name: "idempotency",
+    export: "new_idempotency_key",
+    internal: &[],
+    source: include_str!("../../templates/runtime/idempotency.rs"),
+};
+
 /// The source of every runtime file, optional modules included: the
 /// runtime's API, whose names generated items must not take.
 pub(crate) fn runtime_sources() -> impl Iterator<Item = &'static str> {
-    let optional = [&DECIMAL, &PAGINATION, &MULTIPART].map(|m| m.source);
+    let optional = [&DECIMAL, &PAGINATION, &MULTIPART, &IDEMPOTENCY].map(|m| m.source);
     RUNTIME.iter().map(|(_, source)| *source).chain(optional)
 }
 
@@ -128,6 +139,9 @@ fn optional_runtime(api: &Api) -> Vec<&'static OptionalModule> {
     }
     if api.uses_files {
         out.push(&MULTIPART);
+    }
+    if api.has_idempotency_keys() {
+        out.push(&IDEMPOTENCY);
     }
     out
 }

@@ -169,6 +169,13 @@ fn operation_impl(op: &Operation, allow_deprecated: &Option<TokenStream>) -> Tok
         .map(|alternative| quote!(&[#(#alternative),*]));
     let servers = &op.servers;
     let accept = op.accept.join(", ");
+    let idempotency = match &op.idempotency_header {
+        Some(header) => quote!(Some(crate::runtime::Idempotency {
+            header: #header,
+            new_key: crate::runtime::new_idempotency_key,
+        })),
+        None => quote!(None),
+    };
     let arms = decode_arms(op);
     // A code listed beside its class (`400` and `4XX`) is matched first,
     // as intended; clippy would flag the overlap.
@@ -189,6 +196,7 @@ fn operation_impl(op: &Operation, allow_deprecated: &Option<TokenStream>) -> Tok
                 security: &[#(#security),*],
                 servers: &[#(#servers),*],
                 accept: #accept,
+                idempotency: #idempotency,
             };
 
             #allow_overlap
@@ -435,7 +443,7 @@ fn parameter_push(parameter: &Parameter) -> TokenStream {
     let value = parameter_text(parameter);
     match parameter.location {
         ParameterLocation::Query => quote!(.query(#wire, #value)),
-        ParameterLocation::Header => quote!(.header(#wire, #value)),
+        ParameterLocation::Header => quote!(.header_parameter(#wire, #value)),
         ParameterLocation::Cookie => quote!(.cookie(#wire, #value)),
         ParameterLocation::Path => quote!(),
     }

@@ -197,6 +197,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
         let (output, success_statuses, success_types) = self.output(operation)?;
         let (errors, error_types) = self.errors(operation, &success_statuses)?;
         let servers = self.servers(operation, top_servers);
+        let idempotency_header = idempotency_header(&parameters);
         let docs = docs::compose([
             operation.summary.as_deref(),
             operation.description.as_deref(),
@@ -223,6 +224,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
             security,
             servers,
             mentions_deprecated: false,
+            idempotency_header,
         })
     }
 
@@ -617,6 +619,18 @@ fn template(path: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
 }
 
 /// The template as literals and the Rust names of its variables.
+/// The header that carries the operation's idempotency key: an
+/// `Idempotency-Key` header parameter, matched without regard to case.
+fn idempotency_header(parameters: &[Parameter]) -> Option<String> {
+    parameters
+        .iter()
+        .find(|p| {
+            p.location == ParameterLocation::Header
+                && p.wire_name.eq_ignore_ascii_case("idempotency-key")
+        })
+        .map(|p| p.wire_name.clone())
+}
+
 fn path_parts(path: &str, parameters: &[Parameter]) -> Vec<PathPart> {
     let mut parts = Vec::new();
     for (literal, variable) in template(path) {

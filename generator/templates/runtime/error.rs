@@ -3,12 +3,14 @@
 
 use std::fmt;
 
+use super::hooks::HookError;
 use super::response::RawResponse;
 use super::StatusCode;
 
 /// Why a call failed. `E` is the operation's enum of documented errors.
 ///
-/// Errors that come with a response keep its status, headers and body.
+/// Errors that come with a response keep its status, headers and body, and
+/// name the server's request id ([`Error::request_id`]) when it sent one.
 ///
 /// ```no_run
 /// # async fn example<Op>(call: __CRATE__::Call<'_, Op>)
@@ -68,6 +70,12 @@ pub enum Error<E> {
     },
     /// The request could not be built (a value that cannot be sent).
     InvalidRequest(String),
+    /// A header given to [`Call::header`](crate::Call::header) has a name
+    /// or value that is not valid in HTTP; nothing was sent. The message
+    /// names the header, never its value.
+    InvalidHeader(String),
+    /// A [`Hook`](crate::Hook) stopped the request before it was sent.
+    Hook(HookError),
 }
 
 impl<E> Error<E> {
@@ -94,10 +102,28 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         self.response().map(RawResponse::status)
     }
+
+    /// The server's id for the request (its `x-request-id` or `request-id`
+    /// header), for errors that have a response with one: quote it to the
+    /// API's support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.response().and_then(RawResponse::request_id)
+    }
 }
 
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe(f)?;
+        match self.request_id() {
+            Some(id) => write!(f, " (request id {id})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<E: fmt::Debug> Error<E> {
+    /// The message, without the request id.
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(e) => write!(f, "the API returned {}: {:?}", e.response.status(), e.kind),
             Error::UnexpectedStatus(r) => {
@@ -117,6 +143,8 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 schemes.join(" and ")
             ),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::InvalidHeader(message) => write!(f, "invalid header: {message}"),
+            Error::Hook(e) => write!(f, "a hook stopped the request: {e}"),
         }
     }
 }
@@ -126,6 +154,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         match self {
             Error::Transport(e) => Some(e),
             Error::Decode(e) => Some(e.as_ref()),
+            Error::Hook(e) => Some(e.as_ref()),
             _ => None,
         }
     }
@@ -143,6 +172,12 @@ pub struct ApiError<E> {
 impl<E> ApiError<E> {
     pub(crate) fn new(kind: E, response: RawResponse) -> Self {
         ApiError { kind, response }
+    }
+
+    /// The server's id for the request (its `x-request-id` or `request-id`
+    /// header), if it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.response.request_id()
     }
 }
 
@@ -221,14 +256,35 @@ impl std::error::Error for DecodeError {}
 /// The client could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildError {
+    kind: BuildErrorKind,
     message: String,
 }
 
+/// Why the client could not be built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildErrorKind {
+    /// The API lists no server and no base URL was given.
+    NoServer,
+    /// The base URL is not a URL.
+    InvalidBaseUrl,
+    /// A default header or the `User-Agent` is not valid in HTTP.
+    InvalidHeader,
+    /// The HTTP client (TLS, connection settings) could not be built.
+    HttpClient,
+}
+
 impl BuildError {
-    pub(crate) fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: BuildErrorKind, message: impl Into<String>) -> Self {
         BuildError {
+            kind,
             message: message.into(),
         }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> BuildErrorKind {
+        self.kind
     }
 }
 
