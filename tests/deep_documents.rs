@@ -18,8 +18,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use generator::{GeneratedCrate, Options};
 use integration_tests::{cargo_offline_first, workspace_root, write_scratch_workspace};
+use openapi_rust_gen::{GeneratedCrate, Options};
 use serde_json::{json, Value};
 
 const STACK: usize = 2 * 1024 * 1024;
@@ -35,16 +35,16 @@ const CHAIN: usize = 2_000;
 /// second; the bound leaves room for a loaded machine).
 const DEEP_TIME: Duration = Duration::from_secs(60);
 
-/// Runs `generator::generate` on `text` saved as `file_name`, on a thread
+/// Runs `openapi_rust_gen::generate` on `text` saved as `file_name`, on a thread
 /// with a 2 MiB stack.
-fn generate_text(file_name: &str, text: String) -> generator::Result<GeneratedCrate> {
+fn generate_text(file_name: &str, text: String) -> openapi_rust_gen::Result<GeneratedCrate> {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join(file_name);
     std::fs::write(&path, text).expect("write the document");
     std::thread::Builder::new()
         .name(format!("generate {file_name}"))
         .stack_size(STACK)
-        .spawn(move || generator::generate(&path, &Options::new("deep")))
+        .spawn(move || openapi_rust_gen::generate(&path, &Options::new("deep")))
         .expect("spawn")
         .join()
         .expect("the generator panicked")
@@ -167,7 +167,7 @@ fn deep_document_yaml(depth: usize, block_levels: usize) -> String {
     text
 }
 
-fn assert_located(error: &generator::Error, file_name: &str) {
+fn assert_located(error: &openapi_rust_gen::Error, file_name: &str) {
     let text = error.to_string();
     assert!(
         text.contains(file_name),
@@ -295,7 +295,7 @@ fn crates_generated_from_deep_documents_compile_without_clippy_warnings() {
         let options = Options::new(crate_name);
         let generated = std::thread::Builder::new()
             .stack_size(STACK)
-            .spawn(move || generator::generate(&path, &options))
+            .spawn(move || openapi_rust_gen::generate(&path, &options))
             .expect("spawn")
             .join()
             .expect("the generator panicked")
@@ -433,8 +433,8 @@ fn stages_called_directly_are_safe_on_a_small_stack() {
         .name("stages".to_owned())
         .stack_size(STACK)
         .spawn(move || {
-            let loaded = generator::load::load(&path).expect("loads");
-            let api = generator::lower::lower(&loaded).expect("lowers");
+            let loaded = openapi_rust_gen::load::load(&path).expect("loads");
+            let api = openapi_rust_gen::lower::lower(&loaded).expect("lowers");
             drop(loaded);
             api.operations.len()
         })

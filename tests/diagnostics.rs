@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::{generate, Options};
+use openapi_rust_gen::{generate, Options};
 
 /// Writes `files` (relative path, content) into a fresh directory.
 fn spec_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -16,7 +16,7 @@ fn spec_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-fn error_for(spec: &Path) -> generator::Error {
+fn error_for(spec: &Path) -> openapi_rust_gen::Error {
     match generate(spec, &Options::new("fixture")) {
         Ok(_) => panic!("generation of {} should fail", spec.display()),
         Err(e) => e,

@@ -1,12 +1,12 @@
-//! `generator::diff` on hand-written spec pairs, one per kind of change:
+//! `openapi_rust_gen::diff` on hand-written spec pairs, one per kind of change:
 //! each pair's verdict and semver bump must be the one its `expected.json`
 //! states, and the Markdown report is snapshotted so that wording and
 //! classification changes show in review.
 
 use std::path::{Path, PathBuf};
 
-use generator::diff::{self, ApiDiff};
 use integration_tests::workspace_root;
+use openapi_rust_gen::diff::{self, ApiDiff};
 
 fn pairs_dir() -> PathBuf {
     workspace_root().join("tests").join("diff_pairs")
@@ -24,10 +24,10 @@ fn pair_names() -> Vec<String> {
     names
 }
 
-fn lower(spec: &Path) -> generator::ir::Api {
-    let loaded = generator::load::load(spec)
+fn lower(spec: &Path) -> openapi_rust_gen::ir::Api {
+    let loaded = openapi_rust_gen::load::load(spec)
         .unwrap_or_else(|e| panic!("loading {} failed: {e}", spec.display()));
-    generator::lower::lower(&loaded)
+    openapi_rust_gen::lower::lower(&loaded)
         .unwrap_or_else(|e| panic!("lowering {} failed: {e}", spec.display()))
 }
 

@@ -1,5 +1,5 @@
 //! Every input in `tests/fuzz_regressions/` (found by `cargo xtask fuzz`)
-//! goes through `generator::generate` without a generator bug (a panic, or
+//! goes through `openapi_rust_gen::generate` without a generator bug (a panic, or
 //! an error of kind `Bug`). A spec error is fine.
 //!
 //! A file is a raw fuzzer input: the first byte selects the format (even:

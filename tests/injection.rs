@@ -10,8 +10,8 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use generator::Options;
 use integration_tests::{cargo_offline_first, workspace_root, write_scratch_workspace};
+use openapi_rust_gen::Options;
 use proc_macro2::{TokenStream, TokenTree};
 use serde_json::{json, Value};
 
@@ -272,7 +272,7 @@ fn payload_only_in_literals_and_docs_and_the_crate_compiles() {
     .expect("write the spec");
 
     let crate_name = "injection-check";
-    let generated = generator::generate(&spec, &Options::new(crate_name))
+    let generated = openapi_rust_gen::generate(&spec, &Options::new(crate_name))
         .unwrap_or_else(|e| panic!("generation failed: {e}"));
     let mut rust_files = 0;
     let mut payload_seen = false;

@@ -12,8 +12,8 @@ use std::cell::Cell;
 use std::path::Path;
 use std::time::Instant;
 
-use generator::ErrorKind;
 use integration_tests::{generate_without_bug, workspace_root};
+use openapi_rust_gen::ErrorKind;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
@@ -137,7 +137,7 @@ fn a_generator_panic_fails_the_mutation_check() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let spec = dir.path().join("openapi.yaml");
     std::fs::write(&spec, integration_tests::panicking_document()).expect("write");
-    let error = generator::generate(&spec, &generator::Options::new("injected"))
+    let error = openapi_rust_gen::generate(&spec, &openapi_rust_gen::Options::new("injected"))
         .expect_err("the injected panic fails generation");
     assert_eq!(error.kind(), ErrorKind::Bug, "{error}");
     assert!(error.to_string().starts_with("generator bug: "), "{error}");

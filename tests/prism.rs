@@ -152,13 +152,14 @@ fn history_versions_generate_and_compile() {
             .to_owned();
         let (openapi, operations) = describe_document(file);
         let crate_name = format!("history-{}", name.split('_').next().unwrap_or(&name));
-        let generated = generator::generate(file, &generator::Options::new(&crate_name))
-            .map_err(|e| e.to_string())
-            .and_then(|generated| {
-                generated
-                    .write_to(&workspace.path().join(&crate_name))
-                    .map_err(|e| format!("cannot write the crate: {e}"))
-            });
+        let generated =
+            openapi_rust_gen::generate(file, &openapi_rust_gen::Options::new(&crate_name))
+                .map_err(|e| e.to_string())
+                .and_then(|generated| {
+                    generated
+                        .write_to(&workspace.path().join(&crate_name))
+                        .map_err(|e| format!("cannot write the crate: {e}"))
+                });
         if generated.is_ok() {
             members.push(crate_name.clone());
         }

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use generator::{generate, Options};
 use integration_tests::workspace_root;
+use openapi_rust_gen::{generate, Options};
 use similar::{ChangeTag, TextDiff};
 
 fn generate_files(spec: &Path) -> BTreeMap<PathBuf, String> {

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use generator::config::Config;
-use generator::{Error, Generator};
+use openapi_rust_gen::config::Config;
+use openapi_rust_gen::{Error, Generator};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -128,7 +128,7 @@ fn default_name(target: &Target) -> Result<String, Error> {
         .unwrap_or_default();
     package_name(&name).map_err(|problem| {
         Error::environment(
-            generator::Location::file(&target.out),
+            openapi_rust_gen::Location::file(&target.out),
             format!("{problem}; give the crate's name with --name"),
         )
     })
@@ -163,14 +163,14 @@ fn check(target: &Target, verbosity: report::Verbosity) -> Result<ExitCode, Erro
 
 fn diff(old: &std::path::Path, new: &std::path::Path, format: Format) -> Result<ExitCode, Error> {
     let lowered = |spec: &std::path::Path| {
-        let loaded = generator::load::load(spec)?;
-        generator::lower::lower(&loaded)
+        let loaded = openapi_rust_gen::load::load(spec)?;
+        openapi_rust_gen::lower::lower(&loaded)
     };
-    let changes = generator::diff::diff(&lowered(old)?, &lowered(new)?);
+    let changes = openapi_rust_gen::diff::diff(&lowered(old)?, &lowered(new)?);
     let title = format!("{} → {}", old.display(), new.display());
     let text = match format {
-        Format::Markdown => generator::diff::render_markdown(&changes, &title),
-        Format::Json => format!("{:#}", generator::diff::render_json(&changes)),
+        Format::Markdown => openapi_rust_gen::diff::render_markdown(&changes, &title),
+        Format::Json => format!("{:#}", openapi_rust_gen::diff::render_json(&changes)),
     };
     println!("{text}");
     Ok(ExitCode::SUCCESS)

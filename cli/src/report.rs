@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
-use generator::{Error, ErrorKind, GeneratedCrate, Location, Warning};
+use openapi_rust_gen::{Error, ErrorKind, GeneratedCrate, Location, Warning};
 
 /// How much to print besides errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

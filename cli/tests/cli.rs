@@ -126,7 +126,7 @@ fn a_generator_bug_exits_3() {
         &spec,
         format!(
             "openapi: 3.0.3\ninfo: {{title: T, version: '1', {}: true}}\npaths: {{}}\n",
-            generator::lower::FAULT_INJECTION_EXTENSION
+            openapi_rust_gen::lower::FAULT_INJECTION_EXTENSION
         ),
     )
     .expect("write the spec");

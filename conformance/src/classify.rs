@@ -14,7 +14,7 @@
 //! Spec faults (examples that break their own schemas) are found while
 //! planning, see [`crate::plan`].
 
-use generator::ir::{BodyEncoding, Operation, StatusMatch};
+use openapi_rust_gen::ir::{BodyEncoding, Operation, StatusMatch};
 use serde_json::Value;
 
 use crate::outcome::{Outcome, Violation};

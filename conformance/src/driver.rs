@@ -13,8 +13,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use generator::ir::{Api, SchemeKind};
-use generator::surface::{rust_type, Scope};
+use openapi_rust_gen::ir::{Api, SchemeKind};
+use openapi_rust_gen::surface::{rust_type, Scope};
 use scratch_workspace::write_if_changed;
 
 use crate::plan::{Argument, OperationPlan, Plan};

@@ -9,8 +9,8 @@
 //! ever sends values the spec allows, and a request the mock rejects is the
 //! client's fault.
 
-use generator::ir::{Api, BodyEncoding, Operation, Parameter, TypeRef};
-use generator::surface::{OperationSurface, Passing, Surface};
+use openapi_rust_gen::ir::{Api, BodyEncoding, Operation, Parameter, TypeRef};
+use openapi_rust_gen::surface::{OperationSurface, Passing, Surface};
 use serde_json::{Map, Value};
 
 use crate::schema::{shorten, Direction, Validators};

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use generator::ir::{Api, Operation};
+use openapi_rust_gen::ir::{Api, Operation};
 
 use crate::classify::{classify, Class};
 use crate::driver::{self, BASE_URL_VAR, CALL_TIMEOUT_SECONDS, ONLY_VAR};
@@ -142,7 +142,7 @@ fn prepare(spec: &Path, settings: &Settings) -> Result<Prepared, Box<DocumentRep
     };
     let driver_package = workspace::package_name(spec, "driver");
     let client = client_package(&driver_package);
-    let generated = generator::generate(spec, &generator::Options::new(&client))
+    let generated = openapi_rust_gen::generate(spec, &openapi_rust_gen::Options::new(&client))
         .map_err(|e| e.to_string())
         .and_then(|crate_| {
             crate_
@@ -204,8 +204,8 @@ fn record_plan_findings(report: &mut DocumentReport, plan: &Plan) {
 
 /// The generator's model and merged document of `spec`.
 fn lowered(spec: &Path) -> Result<(Api, SpecDocument), String> {
-    let loaded = generator::load::load(spec).map_err(|e| e.to_string())?;
-    let api = generator::lower::lower(&loaded).map_err(|e| e.to_string())?;
+    let loaded = openapi_rust_gen::load::load(spec).map_err(|e| e.to_string())?;
+    let api = openapi_rust_gen::lower::lower(&loaded).map_err(|e| e.to_string())?;
     let document = serde_json::to_value(&loaded.openapi)
         .map_err(|e| format!("cannot read back the merged document: {e}"))?;
     Ok((api, SpecDocument::new(document)))

@@ -3,7 +3,7 @@
 //! 3.0 shape) as plain JSON, with look-ups by the IR's operations and
 //! parameters.
 
-use generator::ir::{HttpMethod, Operation, Parameter};
+use openapi_rust_gen::ir::{HttpMethod, Operation, Parameter};
 use serde_json::Value;
 
 /// How many `$ref` hops [`SpecDocument::resolve`] follows before giving up
@@ -160,7 +160,7 @@ impl SpecDocument {
     }
 }
 
-pub use generator::lower::media_type_essence as essence;
+pub use openapi_rust_gen::lower::media_type_essence as essence;
 
 /// Whether a media type carries JSON (`application/json`, `…+json`).
 pub fn is_json(media_type: &str) -> bool {

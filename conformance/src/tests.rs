@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use generator::ir::Api;
+use openapi_rust_gen::ir::Api;
 use serde_json::json;
 
 use crate::classify::{classify, Class};
@@ -59,13 +59,13 @@ components:
 "##;
 
 fn lowered() -> (Api, SpecDocument) {
-    let loaded = generator::load::load_text(Path::new("spec.yaml"), SPEC).expect("loads");
-    let api = generator::lower::lower(&loaded).expect("lowers");
+    let loaded = openapi_rust_gen::load::load_text(Path::new("spec.yaml"), SPEC).expect("loads");
+    let api = openapi_rust_gen::lower::lower(&loaded).expect("lowers");
     let document = serde_json::to_value(&loaded.openapi).expect("serialises");
     (api, SpecDocument::new(document))
 }
 
-fn operation<'a>(api: &'a Api, id: &str) -> &'a generator::ir::Operation {
+fn operation<'a>(api: &'a Api, id: &str) -> &'a openapi_rust_gen::ir::Operation {
     api.operations
         .iter()
         .find(|o| o.id == id)

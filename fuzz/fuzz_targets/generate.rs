@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 
-use generator::{ErrorKind, Options};
+use openapi_rust_gen::{ErrorKind, Options};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -25,12 +25,12 @@ fuzz_target!(|data: &[u8]| {
     // The stages run on the generator's large-stack thread; a panic there
     // already aborts through libFuzzer's panic hook, and a bug reported as
     // an error aborts here.
-    let generated = generator::on_pipeline_stack(&path, || {
-        let loaded = generator::load::load_text(&path, &text)?;
-        let api = generator::lower::lower(&loaded)?;
-        let surface = generator::surface::Surface::of(&api);
-        let files = generator::emit::emit_crate(&api, &surface, &Options::new("fuzzed"))?;
-        generator::write::format_crate(files, api.warnings.clone())
+    let generated = openapi_rust_gen::on_pipeline_stack(&path, || {
+        let loaded = openapi_rust_gen::load::load_text(&path, &text)?;
+        let api = openapi_rust_gen::lower::lower(&loaded)?;
+        let surface = openapi_rust_gen::surface::Surface::of(&api);
+        let files = openapi_rust_gen::emit::emit_crate(&api, &surface, &Options::new("fuzzed"))?;
+        openapi_rust_gen::write::format_crate(files, api.warnings.clone())
     });
     if let Err(error) = generated {
         if error.kind() == ErrorKind::Bug {

@@ -52,8 +52,8 @@ impl Options {
 /// ```no_run
 /// use std::path::Path;
 ///
-/// # fn main() -> Result<(), generator::Error> {
-/// let written = generator::Generator::new("openapi.yaml")
+/// # fn main() -> Result<(), openapi_rust_gen::Error> {
+/// let written = openapi_rust_gen::Generator::new("openapi.yaml")
 ///     .crate_name("petstore")
 ///     .crate_version("1.2.0")
 ///     .write_to(Path::new("clients/petstore"))?;

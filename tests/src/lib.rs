@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use generator::{ErrorKind, GeneratedCrate, Location, Options, Warning};
+use openapi_rust_gen::{ErrorKind, GeneratedCrate, Location, Options, Warning};
 use scratch_workspace::Cargo;
 
 pub mod mock_server;
@@ -50,7 +50,7 @@ pub fn fixture_crate_name(name: &str) -> String {
 /// Generates a crate from `spec`, panicking with the located error if the
 /// generator fails.
 pub fn generate(spec: &Path, crate_name: &str) -> GeneratedCrate {
-    generator::generate(spec, &Options::new(crate_name))
+    openapi_rust_gen::generate(spec, &Options::new(crate_name))
         .unwrap_or_else(|e| panic!("generating from {} failed: {e}", spec.display()))
 }
 
@@ -60,14 +60,15 @@ pub fn generate(spec: &Path, crate_name: &str) -> GeneratedCrate {
 /// never a generator bug. `Ok` carries the error that rejected the input,
 /// if any; `Err` describes the bug. A panic that escapes `generate` itself
 /// counts as a bug too.
-pub fn generate_without_bug(spec: &Path) -> Result<Option<generator::Error>, String> {
-    let outcome = std::panic::catch_unwind(|| generator::generate(spec, &Options::new("checked")));
+pub fn generate_without_bug(spec: &Path) -> Result<Option<openapi_rust_gen::Error>, String> {
+    let outcome =
+        std::panic::catch_unwind(|| openapi_rust_gen::generate(spec, &Options::new("checked")));
     match outcome {
         Ok(Ok(_)) => Ok(None),
         Ok(Err(error)) if error.kind() != ErrorKind::Bug => Ok(Some(error)),
         Ok(Err(bug)) => Err(bug.to_string()),
         Err(_) => Err(format!(
-            "generator::generate panicked on {}",
+            "openapi_rust_gen::generate panicked on {}",
             spec.display()
         )),
     }
@@ -81,7 +82,7 @@ pub fn panicking_document() -> String {
         "openapi: 3.0.3\n\
          info: {{ title: Injected, version: '1', {}: true }}\n\
          paths: {{}}\n",
-        generator::lower::FAULT_INJECTION_EXTENSION
+        openapi_rust_gen::lower::FAULT_INJECTION_EXTENSION
     )
 }
 

@@ -4,7 +4,7 @@
 //!
 //! Everything timed is built in release by this task first:
 //! - `generation-speed` (a binary of `client-bench`) times
-//!   `generator::generate` in-process against a serde parse of the same
+//!   `openapi_rust_gen::generate` in-process against a serde parse of the same
 //!   documents, and counts the generated lines and operations;
 //! - the `openapi-rust-gen generate` command is timed as a whole process;
 //! - the generated crates are compiled in a scratch workspace under
@@ -382,9 +382,9 @@ fn compile_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>> {
     let members: Vec<String> = sized.iter().map(|s| s.crate_name.to_owned()).collect();
     write_scratch_workspace(&workspace, &members, &root.join("Cargo.lock"))?;
     for subject in &sized {
-        let generated = generator::generate(
+        let generated = openapi_rust_gen::generate(
             &root.join(subject.path),
-            &generator::Options::new(subject.crate_name),
+            &openapi_rust_gen::Options::new(subject.crate_name),
         )?;
         generated.write_to(&workspace.join(subject.crate_name))?;
     }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{bail, Context, Result};
-use generator::diff::{self, ApiDiff};
-use generator::ir::Api;
+use openapi_rust_gen::diff::{self, ApiDiff};
+use openapi_rust_gen::ir::Api;
 
 /// Report formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -66,9 +66,9 @@ pub fn print_report(diff: &ApiDiff, title: &str, format: Format) -> Result<()> {
 /// left out: they are about code generation, not about what changed.
 pub fn lower(spec: &Path) -> Result<Api> {
     // The loaded document may nest deeply; the lowered API does not.
-    generator::on_pipeline_stack(spec, || {
-        let loaded = generator::load::load(spec)?;
-        generator::lower::lower(&loaded)
+    openapi_rust_gen::on_pipeline_stack(spec, || {
+        let loaded = openapi_rust_gen::load::load(spec)?;
+        openapi_rust_gen::lower::lower(&loaded)
     })
     .map_err(anyhow::Error::from)
 }

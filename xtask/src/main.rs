@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use generator::{GeneratedCrate, Options};
+use openapi_rust_gen::{GeneratedCrate, Options};
 use scratch_workspace::workspace_root;
 
 #[derive(Parser)]
@@ -258,7 +258,7 @@ fn diff_sides(
 }
 
 fn run_generator(spec: &Path, name: &str) -> Result<GeneratedCrate> {
-    let generated = generator::generate(spec, &Options::new(name))?;
+    let generated = openapi_rust_gen::generate(spec, &Options::new(name))?;
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! For each spec (a document or a directory of documents) prints one JSON
-//! line: the median time of `generator::generate` (load, lower, emit,
+//! line: the median time of `openapi_rust_gen::generate` (load, lower, emit,
 //! prettyplease), the median time to only read and parse the same
 //! document(s) with serde (the floor), the
 //! operation count, and the non-blank, non-comment lines of each generated
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use generator::Options;
+use openapi_rust_gen::Options;
 use serde::Serialize;
 
 /// At least this many timed runs of each measure...
@@ -94,7 +94,7 @@ fn measure(name: &str, spec: &Path) -> Report {
 fn measure_generation(name: &str, spec: &Path, report: &mut Report) -> Result<(), String> {
     let options = Options::new(name);
     // Once untimed, for the output and to warm caches.
-    let generated = generator::generate(spec, &options).map_err(|e| e.to_string())?;
+    let generated = openapi_rust_gen::generate(spec, &options).map_err(|e| e.to_string())?;
     report.code_lines = generated
         .files
         .iter()
@@ -103,7 +103,7 @@ fn measure_generation(name: &str, spec: &Path, report: &mut Report) -> Result<()
         .collect();
 
     (report.generate_runs, report.generate_median_ns) = median_of(|| {
-        let generated = generator::generate(spec, &options).map_err(|e| e.to_string())?;
+        let generated = openapi_rust_gen::generate(spec, &options).map_err(|e| e.to_string())?;
         std::hint::black_box(generated);
         Ok(())
     })?;
@@ -111,28 +111,28 @@ fn measure_generation(name: &str, spec: &Path, report: &mut Report) -> Result<()
     // Each stage on its own, from the previous stage's output. On the
     // pipeline stack, where the stages run in place: no thread start per
     // call is timed.
-    generator::on_pipeline_stack(spec, || Ok(measure_stages(spec, &options, report)))
+    openapi_rust_gen::on_pipeline_stack(spec, || Ok(measure_stages(spec, &options, report)))
         .map_err(|e| e.to_string())?
 }
 
 /// The median time of each stage, and the size of the API model.
 fn measure_stages(spec: &Path, options: &Options, report: &mut Report) -> Result<(), String> {
-    let loaded = generator::load::load(spec).map_err(|e| e.to_string())?;
-    let api = generator::lower::lower(&loaded).map_err(|e| e.to_string())?;
+    let loaded = openapi_rust_gen::load::load(spec).map_err(|e| e.to_string())?;
+    let api = openapi_rust_gen::lower::lower(&loaded).map_err(|e| e.to_string())?;
     report.operations = api.operations.len();
     report.models = api.models.len();
     let stages = &mut report.stage_median_ns;
-    stages.insert("load", time(|| generator::load::load(spec))?);
-    stages.insert("lower", time(|| generator::lower::lower(&loaded))?);
+    stages.insert("load", time(|| openapi_rust_gen::load::load(spec))?);
+    stages.insert("lower", time(|| openapi_rust_gen::lower::lower(&loaded))?);
     // Rust files are emitted when they are formatted, on threads of their
     // own; emitting alone runs the emitters one after the other.
     stages.insert(
         "emit",
         time(|| {
-            let surface = generator::surface::Surface::of(&api);
-            let files = generator::emit::emit_crate(&api, &surface, options)?;
+            let surface = openapi_rust_gen::surface::Surface::of(&api);
+            let files = openapi_rust_gen::emit::emit_crate(&api, &surface, options)?;
             for file in &files {
-                if let generator::emit::EmittedFile::Rust(_, emitter) = file {
+                if let openapi_rust_gen::emit::EmittedFile::Rust(_, emitter) = file {
                     std::hint::black_box(emitter());
                 }
             }
@@ -142,16 +142,16 @@ fn measure_stages(spec: &Path, options: &Options, report: &mut Report) -> Result
     stages.insert(
         "emit+format",
         time(|| {
-            let surface = generator::surface::Surface::of(&api);
-            let files = generator::emit::emit_crate(&api, &surface, options)?;
-            generator::write::format_crate(files, api.warnings.clone())
+            let surface = openapi_rust_gen::surface::Surface::of(&api);
+            let files = openapi_rust_gen::emit::emit_crate(&api, &surface, options)?;
+            openapi_rust_gen::write::format_crate(files, api.warnings.clone())
         })?,
     );
     Ok(())
 }
 
 /// The median time of a fallible stage.
-fn time<T>(mut stage: impl FnMut() -> generator::Result<T>) -> Result<u128, String> {
+fn time<T>(mut stage: impl FnMut() -> openapi_rust_gen::Result<T>) -> Result<u128, String> {
     median_of(|| {
         std::hint::black_box(stage().map_err(|e| e.to_string())?);
         Ok(())
@@ -172,7 +172,7 @@ fn median_of(mut f: impl FnMut() -> Result<(), String>) -> Result<(usize, u128),
     Ok((times.len(), times[times.len() / 2]))
 }
 
-/// The documents `generator::load` would read: the file itself, or every
+/// The documents `openapi_rust_gen::load` would read: the file itself, or every
 /// `.json`, `.yaml` and `.yml` file under the directory.
 fn documents(spec: &Path) -> Result<Vec<PathBuf>, String> {
     if spec.is_file() {
@@ -213,7 +213,7 @@ fn parse_all(documents: &[PathBuf]) -> Result<(), String> {
         let value: serde_json::Value = if path.extension().is_some_and(|e| e == "json") {
             serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", path.display()))?
         } else {
-            generator::load::parse_document(path, &text).map_err(|e| e.to_string())?
+            openapi_rust_gen::load::parse_document(path, &text).map_err(|e| e.to_string())?
         };
         std::hint::black_box(value);
     }

@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
-use generator::ir::{
+use openapi_rust_gen::ir::{
     Api, Model, ModelKind, Operation, Output, Presence, StringEnum, Struct, TypeRef, Union,
 };
-use generator::surface::{self, ModelSurface, OperationSurface, Scope, Surface};
+use openapi_rust_gen::surface::{self, ModelSurface, OperationSurface, Scope, Surface};
 
 /// The source of a library that uses every public item of the crate
 /// generated from `api` (named `crate_ident` in Rust) that users can rely

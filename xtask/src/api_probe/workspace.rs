@@ -87,8 +87,8 @@ fn prepare(
         bail!("{}: a crate named serde_json cannot be probed", pair());
     }
     let api = guarded(|| {
-        let loaded = generator::load::load(&input.old_spec)?;
-        Ok(generator::lower::lower(&loaded)?)
+        let loaded = openapi_rust_gen::load::load(&input.old_spec)?;
+        Ok(openapi_rust_gen::lower::lower(&loaded)?)
     })
     .with_context(|| {
         format!(

@@ -5,7 +5,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use crate::panic_guard::guarded;
-use generator::{ErrorKind, Options};
+use openapi_rust_gen::{ErrorKind, Options};
 
 /// What generating one document gave.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +22,7 @@ pub struct Generation {
     /// The error is a generator bug: a panic, an error of kind `Bug`, or
     /// no result within the time limit (a hang).
     pub bug: bool,
-    /// Time spent in `generator::generate`.
+    /// Time spent in `openapi_rust_gen::generate`.
     pub seconds: f64,
 }
 
@@ -82,7 +82,7 @@ fn failed(error: String, bug: bool, seconds: f64) -> Generation {
 fn generate_now(spec: &Path, crate_name: &str, out: Option<&Path>) -> Generation {
     let (operations, schemas) = guarded(|| Ok(count(spec))).unwrap_or((None, None));
     let started = Instant::now();
-    let generated = guarded(|| Ok(generator::generate(spec, &Options::new(crate_name))));
+    let generated = guarded(|| Ok(openapi_rust_gen::generate(spec, &Options::new(crate_name))));
     let seconds = started.elapsed().as_secs_f64();
     let mut generation = Generation {
         operations,
@@ -115,7 +115,7 @@ fn generate_now(spec: &Path, crate_name: &str, out: Option<&Path>) -> Generation
 /// run on the generator's large-stack thread themselves, so this is safe
 /// for documents of any depth.
 fn count(spec: &Path) -> (Option<usize>, Option<usize>) {
-    let Ok(loaded) = generator::load::load(spec) else {
+    let Ok(loaded) = openapi_rust_gen::load::load(spec) else {
         return (None, None);
     };
     let schemas = loaded
@@ -123,7 +123,7 @@ fn count(spec: &Path) -> (Option<usize>, Option<usize>) {
         .components
         .as_ref()
         .map_or(0, |components| components.schemas.len());
-    let operations = generator::lower::lower(&loaded)
+    let operations = openapi_rust_gen::lower::lower(&loaded)
         .ok()
         .map(|api| api.operations.len());
     (operations, Some(schemas))

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result};
-use generator::Options;
+use openapi_rust_gen::Options;
 
 use super::pairs::SpecPair;
 use crate::panic_guard::guarded;
@@ -48,7 +48,7 @@ pub(super) fn generate_side(
         crate_version: CRATE_VERSION.to_owned(),
         ..Options::new(pair.crate_name.clone())
     };
-    let mut generated = guarded(|| Ok(generator::generate(spec, &options)?))
+    let mut generated = guarded(|| Ok(openapi_rust_gen::generate(spec, &options)?))
         .with_context(|| format!("{}: not generated", context()))?;
     let files = generated.files.clone();
     let manifest = generated

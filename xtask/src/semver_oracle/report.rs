@@ -2,7 +2,7 @@
 //! xtask diff`'s for each pair, and where they disagree.
 
 use anyhow::Result;
-use generator::diff::{ApiDiff, Impact};
+use openapi_rust_gen::diff::{ApiDiff, Impact};
 
 use super::pairs::HandPair;
 use super::semver_checks::{Bump, SemverReport};
@@ -54,7 +54,7 @@ impl<'a> Row<'a> {
     pub(super) fn diff_report(&self) -> Option<String> {
         let diff = self.diff.as_ref().ok()?;
         let title = format!("`cargo xtask diff`: {}", self.pair.pair.label);
-        Some(generator::diff::render_markdown(diff, &title))
+        Some(openapi_rust_gen::diff::render_markdown(diff, &title))
     }
 
     /// The row's cells: pair, cargo-semver-checks' verdict, its failing

@@ -85,7 +85,7 @@ fn write_member(batch: &Path, doc: &Path, side: &Side) -> Result<()> {
         .and_then(|manifest| rename_package(manifest, &member))
         .context("the generated Cargo.toml has no `name = ` line in [package]")?;
     files.insert(PathBuf::from("Cargo.toml"), renamed);
-    let crate_ = generator::GeneratedCrate {
+    let crate_ = openapi_rust_gen::GeneratedCrate {
         files,
         warnings: Vec::new(),
     };
