@@ -171,6 +171,9 @@ all = ["Eq"]
 
 [derive.types]
 Animal = ["Hash"]
+
+[transport]
+idempotency-header = "X-Request-Key"
 "#,
     )
     .expect("write the configuration");

@@ -31,6 +31,9 @@ pub struct Config {
     /// `[derive]`: derives added to the generated types.
     #[serde(default)]
     pub derive: Derives,
+    /// `[transport]`: headers with a meaning for the client.
+    #[serde(default)]
+    pub transport: Transport,
     /// Where the configuration came from, for located errors.
     #[serde(skip)]
     pub source: Option<Source>,
@@ -106,6 +109,24 @@ impl Selection {
         self.operation_ids.iter().any(|i| i == id)
             || self.paths.iter().any(|p| p == path)
             || tags.iter().any(|tag| self.tags.contains(tag))
+    }
+}
+
+/// `[transport]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Transport {
+    /// `idempotency-header`: the header parameter whose value the client
+    /// makes up per call (`Idempotency-Key` when not set).
+    pub idempotency_header: Option<String>,
+}
+
+impl Transport {
+    /// The idempotency header's name.
+    pub fn idempotency_header(&self) -> &str {
+        self.idempotency_header
+            .as_deref()
+            .unwrap_or("Idempotency-Key")
     }
 }
 

@@ -44,9 +44,13 @@ all = ["Eq"]
 
 [derive.types]
 Animal = ["Hash"]
+
+[transport]
+idempotency-header = "X-Request-Key"
 "#,
     )
     .expect("valid configuration");
+    assert_eq!(config.transport.idempotency_header(), "X-Request-Key");
     assert_eq!(config.package.name.as_deref(), Some("pets"));
     assert_eq!(config.package.publish, Some(true));
     assert_eq!(config.package.rust_version.as_deref(), Some("1.89"));
@@ -129,4 +133,29 @@ fn the_configuration_changes_what_is_generated() {
         parse("[operations.exclude]\npaths = [\"/pets/{petId}\"]\n").expect("valid configuration");
     let api = crate::lower::lower_with(&loaded, &excluded).expect("lowers");
     assert!(api.operations.is_empty());
+}
+
+#[test]
+fn the_configured_idempotency_header_is_the_one_keys_go_in() {
+    let spec = "
+openapi: 3.0.3
+info: {title: Keys, version: '1'}
+paths:
+  /orders:
+    post:
+      operationId: createOrder
+      parameters:
+        - {name: X-Request-Key, in: header, schema: {type: string}}
+      responses:
+        '201': {description: created}
+";
+    let loaded = crate::load::load_text(Path::new("spec.yaml"), spec).expect("the spec loads");
+    let default = crate::lower::lower(&loaded).expect("lowers");
+    assert_eq!(default.operations[0].idempotency_header, None);
+    let config = parse("[transport]\nidempotency-header = \"x-request-key\"\n").expect("valid");
+    let configured = crate::lower::lower_with(&loaded, &config).expect("lowers");
+    assert_eq!(
+        configured.operations[0].idempotency_header.as_deref(),
+        Some("X-Request-Key")
+    );
 }

@@ -79,6 +79,7 @@ pub fn lower_operations(
             at: &at,
             type_name: &type_name,
             schemes_authorize: false,
+            idempotency_header: config.transport.idempotency_header(),
         };
         out.push(lowering.lower(
             LoweredNames {
@@ -175,6 +176,8 @@ struct OperationLowering<'l, 'a, 'c> {
     /// Whether the operation's security schemes set its credentials; if
     /// not, an `Authorization` header parameter is kept as an argument.
     schemes_authorize: bool,
+    /// The name of the header that carries idempotency keys.
+    idempotency_header: &'l str,
 }
 
 impl<'l> OperationLowering<'l, '_, '_> {
@@ -197,7 +200,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
         let (output, success_statuses, success_types) = self.output(operation)?;
         let (errors, error_types) = self.errors(operation, &success_statuses)?;
         let servers = self.servers(operation, top_servers);
-        let idempotency_header = idempotency_header(&parameters);
+        let idempotency_header = idempotency_header(&parameters, self.idempotency_header);
         let docs = docs::compose([
             operation.summary.as_deref(),
             operation.description.as_deref(),
@@ -618,19 +621,17 @@ fn template(path: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
     })
 }
 
-/// The template as literals and the Rust names of its variables.
-/// The header that carries the operation's idempotency key: an
-/// `Idempotency-Key` header parameter, matched without regard to case.
-fn idempotency_header(parameters: &[Parameter]) -> Option<String> {
+/// The header that carries the operation's idempotency key: a header
+/// parameter named `name` (the configuration's, `Idempotency-Key` by
+/// default), matched without regard to case.
+fn idempotency_header(parameters: &[Parameter], name: &str) -> Option<String> {
     parameters
         .iter()
-        .find(|p| {
-            p.location == ParameterLocation::Header
-                && p.wire_name.eq_ignore_ascii_case("idempotency-key")
-        })
+        .find(|p| p.location == ParameterLocation::Header && p.wire_name.eq_ignore_ascii_case(name))
         .map(|p| p.wire_name.clone())
 }
 
+/// The template as literals and the Rust names of its variables.
 fn path_parts(path: &str, parameters: &[Parameter]) -> Vec<PathPart> {
     let mut parts = Vec::new();
     for (literal, variable) in template(path) {
