@@ -58,10 +58,15 @@ struct SourceLine {
     text: String,
 }
 
+/// The line a location names, or the line its JSON pointer leads to.
 fn source_line(location: &Location) -> Option<SourceLine> {
     let file = location.file.as_ref()?;
-    let number = location.line?;
     let text = std::fs::read_to_string(file).ok()?;
+    let number = match (location.line, &location.pointer) {
+        (Some(line), _) => line,
+        (None, Some(pointer)) => openapi_rust_gen::load::line_of_pointer(&text, pointer)?,
+        (None, None) => return None,
+    };
     // A parser that ran out of input points one line past the last.
     let count = text.lines().count();
     let number = number.min(count);

@@ -225,3 +225,20 @@ fn a_bad_configuration_is_located() {
     assert!(stderr.contains("settings.toml:3"), "{stderr}");
     assert!(stderr.contains("unknown field `licence`"), "{stderr}");
 }
+
+#[test]
+fn an_error_located_by_a_pointer_shows_its_line() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let spec = dir.path().join("dangling.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n",
+    )
+    .expect("write the spec");
+    let failed = run(&["generate", arg(&spec), "-o", arg(&dir.path().join("out"))]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = text(&failed.stderr);
+    assert!(stderr.contains("dangling.yaml:11"), "{stderr}");
+    assert!(stderr.contains("11 |"), "{stderr}");
+    assert!(stderr.contains("Missing"), "{stderr}");
+}

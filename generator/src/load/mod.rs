@@ -19,6 +19,7 @@ use crate::diagnostics::{Error, Location, Result, Warning};
 pub use merge::Sources;
 use positions::Position;
 pub use read::parse_document;
+pub use yaml::line_of_pointer;
 
 /// Deepest nesting of arrays and objects (YAML sequences and mappings) a
 /// document may have; a deeper one is a located error. An object schema

@@ -25,7 +25,7 @@ const REPETITION_LIMIT: usize = 100;
 
 /// The parser, with no nesting limits of its own: [`Builder`] enforces
 /// [`MAX_DEPTH`] with a better message.
-fn parser(text: &str) -> Parser<'_, granit_parser::StrInput<'_>> {
+pub(super) fn parser(text: &str) -> Parser<'_, granit_parser::StrInput<'_>> {
     let mut options = Options::default();
     options.flow_nesting_limit = usize::MAX;
     options.block_nesting_limit = usize::MAX;

@@ -9,12 +9,14 @@
 
 mod deep;
 mod error;
+mod locate;
 mod rules;
 mod shallow;
 
 use serde_json::Value;
 
 pub use error::YamlError;
+pub use locate::line_of_pointer;
 use shallow::NotRead;
 
 /// Parses YAML text into a JSON value.
