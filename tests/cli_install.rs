@@ -9,38 +9,7 @@ use std::process::{Command, Output};
 use integration_tests::{cargo_offline_first, workspace_root, write_scratch_workspace};
 
 /// Every key of the configuration file, for the pet store document.
-const CONFIG: &str = r#"
-[package]
-name = "zoo"
-version = "3.0.0"
-edition = "2021"
-description = "The zoo's pets"
-license = "MIT"
-repository = "https://example.com/zoo"
-publish = false
-rust-version = "1.89"
-
-[operations.include]
-tags = ["pets"]
-
-[operations.exclude]
-operation-ids = ["createPets"]
-
-[rename.operations]
-listPets = "all_pets"
-
-[rename.types]
-Pet = "Animal"
-
-[derive]
-all = ["Eq"]
-
-[derive.types]
-Animal = ["Hash"]
-
-[transport]
-idempotency-header = "X-Request-Key"
-"#;
+const CONFIG: &str = include_str!("config/every_key.toml");
 
 /// Installs the command (a debug build, in a target directory of its own
 /// so as not to wait on the test run's) and returns the binary.

@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// A configuration that uses every key, for the pet store document.
+const EVERY_KEY: &str = include_str!("../../tests/config/every_key.toml");
+
 fn cli(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_openapi-rust-gen"))
         .args(args)
@@ -141,42 +144,8 @@ fn a_configuration_beside_the_spec_shapes_the_crate() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let spec = dir.path().join("openapi.yaml");
     std::fs::copy(corpus("public/oai-petstore.yaml"), &spec).expect("copy the spec");
-    std::fs::write(
-        dir.path().join("openapi-rust-gen.toml"),
-        r#"
-[package]
-name = "zoo"
-version = "3.0.0"
-edition = "2021"
-description = "The zoo's pets"
-license = "MIT"
-repository = "https://example.com/zoo"
-publish = true
-rust-version = "1.89"
-
-[operations.include]
-tags = ["pets"]
-
-[operations.exclude]
-operation-ids = ["createPets"]
-
-[rename.operations]
-listPets = "all_pets"
-
-[rename.types]
-Pet = "Animal"
-
-[derive]
-all = ["Eq"]
-
-[derive.types]
-Animal = ["Hash"]
-
-[transport]
-idempotency-header = "X-Request-Key"
-"#,
-    )
-    .expect("write the configuration");
+    std::fs::write(dir.path().join("openapi-rust-gen.toml"), EVERY_KEY)
+        .expect("write the configuration");
     let out = dir.path().join("out");
     let generated = run(&["generate", arg(&spec), "-o", arg(&out)]);
     assert!(generated.status.success(), "{}", text(&generated.stderr));
