@@ -73,6 +73,8 @@ fn the_installed_command_writes_a_configured_crate_that_passes_clippy() {
     let operations = std::fs::read_to_string(out.join("src/operations.rs")).expect("operations");
     assert!(operations.contains("pub fn all_pets("), "{operations}");
     assert!(!operations.contains("create_pets"), "{operations}");
+    let models = std::fs::read_to_string(out.join("src/models.rs")).expect("models");
+    assert!(models.contains("rust_decimal::Decimal"), "{models}");
 
     write_scratch_workspace(&workspace, &["zoo".to_owned()]).expect("scratch workspace");
     let target = workspace_root().join("target").join("cli-install-check");

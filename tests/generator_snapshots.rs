@@ -75,6 +75,7 @@ fixture_snapshots!(
     servers_security,
     spec_shapes,
     structs,
+    type_overrides,
     union_order,
     unions,
 );

@@ -166,8 +166,17 @@ fn a_configuration_beside_the_spec_shapes_the_crate() {
     assert!(!operations.contains("pub fn create_pets("), "{operations}");
     let models = read("src/models.rs");
     assert!(models.contains("pub struct Animal"), "{models}");
+    assert!(models.contains("pub id: rust_decimal::Decimal"), "{models}");
+    assert!(models.contains("#[serde(deny_unknown_fields)]"), "{models}");
+    assert!(!models.contains("pub struct Error"), "{models}");
     assert!(
-        models.contains("Eq, Hash)]\n#[non_exhaustive]\npub struct Animal"),
+        manifest.contains(r#"rust_decimal = { version = "1", features = ["serde"] }"#),
+        "{manifest}"
+    );
+    assert!(
+        models.contains(
+            "Eq, Hash)]\n#[allow(clippy::struct_excessive_bools)]\n#[serde(deny_unknown_fields)]\n#[non_exhaustive]\npub struct Animal"
+        ),
         "{models}"
     );
     let current = run(&["check", arg(&spec), "-o", arg(&out)]);
@@ -178,21 +187,36 @@ fn a_configuration_beside_the_spec_shapes_the_crate() {
 fn a_bad_configuration_is_located() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let config = dir.path().join("settings.toml");
-    std::fs::write(&config, "[package]\nname = \"zoo\"\nlicence = \"MIT\"\n").expect("write");
     let spec = corpus("public/oai-petstore.yaml");
     let out = dir.path().join("out");
-    let failed = run(&[
-        "generate",
-        arg(&spec),
-        "-o",
-        arg(&out),
-        "--config",
-        arg(&config),
-    ]);
-    assert_eq!(failed.status.code(), Some(1));
-    let stderr = text(&failed.stderr);
-    assert!(stderr.contains("settings.toml:3"), "{stderr}");
-    assert!(stderr.contains("unknown field `licence`"), "{stderr}");
+    // A wrong key, a value of the wrong type, and an override of a schema
+    // the spec does not have.
+    for (configuration, line, says) in [
+        (
+            "[package]\nname = \"zoo\"\nlicence = \"MIT\"\n",
+            3,
+            "unknown field `licence`",
+        ),
+        ("[package]\npublish = \"yes\"\n", 2, "invalid type"),
+        ("\n[types.schemas]\nPett = \"u64\"\n", 3, "schema `Pett`"),
+    ] {
+        std::fs::write(&config, configuration).expect("write");
+        let failed = run(&[
+            "generate",
+            arg(&spec),
+            "-o",
+            arg(&out),
+            "--config",
+            arg(&config),
+        ]);
+        assert_eq!(failed.status.code(), Some(1));
+        let stderr = text(&failed.stderr);
+        assert!(
+            stderr.contains(&format!("settings.toml:{line}")),
+            "{stderr}"
+        );
+        assert!(stderr.contains(says), "{stderr}");
+    }
 }
 
 #[test]

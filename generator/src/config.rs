@@ -1,6 +1,7 @@
 //! The generator's configuration file (`openapi-rust-gen.toml`): the
 //! generated crate's package metadata, which operations to generate,
-//! renames, and extra derives. Every key is optional; a key the generator
+//! renames, extra derives and attributes, and types that replace
+//! generated ones. Every key is optional; a key the generator
 //! does not know, a value of the wrong type, or a name the spec does not
 //! have is an error that says where (file and line) and what.
 
@@ -11,6 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostics::{Error, Location, Result};
+use crate::ir::{CrateDependency, ExternalType};
 
 /// The name the configuration file has beside a spec.
 pub const FILE_NAME: &str = "openapi-rust-gen.toml";
@@ -31,6 +33,12 @@ pub struct Config {
     /// `[derive]`: derives added to the generated types.
     #[serde(default)]
     pub derive: Derives,
+    /// `[attributes]`: attributes added to the generated types.
+    #[serde(default)]
+    pub attributes: Attributes,
+    /// `[types]`: Rust types that replace generated ones.
+    #[serde(default)]
+    pub types: TypeOverrides,
     /// `[transport]`: headers with a meaning for the client.
     #[serde(default)]
     pub transport: Transport,
@@ -155,6 +163,127 @@ pub struct Derives {
     pub types: BTreeMap<String, Vec<Spanned<String>>>,
 }
 
+/// `[attributes]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attributes {
+    /// `all`: outer attributes (`#[must_use]`) on every struct, enum and
+    /// union.
+    #[serde(default)]
+    pub all: Vec<Spanned<String>>,
+    /// `[attributes.types]`: `TypeName = ["#[serde(deny_unknown_fields)]"]`,
+    /// by the generated type's name.
+    #[serde(default)]
+    pub types: BTreeMap<String, Vec<Spanned<String>>>,
+}
+
+/// `[types]`: schemas generated as a Rust type of the user's choosing
+/// instead of a type of their own. The type must implement what the
+/// generated code needs of it: `Debug`, `Clone`, `PartialEq`, `Serialize`
+/// and `Deserialize` (parameters of the type are sent in the form its
+/// `Serialize` gives).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeOverrides {
+    /// `[types.schemas]`: `SchemaName = <override>`, by the name under
+    /// `components.schemas`.
+    #[serde(default)]
+    pub schemas: BTreeMap<String, Spanned<TypeOverride>>,
+    /// `[types.formats]`: `format = <override>`, for every schema with
+    /// that `format` (`date-time`, `int64`, `uri`, …).
+    #[serde(default)]
+    pub formats: BTreeMap<String, Spanned<TypeOverride>>,
+}
+
+/// One type override: a path alone, or with the crate it comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum TypeOverride {
+    /// `"std::net::SocketAddr"`: a type the crate can already name.
+    Path(String),
+    /// `{ type = "url::Url", crate = "url", version = "2", features = ["serde"] }`.
+    WithCrate(OverrideWithCrate),
+}
+
+/// The table form of [`TypeOverride`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideWithCrate {
+    /// `type`: the path.
+    #[serde(rename = "type")]
+    pub path: String,
+    /// `crate`: the package to depend on; `version` is then required.
+    #[serde(rename = "crate")]
+    pub krate: Option<String>,
+    /// `version`: the package's version requirement.
+    pub version: Option<String>,
+    /// `features`: the package's features to turn on.
+    #[serde(default)]
+    pub features: Vec<String>,
+}
+
+impl TypeOverride {
+    /// The type path.
+    pub fn path(&self) -> &str {
+        match self {
+            TypeOverride::Path(path) => path,
+            TypeOverride::WithCrate(with) => &with.path,
+        }
+    }
+
+    /// The type it stands for in the API model.
+    pub fn external_type(&self) -> ExternalType {
+        let dependency = match self {
+            TypeOverride::WithCrate(OverrideWithCrate {
+                krate: Some(name),
+                version: Some(version),
+                features,
+                ..
+            }) => Some(CrateDependency {
+                name: name.clone(),
+                version: version.clone(),
+                features: features.clone(),
+            }),
+            _ => None,
+        };
+        ExternalType {
+            path: self.path().to_owned(),
+            dependency,
+        }
+    }
+
+    /// What is wrong with it, if anything.
+    fn problem(&self) -> Option<String> {
+        if ExternalType::parse_path(self.path()).is_none() {
+            return Some(format!(
+                "`{}` is not a Rust type path (a path whose generic arguments are paths, like `chrono::DateTime<chrono::Utc>`)",
+                self.path()
+            ));
+        }
+        let TypeOverride::WithCrate(with) = self else {
+            return None;
+        };
+        match (&with.krate, &with.version) {
+            (Some(name), _) if !is_package_name(name) => {
+                Some(format!("`{name}` is not a package name"))
+            }
+            (Some(name), None) => Some(format!("the crate `{name}` needs a `version`")),
+            (None, Some(_)) => Some("`version` needs the `crate` it belongs to".to_owned()),
+            (None, None) if !with.features.is_empty() => {
+                Some("`features` needs the `crate` they belong to".to_owned())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether `name` can be a package on crates.io.
+pub fn is_package_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 impl Config {
     /// Reads the configuration file at `path`.
     pub fn from_file(path: &Path) -> Result<Config> {
@@ -196,6 +325,8 @@ impl Config {
             text: text.to_owned(),
         });
         config.check_derives()?;
+        config.check_attributes()?;
+        config.check_type_overrides()?;
         config.check_renames()?;
         Ok(config)
     }
@@ -238,6 +369,32 @@ impl Config {
         Ok(())
     }
 
+    fn check_attributes(&self) -> Result<()> {
+        let all = self.attributes.all.iter();
+        for attribute in all.chain(self.attributes.types.values().flatten()) {
+            if parse_attributes(attribute.get_ref()).is_none() {
+                return Err(self.error_at(
+                    attribute,
+                    format!(
+                        "`{}` is not an outer attribute (`#[...]`)",
+                        attribute.get_ref()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_type_overrides(&self) -> Result<()> {
+        let overrides = self.types.schemas.values();
+        for type_override in overrides.chain(self.types.formats.values()) {
+            if let Some(problem) = type_override.get_ref().problem() {
+                return Err(self.error_at(type_override, problem));
+            }
+        }
+        Ok(())
+    }
+
     fn check_renames(&self) -> Result<()> {
         let renames = self
             .rename
@@ -254,6 +411,14 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// The outer attributes in `text` (one or several), when it holds only
+/// those.
+pub fn parse_attributes(text: &str) -> Option<Vec<syn::Attribute>> {
+    use syn::parse::Parser as _;
+    let attributes = syn::Attribute::parse_outer.parse_str(text).ok()?;
+    (!attributes.is_empty()).then_some(attributes)
 }
 
 /// The 1-based line of byte `offset` in `text`.

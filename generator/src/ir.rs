@@ -82,6 +82,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// External crates the generated code needs beyond the runtime's own.
     pub extra_dependencies: Vec<ExternalCrate>,
+    /// Crates the overriding types need, by name, features merged.
+    pub type_dependencies: Vec<CrateDependency>,
     /// Whether the runtime's file type and multipart encoder are needed
     /// (a `format: binary` string or a multipart body somewhere).
     pub uses_files: bool,
@@ -156,6 +158,8 @@ pub struct Model {
     pub kind: ModelKind,
     /// Derives the configuration adds (paths, as written there).
     pub extra_derives: Vec<String>,
+    /// Attributes the configuration adds (`#[...]`, as written there).
+    pub extra_attributes: Vec<String>,
 }
 
 impl Api {
@@ -397,6 +401,63 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// `Box<T>`, to break a recursive type.
     Boxed(Box<TypeRef>),
+    /// A type the user chose instead of the generated one (a configured
+    /// override, or `x-rust-type` in the spec).
+    External(Box<ExternalType>),
+}
+
+/// A Rust type from outside the generated crate, standing in for a schema.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ExternalType {
+    /// The type, as a path that may carry generic arguments that are paths
+    /// too (`chrono::DateTime<chrono::Utc>`): checked when read, because
+    /// it is written into code as it is.
+    pub path: String,
+    /// The crate it comes from, when the generated crate must depend on it.
+    pub dependency: Option<CrateDependency>,
+}
+
+impl ExternalType {
+    /// `text` as a type, when it is a path whose generic arguments are
+    /// paths too (`a::B<c::D>`, `u64`): no macros, closures, `impl` or
+    /// const expressions, so text from a spec cannot put code into the
+    /// generated crate.
+    pub fn parse_path(text: &str) -> Option<syn::Type> {
+        let ty = syn::parse_str::<syn::Type>(text).ok()?;
+        is_plain_path(&ty).then_some(ty)
+    }
+}
+
+fn is_plain_path(ty: &syn::Type) -> bool {
+    let syn::Type::Path(path) = ty else {
+        return false;
+    };
+    path.qself.is_none()
+        && path
+            .path
+            .segments
+            .iter()
+            .all(|segment| match &segment.arguments {
+                syn::PathArguments::None => true,
+                syn::PathArguments::AngleBracketed(arguments) => {
+                    arguments.args.iter().all(|argument| match argument {
+                        syn::GenericArgument::Type(inner) => is_plain_path(inner),
+                        _ => false,
+                    })
+                }
+                syn::PathArguments::Parenthesized(_) => false,
+            })
+}
+
+/// A dependency an overriding type needs in the generated `Cargo.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CrateDependency {
+    /// The package name (`chrono`).
+    pub name: String,
+    /// The version requirement (`0.4`).
+    pub version: String,
+    /// Features to turn on (`serde`).
+    pub features: Vec<String>,
 }
 
 impl TypeRef {

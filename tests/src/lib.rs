@@ -47,10 +47,18 @@ pub fn fixture_crate_name(name: &str) -> String {
     format!("fixture-{}", name.replace('_', "-"))
 }
 
-/// Generates a crate from `spec`, panicking with the located error if the
-/// generator fails.
+/// Generates a crate from `spec` with the configuration beside it (as the
+/// command does), panicking with the located error if the generator
+/// fails.
 pub fn generate(spec: &Path, crate_name: &str) -> GeneratedCrate {
-    openapi_rust_gen::generate(spec, &Options::new(crate_name))
+    let mut options = Options::new(crate_name);
+    options.config = openapi_rust_gen::config::Config::beside(spec).unwrap_or_else(|e| {
+        panic!(
+            "reading the configuration beside {} failed: {e}",
+            spec.display()
+        )
+    });
+    openapi_rust_gen::generate(spec, &options)
         .unwrap_or_else(|e| panic!("generating from {} failed: {e}", spec.display()))
 }
 

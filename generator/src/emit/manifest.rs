@@ -48,59 +48,143 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     out
 }
 
-/// The crate's dependencies, sorted by name: the runtime's own, and those
-/// the API's types need.
-fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
-    // Unions and decimals are read from the JSON text itself.
-    let serde_json = r#"{ version = "1", features = ["raw_value"] }"#;
+/// One entry of `[dependencies]`.
+#[derive(Debug, Clone)]
+struct Dependency {
+    name: String,
+    version: String,
+    default_features: bool,
+    features: Vec<String>,
+    optional: bool,
+}
+
+impl Dependency {
+    fn new(name: &str, version: &str) -> Self {
+        Dependency {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            default_features: true,
+            features: Vec::new(),
+            optional: false,
+        }
+    }
+
+    fn features(mut self, features: &[&str]) -> Self {
+        self.features = features.iter().map(|f| (*f).to_owned()).collect();
+        self
+    }
+
+    fn no_default_features(mut self) -> Self {
+        self.default_features = false;
+        self
+    }
+
+    fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+
+    /// The entry's value: a version string, or an inline table.
+    fn spec(&self) -> String {
+        let version = &self.version;
+        if self.default_features && self.features.is_empty() && !self.optional {
+            return toml_string(version);
+        }
+        let mut parts = vec![format!("version = {}", toml_string(version))];
+        if !self.default_features {
+            parts.push("default-features = false".to_owned());
+        }
+        if !self.features.is_empty() {
+            let features: Vec<String> = self.features.iter().map(|f| toml_string(f)).collect();
+            parts.push(format!("features = [{}]", features.join(", ")));
+        }
+        if self.optional {
+            parts.push("optional = true".to_owned());
+        }
+        format!("{{ {} }}", parts.join(", "))
+    }
+}
+
+/// The crate's dependencies, sorted by name, as `(name, value)`: the
+/// runtime's own, those the API's types need, and those of the types the
+/// user put in their place (a crate the runtime also uses keeps the
+/// runtime's version and gains the features asked for).
+fn dependencies(api: &Api) -> Vec<(String, String)> {
+    let mut out = runtime_dependencies(api);
+    for wanted in &api.type_dependencies {
+        match out.iter_mut().position(|d| d.name == wanted.name) {
+            Some(index) => {
+                let known = &mut out[index];
+                known.features.extend(wanted.features.iter().cloned());
+                known.features.sort();
+                known.features.dedup();
+                known.optional = false;
+            }
+            None => {
+                let mut added = Dependency::new(&wanted.name, &wanted.version);
+                added.features = wanted.features.clone();
+                out.push(added);
+            }
+        }
+    }
+    let mut entries: Vec<(String, String)> = out
+        .iter()
+        .map(|dependency| (dependency.name.clone(), dependency.spec()))
+        .collect();
+    entries.sort();
+    entries
+}
+
+/// The runtime's dependencies, and those of the types the API uses.
+fn runtime_dependencies(api: &Api) -> Vec<Dependency> {
     let mut out = vec![
-        ("bytes", r#""1""#),
-        ("httpdate", r#""1""#),
-        ("percent-encoding", r#""2""#),
-        (
-            "reqwest",
-            r#"{ version = "0.13", default-features = false }"#,
-        ),
+        Dependency::new("bytes", "1"),
+        Dependency::new("httpdate", "1"),
+        Dependency::new("percent-encoding", "2"),
+        Dependency::new("reqwest", "0.13").no_default_features(),
         // Only for the bundled roots of `rustls-webpki-roots`, with the
         // crypto provider reqwest's `rustls` uses.
-        (
-            "rustls",
-            r#"{ version = "0.23", default-features = false, features = ["aws_lc_rs", "std", "tls12"], optional = true }"#,
-        ),
-        ("serde", r#"{ version = "1", features = ["derive"] }"#),
-        ("serde_json", serde_json),
-        ("serde_path_to_error", r#""0.1""#),
-        ("tokio", r#"{ version = "1", features = ["time"] }"#),
+        Dependency::new("rustls", "0.23")
+            .no_default_features()
+            .features(&["aws_lc_rs", "std", "tls12"])
+            .optional(),
+        Dependency::new("serde", "1").features(&["derive"]),
+        // Unions and decimals are read from the JSON text itself.
+        Dependency::new("serde_json", "1").features(&["raw_value"]),
+        Dependency::new("serde_path_to_error", "0.1"),
+        Dependency::new("tokio", "1").features(&["time"]),
         // Spans and events only: no `#[instrument]`, so no proc-macros.
-        (
-            "tracing",
-            r#"{ version = "0.1", default-features = false, features = ["std"] }"#,
-        ),
-        ("webpki-roots", r#"{ version = "1", optional = true }"#),
+        Dependency::new("tracing", "0.1")
+            .no_default_features()
+            .features(&["std"]),
+        Dependency::new("webpki-roots", "1").optional(),
     ];
     let uuid_type = api.extra_dependencies.contains(&ExternalCrate::Uuid);
-    let uuid = match (uuid_type, api.has_idempotency_keys()) {
-        (true, true) => Some(r#"{ version = "1", features = ["serde", "v4"] }"#),
-        (true, false) => Some(r#"{ version = "1", features = ["serde"] }"#),
-        (false, true) => Some(r#"{ version = "1", features = ["v4"] }"#),
-        (false, false) => None,
+    let uuid_features: &[&str] = match (uuid_type, api.has_idempotency_keys()) {
+        (true, true) => &["serde", "v4"],
+        (true, false) => &["serde"],
+        (false, true) => &["v4"],
+        (false, false) => &[],
     };
-    out.extend(uuid.map(|spec| ("uuid", spec)));
+    if !uuid_features.is_empty() {
+        out.push(Dependency::new("uuid", "1").features(uuid_features));
+    }
     for dependency in &api.extra_dependencies {
         out.extend(match dependency {
-            ExternalCrate::Chrono => Some((
-                "chrono",
-                r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#,
-            )),
-            ExternalCrate::FuturesUtil => Some(("futures-util", r#""0.3""#)),
-            ExternalCrate::RustDecimal => Some((
-                "rust_decimal",
-                r#"{ version = "1", default-features = false, features = ["std"] }"#,
-            )),
+            ExternalCrate::Chrono => Some(
+                Dependency::new("chrono", "0.4")
+                    .no_default_features()
+                    .features(&["serde", "std"]),
+            ),
+            ExternalCrate::FuturesUtil => Some(Dependency::new("futures-util", "0.3")),
+            ExternalCrate::RustDecimal => Some(
+                Dependency::new("rust_decimal", "1")
+                    .no_default_features()
+                    .features(&["std"]),
+            ),
             ExternalCrate::Uuid => None,
         });
     }
-    out.sort();
     out
 }
 

@@ -108,7 +108,7 @@ fn struct_item(
         .additional_properties
         .as_ref()
         .map(|additional| open_deserialize(&name, object, additional, allow));
-    let derives = derive_attribute(&surface.derives);
+    let derives = type_attributes(surface);
     quote! {
         #allow
         #derives
@@ -337,7 +337,7 @@ fn enum_item(
     allow: &TokenStream,
 ) -> TokenStream {
     let name = ident(name);
-    let derives = derive_attribute(&surface.derives);
+    let derives = type_attributes(surface);
     let unknown = ident(&values.unknown_variant);
     let variants = values.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
@@ -394,7 +394,7 @@ fn union_item(
     surface: &ModelSurface,
     allow: &TokenStream,
 ) -> TokenStream {
-    let derives = derive_attribute(&surface.derives);
+    let derives = type_attributes(surface);
     let label = name;
     let name = ident(name);
     let variants = union.variants.iter().map(|v| {
@@ -449,7 +449,7 @@ fn tagged_union_item(
     allow: &TokenStream,
 ) -> TokenStream {
     let name = ident(name);
-    let derives = derive_attribute(&surface.derives);
+    let derives = type_attributes(surface);
     let property = &tag.property;
     let unknown = ident(&tag.unknown_variant);
     let variants = union.variants.iter().map(|v| {
@@ -553,15 +553,25 @@ fn alias_item(name: &str, ty: &TypeRef, allow: &TokenStream) -> TokenStream {
     }
 }
 
-/// `#[derive(...)]` of the traits the surface lists; none for none.
-fn derive_attribute(derives: &[String]) -> TokenStream {
-    if derives.is_empty() {
-        return quote!();
-    }
-    // The configuration's paths were checked when it was read; a name that
-    // still does not parse is kept out rather than trusted.
-    let paths = derives
+/// `#[derive(...)]` of the traits the surface lists (none for none), then
+/// the attributes it adds: after the derive, so that a derive's helper
+/// attributes (`#[serde(...)]`) are in its scope.
+fn type_attributes(surface: &ModelSurface) -> TokenStream {
+    // The configuration's paths and attributes were checked when it was
+    // read; text that still does not parse is kept out rather than trusted.
+    let paths = surface
+        .derives
         .iter()
         .filter_map(|path| syn::parse_str::<syn::Path>(path).ok());
-    quote!(#[derive(#(#paths),*)])
+    let derive = if surface.derives.is_empty() {
+        quote!()
+    } else {
+        quote!(#[derive(#(#paths),*)])
+    };
+    let attributes = surface
+        .attributes
+        .iter()
+        .filter_map(|text| crate::config::parse_attributes(text))
+        .flatten();
+    quote!(#derive #(#attributes)*)
 }

@@ -115,8 +115,13 @@ fn lower_on_this_stack(spec: &LoadedSpec, config: &Config) -> Result<Api> {
     let components = openapi.components.as_ref();
     let component_schemas = components.map_or(&empty, |c| &c.schemas);
     let type_renames = configured::type_renames(config, component_schemas)?;
-    let mut schemas =
-        schemas::SchemaLowerer::new(component_schemas, &RESERVED_TYPE_NAMES, &type_renames);
+    configured::check_schema_overrides(config, component_schemas)?;
+    let mut schemas = schemas::SchemaLowerer::new(
+        component_schemas,
+        &RESERVED_TYPE_NAMES,
+        &type_renames,
+        schemas::TypeOverrides::from_config(config),
+    );
     schemas.lower_components(&mut cx);
     let servers = servers::lower_servers(&openapi.servers, "#/servers", &mut cx);
     let security_schemes = security::lower_schemes(openapi, &mut cx);
@@ -128,6 +133,7 @@ fn lower_on_this_stack(spec: &LoadedSpec, config: &Config) -> Result<Api> {
         config,
         &mut cx,
     )?;
+    configured::check_format_overrides(config, &schemas.overrides.seen_formats)?;
     let mut models: Vec<_> = std::mem::take(&mut schemas.models).into_values().collect();
     passes::settle_parameters(&models, &mut operations, &mut cx);
     passes::decide_presence(&mut models, &schemas.field_facts, &operations);
@@ -136,7 +142,9 @@ fn lower_on_this_stack(spec: &LoadedSpec, config: &Config) -> Result<Api> {
     passes::detect_pages(&mut models, &mut operations);
     passes::mark_deprecated_uses(&models, &mut operations);
     configured::add_derives(config, &mut models)?;
+    configured::add_attributes(config, &mut models)?;
     let extra_dependencies = passes::extra_dependencies(&models, &operations);
+    let type_dependencies = passes::type_dependencies(&models, &operations);
     let uses_files = bodies::uses_files(&models, &operations);
     let mut warnings = cx.warnings;
     warnings.sort();
@@ -153,6 +161,7 @@ fn lower_on_this_stack(spec: &LoadedSpec, config: &Config) -> Result<Api> {
         models,
         operations,
         extra_dependencies,
+        type_dependencies,
         uses_files,
         warnings,
     })

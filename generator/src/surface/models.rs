@@ -16,6 +16,9 @@ pub struct ModelSurface {
     /// The traits the type derives, in order: its own, then those the
     /// configuration adds (empty for an alias, which cannot derive).
     pub derives: Vec<String>,
+    /// Outer attributes the configuration adds (`#[must_use]`), as
+    /// written there (none for an alias, where most have no meaning).
+    pub attributes: Vec<String>,
     /// Rustdoc of each field of a struct, in order (empty for the other
     /// kinds of model).
     pub field_docs: Vec<String>,
@@ -76,6 +79,10 @@ fn describe_model(model: &Model, deprecated: &BTreeSet<&str>) -> ModelSurface {
         name: model.name.clone(),
         docs: with_deprecation(described(&model.docs, &model.name), model.deprecated),
         derives: derives(model),
+        attributes: match model.kind {
+            ModelKind::Alias(_) => Vec::new(),
+            _ => model.extra_attributes.clone(),
+        },
         field_docs: match &model.kind {
             ModelKind::Struct(object) => object.fields.iter().map(field_docs).collect(),
             _ => Vec::new(),

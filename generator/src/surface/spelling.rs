@@ -50,6 +50,12 @@ pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
                 }
             }
         }
+        // The user's own path, checked when read; the same in every scope,
+        // since code outside the crate depends on the type's crate itself.
+        TypeRef::External(external) => match crate::ir::ExternalType::parse_path(&external.path) {
+            Some(path) => quote!(#path),
+            None => quote!(serde_json::Value),
+        },
         other => library_type(other, scope),
     }
 }

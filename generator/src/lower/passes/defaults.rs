@@ -92,7 +92,8 @@ fn default_dependency(ty: &TypeRef) -> DefaultDependency<'_> {
         | TypeRef::Date
         | TypeRef::IpAddr
         | TypeRef::Ipv4Addr
-        | TypeRef::Ipv6Addr => DefaultDependency::Never,
+        | TypeRef::Ipv6Addr
+        | TypeRef::External(_) => DefaultDependency::Never,
         _ => DefaultDependency::Always,
     }
 }

@@ -1,8 +1,8 @@
 //! Which optional crates the generated code needs for the types it uses.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{ExternalCrate, Model, ModelKind, Operation, TypeRef};
+use crate::ir::{CrateDependency, ExternalCrate, Model, ModelKind, Operation, TypeRef};
 
 /// Crates the generated code needs for the types it uses.
 pub fn extra_dependencies(models: &[Model], operations: &[Operation]) -> Vec<ExternalCrate> {
@@ -27,4 +27,31 @@ fn crate_for(ty: &TypeRef) -> Option<ExternalCrate> {
         TypeRef::Decimal => Some(ExternalCrate::RustDecimal),
         _ => None,
     }
+}
+
+/// Crates the overriding types in use need, one entry per crate with the
+/// features all its types ask for; when two overrides name different
+/// versions of a crate, the first one met is kept.
+pub fn type_dependencies(models: &[Model], operations: &[Operation]) -> Vec<CrateDependency> {
+    let model_types = models.iter().flat_map(Model::member_types);
+    let all = model_types.chain(operations.iter().flat_map(Operation::types));
+    let mut crates: BTreeMap<String, CrateDependency> = BTreeMap::new();
+    for part in all.flat_map(TypeRef::parts) {
+        let TypeRef::External(external) = part else {
+            continue;
+        };
+        let Some(dependency) = &external.dependency else {
+            continue;
+        };
+        let entry = crates
+            .entry(dependency.name.clone())
+            .or_insert_with(|| CrateDependency {
+                features: Vec::new(),
+                ..dependency.clone()
+            });
+        entry.features.extend(dependency.features.iter().cloned());
+        entry.features.sort();
+        entry.features.dedup();
+    }
+    crates.into_values().collect()
 }

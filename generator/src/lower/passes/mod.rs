@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::ir::{Model, TypeRef};
 
 pub use defaults::decide_default;
-pub use dependencies::extra_dependencies;
+pub use dependencies::{extra_dependencies, type_dependencies};
 pub use deprecation::mark_deprecated_uses;
 pub use pagination::detect_pages;
 pub use parameter_encoding::settle_parameters;

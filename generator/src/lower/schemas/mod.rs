@@ -4,6 +4,7 @@
 
 mod compose;
 mod formats;
+pub mod overrides;
 #[cfg(test)]
 mod tests;
 mod unions;
@@ -18,11 +19,13 @@ use openapiv3::{
 };
 
 use crate::ir::{
-    EnumVariant, Field, Ident, Model, ModelKind, Presence, StringEnum, Struct, TypeRef,
+    EnumVariant, ExternalType, Field, Ident, Model, ModelKind, Presence, StringEnum, Struct,
+    TypeRef,
 };
 use crate::lower::docs;
 use crate::lower::names::{enum_variant_name, type_name, value_name, NameScope};
 use crate::lower::Context;
+pub use overrides::TypeOverrides;
 
 /// The field of a property the schema requires without describing it.
 fn undescribed_field(rust_name: Ident, wire: &str) -> Field {
@@ -69,6 +72,8 @@ pub struct SchemaLowerer<'a> {
     pub models: BTreeMap<String, Model>,
     /// Facts per (model, field index), for the presence pass.
     pub field_facts: BTreeMap<(String, usize), FieldFacts>,
+    /// Types that replace generated ones.
+    pub overrides: TypeOverrides,
 }
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -87,6 +92,7 @@ impl<'a> SchemaLowerer<'a> {
         schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
         reserved: &[&str],
         renames: &BTreeMap<String, String>,
+        overrides: TypeOverrides,
     ) -> Self {
         let mut type_names = NameScope::with_reserved(reserved);
         let mut wire: Vec<&String> = schemas.keys().collect();
@@ -108,6 +114,7 @@ impl<'a> SchemaLowerer<'a> {
             component_name: None,
             models: BTreeMap::new(),
             field_facts: BTreeMap::new(),
+            overrides,
         }
     }
 
@@ -124,6 +131,10 @@ impl<'a> SchemaLowerer<'a> {
             let Some(schema) = self.schemas.get(name) else {
                 continue;
             };
+            if self.component_override(name, cx).is_some() {
+                // Its users name the overriding type; no model of its own.
+                continue;
+            }
             let model = match schema {
                 ReferenceOr::Reference { reference } => {
                     let target = if alias_cycles.contains(name) {
@@ -141,6 +152,7 @@ impl<'a> SchemaLowerer<'a> {
                         deprecated: false,
                         kind: ModelKind::Alias(target),
                         extra_derives: Vec::new(),
+                        extra_attributes: Vec::new(),
                     }
                 }
                 ReferenceOr::Item(schema) => self.component_model(schema, &rust, &at, cx),
@@ -210,6 +222,7 @@ impl<'a> SchemaLowerer<'a> {
                 deprecated: schema.schema_data.deprecated,
                 kind,
                 extra_derives: Vec::new(),
+                extra_attributes: Vec::new(),
             };
         }
         self.component_name = Some(rust.to_owned());
@@ -235,6 +248,7 @@ impl<'a> SchemaLowerer<'a> {
             deprecated: schema.schema_data.deprecated,
             kind: ModelKind::Alias(ty),
             extra_derives: Vec::new(),
+            extra_attributes: Vec::new(),
         }
     }
 
@@ -286,12 +300,30 @@ impl<'a> SchemaLowerer<'a> {
         let name = reference
             .strip_prefix(SCHEMA_PREFIX)
             .map(crate::load::pointer::unescape);
+        if let Some(ty) = name.as_deref().and_then(|n| self.component_override(n, cx)) {
+            return TypeRef::External(Box::new(ty));
+        }
         match name.and_then(|n| self.component_names.get(&n).cloned()) {
             Some(rust) => TypeRef::Named(rust),
             None => {
                 cx.warn(at, format!("`$ref: {reference}` does not name a schema in components.schemas; typed as serde_json::Value"));
                 TypeRef::Json
             }
+        }
+    }
+
+    /// The type replacing the component schema `name` (by its name in the
+    /// spec): the configured one, or its `x-rust-type`.
+    fn component_override(&self, name: &str, cx: &mut Context) -> Option<ExternalType> {
+        if let Some(configured) = self.overrides.component(name) {
+            return Some(configured.clone());
+        }
+        match self.schemas.get(name)? {
+            ReferenceOr::Item(schema) => {
+                let at = format!("{SCHEMA_PREFIX}{}", crate::load::pointer::escape(name));
+                overrides::declared(schema, &at, cx)
+            }
+            ReferenceOr::Reference { .. } => None,
         }
     }
 
@@ -311,6 +343,9 @@ impl<'a> SchemaLowerer<'a> {
                 ),
             );
             return TypeRef::Json;
+        }
+        if let Some(ty) = self.overrides.of_schema(schema, at, cx) {
+            return TypeRef::External(Box::new(ty));
         }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => self.string(schema, string, hint),
@@ -584,6 +619,7 @@ impl<'a> SchemaLowerer<'a> {
                 deprecated: data.deprecated,
                 kind,
                 extra_derives: Vec::new(),
+                extra_attributes: Vec::new(),
             },
         );
         TypeRef::Named(name.to_owned())
