@@ -5,13 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use integration_tests::workspace_root;
-use openapi_rust_gen::{generate, Options};
 use similar::{ChangeTag, TextDiff};
 
 fn generate_files(spec: &Path) -> BTreeMap<PathBuf, String> {
-    generate(spec, &Options::new("kelviq"))
-        .expect("spec generates")
-        .files
+    integration_tests::generate(spec, "kelviq").files
 }
 
 /// Copies `spec/` into a temporary directory.
@@ -79,7 +76,7 @@ fn generation_is_deterministic() {
 #[test]
 fn committed_client_is_current() {
     let root = workspace_root();
-    let generated = generate(&root.join("spec"), &Options::new("kelviq")).expect("spec generates");
+    let generated = integration_tests::generate(&root.join("spec"), "kelviq");
     let stale = generated
         .differences(&root.join("generated-client"))
         .expect("compare");

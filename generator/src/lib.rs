@@ -120,6 +120,39 @@ impl Generator {
         Ok(generated)
     }
 
+    /// Generates the crate as one Rust file at `path` (see
+    /// [`GeneratedCrate::single_file`]), for a build script: the including
+    /// crate's `lib.rs` is then
+    /// `include!(concat!(env!("OUT_DIR"), "/api.rs"));`, and its
+    /// `Cargo.toml` has the dependencies and features of the generated
+    /// crate's (`generated.files["Cargo.toml"]`).
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// use std::path::PathBuf;
+    ///
+    /// fn main() {
+    ///     println!("cargo::rerun-if-changed=openapi.yaml");
+    ///     println!("cargo::rerun-if-changed=openapi-rust-gen.toml");
+    ///     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    ///     let config = openapi_rust_gen::config::Config::beside("openapi.yaml".as_ref())
+    ///         .unwrap_or_else(|e| panic!("{e}"));
+    ///     let generated = openapi_rust_gen::Generator::new("openapi.yaml")
+    ///         .crate_name(std::env::var("CARGO_PKG_NAME").expect("cargo sets it"))
+    ///         .config(config)
+    ///         .write_single_file(&out.join("api.rs"))
+    ///         .unwrap_or_else(|e| panic!("{e}"));
+    ///     for warning in &generated.warnings {
+    ///         println!("cargo::warning={warning}");
+    ///     }
+    /// }
+    /// ```
+    pub fn write_single_file(&self, path: &Path) -> Result<GeneratedCrate> {
+        let generated = self.generate()?;
+        generated.write_single_file(path)?;
+        Ok(generated)
+    }
+
     /// The files of `dir` that differ from what the spec generates
     /// (missing, changed, or no longer written): empty when `dir` is
     /// current.

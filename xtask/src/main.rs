@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use openapi_rust_gen::{GeneratedCrate, Options};
+use openapi_rust_gen::GeneratedCrate;
 use scratch_workspace::workspace_root;
 
 #[derive(Parser)]
@@ -257,8 +257,14 @@ fn diff_sides(
     }
 }
 
+/// Generates from `spec` with the configuration beside it, as the command
+/// does; `name` is the crate's name unless the configuration gives one.
 fn run_generator(spec: &Path, name: &str) -> Result<GeneratedCrate> {
-    let generated = openapi_rust_gen::generate(spec, &Options::new(name))?;
+    let config = openapi_rust_gen::config::Config::beside(spec)?;
+    let generated = openapi_rust_gen::Generator::new(spec)
+        .crate_name(name)
+        .config(config)
+        .generate()?;
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }
