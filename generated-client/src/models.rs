@@ -3,9 +3,18 @@
 //! Types of the API's requests and responses.
 
 #![allow(clippy::type_complexity)]
+#![allow(unused_imports)]
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(
+    any(
+        feature = "checkout-sessions",
+        feature = "customers",
+        feature = "orders",
+        feature = "payment-methods"
+    )
+)]
 /// Where the customer is billed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -36,6 +45,14 @@ pub struct BillingAddress {
     pub state: Option<String>,
 }
 
+#[cfg(
+    any(
+        feature = "checkout-sessions",
+        feature = "customers",
+        feature = "orders",
+        feature = "payment-methods"
+    )
+)]
 impl BillingAddress {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -93,6 +110,7 @@ impl BillingAddress {
     }
 }
 
+#[cfg(feature = "monetization")]
 /// A billing period the pricing page can offer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -111,6 +129,7 @@ pub struct BillingPeriod {
     pub promo_caption: Option<String>,
 }
 
+#[cfg(feature = "subscriptions")]
 /// How and why a subscription is cancelled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -152,6 +171,7 @@ pub struct CancelSubscriptionRequest {
     pub cancellation_comment: Option<Option<String>>,
 }
 
+#[cfg(feature = "subscriptions")]
 impl CancelSubscriptionRequest {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -189,6 +209,7 @@ impl CancelSubscriptionRequest {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 /// Reason for cancelling, picked from a fixed list; optional.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -213,6 +234,7 @@ pub enum CancelSubscriptionRequestCancellationFeedback {
     Unknown(String),
 }
 
+#[cfg(feature = "subscriptions")]
 impl CancelSubscriptionRequestCancellationFeedback {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -230,6 +252,7 @@ impl CancelSubscriptionRequestCancellationFeedback {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl From<String> for CancelSubscriptionRequestCancellationFeedback {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -246,8 +269,10 @@ impl From<String> for CancelSubscriptionRequestCancellationFeedback {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 crate::runtime::serde_support::open_enum!(CancelSubscriptionRequestCancellationFeedback);
 
+#[cfg(feature = "subscriptions")]
 /// How the subscription is to be cancelled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -262,6 +287,7 @@ pub enum CancelSubscriptionRequestCancellationType {
     Unknown(String),
 }
 
+#[cfg(feature = "subscriptions")]
 impl CancelSubscriptionRequestCancellationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -274,6 +300,7 @@ impl CancelSubscriptionRequestCancellationType {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl From<String> for CancelSubscriptionRequestCancellationType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -285,8 +312,10 @@ impl From<String> for CancelSubscriptionRequestCancellationType {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 crate::runtime::serde_support::open_enum!(CancelSubscriptionRequestCancellationType);
 
+#[cfg(feature = "subscriptions")]
 /// Confirmation of a cancellation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -296,6 +325,7 @@ pub struct CancelSubscriptionResponse {
     pub message: Option<String>,
 }
 
+#[cfg(any(feature = "features", feature = "plan-entitlements"))]
 /// Something a plan can grant, such as a switch, a limit or a metered allowance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -335,6 +365,7 @@ pub struct CatalogFeature {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(any(feature = "features", feature = "plan-entitlements"))]
 /// BOOLEAN features are switched on or off, CUSTOMIZABLE features carry a numeric limit, and METER features are billed by measured usage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -349,6 +380,7 @@ pub enum CatalogFeatureFeatureType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "features", feature = "plan-entitlements"))]
 impl CatalogFeatureFeatureType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -361,6 +393,7 @@ impl CatalogFeatureFeatureType {
     }
 }
 
+#[cfg(any(feature = "features", feature = "plan-entitlements"))]
 impl From<String> for CatalogFeatureFeatureType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -372,8 +405,10 @@ impl From<String> for CatalogFeatureFeatureType {
     }
 }
 
+#[cfg(any(feature = "features", feature = "plan-entitlements"))]
 crate::runtime::serde_support::open_enum!(CatalogFeatureFeatureType);
 
+#[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
 /// A plan belonging to a product. Plans are versioned: changes produce a new version, and the published version is the one flagged `isLatest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -431,6 +466,7 @@ pub struct CatalogPlan {
     pub ordering: Option<i64>,
 }
 
+#[cfg(feature = "monetization")]
 /// One charge of an offered plan's price.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -462,6 +498,7 @@ pub struct Charge {
     pub feature_quantity_price: Option<f64>,
 }
 
+#[cfg(feature = "entitlements")]
 /// The entitlements of one customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -474,6 +511,7 @@ pub struct CheckEntitlementsResponse {
     pub entitlements: Option<Vec<EntitlementDetail>>,
 }
 
+#[cfg(feature = "checkout-sessions")]
 /// One checkout session together with the order, subscription and payment method that came out of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -544,6 +582,7 @@ pub struct CheckoutSessionDetailResponse {
     pub payment_method: Option<OrderPaymentMethod>,
 }
 
+#[cfg(feature = "checkout-session-events")]
 /// One page of checkout session events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -562,6 +601,7 @@ pub struct CheckoutSessionEventListResponse {
     pub results: Option<Vec<CheckoutSessionEventResponse>>,
 }
 
+#[cfg(feature = "checkout-session-events")]
 impl crate::runtime::Page for CheckoutSessionEventListResponse {
     type Item = CheckoutSessionEventResponse;
     fn next_link(&self) -> Option<&str> {
@@ -573,6 +613,7 @@ impl crate::runtime::Page for CheckoutSessionEventListResponse {
     }
 }
 
+#[cfg(feature = "checkout-session-events")]
 /// One entry in the timeline of a checkout session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -591,6 +632,7 @@ pub struct CheckoutSessionEventResponse {
     pub metadata: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "checkout-session-events")]
 /// `CheckoutSessionEventResponseStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -605,6 +647,7 @@ pub enum CheckoutSessionEventResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "checkout-session-events")]
 impl CheckoutSessionEventResponseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -617,6 +660,7 @@ impl CheckoutSessionEventResponseStatus {
     }
 }
 
+#[cfg(feature = "checkout-session-events")]
 impl From<String> for CheckoutSessionEventResponseStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -628,8 +672,10 @@ impl From<String> for CheckoutSessionEventResponseStatus {
     }
 }
 
+#[cfg(feature = "checkout-session-events")]
 crate::runtime::serde_support::open_enum!(CheckoutSessionEventResponseStatus);
 
+#[cfg(feature = "checkout-sessions")]
 /// One page of checkout sessions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -648,6 +694,7 @@ pub struct CheckoutSessionListResponse {
     pub results: Option<Vec<CheckoutSessionResponse>>,
 }
 
+#[cfg(feature = "checkout-sessions")]
 impl crate::runtime::Page for CheckoutSessionListResponse {
     type Item = CheckoutSessionResponse;
     fn next_link(&self) -> Option<&str> {
@@ -659,6 +706,7 @@ impl crate::runtime::Page for CheckoutSessionListResponse {
     }
 }
 
+#[cfg(feature = "checkout-sessions")]
 /// First order that came out of the checkout session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -708,6 +756,7 @@ pub struct CheckoutSessionOrder {
     pub invoice_id: Option<String>,
 }
 
+#[cfg(feature = "checkout-sessions")]
 /// `CheckoutSessionOrderBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -720,6 +769,7 @@ pub enum CheckoutSessionOrderBillingType {
     Unknown(String),
 }
 
+#[cfg(feature = "checkout-sessions")]
 impl CheckoutSessionOrderBillingType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -731,6 +781,7 @@ impl CheckoutSessionOrderBillingType {
     }
 }
 
+#[cfg(feature = "checkout-sessions")]
 impl From<String> for CheckoutSessionOrderBillingType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -741,8 +792,10 @@ impl From<String> for CheckoutSessionOrderBillingType {
     }
 }
 
+#[cfg(feature = "checkout-sessions")]
 crate::runtime::serde_support::open_enum!(CheckoutSessionOrderBillingType);
 
+#[cfg(feature = "checkout-sessions")]
 /// `CheckoutSessionOrderStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -765,6 +818,7 @@ pub enum CheckoutSessionOrderStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "checkout-sessions")]
 impl CheckoutSessionOrderStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -781,6 +835,7 @@ impl CheckoutSessionOrderStatus {
     }
 }
 
+#[cfg(feature = "checkout-sessions")]
 impl From<String> for CheckoutSessionOrderStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -796,8 +851,10 @@ impl From<String> for CheckoutSessionOrderStatus {
     }
 }
 
+#[cfg(feature = "checkout-sessions")]
 crate::runtime::serde_support::open_enum!(CheckoutSessionOrderStatus);
 
+#[cfg(feature = "checkout-sessions")]
 /// A checkout session, as the list operation returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -859,6 +916,7 @@ pub struct CheckoutSessionResponse {
     pub trial_period: Option<i64>,
 }
 
+#[cfg(feature = "checkout-sessions")]
 /// Subscription started by the checkout session's order, if there is one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -916,6 +974,7 @@ pub struct CheckoutSessionSubscription {
     pub recurrence_type: Option<String>,
 }
 
+#[cfg(feature = "checkout-sessions")]
 /// `CheckoutSessionSubscriptionBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -928,6 +987,7 @@ pub enum CheckoutSessionSubscriptionBillingType {
     Unknown(String),
 }
 
+#[cfg(feature = "checkout-sessions")]
 impl CheckoutSessionSubscriptionBillingType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -939,6 +999,7 @@ impl CheckoutSessionSubscriptionBillingType {
     }
 }
 
+#[cfg(feature = "checkout-sessions")]
 impl From<String> for CheckoutSessionSubscriptionBillingType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -949,8 +1010,10 @@ impl From<String> for CheckoutSessionSubscriptionBillingType {
     }
 }
 
+#[cfg(feature = "checkout-sessions")]
 crate::runtime::serde_support::open_enum!(CheckoutSessionSubscriptionBillingType);
 
+#[cfg(feature = "charges")]
 /// What a one-time charge is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -995,6 +1058,7 @@ pub struct CreateChargeRequest {
     pub ip_address: Option<Option<String>>,
 }
 
+#[cfg(feature = "charges")]
 impl CreateChargeRequest {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -1035,6 +1099,7 @@ impl CreateChargeRequest {
     }
 }
 
+#[cfg(feature = "charges")]
 /// Only `ONE_TIME` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1045,6 +1110,7 @@ pub enum CreateChargeRequestChargePeriod {
     Unknown(String),
 }
 
+#[cfg(feature = "charges")]
 impl CreateChargeRequestChargePeriod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1055,6 +1121,7 @@ impl CreateChargeRequestChargePeriod {
     }
 }
 
+#[cfg(feature = "charges")]
 impl From<String> for CreateChargeRequestChargePeriod {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -1064,8 +1131,10 @@ impl From<String> for CreateChargeRequestChargePeriod {
     }
 }
 
+#[cfg(feature = "charges")]
 crate::runtime::serde_support::open_enum!(CreateChargeRequestChargePeriod);
 
+#[cfg(feature = "charges")]
 /// The record made for a one-time charge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1129,6 +1198,7 @@ pub struct CreateChargeResponse {
     pub billing_type: Option<String>,
 }
 
+#[cfg(feature = "charges")]
 /// `CreateChargeResponsePlan`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1141,6 +1211,7 @@ pub struct CreateChargeResponsePlan {
     pub identifier: Option<String>,
 }
 
+#[cfg(feature = "charges")]
 /// `CreateChargeResponseProduct`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1156,6 +1227,7 @@ pub struct CreateChargeResponseProduct {
     pub identifier: Option<String>,
 }
 
+#[cfg(feature = "checkout")]
 /// What a new checkout session sells, and how the checkout page behaves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1299,6 +1371,7 @@ pub struct CreateCheckoutSessionRequest {
     pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
 }
 
+#[cfg(feature = "checkout")]
 impl CreateCheckoutSessionRequest {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -1425,6 +1498,7 @@ impl CreateCheckoutSessionRequest {
     }
 }
 
+#[cfg(feature = "checkout")]
 /// Billing period to charge for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1449,6 +1523,7 @@ pub enum CreateCheckoutSessionRequestChargePeriod {
     Unknown(String),
 }
 
+#[cfg(feature = "checkout")]
 impl CreateCheckoutSessionRequestChargePeriod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1466,6 +1541,7 @@ impl CreateCheckoutSessionRequestChargePeriod {
     }
 }
 
+#[cfg(feature = "checkout")]
 impl From<String> for CreateCheckoutSessionRequestChargePeriod {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -1482,8 +1558,10 @@ impl From<String> for CreateCheckoutSessionRequestChargePeriod {
     }
 }
 
+#[cfg(feature = "checkout")]
 crate::runtime::serde_support::open_enum!(CreateCheckoutSessionRequestChargePeriod);
 
+#[cfg(feature = "checkout")]
 /// Whether tax is inside `customAmount` (INCLUSIVE) or added to it (EXCLUSIVE). Needed whenever `customAmount` is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1496,6 +1574,7 @@ pub enum CreateCheckoutSessionRequestTaxBehavior {
     Unknown(String),
 }
 
+#[cfg(feature = "checkout")]
 impl CreateCheckoutSessionRequestTaxBehavior {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1507,6 +1586,7 @@ impl CreateCheckoutSessionRequestTaxBehavior {
     }
 }
 
+#[cfg(feature = "checkout")]
 impl From<String> for CreateCheckoutSessionRequestTaxBehavior {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -1517,8 +1597,10 @@ impl From<String> for CreateCheckoutSessionRequestTaxBehavior {
     }
 }
 
+#[cfg(feature = "checkout")]
 crate::runtime::serde_support::open_enum!(CreateCheckoutSessionRequestTaxBehavior);
 
+#[cfg(feature = "checkout")]
 /// A new checkout session and where the customer pays.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1535,6 +1617,7 @@ pub struct CreateCheckoutSessionResponse {
     pub checkout_session_id: Option<String>,
 }
 
+#[cfg(feature = "portal")]
 /// `CreatePortalSessionBadRequest`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1544,6 +1627,7 @@ pub struct CreatePortalSessionBadRequest {
     pub customer_id: Option<Vec<String>>,
 }
 
+#[cfg(feature = "portal")]
 /// The customer a portal session is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -1553,6 +1637,7 @@ pub struct CreatePortalSessionRequest {
     pub customer_id: String,
 }
 
+#[cfg(feature = "portal")]
 impl CreatePortalSessionRequest {
     /// Creates a value from its fields.
     #[must_use]
@@ -1563,6 +1648,7 @@ impl CreatePortalSessionRequest {
     }
 }
 
+#[cfg(feature = "portal")]
 /// A portal session and how to open it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1582,6 +1668,7 @@ pub struct CreatePortalSessionResponse {
     pub customer_portal_url: Option<String>,
 }
 
+#[cfg(feature = "subscriptions")]
 /// What a new subscription is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1628,6 +1715,7 @@ pub struct CreateSubscriptionRequest {
     pub ip_address: Option<Option<String>>,
 }
 
+#[cfg(feature = "subscriptions")]
 impl CreateSubscriptionRequest {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -1674,6 +1762,7 @@ impl CreateSubscriptionRequest {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 /// Billing period of the subscription; use `ONE_TIME` for a free plan.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1698,6 +1787,7 @@ pub enum CreateSubscriptionRequestChargePeriod {
     Unknown(String),
 }
 
+#[cfg(feature = "subscriptions")]
 impl CreateSubscriptionRequestChargePeriod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1715,6 +1805,7 @@ impl CreateSubscriptionRequestChargePeriod {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl From<String> for CreateSubscriptionRequestChargePeriod {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -1731,8 +1822,10 @@ impl From<String> for CreateSubscriptionRequestChargePeriod {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 crate::runtime::serde_support::open_enum!(CreateSubscriptionRequestChargePeriod);
 
+#[cfg(feature = "subscriptions")]
 /// A subscription that was just created.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1802,6 +1895,7 @@ pub struct CreateSubscriptionResponse {
     pub license: Option<Vec<SubscriptionLicense>>,
 }
 
+#[cfg(feature = "subscriptions")]
 /// `CreateSubscriptionResponsePlan`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1814,6 +1908,7 @@ pub struct CreateSubscriptionResponsePlan {
     pub identifier: Option<String>,
 }
 
+#[cfg(feature = "subscriptions")]
 /// `CreateSubscriptionResponseProduct`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1829,6 +1924,7 @@ pub struct CreateSubscriptionResponseProduct {
     pub identifier: Option<String>,
 }
 
+#[cfg(feature = "customers")]
 /// Fields for a new customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -1875,6 +1971,7 @@ pub struct CustomerCreateRequest {
     pub billing_address: Option<Option<BillingAddress>>,
 }
 
+#[cfg(feature = "customers")]
 impl CustomerCreateRequest {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -1920,6 +2017,7 @@ impl CustomerCreateRequest {
     }
 }
 
+#[cfg(feature = "customers")]
 /// One page of customers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1938,6 +2036,7 @@ pub struct CustomerListResponse {
     pub results: Option<Vec<CustomerResponse>>,
 }
 
+#[cfg(feature = "customers")]
 impl crate::runtime::Page for CustomerListResponse {
     type Item = CustomerResponse;
     fn next_link(&self) -> Option<&str> {
@@ -1949,6 +2048,7 @@ impl crate::runtime::Page for CustomerListResponse {
     }
 }
 
+#[cfg(feature = "customers")]
 /// A customer of your organization.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1982,6 +2082,7 @@ pub struct CustomerResponse {
     pub modified_on: Option<String>,
 }
 
+#[cfg(feature = "customers")]
 /// Customer fields to change; fields left out keep their value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -2025,6 +2126,7 @@ pub struct CustomerUpdateRequest {
     pub billing_address: Option<Option<BillingAddress>>,
 }
 
+#[cfg(feature = "customers")]
 impl CustomerUpdateRequest {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -2069,6 +2171,7 @@ impl CustomerUpdateRequest {
     }
 }
 
+#[cfg(any(feature = "charges", feature = "subscriptions"))]
 /// An error with a message in `detail`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2078,6 +2181,7 @@ pub struct DetailErrorResponse {
     pub detail: Option<String>,
 }
 
+#[cfg(feature = "entitlements")]
 /// What a customer may do with one feature, and how much of it is used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2108,6 +2212,7 @@ pub struct EntitlementDetail {
     pub remaining: Option<i32>,
 }
 
+#[cfg(feature = "monetization")]
 /// An error, with a short label and an explanation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2120,6 +2225,7 @@ pub struct ErrorResponse {
     pub message: Option<String>,
 }
 
+#[cfg(feature = "features")]
 /// Fields for a new feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2146,6 +2252,7 @@ pub struct FeatureCreateRequest {
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "features")]
 impl FeatureCreateRequest {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -2209,6 +2316,7 @@ impl FeatureCreateRequest {
     }
 }
 
+#[cfg(feature = "features")]
 /// `FeatureCreateRequestFeatureType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2223,6 +2331,7 @@ pub enum FeatureCreateRequestFeatureType {
     Unknown(String),
 }
 
+#[cfg(feature = "features")]
 impl FeatureCreateRequestFeatureType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2235,6 +2344,7 @@ impl FeatureCreateRequestFeatureType {
     }
 }
 
+#[cfg(feature = "features")]
 impl From<String> for FeatureCreateRequestFeatureType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -2246,8 +2356,10 @@ impl From<String> for FeatureCreateRequestFeatureType {
     }
 }
 
+#[cfg(feature = "features")]
 crate::runtime::serde_support::open_enum!(FeatureCreateRequestFeatureType);
 
+#[cfg(any(feature = "charges", feature = "checkout", feature = "subscriptions"))]
 /// A feature and how many units of it are wanted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -2258,6 +2370,7 @@ pub struct FeatureInput {
     pub quantity: i64,
 }
 
+#[cfg(any(feature = "charges", feature = "checkout", feature = "subscriptions"))]
 impl FeatureInput {
     /// Creates a value from its fields.
     #[must_use]
@@ -2269,6 +2382,7 @@ impl FeatureInput {
     }
 }
 
+#[cfg(feature = "monetization")]
 /// The price of an offered plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2293,6 +2407,7 @@ pub struct FeaturePrice {
     pub charges: Option<Vec<Charge>>,
 }
 
+#[cfg(feature = "license")]
 /// A request to activate a license key on an instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -2311,6 +2426,7 @@ pub struct LicenseActivation {
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "license")]
 impl LicenseActivation {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -2348,6 +2464,7 @@ impl LicenseActivation {
     }
 }
 
+#[cfg(feature = "license")]
 /// The activation that was made, with the license it used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2366,6 +2483,7 @@ pub struct LicenseActivationResponse {
     pub license: Option<LicenseDetails>,
 }
 
+#[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
 /// How license keys are issued for a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -2398,6 +2516,7 @@ pub struct LicenseConfig {
     pub has_expiry: Option<bool>,
 }
 
+#[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
 impl LicenseConfig {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -2455,6 +2574,7 @@ impl LicenseConfig {
     }
 }
 
+#[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
 /// `LicenseConfigDurationUnit`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2469,6 +2589,7 @@ pub enum LicenseConfigDurationUnit {
     Unknown(String),
 }
 
+#[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
 impl LicenseConfigDurationUnit {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2481,6 +2602,7 @@ impl LicenseConfigDurationUnit {
     }
 }
 
+#[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
 impl From<String> for LicenseConfigDurationUnit {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -2492,8 +2614,10 @@ impl From<String> for LicenseConfigDurationUnit {
     }
 }
 
+#[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
 crate::runtime::serde_support::open_enum!(LicenseConfigDurationUnit);
 
+#[cfg(feature = "license")]
 /// A request to release the activation of an instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2506,6 +2630,7 @@ pub struct LicenseDeactivation {
     pub instance_id: uuid::Uuid,
 }
 
+#[cfg(feature = "license")]
 impl LicenseDeactivation {
     /// Creates a value from its fields.
     #[must_use]
@@ -2517,6 +2642,7 @@ impl LicenseDeactivation {
     }
 }
 
+#[cfg(feature = "license")]
 /// Confirmation that the activation was released.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2529,6 +2655,7 @@ pub struct LicenseDeactivationResponse {
     pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(feature = "license")]
 /// A license, with its customer, plan and subscription.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2573,6 +2700,7 @@ pub struct LicenseDetails {
     pub subscription: Option<LicenseDetailsSubscription>,
 }
 
+#[cfg(feature = "license")]
 /// `LicenseDetailsCustomer`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2588,6 +2716,7 @@ pub struct LicenseDetailsCustomer {
     pub email: Option<String>,
 }
 
+#[cfg(feature = "license")]
 /// `LicenseDetailsPlan`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2612,6 +2741,7 @@ pub struct LicenseDetailsPlan {
     pub is_latest: Option<bool>,
 }
 
+#[cfg(feature = "license")]
 /// `LicenseDetailsPlanProduct`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2636,6 +2766,7 @@ pub struct LicenseDetailsPlanProduct {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(feature = "license")]
 /// `LicenseDetailsSubscription`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2693,6 +2824,7 @@ pub struct LicenseDetailsSubscription {
     pub recurrence_type: Option<String>,
 }
 
+#[cfg(feature = "license")]
 /// `LicenseDetailsSubscriptionBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2705,6 +2837,7 @@ pub enum LicenseDetailsSubscriptionBillingType {
     Unknown(String),
 }
 
+#[cfg(feature = "license")]
 impl LicenseDetailsSubscriptionBillingType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2716,6 +2849,7 @@ impl LicenseDetailsSubscriptionBillingType {
     }
 }
 
+#[cfg(feature = "license")]
 impl From<String> for LicenseDetailsSubscriptionBillingType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -2726,8 +2860,10 @@ impl From<String> for LicenseDetailsSubscriptionBillingType {
     }
 }
 
+#[cfg(feature = "license")]
 crate::runtime::serde_support::open_enum!(LicenseDetailsSubscriptionBillingType);
 
+#[cfg(feature = "license")]
 /// A license key, and optionally an instance, to check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -2740,6 +2876,7 @@ pub struct LicenseValidate {
     pub instance_id: Option<uuid::Uuid>,
 }
 
+#[cfg(feature = "license")]
 impl LicenseValidate {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -2758,6 +2895,7 @@ impl LicenseValidate {
     }
 }
 
+#[cfg(feature = "license")]
 /// Whether a license is valid, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2779,6 +2917,7 @@ pub struct LicenseValidationResponse {
     pub license: Option<LicenseDetails>,
 }
 
+#[cfg(feature = "orders")]
 /// `ListOrdersBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2791,6 +2930,7 @@ pub enum ListOrdersBillingType {
     Unknown(String),
 }
 
+#[cfg(feature = "orders")]
 impl ListOrdersBillingType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2802,6 +2942,7 @@ impl ListOrdersBillingType {
     }
 }
 
+#[cfg(feature = "orders")]
 impl From<String> for ListOrdersBillingType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -2812,8 +2953,10 @@ impl From<String> for ListOrdersBillingType {
     }
 }
 
+#[cfg(feature = "orders")]
 crate::runtime::serde_support::open_enum!(ListOrdersBillingType);
 
+#[cfg(feature = "orders")]
 /// `ListOrdersStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2836,6 +2979,7 @@ pub enum ListOrdersStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "orders")]
 impl ListOrdersStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2852,6 +2996,7 @@ impl ListOrdersStatus {
     }
 }
 
+#[cfg(feature = "orders")]
 impl From<String> for ListOrdersStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -2867,8 +3012,10 @@ impl From<String> for ListOrdersStatus {
     }
 }
 
+#[cfg(feature = "orders")]
 crate::runtime::serde_support::open_enum!(ListOrdersStatus);
 
+#[cfg(feature = "refunds")]
 /// `ListRefundsStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2887,6 +3034,7 @@ pub enum ListRefundsStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "refunds")]
 impl ListRefundsStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2901,6 +3049,7 @@ impl ListRefundsStatus {
     }
 }
 
+#[cfg(feature = "refunds")]
 impl From<String> for ListRefundsStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -2914,8 +3063,10 @@ impl From<String> for ListRefundsStatus {
     }
 }
 
+#[cfg(feature = "refunds")]
 crate::runtime::serde_support::open_enum!(ListRefundsStatus);
 
+#[cfg(feature = "transactions")]
 /// `ListTransactionsStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2930,6 +3081,7 @@ pub enum ListTransactionsStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "transactions")]
 impl ListTransactionsStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2942,6 +3094,7 @@ impl ListTransactionsStatus {
     }
 }
 
+#[cfg(feature = "transactions")]
 impl From<String> for ListTransactionsStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -2953,6 +3106,7 @@ impl From<String> for ListTransactionsStatus {
     }
 }
 
+#[cfg(feature = "transactions")]
 crate::runtime::serde_support::open_enum!(ListTransactionsStatus);
 
 /// A short confirmation message.
@@ -2964,6 +3118,7 @@ pub struct MessageResponse {
     pub message: Option<String>,
 }
 
+#[cfg(feature = "transactions")]
 /// One part of the Merchant of Record fee.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2981,6 +3136,7 @@ pub struct MorFeeBreakdownComponent {
     pub currency: String,
 }
 
+#[cfg(feature = "transactions")]
 /// `MorFeeBreakdownComponentName`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3001,6 +3157,7 @@ pub enum MorFeeBreakdownComponentName {
     Unknown(String),
 }
 
+#[cfg(feature = "transactions")]
 impl MorFeeBreakdownComponentName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3016,6 +3173,7 @@ impl MorFeeBreakdownComponentName {
     }
 }
 
+#[cfg(feature = "transactions")]
 impl From<String> for MorFeeBreakdownComponentName {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -3030,8 +3188,10 @@ impl From<String> for MorFeeBreakdownComponentName {
     }
 }
 
+#[cfg(feature = "transactions")]
 crate::runtime::serde_support::open_enum!(MorFeeBreakdownComponentName);
 
+#[cfg(any(feature = "checkout-sessions", feature = "orders"))]
 /// Short view of a customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3047,6 +3207,7 @@ pub struct OrderCustomer {
     pub email: Option<String>,
 }
 
+#[cfg(feature = "order-events")]
 /// One page of order events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3065,6 +3226,7 @@ pub struct OrderEventListResponse {
     pub results: Option<Vec<OrderEventResponse>>,
 }
 
+#[cfg(feature = "order-events")]
 impl crate::runtime::Page for OrderEventListResponse {
     type Item = OrderEventResponse;
     fn next_link(&self) -> Option<&str> {
@@ -3076,6 +3238,7 @@ impl crate::runtime::Page for OrderEventListResponse {
     }
 }
 
+#[cfg(feature = "order-events")]
 /// One entry in an order's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3096,6 +3259,7 @@ pub struct OrderEventResponse {
     pub metadata: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "order-events")]
 /// `OrderEventResponseStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3110,6 +3274,7 @@ pub enum OrderEventResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "order-events")]
 impl OrderEventResponseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3122,6 +3287,7 @@ impl OrderEventResponseStatus {
     }
 }
 
+#[cfg(feature = "order-events")]
 impl From<String> for OrderEventResponseStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -3133,8 +3299,10 @@ impl From<String> for OrderEventResponseStatus {
     }
 }
 
+#[cfg(feature = "order-events")]
 crate::runtime::serde_support::open_enum!(OrderEventResponseStatus);
 
+#[cfg(feature = "orders")]
 /// One page of orders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3153,6 +3321,7 @@ pub struct OrderListResponse {
     pub results: Option<Vec<OrderResponse>>,
 }
 
+#[cfg(feature = "orders")]
 impl crate::runtime::Page for OrderListResponse {
     type Item = OrderResponse;
     fn next_link(&self) -> Option<&str> {
@@ -3164,6 +3333,7 @@ impl crate::runtime::Page for OrderListResponse {
     }
 }
 
+#[cfg(any(feature = "checkout-sessions", feature = "orders"))]
 /// Payment method of the first transaction of the order that succeeded; `null` until there is one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3187,6 +3357,7 @@ pub struct OrderPaymentMethod {
     pub last4: Option<String>,
 }
 
+#[cfg(feature = "orders")]
 /// An order that reached a final state (completed, failed, refunded and so on). Orders still `PENDING`, never paid, are not returned by the list and get operations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3292,6 +3463,7 @@ pub struct OrderResponse {
     pub payment_method: Option<OrderPaymentMethod>,
 }
 
+#[cfg(feature = "orders")]
 /// `OrderResponseBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3304,6 +3476,7 @@ pub enum OrderResponseBillingType {
     Unknown(String),
 }
 
+#[cfg(feature = "orders")]
 impl OrderResponseBillingType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3315,6 +3488,7 @@ impl OrderResponseBillingType {
     }
 }
 
+#[cfg(feature = "orders")]
 impl From<String> for OrderResponseBillingType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -3325,8 +3499,10 @@ impl From<String> for OrderResponseBillingType {
     }
 }
 
+#[cfg(feature = "orders")]
 crate::runtime::serde_support::open_enum!(OrderResponseBillingType);
 
+#[cfg(feature = "orders")]
 /// `OrderResponseStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3349,6 +3525,7 @@ pub enum OrderResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "orders")]
 impl OrderResponseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3365,6 +3542,7 @@ impl OrderResponseStatus {
     }
 }
 
+#[cfg(feature = "orders")]
 impl From<String> for OrderResponseStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -3380,8 +3558,10 @@ impl From<String> for OrderResponseStatus {
     }
 }
 
+#[cfg(feature = "orders")]
 crate::runtime::serde_support::open_enum!(OrderResponseStatus);
 
+#[cfg(feature = "orders")]
 /// Short view of the order's subscription; `{}` (an empty object) when the order has none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3413,6 +3593,7 @@ pub struct OrderSubscriptionSummary {
     pub next_invoice_date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(feature = "features")]
 /// One page of features.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3431,6 +3612,7 @@ pub struct PaginatedFeatures {
     pub results: Option<Vec<CatalogFeature>>,
 }
 
+#[cfg(feature = "features")]
 impl crate::runtime::Page for PaginatedFeatures {
     type Item = CatalogFeature;
     fn next_link(&self) -> Option<&str> {
@@ -3442,6 +3624,7 @@ impl crate::runtime::Page for PaginatedFeatures {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 /// One page of plan entitlements.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3460,6 +3643,7 @@ pub struct PaginatedPlanFeatureEntitlements {
     pub results: Option<Vec<PlanFeatureEntitlement>>,
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl crate::runtime::Page for PaginatedPlanFeatureEntitlements {
     type Item = PlanFeatureEntitlement;
     fn next_link(&self) -> Option<&str> {
@@ -3471,6 +3655,7 @@ impl crate::runtime::Page for PaginatedPlanFeatureEntitlements {
     }
 }
 
+#[cfg(feature = "plans")]
 /// One page of plan prices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3489,6 +3674,7 @@ pub struct PaginatedPlanPrices {
     pub results: Option<Vec<PlanPrice>>,
 }
 
+#[cfg(feature = "plans")]
 impl crate::runtime::Page for PaginatedPlanPrices {
     type Item = PlanPrice;
     fn next_link(&self) -> Option<&str> {
@@ -3500,6 +3686,7 @@ impl crate::runtime::Page for PaginatedPlanPrices {
     }
 }
 
+#[cfg(feature = "plans")]
 /// One page of plans.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3518,6 +3705,7 @@ pub struct PaginatedPlans {
     pub results: Option<Vec<CatalogPlan>>,
 }
 
+#[cfg(feature = "plans")]
 impl crate::runtime::Page for PaginatedPlans {
     type Item = CatalogPlan;
     fn next_link(&self) -> Option<&str> {
@@ -3529,6 +3717,7 @@ impl crate::runtime::Page for PaginatedPlans {
     }
 }
 
+#[cfg(feature = "products")]
 /// One page of products.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3547,6 +3736,7 @@ pub struct PaginatedProducts {
     pub results: Option<Vec<Product>>,
 }
 
+#[cfg(feature = "products")]
 impl crate::runtime::Page for PaginatedProducts {
     type Item = Product;
     fn next_link(&self) -> Option<&str> {
@@ -3558,6 +3748,7 @@ impl crate::runtime::Page for PaginatedProducts {
     }
 }
 
+#[cfg(feature = "partner")]
 /// An organization belonging to a partner, as every partner organization operation returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3594,6 +3785,7 @@ pub struct PartnerOrganization {
     pub partner_external_id: Option<String>,
 }
 
+#[cfg(feature = "partner")]
 /// The organizations of a partner.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3606,6 +3798,7 @@ pub struct PartnerOrganizationList {
     pub count: Option<i64>,
 }
 
+#[cfg(feature = "partner")]
 /// What a partner sends to provision an organization. kelviq creates the owner user (or refuses when the email is taken), sets up the organization, issues its API keys and emails the user a welcome with a link to set a password.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -3620,6 +3813,7 @@ pub struct PartnerOrganizationProvisionRequest {
     pub business_name: Option<String>,
 }
 
+#[cfg(feature = "partner")]
 impl PartnerOrganizationProvisionRequest {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -3639,6 +3833,7 @@ impl PartnerOrganizationProvisionRequest {
     }
 }
 
+#[cfg(feature = "payment-methods")]
 /// Short view of the customer who owns a payment method.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3657,6 +3852,7 @@ pub struct PaymentMethodCustomer {
     pub billing_address: Option<BillingAddress>,
 }
 
+#[cfg(feature = "payment-methods")]
 /// One page of payment methods.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3675,6 +3871,7 @@ pub struct PaymentMethodListResponse {
     pub results: Option<Vec<PaymentMethodResponse>>,
 }
 
+#[cfg(feature = "payment-methods")]
 impl crate::runtime::Page for PaymentMethodListResponse {
     type Item = PaymentMethodResponse;
     fn next_link(&self) -> Option<&str> {
@@ -3686,6 +3883,7 @@ impl crate::runtime::Page for PaymentMethodListResponse {
     }
 }
 
+#[cfg(feature = "payment-methods")]
 /// A payment method a customer has saved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3716,6 +3914,7 @@ pub struct PaymentMethodResponse {
     pub modified_on: Option<String>,
 }
 
+#[cfg(feature = "payment-methods")]
 /// State of the payment method; the list only ever shows `succeeded` ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3728,6 +3927,7 @@ pub enum PaymentMethodResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "payment-methods")]
 impl PaymentMethodResponseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3739,6 +3939,7 @@ impl PaymentMethodResponseStatus {
     }
 }
 
+#[cfg(feature = "payment-methods")]
 impl From<String> for PaymentMethodResponseStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -3749,8 +3950,10 @@ impl From<String> for PaymentMethodResponseStatus {
     }
 }
 
+#[cfg(feature = "payment-methods")]
 crate::runtime::serde_support::open_enum!(PaymentMethodResponseStatus);
 
+#[cfg(feature = "plans")]
 /// One charge within the pricing of a feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -3769,6 +3972,7 @@ pub struct PlanCharge {
     pub advanced: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "plans")]
 impl PlanCharge {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -3816,6 +4020,7 @@ impl PlanCharge {
     }
 }
 
+#[cfg(feature = "plans")]
 /// How one feature is priced; with `feature` null, the entry prices the plan as a whole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -3866,6 +4071,7 @@ pub struct PlanChargeCatalogPrice {
     pub charges: Option<Vec<PlanCharge>>,
 }
 
+#[cfg(feature = "plans")]
 impl PlanChargeCatalogPrice {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -3956,6 +4162,7 @@ impl PlanChargeCatalogPrice {
     }
 }
 
+#[cfg(feature = "plans")]
 /// `PlanChargeCatalogPricePaymentType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3968,6 +4175,7 @@ pub enum PlanChargeCatalogPricePaymentType {
     Unknown(String),
 }
 
+#[cfg(feature = "plans")]
 impl PlanChargeCatalogPricePaymentType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3979,6 +4187,7 @@ impl PlanChargeCatalogPricePaymentType {
     }
 }
 
+#[cfg(feature = "plans")]
 impl From<String> for PlanChargeCatalogPricePaymentType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -3989,8 +4198,10 @@ impl From<String> for PlanChargeCatalogPricePaymentType {
     }
 }
 
+#[cfg(feature = "plans")]
 crate::runtime::serde_support::open_enum!(PlanChargeCatalogPricePaymentType);
 
+#[cfg(feature = "plans")]
 /// `PlanChargeCatalogPricePriceModel`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4009,6 +4220,7 @@ pub enum PlanChargeCatalogPricePriceModel {
     Unknown(String),
 }
 
+#[cfg(feature = "plans")]
 impl PlanChargeCatalogPricePriceModel {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4023,6 +4235,7 @@ impl PlanChargeCatalogPricePriceModel {
     }
 }
 
+#[cfg(feature = "plans")]
 impl From<String> for PlanChargeCatalogPricePriceModel {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -4036,8 +4249,10 @@ impl From<String> for PlanChargeCatalogPricePriceModel {
     }
 }
 
+#[cfg(feature = "plans")]
 crate::runtime::serde_support::open_enum!(PlanChargeCatalogPricePriceModel);
 
+#[cfg(feature = "plans")]
 /// `PlanChargeCatalogPriceReset`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4058,6 +4273,7 @@ pub enum PlanChargeCatalogPriceReset {
     Unknown(String),
 }
 
+#[cfg(feature = "plans")]
 impl PlanChargeCatalogPriceReset {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4073,6 +4289,7 @@ impl PlanChargeCatalogPriceReset {
     }
 }
 
+#[cfg(feature = "plans")]
 impl From<String> for PlanChargeCatalogPriceReset {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -4087,8 +4304,10 @@ impl From<String> for PlanChargeCatalogPriceReset {
     }
 }
 
+#[cfg(feature = "plans")]
 crate::runtime::serde_support::open_enum!(PlanChargeCatalogPriceReset);
 
+#[cfg(feature = "plans")]
 /// Optional usage alerts. With `thresholdType` PERCENTAGE the thresholds are percentages from 1 to 100; with BALANCE they are absolute amounts of usage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -4104,6 +4323,7 @@ pub struct PlanChargeCatalogPriceUsageAlerts {
     pub threshold_type: Option<PlanChargeCatalogPriceUsageAlertsThresholdType>,
 }
 
+#[cfg(feature = "plans")]
 impl PlanChargeCatalogPriceUsageAlerts {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -4140,6 +4360,7 @@ impl PlanChargeCatalogPriceUsageAlerts {
     }
 }
 
+#[cfg(feature = "plans")]
 /// `PlanChargeCatalogPriceUsageAlertsThresholdType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4152,6 +4373,7 @@ pub enum PlanChargeCatalogPriceUsageAlertsThresholdType {
     Unknown(String),
 }
 
+#[cfg(feature = "plans")]
 impl PlanChargeCatalogPriceUsageAlertsThresholdType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4163,6 +4385,7 @@ impl PlanChargeCatalogPriceUsageAlertsThresholdType {
     }
 }
 
+#[cfg(feature = "plans")]
 impl From<String> for PlanChargeCatalogPriceUsageAlertsThresholdType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -4173,9 +4396,11 @@ impl From<String> for PlanChargeCatalogPriceUsageAlertsThresholdType {
     }
 }
 
+#[cfg(feature = "plans")]
 crate::runtime::serde_support::open_enum!(
     PlanChargeCatalogPriceUsageAlertsThresholdType
 );
+#[cfg(feature = "plans")]
 /// `PlanChargeChargePeriod`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4194,6 +4419,7 @@ pub enum PlanChargeChargePeriod {
     Unknown(String),
 }
 
+#[cfg(feature = "plans")]
 impl PlanChargeChargePeriod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4208,6 +4434,7 @@ impl PlanChargeChargePeriod {
     }
 }
 
+#[cfg(feature = "plans")]
 impl From<String> for PlanChargeChargePeriod {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -4221,8 +4448,10 @@ impl From<String> for PlanChargeChargePeriod {
     }
 }
 
+#[cfg(feature = "plans")]
 crate::runtime::serde_support::open_enum!(PlanChargeChargePeriod);
 
+#[cfg(feature = "plans")]
 /// `PlanChargeTiersItem`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -4245,6 +4474,7 @@ pub struct PlanChargeTiersItem {
     pub up_to: Option<Option<PlanChargeTiersItemUpTo>>,
 }
 
+#[cfg(feature = "plans")]
 impl PlanChargeTiersItem {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -4278,6 +4508,7 @@ impl PlanChargeTiersItem {
     }
 }
 
+#[cfg(feature = "plans")]
 /// Top of this tier: an integer, or the string "inf" when the last tier has no upper limit.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -4290,6 +4521,7 @@ pub enum PlanChargeTiersItemUpTo {
     String(String),
 }
 
+#[cfg(feature = "plans")]
 impl<'de> Deserialize<'de> for PlanChargeTiersItemUpTo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4305,6 +4537,7 @@ impl<'de> Deserialize<'de> for PlanChargeTiersItemUpTo {
     }
 }
 
+#[cfg(feature = "plans")]
 /// Fields for a new plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4339,6 +4572,7 @@ pub struct PlanCreateRequest {
     pub ordering: Option<i64>,
 }
 
+#[cfg(feature = "plans")]
 impl PlanCreateRequest {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -4417,6 +4651,7 @@ impl PlanCreateRequest {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 /// Terms of one feature's entitlement on a plan. Which keys apply depends on the type of the feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
@@ -4468,6 +4703,7 @@ pub struct PlanEntitlementDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl<'de> Deserialize<'de> for PlanEntitlementDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4547,6 +4783,7 @@ impl<'de> Deserialize<'de> for PlanEntitlementDetails {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl PlanEntitlementDetails {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -4635,6 +4872,7 @@ impl PlanEntitlementDetails {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 /// `PlanEntitlementDetailsReset`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4655,6 +4893,7 @@ pub enum PlanEntitlementDetailsReset {
     Unknown(String),
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl PlanEntitlementDetailsReset {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4670,6 +4909,7 @@ impl PlanEntitlementDetailsReset {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl From<String> for PlanEntitlementDetailsReset {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -4684,8 +4924,10 @@ impl From<String> for PlanEntitlementDetailsReset {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 crate::runtime::serde_support::open_enum!(PlanEntitlementDetailsReset);
 
+#[cfg(feature = "plan-entitlements")]
 /// Optional usage alerts for this entitlement. With `thresholdType` PERCENTAGE the thresholds are percentages from 1 to 100; with BALANCE they are absolute amounts of usage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -4701,6 +4943,7 @@ pub struct PlanEntitlementDetailsUsageAlerts {
     pub threshold_type: Option<PlanEntitlementDetailsUsageAlertsThresholdType>,
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl PlanEntitlementDetailsUsageAlerts {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -4737,6 +4980,7 @@ impl PlanEntitlementDetailsUsageAlerts {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 /// `PlanEntitlementDetailsUsageAlertsThresholdType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4749,6 +4993,7 @@ pub enum PlanEntitlementDetailsUsageAlertsThresholdType {
     Unknown(String),
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl PlanEntitlementDetailsUsageAlertsThresholdType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4760,6 +5005,7 @@ impl PlanEntitlementDetailsUsageAlertsThresholdType {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl From<String> for PlanEntitlementDetailsUsageAlertsThresholdType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -4770,9 +5016,11 @@ impl From<String> for PlanEntitlementDetailsUsageAlertsThresholdType {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 crate::runtime::serde_support::open_enum!(
     PlanEntitlementDetailsUsageAlertsThresholdType
 );
+#[cfg(feature = "plan-entitlements")]
 /// A feature granted by a plan, with the terms of the grant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4785,6 +5033,7 @@ pub struct PlanFeatureEntitlement {
     pub details: Option<PlanEntitlementDetails>,
 }
 
+#[cfg(feature = "plan-entitlements")]
 /// One entitlement to add, naming the feature by its id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4795,6 +5044,7 @@ pub struct PlanFeatureEntitlementWrite {
     pub details: PlanEntitlementDetails,
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl PlanFeatureEntitlementWrite {
     /// Creates a value from its fields.
     #[must_use]
@@ -4803,6 +5053,7 @@ impl PlanFeatureEntitlementWrite {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 /// New entitlement terms for one feature of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -4811,6 +5062,7 @@ pub struct PlanFeaturePatchRequest {
     pub details: PlanEntitlementDetails,
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl PlanFeaturePatchRequest {
     /// Creates a value from its fields.
     #[must_use]
@@ -4819,6 +5071,7 @@ impl PlanFeaturePatchRequest {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 /// Entitlements to add to a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -4828,6 +5081,7 @@ pub struct PlanFeaturesCreateRequest {
     pub plan_entitlements: Vec<PlanFeatureEntitlementWrite>,
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl PlanFeaturesCreateRequest {
     /// Creates a value from its fields.
     #[must_use]
@@ -4836,6 +5090,15 @@ impl PlanFeaturesCreateRequest {
     }
 }
 
+#[cfg(
+    any(
+        feature = "orders",
+        feature = "plan-entitlements",
+        feature = "plan-files",
+        feature = "plans",
+        feature = "subscriptions"
+    )
+)]
 /// A file attached to a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4860,6 +5123,7 @@ pub struct PlanFile {
     pub download_url: Option<String>,
 }
 
+#[cfg(feature = "plan-files")]
 /// Display settings of a plan file. The stored file itself stays as it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -4875,6 +5139,7 @@ pub struct PlanFileUpdateRequest {
     pub enabled: Option<bool>,
 }
 
+#[cfg(feature = "plan-files")]
 impl PlanFileUpdateRequest {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -4908,6 +5173,14 @@ impl PlanFileUpdateRequest {
     }
 }
 
+#[cfg(
+    any(
+        feature = "orders",
+        feature = "plan-entitlements",
+        feature = "plans",
+        feature = "subscriptions"
+    )
+)]
 /// A named link shown with a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -4920,6 +5193,14 @@ pub struct PlanLink {
     pub url: Option<String>,
 }
 
+#[cfg(
+    any(
+        feature = "orders",
+        feature = "plan-entitlements",
+        feature = "plans",
+        feature = "subscriptions"
+    )
+)]
 impl PlanLink {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -4942,6 +5223,7 @@ impl PlanLink {
     }
 }
 
+#[cfg(feature = "plans")]
 /// The price of a plan in one currency, together with how each feature is charged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4976,6 +5258,7 @@ pub struct PlanPrice {
     pub charge_catalog_price: Option<Vec<PlanChargeCatalogPrice>>,
 }
 
+#[cfg(feature = "plans")]
 /// The complete new set of prices for a plan, applied in one atomic step. At most one PAID price per currency is accepted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -4984,6 +5267,7 @@ pub struct PlanPriceBulkRequest {
     pub prices: Vec<PlanPriceCreateRequest>,
 }
 
+#[cfg(feature = "plans")]
 impl PlanPriceBulkRequest {
     /// Creates a value from its fields.
     #[must_use]
@@ -4992,6 +5276,7 @@ impl PlanPriceBulkRequest {
     }
 }
 
+#[cfg(feature = "plans")]
 /// The prices the plan has after the replacement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5001,6 +5286,7 @@ pub struct PlanPriceBulkResponse {
     pub prices: Option<Vec<PlanPrice>>,
 }
 
+#[cfg(feature = "plans")]
 /// One price to set on a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5032,6 +5318,7 @@ pub struct PlanPriceCreateRequest {
     pub charge_catalog_price: Option<Vec<PlanChargeCatalogPrice>>,
 }
 
+#[cfg(feature = "plans")]
 impl PlanPriceCreateRequest {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -5096,6 +5383,7 @@ impl PlanPriceCreateRequest {
     }
 }
 
+#[cfg(feature = "plans")]
 /// `PlanPriceCreateRequestPriceType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5110,6 +5398,7 @@ pub enum PlanPriceCreateRequestPriceType {
     Unknown(String),
 }
 
+#[cfg(feature = "plans")]
 impl PlanPriceCreateRequestPriceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5122,6 +5411,7 @@ impl PlanPriceCreateRequestPriceType {
     }
 }
 
+#[cfg(feature = "plans")]
 impl From<String> for PlanPriceCreateRequestPriceType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -5133,8 +5423,10 @@ impl From<String> for PlanPriceCreateRequestPriceType {
     }
 }
 
+#[cfg(feature = "plans")]
 crate::runtime::serde_support::open_enum!(PlanPriceCreateRequestPriceType);
 
+#[cfg(feature = "plans")]
 /// `PlanPriceCreateRequestTaxBehavior`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5149,6 +5441,7 @@ pub enum PlanPriceCreateRequestTaxBehavior {
     Unknown(String),
 }
 
+#[cfg(feature = "plans")]
 impl PlanPriceCreateRequestTaxBehavior {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5161,6 +5454,7 @@ impl PlanPriceCreateRequestTaxBehavior {
     }
 }
 
+#[cfg(feature = "plans")]
 impl From<String> for PlanPriceCreateRequestTaxBehavior {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -5172,8 +5466,10 @@ impl From<String> for PlanPriceCreateRequestTaxBehavior {
     }
 }
 
+#[cfg(feature = "plans")]
 crate::runtime::serde_support::open_enum!(PlanPriceCreateRequestTaxBehavior);
 
+#[cfg(feature = "plans")]
 /// `PlanPricePriceType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5188,6 +5484,7 @@ pub enum PlanPricePriceType {
     Unknown(String),
 }
 
+#[cfg(feature = "plans")]
 impl PlanPricePriceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5200,6 +5497,7 @@ impl PlanPricePriceType {
     }
 }
 
+#[cfg(feature = "plans")]
 impl From<String> for PlanPricePriceType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -5211,8 +5509,10 @@ impl From<String> for PlanPricePriceType {
     }
 }
 
+#[cfg(feature = "plans")]
 crate::runtime::serde_support::open_enum!(PlanPricePriceType);
 
+#[cfg(feature = "plans")]
 /// `PlanPriceTaxBehavior`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5227,6 +5527,7 @@ pub enum PlanPriceTaxBehavior {
     Unknown(String),
 }
 
+#[cfg(feature = "plans")]
 impl PlanPriceTaxBehavior {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5239,6 +5540,7 @@ impl PlanPriceTaxBehavior {
     }
 }
 
+#[cfg(feature = "plans")]
 impl From<String> for PlanPriceTaxBehavior {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -5250,8 +5552,10 @@ impl From<String> for PlanPriceTaxBehavior {
     }
 }
 
+#[cfg(feature = "plans")]
 crate::runtime::serde_support::open_enum!(PlanPriceTaxBehavior);
 
+#[cfg(feature = "plans")]
 /// Options for publishing the current draft of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -5264,6 +5568,7 @@ pub struct PlanPublishRequest {
     pub update_pricing: Option<bool>,
 }
 
+#[cfg(feature = "plans")]
 impl PlanPublishRequest {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -5289,6 +5594,7 @@ impl PlanPublishRequest {
     }
 }
 
+#[cfg(feature = "plans")]
 /// Result of a publish.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5298,6 +5604,7 @@ pub struct PlanPublishResponse {
     pub status: Option<String>,
 }
 
+#[cfg(feature = "plans")]
 /// Fields to change on a plan; omitted fields keep their value. When the plan's latest version is already published, the change lands in a new version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -5325,6 +5632,7 @@ pub struct PlanUpdateRequest {
     pub file_keys: Option<Vec<String>>,
 }
 
+#[cfg(feature = "plans")]
 impl PlanUpdateRequest {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -5393,6 +5701,7 @@ impl PlanUpdateRequest {
     }
 }
 
+#[cfg(feature = "media")]
 /// Asks for a presigned S3 POST policy to upload one file of up to 5 GB. The `fileKey` returned is a temporary `tmp/<uuid>/<fileName>` path to pass to product or plan operations in `imageKeys` or `fileKeys`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -5405,6 +5714,7 @@ pub struct PresignedUploadRequest {
     pub file_type: String,
 }
 
+#[cfg(feature = "media")]
 impl PresignedUploadRequest {
     /// Creates a value from its fields.
     #[must_use]
@@ -5416,6 +5726,7 @@ impl PresignedUploadRequest {
     }
 }
 
+#[cfg(feature = "media")]
 /// A presigned S3 POST policy. Upload by POSTing `multipart/form-data` to `url`, with each entry of `fields` as a form field and the file last, in a `file` field. Then give `fileKey` back to kelviq.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5431,6 +5742,7 @@ pub struct PresignedUploadResponse {
     pub file_key: Option<String>,
 }
 
+#[cfg(any(feature = "checkout-sessions", feature = "orders", feature = "products"))]
 /// A catalog product. One product can have several plans, images and files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5461,6 +5773,7 @@ pub struct Product {
     pub images: Option<Vec<ProductImage>>,
 }
 
+#[cfg(feature = "products")]
 /// Fields for a new product.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5481,6 +5794,7 @@ pub struct ProductCreateRequest {
     pub image_keys: Option<Vec<String>>,
 }
 
+#[cfg(feature = "products")]
 impl ProductCreateRequest {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -5516,6 +5830,7 @@ impl ProductCreateRequest {
     }
 }
 
+#[cfg(feature = "products")]
 /// Tax code of the product, from the supported list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5544,6 +5859,7 @@ pub enum ProductCreateRequestTaxCode {
     Unknown(String),
 }
 
+#[cfg(feature = "products")]
 impl ProductCreateRequestTaxCode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5563,6 +5879,7 @@ impl ProductCreateRequestTaxCode {
     }
 }
 
+#[cfg(feature = "products")]
 impl From<String> for ProductCreateRequestTaxCode {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -5581,8 +5898,17 @@ impl From<String> for ProductCreateRequestTaxCode {
     }
 }
 
+#[cfg(feature = "products")]
 crate::runtime::serde_support::open_enum!(ProductCreateRequestTaxCode);
 
+#[cfg(
+    any(
+        feature = "checkout-sessions",
+        feature = "orders",
+        feature = "product-files",
+        feature = "products"
+    )
+)]
 /// An image attached to a product.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5607,6 +5933,7 @@ pub struct ProductImage {
     pub enabled: Option<bool>,
 }
 
+#[cfg(feature = "product-files")]
 /// Details of a product image that can be changed. The image file itself cannot be swapped; upload a new image for that.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -5625,6 +5952,7 @@ pub struct ProductImageUpdateRequest {
     pub enabled: Option<bool>,
 }
 
+#[cfg(feature = "product-files")]
 impl ProductImageUpdateRequest {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -5666,6 +5994,7 @@ impl ProductImageUpdateRequest {
     }
 }
 
+#[cfg(feature = "monetization")]
 /// Everything needed to show a product's pricing to one visitor or customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5724,6 +6053,7 @@ pub struct ProductOfferingResponse {
     pub billing_periods: Option<Vec<BillingPeriod>>,
 }
 
+#[cfg(feature = "monetization")]
 /// `ProductOfferingResponseSubscription`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5746,6 +6076,7 @@ pub struct ProductOfferingResponseSubscription {
     pub charge_period: Option<String>,
 }
 
+#[cfg(feature = "monetization")]
 /// A plan as offered on a pricing page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5805,6 +6136,7 @@ pub struct ProductPlan {
     pub includes: Option<String>,
 }
 
+#[cfg(feature = "products")]
 /// A product as returned on its own, with the plans it has published.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5838,6 +6170,7 @@ pub struct ProductRetrieve {
     pub plans: Option<Vec<String>>,
 }
 
+#[cfg(feature = "products")]
 /// Tax code of the product, from the supported list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5866,6 +6199,7 @@ pub enum ProductRetrieveTaxCode {
     Unknown(String),
 }
 
+#[cfg(feature = "products")]
 impl ProductRetrieveTaxCode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5885,6 +6219,7 @@ impl ProductRetrieveTaxCode {
     }
 }
 
+#[cfg(feature = "products")]
 impl From<String> for ProductRetrieveTaxCode {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -5903,8 +6238,10 @@ impl From<String> for ProductRetrieveTaxCode {
     }
 }
 
+#[cfg(feature = "products")]
 crate::runtime::serde_support::open_enum!(ProductRetrieveTaxCode);
 
+#[cfg(feature = "product-settings")]
 /// How a product behaves and is presented.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5926,6 +6263,7 @@ pub struct ProductSettings {
     pub product_url: Option<String>,
 }
 
+#[cfg(feature = "product-settings")]
 /// Product settings to change; any of them may be sent, the rest stay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -5947,6 +6285,7 @@ pub struct ProductSettingsUpdateRequest {
     pub product_url: Option<String>,
 }
 
+#[cfg(feature = "product-settings")]
 impl ProductSettingsUpdateRequest {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -5996,6 +6335,7 @@ impl ProductSettingsUpdateRequest {
     }
 }
 
+#[cfg(any(feature = "checkout-sessions", feature = "orders", feature = "products"))]
 /// Tax code of the product, from the supported list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6024,6 +6364,7 @@ pub enum ProductTaxCode {
     Unknown(String),
 }
 
+#[cfg(any(feature = "checkout-sessions", feature = "orders", feature = "products"))]
 impl ProductTaxCode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6043,6 +6384,7 @@ impl ProductTaxCode {
     }
 }
 
+#[cfg(any(feature = "checkout-sessions", feature = "orders", feature = "products"))]
 impl From<String> for ProductTaxCode {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6061,8 +6403,10 @@ impl From<String> for ProductTaxCode {
     }
 }
 
+#[cfg(any(feature = "checkout-sessions", feature = "orders", feature = "products"))]
 crate::runtime::serde_support::open_enum!(ProductTaxCode);
 
+#[cfg(feature = "products")]
 /// Product fields to change; fields left out keep their value. Most fields that identify the product cannot be changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -6084,6 +6428,7 @@ pub struct ProductUpdateRequest {
     pub file_keys: Option<Vec<String>>,
 }
 
+#[cfg(feature = "products")]
 impl ProductUpdateRequest {
     /// Creates a value with every field left out; set them with the `with_` methods.
     #[must_use]
@@ -6133,6 +6478,7 @@ impl ProductUpdateRequest {
     }
 }
 
+#[cfg(feature = "products")]
 /// Tax code of the product, from the supported list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6161,6 +6507,7 @@ pub enum ProductUpdateRequestTaxCode {
     Unknown(String),
 }
 
+#[cfg(feature = "products")]
 impl ProductUpdateRequestTaxCode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6180,6 +6527,7 @@ impl ProductUpdateRequestTaxCode {
     }
 }
 
+#[cfg(feature = "products")]
 impl From<String> for ProductUpdateRequestTaxCode {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6198,8 +6546,10 @@ impl From<String> for ProductUpdateRequestTaxCode {
     }
 }
 
+#[cfg(feature = "products")]
 crate::runtime::serde_support::open_enum!(ProductUpdateRequestTaxCode);
 
+#[cfg(feature = "promotions")]
 /// The promotion that applies to the visitor's location.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6227,6 +6577,7 @@ pub struct PromotionResponse {
     pub security: Option<PromotionSecurity>,
 }
 
+#[cfg(feature = "promotions")]
 /// Outcome of the checks run on the visitor; `true` marks a check that matched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6248,6 +6599,7 @@ pub struct PromotionSecurity {
     pub crawler: Option<bool>,
 }
 
+#[cfg(feature = "promotions")]
 /// How the promotion banner looks and where it goes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6292,6 +6644,7 @@ pub struct PromotionWidget {
     pub country_message: Option<String>,
 }
 
+#[cfg(feature = "promotions")]
 /// Whether the banner sits at the top or the bottom of the page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6304,6 +6657,7 @@ pub enum PromotionWidgetPlacement {
     Unknown(String),
 }
 
+#[cfg(feature = "promotions")]
 impl PromotionWidgetPlacement {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6315,6 +6669,7 @@ impl PromotionWidgetPlacement {
     }
 }
 
+#[cfg(feature = "promotions")]
 impl From<String> for PromotionWidgetPlacement {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6325,8 +6680,10 @@ impl From<String> for PromotionWidgetPlacement {
     }
 }
 
+#[cfg(feature = "promotions")]
 crate::runtime::serde_support::open_enum!(PromotionWidgetPlacement);
 
+#[cfg(feature = "promotions")]
 /// Kind of widget; always `BANNER` for now.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6337,6 +6694,7 @@ pub enum PromotionWidgetType {
     Unknown(String),
 }
 
+#[cfg(feature = "promotions")]
 impl PromotionWidgetType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6347,6 +6705,7 @@ impl PromotionWidgetType {
     }
 }
 
+#[cfg(feature = "promotions")]
 impl From<String> for PromotionWidgetType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6356,8 +6715,10 @@ impl From<String> for PromotionWidgetType {
     }
 }
 
+#[cfg(feature = "promotions")]
 crate::runtime::serde_support::open_enum!(PromotionWidgetType);
 
+#[cfg(feature = "refunds")]
 /// What to refund. Leave out both amount fields to refund all that is still refundable on the order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[non_exhaustive]
@@ -6386,6 +6747,7 @@ pub struct RefundCreateRequest {
     pub internal_note: Option<Option<String>>,
 }
 
+#[cfg(feature = "refunds")]
 impl RefundCreateRequest {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -6428,6 +6790,7 @@ impl RefundCreateRequest {
     }
 }
 
+#[cfg(feature = "refunds")]
 /// Why the money is given back; `REQUESTED_BY_CUSTOMER` if not given.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6444,6 +6807,7 @@ pub enum RefundCreateRequestReason {
     Unknown(String),
 }
 
+#[cfg(feature = "refunds")]
 impl RefundCreateRequestReason {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6457,6 +6821,7 @@ impl RefundCreateRequestReason {
     }
 }
 
+#[cfg(feature = "refunds")]
 impl From<String> for RefundCreateRequestReason {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6469,8 +6834,10 @@ impl From<String> for RefundCreateRequestReason {
     }
 }
 
+#[cfg(feature = "refunds")]
 crate::runtime::serde_support::open_enum!(RefundCreateRequestReason);
 
+#[cfg(feature = "refunds")]
 /// Why a refund request failed. Validation errors are given per request field; payment provider and business rule errors are in `error`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -6483,6 +6850,7 @@ pub struct RefundErrorResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "refunds")]
 impl<'de> Deserialize<'de> for RefundErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6503,6 +6871,7 @@ impl<'de> Deserialize<'de> for RefundErrorResponse {
     }
 }
 
+#[cfg(feature = "refunds")]
 /// One page of refunds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6521,6 +6890,7 @@ pub struct RefundListResponse {
     pub results: Option<Vec<RefundResponse>>,
 }
 
+#[cfg(feature = "refunds")]
 impl crate::runtime::Page for RefundListResponse {
     type Item = RefundResponse;
     fn next_link(&self) -> Option<&str> {
@@ -6532,6 +6902,7 @@ impl crate::runtime::Page for RefundListResponse {
     }
 }
 
+#[cfg(feature = "refunds")]
 /// A refund, as the list, create and get refund operations return it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6562,6 +6933,7 @@ pub struct RefundResponse {
     pub order: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "refunds")]
 /// `RefundResponseReason`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6580,6 +6952,7 @@ pub enum RefundResponseReason {
     Unknown(String),
 }
 
+#[cfg(feature = "refunds")]
 impl RefundResponseReason {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6594,6 +6967,7 @@ impl RefundResponseReason {
     }
 }
 
+#[cfg(feature = "refunds")]
 impl From<String> for RefundResponseReason {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6607,8 +6981,10 @@ impl From<String> for RefundResponseReason {
     }
 }
 
+#[cfg(feature = "refunds")]
 crate::runtime::serde_support::open_enum!(RefundResponseReason);
 
+#[cfg(feature = "refunds")]
 /// `RefundResponseStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6627,6 +7003,7 @@ pub enum RefundResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "refunds")]
 impl RefundResponseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6641,6 +7018,7 @@ impl RefundResponseStatus {
     }
 }
 
+#[cfg(feature = "refunds")]
 impl From<String> for RefundResponseStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6654,8 +7032,10 @@ impl From<String> for RefundResponseStatus {
     }
 }
 
+#[cfg(feature = "refunds")]
 crate::runtime::serde_support::open_enum!(RefundResponseStatus);
 
+#[cfg(feature = "reporting")]
 /// A usage figure for one feature of one customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6672,6 +7052,7 @@ pub struct ReportUsageRequest {
     pub behaviour: ReportUsageRequestBehaviour,
 }
 
+#[cfg(feature = "reporting")]
 impl ReportUsageRequest {
     /// Creates a value from its fields.
     #[must_use]
@@ -6690,6 +7071,7 @@ impl ReportUsageRequest {
     }
 }
 
+#[cfg(feature = "reporting")]
 /// `SET` overwrites the recorded usage with `value`; `DELTA` adds `value` to it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6702,6 +7084,7 @@ pub enum ReportUsageRequestBehaviour {
     Unknown(String),
 }
 
+#[cfg(feature = "reporting")]
 impl ReportUsageRequestBehaviour {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6713,6 +7096,7 @@ impl ReportUsageRequestBehaviour {
     }
 }
 
+#[cfg(feature = "reporting")]
 impl From<String> for ReportUsageRequestBehaviour {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6723,8 +7107,10 @@ impl From<String> for ReportUsageRequestBehaviour {
     }
 }
 
+#[cfg(feature = "reporting")]
 crate::runtime::serde_support::open_enum!(ReportUsageRequestBehaviour);
 
+#[cfg(feature = "reporting")]
 /// The usage report as kelviq recorded it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6755,6 +7141,7 @@ pub struct ReportUsageResponse {
     pub timestamp: Option<String>,
 }
 
+#[cfg(feature = "reporting")]
 /// `ReportUsageResponseBehaviour`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6767,6 +7154,7 @@ pub enum ReportUsageResponseBehaviour {
     Unknown(String),
 }
 
+#[cfg(feature = "reporting")]
 impl ReportUsageResponseBehaviour {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6778,6 +7166,7 @@ impl ReportUsageResponseBehaviour {
     }
 }
 
+#[cfg(feature = "reporting")]
 impl From<String> for ReportUsageResponseBehaviour {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6788,8 +7177,10 @@ impl From<String> for ReportUsageResponseBehaviour {
     }
 }
 
+#[cfg(feature = "reporting")]
 crate::runtime::serde_support::open_enum!(ReportUsageResponseBehaviour);
 
+#[cfg(feature = "subscriptions")]
 /// A customer's subscription or one-time purchase.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6899,6 +7290,7 @@ pub struct Subscription {
     pub cancellation_comment: Option<String>,
 }
 
+#[cfg(feature = "subscriptions")]
 /// `SubscriptionBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6911,6 +7303,7 @@ pub enum SubscriptionBillingType {
     Unknown(String),
 }
 
+#[cfg(feature = "subscriptions")]
 impl SubscriptionBillingType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6922,6 +7315,7 @@ impl SubscriptionBillingType {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl From<String> for SubscriptionBillingType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6932,8 +7326,10 @@ impl From<String> for SubscriptionBillingType {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 crate::runtime::serde_support::open_enum!(SubscriptionBillingType);
 
+#[cfg(feature = "subscriptions")]
 /// Reason for cancelling given when the subscription was cancelled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6958,6 +7354,7 @@ pub enum SubscriptionCancellationFeedback {
     Unknown(String),
 }
 
+#[cfg(feature = "subscriptions")]
 impl SubscriptionCancellationFeedback {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6975,6 +7372,7 @@ impl SubscriptionCancellationFeedback {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl From<String> for SubscriptionCancellationFeedback {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6991,8 +7389,10 @@ impl From<String> for SubscriptionCancellationFeedback {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 crate::runtime::serde_support::open_enum!(SubscriptionCancellationFeedback);
 
+#[cfg(feature = "subscriptions")]
 /// Which party cancelled the subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7007,6 +7407,7 @@ pub enum SubscriptionCancellationReason {
     Unknown(String),
 }
 
+#[cfg(feature = "subscriptions")]
 impl SubscriptionCancellationReason {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7019,6 +7420,7 @@ impl SubscriptionCancellationReason {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl From<String> for SubscriptionCancellationReason {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -7030,8 +7432,10 @@ impl From<String> for SubscriptionCancellationReason {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 crate::runtime::serde_support::open_enum!(SubscriptionCancellationReason);
 
+#[cfg(feature = "subscriptions")]
 /// A feature included in a subscription, with its entitlement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7083,6 +7487,7 @@ pub struct SubscriptionFeatureDetail {
     pub hard_limit: Option<bool>,
 }
 
+#[cfg(feature = "subscriptions")]
 /// `SubscriptionFeatureDetailFeatureDetails`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7092,6 +7497,7 @@ pub struct SubscriptionFeatureDetailFeatureDetails {
     pub units: Option<SubscriptionFeatureDetailFeatureDetailsUnits>,
 }
 
+#[cfg(feature = "subscriptions")]
 /// `SubscriptionFeatureDetailFeatureDetailsUnits`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7104,6 +7510,7 @@ pub struct SubscriptionFeatureDetailFeatureDetailsUnits {
     pub singular: Option<String>,
 }
 
+#[cfg(any(feature = "orders", feature = "subscriptions"))]
 /// A license issued for a subscription.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7139,6 +7546,7 @@ pub struct SubscriptionLicense {
     pub enabled: Option<bool>,
 }
 
+#[cfg(feature = "subscriptions")]
 /// One page of subscriptions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7157,6 +7565,7 @@ pub struct SubscriptionListResponse {
     pub results: Option<Vec<Subscription>>,
 }
 
+#[cfg(feature = "subscriptions")]
 impl crate::runtime::Page for SubscriptionListResponse {
     type Item = Subscription;
     fn next_link(&self) -> Option<&str> {
@@ -7168,6 +7577,7 @@ impl crate::runtime::Page for SubscriptionListResponse {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 /// The plan a subscription is on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7180,6 +7590,7 @@ pub struct SubscriptionPlan {
     pub identifier: Option<String>,
 }
 
+#[cfg(feature = "transactions")]
 /// One page of transactions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7198,6 +7609,7 @@ pub struct TransactionListResponse {
     pub results: Option<Vec<TransactionResponse>>,
 }
 
+#[cfg(feature = "transactions")]
 impl crate::runtime::Page for TransactionListResponse {
     type Item = TransactionResponse;
     fn next_link(&self) -> Option<&str> {
@@ -7209,6 +7621,7 @@ impl crate::runtime::Page for TransactionListResponse {
     }
 }
 
+#[cfg(feature = "transactions")]
 /// A money movement of your organization.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7282,6 +7695,7 @@ pub struct TransactionResponse {
     pub last4: Option<String>,
 }
 
+#[cfg(feature = "transactions")]
 /// `TransactionResponseStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7296,6 +7710,7 @@ pub enum TransactionResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "transactions")]
 impl TransactionResponseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7308,6 +7723,7 @@ impl TransactionResponseStatus {
     }
 }
 
+#[cfg(feature = "transactions")]
 impl From<String> for TransactionResponseStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -7319,8 +7735,10 @@ impl From<String> for TransactionResponseStatus {
     }
 }
 
+#[cfg(feature = "transactions")]
 crate::runtime::serde_support::open_enum!(TransactionResponseStatus);
 
+#[cfg(feature = "transactions")]
 /// `TransactionResponseTransactionType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7343,6 +7761,7 @@ pub enum TransactionResponseTransactionType {
     Unknown(String),
 }
 
+#[cfg(feature = "transactions")]
 impl TransactionResponseTransactionType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7359,6 +7778,7 @@ impl TransactionResponseTransactionType {
     }
 }
 
+#[cfg(feature = "transactions")]
 impl From<String> for TransactionResponseTransactionType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -7374,8 +7794,10 @@ impl From<String> for TransactionResponseTransactionType {
     }
 }
 
+#[cfg(feature = "transactions")]
 crate::runtime::serde_support::open_enum!(TransactionResponseTransactionType);
 
+#[cfg(feature = "subscriptions")]
 /// The plan, period and features a subscription is to have.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7427,6 +7849,7 @@ pub struct UpdateSubscriptionRequest {
     pub payment_behavior: Option<Option<UpdateSubscriptionRequestPaymentBehavior>>,
 }
 
+#[cfg(feature = "subscriptions")]
 impl UpdateSubscriptionRequest {
     /// Creates a value from its required fields; set the others with the `with_` methods.
     #[must_use]
@@ -7476,6 +7899,7 @@ impl UpdateSubscriptionRequest {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 /// Billing period to use from now on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7500,6 +7924,7 @@ pub enum UpdateSubscriptionRequestChargePeriod {
     Unknown(String),
 }
 
+#[cfg(feature = "subscriptions")]
 impl UpdateSubscriptionRequestChargePeriod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7517,6 +7942,7 @@ impl UpdateSubscriptionRequestChargePeriod {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl From<String> for UpdateSubscriptionRequestChargePeriod {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -7533,8 +7959,10 @@ impl From<String> for UpdateSubscriptionRequestChargePeriod {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 crate::runtime::serde_support::open_enum!(UpdateSubscriptionRequestChargePeriod);
 
+#[cfg(feature = "subscriptions")]
 /// When a paid change applies. With `"activate_on_payment"`, the current subscription stays as it is while payment is pending, and the new plan, period and features apply once payment succeeds; when payment never completes, the pending change lapses and nothing changes. Without it, the change applies straight away.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7545,6 +7973,7 @@ pub enum UpdateSubscriptionRequestPaymentBehavior {
     Unknown(String),
 }
 
+#[cfg(feature = "subscriptions")]
 impl UpdateSubscriptionRequestPaymentBehavior {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7555,6 +7984,7 @@ impl UpdateSubscriptionRequestPaymentBehavior {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl From<String> for UpdateSubscriptionRequestPaymentBehavior {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -7564,8 +7994,10 @@ impl From<String> for UpdateSubscriptionRequestPaymentBehavior {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 crate::runtime::serde_support::open_enum!(UpdateSubscriptionRequestPaymentBehavior);
 
+#[cfg(feature = "subscriptions")]
 /// The id of the changed subscription.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7575,6 +8007,7 @@ pub struct UpdateSubscriptionResponse {
     pub subscription_id: Option<String>,
 }
 
+#[cfg(feature = "webhooks")]
 /// One page of webhook delivery attempts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7593,6 +8026,7 @@ pub struct WebhookEventLogListResponse {
     pub results: Option<Vec<WebhookEventLogResponse>>,
 }
 
+#[cfg(feature = "webhooks")]
 impl crate::runtime::Page for WebhookEventLogListResponse {
     type Item = WebhookEventLogResponse;
     fn next_link(&self) -> Option<&str> {
@@ -7604,6 +8038,7 @@ impl crate::runtime::Page for WebhookEventLogListResponse {
     }
 }
 
+#[cfg(feature = "webhooks")]
 /// One attempt to deliver a webhook event; retries are attempts of their own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -3,14 +3,18 @@
 //! One marker type per API operation, with its documented errors; the
 //! operations themselves are methods on [`Client`].
 
+#![allow(unused_imports)]
+
 use crate::models;
 use crate::runtime::serde_support::path_segment;
 use crate::runtime::{Call, Client, Error, Method, Operation, OperationInfo, RawResponse};
 
+#[cfg(feature = "plan-entitlements")]
 /// The `addCatalogPlanFeatures` operation (`POST /catalog/plans/{identifier}/features/`); call it with [`Client::add_catalog_plan_features`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AddCatalogPlanFeatures;
 
+#[cfg(feature = "plan-entitlements")]
 /// Error responses documented for [`AddCatalogPlanFeatures`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +28,7 @@ pub enum AddCatalogPlanFeaturesError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl Operation for AddCatalogPlanFeatures {
     type Output = models::CatalogPlan;
     type Error = AddCatalogPlanFeaturesError;
@@ -46,6 +51,7 @@ impl Operation for AddCatalogPlanFeatures {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl Client {
     /// Grant features on a plan
     ///
@@ -67,10 +73,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 /// The `bulkSetCatalogPlanPrices` operation (`POST /catalog/plans/{identifier}/prices/bulk/`); call it with [`Client::bulk_set_catalog_plan_prices`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BulkSetCatalogPlanPrices;
 
+#[cfg(feature = "plans")]
 /// Error responses documented for [`BulkSetCatalogPlanPrices`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +96,7 @@ pub enum BulkSetCatalogPlanPricesError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plans")]
 impl Operation for BulkSetCatalogPlanPrices {
     type Output = models::PlanPriceBulkResponse;
     type Error = BulkSetCatalogPlanPricesError;
@@ -111,6 +120,7 @@ impl Operation for BulkSetCatalogPlanPrices {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Client {
     /// Replace a plan's prices
     ///
@@ -135,10 +145,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 /// The `cancelSubscription` operation (`POST /subscriptions/{subscriptionId}/cancel/`); call it with [`Client::cancel_subscription`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CancelSubscription;
 
+#[cfg(feature = "subscriptions")]
 /// Error responses documented for [`CancelSubscription`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -148,6 +160,7 @@ pub enum CancelSubscriptionError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "subscriptions")]
 impl Operation for CancelSubscription {
     type Output = models::CancelSubscriptionResponse;
     type Error = CancelSubscriptionError;
@@ -169,6 +182,7 @@ impl Operation for CancelSubscription {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl Client {
     /// Cancel a customer's subscription
     ///
@@ -193,10 +207,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "features")]
 /// The `createCatalogFeature` operation (`POST /catalog/features/`); call it with [`Client::create_catalog_feature`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateCatalogFeature;
 
+#[cfg(feature = "features")]
 /// Error responses documented for [`CreateCatalogFeature`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -210,6 +226,7 @@ pub enum CreateCatalogFeatureError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "features")]
 impl Operation for CreateCatalogFeature {
     type Output = models::CatalogFeature;
     type Error = CreateCatalogFeatureError;
@@ -232,6 +249,7 @@ impl Operation for CreateCatalogFeature {
     }
 }
 
+#[cfg(feature = "features")]
 impl Client {
     /// Create a catalog feature
     ///
@@ -251,10 +269,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 /// The `createCatalogPlan` operation (`POST /catalog/plans/`); call it with [`Client::create_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateCatalogPlan;
 
+#[cfg(feature = "plans")]
 /// Error responses documented for [`CreateCatalogPlan`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -268,6 +288,7 @@ pub enum CreateCatalogPlanError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plans")]
 impl Operation for CreateCatalogPlan {
     type Output = models::CatalogPlan;
     type Error = CreateCatalogPlanError;
@@ -290,6 +311,7 @@ impl Operation for CreateCatalogPlan {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Client {
     /// Create a catalog plan
     ///
@@ -308,10 +330,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "products")]
 /// The `createCatalogProduct` operation (`POST /catalog/products/`); call it with [`Client::create_catalog_product`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateCatalogProduct;
 
+#[cfg(feature = "products")]
 /// Error responses documented for [`CreateCatalogProduct`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -325,6 +349,7 @@ pub enum CreateCatalogProductError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "products")]
 impl Operation for CreateCatalogProduct {
     type Output = models::Product;
     type Error = CreateCatalogProductError;
@@ -347,6 +372,7 @@ impl Operation for CreateCatalogProduct {
     }
 }
 
+#[cfg(feature = "products")]
 impl Client {
     /// Create a catalog product
     ///
@@ -366,10 +392,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "charges")]
 /// The `createCharge` operation (`POST /charges/`); call it with [`Client::create_charge`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateCharge;
 
+#[cfg(feature = "charges")]
 /// Error responses documented for [`CreateCharge`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -383,6 +411,7 @@ pub enum CreateChargeError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "charges")]
 impl Operation for CreateCharge {
     type Output = models::CreateChargeResponse;
     type Error = CreateChargeError;
@@ -405,6 +434,7 @@ impl Operation for CreateCharge {
     }
 }
 
+#[cfg(feature = "charges")]
 impl Client {
     /// Charge a customer once
     ///
@@ -427,10 +457,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "checkout")]
 /// The `createCheckoutSession` operation (`POST /checkout/`); call it with [`Client::create_checkout_session`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateCheckoutSession;
 
+#[cfg(feature = "checkout")]
 /// Error responses documented for [`CreateCheckoutSession`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -440,6 +472,7 @@ pub enum CreateCheckoutSessionError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "checkout")]
 impl Operation for CreateCheckoutSession {
     type Output = models::CreateCheckoutSessionResponse;
     type Error = CreateCheckoutSessionError;
@@ -461,6 +494,7 @@ impl Operation for CreateCheckoutSession {
     }
 }
 
+#[cfg(feature = "checkout")]
 impl Client {
     /// Start a checkout session
     ///
@@ -479,10 +513,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "customers")]
 /// The `createCustomer` operation (`POST /customers/`); call it with [`Client::create_customer`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateCustomer;
 
+#[cfg(feature = "customers")]
 /// Error responses documented for [`CreateCustomer`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -492,6 +528,7 @@ pub enum CreateCustomerError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "customers")]
 impl Operation for CreateCustomer {
     type Output = models::CustomerResponse;
     type Error = CreateCustomerError;
@@ -513,6 +550,7 @@ impl Operation for CreateCustomer {
     }
 }
 
+#[cfg(feature = "customers")]
 impl Client {
     /// Add a customer
     ///
@@ -531,10 +569,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "portal")]
 /// The `createPortalSession` operation (`POST /portal/session/`); call it with [`Client::create_portal_session`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreatePortalSession;
 
+#[cfg(feature = "portal")]
 /// Error responses documented for [`CreatePortalSession`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -552,6 +592,7 @@ pub enum CreatePortalSessionError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "portal")]
 impl Operation for CreatePortalSession {
     type Output = models::CreatePortalSessionResponse;
     type Error = CreatePortalSessionError;
@@ -575,6 +616,7 @@ impl Operation for CreatePortalSession {
     }
 }
 
+#[cfg(feature = "portal")]
 impl Client {
     /// Open a customer portal session
     ///
@@ -594,10 +636,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "media")]
 /// The `createPresignedUploadUrl` operation (`POST /media/`); call it with [`Client::create_presigned_upload_url`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreatePresignedUploadUrl;
 
+#[cfg(feature = "media")]
 /// Error responses documented for [`CreatePresignedUploadUrl`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -619,6 +663,7 @@ pub enum CreatePresignedUploadUrlError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "media")]
 impl Operation for CreatePresignedUploadUrl {
     type Output = models::PresignedUploadResponse;
     type Error = CreatePresignedUploadUrlError;
@@ -643,6 +688,7 @@ impl Operation for CreatePresignedUploadUrl {
     }
 }
 
+#[cfg(feature = "media")]
 impl Client {
     /// Get a presigned upload URL
     ///
@@ -663,10 +709,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "refunds")]
 /// The `createRefund` operation (`POST /refunds/`); call it with [`Client::create_refund`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateRefund;
 
+#[cfg(feature = "refunds")]
 /// Error responses documented for [`CreateRefund`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -688,6 +736,7 @@ pub enum CreateRefundError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "refunds")]
 impl Operation for CreateRefund {
     type Output = models::RefundResponse;
     type Error = CreateRefundError;
@@ -712,6 +761,7 @@ impl Operation for CreateRefund {
     }
 }
 
+#[cfg(feature = "refunds")]
 impl Client {
     /// Refund an order
     ///
@@ -730,10 +780,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 /// The `createSubscription` operation (`POST /subscriptions/create/`); call it with [`Client::create_subscription`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateSubscription;
 
+#[cfg(feature = "subscriptions")]
 /// Error responses documented for [`CreateSubscription`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -747,6 +799,7 @@ pub enum CreateSubscriptionError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "subscriptions")]
 impl Operation for CreateSubscription {
     type Output = models::CreateSubscriptionResponse;
     type Error = CreateSubscriptionError;
@@ -769,6 +822,7 @@ impl Operation for CreateSubscription {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl Client {
     /// Subscribe a customer to a plan
     ///
@@ -788,10 +842,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "features")]
 /// The `deleteCatalogFeature` operation (`DELETE /catalog/features/{pk}/`); call it with [`Client::delete_catalog_feature`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeleteCatalogFeature;
 
+#[cfg(feature = "features")]
 /// Error responses documented for [`DeleteCatalogFeature`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -809,6 +865,7 @@ pub enum DeleteCatalogFeatureError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "features")]
 impl Operation for DeleteCatalogFeature {
     type Output = ();
     type Error = DeleteCatalogFeatureError;
@@ -832,6 +889,7 @@ impl Operation for DeleteCatalogFeature {
     }
 }
 
+#[cfg(feature = "features")]
 impl Client {
     /// Archive a catalog feature
     ///
@@ -850,10 +908,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 /// The `deleteCatalogPlan` operation (`DELETE /catalog/plans/{identifier}/`); call it with [`Client::delete_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeleteCatalogPlan;
 
+#[cfg(feature = "plans")]
 /// Error responses documented for [`DeleteCatalogPlan`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -871,6 +931,7 @@ pub enum DeleteCatalogPlanError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plans")]
 impl Operation for DeleteCatalogPlan {
     type Output = ();
     type Error = DeleteCatalogPlanError;
@@ -894,6 +955,7 @@ impl Operation for DeleteCatalogPlan {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Client {
     /// Archive a catalog plan
     ///
@@ -909,6 +971,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Call<'_, DeleteCatalogPlan> {
     /// Plan version to act on; the newest version when omitted.
     ///
@@ -918,10 +981,12 @@ impl Call<'_, DeleteCatalogPlan> {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 /// The `deleteCatalogPlanFeature` operation (`DELETE /catalog/plans/{identifier}/features/{feature_id}/`); call it with [`Client::delete_catalog_plan_feature`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeleteCatalogPlanFeature;
 
+#[cfg(feature = "plan-entitlements")]
 /// Error responses documented for [`DeleteCatalogPlanFeature`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -935,6 +1000,7 @@ pub enum DeleteCatalogPlanFeatureError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl Operation for DeleteCatalogPlanFeature {
     type Output = ();
     type Error = DeleteCatalogPlanFeatureError;
@@ -957,6 +1023,7 @@ impl Operation for DeleteCatalogPlanFeature {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl Client {
     /// Remove an entitlement from a plan
     ///
@@ -983,10 +1050,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plan-files")]
 /// The `deleteCatalogPlanFile` operation (`DELETE /catalog/plans/{identifier}/file/{pk}/`); call it with [`Client::delete_catalog_plan_file`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeleteCatalogPlanFile;
 
+#[cfg(feature = "plan-files")]
 /// Error responses documented for [`DeleteCatalogPlanFile`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1000,6 +1069,7 @@ pub enum DeleteCatalogPlanFileError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plan-files")]
 impl Operation for DeleteCatalogPlanFile {
     type Output = ();
     type Error = DeleteCatalogPlanFileError;
@@ -1022,6 +1092,7 @@ impl Operation for DeleteCatalogPlanFile {
     }
 }
 
+#[cfg(feature = "plan-files")]
 impl Client {
     /// Remove a file from a plan
     ///
@@ -1047,10 +1118,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "products")]
 /// The `deleteCatalogProduct` operation (`DELETE /catalog/products/{pk}/`); call it with [`Client::delete_catalog_product`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeleteCatalogProduct;
 
+#[cfg(feature = "products")]
 /// Error responses documented for [`DeleteCatalogProduct`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1068,6 +1141,7 @@ pub enum DeleteCatalogProductError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "products")]
 impl Operation for DeleteCatalogProduct {
     type Output = ();
     type Error = DeleteCatalogProductError;
@@ -1091,6 +1165,7 @@ impl Operation for DeleteCatalogProduct {
     }
 }
 
+#[cfg(feature = "products")]
 impl Client {
     /// Archive a catalog product
     ///
@@ -1109,10 +1184,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "product-files")]
 /// The `deleteCatalogProductImage` operation (`DELETE /catalog/products/{product_pk}/image/{pk}/`); call it with [`Client::delete_catalog_product_image`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeleteCatalogProductImage;
 
+#[cfg(feature = "product-files")]
 /// Error responses documented for [`DeleteCatalogProductImage`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1130,6 +1207,7 @@ pub enum DeleteCatalogProductImageError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "product-files")]
 impl Operation for DeleteCatalogProductImage {
     type Output = ();
     type Error = DeleteCatalogProductImageError;
@@ -1153,6 +1231,7 @@ impl Operation for DeleteCatalogProductImage {
     }
 }
 
+#[cfg(feature = "product-files")]
 impl Client {
     /// Remove a product image
     ///
@@ -1179,10 +1258,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 /// The `discardCatalogPlanDraft` operation (`DELETE /catalog/plans/{identifier}/discard/`); call it with [`Client::discard_catalog_plan_draft`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DiscardCatalogPlanDraft;
 
+#[cfg(feature = "plans")]
 /// Error responses documented for [`DiscardCatalogPlanDraft`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1200,6 +1281,7 @@ pub enum DiscardCatalogPlanDraftError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plans")]
 impl Operation for DiscardCatalogPlanDraft {
     type Output = ();
     type Error = DiscardCatalogPlanDraftError;
@@ -1223,6 +1305,7 @@ impl Operation for DiscardCatalogPlanDraft {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Client {
     /// Throw away a plan's draft
     ///
@@ -1241,10 +1324,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plan-files")]
 /// The `downloadCatalogPlanFile` operation (`GET /catalog/plans/{identifier}/file/{pk}/download/`); call it with [`Client::download_catalog_plan_file`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DownloadCatalogPlanFile;
 
+#[cfg(feature = "plan-files")]
 /// Error responses documented for [`DownloadCatalogPlanFile`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1258,6 +1343,7 @@ pub enum DownloadCatalogPlanFileError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plan-files")]
 impl Operation for DownloadCatalogPlanFile {
     type Output = crate::runtime::Redirect;
     type Error = DownloadCatalogPlanFileError;
@@ -1280,6 +1366,7 @@ impl Operation for DownloadCatalogPlanFile {
     }
 }
 
+#[cfg(feature = "plan-files")]
 impl Client {
     /// Download a plan's file
     ///
@@ -1306,10 +1393,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "product-settings")]
 /// The `getCatalogProductSettings` operation (`GET /catalog/products/{pk}/settings/`); call it with [`Client::get_catalog_product_settings`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GetCatalogProductSettings;
 
+#[cfg(feature = "product-settings")]
 /// Error responses documented for [`GetCatalogProductSettings`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1323,6 +1412,7 @@ pub enum GetCatalogProductSettingsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "product-settings")]
 impl Operation for GetCatalogProductSettings {
     type Output = models::ProductSettings;
     type Error = GetCatalogProductSettingsError;
@@ -1345,6 +1435,7 @@ impl Operation for GetCatalogProductSettings {
     }
 }
 
+#[cfg(feature = "product-settings")]
 impl Client {
     /// Get a product's settings
     ///
@@ -1363,10 +1454,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "entitlements")]
 /// The `getCustomerEntitlements` operation (`GET /entitlements/`); call it with [`Client::get_customer_entitlements`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GetCustomerEntitlements;
 
+#[cfg(feature = "entitlements")]
 /// Error responses documented for [`GetCustomerEntitlements`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1376,6 +1469,7 @@ pub enum GetCustomerEntitlementsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "entitlements")]
 impl Operation for GetCustomerEntitlements {
     type Output = models::CheckEntitlementsResponse;
     type Error = GetCustomerEntitlementsError;
@@ -1400,6 +1494,7 @@ impl Operation for GetCustomerEntitlements {
     }
 }
 
+#[cfg(feature = "entitlements")]
 impl Client {
     /// Get a customer's entitlements
     ///
@@ -1418,6 +1513,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "entitlements")]
 impl Call<'_, GetCustomerEntitlements> {
     /// Identifier of one feature; when given, only that feature is reported.
     ///
@@ -1427,10 +1523,12 @@ impl Call<'_, GetCustomerEntitlements> {
     }
 }
 
+#[cfg(feature = "monetization")]
 /// The `getProductOffering` operation (`GET /monetization/product-offering/{product_id}/`); call it with [`Client::get_product_offering`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GetProductOffering;
 
+#[cfg(feature = "monetization")]
 /// Error responses documented for [`GetProductOffering`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1444,6 +1542,7 @@ pub enum GetProductOfferingError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "monetization")]
 impl Operation for GetProductOffering {
     type Output = models::ProductOfferingResponse;
     type Error = GetProductOfferingError;
@@ -1466,6 +1565,7 @@ impl Operation for GetProductOffering {
     }
 }
 
+#[cfg(feature = "monetization")]
 impl Client {
     /// Get a product offering
     ///
@@ -1487,6 +1587,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "monetization")]
 impl Call<'_, GetProductOffering> {
     /// Your identifier of the customer. With it, the answer includes the customer's active subscription and sets `isCustomerExists`.
     ///
@@ -1510,10 +1611,12 @@ impl Call<'_, GetProductOffering> {
     }
 }
 
+#[cfg(feature = "promotions")]
 /// The `getPromotion` operation (`GET /promotions`); call it with [`Client::get_promotion`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GetPromotion;
 
+#[cfg(feature = "promotions")]
 /// Error responses documented for [`GetPromotion`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1531,6 +1634,7 @@ pub enum GetPromotionError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "promotions")]
 impl Operation for GetPromotion {
     type Output = models::PromotionResponse;
     type Error = GetPromotionError;
@@ -1557,6 +1661,7 @@ impl Operation for GetPromotion {
     }
 }
 
+#[cfg(feature = "promotions")]
 impl Client {
     /// Get a promotion
     ///
@@ -1574,10 +1679,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "license")]
 /// The `licenseActivate` operation (`POST /license/activate/`); call it with [`Client::license_activate`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LicenseActivate;
 
+#[cfg(feature = "license")]
 /// Error responses documented for [`LicenseActivate`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1603,6 +1710,7 @@ pub enum LicenseActivateError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "license")]
 impl Operation for LicenseActivate {
     type Output = models::LicenseActivationResponse;
     type Error = LicenseActivateError;
@@ -1628,6 +1736,7 @@ impl Operation for LicenseActivate {
     }
 }
 
+#[cfg(feature = "license")]
 impl Client {
     /// Activate a license
     ///
@@ -1647,10 +1756,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "license")]
 /// The `licenseDeactivate` operation (`POST /license/deactivate/`); call it with [`Client::license_deactivate`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LicenseDeactivate;
 
+#[cfg(feature = "license")]
 /// Error responses documented for [`LicenseDeactivate`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1668,6 +1779,7 @@ pub enum LicenseDeactivateError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "license")]
 impl Operation for LicenseDeactivate {
     type Output = models::LicenseDeactivationResponse;
     type Error = LicenseDeactivateError;
@@ -1691,6 +1803,7 @@ impl Operation for LicenseDeactivate {
     }
 }
 
+#[cfg(feature = "license")]
 impl Client {
     /// Deactivate a license
     ///
@@ -1710,10 +1823,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "license")]
 /// The `licenseValidate` operation (`POST /license/validate/`); call it with [`Client::license_validate`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LicenseValidate;
 
+#[cfg(feature = "license")]
 /// Error responses documented for [`LicenseValidate`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1731,6 +1846,7 @@ pub enum LicenseValidateError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "license")]
 impl Operation for LicenseValidate {
     type Output = models::LicenseValidationResponse;
     type Error = LicenseValidateError;
@@ -1754,6 +1870,7 @@ impl Operation for LicenseValidate {
     }
 }
 
+#[cfg(feature = "license")]
 impl Client {
     /// Validate a license
     ///
@@ -1773,10 +1890,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "features")]
 /// The `listCatalogFeatures` operation (`GET /catalog/features/`); call it with [`Client::list_catalog_features`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCatalogFeatures;
 
+#[cfg(feature = "features")]
 /// Error responses documented for [`ListCatalogFeatures`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1790,6 +1909,7 @@ pub enum ListCatalogFeaturesError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "features")]
 impl Operation for ListCatalogFeatures {
     type Output = models::PaginatedFeatures;
     type Error = ListCatalogFeaturesError;
@@ -1812,6 +1932,7 @@ impl Operation for ListCatalogFeatures {
     }
 }
 
+#[cfg(feature = "features")]
 impl Client {
     /// List catalog features
     ///
@@ -1825,6 +1946,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "features")]
 impl Call<'_, ListCatalogFeatures> {
     /// Text to look for in the `name`, `identifier` or `description`.
     ///
@@ -1848,10 +1970,12 @@ impl Call<'_, ListCatalogFeatures> {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 /// The `listCatalogPlanFeatures` operation (`GET /catalog/plans/{identifier}/features/`); call it with [`Client::list_catalog_plan_features`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCatalogPlanFeatures;
 
+#[cfg(feature = "plan-entitlements")]
 /// Error responses documented for [`ListCatalogPlanFeatures`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1865,6 +1989,7 @@ pub enum ListCatalogPlanFeaturesError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl Operation for ListCatalogPlanFeatures {
     type Output = models::PaginatedPlanFeatureEntitlements;
     type Error = ListCatalogPlanFeaturesError;
@@ -1887,6 +2012,7 @@ impl Operation for ListCatalogPlanFeatures {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl Client {
     /// List a plan's entitlements
     ///
@@ -1907,6 +2033,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl Call<'_, ListCatalogPlanFeatures> {
     /// Restrict the listing to this plan version.
     ///
@@ -1916,10 +2043,12 @@ impl Call<'_, ListCatalogPlanFeatures> {
     }
 }
 
+#[cfg(feature = "plans")]
 /// The `listCatalogPlanPrices` operation (`GET /catalog/plans/{identifier}/prices/`); call it with [`Client::list_catalog_plan_prices`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCatalogPlanPrices;
 
+#[cfg(feature = "plans")]
 /// Error responses documented for [`ListCatalogPlanPrices`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -1933,6 +2062,7 @@ pub enum ListCatalogPlanPricesError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plans")]
 impl Operation for ListCatalogPlanPrices {
     type Output = models::PaginatedPlanPrices;
     type Error = ListCatalogPlanPricesError;
@@ -1955,6 +2085,7 @@ impl Operation for ListCatalogPlanPrices {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Client {
     /// List a plan's prices
     ///
@@ -1975,6 +2106,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Call<'_, ListCatalogPlanPrices> {
     /// Restrict the listing to this plan version.
     ///
@@ -1984,10 +2116,12 @@ impl Call<'_, ListCatalogPlanPrices> {
     }
 }
 
+#[cfg(feature = "plans")]
 /// The `listCatalogPlans` operation (`GET /catalog/plans/`); call it with [`Client::list_catalog_plans`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCatalogPlans;
 
+#[cfg(feature = "plans")]
 /// Error responses documented for [`ListCatalogPlans`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2001,6 +2135,7 @@ pub enum ListCatalogPlansError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plans")]
 impl Operation for ListCatalogPlans {
     type Output = models::PaginatedPlans;
     type Error = ListCatalogPlansError;
@@ -2023,6 +2158,7 @@ impl Operation for ListCatalogPlans {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Client {
     /// List catalog plans
     ///
@@ -2036,6 +2172,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Call<'_, ListCatalogPlans> {
     /// Page to return, counting from 1.
     ///
@@ -2052,10 +2189,12 @@ impl Call<'_, ListCatalogPlans> {
     }
 }
 
+#[cfg(feature = "products")]
 /// The `listCatalogProducts` operation (`GET /catalog/products/`); call it with [`Client::list_catalog_products`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCatalogProducts;
 
+#[cfg(feature = "products")]
 /// Error responses documented for [`ListCatalogProducts`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2069,6 +2208,7 @@ pub enum ListCatalogProductsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "products")]
 impl Operation for ListCatalogProducts {
     type Output = models::PaginatedProducts;
     type Error = ListCatalogProductsError;
@@ -2091,6 +2231,7 @@ impl Operation for ListCatalogProducts {
     }
 }
 
+#[cfg(feature = "products")]
 impl Client {
     /// List catalog products
     ///
@@ -2104,6 +2245,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "products")]
 impl Call<'_, ListCatalogProducts> {
     /// Text to look for in the `name`, `identifier` or `description`.
     ///
@@ -2127,10 +2269,12 @@ impl Call<'_, ListCatalogProducts> {
     }
 }
 
+#[cfg(feature = "checkout-session-events")]
 /// The `listCheckoutSessionEvents` operation (`GET /checkout/sessions/{session_id}/events/`); call it with [`Client::list_checkout_session_events`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCheckoutSessionEvents;
 
+#[cfg(feature = "checkout-session-events")]
 /// Error responses documented for [`ListCheckoutSessionEvents`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2148,6 +2292,7 @@ pub enum ListCheckoutSessionEventsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "checkout-session-events")]
 impl Operation for ListCheckoutSessionEvents {
     type Output = models::CheckoutSessionEventListResponse;
     type Error = ListCheckoutSessionEventsError;
@@ -2171,6 +2316,7 @@ impl Operation for ListCheckoutSessionEvents {
     }
 }
 
+#[cfg(feature = "checkout-session-events")]
 impl Client {
     /// List a checkout session's events
     ///
@@ -2194,6 +2340,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "checkout-session-events")]
 impl Call<'_, ListCheckoutSessionEvents> {
     /// Results per page; 10 unless given, at most 100.
     ///
@@ -2210,10 +2357,12 @@ impl Call<'_, ListCheckoutSessionEvents> {
     }
 }
 
+#[cfg(feature = "checkout-sessions")]
 /// The `listCheckoutSessions` operation (`GET /checkout/sessions/`); call it with [`Client::list_checkout_sessions`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCheckoutSessions;
 
+#[cfg(feature = "checkout-sessions")]
 /// Error responses documented for [`ListCheckoutSessions`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2227,6 +2376,7 @@ pub enum ListCheckoutSessionsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "checkout-sessions")]
 impl Operation for ListCheckoutSessions {
     type Output = models::CheckoutSessionListResponse;
     type Error = ListCheckoutSessionsError;
@@ -2249,6 +2399,7 @@ impl Operation for ListCheckoutSessions {
     }
 }
 
+#[cfg(feature = "checkout-sessions")]
 impl Client {
     /// List your checkout sessions
     ///
@@ -2262,6 +2413,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "checkout-sessions")]
 impl Call<'_, ListCheckoutSessions> {
     /// Text matched against the session id, the customer's name, email or id, and the product name.
     ///
@@ -2306,10 +2458,12 @@ impl Call<'_, ListCheckoutSessions> {
     }
 }
 
+#[cfg(feature = "customers")]
 /// The `listCustomers` operation (`GET /customers/`); call it with [`Client::list_customers`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCustomers;
 
+#[cfg(feature = "customers")]
 /// Error responses documented for [`ListCustomers`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2319,6 +2473,7 @@ pub enum ListCustomersError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "customers")]
 impl Operation for ListCustomers {
     type Output = models::CustomerListResponse;
     type Error = ListCustomersError;
@@ -2340,6 +2495,7 @@ impl Operation for ListCustomers {
     }
 }
 
+#[cfg(feature = "customers")]
 impl Client {
     /// List your customers
     ///
@@ -2353,6 +2509,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "customers")]
 impl Call<'_, ListCustomers> {
     /// Text to look for in the customer's `name`, `email` or `customerId`.
     ///
@@ -2376,10 +2533,12 @@ impl Call<'_, ListCustomers> {
     }
 }
 
+#[cfg(feature = "order-events")]
 /// The `listOrderEvents` operation (`GET /orders/{id}/events/`); call it with [`Client::list_order_events`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListOrderEvents;
 
+#[cfg(feature = "order-events")]
 /// Error responses documented for [`ListOrderEvents`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2397,6 +2556,7 @@ pub enum ListOrderEventsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "order-events")]
 impl Operation for ListOrderEvents {
     type Output = models::OrderEventListResponse;
     type Error = ListOrderEventsError;
@@ -2420,6 +2580,7 @@ impl Operation for ListOrderEvents {
     }
 }
 
+#[cfg(feature = "order-events")]
 impl Client {
     /// List an order's events
     ///
@@ -2437,6 +2598,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "order-events")]
 impl Call<'_, ListOrderEvents> {
     /// Results per page; 10 unless given, at most 100.
     ///
@@ -2453,10 +2615,12 @@ impl Call<'_, ListOrderEvents> {
     }
 }
 
+#[cfg(feature = "orders")]
 /// The `listOrders` operation (`GET /orders/`); call it with [`Client::list_orders`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListOrders;
 
+#[cfg(feature = "orders")]
 /// Error responses documented for [`ListOrders`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2470,6 +2634,7 @@ pub enum ListOrdersError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "orders")]
 impl Operation for ListOrders {
     type Output = models::OrderListResponse;
     type Error = ListOrdersError;
@@ -2492,6 +2657,7 @@ impl Operation for ListOrders {
     }
 }
 
+#[cfg(feature = "orders")]
 impl Client {
     /// List your orders
     ///
@@ -2505,6 +2671,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "orders")]
 impl Call<'_, ListOrders> {
     /// Text matched against the order id and the customer's name, email or id.
     ///
@@ -2563,10 +2730,12 @@ impl Call<'_, ListOrders> {
     }
 }
 
+#[cfg(feature = "partner")]
 /// The `listPartnerOrganizations` operation (`GET /partner/organizations/`); call it with [`Client::list_partner_organizations`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListPartnerOrganizations;
 
+#[cfg(feature = "partner")]
 /// Error responses documented for [`ListPartnerOrganizations`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2580,6 +2749,7 @@ pub enum ListPartnerOrganizationsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "partner")]
 impl Operation for ListPartnerOrganizations {
     type Output = models::PartnerOrganizationList;
     type Error = ListPartnerOrganizationsError;
@@ -2602,6 +2772,7 @@ impl Operation for ListPartnerOrganizations {
     }
 }
 
+#[cfg(feature = "partner")]
 impl Client {
     /// List the partner's organizations
     ///
@@ -2613,6 +2784,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "partner")]
 impl Call<'_, ListPartnerOrganizations> {
     /// When given, just the organization the partner knows by this identifier.
     ///
@@ -2622,10 +2794,12 @@ impl Call<'_, ListPartnerOrganizations> {
     }
 }
 
+#[cfg(feature = "payment-methods")]
 /// The `listPaymentMethods` operation (`GET /payment-methods/`); call it with [`Client::list_payment_methods`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListPaymentMethods;
 
+#[cfg(feature = "payment-methods")]
 /// Error responses documented for [`ListPaymentMethods`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2639,6 +2813,7 @@ pub enum ListPaymentMethodsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "payment-methods")]
 impl Operation for ListPaymentMethods {
     type Output = models::PaymentMethodListResponse;
     type Error = ListPaymentMethodsError;
@@ -2661,6 +2836,7 @@ impl Operation for ListPaymentMethods {
     }
 }
 
+#[cfg(feature = "payment-methods")]
 impl Client {
     /// List saved payment methods
     ///
@@ -2674,6 +2850,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "payment-methods")]
 impl Call<'_, ListPaymentMethods> {
     /// Only payment methods of the customer with this `customer_id` of yours.
     ///
@@ -2704,10 +2881,12 @@ impl Call<'_, ListPaymentMethods> {
     }
 }
 
+#[cfg(feature = "refunds")]
 /// The `listRefunds` operation (`GET /refunds/`); call it with [`Client::list_refunds`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListRefunds;
 
+#[cfg(feature = "refunds")]
 /// Error responses documented for [`ListRefunds`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2721,6 +2900,7 @@ pub enum ListRefundsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "refunds")]
 impl Operation for ListRefunds {
     type Output = models::RefundListResponse;
     type Error = ListRefundsError;
@@ -2743,6 +2923,7 @@ impl Operation for ListRefunds {
     }
 }
 
+#[cfg(feature = "refunds")]
 impl Client {
     /// List your refunds
     ///
@@ -2756,6 +2937,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "refunds")]
 impl Call<'_, ListRefunds> {
     /// Text matched against the refund id, the order id, and the customer's name, email or id.
     ///
@@ -2800,10 +2982,12 @@ impl Call<'_, ListRefunds> {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 /// The `listSubscriptions` operation (`GET /subscriptions/`); call it with [`Client::list_subscriptions`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListSubscriptions;
 
+#[cfg(feature = "subscriptions")]
 /// Error responses documented for [`ListSubscriptions`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2813,6 +2997,7 @@ pub enum ListSubscriptionsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "subscriptions")]
 impl Operation for ListSubscriptions {
     type Output = models::SubscriptionListResponse;
     type Error = ListSubscriptionsError;
@@ -2834,6 +3019,7 @@ impl Operation for ListSubscriptions {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl Client {
     /// List your subscriptions
     ///
@@ -2849,6 +3035,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl Call<'_, ListSubscriptions> {
     /// Only subscriptions of the customer with this identifier of yours.
     ///
@@ -2879,10 +3066,12 @@ impl Call<'_, ListSubscriptions> {
     }
 }
 
+#[cfg(feature = "transactions")]
 /// The `listTransactions` operation (`GET /transaction/`); call it with [`Client::list_transactions`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListTransactions;
 
+#[cfg(feature = "transactions")]
 /// Error responses documented for [`ListTransactions`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2896,6 +3085,7 @@ pub enum ListTransactionsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "transactions")]
 impl Operation for ListTransactions {
     type Output = models::TransactionListResponse;
     type Error = ListTransactionsError;
@@ -2918,6 +3108,7 @@ impl Operation for ListTransactions {
     }
 }
 
+#[cfg(feature = "transactions")]
 impl Client {
     /// List your transactions
     ///
@@ -2931,6 +3122,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "transactions")]
 impl Call<'_, ListTransactions> {
     /// Text matched against payment provider ids, the customer's name, email or id, the product name and the payment method type.
     ///
@@ -2975,10 +3167,12 @@ impl Call<'_, ListTransactions> {
     }
 }
 
+#[cfg(feature = "webhooks")]
 /// The `listWebhookEventLogs` operation (`GET /webhook/logs/`); call it with [`Client::list_webhook_event_logs`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListWebhookEventLogs;
 
+#[cfg(feature = "webhooks")]
 /// Error responses documented for [`ListWebhookEventLogs`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2992,6 +3186,7 @@ pub enum ListWebhookEventLogsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "webhooks")]
 impl Operation for ListWebhookEventLogs {
     type Output = models::WebhookEventLogListResponse;
     type Error = ListWebhookEventLogsError;
@@ -3014,6 +3209,7 @@ impl Operation for ListWebhookEventLogs {
     }
 }
 
+#[cfg(feature = "webhooks")]
 impl Client {
     /// List webhook deliveries
     ///
@@ -3027,6 +3223,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "webhooks")]
 impl Call<'_, ListWebhookEventLogs> {
     /// Only attempts made on this date or later. A date more than 30 days back is treated as 30 days back.
     ///
@@ -3057,10 +3254,12 @@ impl Call<'_, ListWebhookEventLogs> {
     }
 }
 
+#[cfg(feature = "partner")]
 /// The `provisionPartnerOrganization` operation (`POST /partner/organizations/`); call it with [`Client::provision_partner_organization`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProvisionPartnerOrganization;
 
+#[cfg(feature = "partner")]
 /// Error responses documented for [`ProvisionPartnerOrganization`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3082,6 +3281,7 @@ pub enum ProvisionPartnerOrganizationError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "partner")]
 impl Operation for ProvisionPartnerOrganization {
     type Output = models::PartnerOrganization;
     type Error = ProvisionPartnerOrganizationError;
@@ -3106,6 +3306,7 @@ impl Operation for ProvisionPartnerOrganization {
     }
 }
 
+#[cfg(feature = "partner")]
 impl Client {
     /// Provision a partner organization
     ///
@@ -3125,10 +3326,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 /// The `publishCatalogPlan` operation (`POST /catalog/plans/{identifier}/publish/`); call it with [`Client::publish_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublishCatalogPlan;
 
+#[cfg(feature = "plans")]
 /// Error responses documented for [`PublishCatalogPlan`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3150,6 +3353,7 @@ pub enum PublishCatalogPlanError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plans")]
 impl Operation for PublishCatalogPlan {
     type Output = models::PlanPublishResponse;
     type Error = PublishCatalogPlanError;
@@ -3174,6 +3378,7 @@ impl Operation for PublishCatalogPlan {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Client {
     /// Publish a plan's draft
     ///
@@ -3192,6 +3397,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Call<'_, PublishCatalogPlan> {
     /// The request body (optional).
     pub fn body(self, body: &models::PlanPublishRequest) -> Self {
@@ -3199,10 +3405,12 @@ impl Call<'_, PublishCatalogPlan> {
     }
 }
 
+#[cfg(feature = "reporting")]
 /// The `reportUsage` operation (`POST /report/usage/`); call it with [`Client::report_usage`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReportUsage;
 
+#[cfg(feature = "reporting")]
 /// Error responses documented for [`ReportUsage`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3212,6 +3420,7 @@ pub enum ReportUsageError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "reporting")]
 impl Operation for ReportUsage {
     type Output = models::ReportUsageResponse;
     type Error = ReportUsageError;
@@ -3233,6 +3442,7 @@ impl Operation for ReportUsage {
     }
 }
 
+#[cfg(feature = "reporting")]
 impl Client {
     /// Report aggregated usage
     ///
@@ -3251,10 +3461,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "features")]
 /// The `retrieveCatalogFeature` operation (`GET /catalog/features/{pk}/`); call it with [`Client::retrieve_catalog_feature`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetrieveCatalogFeature;
 
+#[cfg(feature = "features")]
 /// Error responses documented for [`RetrieveCatalogFeature`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3272,6 +3484,7 @@ pub enum RetrieveCatalogFeatureError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "features")]
 impl Operation for RetrieveCatalogFeature {
     type Output = models::CatalogFeature;
     type Error = RetrieveCatalogFeatureError;
@@ -3295,6 +3508,7 @@ impl Operation for RetrieveCatalogFeature {
     }
 }
 
+#[cfg(feature = "features")]
 impl Client {
     /// Get a feature
     ///
@@ -3313,10 +3527,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 /// The `retrieveCatalogPlan` operation (`GET /catalog/plans/{identifier}/`); call it with [`Client::retrieve_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetrieveCatalogPlan;
 
+#[cfg(feature = "plans")]
 /// Error responses documented for [`RetrieveCatalogPlan`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3334,6 +3550,7 @@ pub enum RetrieveCatalogPlanError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plans")]
 impl Operation for RetrieveCatalogPlan {
     type Output = models::CatalogPlan;
     type Error = RetrieveCatalogPlanError;
@@ -3357,6 +3574,7 @@ impl Operation for RetrieveCatalogPlan {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Client {
     /// Get a catalog plan
     ///
@@ -3375,6 +3593,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Call<'_, RetrieveCatalogPlan> {
     /// Plan version to act on; the newest version when omitted.
     ///
@@ -3384,10 +3603,12 @@ impl Call<'_, RetrieveCatalogPlan> {
     }
 }
 
+#[cfg(feature = "products")]
 /// The `retrieveCatalogProduct` operation (`GET /catalog/products/{pk}/`); call it with [`Client::retrieve_catalog_product`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetrieveCatalogProduct;
 
+#[cfg(feature = "products")]
 /// Error responses documented for [`RetrieveCatalogProduct`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3405,6 +3626,7 @@ pub enum RetrieveCatalogProductError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "products")]
 impl Operation for RetrieveCatalogProduct {
     type Output = models::ProductRetrieve;
     type Error = RetrieveCatalogProductError;
@@ -3428,6 +3650,7 @@ impl Operation for RetrieveCatalogProduct {
     }
 }
 
+#[cfg(feature = "products")]
 impl Client {
     /// Get a product
     ///
@@ -3446,10 +3669,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "checkout-sessions")]
 /// The `retrieveCheckoutSession` operation (`GET /checkout/sessions/{session_id}/`); call it with [`Client::retrieve_checkout_session`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetrieveCheckoutSession;
 
+#[cfg(feature = "checkout-sessions")]
 /// Error responses documented for [`RetrieveCheckoutSession`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3467,6 +3692,7 @@ pub enum RetrieveCheckoutSessionError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "checkout-sessions")]
 impl Operation for RetrieveCheckoutSession {
     type Output = models::CheckoutSessionDetailResponse;
     type Error = RetrieveCheckoutSessionError;
@@ -3490,6 +3716,7 @@ impl Operation for RetrieveCheckoutSession {
     }
 }
 
+#[cfg(feature = "checkout-sessions")]
 impl Client {
     /// Get a checkout session
     ///
@@ -3508,10 +3735,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "orders")]
 /// The `retrieveOrder` operation (`GET /orders/{id}/`); call it with [`Client::retrieve_order`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetrieveOrder;
 
+#[cfg(feature = "orders")]
 /// Error responses documented for [`RetrieveOrder`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3529,6 +3758,7 @@ pub enum RetrieveOrderError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "orders")]
 impl Operation for RetrieveOrder {
     type Output = models::OrderResponse;
     type Error = RetrieveOrderError;
@@ -3552,6 +3782,7 @@ impl Operation for RetrieveOrder {
     }
 }
 
+#[cfg(feature = "orders")]
 impl Client {
     /// Get an order
     ///
@@ -3567,10 +3798,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "partner")]
 /// The `retrievePartnerOrganization` operation (`GET /partner/organizations/{identifier}/`); call it with [`Client::retrieve_partner_organization`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetrievePartnerOrganization;
 
+#[cfg(feature = "partner")]
 /// Error responses documented for [`RetrievePartnerOrganization`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3588,6 +3821,7 @@ pub enum RetrievePartnerOrganizationError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "partner")]
 impl Operation for RetrievePartnerOrganization {
     type Output = models::PartnerOrganization;
     type Error = RetrievePartnerOrganizationError;
@@ -3611,6 +3845,7 @@ impl Operation for RetrievePartnerOrganization {
     }
 }
 
+#[cfg(feature = "partner")]
 impl Client {
     /// Get a partner organization
     ///
@@ -3629,10 +3864,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "partner")]
 /// The `retrievePartnerOrganizationByExternalId` operation (`GET /partner/organizations/by-external-id/{externalId}/`); call it with [`Client::retrieve_partner_organization_by_external_id`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetrievePartnerOrganizationByExternalId;
 
+#[cfg(feature = "partner")]
 /// Error responses documented for [`RetrievePartnerOrganizationByExternalId`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3650,6 +3887,7 @@ pub enum RetrievePartnerOrganizationByExternalIdError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "partner")]
 impl Operation for RetrievePartnerOrganizationByExternalId {
     type Output = models::PartnerOrganization;
     type Error = RetrievePartnerOrganizationByExternalIdError;
@@ -3675,6 +3913,7 @@ impl Operation for RetrievePartnerOrganizationByExternalId {
     }
 }
 
+#[cfg(feature = "partner")]
 impl Client {
     /// Look up a partner organization by the partner's id
     ///
@@ -3698,10 +3937,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "refunds")]
 /// The `retrieveRefund` operation (`GET /refunds/{refundId}/`); call it with [`Client::retrieve_refund`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetrieveRefund;
 
+#[cfg(feature = "refunds")]
 /// Error responses documented for [`RetrieveRefund`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3719,6 +3960,7 @@ pub enum RetrieveRefundError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "refunds")]
 impl Operation for RetrieveRefund {
     type Output = models::RefundResponse;
     type Error = RetrieveRefundError;
@@ -3742,6 +3984,7 @@ impl Operation for RetrieveRefund {
     }
 }
 
+#[cfg(feature = "refunds")]
 impl Client {
     /// Get a refund
     ///
@@ -3757,10 +4000,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 /// The `retrieveSubscription` operation (`GET /subscriptions/{subscriptionId}/`); call it with [`Client::retrieve_subscription`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetrieveSubscription;
 
+#[cfg(feature = "subscriptions")]
 /// Error responses documented for [`RetrieveSubscription`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3774,6 +4019,7 @@ pub enum RetrieveSubscriptionError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "subscriptions")]
 impl Operation for RetrieveSubscription {
     type Output = models::Subscription;
     type Error = RetrieveSubscriptionError;
@@ -3796,6 +4042,7 @@ impl Operation for RetrieveSubscription {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl Client {
     /// Get a subscription
     ///
@@ -3814,10 +4061,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 /// The `updateCatalogPlan` operation (`PATCH /catalog/plans/{identifier}/`); call it with [`Client::update_catalog_plan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateCatalogPlan;
 
+#[cfg(feature = "plans")]
 /// Error responses documented for [`UpdateCatalogPlan`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3831,6 +4080,7 @@ pub enum UpdateCatalogPlanError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plans")]
 impl Operation for UpdateCatalogPlan {
     type Output = models::CatalogPlan;
     type Error = UpdateCatalogPlanError;
@@ -3853,6 +4103,7 @@ impl Operation for UpdateCatalogPlan {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Client {
     /// Edit a catalog plan
     ///
@@ -3874,6 +4125,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plans")]
 impl Call<'_, UpdateCatalogPlan> {
     /// Plan version to act on; the newest version when omitted.
     ///
@@ -3883,10 +4135,12 @@ impl Call<'_, UpdateCatalogPlan> {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 /// The `updateCatalogPlanFeature` operation (`PATCH /catalog/plans/{identifier}/features/{feature_id}/`); call it with [`Client::update_catalog_plan_feature`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateCatalogPlanFeature;
 
+#[cfg(feature = "plan-entitlements")]
 /// Error responses documented for [`UpdateCatalogPlanFeature`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3900,6 +4154,7 @@ pub enum UpdateCatalogPlanFeatureError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl Operation for UpdateCatalogPlanFeature {
     type Output = serde_json::Value;
     type Error = UpdateCatalogPlanFeatureError;
@@ -3922,6 +4177,7 @@ impl Operation for UpdateCatalogPlanFeature {
     }
 }
 
+#[cfg(feature = "plan-entitlements")]
 impl Client {
     /// Change one entitlement of a plan
     ///
@@ -3951,10 +4207,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "plan-files")]
 /// The `updateCatalogPlanFile` operation (`PATCH /catalog/plans/{identifier}/file/{pk}/`); call it with [`Client::update_catalog_plan_file`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateCatalogPlanFile;
 
+#[cfg(feature = "plan-files")]
 /// Error responses documented for [`UpdateCatalogPlanFile`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3972,6 +4230,7 @@ pub enum UpdateCatalogPlanFileError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "plan-files")]
 impl Operation for UpdateCatalogPlanFile {
     type Output = models::PlanFile;
     type Error = UpdateCatalogPlanFileError;
@@ -3995,6 +4254,7 @@ impl Operation for UpdateCatalogPlanFile {
     }
 }
 
+#[cfg(feature = "plan-files")]
 impl Client {
     /// Edit a plan file's display settings
     ///
@@ -4024,10 +4284,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "products")]
 /// The `updateCatalogProduct` operation (`PATCH /catalog/products/{pk}/`); call it with [`Client::update_catalog_product`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateCatalogProduct;
 
+#[cfg(feature = "products")]
 /// Error responses documented for [`UpdateCatalogProduct`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -4041,6 +4303,7 @@ pub enum UpdateCatalogProductError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "products")]
 impl Operation for UpdateCatalogProduct {
     type Output = models::Product;
     type Error = UpdateCatalogProductError;
@@ -4063,6 +4326,7 @@ impl Operation for UpdateCatalogProduct {
     }
 }
 
+#[cfg(feature = "products")]
 impl Client {
     /// Edit a product
     ///
@@ -4084,10 +4348,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "product-files")]
 /// The `updateCatalogProductImage` operation (`PATCH /catalog/products/{product_pk}/image/{pk}/`); call it with [`Client::update_catalog_product_image`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateCatalogProductImage;
 
+#[cfg(feature = "product-files")]
 /// Error responses documented for [`UpdateCatalogProductImage`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -4101,6 +4367,7 @@ pub enum UpdateCatalogProductImageError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "product-files")]
 impl Operation for UpdateCatalogProductImage {
     type Output = models::ProductImage;
     type Error = UpdateCatalogProductImageError;
@@ -4123,6 +4390,7 @@ impl Operation for UpdateCatalogProductImage {
     }
 }
 
+#[cfg(feature = "product-files")]
 impl Client {
     /// Edit a product image
     ///
@@ -4152,10 +4420,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "product-settings")]
 /// The `updateCatalogProductSettings` operation (`PATCH /catalog/products/{pk}/settings/`); call it with [`Client::update_catalog_product_settings`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateCatalogProductSettings;
 
+#[cfg(feature = "product-settings")]
 /// Error responses documented for [`UpdateCatalogProductSettings`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -4169,6 +4439,7 @@ pub enum UpdateCatalogProductSettingsError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "product-settings")]
 impl Operation for UpdateCatalogProductSettings {
     type Output = models::ProductSettings;
     type Error = UpdateCatalogProductSettingsError;
@@ -4191,6 +4462,7 @@ impl Operation for UpdateCatalogProductSettings {
     }
 }
 
+#[cfg(feature = "product-settings")]
 impl Client {
     /// Edit a product's settings
     ///
@@ -4212,10 +4484,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "customers")]
 /// The `updateCustomer` operation (`PATCH /customers/{customerId}/`); call it with [`Client::update_customer`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateCustomer;
 
+#[cfg(feature = "customers")]
 /// Error responses documented for [`UpdateCustomer`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -4225,6 +4499,7 @@ pub enum UpdateCustomerError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "customers")]
 impl Operation for UpdateCustomer {
     type Output = models::CustomerResponse;
     type Error = UpdateCustomerError;
@@ -4246,6 +4521,7 @@ impl Operation for UpdateCustomer {
     }
 }
 
+#[cfg(feature = "customers")]
 impl Client {
     /// Edit a customer
     ///
@@ -4267,10 +4543,12 @@ impl Client {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 /// The `updateSubscription` operation (`POST /subscriptions/{subscriptionId}/update/`); call it with [`Client::update_subscription`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateSubscription;
 
+#[cfg(feature = "subscriptions")]
 /// Error responses documented for [`UpdateSubscription`].
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -4280,6 +4558,7 @@ pub enum UpdateSubscriptionError {
     __NeverConstructed(std::convert::Infallible),
 }
 
+#[cfg(feature = "subscriptions")]
 impl Operation for UpdateSubscription {
     type Output = models::UpdateSubscriptionResponse;
     type Error = UpdateSubscriptionError;
@@ -4301,6 +4580,7 @@ impl Operation for UpdateSubscription {
     }
 }
 
+#[cfg(feature = "subscriptions")]
 impl Client {
     /// Change a subscription
     ///

@@ -1,6 +1,8 @@
 //! The API model: plain data in which every naming and typing decision has
 //! been made. Emitters read it and decide nothing.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::diagnostics::Warning;
@@ -84,12 +86,57 @@ pub struct Api {
     pub extra_dependencies: Vec<ExternalCrate>,
     /// Crates the overriding types need, by name, features merged.
     pub type_dependencies: Vec<CrateDependency>,
+    /// The crate's Cargo features that choose operations (one per tag),
+    /// and which items each one compiles.
+    pub features: Features,
     /// Whether the runtime's file type and multipart encoder are needed
     /// (a `format: binary` string or a multipart body somewhere).
     pub uses_files: bool,
     /// Constructs handled in a degraded way.
     #[serde(skip)]
     pub warnings: Vec<Warning>,
+}
+
+/// Cargo features that compile parts of the API: one per tag (and one for
+/// operations without a tag), all on by default. Empty when the spec tags
+/// no operation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Features {
+    /// The features, sorted by name.
+    pub tags: Vec<TagFeature>,
+    /// Per operation id, the features that compile it (any of them).
+    pub operations: BTreeMap<String, Vec<String>>,
+    /// Per model name, the features that compile it (any of them); a
+    /// model that is not listed is always compiled (no operation reaches
+    /// it, or one that is always compiled does).
+    pub models: BTreeMap<String, Vec<String>>,
+}
+
+/// One Cargo feature of the generated crate that compiles the operations
+/// of a tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagFeature {
+    /// The feature's name (the tag in kebab case).
+    pub name: String,
+    /// The tags it stands for (several tags may spell the same name);
+    /// empty for the feature of operations without a tag.
+    pub tags: Vec<String>,
+    /// How many operations it compiles.
+    pub operations: usize,
+}
+
+impl Features {
+    /// The features that compile an operation; empty when it is always
+    /// compiled.
+    pub fn of_operation(&self, id: &str) -> &[String] {
+        self.operations.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The features that compile a model; empty when it is always
+    /// compiled.
+    pub fn of_model(&self, name: &str) -> &[String] {
+        self.models.get(name).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// An optional crate the generated code may need (in alphabetical order,
@@ -574,6 +621,8 @@ pub struct Operation {
     /// header parameter, in any case): the client sends a fresh key per
     /// call, the same on each retry, unless the caller sets one.
     pub idempotency_header: Option<String>,
+    /// The spec's `tags`, in its order.
+    pub tags: Vec<String>,
 }
 
 impl Operation {

@@ -198,6 +198,9 @@ fn transport_sections(api: &Api) -> Vec<String> {
          or your own client)."
             .to_owned(),
     ];
+    if let Some(tags) = tag_features_section(api) {
+        sections.push(tags);
+    }
     if api.has_idempotency_keys() {
         sections.push(
             "**Idempotency keys.** An operation that declares an `Idempotency-Key` header \
@@ -208,6 +211,25 @@ fn transport_sections(api: &Api) -> Vec<String> {
         );
     }
     sections
+}
+
+/// The tag features, when the API has them: what each compiles.
+fn tag_features_section(api: &Api) -> Option<String> {
+    let features = &api.features.tags;
+    if features.is_empty() {
+        return None;
+    }
+    let mut out = String::from(
+        "**Features per tag.** Each tag of the API is a feature that compiles the tag's \
+         operations and the models they use; all are on by default. A program that calls a \
+         few of them compiles less with `default-features = false` and the features it \
+         needs (a TLS one, such as `rustls`, included):\n",
+    );
+    for feature in features {
+        let summary = crate::emit::manifest::feature_summary(feature);
+        out.push_str(&format!("\n- `{}`: {}", feature.name, summary));
+    }
+    Some(out)
 }
 
 /// How response bodies are asked for and read, empty ones included.

@@ -44,7 +44,7 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
         let _ = writeln!(out, "{name} = {spec}");
     }
     out.push('\n');
-    out.push_str(FEATURES);
+    out.push_str(&features(api));
     out
 }
 
@@ -188,11 +188,47 @@ fn runtime_dependencies(api: &Api) -> Vec<Dependency> {
     out
 }
 
+/// `[features]`: the transport's, then one per tag of the API (all on by
+/// default, so that turning them off is the user's choice).
+fn features(api: &Api) -> String {
+    let mut out = String::from("[features]\n");
+    let defaults: Vec<String> = std::iter::once("rustls")
+        .chain(api.features.tags.iter().map(|f| f.name.as_str()))
+        .map(toml_string)
+        .collect();
+    let _ = writeln!(out, "default = [{}]", defaults.join(", "));
+    out.push_str(TRANSPORT_FEATURES);
+    if api.features.tags.is_empty() {
+        return out;
+    }
+    out.push_str(
+        "\n# One feature per tag of the API: each compiles the tag's operations and\n\
+         # the models they use. Build with `default-features = false` and the tags\n\
+         # you call (and a TLS feature) to compile less.\n",
+    );
+    for feature in &api.features.tags {
+        let _ = writeln!(out, "# {}", feature_summary(feature));
+        let _ = writeln!(out, "{} = []", feature.name);
+    }
+    out
+}
+
+/// What a tag feature holds, in one line: its tags and operation count.
+pub(crate) fn feature_summary(feature: &crate::ir::TagFeature) -> String {
+    let operations = match feature.operations {
+        1 => "1 operation".to_owned(),
+        n => format!("{n} operations"),
+    };
+    if feature.tags.is_empty() {
+        return format!("Operations without a tag ({operations}).");
+    }
+    let tags: Vec<String> = feature.tags.iter().map(|t| single_line(t)).collect();
+    format!("Tag {} ({operations}).", tags.join(", "))
+}
+
 /// The crate's features: the TLS stack and its root certificates, HTTP/2
 /// and response decompression, all reqwest's.
-const FEATURES: &str = r#"[features]
-default = ["rustls"]
-# TLS with rustls, trusting the platform's root certificates
+const TRANSPORT_FEATURES: &str = r#"# TLS with rustls, trusting the platform's root certificates
 # (rustls-platform-verifier).
 rustls = ["reqwest/rustls"]
 # TLS with rustls, trusting only the bundled Mozilla roots (webpki-roots),

@@ -2,6 +2,7 @@
 //! files). No decisions are made here; every name and type comes from the IR.
 
 pub(crate) mod client;
+mod features;
 mod guide;
 mod manifest;
 mod models;
@@ -188,7 +189,9 @@ pub fn emit_crate<'a>(
         ),
         EmittedFile::Rust(
             "src/operations.rs".into(),
-            Box::new(move || operations::operations_file(&api.operations, &surface.operations)),
+            Box::new(move || {
+                operations::operations_file(&api.operations, &surface.operations, &api.features)
+            }),
         ),
     ];
     let optional = optional_runtime(api);

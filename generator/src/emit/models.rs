@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::emit::features::{allow_unused_imports, gate};
 use crate::emit::tokens::{allow_many_arguments, docs, ident, parameters, rust_type, Scope};
 use crate::ir::{
     AdditionalProperties, Api, Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct,
@@ -13,7 +14,11 @@ use crate::surface::{FieldSetter, Method, ModelSurface, ReexportOrigin, SetValue
 /// The models module.
 pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
     let models = &api.models;
-    let items = models.iter().zip(&surface.models).map(|(m, s)| model(m, s));
+    let items = models
+        .iter()
+        .zip(&surface.models)
+        .map(|(m, s)| gate(model(m, s), api.features.of_model(&m.name)));
+    let allow_unused = allow_unused_imports(!api.features.tags.is_empty());
     let reexports_base64 = surface
         .reexports
         .iter()
@@ -37,6 +42,7 @@ pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
         // Nested optional maps and lists are spelled out rather than hidden
         // behind aliases, so that each field's type reads as the spec says.
         #![allow(clippy::type_complexity)]
+        #allow_unused
 
         #derives_serde
         #base64

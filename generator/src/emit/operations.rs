@@ -4,19 +4,25 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use crate::emit::features::{allow_unused_imports, gate};
 use crate::emit::tokens::{allow_many_arguments, docs, ident, parameters, rust_type, Scope};
 use crate::ir::{
-    BodyEncoding, ErrorResponse, Operation, Output, Parameter, ParameterEncoding,
+    BodyEncoding, ErrorResponse, Features, Operation, Output, Parameter, ParameterEncoding,
     ParameterLocation, PartSource, PathPart, RequestBody, StatusMatch, TypeRef,
 };
 use crate::surface::{CallSetter, OperationSurface};
 
 /// The operations module.
-pub fn operations_file(operations: &[Operation], surfaces: &[OperationSurface]) -> TokenStream {
+pub fn operations_file(
+    operations: &[Operation],
+    surfaces: &[OperationSurface],
+    features: &Features,
+) -> TokenStream {
     let items = operations
         .iter()
         .zip(surfaces)
-        .map(|(op, s)| operation(op, s));
+        .map(|(op, s)| gate(operation(op, s), features.of_operation(&op.id)));
+    let allow_unused = allow_unused_imports(!features.tags.is_empty());
     // An API may have no operations at all (only webhooks or schemas).
     let runtime_imports =
         (!operations.is_empty()).then(|| {
@@ -36,10 +42,12 @@ pub fn operations_file(operations: &[Operation], surfaces: &[OperationSurface]) 
             )
         });
     let helpers = runtime_helpers(operations);
-    let file_unions = file_union_impls(operations);
+    let file_unions = file_union_impls(operations, features);
     quote! {
         //! One marker type per API operation, with its documented errors; the
         //! operations themselves are methods on [`Client`].
+
+        #allow_unused
 
         #uses_models
         #helpers
@@ -367,7 +375,7 @@ fn body_push(body: &RequestBody) -> TokenStream {
 }
 
 /// `Files` for the unions of files multipart bodies hold, once each.
-fn file_union_impls(operations: &[Operation]) -> TokenStream {
+fn file_union_impls(operations: &[Operation], features: &Features) -> TokenStream {
     let mut seen: Vec<&str> = Vec::new();
     let mut impls = Vec::new();
     let unions = operations
@@ -384,7 +392,7 @@ fn file_union_impls(operations: &[Operation]) -> TokenStream {
         seen.push(&union.name);
         let name = ident(&union.name);
         let variants = union.variants.iter().map(|v| ident(v));
-        impls.push(quote! {
+        let files_impl = quote! {
             impl crate::runtime::Files for models::#name {
                 fn each_file<'a>(&'a self, visit: &mut dyn FnMut(&'a crate::runtime::FilePart)) {
                     match self {
@@ -392,7 +400,8 @@ fn file_union_impls(operations: &[Operation]) -> TokenStream {
                     }
                 }
             }
-        });
+        };
+        impls.push(gate(files_impl, features.of_model(&union.name)));
     }
     quote!(#(#impls)*)
 }

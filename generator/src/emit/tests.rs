@@ -23,6 +23,7 @@ fn operations_code(api: &Api) -> String {
     code(operations::operations_file(
         &api.operations,
         &Surface::of(api).operations,
+        &api.features,
     ))
 }
 

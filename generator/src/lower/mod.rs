@@ -145,6 +145,7 @@ fn lower_on_this_stack(spec: &LoadedSpec, config: &Config) -> Result<Api> {
     configured::add_attributes(config, &mut models)?;
     let extra_dependencies = passes::extra_dependencies(&models, &operations);
     let type_dependencies = passes::type_dependencies(&models, &operations);
+    let features = passes::decide_features(&models, &operations);
     let uses_files = bodies::uses_files(&models, &operations);
     let mut warnings = cx.warnings;
     warnings.sort();
@@ -162,6 +163,7 @@ fn lower_on_this_stack(spec: &LoadedSpec, config: &Config) -> Result<Api> {
         operations,
         extra_dependencies,
         type_dependencies,
+        features,
         uses_files,
         warnings,
     })

@@ -228,6 +228,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
             servers,
             mentions_deprecated: false,
             idempotency_header,
+            tags: operation.tags.clone(),
         })
     }
 

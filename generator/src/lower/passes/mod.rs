@@ -5,6 +5,7 @@
 mod defaults;
 mod dependencies;
 mod deprecation;
+mod features;
 mod pagination;
 mod parameter_encoding;
 mod presence;
@@ -17,6 +18,7 @@ use crate::ir::{Model, TypeRef};
 pub use defaults::decide_default;
 pub use dependencies::{extra_dependencies, type_dependencies};
 pub use deprecation::mark_deprecated_uses;
+pub use features::decide_features;
 pub use pagination::detect_pages;
 pub use parameter_encoding::settle_parameters;
 pub use presence::decide_presence;

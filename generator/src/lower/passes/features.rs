@@ -1,0 +1,222 @@
+//! Which Cargo feature compiles which part of the API. A crate for a big
+//! API compiles every operation; users who call a few of them turn off the
+//! default features and keep one feature per tag they use. Each tag is a
+//! feature (kebab case); operations without a tag share one. An operation
+//! is compiled when any of its tags' features is on, and a model when any
+//! operation reaching it is, or when something always compiled (a model no
+//! operation reaches) holds it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToKebabCase;
+
+use crate::ir::{Features, Model, Operation, TagFeature};
+
+use super::reachable;
+
+/// The feature of operations that have no tag.
+pub const UNTAGGED_FEATURE: &str = "untagged";
+
+/// The features the runtime's `Cargo.toml` already defines; a tag spelled
+/// like one of them takes a suffix.
+const RESERVED: &[&str] = &[
+    "default",
+    "rustls",
+    "rustls-webpki-roots",
+    "native-tls",
+    "http2",
+    "gzip",
+    "brotli",
+    "zstd",
+];
+
+/// The features of an API; none when no operation has a tag (there is
+/// nothing to choose by).
+pub fn decide_features(models: &[Model], operations: &[Operation]) -> Features {
+    if operations.iter().all(|op| op.tags.is_empty()) {
+        return Features::default();
+    }
+    let mut tags: BTreeMap<String, TagFeature> = BTreeMap::new();
+    let mut of_operation: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for operation in operations {
+        let named: Vec<(String, Option<&String>)> = if operation.tags.is_empty() {
+            vec![(UNTAGGED_FEATURE.to_owned(), None)]
+        } else {
+            operation
+                .tags
+                .iter()
+                .map(|t| (feature_name(t), Some(t)))
+                .collect()
+        };
+        let mut names: Vec<String> = named.iter().map(|(name, _)| name.clone()).collect();
+        names.sort();
+        names.dedup();
+        for name in &names {
+            let feature = tags.entry(name.clone()).or_insert_with(|| TagFeature {
+                name: name.clone(),
+                tags: Vec::new(),
+                operations: 0,
+            });
+            feature.operations += 1;
+        }
+        for (name, tag) in named {
+            let feature = tags.get_mut(&name);
+            if let (Some(feature), Some(tag)) = (feature, tag) {
+                if !feature.tags.contains(tag) {
+                    feature.tags.push(tag.clone());
+                }
+            }
+        }
+        of_operation.insert(operation.id.clone(), names);
+    }
+    Features {
+        tags: tags.into_values().collect(),
+        models: model_features(models, operations, &of_operation),
+        operations: of_operation,
+    }
+}
+
+/// Per model, the features of the operations reaching it; models that
+/// something always compiled reaches are left out (always compiled).
+fn model_features(
+    models: &[Model],
+    operations: &[Operation],
+    of_operation: &BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut features: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for operation in operations {
+        for model in reachable(models, operation.types()) {
+            let entry = features.entry(model).or_default();
+            entry.extend(of_operation[&operation.id].iter().cloned());
+        }
+    }
+    let unreached = models
+        .iter()
+        .filter(|m| !features.contains_key(&m.name))
+        .map(|m| crate::ir::TypeRef::Named(m.name.clone()))
+        .collect::<Vec<_>>();
+    for always in reachable(models, &unreached) {
+        features.remove(&always);
+    }
+    features
+        .into_iter()
+        .map(|(model, names)| (model, names.into_iter().collect()))
+        .collect()
+}
+
+/// The feature a tag becomes: kebab case of its letters and digits,
+/// starting with a letter, and not one of the runtime's own features.
+fn feature_name(tag: &str) -> String {
+    let cleaned: String = tag
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    let mut name = cleaned.to_kebab_case();
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        name = format!("tag-{name}");
+    }
+    if name == "tag-" {
+        name = "tag".to_owned();
+    }
+    if RESERVED.contains(&name.as_str()) {
+        name.push_str("-api");
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::lowered;
+
+    const TAGGED: &str = "
+openapi: 3.0.3
+info: {title: Shop, version: '1'}
+paths:
+  /orders:
+    get:
+      operationId: listOrders
+      tags: [Orders, Reporting]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Order'}}
+  /refunds:
+    post:
+      operationId: createRefund
+      tags: [Refunds]
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Refund'}
+      responses:
+        '204': {description: done}
+  /ping:
+    get:
+      operationId: ping
+      responses:
+        '204': {description: up}
+components:
+  schemas:
+    Order:
+      type: object
+      properties:
+        money: {$ref: '#/components/schemas/Money'}
+    Refund:
+      type: object
+      properties:
+        amount: {$ref: '#/components/schemas/Money'}
+        reason: {$ref: '#/components/schemas/Reason'}
+    Money: {type: object, properties: {cents: {type: integer}}}
+    Reason: {type: object, properties: {text: {type: string}}}
+    Archive:
+      description: No operation uses it; what it holds is always compiled.
+      type: object
+      properties:
+        reason: {$ref: '#/components/schemas/Reason'}
+";
+
+    #[test]
+    fn operations_follow_their_tags_and_models_the_operations_reaching_them() {
+        let api = lowered(TAGGED);
+        let features = &api.features;
+        let names: Vec<&str> = features.tags.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["orders", "refunds", "reporting", UNTAGGED_FEATURE]);
+        assert_eq!(features.of_operation("listOrders"), ["orders", "reporting"]);
+        assert_eq!(features.of_operation("ping"), [UNTAGGED_FEATURE]);
+        assert_eq!(features.of_model("Order"), ["orders", "reporting"]);
+        assert_eq!(
+            features.of_model("Money"),
+            ["orders", "refunds", "reporting"]
+        );
+        assert_eq!(features.of_model("Refund"), ["refunds"]);
+        assert!(
+            features.of_model("Archive").is_empty(),
+            "reached by nothing"
+        );
+        assert!(
+            features.of_model("Reason").is_empty(),
+            "held by an ungated model"
+        );
+        assert_eq!(features.tags[0].tags, ["Orders"]);
+        assert_eq!(features.tags[3].operations, 1);
+    }
+
+    #[test]
+    fn an_api_without_tags_has_no_features() {
+        let api = lowered(crate::testing::PETS);
+        assert_eq!(api.features, Features::default());
+    }
+
+    #[test]
+    fn tags_become_kebab_case_features_apart_from_the_runtime_s() {
+        assert_eq!(feature_name("Checkout Sessions"), "checkout-sessions");
+        assert_eq!(feature_name("planEntitlements"), "plan-entitlements");
+        assert_eq!(feature_name("2024 API"), "tag-2024-api");
+        assert_eq!(feature_name("gzip"), "gzip-api");
+        assert_eq!(feature_name("Ünïcode/ünïcode"), "n-code-n-code");
+        assert_eq!(feature_name("!!!"), "tag");
+    }
+}
