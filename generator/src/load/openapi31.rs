@@ -45,6 +45,32 @@ pub fn normalize(file: &Path, document: &mut Value) -> Vec<Warning> {
     rewriter.warnings
 }
 
+/// Replaces each webhook that is a reference to `#/components/pathItems/…`
+/// by a copy of that path item: 3.0 has no reusable path items, so they
+/// are dropped afterwards.
+fn inline_path_item_references(root: &mut Map<String, Value>) {
+    let path_items = root
+        .get("components")
+        .and_then(|c| c.get("pathItems"))
+        .cloned();
+    let (Some(Value::Object(webhooks)), Some(Value::Object(path_items))) =
+        (root.get_mut("webhooks"), path_items)
+    else {
+        return;
+    };
+    for webhook in webhooks.values_mut() {
+        let target = webhook
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/pathItems/"))
+            .map(pointer::unescape)
+            .and_then(|name| path_items.get(&name));
+        if let Some(target) = target {
+            *webhook = target.clone();
+        }
+    }
+}
+
 struct Rewriter<'f> {
     file: &'f Path,
     warnings: Vec<Warning>,
@@ -104,12 +130,10 @@ impl Rewriter<'_> {
                 );
             }
         }
-        if root.remove("webhooks").is_some() {
-            self.warn(
-                &["webhooks".to_owned()],
-                "webhooks describe requests the API sends, not calls a client makes; skipped",
-            );
-        }
+        // Webhooks stay: their schemas are rewritten by the walk like any
+        // other, and lower turns them into typed events. A webhook may be
+        // a reference to a reusable path item, which is put in its place.
+        inline_path_item_references(root);
         if let Some(Value::Object(components)) = root.get_mut("components") {
             if components.remove("pathItems").is_some() {
                 self.warn(
@@ -709,15 +733,7 @@ mod tests {
         let mut document = doc_with_schema(
             json!({"type": "object", "if": {}, "prefixItems": [{"type": "string"}, {"type": "integer"}]}),
         );
-        document["webhooks"] = json!({"newPet": {}});
         let (doc, warnings) = normalized(document);
-        assert!(doc.get("webhooks").is_none());
-        assert!(
-            warnings
-                .iter()
-                .any(|w| w.contains("api.yaml at #/webhooks") && w.contains("skipped")),
-            "{warnings:?}"
-        );
         assert!(
             warnings
                 .iter()
@@ -729,6 +745,35 @@ mod tests {
             "{warnings:?}"
         );
         assert_eq!(doc["components"]["schemas"]["S"]["items"], json!({}));
+    }
+
+    /// Webhooks are kept, their schemas rewritten like the paths' ones,
+    /// and a webhook that references a reusable path item gets a copy of it.
+    #[test]
+    fn webhooks_are_kept_and_rewritten() {
+        let post = json!({"post": {"requestBody": {"content": {"application/json": {
+            "schema": {"type": "object", "properties": {"type": {"const": "pet.new"}}}
+        }}}}});
+        let mut document = doc_with_schema(json!({"type": "string"}));
+        document["components"]["pathItems"] = json!({"Shared": post});
+        document["webhooks"] = json!({
+            "newPet": post,
+            "shared": {"$ref": "#/components/pathItems/Shared"},
+        });
+        let (doc, warnings) = normalized(document);
+        let schema = "/post/requestBody/content/application~1json/schema/properties/type";
+        for name in ["newPet", "shared"] {
+            let rewritten = doc["webhooks"][name].pointer(schema).cloned();
+            assert_eq!(
+                rewritten,
+                Some(json!({"type": "string", "enum": ["pet.new"]})),
+                "{name}"
+            );
+        }
+        assert!(
+            !warnings.iter().any(|w| w.contains("#/webhooks")),
+            "{warnings:?}"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod reserved;
 mod schemas;
 mod security;
 mod servers;
+mod webhooks;
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -128,9 +129,20 @@ fn lower_on_this_stack(spec: &LoadedSpec, config: &Config) -> Result<Api> {
         config,
         &mut cx,
     )?;
+    let webhooks = webhooks::lower_webhooks(openapi, &spec.webhooks, &mut schemas, &mut cx)?;
     let mut models: Vec<_> = std::mem::take(&mut schemas.models).into_values().collect();
     passes::settle_parameters(&models, &mut operations, &mut cx);
-    passes::decide_presence(&mut models, &schemas.field_facts, &operations);
+    let webhook_payloads: Vec<_> = webhooks
+        .iter()
+        .flat_map(|w| &w.events)
+        .map(|e| &e.ty)
+        .collect();
+    passes::decide_presence(
+        &mut models,
+        &schemas.field_facts,
+        &operations,
+        &webhook_payloads,
+    );
     passes::box_recursive_fields(&mut models);
     passes::decide_default(&mut models);
     passes::detect_pages(&mut models, &mut operations);
@@ -152,6 +164,7 @@ fn lower_on_this_stack(spec: &LoadedSpec, config: &Config) -> Result<Api> {
         security_schemes,
         models,
         operations,
+        webhooks,
         extra_dependencies,
         uses_files,
         warnings,
