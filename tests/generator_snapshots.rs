@@ -77,6 +77,7 @@ fixture_snapshots!(
     structs,
     union_order,
     unions,
+    webhooks,
 );
 
 /// The warnings `spec/` draws; its code is the committed client.

@@ -86,6 +86,9 @@ fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
         (false, false) => None,
     };
     out.extend(uuid.map(|spec| ("uuid", spec)));
+    if api.webhooks.is_some() {
+        out.extend(WEBHOOK_DEPENDENCIES);
+    }
     for dependency in &api.extra_dependencies {
         out.extend(match dependency {
             ExternalCrate::Chrono => Some((
@@ -103,6 +106,16 @@ fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
     out.sort();
     out
 }
+
+/// What the webhooks runtime verifies signatures with: RustCrypto's HMAC
+/// (whose `verify_slice` compares in constant time) and SHA-256, and the
+/// digests' encodings.
+const WEBHOOK_DEPENDENCIES: [(&str, &str); 4] = [
+    ("base64", r#""0.23""#),
+    ("hex", r#""0.4""#),
+    ("hmac", r#""0.13""#),
+    ("sha2", r#"{ version = "0.11", default-features = false }"#),
+];
 
 /// The crate's features: the TLS stack and its root certificates, HTTP/2
 /// and response decompression, all reqwest's.
@@ -159,9 +172,12 @@ pub fn lib_rs(api: &Api, surface: &Surface, options: &Options) -> String {
          #[rustfmt::skip]\nmod client;\n\
          #[rustfmt::skip]\npub mod models;\n\
          #[rustfmt::skip]\npub mod operations;\n\
-         mod runtime;\n\n\
-         pub use client::Environment;\npub use reqwest;\n",
+         mod runtime;\n",
     );
+    if let Some(webhooks) = &surface.webhooks {
+        let _ = writeln!(out, "#[rustfmt::skip]\npub mod {};", webhooks.module);
+    }
+    out.push_str("\npub use client::Environment;\npub use reqwest;\n");
     out.push_str(&use_list("runtime", RUNTIME_EXPORTS));
     // Types in the public API come from these crates; re-exporting them
     // spares users from matching versions by hand.
