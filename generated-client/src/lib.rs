@@ -134,6 +134,8 @@ pub mod models;
 #[rustfmt::skip]
 pub mod operations;
 mod runtime;
+#[rustfmt::skip]
+pub mod webhooks;
 
 pub use client::Environment;
 pub use reqwest;

@@ -172,27 +172,22 @@ fn declare_optional_modules(template: &str, modules: &[&OptionalModule]) -> Stri
         modules
             .iter()
             .map(|m| {
-                let mut text = format!("mod {};\n", m.name);
-                text.push_str(&use_items("pub", m.name, m.exports));
-                if !m.internal.is_empty() {
-                    text.push('\n');
-                    text.push_str(&use_items("pub(crate)", m.name, m.internal));
-                }
-                text
+                let mut items: Vec<(&str, &str)> = m.exports.iter().map(|i| ("pub", *i)).collect();
+                items.extend(m.internal.iter().map(|i| ("pub(crate)", *i)));
+                // rustfmt's order: snake_case names before CamelCase ones.
+                items.sort_by_key(|(_, item)| (item.starts_with(char::is_uppercase), *item));
+                let uses = items
+                    .iter()
+                    .map(|(visibility, item)| format!("{visibility} use {}::{item};", m.name));
+                std::iter::once(format!("mod {};", m.name))
+                    .chain(uses)
+                    .collect::<Vec<_>>()
+                    .join("\n")
             })
             .collect::<Vec<_>>()
             .join("\n")
     };
     template.replace(OPTIONAL_MODULES_MARKER, &declarations)
-}
-
-/// `{visibility} use {module}::{item};`, one line per item.
-fn use_items(visibility: &str, module: &str, items: &[&str]) -> String {
-    let lines: Vec<String> = items
-        .iter()
-        .map(|item| format!("{visibility} use {module}::{item};"))
-        .collect();
-    lines.join("\n")
 }
 
 /// Every file of the crate for `api`. Safe from any thread: the model is

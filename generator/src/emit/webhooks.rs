@@ -120,6 +120,11 @@ fn event_enum(name: &str, webhooks: &Webhooks) -> TokenStream {
         let values = &event.tag_values;
         quote!(#(#values)|* => #name::#variant(Box::new(decode_payload(&event_type, payload)?)))
     });
+    let names = webhooks.events.iter().map(|event| {
+        let variant = ident(&event.variant);
+        let webhook = &event.name;
+        quote!(#name::#variant(_) => Some(#webhook))
+    });
     let enum_docs = format!(
         " A webhook event, chosen by the payload's `{tag}` property. Payloads of a type \
          this crate does not know are kept whole, as JSON."
@@ -144,6 +149,15 @@ fn event_enum(name: &str, webhooks: &Webhooks) -> TokenStream {
                 #name::from_json(payload)
             }
 
+            /// The name of the webhook in the API's description
+            /// (`None` for an unknown event).
+            pub fn webhook_name(&self) -> Option<&'static str> {
+                match self {
+                    #(#names,)*
+                    #name::#unknown(_) => None,
+                }
+            }
+
             /// Decodes a payload already read as JSON.
             pub fn from_json(payload: serde_json::Value) -> Result<#name, ParseError> {
                 let event_type = match payload.get(#tag).and_then(serde_json::Value::as_str) {
@@ -162,8 +176,12 @@ fn event_enum(name: &str, webhooks: &Webhooks) -> TokenStream {
 fn variant(event: &WebhookEvent) -> TokenStream {
     let name = ident(&event.variant);
     let ty = rust_type(&event.ty, Scope::Crate);
-    let values: Vec<String> = event.tag_values.iter().map(|v| format!("`{v}`")).collect();
-    let mut text = format!("The `{}` webhook ({}).", event.name, values.join(", "));
+    let mut text = format!("The `{}` webhook", event.name);
+    if event.tag_values != [event.name.as_str()] {
+        let values: Vec<String> = event.tag_values.iter().map(|v| format!("`{v}`")).collect();
+        text.push_str(&format!(" ({})", values.join(", ")));
+    }
+    text.push('.');
     if !event.docs.is_empty() {
         text.push_str("\n\n");
         text.push_str(&event.docs);
