@@ -48,7 +48,8 @@ pub fn normalize(file: &Path, document: &mut Value) -> Vec<Warning> {
 /// Replaces each webhook that is a reference to `#/components/pathItems/…`
 /// by a copy of that path item: 3.0 has no reusable path items, so they
 /// are dropped afterwards.
-fn inline_path_item_references(root: &mut Map<String, Value>) {
+/// Returns the names of the path items used.
+fn inline_path_item_references(root: &mut Map<String, Value>) -> Vec<String> {
     let path_items = root
         .get("components")
         .and_then(|c| c.get("pathItems"))
@@ -56,19 +57,21 @@ fn inline_path_item_references(root: &mut Map<String, Value>) {
     let (Some(Value::Object(webhooks)), Some(Value::Object(path_items))) =
         (root.get_mut("webhooks"), path_items)
     else {
-        return;
+        return Vec::new();
     };
+    let mut used = Vec::new();
     for webhook in webhooks.values_mut() {
-        let target = webhook
+        let name = webhook
             .get("$ref")
             .and_then(Value::as_str)
             .and_then(|r| r.strip_prefix("#/components/pathItems/"))
-            .map(pointer::unescape)
-            .and_then(|name| path_items.get(&name));
-        if let Some(target) = target {
+            .map(pointer::unescape);
+        if let Some((name, target)) = name.and_then(|n| path_items.get(&n).map(|t| (n, t))) {
             *webhook = target.clone();
+            used.push(name);
         }
     }
+    used
 }
 
 struct Rewriter<'f> {
@@ -133,12 +136,17 @@ impl Rewriter<'_> {
         // Webhooks stay: their schemas are rewritten by the walk like any
         // other, and lower turns them into typed events. A webhook may be
         // a reference to a reusable path item, which is put in its place.
-        inline_path_item_references(root);
+        let used = inline_path_item_references(root);
         if let Some(Value::Object(components)) = root.get_mut("components") {
-            if components.remove("pathItems").is_some() {
+            let unused = match components.remove("pathItems") {
+                Some(Value::Object(items)) => items.keys().any(|name| !used.contains(name)),
+                Some(_) => true,
+                None => false,
+            };
+            if unused {
                 self.warn(
                     &["components".to_owned(), "pathItems".to_owned()],
-                    "reusable path items are not supported; skipped",
+                    "reusable path items are read only where a webhook refers to them; the others are skipped",
                 );
             }
         }
