@@ -738,7 +738,7 @@ mod tests {
 
     #[test]
     fn unmappable_constructs_warn_with_their_location() {
-        let mut document = doc_with_schema(
+        let document = doc_with_schema(
             json!({"type": "object", "if": {}, "prefixItems": [{"type": "string"}, {"type": "integer"}]}),
         );
         let (doc, warnings) = normalized(document);
