@@ -59,9 +59,83 @@ pub fn typed(webhooks: Option<&Value>, sources: &Sources) -> Result<Webhooks> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use serde_json::json;
 
     use super::*;
+
+    fn document(webhooks: Value, signature: Value) -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "x-webhook-signature": signature,
+            "x-webhooks": webhooks,
+        })
+    }
+
+    fn load(documents: Vec<Value>) -> crate::diagnostics::Result<crate::load::LoadedSpec> {
+        let named = documents
+            .into_iter()
+            .enumerate()
+            .map(|(index, mut document)| {
+                adopt_extension(&mut document);
+                (PathBuf::from(format!("{index}.yaml")), document)
+            })
+            .collect();
+        crate::load::load_documents(named)
+    }
+
+    #[test]
+    fn webhooks_of_several_documents_merge_and_conflicts_name_both_files() {
+        let a = json!({"post": {"summary": "a", "responses": {}}});
+        let b = json!({"post": {"summary": "b", "responses": {}}});
+        let scheme = json!({"digestEncoding": "hex"});
+        let merged = load(vec![
+            document(json!({"a": a}), scheme.clone()),
+            document(json!({"b": b, "a": a}), scheme.clone()),
+        ])
+        .expect("the same webhook twice, identically, merges");
+        assert_eq!(merged.webhooks.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            merged.openapi.extensions.get("x-webhook-signature"),
+            Some(&scheme)
+        );
+
+        let error = load(vec![
+            document(json!({"a": a}), scheme.clone()),
+            document(json!({"a": b}), scheme.clone()),
+        ])
+        .expect_err("one name, two definitions");
+        assert_eq!(error.location.pointer.as_deref(), Some("#/webhooks/a"));
+        assert!(error.to_string().contains("0.yaml"), "{error}");
+
+        let error = load(vec![
+            document(json!({"a": a}), scheme),
+            document(json!({"b": b}), json!({"digestEncoding": "base64"})),
+        ])
+        .expect_err("two schemes");
+        assert_eq!(
+            error.location.pointer.as_deref(),
+            Some("#/x-webhook-signature")
+        );
+    }
+
+    /// A payload nested deeper than the loader reads in one piece comes
+    /// out as a whole reading gives it.
+    #[test]
+    fn deep_payloads_are_read_in_pieces() {
+        let mut schema = json!({"type": "string"});
+        for _ in 0..40 {
+            schema = json!({"type": "object", "properties": {"inner": schema}});
+        }
+        let body = json!({"content": {"application/json": {"schema": schema}}});
+        let webhooks = json!({"deep": {"post": {"requestBody": body, "responses": {}}}});
+        let loaded = load(vec![document(webhooks.clone(), json!({}))]).expect("loads");
+        let whole: Webhooks = serde_json::from_value(webhooks).expect("a map of path items");
+        assert_eq!(loaded.webhooks, whole);
+    }
 
     #[test]
     fn the_extension_becomes_webhooks_and_keeps_existing_entries() {
