@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use crate::ir::{
     Api, ExternalCrate, Ident, Model, ModelKind, Operation, Output, ParameterLocation, Presence,
-    TypeRef,
+    TypeRef, Webhooks,
 };
-use crate::surface::{Argument, ModelSurface, OperationSurface, Passing, Surface};
+use crate::surface::{Argument, ModelSurface, OperationSurface, Passing, Surface, WebhooksSurface};
 
 /// The guide in rustdoc Markdown, code blocks with hidden `# ` lines. Its
 /// examples call the generated methods as the surface describes them.
@@ -540,6 +540,15 @@ fn webhooks_section(api: &Api, surface: &Surface, crate_ident: &str) -> Option<S
             webhooks.unknown_variant
         );
     }
+    text.push_str(&webhooks_example(webhooks, names, crate_ident));
+    Some(text)
+}
+
+/// A doc test that signs a delivery, verifies it and decodes it.
+fn webhooks_example(webhooks: &Webhooks, names: &WebhooksSurface, crate_ident: &str) -> String {
+    let scheme = &webhooks.signature;
+    let module = names.module;
+    let event = names.event_enum.zip(webhooks.events.first());
     let (imports, decode) = match event {
         Some((event_enum, first)) => (
             format!("{{{event_enum}, Verifier}}"),
@@ -554,8 +563,7 @@ fn webhooks_section(api: &Api, surface: &Surface, crate_ident: &str) -> Option<S
         ),
         None => ("Verifier".to_owned(), String::new()),
     };
-    let _ = write!(
-        text,
+    format!(
         "\n\n```\n\
          # fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\
          use {crate_ident}::{module}::{imports};\n\n\
@@ -575,6 +583,5 @@ fn webhooks_section(api: &Api, surface: &Surface, crate_ident: &str) -> Option<S
         id = scheme.id_header,
         timestamp = scheme.timestamp_header,
         signature = scheme.signature_header,
-    );
-    Some(text)
+    )
 }

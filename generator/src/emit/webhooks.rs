@@ -1,7 +1,7 @@
 //! `webhooks.rs`: the API's signature scheme, a verifier for it, and the
 //! event enum that decodes payloads.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::emit::tokens::{docs, ident, rust_type, Scope};
@@ -115,16 +115,7 @@ fn event_enum(name: &str, webhooks: &Webhooks) -> TokenStream {
     let name = ident(name);
     let unknown = ident(&webhooks.unknown_variant);
     let variants = webhooks.events.iter().map(variant);
-    let arms = webhooks.events.iter().map(|event| {
-        let variant = ident(&event.variant);
-        let values = &event.tag_values;
-        quote!(#(#values)|* => #name::#variant(Box::new(decode_payload(&event_type, payload)?)))
-    });
-    let names = webhooks.events.iter().map(|event| {
-        let variant = ident(&event.variant);
-        let webhook = &event.name;
-        quote!(#name::#variant(_) => Some(#webhook))
-    });
+    let parse = parse_impl(&name, &unknown, tag, webhooks);
     let enum_docs = format!(
         " A webhook event, chosen by the payload's `{tag}` property. Payloads of a type \
          this crate does not know are kept whole, as JSON."
@@ -140,6 +131,23 @@ fn event_enum(name: &str, webhooks: &Webhooks) -> TokenStream {
             #unknown(serde_json::Value),
         }
 
+        #parse
+    }
+}
+
+/// `parse`, `webhook_name` and `from_json` of the event enum `name`.
+fn parse_impl(name: &Ident, unknown: &Ident, tag: &str, webhooks: &Webhooks) -> TokenStream {
+    let arms = webhooks.events.iter().map(|event| {
+        let variant = ident(&event.variant);
+        let values = &event.tag_values;
+        quote!(#(#values)|* => #name::#variant(Box::new(decode_payload(&event_type, payload)?)))
+    });
+    let names = webhooks.events.iter().map(|event| {
+        let variant = ident(&event.variant);
+        let webhook = &event.name;
+        quote!(#name::#variant(_) => Some(#webhook))
+    });
+    quote! {
         impl #name {
             /// Decodes a delivery's raw body. Check its signature with a
             /// [`Verifier`] first.

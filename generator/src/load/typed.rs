@@ -67,23 +67,8 @@ fn in_pieces(
     }
     let mut api = whole(&merged, sources)?;
     let mut typed_hooks = webhooks::typed(hooks.as_ref(), sources)?;
-    let mut typed = Vec::with_capacity(cutter.pieces.len());
-    for (index, piece) in cutter.pieces.iter().enumerate() {
-        let schema = serde_path_to_error::deserialize::<_, Schema>(&piece.value).map_err(|e| {
-            let at = format!(
-                "{}{}",
-                pointer::from_segments(&cutter.path_of(index)),
-                super::pointer_of(e.path()).trim_start_matches('#')
-            );
-            Error::new(
-                sources.locate(&at),
-                format!("not a valid OpenAPI 3.0 construct: {}", e.inner()),
-            )
-        })?;
-        typed.push(Some(schema));
-    }
     let mut filler = Filler {
-        pieces: typed,
+        pieces: typed_pieces(&cutter, sources)?,
         placed: 0,
     };
     // Pieces inside pieces come later in the list: fill from the back, so
@@ -114,6 +99,26 @@ fn in_pieces(
         whole(&merged, sources)?,
         webhooks::typed(hooks.as_ref(), sources)?,
     ))
+}
+
+/// Each piece read as a schema; an invalid one is an error at its place.
+fn typed_pieces(cutter: &Cutter, sources: &Sources) -> Result<Vec<Option<Schema>>> {
+    let mut typed = Vec::with_capacity(cutter.pieces.len());
+    for (index, piece) in cutter.pieces.iter().enumerate() {
+        let schema = serde_path_to_error::deserialize::<_, Schema>(&piece.value).map_err(|e| {
+            let at = format!(
+                "{}{}",
+                pointer::from_segments(&cutter.path_of(index)),
+                super::pointer_of(e.path()).trim_start_matches('#')
+            );
+            Error::new(
+                sources.locate(&at),
+                format!("not a valid OpenAPI 3.0 construct: {}", e.inner()),
+            )
+        })?;
+        typed.push(Some(schema));
+    }
+    Ok(typed)
 }
 
 /// Reads the document at once.
