@@ -119,3 +119,40 @@ fn no_webhooks_no_module() {
         crate::testing::lowered("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n");
     assert_eq!(api.webhooks, None);
 }
+
+/// Webhooks and signing schemes of every wrong shape give a located error
+/// or a warning, never a generator bug, and what generates formats.
+#[test]
+fn malformed_webhooks_are_spec_errors_or_warnings() {
+    let cases = [
+        "x-webhooks: [1, 2]",
+        "x-webhooks: {a: 1}",
+        "x-webhooks: {a: {post: 1}}",
+        "x-webhooks: {a: {$ref: '#/nowhere'}}",
+        "x-webhooks: {a: {$ref: '#/components/schemas/S'}}\ncomponents: {schemas: {S: {type: string}}}",
+        "x-webhooks: {a: {post: {requestBody: {$ref: '#/components/requestBodies/B'}, responses: {}}}}",
+        "x-webhooks: {a: {post: {requestBody: {content: {text/plain: {}}}, responses: {}}}}",
+        "x-webhooks: {a: {post: {requestBody: {content: {application/json: {}}}, responses: {}}}}",
+        "x-webhooks: {a: {post: {requestBody: {content: {application/json: {schema: {type: object, properties: {type: {type: string, enum: ['', ' ', '\"', '\\\\']}}}}}}, responses: {}}}}",
+        "x-webhooks: {'': {post: {requestBody: {content: {application/json: {schema: {type: object, properties: {type: {enum: [x]}}}}}}, responses: {}}}}",
+        "x-webhook-signature: [hex]\nx-webhooks: {}",
+        "x-webhook-signature: {toleranceSeconds: -1}\nx-webhooks: {a: {post: {responses: {}}}}",
+        "x-webhook-signature: {idHeader: 'bad header'}\nx-webhooks: {a: {post: {responses: {}}}}",
+        "x-webhook-signature: {version: 'v1,v2'}\nx-webhooks: {a: {post: {responses: {}}}}",
+    ];
+    for case in cases {
+        let text =
+            format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n{case}\n");
+        let path = std::path::Path::new("spec.yaml");
+        let generated = crate::on_pipeline_stack(path, || {
+            let loaded = crate::load::load_text(path, &text)?;
+            let api = crate::lower::lower(&loaded)?;
+            let surface = crate::surface::Surface::of(&api);
+            let files = crate::emit::emit_crate(&api, &surface, &crate::Options::new("t"))?;
+            crate::write::format_crate(files, api.warnings.clone())
+        });
+        if let Err(error) = generated {
+            assert_eq!(error.kind(), crate::ErrorKind::Spec, "{case}: {error}");
+        }
+    }
+}
