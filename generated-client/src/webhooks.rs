@@ -116,10 +116,10 @@ pub enum Event {
 }
 
 impl Event {
-    /// Decodes a delivery's raw body. Check its signature with a
-    /// [`Verifier`] first.
-    pub fn parse(body: &[u8]) -> Result<Event, ParseError> {
-        let payload: serde_json::Value = serde_json::from_slice(body)
+    /// Decodes a delivery's raw body (bytes or text). Check its
+    /// signature with a [`Verifier`] first.
+    pub fn parse(body: impl AsRef<[u8]>) -> Result<Event, ParseError> {
+        let payload: serde_json::Value = serde_json::from_slice(body.as_ref())
             .map_err(|e| ParseError::new(None, String::new(), e))?;
         Event::from_json(payload)
     }

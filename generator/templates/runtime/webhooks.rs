@@ -202,8 +202,8 @@ impl Verifier {
 
     /// Checks a delivery's headers and raw body (the bytes as received,
     /// before any parsing), now.
-    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), VerifyError> {
-        self.verify_at(headers, body, SystemTime::now())
+    pub fn verify(&self, headers: &HeaderMap, body: impl AsRef<[u8]>) -> Result<(), VerifyError> {
+        self.verify_at(headers, body.as_ref(), SystemTime::now())
     }
 
     /// [`Verifier::verify`], with the present at `now`.
