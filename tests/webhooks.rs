@@ -61,6 +61,12 @@ fn a_delivery_signed_as_kelviq_signs_verifies() {
 }
 
 #[test]
+fn the_secret_stays_out_of_debug_output() {
+    let shown = format!("{:?}", verifier());
+    assert!(!shown.contains("9fT2xLwQ"), "{shown}");
+}
+
+#[test]
 fn a_tampered_body_is_refused() {
     let tampered = BODY.replace("\"me\"", "\"you\"");
     let result = verifier().verify_at(

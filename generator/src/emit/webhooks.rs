@@ -200,3 +200,53 @@ fn variant(event: &WebhookEvent) -> TokenStream {
         #name(Box<#ty>),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::emit::{emit_crate, EmittedFile};
+    use crate::surface::Surface;
+    use crate::Options;
+
+    /// The files of the crate generated from `yaml`, and its manifest.
+    fn crate_files(yaml: &str) -> (Vec<String>, String) {
+        let loaded = crate::load::load_text(Path::new("spec.yaml"), yaml).expect("loads");
+        let api = crate::lower::lower(&loaded).expect("lowers");
+        let surface = Surface::of(&api);
+        let files = emit_crate(&api, &surface, &Options::new("t")).expect("emits");
+        let mut paths = Vec::new();
+        let mut manifest = String::new();
+        for file in &files {
+            match file {
+                EmittedFile::Rust(path, _) => paths.push(path.display().to_string()),
+                EmittedFile::Text(path, text) => {
+                    paths.push(path.display().to_string());
+                    if path == Path::new("Cargo.toml") {
+                        manifest = text.clone();
+                    }
+                }
+            }
+        }
+        (paths, manifest)
+    }
+
+    #[test]
+    fn the_webhooks_runtime_and_its_crates_come_only_with_webhooks() {
+        let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        let with = format!("{head}x-webhooks: {{a: {{post: {{responses: {{}}}}}}}}\n");
+        for (yaml, expected) in [(head.to_owned(), false), (with, true)] {
+            let (paths, manifest) = crate_files(&yaml);
+            for file in ["src/webhooks.rs", "src/runtime/webhooks.rs"] {
+                assert_eq!(
+                    paths.iter().any(|p| p == file),
+                    expected,
+                    "{file} in {paths:?}"
+                );
+            }
+            for dependency in ["hmac =", "sha2 =", "hex =", "base64 ="] {
+                assert_eq!(manifest.contains(dependency), expected, "{dependency}");
+            }
+        }
+    }
+}
