@@ -78,6 +78,7 @@ fixture_snapshots!(
     type_overrides,
     union_order,
     unions,
+    webhooks,
 );
 
 /// The warnings `spec/` draws; its code is the committed client.

@@ -48,6 +48,7 @@ fixture31_snapshots!(
     ref_siblings,
     refs_in_data,
     type_arrays,
+    webhooks,
 );
 
 #[test]

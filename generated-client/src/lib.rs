@@ -147,6 +147,30 @@
 //!
 //! **Money.** `format: decimal` numbers are [`Decimal`]s, read from and written to the JSON text exactly, never through `f64`.
 //!
+//! **Webhooks.** [`webhooks`] checks and decodes the requests the API sends to your server. [`webhooks::Verifier`] checks a delivery's signature (HMAC-SHA256 over `{id}.{timestamp}.{body}`, compared in constant time; any of several space-separated signatures may match, as while a secret is rotated) and refuses timestamps more than 300 s from the present, with a typed [`webhooks::VerifyError`]; [`webhooks::signature_scheme`] says how this API signs. Verify the raw body, before parsing it. [`webhooks::Event::parse`] then picks the payload's type by its `type` property; an event type the crate does not know is kept as JSON in `Unknown`.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use kelviq::webhooks::{Event, Verifier};
+//!
+//! let verifier = Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
+//! # let body: &[u8] = br#"{"id": "evt_1"}"#;
+//! # let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
+//! # let mut headers = kelviq::HeaderMap::new();
+//! # headers.insert("webhook-id", "msg_1".parse()?);
+//! # headers.insert("webhook-timestamp", now.to_string().parse()?);
+//! # headers.insert("webhook-signature", verifier.sign("msg_1", now, body).parse()?);
+//! // `headers` and `body` are the request's headers and raw body.
+//! verifier.verify(&headers, body)?;
+//! match Event::parse(body)? {
+//!     Event::CheckoutCompleted(event) => println!("{event:?}"),
+//!     Event::Unknown(json) => println!("an event type added later: {json}"),
+//!     other => println!("{:?}", other.webhook_name()),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! **Tracing.** Each HTTP attempt runs in a `tracing` span `http_request` with the operation id, method, path template, attempt number and status, and no credentials.
 
 #![forbid(unsafe_code)]
@@ -164,6 +188,8 @@ pub mod models;
 #[rustfmt::skip]
 pub mod operations;
 mod runtime;
+#[rustfmt::skip]
+pub mod webhooks;
 
 pub use client::Environment;
 pub use reqwest;

@@ -511,6 +511,51 @@ pub struct CheckEntitlementsResponse {
     pub entitlements: Option<Vec<EntitlementDetail>>,
 }
 
+/// The payload of a `checkout.completed` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CheckoutCompletedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `checkout.completed` here.
+    pub r#type: CheckoutCompletedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: CheckoutSessionEventData,
+}
+
+/// The event type; always `checkout.completed` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutCompletedEventType {
+    /// `checkout.completed`
+    CheckoutCompleted,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CheckoutCompletedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CheckoutCompleted => "checkout.completed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CheckoutCompletedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "checkout.completed" => Self::CheckoutCompleted,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CheckoutCompletedEventType);
+
 #[cfg(feature = "checkout-sessions")]
 /// One checkout session together with the order, subscription and payment method that came out of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -580,6 +625,17 @@ pub struct CheckoutSessionDetailResponse {
     /// `paymentMethod`
     #[serde(rename = "paymentMethod", default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<OrderPaymentMethod>,
+}
+
+/// What the event is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CheckoutSessionEventData {
+    /// `object`
+    pub object: WebhookCheckoutSession,
+    /// `previous_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
 #[cfg(feature = "checkout-session-events")]
@@ -2017,6 +2073,62 @@ impl CustomerCreateRequest {
     }
 }
 
+/// The payload of a `customer.created` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CustomerCreatedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `customer.created` here.
+    pub r#type: CustomerCreatedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: CustomerEventData,
+}
+
+/// The event type; always `customer.created` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerCreatedEventType {
+    /// `customer.created`
+    CustomerCreated,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CustomerCreatedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CustomerCreated => "customer.created",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CustomerCreatedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "customer.created" => Self::CustomerCreated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CustomerCreatedEventType);
+
+/// What the event is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CustomerEventData {
+    /// `object`
+    pub object: WebhookCustomer,
+    /// `previous_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<WebhookPreviousAttributes>,
+}
+
 #[cfg(feature = "customers")]
 /// One page of customers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -2170,6 +2282,51 @@ impl CustomerUpdateRequest {
         self
     }
 }
+
+/// The payload of a `customer.updated` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CustomerUpdatedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `customer.updated` here.
+    pub r#type: CustomerUpdatedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: CustomerEventData,
+}
+
+/// The event type; always `customer.updated` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerUpdatedEventType {
+    /// `customer.updated`
+    CustomerUpdated,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl CustomerUpdatedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CustomerUpdated => "customer.updated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for CustomerUpdatedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "customer.updated" => Self::CustomerUpdated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(CustomerUpdatedEventType);
 
 #[cfg(any(feature = "charges", feature = "subscriptions"))]
 /// An error with a message in `detail`.
@@ -2406,6 +2563,208 @@ pub struct FeaturePrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charges: Option<Vec<Charge>>,
 }
+
+/// The payload of a `feature.usage_alert` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FeatureUsageAlertEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `feature.usage_alert` here.
+    pub r#type: FeatureUsageAlertEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: FeatureUsageAlertEventData,
+}
+
+/// What the event is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FeatureUsageAlertEventData {
+    /// `object`
+    pub object: WebhookFeatureUsageAlert,
+    /// `previous_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<WebhookPreviousAttributes>,
+}
+
+/// The event type; always `feature.usage_alert` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FeatureUsageAlertEventType {
+    /// `feature.usage_alert`
+    FeatureUsageAlert,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl FeatureUsageAlertEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FeatureUsageAlert => "feature.usage_alert",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for FeatureUsageAlertEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "feature.usage_alert" => Self::FeatureUsageAlert,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(FeatureUsageAlertEventType);
+
+/// The payload of a `invoice.created` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InvoiceCreatedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `invoice.created` here.
+    pub r#type: InvoiceCreatedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: InvoiceEventData,
+}
+
+/// The event type; always `invoice.created` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InvoiceCreatedEventType {
+    /// `invoice.created`
+    InvoiceCreated,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl InvoiceCreatedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvoiceCreated => "invoice.created",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for InvoiceCreatedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "invoice.created" => Self::InvoiceCreated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(InvoiceCreatedEventType);
+
+/// What the event is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InvoiceEventData {
+    /// `object`
+    pub object: WebhookInvoice,
+    /// `previous_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<WebhookPreviousAttributes>,
+}
+
+/// The payload of a `invoice.paid` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InvoicePaidEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `invoice.paid` here.
+    pub r#type: InvoicePaidEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: InvoiceEventData,
+}
+
+/// The event type; always `invoice.paid` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InvoicePaidEventType {
+    /// `invoice.paid`
+    InvoicePaid,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl InvoicePaidEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvoicePaid => "invoice.paid",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for InvoicePaidEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "invoice.paid" => Self::InvoicePaid,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(InvoicePaidEventType);
+
+/// The payload of a `invoice.payment_failed` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InvoicePaymentFailedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `invoice.payment_failed` here.
+    pub r#type: InvoicePaymentFailedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: InvoiceEventData,
+}
+
+/// The event type; always `invoice.payment_failed` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InvoicePaymentFailedEventType {
+    /// `invoice.payment_failed`
+    InvoicePaymentFailed,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl InvoicePaymentFailedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvoicePaymentFailed => "invoice.payment_failed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for InvoicePaymentFailedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "invoice.payment_failed" => Self::InvoicePaymentFailed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(InvoicePaymentFailedEventType);
 
 #[cfg(feature = "license")]
 /// A request to activate a license key on an instance.
@@ -3191,6 +3550,51 @@ impl From<String> for MorFeeBreakdownComponentName {
 #[cfg(feature = "transactions")]
 crate::runtime::serde_support::open_enum!(MorFeeBreakdownComponentName);
 
+/// The payload of a `order.created` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OrderCreatedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `order.created` here.
+    pub r#type: OrderCreatedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: OrderEventData,
+}
+
+/// The event type; always `order.created` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderCreatedEventType {
+    /// `order.created`
+    OrderCreated,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl OrderCreatedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrderCreated => "order.created",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for OrderCreatedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "order.created" => Self::OrderCreated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(OrderCreatedEventType);
+
 #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
 /// Short view of a customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3205,6 +3609,17 @@ pub struct OrderCustomer {
     /// `email`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+/// What the event is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OrderEventData {
+    /// `object`
+    pub object: WebhookOrder,
+    /// `previous_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
 #[cfg(feature = "order-events")]
@@ -3356,6 +3771,51 @@ pub struct OrderPaymentMethod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
 }
+
+/// The payload of a `order.refunded` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OrderRefundedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `order.refunded` here.
+    pub r#type: OrderRefundedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: OrderEventData,
+}
+
+/// The event type; always `order.refunded` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderRefundedEventType {
+    /// `order.refunded`
+    OrderRefunded,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl OrderRefundedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrderRefunded => "order.refunded",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for OrderRefundedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "order.refunded" => Self::OrderRefunded,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(OrderRefundedEventType);
 
 #[cfg(feature = "orders")]
 /// An order that reached a final state (completed, failed, refunded and so on). Orders still `PENDING`, never paid, are not returned by the list and get operations.
@@ -3592,6 +4052,51 @@ pub struct OrderSubscriptionSummary {
     )]
     pub next_invoice_date: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+/// The payload of a `order.updated` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OrderUpdatedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `order.updated` here.
+    pub r#type: OrderUpdatedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: OrderEventData,
+}
+
+/// The event type; always `order.updated` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderUpdatedEventType {
+    /// `order.updated`
+    OrderUpdated,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl OrderUpdatedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrderUpdated => "order.updated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for OrderUpdatedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "order.updated" => Self::OrderUpdated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(OrderUpdatedEventType);
 
 #[cfg(feature = "features")]
 /// One page of features.
@@ -3833,6 +4338,51 @@ impl PartnerOrganizationProvisionRequest {
     }
 }
 
+/// The payload of a `payment_method.created` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentMethodCreatedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `payment_method.created` here.
+    pub r#type: PaymentMethodCreatedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: PaymentMethodEventData,
+}
+
+/// The event type; always `payment_method.created` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentMethodCreatedEventType {
+    /// `payment_method.created`
+    PaymentMethodCreated,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl PaymentMethodCreatedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PaymentMethodCreated => "payment_method.created",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for PaymentMethodCreatedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "payment_method.created" => Self::PaymentMethodCreated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(PaymentMethodCreatedEventType);
+
 #[cfg(feature = "payment-methods")]
 /// Short view of the customer who owns a payment method.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3850,6 +4400,62 @@ pub struct PaymentMethodCustomer {
     /// `billingAddress`
     #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<BillingAddress>,
+}
+
+/// The payload of a `payment_method.deleted` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentMethodDeletedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `payment_method.deleted` here.
+    pub r#type: PaymentMethodDeletedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: PaymentMethodEventData,
+}
+
+/// The event type; always `payment_method.deleted` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentMethodDeletedEventType {
+    /// `payment_method.deleted`
+    PaymentMethodDeleted,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl PaymentMethodDeletedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PaymentMethodDeleted => "payment_method.deleted",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for PaymentMethodDeletedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "payment_method.deleted" => Self::PaymentMethodDeleted,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(PaymentMethodDeletedEventType);
+
+/// What the event is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentMethodEventData {
+    /// `object`
+    pub object: WebhookPaymentMethod,
+    /// `previous_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
 #[cfg(feature = "payment-methods")]
@@ -3952,6 +4558,51 @@ impl From<String> for PaymentMethodResponseStatus {
 
 #[cfg(feature = "payment-methods")]
 crate::runtime::serde_support::open_enum!(PaymentMethodResponseStatus);
+
+/// The payload of a `payment_method.updated` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentMethodUpdatedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `payment_method.updated` here.
+    pub r#type: PaymentMethodUpdatedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: PaymentMethodEventData,
+}
+
+/// The event type; always `payment_method.updated` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentMethodUpdatedEventType {
+    /// `payment_method.updated`
+    PaymentMethodUpdated,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl PaymentMethodUpdatedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PaymentMethodUpdated => "payment_method.updated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for PaymentMethodUpdatedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "payment_method.updated" => Self::PaymentMethodUpdated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(PaymentMethodUpdatedEventType);
 
 #[cfg(feature = "plans")]
 /// One charge within the pricing of a feature.
@@ -6837,6 +7488,51 @@ impl From<String> for RefundCreateRequestReason {
 #[cfg(feature = "refunds")]
 crate::runtime::serde_support::open_enum!(RefundCreateRequestReason);
 
+/// The payload of a `refund.created` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RefundCreatedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `refund.created` here.
+    pub r#type: RefundCreatedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: RefundEventData,
+}
+
+/// The event type; always `refund.created` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RefundCreatedEventType {
+    /// `refund.created`
+    RefundCreated,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl RefundCreatedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RefundCreated => "refund.created",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for RefundCreatedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "refund.created" => Self::RefundCreated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(RefundCreatedEventType);
+
 #[cfg(feature = "refunds")]
 /// Why a refund request failed. Validation errors are given per request field; payment provider and business rule errors are in `error`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -6869,6 +7565,17 @@ impl<'de> Deserialize<'de> for RefundErrorResponse {
             additional_properties,
         })
     }
+}
+
+/// What the event is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RefundEventData {
+    /// `object`
+    pub object: WebhookRefund,
+    /// `previous_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
 #[cfg(feature = "refunds")]
@@ -7034,6 +7741,51 @@ impl From<String> for RefundResponseStatus {
 
 #[cfg(feature = "refunds")]
 crate::runtime::serde_support::open_enum!(RefundResponseStatus);
+
+/// The payload of a `refund.updated` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RefundUpdatedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `refund.updated` here.
+    pub r#type: RefundUpdatedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: RefundEventData,
+}
+
+/// The event type; always `refund.updated` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RefundUpdatedEventType {
+    /// `refund.updated`
+    RefundUpdated,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl RefundUpdatedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RefundUpdated => "refund.updated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for RefundUpdatedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "refund.updated" => Self::RefundUpdated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(RefundUpdatedEventType);
 
 #[cfg(feature = "reporting")]
 /// A usage figure for one feature of one customer.
@@ -7435,6 +8187,107 @@ impl From<String> for SubscriptionCancellationReason {
 #[cfg(feature = "subscriptions")]
 crate::runtime::serde_support::open_enum!(SubscriptionCancellationReason);
 
+/// The payload of a `subscription.cancelled` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SubscriptionCancelledEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `subscription.cancelled` here.
+    pub r#type: SubscriptionCancelledEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: SubscriptionEventData,
+}
+
+/// The event type; always `subscription.cancelled` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionCancelledEventType {
+    /// `subscription.cancelled`
+    SubscriptionCancelled,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl SubscriptionCancelledEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SubscriptionCancelled => "subscription.cancelled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for SubscriptionCancelledEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "subscription.cancelled" => Self::SubscriptionCancelled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(SubscriptionCancelledEventType);
+
+/// The payload of a `subscription.created` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SubscriptionCreatedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `subscription.created` here.
+    pub r#type: SubscriptionCreatedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: SubscriptionEventData,
+}
+
+/// The event type; always `subscription.created` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionCreatedEventType {
+    /// `subscription.created`
+    SubscriptionCreated,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl SubscriptionCreatedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SubscriptionCreated => "subscription.created",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for SubscriptionCreatedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "subscription.created" => Self::SubscriptionCreated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(SubscriptionCreatedEventType);
+
+/// What the event is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SubscriptionEventData {
+    /// `object`
+    pub object: WebhookSubscription,
+    /// `previous_attributes`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<WebhookPreviousAttributes>,
+}
+
 #[cfg(feature = "subscriptions")]
 /// A feature included in a subscription, with its entitlement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -7589,6 +8442,96 @@ pub struct SubscriptionPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }
+
+/// The payload of a `subscription.plan_changed` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SubscriptionPlanChangedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `subscription.plan_changed` here.
+    pub r#type: SubscriptionPlanChangedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: SubscriptionEventData,
+}
+
+/// The event type; always `subscription.plan_changed` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionPlanChangedEventType {
+    /// `subscription.plan_changed`
+    SubscriptionPlanChanged,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl SubscriptionPlanChangedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SubscriptionPlanChanged => "subscription.plan_changed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for SubscriptionPlanChangedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "subscription.plan_changed" => Self::SubscriptionPlanChanged,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(SubscriptionPlanChangedEventType);
+
+/// The payload of a `subscription.updated` delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SubscriptionUpdatedEvent {
+    /// `id`
+    pub id: WebhookEventId,
+    /// The event type; always `subscription.updated` here.
+    pub r#type: SubscriptionUpdatedEventType,
+    /// `created_at`
+    pub created_at: WebhookEventTime,
+    /// `data`
+    pub data: SubscriptionEventData,
+}
+
+/// The event type; always `subscription.updated` here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionUpdatedEventType {
+    /// `subscription.updated`
+    SubscriptionUpdated,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl SubscriptionUpdatedEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SubscriptionUpdated => "subscription.updated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for SubscriptionUpdatedEventType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "subscription.updated" => Self::SubscriptionUpdated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(SubscriptionUpdatedEventType);
 
 #[cfg(feature = "transactions")]
 /// One page of transactions.
@@ -8007,6 +8950,303 @@ pub struct UpdateSubscriptionResponse {
     pub subscription_id: Option<String>,
 }
 
+/// A postal address used for billing; any part may be unknown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookBillingAddress {
+    /// First street line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// Second street line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// City or town.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// State
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Postal or ZIP code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Two-letter ISO 3166-1 country code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+/// What can be shown of a card; other kinds of method may send other fields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct WebhookCardDetails {
+    /// Card network, such as `visa`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    /// Last four digits of the card number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
+    /// Expiry month
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp_month: Option<i64>,
+    /// Expiry year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp_year: Option<i64>,
+    /// Kind of card, such as `credit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding: Option<String>,
+    /// Country that issued the card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Properties not listed above.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for WebhookCardDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct __Listed {
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            brand: Option<String>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            last4: Option<String>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            exp_month: Option<i64>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            exp_year: Option<i64>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            funding: Option<String>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            country: Option<String>,
+        }
+        let (listed, additional_properties): (__Listed, _) = crate::runtime::serde_support::open_object::split(
+            deserializer,
+            &["brand", "last4", "exp_month", "exp_year", "funding", "country"],
+        )?;
+        Ok(Self {
+            brand: listed.brand,
+            last4: listed.last4,
+            exp_month: listed.exp_month,
+            exp_year: listed.exp_year,
+            funding: listed.funding,
+            country: listed.country,
+            additional_properties,
+        })
+    }
+}
+
+/// What the customer entered and how the session was set up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookCheckoutDetails {
+    /// Name the customer gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Email address the customer gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Page the customer came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referer: Option<String>,
+    /// Where a cancelled checkout returns to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// Where a completed checkout returns to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_url: Option<String>,
+    /// Whether prices include tax, such as `EXCLUSIVE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_behavior: Option<String>,
+    /// Whether discount codes could be entered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounts_enabled: Option<bool>,
+}
+
+/// A checkout session as sent in webhooks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookCheckoutSession {
+    /// Id of the checkout session.
+    pub id: String,
+    /// Always `checkout_session`.
+    pub object: WebhookCheckoutSessionObject,
+    /// Outcome of the session, such as `success`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Kind of purchase, such as `ONE_TIME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout_type: Option<String>,
+    /// kelviq's id of the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<WebhookCustomerSummary>,
+    /// Id of your organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// Amount charged in the main currency unit, as a decimal string (`"10.00"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// Amount charged in the currency's smallest unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_units: Option<i64>,
+    /// Three-letter ISO 4217 currency code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Discount code applied; empty when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_code: Option<String>,
+    /// `features`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<WebhookFeatures>,
+    /// `plan`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<WebhookPlanSummary>,
+    /// `product`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<WebhookProductSummary>,
+    /// `billing_address`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<WebhookBillingAddress>,
+    /// `metadata`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<WebhookMetadata>,
+    /// `data`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<WebhookCheckoutDetails>,
+    /// When the session was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the session last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Always `checkout_session`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookCheckoutSessionObject {
+    /// `checkout_session`
+    CheckoutSession,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl WebhookCheckoutSessionObject {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CheckoutSession => "checkout_session",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for WebhookCheckoutSessionObject {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "checkout_session" => Self::CheckoutSession,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(WebhookCheckoutSessionObject);
+
+/// A customer record as sent in webhooks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookCustomer {
+    /// kelviq's id of the customer.
+    pub id: String,
+    /// Always `customer`.
+    pub object: WebhookCustomerObject,
+    /// Your own id of the customer.
+    pub customer_id: String,
+    /// The customer's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The customer's email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Further details kept about the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `metadata`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<WebhookMetadata>,
+    /// `billing_address`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<WebhookBillingAddress>,
+    /// How many subscriptions the customer has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscriptions: Option<i64>,
+    /// Id of your organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// When the record was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the record last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Always `customer`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookCustomerObject {
+    /// `customer`
+    Customer,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl WebhookCustomerObject {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "customer",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for WebhookCustomerObject {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "customer" => Self::Customer,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(WebhookCustomerObject);
+
+/// The customer an object belongs to, in brief.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookCustomerSummary {
+    /// kelviq's id of the customer.
+    pub id: String,
+    /// The customer's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The customer's email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Your own id of the customer.
+    pub customer_id: String,
+    /// `billing_address`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<WebhookBillingAddress>,
+}
+
+/// The event's id, the same as the `webhook-id` header; unchanged when a delivery is retried or resent, so it serves to drop repeats.
+pub type WebhookEventId = String;
+
 #[cfg(feature = "webhooks")]
 /// One page of webhook delivery attempts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -8073,3 +9313,540 @@ pub struct WebhookEventLogResponse {
     /// The event envelope exactly as sent. For `invoice.created`, `invoice.paid` and `invoice.payment_failed`, `data.object.payment_link` holds a signed link where the customer can pay the invoice.
     pub payload: serde_json::Map<String, serde_json::Value>,
 }
+
+/// When the event happened (UTC).
+pub type WebhookEventTime = chrono::DateTime<chrono::Utc>;
+
+/// A feature, in brief.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookFeatureSummary {
+    /// kelviq's id of the feature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Display name of the feature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The feature's identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// Kind of feature, such as `METER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_type: Option<String>,
+}
+
+/// A usage threshold a customer crossed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookFeatureUsageAlert {
+    /// Id of the alert.
+    pub id: String,
+    /// Always `feature_usage_alert`.
+    pub object: WebhookFeatureUsageAlertObject,
+    /// `feature`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<WebhookFeatureSummary>,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<WebhookCustomerSummary>,
+    /// The customer's allowance for the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_limit: Option<f64>,
+    /// What the customer has used in the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_usage: Option<f64>,
+    /// How the threshold is expressed, such as `PERCENTAGE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_type: Option<String>,
+    /// The threshold that was crossed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_value: Option<f64>,
+    /// Start of the usage period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_start_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// End of the usage period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_end_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// The subscription the usage counts against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// Id of your organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// When the alert was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the alert last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Always `feature_usage_alert`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookFeatureUsageAlertObject {
+    /// `feature_usage_alert`
+    FeatureUsageAlert,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl WebhookFeatureUsageAlertObject {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FeatureUsageAlert => "feature_usage_alert",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for WebhookFeatureUsageAlertObject {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "feature_usage_alert" => Self::FeatureUsageAlert,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(WebhookFeatureUsageAlertObject);
+
+/// The features the object grants, when it lists them; often null.
+pub type WebhookFeatures = serde_json::Value;
+
+/// An invoice as sent in webhooks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookInvoice {
+    /// Id of the invoice.
+    pub id: String,
+    /// Always `invoice`.
+    pub object: WebhookInvoiceObject,
+    /// State of the invoice: `OPEN`, `PAID`, `PAYMENT_FAILED`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// When the invoice was paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Total in the main currency unit
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_total: Option<String>,
+    /// Total in the currency's smallest unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_total_units: Option<i64>,
+    /// Three-letter ISO 4217 currency code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// When payment is due
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<String>,
+    /// The order the invoice is for
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// kelviq's id of the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<WebhookCustomerSummary>,
+    /// The subscription billed
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// Id of your organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// `product`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<WebhookProductSummary>,
+    /// When the invoice was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the invoice last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Always `invoice`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookInvoiceObject {
+    /// `invoice`
+    Invoice,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl WebhookInvoiceObject {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Invoice => "invoice",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for WebhookInvoiceObject {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "invoice" => Self::Invoice,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(WebhookInvoiceObject);
+
+/// Key-value pairs you attached, returned as given.
+pub type WebhookMetadata = serde_json::Map<String, serde_json::Value>;
+
+/// An order as sent in webhooks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookOrder {
+    /// Id of the order.
+    pub id: String,
+    /// Always `order`.
+    pub object: WebhookOrderObject,
+    /// State of the order: `PENDING`, `COMPLETE`, `PARTIAL_REFUND`, `REFUNDED`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// How the order is billed, such as `ONE_TIME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_type: Option<String>,
+    /// kelviq's id of the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<WebhookCustomerSummary>,
+    /// Id of your organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// Whether the order renews a subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_renewal: Option<bool>,
+    /// When the order was paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Total in the main currency unit
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_total: Option<String>,
+    /// Total in the currency's smallest unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_total_units: Option<i64>,
+    /// Three-letter ISO 4217 currency code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The subscription the order belongs to
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// `product`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<WebhookProductSummary>,
+    /// `plan`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<WebhookPlanSummary>,
+    /// `features`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<WebhookFeatures>,
+    /// When the order was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the order last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Always `order`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookOrderObject {
+    /// `order`
+    Order,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl WebhookOrderObject {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for WebhookOrderObject {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "order" => Self::Order,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(WebhookOrderObject);
+
+/// A customer's payment method as sent in webhooks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookPaymentMethod {
+    /// Id of the payment method (a number).
+    pub id: i64,
+    /// Always `payment_method`.
+    pub object: WebhookPaymentMethodObject,
+    /// Id of your organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// Your own id of the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<WebhookCustomerSummary>,
+    /// Kind of method, such as `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method_type: Option<String>,
+    /// `method_data`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method_data: Option<WebhookCardDetails>,
+    /// Whether the customer pays with it by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    /// State of the method, such as `succeeded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// Always `payment_method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookPaymentMethodObject {
+    /// `payment_method`
+    PaymentMethod,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl WebhookPaymentMethodObject {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PaymentMethod => "payment_method",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for WebhookPaymentMethodObject {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "payment_method" => Self::PaymentMethod,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(WebhookPaymentMethodObject);
+
+/// A plan, by name, version and identifier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookPlanSummary {
+    /// Display name of the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Version of the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The plan's identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+}
+
+/// The values the changed fields had before the event, by field name; only update events carry it.
+pub type WebhookPreviousAttributes = serde_json::Map<String, serde_json::Value>;
+
+/// A product, by id and name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookProductSummary {
+    /// kelviq's id of the product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Display name of the product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A refund as sent in webhooks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookRefund {
+    /// Id of the refund.
+    pub id: String,
+    /// Always `refund`.
+    pub object: WebhookRefundObject,
+    /// State of the refund: `PROCESSING`, `SUCCEEDED`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Amount refunded in the main currency unit
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// Amount refunded in the currency's smallest unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_units: Option<i64>,
+    /// Three-letter ISO 4217 currency code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Why the refund was made, such as `REQUESTED_BY_CUSTOMER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The order refunded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<WebhookCustomerSummary>,
+    /// The subscription of the order
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// Id of your organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// When the refund was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the refund last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Always `refund`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookRefundObject {
+    /// `refund`
+    Refund,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl WebhookRefundObject {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Refund => "refund",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for WebhookRefundObject {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "refund" => Self::Refund,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(WebhookRefundObject);
+
+/// A subscription as sent in webhooks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookSubscription {
+    /// Id of the subscription.
+    pub id: String,
+    /// Always `subscription`.
+    pub object: WebhookSubscriptionObject,
+    /// State of the subscription: `active`, `past_due`, `canceled`, `incomplete`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `plan`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<WebhookPlanSummary>,
+    /// `product`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<WebhookProductSummary>,
+    /// Price per period in the main currency unit
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// Price per period in the currency's smallest unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_units: Option<i64>,
+    /// Three-letter ISO 4217 currency code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Length of a billing period, such as `1 month`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<String>,
+    /// Day the subscription started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<chrono::NaiveDate>,
+    /// Day the subscription ended or is set to end; null unless it was cancelled or a cancellation is scheduled. Not the end of the billing period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<chrono::NaiveDate>,
+    /// Start of the current billing period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_period_start_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// End of the current billing period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_period_end_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// Start of the trial
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// End of the trial
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
+    /// `customer`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<WebhookCustomerSummary>,
+    /// `features`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<WebhookFeatures>,
+    /// Id of your organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// When the subscription was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the subscription last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Always `subscription`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookSubscriptionObject {
+    /// `subscription`
+    Subscription,
+    /// A value this version of the client does not know; the text is kept.
+    Unknown(String),
+}
+
+impl WebhookSubscriptionObject {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Subscription => "subscription",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<String> for WebhookSubscriptionObject {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "subscription" => Self::Subscription,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+crate::runtime::serde_support::open_enum!(WebhookSubscriptionObject);

@@ -82,6 +82,9 @@ pub struct Api {
     pub models: Vec<Model>,
     /// Operations, sorted by Rust method name.
     pub operations: Vec<Operation>,
+    /// The requests the API sends to its users (`webhooks`, `x-webhooks`),
+    /// when the spec lists any.
+    pub webhooks: Option<Webhooks>,
     /// External crates the generated code needs beyond the runtime's own.
     pub extra_dependencies: Vec<ExternalCrate>,
     /// Crates the overriding types need, by name, features merged.
@@ -137,6 +140,73 @@ impl Features {
     pub fn of_model(&self, name: &str) -> &[String] {
         self.models.get(name).map_or(&[], Vec::as_slice)
     }
+}
+
+/// Webhooks: typed events and how their deliveries are signed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Webhooks {
+    /// Wire name of the payload property that names the event type, when
+    /// the payloads declare one with fixed values.
+    pub tag: Option<String>,
+    /// Events the tag tells apart, sorted by variant name.
+    pub events: Vec<WebhookEvent>,
+    /// Name of the event enum's variant that keeps any other payload.
+    pub unknown_variant: String,
+    /// How deliveries are signed.
+    pub signature: WebhookSignature,
+}
+
+/// One kind of webhook event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WebhookEvent {
+    /// The webhook's name in the spec.
+    pub name: String,
+    /// Variant name in the event enum.
+    pub variant: String,
+    /// Payload type.
+    pub ty: TypeRef,
+    /// Values of the tag property that select this event.
+    pub tag_values: Vec<String>,
+    /// Rustdoc.
+    pub docs: String,
+}
+
+/// How a webhook delivery is signed: an HMAC-SHA256 over
+/// `{id}.{timestamp}.{body}`, keyed by the endpoint's secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebhookSignature {
+    /// Header with the delivery's id.
+    pub id_header: String,
+    /// Header with the Unix time (seconds) the delivery was signed at.
+    pub timestamp_header: String,
+    /// Header with space-separated `{version},{digest}` signatures.
+    pub signature_header: String,
+    /// The version label of the signatures the scheme makes (`v1`).
+    pub version: String,
+    /// How the digest is written.
+    pub digest: DigestEncoding,
+    /// How the secret becomes the HMAC key.
+    pub secret: SecretEncoding,
+    /// Largest accepted distance between the timestamp and now, in seconds.
+    pub tolerance_seconds: u64,
+}
+
+/// How a signature's digest is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DigestEncoding {
+    /// Standard base64 with padding.
+    Base64,
+    /// Hexadecimal, either case.
+    Hex,
+}
+
+/// How the signing secret becomes the HMAC key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SecretEncoding {
+    /// base64 after an optional `whsec_` prefix (Standard Webhooks).
+    Base64,
+    /// The secret's text, as UTF-8 bytes.
+    Text,
 }
 
 /// An optional crate the generated code may need (in alphabetical order,
@@ -214,7 +284,10 @@ impl Api {
     /// types.
     pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
         let models = self.models.iter().flat_map(Model::member_types);
-        models.chain(self.operations.iter().flat_map(Operation::types))
+        let events = self.webhooks.iter().flat_map(|w| &w.events);
+        models
+            .chain(self.operations.iter().flat_map(Operation::types))
+            .chain(events.map(|event| &event.ty))
     }
 
     /// Whether the type or a type inside it is used anywhere in the API.

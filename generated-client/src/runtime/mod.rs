@@ -32,6 +32,14 @@ mod decimal;
 pub use decimal::Decimal;
 mod pagination;
 pub use pagination::Page;
+mod webhooks;
+pub(crate) use webhooks::decode_payload;
+pub use webhooks::DigestEncoding;
+pub use webhooks::ParseError;
+pub use webhooks::SecretEncoding;
+pub use webhooks::SignatureScheme;
+pub use webhooks::Verifier;
+pub use webhooks::VerifyError;
 
 use std::fmt;
 

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use crate::ir::{
     Api, ExternalCrate, Ident, Model, ModelKind, Operation, Output, ParameterLocation, Presence,
-    TypeRef,
+    TypeRef, Webhooks,
 };
-use crate::surface::{Argument, ModelSurface, OperationSurface, Passing, Surface};
+use crate::surface::{Argument, ModelSurface, OperationSurface, Passing, Surface, WebhooksSurface};
 
 /// The guide in rustdoc Markdown, code blocks with hidden `# ` lines. Its
 /// examples call the generated methods as the surface describes them.
@@ -123,6 +123,9 @@ fn behaviour_sections(api: &Api, surface: &Surface, crate_ident: &str) -> Vec<St
              the JSON text exactly, never through `f64`."
                 .to_owned(),
         );
+    }
+    if let Some(section) = webhooks_section(api, surface, crate_ident) {
+        sections.push(section);
     }
     sections.push(
         "**Tracing.** Each HTTP attempt runs in a `tracing` span `http_request` with the \
@@ -532,4 +535,75 @@ fn enum_example(model: &Model) -> Option<(&str, &str, &str, &str)> {
         first.wire_value.as_str(),
         values.unknown_variant.as_str(),
     ))
+}
+
+/// Verifying and decoding a delivery, when the API has webhooks: the
+/// example signs a delivery itself so that it runs as a doc test.
+fn webhooks_section(api: &Api, surface: &Surface, crate_ident: &str) -> Option<String> {
+    let (webhooks, names) = (api.webhooks.as_ref()?, surface.webhooks.as_ref()?);
+    let scheme = &webhooks.signature;
+    let module = names.module;
+    let mut text = format!(
+        "**Webhooks.** [`{module}`] checks and decodes the requests the API sends to your \
+         server. [`{module}::Verifier`] checks a delivery's signature (HMAC-SHA256 over \
+         `{{id}}.{{timestamp}}.{{body}}`, compared in constant time; any of several \
+         space-separated signatures may match, as while a secret is rotated) and refuses \
+         timestamps more than {} s from the present, with a typed [`{module}::VerifyError`]; \
+         [`{module}::{}`] says how this API signs. Verify the raw body, before parsing it.",
+        scheme.tolerance_seconds, names.scheme_function
+    );
+    let event = names.event_enum.zip(webhooks.events.first());
+    if let Some((event_enum, _)) = event {
+        let _ = write!(
+            text,
+            " [`{module}::{event_enum}::parse`] then picks the payload's type by its `{}` \
+             property; an event type the crate does not know is kept as JSON in `{}`.",
+            webhooks.tag.as_deref().unwrap_or_default(),
+            webhooks.unknown_variant
+        );
+    }
+    text.push_str(&webhooks_example(webhooks, names, crate_ident));
+    Some(text)
+}
+
+/// A doc test that signs a delivery, verifies it and decodes it.
+fn webhooks_example(webhooks: &Webhooks, names: &WebhooksSurface, crate_ident: &str) -> String {
+    let scheme = &webhooks.signature;
+    let module = names.module;
+    let event = names.event_enum.zip(webhooks.events.first());
+    let (imports, decode) = match event {
+        Some((event_enum, first)) => (
+            format!("{{{event_enum}, Verifier}}"),
+            format!(
+                "match {event_enum}::parse(body)? {{\n    \
+                 {event_enum}::{}(event) => println!(\"{{event:?}}\"),\n    \
+                 {event_enum}::{}(json) => println!(\"an event type added later: {{json}}\"),\n    \
+                 other => println!(\"{{:?}}\", other.webhook_name()),\n\
+                 }}\n",
+                first.variant, webhooks.unknown_variant
+            ),
+        ),
+        None => ("Verifier".to_owned(), String::new()),
+    };
+    format!(
+        "\n\n```\n\
+         # fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use {crate_ident}::{module}::{imports};\n\n\
+         let verifier = Verifier::new(\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\")?;\n\
+         # let body: &[u8] = br#\"{{\"id\": \"evt_1\"}}\"#;\n\
+         # let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;\n\
+         # let mut headers = {crate_ident}::HeaderMap::new();\n\
+         # headers.insert({id:?}, \"msg_1\".parse()?);\n\
+         # headers.insert({timestamp:?}, now.to_string().parse()?);\n\
+         # headers.insert({signature:?}, verifier.sign(\"msg_1\", now, body).parse()?);\n\
+         // `headers` and `body` are the request's headers and raw body.\n\
+         verifier.verify(&headers, body)?;\n\
+         {decode}\
+         # Ok(())\n\
+         # }}\n\
+         ```",
+        id = scheme.id_header,
+        timestamp = scheme.timestamp_header,
+        signature = scheme.signature_header,
+    )
 }

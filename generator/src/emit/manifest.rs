@@ -169,6 +169,9 @@ fn runtime_dependencies(api: &Api) -> Vec<Dependency> {
     if !uuid_features.is_empty() {
         out.push(Dependency::new("uuid", "1").features(uuid_features));
     }
+    if api.webhooks.is_some() {
+        out.extend(webhook_dependencies());
+    }
     for dependency in &api.extra_dependencies {
         out.extend(match dependency {
             ExternalCrate::Chrono => Some(
@@ -226,6 +229,18 @@ pub(crate) fn feature_summary(feature: &crate::ir::TagFeature) -> String {
     format!("Tag {} ({operations}).", tags.join(", "))
 }
 
+/// What the webhooks runtime verifies signatures with: RustCrypto's HMAC
+/// (whose `verify_slice` compares in constant time) and SHA-256, and the
+/// digests' encodings.
+fn webhook_dependencies() -> [Dependency; 4] {
+    [
+        Dependency::new("base64", "0.23"),
+        Dependency::new("hex", "0.4"),
+        Dependency::new("hmac", "0.13"),
+        Dependency::new("sha2", "0.11").no_default_features(),
+    ]
+}
+
 /// The crate's features: the TLS stack and its root certificates, HTTP/2
 /// and response decompression, all reqwest's.
 const TRANSPORT_FEATURES: &str = r#"# TLS with rustls, trusting the platform's root certificates
@@ -279,9 +294,12 @@ pub fn lib_rs(api: &Api, surface: &Surface, options: &Options) -> String {
          #[rustfmt::skip]\nmod client;\n\
          #[rustfmt::skip]\npub mod models;\n\
          #[rustfmt::skip]\npub mod operations;\n\
-         mod runtime;\n\n\
-         pub use client::Environment;\npub use reqwest;\n",
+         mod runtime;\n",
     );
+    if let Some(webhooks) = &surface.webhooks {
+        let _ = writeln!(out, "#[rustfmt::skip]\npub mod {};", webhooks.module);
+    }
+    out.push_str("\npub use client::Environment;\npub use reqwest;\n");
     out.push_str(&use_list("runtime", RUNTIME_EXPORTS));
     // Types in the public API come from these crates; re-exporting them
     // spares users from matching versions by hand.

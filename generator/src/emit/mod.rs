@@ -8,6 +8,7 @@ mod manifest;
 mod models;
 mod operations;
 pub(crate) mod tokens;
+mod webhooks;
 
 #[cfg(test)]
 mod tests;
@@ -78,8 +79,9 @@ const RUNTIME: [(&str, &str); 9] = [
 /// A runtime module only some APIs need.
 struct OptionalModule {
     name: &'static str,
-    /// Re-exported from the runtime (and the crate root).
-    export: &'static str,
+    /// Re-exported from the runtime (the first also from the crate root,
+    /// where the surface says so).
+    exports: &'static [&'static str],
     /// Re-exported for the generated code only.
     internal: &'static [&'static str],
     source: &'static str,
@@ -87,28 +89,42 @@ struct OptionalModule {
 
 const DECIMAL: OptionalModule = OptionalModule {
     name: "decimal",
-    export: "Decimal",
+    exports: &["Decimal"],
     internal: &[],
     source: include_str!("../../templates/runtime/decimal.rs"),
 };
 
 const PAGINATION: OptionalModule = OptionalModule {
     name: "pagination",
-    export: "Page",
+    exports: &["Page"],
     internal: &[],
     source: include_str!("../../templates/runtime/pagination.rs"),
 };
 
 const MULTIPART: OptionalModule = OptionalModule {
     name: "multipart",
-    export: "FilePart",
+    exports: &["FilePart"],
     internal: &["Files", "Multipart"],
     source: include_str!("../../templates/runtime/multipart.rs"),
 };
 
+const WEBHOOKS: OptionalModule = OptionalModule {
+    name: "webhooks",
+    exports: &[
+        "DigestEncoding",
+        "ParseError",
+        "SecretEncoding",
+        "SignatureScheme",
+        "Verifier",
+        "VerifyError",
+    ],
+    internal: &["decode_payload"],
+    source: include_str!("../../templates/runtime/webhooks.rs"),
+};
+
 const IDEMPOTENCY: OptionalModule = OptionalModule {
     name: "idempotency",
-    export: "new_idempotency_key",
+    exports: &["new_idempotency_key"],
     internal: &[],
     source: include_str!("../../templates/runtime/idempotency.rs"),
 };
@@ -116,7 +132,7 @@ const IDEMPOTENCY: OptionalModule = OptionalModule {
 /// The source of every runtime file, optional modules included: the
 /// runtime's API, whose names generated items must not take.
 pub(crate) fn runtime_sources() -> impl Iterator<Item = &'static str> {
-    let optional = [&DECIMAL, &PAGINATION, &MULTIPART, &IDEMPOTENCY].map(|m| m.source);
+    let optional = [&DECIMAL, &PAGINATION, &MULTIPART, &IDEMPOTENCY, &WEBHOOKS].map(|m| m.source);
     RUNTIME.iter().map(|(_, source)| *source).chain(optional)
 }
 
@@ -144,6 +160,9 @@ fn optional_runtime(api: &Api) -> Vec<&'static OptionalModule> {
     if api.has_idempotency_keys() {
         out.push(&IDEMPOTENCY);
     }
+    if api.webhooks.is_some() {
+        out.push(&WEBHOOKS);
+    }
     out
 }
 
@@ -154,11 +173,17 @@ fn declare_optional_modules(template: &str, modules: &[&OptionalModule]) -> Stri
         modules
             .iter()
             .map(|m| {
-                let mut text = format!("mod {0};\npub use {0}::{1};", m.name, m.export);
-                for item in m.internal {
-                    text.push_str(&format!("\npub(crate) use {}::{item};", m.name));
-                }
-                text
+                let mut items: Vec<(&str, &str)> = m.exports.iter().map(|i| ("pub", *i)).collect();
+                items.extend(m.internal.iter().map(|i| ("pub(crate)", *i)));
+                // rustfmt's order: snake_case names before CamelCase ones.
+                items.sort_by_key(|(_, item)| (item.starts_with(char::is_uppercase), *item));
+                let uses = items
+                    .iter()
+                    .map(|(visibility, item)| format!("{visibility} use {}::{item};", m.name));
+                std::iter::once(format!("mod {};", m.name))
+                    .chain(uses)
+                    .collect::<Vec<_>>()
+                    .join("\n")
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -194,6 +219,12 @@ pub fn emit_crate<'a>(
             }),
         ),
     ];
+    if let (Some(webhooks), Some(webhooks_surface)) = (&api.webhooks, &surface.webhooks) {
+        files.push(EmittedFile::Rust(
+            "src/webhooks.rs".into(),
+            Box::new(move || webhooks::webhooks_file(webhooks, webhooks_surface)),
+        ));
+    }
     let optional = optional_runtime(api);
     let crate_ident = options.crate_name.replace('-', "_");
     // Doc examples in the runtime name the crate they end up in.

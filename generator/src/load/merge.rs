@@ -16,6 +16,7 @@ use crate::load::refs::Component;
 pub struct Sources {
     operations: BTreeMap<(String, String), PathBuf>,
     components: BTreeMap<(String, String), PathBuf>,
+    webhooks: BTreeMap<String, PathBuf>,
     default_file: Option<PathBuf>,
 }
 
@@ -32,6 +33,9 @@ impl Sources {
                 .components
                 .get(&(kind.clone(), name.clone()))
                 .or(self.default_file.as_ref()),
+            [webhooks, name, ..] if webhooks == "webhooks" => {
+                self.webhooks.get(name).or(self.default_file.as_ref())
+            }
             _ => self.default_file.as_ref(),
         };
         Location {
@@ -42,6 +46,10 @@ impl Sources {
     }
 }
 
+/// Document-level extensions that survive the merge: the generator reads
+/// them. Each document may state one; different statements are an error.
+const KEPT_EXTENSIONS: [&str; 1] = ["x-webhook-signature"];
+
 /// Accumulates documents into one.
 #[derive(Default)]
 pub struct Merger {
@@ -49,6 +57,10 @@ pub struct Merger {
     servers: Option<Value>,
     paths: Map<String, Value>,
     components: BTreeMap<String, Map<String, Value>>,
+    webhooks: Map<String, Value>,
+    /// Document-level extensions the generator reads (see
+    /// [`KEPT_EXTENSIONS`]).
+    extensions: Map<String, Value>,
     tags: Vec<Value>,
     sources: Sources,
 }
@@ -78,6 +90,16 @@ impl Merger {
         if let Some(Value::Object(paths)) = root.remove("paths") {
             for (path, item) in paths {
                 self.add_path(file, path, item)?;
+            }
+        }
+        if let Some(Value::Object(webhooks)) = root.remove("webhooks") {
+            for (name, item) in webhooks {
+                self.add_webhook(file, name, item)?;
+            }
+        }
+        for key in KEPT_EXTENSIONS {
+            if let Some(value) = root.remove(key) {
+                self.add_extension(file, key, value)?;
             }
         }
         if let Some(Value::Object(components)) = root.remove("components") {
@@ -154,6 +176,38 @@ impl Merger {
         Ok(())
     }
 
+    /// Adds a webhook; the same name defined differently is an error.
+    fn add_webhook(&mut self, file: &Path, name: String, item: Value) -> Result<()> {
+        if let Some(existing) = self.webhooks.get(&name) {
+            if *existing != item {
+                let first = self.sources.webhooks.get(&name);
+                return Err(conflict(file, first, &["webhooks", &name]));
+            }
+            return Ok(());
+        }
+        self.sources
+            .webhooks
+            .insert(name.clone(), file.to_path_buf());
+        self.webhooks.insert(name, item);
+        Ok(())
+    }
+
+    /// Keeps a document-level extension; stated differently by two
+    /// documents, it is an error.
+    fn add_extension(&mut self, file: &Path, key: &str, value: Value) -> Result<()> {
+        match self.extensions.get(key) {
+            Some(existing) if *existing != value => Err(Error::new(
+                Location::at(file, pointer::from_segments(&[key])),
+                format!("`{key}` is stated differently in another document; state it once, or identically"),
+            )),
+            Some(_) => Ok(()),
+            None => {
+                self.extensions.insert(key.to_owned(), value);
+                Ok(())
+            }
+        }
+    }
+
     /// Adds a component; the same name defined differently is an error.
     pub fn add_component(&mut self, kind: &str, name: &str, component: Component) -> Result<()> {
         let entries = self.components.entry(kind.to_owned()).or_default();
@@ -184,6 +238,10 @@ impl Merger {
             root.insert("tags".to_owned(), Value::Array(self.tags));
         }
         root.insert("paths".to_owned(), Value::Object(self.paths));
+        if !self.webhooks.is_empty() {
+            root.insert("webhooks".to_owned(), Value::Object(self.webhooks));
+        }
+        root.extend(self.extensions);
         let components: Map<String, Value> = self
             .components
             .into_iter()

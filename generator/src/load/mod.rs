@@ -9,6 +9,7 @@ mod positions;
 mod read;
 mod refs;
 mod typed;
+pub mod webhooks;
 mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -41,11 +42,16 @@ pub struct LoadedSpec {
     pub sources: Sources,
     /// Constructs the loader could only approximate (from OpenAPI 3.1).
     pub warnings: Vec<Warning>,
+    /// The webhooks (3.1 `webhooks`, 3.0 `x-webhooks`), by name.
+    pub webhooks: webhooks::Webhooks,
 }
 
 impl Drop for LoadedSpec {
     fn drop(&mut self) {
-        crate::drop_on_pipeline_stack(std::mem::take(&mut self.openapi));
+        crate::drop_on_pipeline_stack((
+            std::mem::take(&mut self.openapi),
+            std::mem::take(&mut self.webhooks),
+        ));
     }
 }
 
@@ -93,6 +99,7 @@ fn check_document(file: &Path, document: &mut Value) -> Result<Vec<Warning>> {
         warnings = openapi31::normalize(file, document);
     }
     check_version(file, document)?;
+    webhooks::adopt_extension(document);
     Ok(warnings)
 }
 
@@ -120,11 +127,12 @@ pub(crate) fn load_documents(documents: Vec<(PathBuf, Value)>) -> Result<LoadedS
     }
     let (merged, sources) = merger.finish();
     check_references(&merged, &sources)?;
-    let openapi = typed::openapi(merged, &sources)?;
+    let (openapi, webhooks) = typed::openapi(merged, &sources)?;
     Ok(LoadedSpec {
         openapi,
         sources,
         warnings: Vec::new(),
+        webhooks,
     })
 }
 

@@ -45,6 +45,35 @@ pub fn normalize(file: &Path, document: &mut Value) -> Vec<Warning> {
     rewriter.warnings
 }
 
+/// Replaces each webhook that is a reference to `#/components/pathItems/…`
+/// by a copy of that path item: 3.0 has no reusable path items, so they
+/// are dropped afterwards.
+/// Returns the names of the path items used.
+fn inline_path_item_references(root: &mut Map<String, Value>) -> Vec<String> {
+    let path_items = root
+        .get("components")
+        .and_then(|c| c.get("pathItems"))
+        .cloned();
+    let (Some(Value::Object(webhooks)), Some(Value::Object(path_items))) =
+        (root.get_mut("webhooks"), path_items)
+    else {
+        return Vec::new();
+    };
+    let mut used = Vec::new();
+    for webhook in webhooks.values_mut() {
+        let name = webhook
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/pathItems/"))
+            .map(pointer::unescape);
+        if let Some((name, target)) = name.and_then(|n| path_items.get(&n).map(|t| (n, t))) {
+            *webhook = target.clone();
+            used.push(name);
+        }
+    }
+    used
+}
+
 struct Rewriter<'f> {
     file: &'f Path,
     warnings: Vec<Warning>,
@@ -104,17 +133,20 @@ impl Rewriter<'_> {
                 );
             }
         }
-        if root.remove("webhooks").is_some() {
-            self.warn(
-                &["webhooks".to_owned()],
-                "webhooks describe requests the API sends, not calls a client makes; skipped",
-            );
-        }
+        // Webhooks stay: their schemas are rewritten by the walk like any
+        // other, and lower turns them into typed events. A webhook may be
+        // a reference to a reusable path item, which is put in its place.
+        let used = inline_path_item_references(root);
         if let Some(Value::Object(components)) = root.get_mut("components") {
-            if components.remove("pathItems").is_some() {
+            let unused = match components.remove("pathItems") {
+                Some(Value::Object(items)) => items.keys().any(|name| !used.contains(name)),
+                Some(_) => true,
+                None => false,
+            };
+            if unused {
                 self.warn(
                     &["components".to_owned(), "pathItems".to_owned()],
-                    "reusable path items are not supported; skipped",
+                    "reusable path items are read only where a webhook refers to them; the others are skipped",
                 );
             }
         }
@@ -706,18 +738,10 @@ mod tests {
 
     #[test]
     fn unmappable_constructs_warn_with_their_location() {
-        let mut document = doc_with_schema(
+        let document = doc_with_schema(
             json!({"type": "object", "if": {}, "prefixItems": [{"type": "string"}, {"type": "integer"}]}),
         );
-        document["webhooks"] = json!({"newPet": {}});
         let (doc, warnings) = normalized(document);
-        assert!(doc.get("webhooks").is_none());
-        assert!(
-            warnings
-                .iter()
-                .any(|w| w.contains("api.yaml at #/webhooks") && w.contains("skipped")),
-            "{warnings:?}"
-        );
         assert!(
             warnings
                 .iter()
@@ -729,6 +753,35 @@ mod tests {
             "{warnings:?}"
         );
         assert_eq!(doc["components"]["schemas"]["S"]["items"], json!({}));
+    }
+
+    /// Webhooks are kept, their schemas rewritten like the paths' ones,
+    /// and a webhook that references a reusable path item gets a copy of it.
+    #[test]
+    fn webhooks_are_kept_and_rewritten() {
+        let post = json!({"post": {"requestBody": {"content": {"application/json": {
+            "schema": {"type": "object", "properties": {"type": {"const": "pet.new"}}}
+        }}}}});
+        let mut document = doc_with_schema(json!({"type": "string"}));
+        document["components"]["pathItems"] = json!({"Shared": post});
+        document["webhooks"] = json!({
+            "newPet": post,
+            "shared": {"$ref": "#/components/pathItems/Shared"},
+        });
+        let (doc, warnings) = normalized(document);
+        let schema = "/post/requestBody/content/application~1json/schema/properties/type";
+        for name in ["newPet", "shared"] {
+            let rewritten = doc["webhooks"][name].pointer(schema).cloned();
+            assert_eq!(
+                rewritten,
+                Some(json!({"type": "string", "enum": ["pet.new"]})),
+                "{name}"
+            );
+        }
+        assert!(
+            !warnings.iter().any(|w| w.contains("#/webhooks")),
+            "{warnings:?}"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 use crate::diagnostics::{Error, Result};
 use crate::load::pointer;
 use crate::load::positions::Position;
+use crate::load::webhooks::{self, Webhooks};
 use crate::load::Sources;
 
 /// Levels of schemas read in one piece.
@@ -33,26 +34,75 @@ const SUBSCHEMA: [&str; 3] = ["items", "additionalProperties", "not"];
 /// Keywords whose value is a list or map of schemas inside a schema.
 const SUBSCHEMAS: [&str; 4] = ["properties", "allOf", "oneOf", "anyOf"];
 
-/// Reads the merged document into openapiv3's model; errors are located
+/// Reads the merged document into openapiv3's model, and its webhooks
+/// (which openapiv3's 3.0 model has no place for); errors are located
 /// through `sources`.
-pub fn openapi(merged: Value, sources: &Sources) -> Result<OpenAPI> {
+pub fn openapi(merged: Value, sources: &Sources) -> Result<(OpenAPI, Webhooks)> {
     in_pieces(merged, sources, PIECE_DEPTH)
 }
 
 /// [`openapi`], cutting pieces of `piece_depth` levels.
-fn in_pieces(mut merged: Value, sources: &Sources, piece_depth: usize) -> Result<OpenAPI> {
+fn in_pieces(
+    mut merged: Value,
+    sources: &Sources,
+    piece_depth: usize,
+) -> Result<(OpenAPI, Webhooks)> {
     let mut cutter = Cutter {
         piece_depth,
         ..Cutter::default()
     };
     cutter.document(&mut merged, &mut Vec::new());
+    let mut hooks = merged.as_object_mut().and_then(|m| m.remove("webhooks"));
     if cutter.pieces.is_empty() || cutter.marker_seen {
         if !cutter.pieces.is_empty() {
             restore(&mut merged, &mut cutter.pieces);
+            hooks
+                .iter_mut()
+                .for_each(|h| restore(h, &mut cutter.pieces));
         }
-        return whole(&merged, sources);
+        return Ok((
+            whole(&merged, sources)?,
+            webhooks::typed(hooks.as_ref(), sources)?,
+        ));
     }
     let mut api = whole(&merged, sources)?;
+    let mut typed_hooks = webhooks::typed(hooks.as_ref(), sources)?;
+    let mut filler = Filler {
+        pieces: typed_pieces(&cutter, sources)?,
+        placed: 0,
+    };
+    // Pieces inside pieces come later in the list: fill from the back, so
+    // that each piece is whole before it goes into its parent.
+    for index in (0..filler.pieces.len()).rev() {
+        if let Some(mut piece) = filler.pieces[index].take() {
+            filler.children(&mut piece);
+            filler.pieces[index] = Some(piece);
+        }
+    }
+    filler.openapi(&mut api);
+    for item in typed_hooks.values_mut() {
+        if let ReferenceOr::Item(item) = item {
+            filler.path_item(item);
+        }
+    }
+    if filler.placed == filler.pieces.len() {
+        return Ok((api, typed_hooks));
+    }
+    // A placeholder landed where openapiv3 keeps no schema (the cut took
+    // something for a schema that is not one): read the whole document.
+    drop((api, typed_hooks));
+    restore(&mut merged, &mut cutter.pieces);
+    hooks
+        .iter_mut()
+        .for_each(|h| restore(h, &mut cutter.pieces));
+    Ok((
+        whole(&merged, sources)?,
+        webhooks::typed(hooks.as_ref(), sources)?,
+    ))
+}
+
+/// Each piece read as a schema; an invalid one is an error at its place.
+fn typed_pieces(cutter: &Cutter, sources: &Sources) -> Result<Vec<Option<Schema>>> {
     let mut typed = Vec::with_capacity(cutter.pieces.len());
     for (index, piece) in cutter.pieces.iter().enumerate() {
         let schema = serde_path_to_error::deserialize::<_, Schema>(&piece.value).map_err(|e| {
@@ -68,27 +118,7 @@ fn in_pieces(mut merged: Value, sources: &Sources, piece_depth: usize) -> Result
         })?;
         typed.push(Some(schema));
     }
-    let mut filler = Filler {
-        pieces: typed,
-        placed: 0,
-    };
-    // Pieces inside pieces come later in the list: fill from the back, so
-    // that each piece is whole before it goes into its parent.
-    for index in (0..filler.pieces.len()).rev() {
-        if let Some(mut piece) = filler.pieces[index].take() {
-            filler.children(&mut piece);
-            filler.pieces[index] = Some(piece);
-        }
-    }
-    filler.openapi(&mut api);
-    if filler.placed == filler.pieces.len() {
-        return Ok(api);
-    }
-    // A placeholder landed where openapiv3 keeps no schema (the cut took
-    // something for a schema that is not one): read the whole document.
-    drop(api);
-    restore(&mut merged, &mut cutter.pieces);
-    whole(&merged, sources)
+    Ok(typed)
 }
 
 /// Reads the document at once.
@@ -518,7 +548,8 @@ mod tests {
             };
             for depth in [1, 2, 3] {
                 let pieces = in_pieces(document.clone(), &sources, depth);
-                assert_eq!(pieces.as_ref().ok(), Some(&whole), "{}", path.display());
+                let api = pieces.as_ref().ok().map(|(api, _)| api);
+                assert_eq!(api, Some(&whole), "{}", path.display());
             }
             compared += 1;
         }

@@ -16,6 +16,7 @@ pub mod reserved;
 mod schemas;
 mod security;
 mod servers;
+mod webhooks;
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -133,10 +134,21 @@ fn lower_on_this_stack(spec: &LoadedSpec, config: &Config) -> Result<Api> {
         config,
         &mut cx,
     )?;
+    let webhooks = webhooks::lower_webhooks(openapi, &spec.webhooks, &mut schemas, &mut cx)?;
     configured::check_format_overrides(config, &schemas.overrides.seen_formats)?;
     let mut models: Vec<_> = std::mem::take(&mut schemas.models).into_values().collect();
     passes::settle_parameters(&models, &mut operations, &mut cx);
-    passes::decide_presence(&mut models, &schemas.field_facts, &operations);
+    let webhook_payloads: Vec<_> = webhooks
+        .iter()
+        .flat_map(|w| &w.events)
+        .map(|e| &e.ty)
+        .collect();
+    passes::decide_presence(
+        &mut models,
+        &schemas.field_facts,
+        &operations,
+        &webhook_payloads,
+    );
     passes::box_recursive_fields(&mut models);
     passes::decide_default(&mut models);
     passes::detect_pages(&mut models, &mut operations);
@@ -145,7 +157,7 @@ fn lower_on_this_stack(spec: &LoadedSpec, config: &Config) -> Result<Api> {
     configured::add_attributes(config, &mut models)?;
     let extra_dependencies = passes::extra_dependencies(&models, &operations);
     let type_dependencies = passes::type_dependencies(&models, &operations);
-    let features = passes::decide_features(&models, &operations);
+    let features = passes::decide_features(&models, &operations, &webhook_payloads);
     let uses_files = bodies::uses_files(&models, &operations);
     let mut warnings = cx.warnings;
     warnings.sort();
@@ -161,6 +173,7 @@ fn lower_on_this_stack(spec: &LoadedSpec, config: &Config) -> Result<Api> {
         security_schemes,
         models,
         operations,
+        webhooks,
         extra_dependencies,
         type_dependencies,
         features,

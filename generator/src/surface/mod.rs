@@ -19,6 +19,7 @@ mod crate_root;
 mod models;
 mod operations;
 mod spelling;
+mod webhooks;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -33,6 +34,7 @@ pub use crate_root::{Reexport, ReexportOrigin};
 pub use models::{constructor, FieldSetter, ModelSurface, SetValue};
 pub use operations::{client_method, CallSetter, OperationSurface};
 pub use spelling::{ident, rust_type, Scope};
+pub use webhooks::WebhooksSurface;
 
 /// The public API of one generated crate.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +49,8 @@ pub struct Surface {
     /// The `ClientBuilder` method that sets each credential, parallel to
     /// [`Api::security_schemes`].
     pub credential_setters: Vec<Method>,
+    /// The `webhooks` module, when the API has webhooks.
+    pub webhooks: Option<WebhooksSurface>,
 }
 
 impl Surface {
@@ -57,6 +61,7 @@ impl Surface {
             models: models::describe(api),
             operations: api.operations.iter().map(operations::describe).collect(),
             credential_setters: api.security_schemes.iter().map(credential_setter).collect(),
+            webhooks: webhooks::describe(api),
         }
     }
 

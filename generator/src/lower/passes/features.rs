@@ -4,13 +4,13 @@
 //! feature (kebab case); operations without a tag share one. An operation
 //! is compiled when any of its tags' features is on, and a model when any
 //! operation reaching it is, or when something always compiled (a model no
-//! operation reaches) holds it.
+//! operation reaches, a webhook payload) holds it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToKebabCase;
 
-use crate::ir::{Features, Model, Operation, TagFeature};
+use crate::ir::{Features, Model, Operation, TagFeature, TypeRef};
 
 use super::reachable;
 
@@ -31,8 +31,13 @@ const RESERVED: &[&str] = &[
 ];
 
 /// The features of an API; none when no operation has a tag (there is
-/// nothing to choose by).
-pub fn decide_features(models: &[Model], operations: &[Operation]) -> Features {
+/// nothing to choose by). `always` are types compiled whatever the
+/// features (webhook payloads).
+pub fn decide_features(
+    models: &[Model],
+    operations: &[Operation],
+    always: &[&TypeRef],
+) -> Features {
     if operations.iter().all(|op| op.tags.is_empty()) {
         return Features::default();
     }
@@ -71,7 +76,7 @@ pub fn decide_features(models: &[Model], operations: &[Operation]) -> Features {
     }
     Features {
         tags: tags.into_values().collect(),
-        models: model_features(models, operations, &of_operation),
+        models: model_features(models, operations, &of_operation, always),
         operations: of_operation,
     }
 }
@@ -82,6 +87,7 @@ fn model_features(
     models: &[Model],
     operations: &[Operation],
     of_operation: &BTreeMap<String, Vec<String>>,
+    always: &[&TypeRef],
 ) -> BTreeMap<String, Vec<String>> {
     let mut features: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for operation in operations {
@@ -93,10 +99,11 @@ fn model_features(
     let unreached = models
         .iter()
         .filter(|m| !features.contains_key(&m.name))
-        .map(|m| crate::ir::TypeRef::Named(m.name.clone()))
+        .map(|m| TypeRef::Named(m.name.clone()))
         .collect::<Vec<_>>();
-    for always in reachable(models, &unreached) {
-        features.remove(&always);
+    let roots = unreached.iter().chain(always.iter().copied());
+    for ungated in reachable(models, roots) {
+        features.remove(&ungated);
     }
     features
         .into_iter()
@@ -153,11 +160,38 @@ paths:
             schema: {$ref: '#/components/schemas/Refund'}
       responses:
         '204': {description: done}
+  /disputes:
+    get:
+      operationId: listDisputes
+      tags: [Disputes]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Dispute'}
   /ping:
     get:
       operationId: ping
       responses:
         '204': {description: up}
+x-webhooks:
+  disputeOpened:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Dispute'}
+      responses:
+        '200': {description: received}
+  disputeClosed:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/DisputeClosed'}
+      responses:
+        '200': {description: received}
 components:
   schemas:
     Order:
@@ -171,6 +205,15 @@ components:
         reason: {$ref: '#/components/schemas/Reason'}
     Money: {type: object, properties: {cents: {type: integer}}}
     Reason: {type: object, properties: {text: {type: string}}}
+    Dispute:
+      type: object
+      properties:
+        type: {type: string, enum: [dispute.opened]}
+        id: {type: string}
+    DisputeClosed:
+      type: object
+      properties:
+        type: {type: string, enum: [dispute.closed]}
     Archive:
       description: No operation uses it; what it holds is always compiled.
       type: object
@@ -183,7 +226,16 @@ components:
         let api = lowered(TAGGED);
         let features = &api.features;
         let names: Vec<&str> = features.tags.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(names, ["orders", "refunds", "reporting", UNTAGGED_FEATURE]);
+        assert_eq!(
+            names,
+            [
+                "disputes",
+                "orders",
+                "refunds",
+                "reporting",
+                UNTAGGED_FEATURE
+            ]
+        );
         assert_eq!(features.of_operation("listOrders"), ["orders", "reporting"]);
         assert_eq!(features.of_operation("ping"), [UNTAGGED_FEATURE]);
         assert_eq!(features.of_model("Order"), ["orders", "reporting"]);
@@ -200,8 +252,12 @@ components:
             features.of_model("Reason").is_empty(),
             "held by an ungated model"
         );
-        assert_eq!(features.tags[0].tags, ["Orders"]);
-        assert_eq!(features.tags[3].operations, 1);
+        assert!(
+            features.of_model("Dispute").is_empty(),
+            "a webhook payload is always compiled"
+        );
+        assert_eq!(features.tags[1].tags, ["Orders"]);
+        assert_eq!(features.tags[4].operations, 1);
     }
 
     #[test]

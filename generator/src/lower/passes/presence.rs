@@ -5,23 +5,23 @@
 
 use std::collections::BTreeMap;
 
-use crate::ir::{Model, ModelKind, Operation, Presence};
+use crate::ir::{Model, ModelKind, Operation, Presence, TypeRef};
 use crate::lower::passes::reachable;
 use crate::lower::schemas::FieldFacts;
 
 /// Sets each field's presence from the spec's facts and from whether the
-/// model is sent in requests, received in responses, or both; structs that
-/// are sent become constructible.
+/// model is sent in requests, received in responses (or in webhook
+/// payloads, `also_received`), or both; structs that are sent become
+/// constructible.
 pub fn decide_presence(
     models: &mut [Model],
     facts: &BTreeMap<(String, usize), FieldFacts>,
     operations: &[Operation],
+    also_received: &[&TypeRef],
 ) {
     let sent = reachable(models, operations.iter().flat_map(Operation::request_types));
-    let received = reachable(
-        models,
-        operations.iter().flat_map(Operation::response_types),
-    );
+    let responses = operations.iter().flat_map(Operation::response_types);
+    let received = reachable(models, responses.chain(also_received.iter().copied()));
     for model in models.iter_mut() {
         let ModelKind::Struct(object) = &mut model.kind else {
             continue;
