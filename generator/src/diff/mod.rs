@@ -11,7 +11,11 @@
 mod client;
 mod models;
 mod operations;
+pub mod outputs;
+pub mod release;
 mod report;
+pub mod review;
+pub mod wire;
 #[cfg(test)]
 mod tests;
 
@@ -23,6 +27,7 @@ use crate::ir::{Api, Ident, Presence, TypeRef};
 use crate::surface::{rust_type, Method, Passing, Scope};
 
 pub use report::{render_json, render_markdown};
+pub use review::{review, review_paths, FailOn, Position, Review};
 
 /// What a change means for users of the generated crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -3,7 +3,7 @@
 //! (`CatalogPlan` + `usageAlerts` → `CatalogPlanUsageAlerts`).
 
 mod compose;
-mod formats;
+pub(crate) mod formats;
 #[cfg(test)]
 mod tests;
 mod unions;
