@@ -282,10 +282,19 @@ fn parameter_renamed(walk: &mut Walk, before: &Param, after: &Param) {
         at,
         WireImpact::Breaking,
         format!("{} is now {}", before.label(), after.label()),
-        format!(
-            "old clients still send {}; the server no longer reads it",
-            code(&before.name)
-        ),
+        if before.location == after.location {
+            format!(
+                "old clients still send {}; the server no longer reads it",
+                code(&before.name)
+            )
+        } else {
+            format!(
+                "old clients still send {} in the {}; the server reads the {}",
+                code(&before.name),
+                before.location,
+                after.location
+            )
+        },
     );
 }
 
@@ -345,7 +354,9 @@ fn diff_parameter(walk: &mut Walk, before: &Param, after: &Param) {
         _ => {}
     }
     let (old_style, new_style) = (before.serialization(), after.serialization());
-    if old_style != new_style {
+    // A parameter that moved is already breaking; its style's defaults
+    // differ by location.
+    if old_style != new_style && before.location == after.location {
         walk.record(
             at,
             WireImpact::Breaking,

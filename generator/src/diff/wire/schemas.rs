@@ -268,13 +268,21 @@ fn diff_type(walk: &mut Walk, here: Here, old: &Value, new: &Value) -> bool {
             walk,
             WireImpact::Breaking,
             change,
-            &format!("old clients send a {before}; the server expects a {after}"),
+            &format!(
+                "old clients send {} values; the server expects {}",
+                code(before),
+                code(after)
+            ),
         ),
         (false, false) => here.record(
             walk,
             WireImpact::Breaking,
             change,
-            &format!("old clients decode a {before} and fail on a {after}"),
+            &format!(
+                "old clients decode {} values and fail on {}",
+                code(before),
+                code(after)
+            ),
         ),
     }
     true
