@@ -17,6 +17,8 @@
 mod operations;
 mod schemas;
 mod security;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, HashSet};
 

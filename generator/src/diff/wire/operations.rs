@@ -17,6 +17,8 @@ struct Op<'v> {
     /// its parameter names blanked (`/pets/{}`), which are not sent.
     key: (String, String),
     label: String,
+    /// The path template (`/pets/{petId}`).
+    path: &'v str,
     id: Option<&'v str>,
     item: &'v Value,
     value: &'v Value,
@@ -38,6 +40,7 @@ fn operations(root: &Value) -> Vec<Op<'_>> {
                 found.push(Op {
                     key: (method.to_owned(), blank_parameters(path)),
                     label: format!("{} {path}", method.to_ascii_uppercase()),
+                    path,
                     id: value.get("operationId").and_then(Value::as_str),
                     item,
                     value,
@@ -137,23 +140,28 @@ fn diff_operation(walk: &mut Walk, old: &Op, new: &Op) {
     diff_request_body(walk, old, new);
     diff_responses(walk, old, new);
     security::diff_operation_security(walk, old.value, new.value, &new.pointer);
+    security::diff_operation_servers(walk, old.value, new.value, &new.pointer);
 }
 
 /// One parameter, as its operation (or path item) lists it.
 struct Param<'v> {
     name: String,
     location: String,
+    /// For a path parameter, which of the template's `{…}` it fills: its
+    /// name is not sent, its place is.
+    slot: Option<usize>,
     value: &'v Value,
     pointer: String,
 }
 
 impl Param<'_> {
-    /// Header names are case-insensitive on the wire.
+    /// How the server finds it: header names are case-insensitive, path
+    /// parameters are found by their place in the path.
     fn key(&self) -> (String, String) {
-        let name = if self.location == "header" {
-            self.name.to_ascii_lowercase()
-        } else {
-            self.name.clone()
+        let name = match (self.location.as_str(), self.slot) {
+            ("header", _) => self.name.to_ascii_lowercase(),
+            ("path", Some(slot)) => format!("{{{slot}}}"),
+            _ => self.name.clone(),
         };
         (self.location.clone(), name)
     }
@@ -218,9 +226,13 @@ fn parameters<'v>(root: &'v Value, op: &Op<'v>) -> Vec<Param<'v>> {
             let (Some(name), Some(location)) = (text("name"), text("in")) else {
                 continue;
             };
+            let slot = (location == "path")
+                .then(|| slot_of(op.path, &name))
+                .flatten();
             let param = Param {
                 name,
                 location,
+                slot,
                 value,
                 pointer: entry_pointer,
             };
@@ -229,6 +241,14 @@ fn parameters<'v>(root: &'v Value, op: &Op<'v>) -> Vec<Param<'v>> {
         }
     }
     found
+}
+
+/// Which `{…}` of a path template is `{name}`.
+fn slot_of(path: &str, name: &str) -> Option<usize> {
+    let wanted = format!("{{{name}}}");
+    path.split('/')
+        .filter(|segment| segment.starts_with('{'))
+        .position(|segment| segment == wanted)
 }
 
 /// Names that differ only in case and separators (`customerId`,
@@ -573,23 +593,17 @@ fn diff_response_media(walk: &mut Walk, status: &str, old: &Value, new: &Value, 
         }
     }
     for media in new_content.keys().filter(|m| !old_content.contains_key(*m)) {
-        let (impact, client) = if old_content.is_empty() {
-            (
-                WireImpact::Compatible,
-                "old clients expect no body and ignore it",
-            )
+        let client = if old_content.is_empty() {
+            "old clients expect no body and ignore it"
         } else {
-            (
-                WireImpact::Compatible,
-                "old clients keep asking for the media types they know (`Accept`)",
-            )
+            "old clients keep asking for the media types they know (`Accept`)"
         };
         walk.record(
             Place {
                 side: Side::Response,
                 pointer: &child(&content_at, media),
             },
-            impact,
+            WireImpact::Compatible,
             format!("response {} also sent as {}", code(status), code(media)),
             client.to_owned(),
         );

@@ -131,18 +131,36 @@ pub(super) fn diff_schemes(walk: &mut Walk) {
     }
 }
 
+/// The URLs of a `servers` list.
+fn urls(holder: &Value) -> Option<Vec<String>> {
+    let list = holder.get("servers")?.as_array()?;
+    Some(
+        list.iter()
+            .filter_map(|s| s.get("url").and_then(Value::as_str).map(str::to_owned))
+            .collect(),
+    )
+}
+
 /// The server old clients go to by default (the first one) no longer
 /// listed: they still call it.
 pub(super) fn diff_servers(walk: &mut Walk) {
-    let urls = |root: &Value| -> Vec<String> {
-        root.get("servers")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|s| s.get("url").and_then(Value::as_str).map(str::to_owned))
-            .collect()
-    };
-    let (before, after) = (urls(walk.old), urls(walk.new));
+    let before = urls(walk.old).unwrap_or_default();
+    let after = urls(walk.new).unwrap_or_default();
+    server_dropped(walk, &before, &after, "#/servers");
+}
+
+/// The same for an operation with servers of its own (on either side).
+pub(super) fn diff_operation_servers(walk: &mut Walk, old: &Value, new: &Value, at: &str) {
+    let (own_before, own_after) = (urls(old), urls(new));
+    if own_before.is_none() && own_after.is_none() {
+        return;
+    }
+    let before = own_before.or_else(|| urls(walk.old)).unwrap_or_default();
+    let after = own_after.or_else(|| urls(walk.new)).unwrap_or_default();
+    server_dropped(walk, &before, &after, &child(at, "servers"));
+}
+
+fn server_dropped(walk: &mut Walk, before: &[String], after: &[String], at: &str) {
     let Some(default) = before.first() else {
         return;
     };
@@ -150,7 +168,7 @@ pub(super) fn diff_servers(walk: &mut Walk) {
         walk.record(
             Place {
                 side: Side::Endpoint,
-                pointer: "#/servers",
+                pointer: at,
             },
             WireImpact::Attention,
             format!("server {} no longer listed", code(default)),
