@@ -281,8 +281,14 @@ fn annotations_point_at_lines_of_a_yaml_spec() {
     let github = outputs::render_github(&review_pair("08_required_request_field_added"));
     let species = line_of(&text, "species:", 0);
     let schema = line_of(&text, "NewPet:", 0);
-    let wire = format!("::error file={},line={species},title=Wire%3A breaking::", file_property(&new));
-    let rust = format!("::error file={},line={schema},title=Rust API%3A breaking::", file_property(&new));
+    let wire = format!(
+        "::error file={},line={species},title=Wire%3A breaking::",
+        file_property(&new)
+    );
+    let rust = format!(
+        "::error file={},line={schema},title=Rust API%3A breaking::",
+        file_property(&new)
+    );
     assert!(github.contains(&wire), "{github}");
     assert!(github.contains(&rust), "{github}");
 }
@@ -291,7 +297,10 @@ fn annotations_point_at_lines_of_a_yaml_spec() {
 fn annotations_point_at_lines_of_a_json_spec() {
     let versions = kelviq_history();
     let (old, new) = (&versions[11], &versions[12]);
-    assert_eq!((file_name(old), file_name(new)), ("053".into(), "054".into()));
+    assert_eq!(
+        (file_name(old), file_name(new)),
+        ("053".into(), "054".into())
+    );
     let text = std::fs::read_to_string(new).expect("reads the spec");
     let operation = line_of(&text, "\"operationId\": \"listPaymentMethods\",", 0);
     // The parameter's object opens on the line before its name.
@@ -325,7 +334,10 @@ fn edit_line(file: &Path, line: &str, replacement: &[&str]) {
     let text = std::fs::read_to_string(file).expect("reads the file");
     let number = line_of(&text, line, 0);
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    let indent: String = lines[number - 1].chars().take_while(|c| *c == ' ').collect();
+    let indent: String = lines[number - 1]
+        .chars()
+        .take_while(|c| *c == ' ')
+        .collect();
     let new_lines = replacement.iter().map(|r| format!("{indent}{r}"));
     lines.splice(number - 1..number, new_lines);
     std::fs::write(file, lines.join("\n") + "\n").expect("writes the file");
@@ -364,7 +376,10 @@ fn annotations_of_a_multi_file_spec_name_the_file_of_each_change() {
         file_property(&component_file)
     );
     assert!(github.contains(&bound), "{github}");
-    assert!(github.contains("`CustomerResponse.customerId` `minLength`"), "{github}");
+    assert!(
+        github.contains("`CustomerResponse.customerId` `minLength`"),
+        "{github}"
+    );
 }
 
 #[test]
@@ -380,17 +395,28 @@ fn markdown_puts_both_verdicts_first_and_folds_long_lists() {
         summary.starts_with("**Wire: breaking** · **Rust API: breaking (semver major)**"),
         "{summary}"
     );
-    let breaking = markdown.find("Breaking on the wire").expect("a wire section");
-    let attention = markdown.find("Needs attention on the wire").expect("an attention section");
-    let compatible = markdown.find("Compatible on the wire").expect("a compatible section");
+    let breaking = markdown
+        .find("Breaking on the wire")
+        .expect("a wire section");
+    let attention = markdown
+        .find("Needs attention on the wire")
+        .expect("an attention section");
+    let compatible = markdown
+        .find("Compatible on the wire")
+        .expect("a compatible section");
     assert!(breaking < attention && attention < compatible, "{markdown}");
     let long = review.wire.count(diff::wire::WireImpact::Breaking);
     assert!(long > 8, "a long list");
     assert!(
-        markdown.contains(&format!("<details><summary>Breaking on the wire ({long})</summary>")),
+        markdown.contains(&format!(
+            "<details><summary>Breaking on the wire ({long})</summary>"
+        )),
         "{markdown}"
     );
-    assert!(markdown.contains("### Needs attention on the wire"), "{markdown}");
+    assert!(
+        markdown.contains("### Needs attention on the wire"),
+        "{markdown}"
+    );
 }
 
 #[test]
@@ -402,7 +428,10 @@ fn json_report_carries_both_axes_with_positions() {
     assert_eq!(json["wire"]["verdict"], "breaking");
     let change = &json["wire"]["changes"][0];
     assert_eq!(change["side"], "request");
-    assert_eq!(change["pointer"], "#/paths/~1pets~1{petId}/get/parameters/1");
+    assert_eq!(
+        change["pointer"],
+        "#/paths/~1pets~1{petId}/get/parameters/1"
+    );
     assert!(change["line"].as_u64().is_some_and(|l| l > 1), "{change}");
     assert!(json["changes"][0]["line"].is_u64(), "{json}");
 }

@@ -94,20 +94,43 @@ fn diff_gates_ci_on_the_axis_named_by_fail_on() {
         std::fs::read_dir(&history)
             .expect("the kelviq history")
             .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix)))
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+            })
             .expect("the version")
     };
     let (old, new) = (version("053"), version("054"));
-    let wire = run(&["diff", arg(&old), arg(&new), "--format", "github", "--fail-on", "wire-breaking"]);
+    let wire = run(&[
+        "diff",
+        arg(&old),
+        arg(&new),
+        "--format",
+        "github",
+        "--fail-on",
+        "wire-breaking",
+    ]);
     assert_eq!(wire.status.code(), Some(4), "{}", text(&wire.stderr));
     let annotations = text(&wire.stdout);
     assert!(
         annotations.starts_with("::error file=") && annotations.contains(",line=7560,"),
         "{annotations}"
     );
-    let rust = run(&["diff", arg(&old), arg(&new), "--format", "text", "--fail-on", "rust-breaking"]);
+    let rust = run(&[
+        "diff",
+        arg(&old),
+        arg(&new),
+        "--format",
+        "text",
+        "--fail-on",
+        "rust-breaking",
+    ]);
     assert_eq!(rust.status.code(), Some(0), "{}", text(&rust.stderr));
-    assert!(text(&rust.stdout).contains("Wire:     breaking"), "{}", text(&rust.stdout));
+    assert!(
+        text(&rust.stdout).contains("Wire:     breaking"),
+        "{}",
+        text(&rust.stdout)
+    );
     let any = run(&["diff", arg(&old), arg(&new), "--fail-on", "any"]);
     assert_eq!(any.status.code(), Some(4));
     let unknown = run(&["diff", arg(&old), arg(&new), "--fail-on", "sometimes"]);

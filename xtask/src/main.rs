@@ -277,6 +277,17 @@ fn run(task: Task) -> Result<ExitCode> {
     }
 }
 
+/// `spec/`, relative to the current directory when it is inside the
+/// workspace: annotations name files as GitHub expects them, relative to
+/// the repository.
+fn default_spec() -> PathBuf {
+    let spec = workspace_root().join("spec");
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| spec.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or(spec)
+}
+
 /// The two specs `cargo xtask diff` compares, from its arguments.
 fn diff_sides(
     old: Option<PathBuf>,
@@ -286,7 +297,7 @@ fn diff_sides(
     match (old, new, base) {
         (given, None, Some(revision)) => Ok(diff::Sides::Base {
             revision,
-            new: given.unwrap_or_else(|| workspace_root().join("spec")),
+            new: given.unwrap_or_else(default_spec),
         }),
         (Some(old), Some(new), None) => Ok(diff::Sides::Paths { old, new }),
         _ => bail!("give OLD and NEW, or --base REVISION [NEW]"),

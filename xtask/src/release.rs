@@ -134,7 +134,10 @@ mod tests {
         assert_eq!(released.to, "0.4.0");
         let manifest = fs::read_to_string(dir.path().join("Cargo.toml")).expect("manifest");
         assert!(manifest.contains("version = \"0.4.0\""), "{manifest}");
-        assert!(manifest.contains("# the client"), "comments kept: {manifest}");
+        assert!(
+            manifest.contains("# the client"),
+            "comments kept: {manifest}"
+        );
         let config = fs::read_to_string(config).expect("config");
         assert!(config.contains("version = \"0.4.0\""), "{config}");
         let changelog = fs::read_to_string(dir.path().join("CHANGELOG.md")).expect("changelog");

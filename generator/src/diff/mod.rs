@@ -15,9 +15,9 @@ pub mod outputs;
 pub mod release;
 mod report;
 pub mod review;
-pub mod wire;
 #[cfg(test)]
 mod tests;
+pub mod wire;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -34,9 +34,7 @@ fn wire_summary(review: &Review) -> String {
 }
 
 fn position_label(position: Option<&Position>) -> String {
-    position.map_or_else(String::new, |p| {
-        format!("{}:{}", p.file.display(), p.line)
-    })
+    position.map_or_else(String::new, |p| format!("{}:{}", p.file.display(), p.line))
 }
 
 fn rust_subject(change: &Change) -> String {
@@ -266,7 +264,12 @@ pub fn render_github(review: &Review) -> String {
             WireImpact::Compatible => "notice",
         };
         let title = format!("Wire: {}", change.impact.label());
-        let message = format!("{}{} — {}", wire_subject(change), change.change, change.client);
+        let message = format!(
+            "{}{} — {}",
+            wire_subject(change),
+            change.change,
+            change.client
+        );
         annotation(&mut out, level, &title, position.as_ref(), &message);
     }
     for (change, position) in review.rust.changes.iter().zip(&review.rust_positions) {

@@ -577,7 +577,11 @@ fn diff_response_media(walk: &mut Walk, status: &str, old: &Value, new: &Value, 
                     pointer: at,
                 },
                 WireImpact::Breaking,
-                format!("response {} no longer sent as {}", code(status), code(media)),
+                format!(
+                    "response {} no longer sent as {}",
+                    code(status),
+                    code(media)
+                ),
                 format!(
                     "old clients ask for and decode {}; they fail on what the server sends",
                     code(media)

@@ -340,7 +340,10 @@ fn diff_format(walk: &mut Walk, here: Here, old: &Value, new: &Value) {
     };
     let (impact, client) = if here.request() {
         if after.is_none() || fits(&old_type, &new_type) {
-            (WireImpact::Compatible, "the server accepts at least what old clients send".to_owned())
+            (
+                WireImpact::Compatible,
+                "the server accepts at least what old clients send".to_owned(),
+            )
         } else {
             (
                 WireImpact::Breaking,
@@ -348,11 +351,17 @@ fn diff_format(walk: &mut Walk, here: Here, old: &Value, new: &Value) {
             )
         }
     } else if old_type == new_type || fits(&new_type, &old_type) || base_type(&old_type) {
-        (WireImpact::Compatible, "old clients decode it as before".to_owned())
+        (
+            WireImpact::Compatible,
+            "old clients decode it as before".to_owned(),
+        )
     } else {
         (
             WireImpact::Breaking,
-            format!("old clients decode it as {} and fail on other values", label(before)),
+            format!(
+                "old clients decode it as {} and fail on other values",
+                label(before)
+            ),
         )
     };
     here.record(walk, impact, change, &client);
@@ -416,7 +425,10 @@ fn diff_enum(walk: &mut Walk, here: Here, old: &Value, new: &Value) {
             }
             if !added.is_empty() {
                 let (impact, client) = if request {
-                    (WireImpact::Compatible, "old clients send the values they know")
+                    (
+                        WireImpact::Compatible,
+                        "old clients send the values they know",
+                    )
                 } else {
                     (WireImpact::Attention, unknown)
                 };
@@ -566,7 +578,12 @@ fn diff_properties(walk: &mut Walk, here: Here, old: &Value, new: &Value, unmerg
             context: &nested,
             at: &place_of(name),
         };
-        property_presence(walk, property_here, required(old, name), required(new, name));
+        property_presence(
+            walk,
+            property_here,
+            required(old, name),
+            required(new, name),
+        );
         diff_schema(walk, &nested, property, counterpart, &place_of(name));
     }
     for (name, property) in after.iter().filter(|(n, _)| !before.contains_key(*n)) {
@@ -582,7 +599,13 @@ fn diff_properties(walk: &mut Walk, here: Here, old: &Value, new: &Value, unmerg
     diff_additional(walk, here, old, new);
 }
 
-fn property_removed(walk: &mut Walk, here: Here, nested: &Context, new: &Value, was_required: bool) {
+fn property_removed(
+    walk: &mut Walk,
+    here: Here,
+    nested: &Context,
+    new: &Value,
+    was_required: bool,
+) {
     let change = format!("{} removed", nested.subject());
     let closed = new.get("additionalProperties") == Some(&Value::Bool(false));
     let (impact, client) = match (here.request(), was_required) {
@@ -657,13 +680,19 @@ fn property_added(walk: &mut Walk, here: Here, is_required: bool) {
 }
 
 fn diff_additional(walk: &mut Walk, here: Here, old: &Value, new: &Value) {
-    let (before, after) = (old.get("additionalProperties"), new.get("additionalProperties"));
+    let (before, after) = (
+        old.get("additionalProperties"),
+        new.get("additionalProperties"),
+    );
     let closed = |v: Option<&Value>| v == Some(&Value::Bool(false));
     if here.request() && !closed(before) && closed(after) {
         here.record(
             walk,
             WireImpact::Breaking,
-            format!("{} no longer allows other properties", here.context.subject()),
+            format!(
+                "{} no longer allows other properties",
+                here.context.subject()
+            ),
             "old clients may send properties the server now rejects",
         );
     }
@@ -712,22 +741,40 @@ fn diff_alternatives(walk: &mut Walk, here: Here, old: &Value, new: &Value) {
             } else {
                 (WireImpact::Compatible, "old clients no longer receive it")
             };
-            here.record(walk, impact, format!("{subject}: alternative {} removed", code(name)), client);
+            here.record(
+                walk,
+                impact,
+                format!("{subject}: alternative {} removed", code(name)),
+                client,
+            );
             continue;
         };
-        let nested = here.context.nested(&format!("<{name}>"), here.context.required);
+        let nested = here
+            .context
+            .nested(&format!("<{name}>"), here.context.required);
         let at = child(&child(here.at, keyword), &index.to_string());
         diff_schema(walk, &nested, alternative, after[index].1, &at);
     }
-    for (name, _) in after.iter().filter(|(n, _)| !before.iter().any(|(b, _)| b == n)) {
+    for (name, _) in after
+        .iter()
+        .filter(|(n, _)| !before.iter().any(|(b, _)| b == n))
+    {
         let (impact, client) = if here.request() {
-            (WireImpact::Compatible, "old clients send the alternatives they know")
+            (
+                WireImpact::Compatible,
+                "old clients send the alternatives they know",
+            )
         } else {
             (
                 WireImpact::Attention,
                 "old clients decode it into the union's catch-all variant when it has a discriminator, and fail to decode it otherwise",
             )
         };
-        here.record(walk, impact, format!("{subject}: alternative {} added", code(name)), client);
+        here.record(
+            walk,
+            impact,
+            format!("{subject}: alternative {} added", code(name)),
+            client,
+        );
     }
 }

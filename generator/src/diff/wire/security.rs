@@ -34,12 +34,7 @@ fn label(requirement: &[BTreeSet<String>]) -> String {
     }
     requirement
         .iter()
-        .map(|all| {
-            all.iter()
-                .map(|s| code(s))
-                .collect::<Vec<_>>()
-                .join(" + ")
-        })
+        .map(|all| all.iter().map(|s| code(s)).collect::<Vec<_>>().join(" + "))
         .collect::<Vec<_>>()
         .join(" or ")
 }
@@ -124,7 +119,10 @@ pub(super) fn diff_schemes(walk: &mut Walk) {
                     pointer: &pointer,
                 },
                 WireImpact::Breaking,
-                format!("security scheme {} sends its credential another way", code(key)),
+                format!(
+                    "security scheme {} sends its credential another way",
+                    code(key)
+                ),
                 "old clients send it the old way; the server does not find it".to_owned(),
             );
         }

@@ -47,7 +47,11 @@ fn tree(child_type: &str) -> Value {
 #[test]
 fn a_recursive_schema_is_compared_once_per_place() {
     let node = json!({"$ref": "#/components/schemas/Node"});
-    let old = document(json!([path_parameter("itemId")]), node.clone(), tree("string"));
+    let old = document(
+        json!([path_parameter("itemId")]),
+        node.clone(),
+        tree("string"),
+    );
     let new = document(json!([path_parameter("itemId")]), node, tree("integer"));
     assert_eq!(
         changes(&old, &new),
@@ -61,7 +65,11 @@ fn a_recursive_schema_is_compared_once_per_place() {
 #[test]
 fn names_that_are_not_sent_change_nothing() {
     let schema = json!({"type": "string"});
-    let old = document(json!([path_parameter("itemId"), {"name": "X-Trace", "in": "header", "schema": {"type": "string"}}]), schema.clone(), json!({}));
+    let old = document(
+        json!([path_parameter("itemId"), {"name": "X-Trace", "in": "header", "schema": {"type": "string"}}]),
+        schema.clone(),
+        json!({}),
+    );
     let new = json!({
         "openapi": "3.0.3",
         "info": {"title": "T", "version": "2"},
@@ -81,7 +89,11 @@ fn names_that_are_not_sent_change_nothing() {
 fn properties_merged_from_all_of_are_compared() {
     let schema = json!({"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "properties": {"extra": {"type": "string"}}}]});
     let base = |required: Value| json!({"Base": {"type": "object", "required": required, "properties": {"id": {"type": "string"}}}});
-    let old = document(json!([path_parameter("itemId")]), schema.clone(), base(json!(["id"])));
+    let old = document(
+        json!([path_parameter("itemId")]),
+        schema.clone(),
+        base(json!(["id"])),
+    );
     let new = document(json!([path_parameter("itemId")]), schema, base(json!([])));
     assert_eq!(
         changes(&old, &new),
@@ -94,11 +106,17 @@ fn properties_merged_from_all_of_are_compared() {
 
 #[test]
 fn a_new_status_inside_a_known_class_is_compatible() {
-    let mut old = document(json!([path_parameter("itemId")]), json!({"type": "string"}), json!({}));
-    old["paths"]["/items/{itemId}"]["get"]["responses"]["4XX"] = json!({"description": "client error"});
+    let mut old = document(
+        json!([path_parameter("itemId")]),
+        json!({"type": "string"}),
+        json!({}),
+    );
+    old["paths"]["/items/{itemId}"]["get"]["responses"]["4XX"] =
+        json!({"description": "client error"});
     let mut new = old.clone();
     new["paths"]["/items/{itemId}"]["get"]["responses"]["409"] = json!({"description": "conflict"});
-    new["paths"]["/items/{itemId}"]["get"]["responses"]["503"] = json!({"description": "unavailable"});
+    new["paths"]["/items/{itemId}"]["get"]["responses"]["503"] =
+        json!({"description": "unavailable"});
     assert_eq!(
         changes(&old, &new),
         [
@@ -110,9 +128,14 @@ fn a_new_status_inside_a_known_class_is_compatible() {
 
 #[test]
 fn an_operation_sent_to_another_server_needs_attention() {
-    let old = document(json!([path_parameter("itemId")]), json!({"type": "string"}), json!({}));
+    let old = document(
+        json!([path_parameter("itemId")]),
+        json!({"type": "string"}),
+        json!({}),
+    );
     let mut new = old.clone();
-    new["paths"]["/items/{itemId}"]["get"]["servers"] = json!([{"url": "https://files.example.com"}]);
+    new["paths"]["/items/{itemId}"]["get"]["servers"] =
+        json!([{"url": "https://files.example.com"}]);
     let mut with_root = old.clone();
     with_root["servers"] = json!([{"url": "https://api.example.com"}]);
     new["servers"] = json!([{"url": "https://api.example.com"}]);
