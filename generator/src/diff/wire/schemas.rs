@@ -559,31 +559,31 @@ fn travels(here: Here, property: &Value) -> bool {
 
 fn diff_properties(walk: &mut Walk, here: Here, old: &Value, new: &Value, unmerged: &Value) {
     let empty = Map::new();
-    let (Some(before), after) = (properties(old), properties(new).unwrap_or(&empty)) else {
-        return;
-    };
+    let before = properties(old).unwrap_or(&empty);
+    let after = properties(new).unwrap_or(&empty);
     let properties_at = child(here.at, "properties");
     // Properties merged in from `allOf` members are located at the schema.
     let place_of = |name: &str| match properties(unmerged).is_some_and(|p| p.contains_key(name)) {
         true => child(&properties_at, name),
         false => here.at.to_owned(),
     };
+    let old_root = walk.old;
     for (name, property) in before.iter().filter(|(_, p)| travels(here, p)) {
-        let nested = here.context.nested(name, required(old, name));
+        // A required but nullable property is an `Option` the old client
+        // also fills when the property is absent.
+        let nullable = follow(old_root, property, "").is_some_and(|(p, _)| flag(p, "nullable"));
+        let needed = required(old, name) && !nullable;
+        let nested = here.context.nested(name, needed);
         let Some(counterpart) = after.get(name) else {
-            property_removed(walk, here, &nested, new, required(old, name));
+            property_removed(walk, here, &nested, new, needed);
             continue;
         };
         let property_here = Here {
             context: &nested,
             at: &place_of(name),
         };
-        property_presence(
-            walk,
-            property_here,
-            required(old, name),
-            required(new, name),
-        );
+        let presence = (required(old, name), required(new, name));
+        property_presence(walk, property_here, presence, needed);
         diff_schema(walk, &nested, property, counterpart, &place_of(name));
     }
     for (name, property) in after.iter().filter(|(n, _)| !before.contains_key(*n)) {
@@ -629,9 +629,16 @@ fn property_removed(
     here.record(walk, impact, change, client);
 }
 
-fn property_presence(walk: &mut Walk, here: Here, before: bool, after: bool) {
+/// `required` added or dropped; `needed`: whether the old client needs a
+/// value (required and not nullable).
+fn property_presence(walk: &mut Walk, here: Here, (before, after): (bool, bool), needed: bool) {
     let subject = here.context.subject();
     let (impact, change, client) = match (before, after, here.request()) {
+        (true, false, false) if !needed => (
+            WireImpact::Compatible,
+            format!("{subject} is now optional"),
+            "it was nullable: old clients decode its absence as `None`",
+        ),
         (false, true, true) => (
             WireImpact::Breaking,
             format!("{subject} is now required"),
@@ -767,7 +774,7 @@ fn diff_alternatives(walk: &mut Walk, here: Here, old: &Value, new: &Value) {
         } else {
             (
                 WireImpact::Attention,
-                "old clients decode it into the union's catch-all variant when it has a discriminator, and fail to decode it otherwise",
+                "old clients decode it into a tagged union's catch-all variant; an untagged union takes it for the first alternative it fits, or fails to decode it",
             )
         };
         here.record(
