@@ -72,8 +72,13 @@ pub fn review_paths(old: &Path, new: &Path) -> Result<Review> {
     })
 }
 
-/// Reviews the change between two loaded specs.
+/// Reviews the change between two loaded specs, on a stack deep enough
+/// for any document (in place when already on one).
 pub fn review(old: &LoadedSpec, new: &LoadedSpec) -> Result<Review> {
+    crate::run_on_pipeline_stack(Location::default(), || review_on_this_stack(old, new))
+}
+
+fn review_on_this_stack(old: &LoadedSpec, new: &LoadedSpec) -> Result<Review> {
     let rust = super::diff(&crate::lower::lower(old)?, &crate::lower::lower(new)?);
     let old_document = document(old)?;
     let new_document = document(new)?;

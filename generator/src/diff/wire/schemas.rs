@@ -142,19 +142,30 @@ impl Here<'_> {
     }
 }
 
+/// `allOf` members of members are merged this deep, no deeper: a schema
+/// may (pointlessly) include itself.
+const MAX_ALL_OF_DEPTH: usize = 16;
+
 /// A schema with the members of its `allOf` merged in (properties,
 /// `required`, `type`), which is how its values look on the wire.
 fn flatten<'v>(root: &'v Value, schema: &'v Value) -> Cow<'v, Value> {
+    flatten_to(root, schema, MAX_ALL_OF_DEPTH)
+}
+
+fn flatten_to<'v>(root: &'v Value, schema: &'v Value, depth: usize) -> Cow<'v, Value> {
     let Some(members) = schema.get("allOf").and_then(Value::as_array) else {
         return Cow::Borrowed(schema);
     };
+    if depth == 0 {
+        return Cow::Borrowed(schema);
+    }
     let mut merged = schema.as_object().cloned().unwrap_or_default();
     merged.remove("allOf");
     for member in members {
         let Some((member, _)) = follow(root, member, "") else {
             continue;
         };
-        let member = flatten(root, member);
+        let member = flatten_to(root, member, depth - 1);
         let Some(member) = member.as_object() else {
             continue;
         };

@@ -147,3 +147,22 @@ fn an_operation_sent_to_another_server_needs_attention() {
         )]
     );
 }
+
+#[test]
+fn a_schema_that_includes_itself_ends() {
+    let schemas = |kind: &str| json!({"Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}], "type": kind}});
+    let schema = json!({"$ref": "#/components/schemas/Loop"});
+    let old = document(
+        json!([path_parameter("itemId")]),
+        schema.clone(),
+        schemas("object"),
+    );
+    let new = document(json!([path_parameter("itemId")]), schema, schemas("string"));
+    assert_eq!(
+        changes(&old, &new),
+        [(
+            WireImpact::Breaking,
+            "schema `Loop` changed from `object` to `string`".to_owned()
+        )]
+    );
+}
