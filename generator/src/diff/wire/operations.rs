@@ -81,7 +81,14 @@ pub(super) fn diff_paths(walk: &mut Walk) {
         }
     }
     for new in &new_ops {
-        if !old_ops.iter().any(|old| old.key == new.key) {
+        // An operation that moved here was reported as moved.
+        let moved_here = |old: &Op| {
+            new.id.is_some() && old.id == new.id && !new_ops.iter().any(|n| n.key == old.key)
+        };
+        if !old_ops
+            .iter()
+            .any(|old| old.key == new.key || moved_here(old))
+        {
             walk.operation = new.label.clone();
             let at = Place {
                 side: Side::Endpoint,
@@ -132,6 +139,10 @@ fn operation_gone(walk: &mut Walk, old: &Op, new_ops: &[Op]) {
             code(&old.label)
         ),
     );
+    // What else changed, for clients that follow it to its new place.
+    if let Some(new) = moved {
+        diff_operation(walk, old, new);
+    }
 }
 
 fn diff_operation(walk: &mut Walk, old: &Op, new: &Op) {
