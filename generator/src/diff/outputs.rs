@@ -10,8 +10,12 @@ use super::review::{Position, Review};
 use super::wire::{WireChange, WireImpact};
 use super::{Area, Change, Impact};
 
-/// Sections longer than this are folded into `<details>` in Markdown.
+/// Sections longer than this are folded into `<details>` in Markdown…
 const FOLD_AFTER: usize = 8;
+
+/// …except breaking ones, which are what a reviewer reads first: folded
+/// only when longer than this.
+const FOLD_BREAKING_AFTER: usize = 30;
 
 /// "Rust API: breaking (semver major)".
 fn rust_summary(review: &Review) -> String {
@@ -133,11 +137,16 @@ pub fn render_markdown(review: &Review, title: &str) -> String {
     out
 }
 
-fn section(out: &mut String, heading: &str, items: &[String]) {
+fn section(out: &mut String, heading: &str, items: &[String], breaking: bool) {
     if items.is_empty() {
         return;
     }
-    let fold = items.len() > FOLD_AFTER;
+    let limit = if breaking {
+        FOLD_BREAKING_AFTER
+    } else {
+        FOLD_AFTER
+    };
+    let fold = items.len() > limit;
     if fold {
         let _ = write!(
             out,
@@ -183,7 +192,7 @@ fn wire_section(out: &mut String, review: &Review, impact: WireImpact) {
         WireImpact::Attention => "Needs attention on the wire",
         WireImpact::Compatible => "Compatible on the wire",
     };
-    section(out, heading, &items);
+    section(out, heading, &items, impact == WireImpact::Breaking);
 }
 
 fn rust_section(out: &mut String, review: &Review, impact: Impact) {
@@ -208,7 +217,7 @@ fn rust_section(out: &mut String, review: &Review, impact: Impact) {
         Impact::NonBreaking => "Non-breaking for the Rust API",
         Impact::DocsOnly => "Docs only",
     };
-    section(out, heading, &items);
+    section(out, heading, &items, impact == Impact::Breaking);
 }
 
 /// JSON: the Rust axis's report as before (`verdict`, `bump`, `counts`,
