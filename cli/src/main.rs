@@ -2,15 +2,17 @@
 //!
 //! Exit codes: 0 done (and, for `check`, current); 1 an error in the spec,
 //! an I/O error, or (for `check`) stale files; 2 a usage error; 3 a bug of
-//! the generator.
+//! the generator; 4 the change `diff --fail-on` names.
 
 mod report;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use openapi_rust_gen::config::Config;
+use openapi_rust_gen::diff::outputs::{self, Format};
+use openapi_rust_gen::diff::FailOn;
 use openapi_rust_gen::{Error, Generator};
 
 #[global_allocator]
@@ -20,10 +22,11 @@ const EXAMPLES: &str = "\
 Examples:
   openapi-rust-gen generate openapi.yaml -o clients/petstore --name petstore
   openapi-rust-gen check openapi.yaml -o clients/petstore --name petstore
-  openapi-rust-gen diff old/openapi.yaml new/openapi.yaml --format json
+  openapi-rust-gen diff old/openapi.yaml new/openapi.yaml --format github --fail-on wire-breaking
 
 Exit codes: 0 done; 1 an error in the spec or on disk, or stale files
-(check); 2 a usage error; 3 a bug of the generator.";
+(check); 2 a usage error; 3 a bug of the generator; 4 the --fail-on
+condition of diff is met.";
 
 /// Typed async Rust clients from OpenAPI 3.0 and 3.1 documents.
 #[derive(Debug, Parser)]
@@ -45,15 +48,21 @@ enum Command {
     Generate(Target),
     /// Check that a crate is what the spec generates; list stale files.
     Check(Target),
-    /// Compare two versions of a spec: what changes for the generated crate.
+    /// Compare two versions of a spec: what changes for code using the
+    /// generated crate (Rust axis) and for clients already deployed (wire).
     Diff {
         /// The older spec (file or directory).
         old: PathBuf,
         /// The newer spec.
         new: PathBuf,
-        /// Report format.
-        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        /// Report format: text, markdown (a pull-request comment), json or
+        /// github (GitHub Actions annotations at the new spec's lines).
+        #[arg(long, default_value = "markdown")]
         format: Format,
+        /// Exit with 4 when the change is breaking on this axis:
+        /// rust-breaking, wire-breaking or any (either).
+        #[arg(long, value_name = "CONDITION")]
+        fail_on: Option<FailOn>,
     },
 }
 
@@ -78,19 +87,18 @@ struct Target {
     config: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    Markdown,
-    Json,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let verbosity = report::Verbosity::from_flags(cli.quiet, cli.verbose);
     let outcome = match &cli.command {
         Command::Generate(target) => generate(target, verbosity),
         Command::Check(target) => check(target, verbosity),
-        Command::Diff { old, new, format } => diff(old, new, *format),
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+        } => diff(old, new, *format, *fail_on),
     };
     outcome.unwrap_or_else(|error| {
         eprintln!("{}", report::error(&error));
@@ -161,18 +169,19 @@ fn check(target: &Target, verbosity: report::Verbosity) -> Result<ExitCode, Erro
     Ok(ExitCode::FAILURE)
 }
 
-fn diff(old: &std::path::Path, new: &std::path::Path, format: Format) -> Result<ExitCode, Error> {
-    let lowered = |spec: &std::path::Path| {
-        let loaded = openapi_rust_gen::load::load(spec)?;
-        openapi_rust_gen::lower::lower(&loaded)
-    };
-    let changes = openapi_rust_gen::diff::diff(&lowered(old)?, &lowered(new)?);
+/// Reviews the change and prints it; exit code 4 when `fail_on` is met.
+fn diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    format: Format,
+    fail_on: Option<FailOn>,
+) -> Result<ExitCode, Error> {
+    let review = openapi_rust_gen::diff::review_paths(old, new)?;
     let title = format!("{} → {}", old.display(), new.display());
-    let text = match format {
-        Format::Markdown => openapi_rust_gen::diff::render_markdown(&changes, &title),
-        Format::Json => format!("{:#}", openapi_rust_gen::diff::render_json(&changes)),
-    };
-    println!("{text}");
+    print!("{}", outputs::render(&review, format, &title));
+    if fail_on.is_some_and(|condition| review.fails(condition)) {
+        return Ok(ExitCode::from(4));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -87,6 +87,57 @@ fn diff_reports_changes_in_markdown_and_json() {
 }
 
 #[test]
+fn diff_gates_ci_on_the_axis_named_by_fail_on() {
+    // 053 → 054 renames two query parameters on the wire only.
+    let history = corpus("kelviq/history");
+    let version = |prefix: &str| {
+        std::fs::read_dir(&history)
+            .expect("the kelviq history")
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+            })
+            .expect("the version")
+    };
+    let (old, new) = (version("053"), version("054"));
+    let wire = run(&[
+        "diff",
+        arg(&old),
+        arg(&new),
+        "--format",
+        "github",
+        "--fail-on",
+        "wire-breaking",
+    ]);
+    assert_eq!(wire.status.code(), Some(4), "{}", text(&wire.stderr));
+    let annotations = text(&wire.stdout);
+    assert!(
+        annotations.starts_with("::error file=") && annotations.contains(",line=7560,"),
+        "{annotations}"
+    );
+    let rust = run(&[
+        "diff",
+        arg(&old),
+        arg(&new),
+        "--format",
+        "text",
+        "--fail-on",
+        "rust-breaking",
+    ]);
+    assert_eq!(rust.status.code(), Some(0), "{}", text(&rust.stderr));
+    assert!(
+        text(&rust.stdout).contains("Wire:     breaking"),
+        "{}",
+        text(&rust.stdout)
+    );
+    let any = run(&["diff", arg(&old), arg(&new), "--fail-on", "any"]);
+    assert_eq!(any.status.code(), Some(4));
+    let unknown = run(&["diff", arg(&old), arg(&new), "--fail-on", "sometimes"]);
+    assert_eq!(unknown.status.code(), Some(2), "a usage error");
+}
+
+#[test]
 fn a_spec_error_shows_the_line_it_points_at() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let spec = dir.path().join("bad.yaml");

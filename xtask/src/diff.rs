@@ -1,22 +1,15 @@
-//! `cargo xtask diff`: what changed between two versions of a spec, and
-//! what each change means for the generated crate.
+//! `cargo xtask diff`: what changed between two versions of a spec, what
+//! each change means for the generated crate (the Rust axis) and for
+//! clients already deployed (the wire axis).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{bail, Context, Result};
-use openapi_rust_gen::diff::{self, ApiDiff};
+use openapi_rust_gen::diff::outputs::{self, Format};
+use openapi_rust_gen::diff::{self, ApiDiff, FailOn, Review};
 use openapi_rust_gen::ir::Api;
-
-/// Report formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Markdown, for a pull-request comment.
-    Markdown,
-    /// JSON, for tools.
-    Json,
-}
 
 /// Which two specs to compare.
 pub enum Sides {
@@ -26,40 +19,44 @@ pub enum Sides {
     Base { revision: String, new: PathBuf },
 }
 
-/// Compares two specs and prints the report.
-pub fn run(root: &Path, sides: Sides, format: Format) -> Result<ExitCode> {
-    let (old, new, title) = match sides {
-        Sides::Paths { old, new } => {
-            let title = format!("API changes: `{}` → `{}`", old.display(), new.display());
-            (old, new, title)
-        }
-        Sides::Base { revision, new } => {
-            let old = spec_at_revision(root, &revision)?;
-            let title = format!("API changes since `{revision}`");
-            (old, new, title)
-        }
-    };
-    let diff = diff_specs(&old, &new)?;
-    print_report(&diff, &title, format)?;
+impl Sides {
+    /// The old and new spec paths (extracting the revision's `spec/`) and
+    /// the report's title.
+    pub fn resolve(self, root: &Path) -> Result<(PathBuf, PathBuf, String)> {
+        Ok(match self {
+            Sides::Paths { old, new } => {
+                let title = format!("API changes: `{}` → `{}`", old.display(), new.display());
+                (old, new, title)
+            }
+            Sides::Base { revision, new } => {
+                let old = spec_at_revision(root, &revision)?;
+                let title = format!("API changes since `{revision}`");
+                (old, new, title)
+            }
+        })
+    }
+}
+
+/// Compares two specs, prints the report, and exits with 4 when
+/// `fail_on` is met.
+pub fn run(root: &Path, sides: Sides, format: Format, fail_on: Option<FailOn>) -> Result<ExitCode> {
+    let (old, new, title) = sides.resolve(root)?;
+    let review = review_specs(&old, &new)?;
+    print!("{}", outputs::render(&review, format, &title));
+    if fail_on.is_some_and(|condition| review.fails(condition)) {
+        return Ok(ExitCode::from(4));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Both axes of the change between two specs.
+pub fn review_specs(old: &Path, new: &Path) -> Result<Review> {
+    diff::review_paths(old, new).map_err(anyhow::Error::from)
 }
 
 /// Loads and lowers both specs and compares them.
 pub fn diff_specs(old: &Path, new: &Path) -> Result<ApiDiff> {
     Ok(diff::diff(&lower(old)?, &lower(new)?))
-}
-
-/// Prints a report in the chosen format.
-pub fn print_report(diff: &ApiDiff, title: &str, format: Format) -> Result<()> {
-    match format {
-        Format::Markdown => print!("{}", diff::render_markdown(diff, title)),
-        Format::Json => {
-            let text = serde_json::to_string_pretty(&diff::render_json(diff))
-                .context("cannot write the report as JSON")?;
-            println!("{text}");
-        }
-    }
-    Ok(())
 }
 
 /// The API model of a spec file or directory. The generator's warnings are

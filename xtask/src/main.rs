@@ -4,7 +4,8 @@
 //! `cargo xtask bench` measures generation speed, output size, compile
 //! time and runtime overhead; `cargo xtask fuzz` fuzzes the pipeline;
 //! `cargo xtask diff` reports what a spec change does to the generated
-//! crate, and `cargo xtask semver-oracle` checks those verdicts against
+//! crate and to deployed clients, `cargo xtask release` bumps the crate's
+//! version and changelog from that report, and `cargo xtask semver-oracle` checks those verdicts against
 //! cargo-semver-checks and the compiler.
 
 mod api_probe;
@@ -15,6 +16,7 @@ mod diff;
 mod fuzz;
 mod install;
 mod panic_guard;
+mod release;
 mod semver_oracle;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +25,8 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
+use openapi_rust_gen::diff::outputs::Format;
+use openapi_rust_gen::diff::FailOn;
 use openapi_rust_gen::GeneratedCrate;
 use scratch_workspace::workspace_root;
 
@@ -108,9 +112,10 @@ enum Task {
         #[arg(long, default_value_t = 60)]
         seconds: u64,
     },
-    /// Report what changed between two versions of a spec, in API terms,
-    /// with each change classified for the generated crate as breaking,
-    /// non-breaking or docs-only, and the semver bump it implies.
+    /// Report what changed between two versions of a spec, on two axes:
+    /// for the generated crate's Rust API (breaking, non-breaking or
+    /// docs-only, and the semver bump it implies) and on the wire, for
+    /// clients already deployed (breaking, needs attention or compatible).
     Diff {
         /// The older spec (file or directory); omit with `--base`.
         #[arg(required_unless_present = "base")]
@@ -121,9 +126,31 @@ enum Task {
         /// one path given; default `spec/`).
         #[arg(long)]
         base: Option<String>,
-        /// Report format.
-        #[arg(long, value_enum, default_value_t = diff::Format::Markdown)]
-        format: diff::Format,
+        /// Report format: text, markdown (a pull-request comment), json or
+        /// github (GitHub Actions annotations at the new spec's lines).
+        #[arg(long, default_value = "markdown")]
+        format: Format,
+        /// Exit with 4 when the change is breaking on this axis:
+        /// rust-breaking, wire-breaking or any (either).
+        #[arg(long, value_name = "CONDITION")]
+        fail_on: Option<FailOn>,
+    },
+    /// Release the generated crate after a spec change: bump the version
+    /// in its Cargo.toml (and in the configuration's `[package] version`,
+    /// when given) by the Rust verdict, and prepend a CHANGELOG.md entry
+    /// written from the report.
+    Release {
+        /// The spec the crate was last released from.
+        old: PathBuf,
+        /// The spec it is generated from now.
+        new: PathBuf,
+        /// The generated crate. Default: `generated-client/`.
+        #[arg(long = "crate")]
+        crate_dir: Option<PathBuf>,
+        /// A configuration file whose `[package] version` the generator
+        /// reads, bumped alike so that regenerating keeps the version.
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Check `diff`'s verdicts against real oracles: for each pair of specs,
     /// generate both crates, run cargo-semver-checks on them and compile a
@@ -219,8 +246,17 @@ fn run(task: Task) -> Result<ExitCode> {
             new,
             base,
             format,
+            fail_on,
+        } => diff_sides(old, new, base)
+            .and_then(|sides| diff::run(&workspace_root(), sides, format, fail_on)),
+        Task::Release {
+            old,
+            new,
+            crate_dir,
+            config,
         } => {
-            diff_sides(old, new, base).and_then(|sides| diff::run(&workspace_root(), sides, format))
+            let crate_dir = crate_dir.unwrap_or_else(|| workspace_root().join("generated-client"));
+            release::run(&old, &new, &crate_dir, config.as_deref())
         }
         Task::SemverOracle {
             pairs,
@@ -241,6 +277,17 @@ fn run(task: Task) -> Result<ExitCode> {
     }
 }
 
+/// `spec/`, relative to the current directory when it is inside the
+/// workspace: annotations name files as GitHub expects them, relative to
+/// the repository.
+fn default_spec() -> PathBuf {
+    let spec = workspace_root().join("spec");
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| spec.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or(spec)
+}
+
 /// The two specs `cargo xtask diff` compares, from its arguments.
 fn diff_sides(
     old: Option<PathBuf>,
@@ -250,7 +297,7 @@ fn diff_sides(
     match (old, new, base) {
         (given, None, Some(revision)) => Ok(diff::Sides::Base {
             revision,
-            new: given.unwrap_or_else(|| workspace_root().join("spec")),
+            new: given.unwrap_or_else(default_spec),
         }),
         (Some(old), Some(new), None) => Ok(diff::Sides::Paths { old, new }),
         _ => bail!("give OLD and NEW, or --base REVISION [NEW]"),

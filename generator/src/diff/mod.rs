@@ -11,9 +11,13 @@
 mod client;
 mod models;
 mod operations;
+pub mod outputs;
+pub mod release;
 mod report;
+pub mod review;
 #[cfg(test)]
 mod tests;
+pub mod wire;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +27,7 @@ use crate::ir::{Api, Ident, Presence, TypeRef};
 use crate::surface::{rust_type, Method, Passing, Scope};
 
 pub use report::{render_json, render_markdown};
+pub use review::{review, review_paths, FailOn, Position, Review};
 
 /// What a change means for users of the generated crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -288,23 +293,47 @@ impl<'a, T> Matched<'a, T> {
     }
 }
 
-fn match_by<'a, T, K: Ord>(old: &'a [T], new: &'a [T], key: impl Fn(&T) -> K) -> Matched<'a, T> {
-    let old_keys: BTreeSet<K> = old.iter().map(&key).collect();
-    let new_index: BTreeMap<K, &T> = new.iter().map(|item| (key(item), item)).collect();
+/// Each item's key, numbered by how many items before it share it, so that
+/// items with the same key (a model may hold two parameters of one name)
+/// pair up in order instead of all with the last one.
+fn numbered<T, K: Ord + Clone>(items: &[T], key: impl Fn(&T) -> K) -> Vec<(K, usize)> {
+    let mut seen: BTreeMap<K, usize> = BTreeMap::new();
+    items
+        .iter()
+        .map(|item| {
+            let k = key(item);
+            let count = seen.entry(k.clone()).or_default();
+            *count += 1;
+            (k, *count)
+        })
+        .collect()
+}
+
+fn match_by<'a, T, K: Ord + Clone>(
+    old: &'a [T],
+    new: &'a [T],
+    key: impl Fn(&T) -> K,
+) -> Matched<'a, T> {
+    let old_keys = numbered(old, &key);
+    let new_keys = numbered(new, &key);
+    let old_set: BTreeSet<&(K, usize)> = old_keys.iter().collect();
+    let new_index: BTreeMap<&(K, usize), &T> = new_keys.iter().zip(new).collect();
     let mut matched = Matched {
         removed: Vec::new(),
         common: Vec::new(),
         added: Vec::new(),
     };
-    for item in old {
-        match new_index.get(&key(item)) {
+    for (k, item) in old_keys.iter().zip(old) {
+        match new_index.get(k) {
             Some(counterpart) => matched.common.push((item, *counterpart)),
             None => matched.removed.push(item),
         }
     }
-    matched.added = new
+    matched.added = new_keys
         .iter()
-        .filter(|item| !old_keys.contains(&key(item)))
+        .zip(new)
+        .filter(|(k, _)| !old_set.contains(k))
+        .map(|(_, item)| item)
         .collect();
     matched
 }

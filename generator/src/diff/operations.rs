@@ -107,7 +107,10 @@ fn parameter_home(operation: &Operation, parameter: &Parameter) -> String {
 fn diff_parameters(old: &Operation, new: &Operation, recorder: &mut Recorder) {
     let key = |p: &Parameter| (p.location.as_str(), p.wire_name.clone());
     let mut matched = match_by(&old.parameters, &new.parameters, key);
-    let renamed = matched.take_renamed(|p| (p.location.as_str(), p.rust_name.clone()));
+    let mut renamed = matched.take_renamed(|p| (p.location.as_str(), p.rust_name.clone()));
+    // Moved to another location under the same Rust name: the same setter
+    // or argument.
+    let moved = matched.take_renamed(|p| p.rust_name.clone());
     for parameter in matched.removed {
         recorder.breaking(
             format!("{} removed", parameter_label(parameter)),
@@ -134,6 +137,19 @@ fn diff_parameters(old: &Operation, new: &Operation, recorder: &mut Recorder) {
             format!("same {}; another name on the wire", parameter_home(new, b)),
         );
     }
+    for (a, b) in &moved {
+        recorder.additive(
+            format!(
+                "{} parameter `{}` moved to the {} as `{}`",
+                a.location.as_str(),
+                a.wire_name,
+                b.location.as_str(),
+                b.wire_name
+            ),
+            format!("same {}; sent elsewhere", parameter_home(new, b)),
+        );
+    }
+    renamed.extend(moved);
     for (a, b) in matched.common.iter().chain(&renamed) {
         diff_parameter(old, new, a, b, recorder);
     }

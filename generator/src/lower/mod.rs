@@ -13,7 +13,7 @@ pub mod names;
 mod operations;
 mod parameter_names;
 pub mod reserved;
-mod schemas;
+pub(crate) mod schemas;
 mod security;
 mod servers;
 mod webhooks;

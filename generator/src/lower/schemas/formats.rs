@@ -18,7 +18,7 @@ pub(super) fn integer(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRe
 }
 
 /// The type of an integer of the named format.
-pub(super) fn integer_named(name: &str) -> TypeRef {
+pub(crate) fn integer_named(name: &str) -> TypeRef {
     match name {
         "int8" => TypeRef::I8,
         "int16" => TypeRef::I16,
@@ -44,7 +44,7 @@ pub(super) fn number(format: &VariantOrUnknownOrEmpty<NumberFormat>) -> TypeRef 
 }
 
 /// The type of a number of the named format.
-pub(super) fn number_named(name: &str) -> TypeRef {
+pub(crate) fn number_named(name: &str) -> TypeRef {
     match name {
         "float" => TypeRef::F32,
         "decimal" => TypeRef::Decimal,
@@ -68,7 +68,7 @@ pub(super) fn string(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef 
 }
 
 /// The type of a string of the named format.
-pub(super) fn string_named(name: &str) -> TypeRef {
+pub(crate) fn string_named(name: &str) -> TypeRef {
     match name {
         "date-time" => TypeRef::DateTime,
         "date" => TypeRef::Date,

@@ -3,7 +3,7 @@
 //! (`CatalogPlan` + `usageAlerts` → `CatalogPlanUsageAlerts`).
 
 mod compose;
-mod formats;
+pub(crate) mod formats;
 pub mod overrides;
 #[cfg(test)]
 mod tests;
