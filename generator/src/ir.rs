@@ -96,7 +96,8 @@ pub struct Api {
 pub enum ExternalCrate {
     /// `chrono`, for `format: date` and `date-time`.
     Chrono,
-    /// `futures-util`, for streams of pages.
+    /// `futures-util`, for streams: of pages, of server-sent events, of
+    /// the chunks of binary bodies.
     FuturesUtil,
     /// `rust_decimal`, for `format: decimal`.
     RustDecimal,
@@ -169,6 +170,26 @@ impl Api {
     /// Whether the type or a type inside it is used anywhere in the API.
     pub fn mentions(&self, target: &TypeRef) -> bool {
         self.types().any(|ty| ty.mentions(target))
+    }
+
+    /// Whether a list operation's pages can be followed (a model is a page).
+    pub fn has_pages(&self) -> bool {
+        self.models
+            .iter()
+            .any(|m| matches!(&m.kind, ModelKind::Struct(s) if s.page.is_some()))
+    }
+
+    /// Whether an operation returns server-sent events.
+    pub fn has_event_streams(&self) -> bool {
+        self.operations
+            .iter()
+            .any(|op| matches!(op.output, Output::Events(_)))
+    }
+
+    /// Whether an operation returns a binary body (which can be read as a
+    /// stream of chunks) or sends a raw one (which can come from a stream).
+    pub fn has_byte_streams(&self) -> bool {
+        self.operations.iter().any(Operation::has_byte_streams)
     }
 
     /// Whether an operation sends an idempotency key, which the client
@@ -526,11 +547,24 @@ impl Operation {
     /// documented error bodies.
     pub fn response_types(&self) -> impl Iterator<Item = &TypeRef> {
         let output = match &self.output {
-            Output::Json(ty) => Some(ty),
-            Output::Empty | Output::Text | Output::Bytes | Output::Redirect => None,
+            Output::Json(ty) | Output::Events(Some(ty)) => Some(ty),
+            Output::Empty
+            | Output::Text
+            | Output::Bytes
+            | Output::Redirect
+            | Output::Events(None) => None,
         };
         let errors = self.errors.iter().filter_map(|e| e.body.as_ref());
         output.into_iter().chain(errors)
+    }
+
+    /// Whether it returns a binary body or sends a raw one.
+    pub fn has_byte_streams(&self) -> bool {
+        let raw_body = self
+            .body
+            .as_ref()
+            .is_some_and(|b| b.encoding == BodyEncoding::Bytes);
+        raw_body || self.output == Output::Bytes
     }
 
     /// Every type the operation's signature and responses name.
@@ -782,6 +816,9 @@ pub enum Output {
     Bytes,
     /// A redirect: the `Location` header, not followed.
     Redirect,
+    /// Server-sent events (`text/event-stream`), read as they arrive: each
+    /// one's data is JSON of this type, or text when `None`.
+    Events(Option<TypeRef>),
 }
 
 /// Which statuses a response entry covers.

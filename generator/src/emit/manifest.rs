@@ -53,14 +53,17 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
 fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
     // Unions and decimals are read from the JSON text itself.
     let serde_json = r#"{ version = "1", features = ["raw_value"] }"#;
+    // A request body read from a stream needs reqwest's `stream` feature
+    // (`Body::wrap_stream`); reading a response as a stream does not.
+    let reqwest = match api.has_byte_streams() {
+        true => r#"{ version = "0.13", default-features = false, features = ["stream"] }"#,
+        false => r#"{ version = "0.13", default-features = false }"#,
+    };
     let mut out = vec![
         ("bytes", r#""1""#),
         ("httpdate", r#""1""#),
         ("percent-encoding", r#""2""#),
-        (
-            "reqwest",
-            r#"{ version = "0.13", default-features = false }"#,
-        ),
+        ("reqwest", reqwest),
         // Only for the bundled roots of `rustls-webpki-roots`, with the
         // crypto provider reqwest's `rustls` uses.
         (
@@ -86,6 +89,14 @@ fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
         (false, false) => None,
     };
     out.extend(uuid.map(|spec| ("uuid", spec)));
+    if api.has_byte_streams() {
+        // `AsyncRead` as a stream of chunks; reqwest's `stream` feature
+        // builds it already.
+        out.push((
+            "tokio-util",
+            r#"{ version = "0.7", default-features = false, features = ["io"] }"#,
+        ));
+    }
     for dependency in &api.extra_dependencies {
         out.extend(match dependency {
             ExternalCrate::Chrono => Some((
@@ -187,6 +198,7 @@ pub fn lib_rs(api: &Api, surface: &Surface, options: &Options) -> String {
 const RUNTIME_EXPORTS: &[&str] = &[
     "ApiError",
     "Attempt",
+    "BinaryBody",
     "BuildError",
     "BuildErrorKind",
     "Bytes",
@@ -209,6 +221,7 @@ const RUNTIME_EXPORTS: &[&str] = &[
     "Secret",
     "Sleeper",
     "StatusCode",
+    "StreamingResponse",
 ];
 
 /// `pub use module::{a, b, …};` laid out as rustfmt does: on one line if it

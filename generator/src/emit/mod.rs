@@ -35,10 +35,14 @@ pub enum EmittedFile<'a> {
 pub type RustEmitter<'a> = Box<dyn Fn() -> TokenStream + Send + 'a>;
 
 /// The runtime's source files, copied verbatim into every crate.
-const RUNTIME: [(&str, &str); 9] = [
+const RUNTIME: [(&str, &str); 10] = [
     (
         "src/runtime/mod.rs",
         include_str!("../../templates/runtime/mod.rs"),
+    ),
+    (
+        "src/runtime/body.rs",
+        include_str!("../../templates/runtime/body.rs"),
     ),
     (
         "src/runtime/call.rs",
@@ -105,6 +109,20 @@ const MULTIPART: OptionalModule = OptionalModule {
     source: include_str!("../../templates/runtime/multipart.rs"),
 };
 
+const EVENTS: OptionalModule = OptionalModule {
+    name: "sse",
+    export: "{Event, EventStream}",
+    internal: &[],
+    source: include_str!("../../templates/runtime/sse.rs"),
+};
+
+const STREAMS: OptionalModule = OptionalModule {
+    name: "streams",
+    export: "{ByteStream, StreamBody}",
+    internal: &[],
+    source: include_str!("../../templates/runtime/streams.rs"),
+};
+
 const IDEMPOTENCY: OptionalModule = OptionalModule {
     name: "idempotency",
     export: "new_idempotency_key",
@@ -115,7 +133,15 @@ const IDEMPOTENCY: OptionalModule = OptionalModule {
 /// The source of every runtime file, optional modules included: the
 /// runtime's API, whose names generated items must not take.
 pub(crate) fn runtime_sources() -> impl Iterator<Item = &'static str> {
-    let optional = [&DECIMAL, &PAGINATION, &MULTIPART, &IDEMPOTENCY].map(|m| m.source);
+    let optional = [
+        &DECIMAL,
+        &PAGINATION,
+        &MULTIPART,
+        &EVENTS,
+        &STREAMS,
+        &IDEMPOTENCY,
+    ]
+    .map(|m| m.source);
     RUNTIME.iter().map(|(_, source)| *source).chain(optional)
 }
 
@@ -134,11 +160,17 @@ fn optional_runtime(api: &Api) -> Vec<&'static OptionalModule> {
     if api.extra_dependencies.contains(&ExternalCrate::RustDecimal) {
         out.push(&DECIMAL);
     }
-    if api.extra_dependencies.contains(&ExternalCrate::FuturesUtil) {
+    if api.has_pages() {
         out.push(&PAGINATION);
     }
     if api.uses_files {
         out.push(&MULTIPART);
+    }
+    if api.has_event_streams() {
+        out.push(&EVENTS);
+    }
+    if api.has_byte_streams() {
+        out.push(&STREAMS);
     }
     if api.has_idempotency_keys() {
         out.push(&IDEMPOTENCY);

@@ -159,7 +159,7 @@ fn error_enum(
 fn operation_impl(op: &Operation, allow_deprecated: &Option<TokenStream>) -> TokenStream {
     let name = ident(&op.type_name);
     let error = ident(&op.error_type);
-    let output = output_type(&op.output);
+    let output = output_type(&op.output, &error);
     let id = &op.id;
     let method = ident(op.http_method.as_str());
     let path = &op.path;
@@ -184,6 +184,7 @@ fn operation_impl(op: &Operation, allow_deprecated: &Option<TokenStream>) -> Tok
         _ => false,
     });
     let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
+    let streaming = streaming_items(op);
     quote! {
         #allow_deprecated
         impl Operation for #name {
@@ -205,7 +206,46 @@ fn operation_impl(op: &Operation, allow_deprecated: &Option<TokenStream>) -> Tok
                     #(#arms)*
                 }
             }
+
+            #streaming
         }
+    }
+}
+
+/// For outputs read as they arrive (events, and binary bodies, which can
+/// be): which statuses are successes, and how a success streams.
+fn streaming_items(op: &Operation) -> TokenStream {
+    let patterns = op.success_statuses.iter().map(|s| status_pattern(*s));
+    let is_success = quote! {
+        fn is_success(status: crate::runtime::StatusCode) -> bool {
+            matches!(status.as_u16(), #(#patterns)|*)
+        }
+    };
+    match &op.output {
+        Output::Events(data) => {
+            let decode = event_decoder(data.as_ref());
+            quote! {
+                const STREAMS: bool = true;
+
+                #is_success
+
+                fn decode_streaming(
+                    response: crate::runtime::StreamingResponse,
+                ) -> Result<Self::Output, Error<Self::Error>> {
+                    Ok(response.events(#decode))
+                }
+            }
+        }
+        Output::Bytes => is_success,
+        _ => quote!(),
+    }
+}
+
+/// How each event's data decodes: as JSON, or as text.
+fn event_decoder(data: Option<&TypeRef>) -> TokenStream {
+    match data {
+        Some(_) => quote!(RawResponse::json),
+        None => quote!(RawResponse::event_text),
     }
 }
 
@@ -216,13 +256,19 @@ fn op_statuses(op: &Operation) -> impl Iterator<Item = StatusMatch> + '_ {
         .chain(op.errors.iter().map(|e| e.status))
 }
 
-fn output_type(output: &Output) -> TokenStream {
+fn output_type(output: &Output, error: &proc_macro2::Ident) -> TokenStream {
     match output {
         Output::Empty => quote!(()),
         Output::Json(ty) => rust_type(ty, Scope::Crate),
         Output::Redirect => quote!(crate::runtime::Redirect),
         Output::Text => quote!(String),
         Output::Bytes => quote!(crate::runtime::Bytes),
+        Output::Events(data) => {
+            let data = data
+                .as_ref()
+                .map_or_else(|| quote!(String), |ty| rust_type(ty, Scope::Crate));
+            quote!(crate::runtime::EventStream<#data, #error>)
+        }
     }
 }
 
@@ -234,6 +280,10 @@ fn decode_arms(op: &Operation) -> Vec<TokenStream> {
         Output::Redirect => quote!(response.redirect()),
         Output::Text => quote!(response.text_body()),
         Output::Bytes => quote!(response.bytes_body()),
+        Output::Events(data) => {
+            let decode = event_decoder(data.as_ref());
+            quote!(response.events(#decode))
+        }
     };
     let mut arms: Vec<(StatusMatch, TokenStream)> = op
         .success_statuses

@@ -225,6 +225,37 @@ pub enum ResponseBody {
     Text,
     /// Anything else, as bytes.
     Bytes,
+    /// Server-sent events, each one's data JSON of this type, or text
+    /// when `None`.
+    Events(Option<TypeRef>),
+}
+
+/// The media type of server-sent events.
+pub const EVENT_STREAM: &str = "text/event-stream";
+
+/// The `text/event-stream` entry of a response's content, when it is the
+/// only way the response is documented to be read: no JSON type is listed
+/// beside it (a response that also lists JSON, which servers send unless
+/// asked to stream, keeps decoding the JSON).
+pub fn event_stream_source<'m, T>(
+    content: impl IntoIterator<Item = (&'m String, T)> + Clone,
+) -> Option<(&'m String, T)> {
+    if schema_source(content.clone()).is_some() {
+        return None;
+    }
+    content
+        .into_iter()
+        .find(|(media_type, _)| essence(media_type) == EVENT_STREAM)
+}
+
+/// How the data of server-sent events whose schema lowered to `ty`
+/// (aliases seen through: `target`) is read: text for a string schema,
+/// else JSON of the type.
+pub fn event_data(ty: TypeRef, target: &TypeRef) -> Option<TypeRef> {
+    match target {
+        TypeRef::String => None,
+        _ => Some(ty),
+    }
 }
 
 /// Whether a media type is a range that admits JSON (`*/*`,

@@ -433,6 +433,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
                 ResponseBody::Json(ty) => Output::Json(ty),
                 ResponseBody::Text => Output::Text,
                 ResponseBody::Bytes => Output::Bytes,
+                ResponseBody::Events(data) => Output::Events(data),
             };
             if !outputs.contains(&output) {
                 outputs.push(output);
@@ -480,6 +481,18 @@ impl<'l> OperationLowering<'l, '_, '_> {
             return Ok((description, ResponseBody::None, Vec::new()));
         }
         let all: Vec<String> = response.content.keys().cloned().collect();
+        if let Some((media_type, content)) = bodies::event_stream_source(&response.content) {
+            let content_at = format!("{at}/content/{}", pointer::escape(media_type));
+            let data = content.schema.as_ref().and_then(|schema| {
+                let ty =
+                    self.schemas
+                        .type_of(schema, hint, &format!("{content_at}/schema"), self.cx);
+                let target = bodies::without_aliases(&ty, &self.schemas.models);
+                bodies::event_data(ty, &target)
+            });
+            let body = ResponseBody::Events(data);
+            return Ok((description, body, vec![bodies::EVENT_STREAM.to_owned()]));
+        }
         let Some((media_type, content)) = bodies::schema_source(&response.content) else {
             let text = all.iter().all(|m| MediaKind::of(m) == MediaKind::Text);
             let body = if text {
