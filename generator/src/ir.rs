@@ -192,6 +192,18 @@ impl Api {
         self.operations.iter().any(Operation::has_byte_streams)
     }
 
+    /// Whether an operation returns a binary body.
+    pub fn has_binary_responses(&self) -> bool {
+        self.operations.iter().any(|op| op.output == Output::Bytes)
+    }
+
+    /// Whether an operation sends a raw binary body.
+    pub fn has_binary_request_bodies(&self) -> bool {
+        self.operations
+            .iter()
+            .any(Operation::has_binary_request_body)
+    }
+
     /// Whether an operation sends an idempotency key, which the client
     /// makes (a UUID v4) when the caller gives none.
     pub fn has_idempotency_keys(&self) -> bool {
@@ -560,11 +572,14 @@ impl Operation {
 
     /// Whether it returns a binary body or sends a raw one.
     pub fn has_byte_streams(&self) -> bool {
-        let raw_body = self
-            .body
+        self.has_binary_request_body() || self.output == Output::Bytes
+    }
+
+    /// Whether it sends a raw binary body.
+    pub fn has_binary_request_body(&self) -> bool {
+        self.body
             .as_ref()
-            .is_some_and(|b| b.encoding == BodyEncoding::Bytes);
-        raw_body || self.output == Output::Bytes
+            .is_some_and(|b| b.encoding == BodyEncoding::Bytes)
     }
 
     /// Every type the operation's signature and responses name.

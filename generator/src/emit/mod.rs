@@ -118,9 +118,16 @@ const EVENTS: OptionalModule = OptionalModule {
 
 const STREAMS: OptionalModule = OptionalModule {
     name: "streams",
-    export: "{ByteStream, StreamBody}",
+    export: "ByteStream",
     internal: &[],
     source: include_str!("../../templates/runtime/streams.rs"),
+};
+
+const UPLOADS: OptionalModule = OptionalModule {
+    name: "uploads",
+    export: "StreamBody",
+    internal: &[],
+    source: include_str!("../../templates/runtime/uploads.rs"),
 };
 
 const IDEMPOTENCY: OptionalModule = OptionalModule {
@@ -139,6 +146,7 @@ pub(crate) fn runtime_sources() -> impl Iterator<Item = &'static str> {
         &MULTIPART,
         &EVENTS,
         &STREAMS,
+        &UPLOADS,
         &IDEMPOTENCY,
     ]
     .map(|m| m.source);
@@ -169,8 +177,11 @@ fn optional_runtime(api: &Api) -> Vec<&'static OptionalModule> {
     if api.has_event_streams() {
         out.push(&EVENTS);
     }
-    if api.has_byte_streams() {
+    if api.has_binary_responses() {
         out.push(&STREAMS);
+    }
+    if api.has_binary_request_bodies() {
+        out.push(&UPLOADS);
     }
     if api.has_idempotency_keys() {
         out.push(&IDEMPOTENCY);

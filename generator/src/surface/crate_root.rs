@@ -51,8 +51,10 @@ pub(super) fn reexports(api: &Api) -> Vec<Reexport> {
         runtime.push(reexport("Event", ReexportOrigin::Runtime));
         runtime.push(reexport("EventStream", ReexportOrigin::Runtime));
     }
-    if api.has_byte_streams() {
+    if api.has_binary_responses() {
         runtime.push(reexport("ByteStream", ReexportOrigin::Runtime));
+    }
+    if api.has_binary_request_bodies() {
         runtime.push(reexport("StreamBody", ReexportOrigin::Runtime));
     }
     runtime.sort_unstable_by_key(|r| r.name);
