@@ -183,7 +183,7 @@ impl Api {
     pub fn has_event_streams(&self) -> bool {
         self.operations
             .iter()
-            .any(|op| matches!(op.output, Output::Events(_)))
+            .any(|op| matches!(op.output, Output::Events(_)) || op.events_beside.is_some())
     }
 
     /// Whether an operation returns a binary body (which can be read as a
@@ -546,6 +546,18 @@ pub struct Operation {
     /// header parameter, in any case): the client sends a fresh key per
     /// call, the same on each retry, unless the caller sets one.
     pub idempotency_header: Option<String>,
+    /// Server-sent events a success may come as instead of the JSON
+    /// output, when the request asks the server to stream (a `stream`
+    /// field, say): a response documenting both JSON and
+    /// `text/event-stream`. `Call::event_stream` reads them.
+    pub events_beside: Option<EventsBeside>,
+}
+
+/// The server-sent events a success may come as beside its JSON output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventsBeside {
+    /// The type each event's data decodes into (JSON); text when `None`.
+    pub data: Option<TypeRef>,
 }
 
 impl Operation {
@@ -567,7 +579,8 @@ impl Operation {
             | Output::Events(None) => None,
         };
         let errors = self.errors.iter().filter_map(|e| e.body.as_ref());
-        output.into_iter().chain(errors)
+        let events = self.events_beside.as_ref().and_then(|e| e.data.as_ref());
+        output.into_iter().chain(events).chain(errors)
     }
 
     /// Whether it returns a binary body or sends a raw one.

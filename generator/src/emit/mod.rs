@@ -111,7 +111,7 @@ const MULTIPART: OptionalModule = OptionalModule {
 
 const EVENTS: OptionalModule = OptionalModule {
     name: "sse",
-    export: "{Event, EventStream}",
+    export: "{Event, EventStream, EventStreaming}",
     internal: &[],
     source: include_str!("../../templates/runtime/sse.rs"),
 };

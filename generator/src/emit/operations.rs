@@ -98,12 +98,14 @@ fn operation(op: &Operation, surface: &OperationSurface) -> TokenStream {
     let marker = marker_type(surface);
     let errors = error_enum(op, surface, &allow_deprecated);
     let implementation = operation_impl(op, &allow_deprecated);
+    let events_beside = events_beside_impl(op, &allow_deprecated);
     let method = client_method(op, surface, &allow_deprecated);
     let setters = setters(op, surface, &allow_deprecated);
     quote! {
         #marker
         #errors
         #implementation
+        #events_beside
         #method
         #setters
     }
@@ -237,7 +239,35 @@ fn streaming_items(op: &Operation) -> TokenStream {
             }
         }
         Output::Bytes => is_success,
+        _ if op.events_beside.is_some() => is_success,
         _ => quote!(),
+    }
+}
+
+/// `EventStreaming` for an operation whose JSON success may come as
+/// server-sent events instead.
+fn events_beside_impl(op: &Operation, allow_deprecated: &Option<TokenStream>) -> TokenStream {
+    let Some(events) = &op.events_beside else {
+        return quote!();
+    };
+    let name = ident(&op.type_name);
+    let data = events
+        .data
+        .as_ref()
+        .map_or_else(|| quote!(String), |ty| rust_type(ty, Scope::Crate));
+    let decode = match &events.data {
+        Some(_) => quote!(data.json()),
+        None => quote!(data.event_text()),
+    };
+    quote! {
+        #allow_deprecated
+        impl crate::runtime::EventStreaming for #name {
+            type Data = #data;
+
+            fn decode_event(data: RawResponse) -> Result<Self::Data, Error<Self::Error>> {
+                #decode
+            }
+        }
     }
 }
 

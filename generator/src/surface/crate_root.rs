@@ -50,6 +50,7 @@ pub(super) fn reexports(api: &Api) -> Vec<Reexport> {
     if api.has_event_streams() {
         runtime.push(reexport("Event", ReexportOrigin::Runtime));
         runtime.push(reexport("EventStream", ReexportOrigin::Runtime));
+        runtime.push(reexport("EventStreaming", ReexportOrigin::Runtime));
     }
     if api.has_binary_responses() {
         runtime.push(reexport("ByteStream", ReexportOrigin::Runtime));

@@ -17,7 +17,8 @@ use futures_util::stream::{self, Stream};
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::StatusCode;
 
-use super::error::Error;
+use super::call::{Call, Operation, Received};
+use super::error::{DecodeError, Error};
 use super::response::{next_chunk, RawResponse, StreamingResponse};
 
 /// One server-sent event.
@@ -218,6 +219,77 @@ impl RawResponse {
     pub(crate) fn event_text<E>(self) -> Result<String, Error<E>> {
         Ok(self.text())
     }
+}
+
+/// An operation whose success is JSON unless the request asks the server to
+/// stream (a `stream` field, say), when it comes as server-sent events:
+/// [`Call::event_stream`] reads those.
+pub trait EventStreaming: Operation {
+    /// The type each event's data decodes into.
+    type Data;
+    /// Decodes one event's data (given as the body of a response).
+    fn decode_event(data: RawResponse) -> Result<Self::Data, Error<Self::Error>>;
+}
+
+impl<'a, Op> Call<'a, Op>
+where
+    Op: EventStreaming + 'a,
+    Op::Data: Send + 'static,
+    Op::Error: Send + 'static,
+{
+    /// Sends the call asking for `text/event-stream` and returns the
+    /// events as they arrive, instead of the JSON output awaiting the call
+    /// gives. The request itself must ask the server to stream (see the
+    /// operation's docs): a success that is not an event stream is an
+    /// [`Error::Decode`] saying so, and error statuses are decoded as
+    /// usual.
+    ///
+    /// ```no_run
+    /// # async fn example<Op>(call: __CRATE__::Call<'_, Op>) -> Result<(), Box<dyn std::error::Error>>
+    /// # where
+    /// #     Op: __CRATE__::EventStreaming + 'static,
+    /// #     Op::Data: Send + std::fmt::Debug + 'static,
+    /// #     Op::Error: Send + std::fmt::Debug + 'static,
+    /// # {
+    /// use __CRATE__::futures_util::TryStreamExt;
+    ///
+    /// let mut events = call.event_stream().await?;
+    /// while let Some(event) = events.try_next().await? {
+    ///     println!("{:?}", event.data);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn event_stream(self) -> Result<EventStream<Op::Data, Op::Error>, Error<Op::Error>> {
+        let call = self.header("accept", EVENT_STREAM);
+        let response = match call.receive(true).await? {
+            Received::Streaming(response) if is_event_stream(response.headers()) => {
+                return Ok(response.events(Op::decode_event));
+            }
+            Received::Streaming(response) => response.read_whole().await?,
+            Received::Whole(raw) => raw,
+        };
+        Op::decode(response.clone())?;
+        let message = "the success response is not `text/event-stream`: the request must ask \
+                       the server to stream";
+        Err(Error::Decode(Box::new(DecodeError {
+            response,
+            path: String::new(),
+            message: message.to_owned(),
+        })))
+    }
+}
+
+/// The media type of server-sent events.
+const EVENT_STREAM: &str = "text/event-stream";
+
+/// Whether the `Content-Type` header says the body is an event stream.
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(EVENT_STREAM))
 }
 
 /// What the parser made of a complete event.

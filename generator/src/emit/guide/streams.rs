@@ -45,6 +45,13 @@ fn events_section(api: &Api, surface: &Surface, crate_ident: &str) -> String {
                     (`max_response_bytes`) applies to each event, not to the stream, and the \
                     timeout to each wait for more of it."
         .to_owned();
+    if api.operations.iter().any(|op| op.events_beside.is_some()) {
+        text.push_str(
+            " An operation whose success is JSON unless the request asks the server to stream \
+             (a `stream` field, say) returns the JSON when awaited; `.event_stream()` on its \
+             call asks for the events instead (see [`EventStreaming`]).",
+        );
+    }
     let found = example_call(api, surface, |op| {
         matches!(op.output, Output::Events(_)) && op.body.as_ref().is_none_or(|b| !b.required)
     });

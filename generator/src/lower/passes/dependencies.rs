@@ -14,9 +14,11 @@ pub fn extra_dependencies(models: &[Model], operations: &[Operation]) -> Vec<Ext
         .iter()
         .any(|m| matches!(&m.kind, ModelKind::Struct(s) if s.page.is_some()));
     // Pages, server-sent events and binary bodies are read as streams.
-    let streams = operations
-        .iter()
-        .any(|op| matches!(op.output, Output::Events(_)) || op.has_byte_streams());
+    let streams = operations.iter().any(|op| {
+        matches!(op.output, Output::Events(_))
+            || op.events_beside.is_some()
+            || op.has_byte_streams()
+    });
     if paginated || streams {
         crates.insert(ExternalCrate::FuturesUtil);
     }
