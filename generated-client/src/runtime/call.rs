@@ -348,7 +348,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
     }
 
     /// Overrides the client's limit on the size of the response body for
-    /// this call.
+    /// this call (of each event, for server-sent events).
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = Some(limit);
         self
