@@ -21,7 +21,9 @@ use super::error::Error;
 /// a clone of the call again fails with [`Error::InvalidRequest`]. A body
 /// made by [`StreamBody::replayable`] is made anew for each attempt, and is
 /// retried like any other. The call's timeout covers the whole exchange,
-/// upload included: raise it for large uploads.
+/// upload included: raise it for large uploads. A [`Hook`](crate::Hook)
+/// sees no bytes of such a body (its `as_bytes()` is `None`), so
+/// a hook that signs bodies cannot sign it.
 ///
 /// ```no_run
 /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
