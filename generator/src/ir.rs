@@ -204,6 +204,17 @@ impl Api {
             .any(Operation::has_binary_request_body)
     }
 
+    /// Whether an operation sends a multipart body with file parts.
+    pub fn has_multipart_files(&self) -> bool {
+        self.operations.iter().any(Operation::has_multipart_files)
+    }
+
+    /// Whether a request body can come from a stream: a raw binary body
+    /// or a multipart file part.
+    pub fn has_streamable_request_bodies(&self) -> bool {
+        self.has_binary_request_bodies() || self.has_multipart_files()
+    }
+
     /// Whether an operation sends an idempotency key, which the client
     /// makes (a UUID v4) when the caller gives none.
     pub fn has_idempotency_keys(&self) -> bool {
@@ -585,7 +596,16 @@ impl Operation {
 
     /// Whether it returns a binary body or sends a raw one.
     pub fn has_byte_streams(&self) -> bool {
-        self.has_binary_request_body() || self.output == Output::Bytes
+        self.has_binary_request_body() || self.has_multipart_files() || self.output == Output::Bytes
+    }
+
+    /// Whether it sends a multipart body with file parts.
+    pub fn has_multipart_files(&self) -> bool {
+        matches!(
+            self.body.as_ref().map(|b| &b.encoding),
+            Some(BodyEncoding::Multipart { parts, .. })
+                if parts.iter().any(|p| matches!(p, PartSource::File { .. }))
+        )
     }
 
     /// Whether it sends a raw binary body.

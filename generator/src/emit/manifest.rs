@@ -55,7 +55,7 @@ fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
     let serde_json = r#"{ version = "1", features = ["raw_value"] }"#;
     // A request body read from a stream needs reqwest's `stream` feature
     // (`Body::wrap_stream`); reading a response as a stream does not.
-    let reqwest = match api.has_binary_request_bodies() {
+    let reqwest = match api.has_streamable_request_bodies() {
         true => r#"{ version = "0.13", default-features = false, features = ["stream"] }"#,
         false => r#"{ version = "0.13", default-features = false }"#,
     };
@@ -89,7 +89,7 @@ fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
         (false, false) => None,
     };
     out.extend(uuid.map(|spec| ("uuid", spec)));
-    if api.has_binary_request_bodies() {
+    if api.has_streamable_request_bodies() {
         // `AsyncRead` as a stream of chunks; reqwest's `stream` feature
         // builds it already.
         out.push((

@@ -81,7 +81,7 @@ const RUNTIME: [(&str, &str); 10] = [
 /// A runtime module only some APIs need.
 struct OptionalModule {
     name: &'static str,
-    /// Re-exported from the runtime (and the crate root).
+    /// Re-exported from the runtime (and the crate root); empty for none.
     export: &'static str,
     /// Re-exported for the generated code only.
     internal: &'static [&'static str],
@@ -130,6 +130,13 @@ const UPLOADS: OptionalModule = OptionalModule {
     source: include_str!("../../templates/runtime/uploads.rs"),
 };
 
+const MULTIPART_UPLOADS: OptionalModule = OptionalModule {
+    name: "multipart_uploads",
+    export: "",
+    internal: &[],
+    source: include_str!("../../templates/runtime/multipart_uploads.rs"),
+};
+
 const IDEMPOTENCY: OptionalModule = OptionalModule {
     name: "idempotency",
     export: "new_idempotency_key",
@@ -147,6 +154,7 @@ pub(crate) fn runtime_sources() -> impl Iterator<Item = &'static str> {
         &EVENTS,
         &STREAMS,
         &UPLOADS,
+        &MULTIPART_UPLOADS,
         &IDEMPOTENCY,
     ]
     .map(|m| m.source);
@@ -180,8 +188,11 @@ fn optional_runtime(api: &Api) -> Vec<&'static OptionalModule> {
     if api.has_binary_responses() {
         out.push(&STREAMS);
     }
-    if api.has_binary_request_bodies() {
+    if api.has_streamable_request_bodies() {
         out.push(&UPLOADS);
+    }
+    if api.has_multipart_files() {
+        out.push(&MULTIPART_UPLOADS);
     }
     if api.has_idempotency_keys() {
         out.push(&IDEMPOTENCY);
@@ -196,7 +207,11 @@ fn declare_optional_modules(template: &str, modules: &[&OptionalModule]) -> Stri
         modules
             .iter()
             .map(|m| {
-                let mut text = format!("mod {0};\npub use {0}::{1};", m.name, m.export);
+                // A module that only adds methods exports nothing.
+                let mut text = match m.export {
+                    "" => format!("mod {};", m.name),
+                    export => format!("mod {0};\npub use {0}::{export};", m.name),
+                };
                 for item in m.internal {
                     text.push_str(&format!("\npub(crate) use {}::{item};", m.name));
                 }

@@ -55,7 +55,7 @@ pub(super) fn reexports(api: &Api) -> Vec<Reexport> {
     if api.has_binary_responses() {
         runtime.push(reexport("ByteStream", ReexportOrigin::Runtime));
     }
-    if api.has_binary_request_bodies() {
+    if api.has_streamable_request_bodies() {
         runtime.push(reexport("StreamBody", ReexportOrigin::Runtime));
     }
     runtime.sort_unstable_by_key(|r| r.name);

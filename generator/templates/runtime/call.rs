@@ -1,11 +1,13 @@
 //! One call of an operation: built up by the generated method and setters,
 //! then sent when awaited.
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -110,6 +112,9 @@ pub struct Call<'a, Op> {
     invalid_header: Option<String>,
     cookies: Vec<(&'static str, String)>,
     body: Option<(Payload, Cow<'static, str>)>,
+    /// The parts of a multipart body before encoding, kept so that a file
+    /// part can be sent from a stream instead (`Call::file_stream`).
+    parts: Option<Arc<dyn Any + Send + Sync>>,
     /// Why the request cannot be sent (a value that could not be
     /// encoded), reported when the call is sent.
     invalid: Option<String>,
@@ -142,6 +147,7 @@ impl<Op> Clone for Call<'_, Op> {
             invalid_header: self.invalid_header.clone(),
             cookies: self.cookies.clone(),
             body: self.body.clone(),
+            parts: self.parts.clone(),
             invalid: self.invalid.clone(),
             timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
@@ -175,6 +181,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
             invalid_header: None,
             cookies: Vec::new(),
             body: None,
+            parts: None,
             invalid: None,
             timeout: None,
             max_response_bytes: None,
@@ -232,7 +239,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
     }
 
     /// Records why the request cannot be sent; the first reason wins.
-    fn fail(&mut self, reason: String) {
+    pub(crate) fn fail(&mut self, reason: String) {
         self.invalid.get_or_insert(reason);
     }
 
@@ -321,6 +328,23 @@ impl<'a, Op: Operation> Call<'a, Op> {
             Err(reason) => self.fail(reason),
         }
         self
+    }
+
+    /// Sets the body to a payload (bytes or a stream) of this `Content-Type`.
+    pub(crate) fn payload_body(mut self, body: Payload, content_type: Cow<'static, str>) -> Self {
+        self.body = Some((body, content_type));
+        self
+    }
+
+    /// Keeps the parts of a multipart body beside its encoding.
+    pub(crate) fn keep_parts<T: Any + Send + Sync>(mut self, parts: T) -> Self {
+        self.parts = Some(Arc::new(parts));
+        self
+    }
+
+    /// The parts of a multipart body, as kept.
+    pub(crate) fn kept_parts<T: Any>(&self) -> Option<&T> {
+        self.parts.as_deref()?.downcast_ref()
     }
 
     /// Requests this absolute URL instead of the operation's path.

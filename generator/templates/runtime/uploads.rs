@@ -4,7 +4,8 @@
 //! reqwest's `stream` feature (`Body::wrap_stream`) and `tokio-util`.
 
 use std::fmt;
-use std::sync::Arc;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use futures_util::stream::Stream;
@@ -45,11 +46,28 @@ use super::error::Error;
 /// # Ok(())
 /// # }
 /// ```
-pub struct StreamBody(Payload);
+pub struct StreamBody(Source);
+
+/// The chunks of a body, as reqwest reads them.
+pub(crate) type Chunks = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send>>;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where a streamed body's chunks come from.
+enum Source {
+    /// A stream, taken by the first attempt.
+    Once(Mutex<Option<Chunks>>),
+    /// Makes a body anew for each attempt.
+    Replay(Arc<dyn Fn() -> StreamBody + Send + Sync>),
+}
 
 impl fmt::Debug for StreamBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("StreamBody").field(&self.0).finish()
+        let kind = match self.0 {
+            Source::Once(_) => "Stream",
+            Source::Replay(_) => "ReplayableStream",
+        };
+        f.debug_tuple("StreamBody").field(&kind).finish()
     }
 }
 
@@ -60,11 +78,11 @@ impl StreamBody {
     where
         S: Stream<Item = Result<B, E>> + Send + 'static,
         B: Into<Bytes> + 'static,
-        E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+        E: Into<BoxError> + 'static,
     {
         use futures_util::StreamExt;
-        let chunks = stream.map(|chunk| chunk.map(Into::into));
-        StreamBody(Payload::once(reqwest::Body::wrap_stream(chunks)))
+        let chunks = stream.map(|chunk| chunk.map(Into::into).map_err(Into::into));
+        StreamBody(Source::Once(Mutex::new(Some(Box::pin(chunks)))))
     }
 
     /// A body read from `reader` (a file, a socket, a pipe) as it is sent.
@@ -72,8 +90,7 @@ impl StreamBody {
     where
         R: tokio::io::AsyncRead + Send + 'static,
     {
-        let chunks = tokio_util::io::ReaderStream::new(reader);
-        StreamBody(Payload::once(reqwest::Body::wrap_stream(chunks)))
+        StreamBody::from_stream(tokio_util::io::ReaderStream::new(reader))
     }
 
     /// A body `make` makes anew for each attempt (reopening a file, say),
@@ -82,12 +99,37 @@ impl StreamBody {
     where
         F: Fn() -> StreamBody + Send + Sync + 'static,
     {
-        StreamBody(Payload::Replay(Arc::new(move || make().0.body())))
+        StreamBody(Source::Replay(Arc::new(make)))
+    }
+
+    /// The chunks for one attempt; `None` when a stream sent once was
+    /// already taken.
+    fn chunks(&self) -> Option<Chunks> {
+        match &self.0 {
+            Source::Once(slot) => slot.lock().ok()?.take(),
+            Source::Replay(make) => make().chunks(),
+        }
+    }
+
+    /// The body as a request payload, its chunks passed through `frame`
+    /// (which may add bytes around them).
+    pub(crate) fn into_payload(
+        self,
+        frame: impl Fn(Chunks) -> Chunks + Send + Sync + 'static,
+    ) -> Payload {
+        let body = move |chunks: Chunks| reqwest::Body::wrap_stream(frame(chunks));
+        match self.0 {
+            Source::Once(_) => {
+                let chunks = self.chunks();
+                Payload::Once(Arc::new(Mutex::new(chunks.map(body))))
+            }
+            Source::Replay(_) => Payload::Replay(Arc::new(move || self.chunks().map(&body))),
+        }
     }
 }
 
 impl From<StreamBody> for BinaryBody {
     fn from(body: StreamBody) -> Self {
-        BinaryBody(body.0)
+        BinaryBody(body.into_payload(|chunks| chunks))
     }
 }

@@ -90,9 +90,20 @@ fn byte_streams_section(api: &Api, surface: &Surface, crate_ident: &str) -> Stri
     if api.has_binary_request_bodies() {
         text.push_str(
             " A raw request body takes bytes or a [`StreamBody`], read from a stream or an \
-             `AsyncRead` as it is sent. A stream is read once, so a call sending one is never \
-             retried, unless it is made by `StreamBody::replayable`, which makes it anew for \
-             each attempt.",
+             `AsyncRead` as it is sent.",
+        );
+    }
+    if api.has_multipart_files() {
+        text.push_str(
+            " A multipart file part can be sent from a [`StreamBody`] with \
+             `.file_stream(part, body)` on the call (the `FilePart` gives its name and media \
+             type).",
+        );
+    }
+    if api.has_streamable_request_bodies() {
+        text.push_str(
+            " A stream is read once, so a call sending one is never retried, unless it is made \
+             by `StreamBody::replayable`, which makes it anew for each attempt.",
         );
     }
     let download = example_call(api, surface, |op| {
