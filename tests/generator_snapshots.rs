@@ -74,6 +74,7 @@ fixture_snapshots!(
     responses,
     servers_security,
     spec_shapes,
+    streams,
     structs,
     type_overrides,
     union_order,
@@ -151,6 +152,7 @@ fn fixtures_compile_without_clippy_warnings() {
     }
 
     rustdoc_is_clean(workspace.path(), &target);
+    guide_examples_compile(workspace.path(), &target);
 
     // Unit tests of the runtime's optional modules run here too (`--lib`);
     // doc tests are left to the kelviq crate.
@@ -169,6 +171,29 @@ fn fixtures_compile_without_clippy_warnings() {
         panic!(
             "behaviour tests failed in the generated fixture crates (kept in {}):\n{}\n{}",
             workspace.keep().display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+        );
+    }
+}
+
+/// Fixtures whose crate guide has sections kelviq's lacks (server-sent
+/// events, byte streams): their doc tests, the guide's examples and the
+/// optional runtime modules' included, are compiled and run.
+const DOC_TEST_FIXTURES: &[&str] = &["streams"];
+
+fn guide_examples_compile(workspace: &std::path::Path, target: &std::path::Path) {
+    for name in DOC_TEST_FIXTURES {
+        let crate_name = fixture_crate_name(name);
+        let output = cargo_offline_first(
+            workspace,
+            target,
+            &["test", "--doc", "-p", &crate_name],
+            &[],
+        );
+        assert!(
+            output.status.success(),
+            "the doc tests of the generated crate of {name} failed:\n{}\n{}",
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr),
         );

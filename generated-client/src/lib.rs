@@ -194,9 +194,10 @@ pub mod webhooks;
 pub use client::Environment;
 pub use reqwest;
 pub use runtime::{
-    ApiError, Attempt, BuildError, BuildErrorKind, Bytes, Call, Client, ClientBuilder, DecodeError,
-    Error, HeaderMap, Hook, HookError, HookFuture, Idempotency, Operation, OperationInfo,
-    RawResponse, Redirect, Response, RetryPolicy, Secret, Sleeper, StatusCode,
+    ApiError, Attempt, BinaryBody, BuildError, BuildErrorKind, Bytes, Call, Client, ClientBuilder,
+    DecodeError, Error, HeaderMap, Hook, HookError, HookFuture, Idempotency, Operation,
+    OperationInfo, RawResponse, Redirect, Response, RetryPolicy, Secret, Sleeper, StatusCode,
+    StreamingResponse,
 };
 
 pub use chrono;

@@ -215,7 +215,8 @@ pub enum SecretEncoding {
 pub enum ExternalCrate {
     /// `chrono`, for `format: date` and `date-time`.
     Chrono,
-    /// `futures-util`, for streams of pages.
+    /// `futures-util`, for streams: of pages, of server-sent events, of
+    /// the chunks of binary bodies.
     FuturesUtil,
     /// `rust_decimal`, for `format: decimal`.
     RustDecimal,
@@ -293,6 +294,49 @@ impl Api {
     /// Whether the type or a type inside it is used anywhere in the API.
     pub fn mentions(&self, target: &TypeRef) -> bool {
         self.types().any(|ty| ty.mentions(target))
+    }
+
+    /// Whether a list operation's pages can be followed (a model is a page).
+    pub fn has_pages(&self) -> bool {
+        self.models
+            .iter()
+            .any(|m| matches!(&m.kind, ModelKind::Struct(s) if s.page.is_some()))
+    }
+
+    /// Whether an operation returns server-sent events.
+    pub fn has_event_streams(&self) -> bool {
+        self.operations
+            .iter()
+            .any(|op| matches!(op.output, Output::Events(_)) || op.events_beside.is_some())
+    }
+
+    /// Whether an operation returns a binary body (which can be read as a
+    /// stream of chunks) or sends a raw one (which can come from a stream).
+    pub fn has_byte_streams(&self) -> bool {
+        self.operations.iter().any(Operation::has_byte_streams)
+    }
+
+    /// Whether an operation returns a binary body.
+    pub fn has_binary_responses(&self) -> bool {
+        self.operations.iter().any(|op| op.output == Output::Bytes)
+    }
+
+    /// Whether an operation sends a raw binary body.
+    pub fn has_binary_request_bodies(&self) -> bool {
+        self.operations
+            .iter()
+            .any(Operation::has_binary_request_body)
+    }
+
+    /// Whether an operation sends a multipart body with file parts.
+    pub fn has_multipart_files(&self) -> bool {
+        self.operations.iter().any(Operation::has_multipart_files)
+    }
+
+    /// Whether a request body can come from a stream: a raw binary body
+    /// or a multipart file part.
+    pub fn has_streamable_request_bodies(&self) -> bool {
+        self.has_binary_request_bodies() || self.has_multipart_files()
     }
 
     /// Whether an operation sends an idempotency key, which the client
@@ -696,6 +740,18 @@ pub struct Operation {
     pub idempotency_header: Option<String>,
     /// The spec's `tags`, in its order.
     pub tags: Vec<String>,
+    /// Server-sent events a success may come as instead of the JSON
+    /// output, when the request asks the server to stream (a `stream`
+    /// field, say): a response documenting both JSON and
+    /// `text/event-stream`. `Call::event_stream` reads them.
+    pub events_beside: Option<EventsBeside>,
+}
+
+/// The server-sent events a success may come as beside its JSON output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventsBeside {
+    /// The type each event's data decodes into (JSON); text when `None`.
+    pub data: Option<TypeRef>,
 }
 
 impl Operation {
@@ -709,11 +765,37 @@ impl Operation {
     /// documented error bodies.
     pub fn response_types(&self) -> impl Iterator<Item = &TypeRef> {
         let output = match &self.output {
-            Output::Json(ty) => Some(ty),
-            Output::Empty | Output::Text | Output::Bytes | Output::Redirect => None,
+            Output::Json(ty) | Output::Events(Some(ty)) => Some(ty),
+            Output::Empty
+            | Output::Text
+            | Output::Bytes
+            | Output::Redirect
+            | Output::Events(None) => None,
         };
         let errors = self.errors.iter().filter_map(|e| e.body.as_ref());
-        output.into_iter().chain(errors)
+        let events = self.events_beside.as_ref().and_then(|e| e.data.as_ref());
+        output.into_iter().chain(events).chain(errors)
+    }
+
+    /// Whether it returns a binary body or sends a raw one.
+    pub fn has_byte_streams(&self) -> bool {
+        self.has_binary_request_body() || self.has_multipart_files() || self.output == Output::Bytes
+    }
+
+    /// Whether it sends a multipart body with file parts.
+    pub fn has_multipart_files(&self) -> bool {
+        matches!(
+            self.body.as_ref().map(|b| &b.encoding),
+            Some(BodyEncoding::Multipart { parts, .. })
+                if parts.iter().any(|p| matches!(p, PartSource::File { .. }))
+        )
+    }
+
+    /// Whether it sends a raw binary body.
+    pub fn has_binary_request_body(&self) -> bool {
+        self.body
+            .as_ref()
+            .is_some_and(|b| b.encoding == BodyEncoding::Bytes)
     }
 
     /// Every type the operation's signature and responses name.
@@ -965,6 +1047,9 @@ pub enum Output {
     Bytes,
     /// A redirect: the `Location` header, not followed.
     Redirect,
+    /// Server-sent events (`text/event-stream`), read as they arrive: each
+    /// one's data is JSON of this type, or text when `None`.
+    Events(Option<TypeRef>),
 }
 
 /// Which statuses a response entry covers.

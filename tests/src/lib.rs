@@ -144,7 +144,7 @@ pub const BEHAVIOUR_TESTS: &str = "behaviour.rs";
 /// workspace's `Cargo.lock`, so they resolve offline.
 const BEHAVIOUR_DEV_DEPENDENCIES: &str = "\n[dev-dependencies]\n\
 serde_json = \"1\"\n\
-tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
+tokio = { version = \"1\", features = [\"io-util\", \"macros\", \"net\", \"rt-multi-thread\", \"time\"] }\n\
 wiremock = \"0.6\"\n";
 
 /// Copies the fixture's behaviour tests, if it has any, into the crate

@@ -235,7 +235,9 @@ impl ClientBuilder {
     /// Limit on the size of a response body (default 16 MiB). A larger
     /// body is not read further: the call fails with
     /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge). A call
-    /// can override it.
+    /// can override it. Server-sent events are bounded per event (a larger
+    /// one is an error item, and the stream goes on); a body read by
+    /// `bytes_stream` is not bounded, since it is never held whole.
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = limit;
         self

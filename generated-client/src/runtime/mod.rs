@@ -7,6 +7,7 @@
 // this module is nearly identical in every crate.
 #![allow(dead_code, unused_imports)]
 
+mod body;
 mod call;
 mod client;
 mod encoding;
@@ -16,6 +17,7 @@ mod response;
 mod retry;
 pub(crate) mod serde_support;
 
+pub use body::BinaryBody;
 pub use bytes::Bytes;
 pub use call::{Call, Idempotency, Operation, OperationInfo};
 pub(crate) use client::BaseUrl;
@@ -24,7 +26,7 @@ pub use error::{ApiError, BuildError, BuildErrorKind, DecodeError, Error};
 pub use hooks::{Attempt, Hook, HookError, HookFuture};
 pub use reqwest::header::HeaderMap;
 pub use reqwest::{Method, StatusCode};
-pub use response::{RawResponse, Redirect, Response};
+pub use response::{RawResponse, Redirect, Response, StreamingResponse};
 pub use retry::{RetryPolicy, Sleeper};
 
 // Parts only some APIs need, declared by the generator.

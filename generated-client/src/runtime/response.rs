@@ -1,6 +1,7 @@
 //! Responses: the raw status, headers and body, and typed results.
 
 use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION};
@@ -232,6 +233,79 @@ impl RawResponse {
     /// A status the spec does not document for this operation.
     pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
         Err(Error::UnexpectedStatus(Box::new(self)))
+    }
+}
+
+/// A success response whose body is still to be read: the output of an
+/// operation that streams (server-sent events) reads it as it arrives.
+pub struct StreamingResponse {
+    response: reqwest::Response,
+    limit: u64,
+    idle: Duration,
+}
+
+impl fmt::Debug for StreamingResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamingResponse")
+            .field("status", &self.response.status())
+            .field("headers", self.response.headers())
+            .finish_non_exhaustive()
+    }
+}
+
+impl StreamingResponse {
+    /// `limit` bounds one unit of the body (an event); `idle` bounds each
+    /// wait for more of it.
+    pub(crate) fn new(response: reqwest::Response, limit: u64, idle: Duration) -> Self {
+        StreamingResponse {
+            response,
+            limit,
+            idle,
+        }
+    }
+
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.response.headers()
+    }
+
+    /// The response limit of the call, applied to each unit of the body.
+    pub(crate) fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// The longest wait for more of the body.
+    pub(crate) fn idle(&self) -> Duration {
+        self.idle
+    }
+
+    /// The reqwest response, its body unread.
+    pub(crate) fn into_inner(self) -> reqwest::Response {
+        self.response
+    }
+
+    /// Reads the whole body under the limit, within the idle time.
+    pub(crate) async fn read_whole<E>(self) -> Result<RawResponse, Error<E>> {
+        tokio::time::timeout(self.idle, RawResponse::read(self.response, self.limit))
+            .await
+            .map_err(|_| Error::Timeout)?
+    }
+}
+
+/// The next chunk of a body being streamed, waiting at most `idle` for it;
+/// `None` at its end.
+pub(crate) async fn next_chunk<E>(
+    response: &mut reqwest::Response,
+    idle: Duration,
+) -> Result<Option<Bytes>, Error<E>> {
+    match tokio::time::timeout(idle, response.chunk()).await {
+        Ok(chunk) => chunk.map_err(Error::from_transport),
+        Err(_) => Err(Error::Timeout),
     }
 }
 

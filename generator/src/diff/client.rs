@@ -139,7 +139,7 @@ fn crate_name(dependency: ExternalCrate) -> &'static str {
 fn crate_purpose(dependency: ExternalCrate) -> &'static str {
     match dependency {
         ExternalCrate::Chrono => "dates or times",
-        ExternalCrate::FuturesUtil => "pages linked to the next page",
+        ExternalCrate::FuturesUtil => "streams (pages, server-sent events, binary bodies)",
         ExternalCrate::RustDecimal => "decimals",
         ExternalCrate::Uuid => "UUIDs",
     }

@@ -275,6 +275,8 @@ fn output_label(output: &Output) -> String {
         Output::Text => "String".to_owned(),
         Output::Bytes => "Bytes".to_owned(),
         Output::Redirect => "Redirect".to_owned(),
+        Output::Events(None) => "EventStream<String>".to_owned(),
+        Output::Events(Some(ty)) => format!("EventStream<{}>", type_label(ty)),
     }
 }
 

@@ -1,6 +1,8 @@
 //! The crate's guide: how to use the client and what its calls do, written
 //! once as rustdoc (compiled as doc tests) and reused in the README.
 
+mod streams;
+
 use std::fmt::Write as _;
 
 use crate::ir::{
@@ -107,6 +109,7 @@ fn behaviour_sections(api: &Api, surface: &Surface, crate_ident: &str) -> Vec<St
     if let Some(section) = pagination_section(api, surface, crate_ident) {
         sections.push(section);
     }
+    sections.extend(streams::sections(api, surface, crate_ident));
     sections.extend(transport_sections(api));
     sections.push(responses_section());
     sections.push(
@@ -282,7 +285,7 @@ fn call_example(surface: &Surface, crate_ident: &str) -> Option<String> {
 }
 
 fn pagination_section(api: &Api, surface: &Surface, crate_ident: &str) -> Option<String> {
-    if !api.extra_dependencies.contains(&ExternalCrate::FuturesUtil) {
+    if !api.has_pages() {
         return None;
     }
     let mut text = "**Pagination.** List operations whose response is a page (items and a link to \

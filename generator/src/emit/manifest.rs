@@ -141,7 +141,15 @@ fn runtime_dependencies(api: &Api) -> Vec<Dependency> {
         Dependency::new("bytes", "1"),
         Dependency::new("httpdate", "1"),
         Dependency::new("percent-encoding", "2"),
-        Dependency::new("reqwest", "0.13").no_default_features(),
+        // A request body read from a stream needs reqwest's `stream` feature
+        // (`Body::wrap_stream`); reading a response as a stream does not.
+        Dependency::new("reqwest", "0.13")
+            .no_default_features()
+            .features(if api.has_streamable_request_bodies() {
+                &["stream"]
+            } else {
+                &[]
+            }),
         // Only for the bundled roots of `rustls-webpki-roots`, with the
         // crypto provider reqwest's `rustls` uses.
         Dependency::new("rustls", "0.23")
@@ -168,6 +176,15 @@ fn runtime_dependencies(api: &Api) -> Vec<Dependency> {
     };
     if !uuid_features.is_empty() {
         out.push(Dependency::new("uuid", "1").features(uuid_features));
+    }
+    if api.has_streamable_request_bodies() {
+        // `AsyncRead` as a stream of chunks; reqwest's `stream` feature
+        // builds it already.
+        out.push(
+            Dependency::new("tokio-util", "0.7")
+                .no_default_features()
+                .features(&["io"]),
+        );
     }
     if api.webhooks.is_some() {
         out.extend(webhook_dependencies());
@@ -325,6 +342,7 @@ pub fn lib_rs(api: &Api, surface: &Surface, options: &Options) -> String {
 const RUNTIME_EXPORTS: &[&str] = &[
     "ApiError",
     "Attempt",
+    "BinaryBody",
     "BuildError",
     "BuildErrorKind",
     "Bytes",
@@ -347,6 +365,7 @@ const RUNTIME_EXPORTS: &[&str] = &[
     "Secret",
     "Sleeper",
     "StatusCode",
+    "StreamingResponse",
 ];
 
 /// `pub use module::{a, b, …};` laid out as rustfmt does: on one line if it

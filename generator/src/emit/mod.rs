@@ -37,10 +37,14 @@ pub enum EmittedFile<'a> {
 pub type RustEmitter<'a> = Box<dyn Fn() -> TokenStream + Send + 'a>;
 
 /// The runtime's source files, copied verbatim into every crate.
-const RUNTIME: [(&str, &str); 9] = [
+const RUNTIME: [(&str, &str); 10] = [
     (
         "src/runtime/mod.rs",
         include_str!("../../templates/runtime/mod.rs"),
+    ),
+    (
+        "src/runtime/body.rs",
+        include_str!("../../templates/runtime/body.rs"),
     ),
     (
         "src/runtime/call.rs",
@@ -122,6 +126,34 @@ const WEBHOOKS: OptionalModule = OptionalModule {
     source: include_str!("../../templates/runtime/webhooks.rs"),
 };
 
+const EVENTS: OptionalModule = OptionalModule {
+    name: "sse",
+    exports: &["Event", "EventStream", "EventStreaming"],
+    internal: &[],
+    source: include_str!("../../templates/runtime/sse.rs"),
+};
+
+const STREAMS: OptionalModule = OptionalModule {
+    name: "streams",
+    exports: &["ByteStream"],
+    internal: &[],
+    source: include_str!("../../templates/runtime/streams.rs"),
+};
+
+const UPLOADS: OptionalModule = OptionalModule {
+    name: "uploads",
+    exports: &["StreamBody"],
+    internal: &[],
+    source: include_str!("../../templates/runtime/uploads.rs"),
+};
+
+const MULTIPART_UPLOADS: OptionalModule = OptionalModule {
+    name: "multipart_uploads",
+    exports: &[],
+    internal: &[],
+    source: include_str!("../../templates/runtime/multipart_uploads.rs"),
+};
+
 const IDEMPOTENCY: OptionalModule = OptionalModule {
     name: "idempotency",
     exports: &["new_idempotency_key"],
@@ -132,7 +164,18 @@ const IDEMPOTENCY: OptionalModule = OptionalModule {
 /// The source of every runtime file, optional modules included: the
 /// runtime's API, whose names generated items must not take.
 pub(crate) fn runtime_sources() -> impl Iterator<Item = &'static str> {
-    let optional = [&DECIMAL, &PAGINATION, &MULTIPART, &IDEMPOTENCY, &WEBHOOKS].map(|m| m.source);
+    let optional = [
+        &DECIMAL,
+        &PAGINATION,
+        &MULTIPART,
+        &EVENTS,
+        &STREAMS,
+        &UPLOADS,
+        &MULTIPART_UPLOADS,
+        &IDEMPOTENCY,
+        &WEBHOOKS,
+    ]
+    .map(|m| m.source);
     RUNTIME.iter().map(|(_, source)| *source).chain(optional)
 }
 
@@ -151,11 +194,23 @@ fn optional_runtime(api: &Api) -> Vec<&'static OptionalModule> {
     if api.extra_dependencies.contains(&ExternalCrate::RustDecimal) {
         out.push(&DECIMAL);
     }
-    if api.extra_dependencies.contains(&ExternalCrate::FuturesUtil) {
+    if api.has_pages() {
         out.push(&PAGINATION);
     }
     if api.uses_files {
         out.push(&MULTIPART);
+    }
+    if api.has_event_streams() {
+        out.push(&EVENTS);
+    }
+    if api.has_binary_responses() {
+        out.push(&STREAMS);
+    }
+    if api.has_streamable_request_bodies() {
+        out.push(&UPLOADS);
+    }
+    if api.has_multipart_files() {
+        out.push(&MULTIPART_UPLOADS);
     }
     if api.has_idempotency_keys() {
         out.push(&IDEMPOTENCY);

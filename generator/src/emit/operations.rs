@@ -106,12 +106,14 @@ fn operation(op: &Operation, surface: &OperationSurface) -> TokenStream {
     let marker = marker_type(surface);
     let errors = error_enum(op, surface, &allow_deprecated);
     let implementation = operation_impl(op, &allow_deprecated);
+    let events_beside = events_beside_impl(op, &allow_deprecated);
     let method = client_method(op, surface, &allow_deprecated);
     let setters = setters(op, surface, &allow_deprecated);
     quote! {
         #marker
         #errors
         #implementation
+        #events_beside
         #method
         #setters
     }
@@ -167,7 +169,7 @@ fn error_enum(
 fn operation_impl(op: &Operation, allow_deprecated: &Option<TokenStream>) -> TokenStream {
     let name = ident(&op.type_name);
     let error = ident(&op.error_type);
-    let output = output_type(&op.output);
+    let output = output_type(&op.output, &error);
     let id = &op.id;
     let method = ident(op.http_method.as_str());
     let path = &op.path;
@@ -192,6 +194,7 @@ fn operation_impl(op: &Operation, allow_deprecated: &Option<TokenStream>) -> Tok
         _ => false,
     });
     let allow_overlap = overlapping.then(|| quote!(#[allow(clippy::match_overlapping_arm)]));
+    let streaming = streaming_items(op);
     quote! {
         #allow_deprecated
         impl Operation for #name {
@@ -213,7 +216,74 @@ fn operation_impl(op: &Operation, allow_deprecated: &Option<TokenStream>) -> Tok
                     #(#arms)*
                 }
             }
+
+            #streaming
         }
+    }
+}
+
+/// For outputs read as they arrive (events, and binary bodies, which can
+/// be): which statuses are successes, and how a success streams.
+fn streaming_items(op: &Operation) -> TokenStream {
+    let patterns = op.success_statuses.iter().map(|s| status_pattern(*s));
+    let is_success = quote! {
+        fn is_success(status: crate::runtime::StatusCode) -> bool {
+            matches!(status.as_u16(), #(#patterns)|*)
+        }
+    };
+    match &op.output {
+        Output::Events(data) => {
+            let decode = event_decoder(data.as_ref());
+            quote! {
+                const STREAMS: bool = true;
+
+                #is_success
+
+                fn decode_streaming(
+                    response: crate::runtime::StreamingResponse,
+                ) -> Result<Self::Output, Error<Self::Error>> {
+                    Ok(response.events(#decode))
+                }
+            }
+        }
+        Output::Bytes => is_success,
+        _ if op.events_beside.is_some() => is_success,
+        _ => quote!(),
+    }
+}
+
+/// `EventStreaming` for an operation whose JSON success may come as
+/// server-sent events instead.
+fn events_beside_impl(op: &Operation, allow_deprecated: &Option<TokenStream>) -> TokenStream {
+    let Some(events) = &op.events_beside else {
+        return quote!();
+    };
+    let name = ident(&op.type_name);
+    let data = events
+        .data
+        .as_ref()
+        .map_or_else(|| quote!(String), |ty| rust_type(ty, Scope::Crate));
+    let decode = match &events.data {
+        Some(_) => quote!(data.json()),
+        None => quote!(data.event_text()),
+    };
+    quote! {
+        #allow_deprecated
+        impl crate::runtime::EventStreaming for #name {
+            type Data = #data;
+
+            fn decode_event(data: RawResponse) -> Result<Self::Data, Error<Self::Error>> {
+                #decode
+            }
+        }
+    }
+}
+
+/// How each event's data decodes: as JSON, or as text.
+fn event_decoder(data: Option<&TypeRef>) -> TokenStream {
+    match data {
+        Some(_) => quote!(RawResponse::json),
+        None => quote!(RawResponse::event_text),
     }
 }
 
@@ -224,13 +294,19 @@ fn op_statuses(op: &Operation) -> impl Iterator<Item = StatusMatch> + '_ {
         .chain(op.errors.iter().map(|e| e.status))
 }
 
-fn output_type(output: &Output) -> TokenStream {
+fn output_type(output: &Output, error: &proc_macro2::Ident) -> TokenStream {
     match output {
         Output::Empty => quote!(()),
         Output::Json(ty) => rust_type(ty, Scope::Crate),
         Output::Redirect => quote!(crate::runtime::Redirect),
         Output::Text => quote!(String),
         Output::Bytes => quote!(crate::runtime::Bytes),
+        Output::Events(data) => {
+            let data = data
+                .as_ref()
+                .map_or_else(|| quote!(String), |ty| rust_type(ty, Scope::Crate));
+            quote!(crate::runtime::EventStream<#data, #error>)
+        }
     }
 }
 
@@ -242,6 +318,10 @@ fn decode_arms(op: &Operation) -> Vec<TokenStream> {
         Output::Redirect => quote!(response.redirect()),
         Output::Text => quote!(response.text_body()),
         Output::Bytes => quote!(response.bytes_body()),
+        Output::Events(data) => {
+            let decode = event_decoder(data.as_ref());
+            quote!(response.events(#decode))
+        }
     };
     let mut arms: Vec<(StatusMatch, TokenStream)> = op
         .success_statuses

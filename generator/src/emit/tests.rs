@@ -135,3 +135,57 @@ components:
         "{with_decimal:?}"
     );
 }
+
+/// The paths and the `Cargo.toml` of the crate emitted for `api`.
+fn files_and_manifest(api: &Api) -> (Vec<String>, String) {
+    let surface = Surface::of(api);
+    let emitted = emit_crate(api, &surface, &Options::new("t")).expect("emits");
+    let mut paths = Vec::new();
+    let mut manifest = String::new();
+    for file in &emitted {
+        let (EmittedFile::Rust(path, _) | EmittedFile::Text(path, _)) = file;
+        if let EmittedFile::Text(path, text) = file {
+            if path.as_os_str() == "Cargo.toml" {
+                manifest = text.clone();
+            }
+        }
+        paths.push(path.display().to_string());
+    }
+    (paths, manifest)
+}
+
+#[test]
+fn stream_modules_and_features_follow_the_operations() {
+    let document = |responses: &str, body: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: S, version: '1'}}\npaths:\n  /s:\n    post:\n      operationId: s\n{body}      responses:\n        '200':\n          description: ok\n          content:\n{responses}"
+        )
+    };
+    let events = "            text/event-stream:\n              schema: {type: string}\n";
+    let binary = "            application/octet-stream:\n              schema: {type: string, format: binary}\n";
+    let upload = "      requestBody:\n        required: true\n        content:\n          application/octet-stream:\n            schema: {type: string, format: binary}\n";
+    let has = |paths: &[String], module: &str| paths.contains(&format!("src/runtime/{module}.rs"));
+
+    let (paths, manifest) = files_and_manifest(&api(&document(events, "")));
+    assert!(has(&paths, "sse") && !has(&paths, "streams") && !has(&paths, "uploads"));
+    assert!(!has(&paths, "pagination"), "{paths:?}");
+    assert!(manifest.contains("futures-util") && !manifest.contains("\"stream\""));
+    let ops = operations_code(&api(&document(events, "")));
+    assert!(
+        ops.contains("crate::runtime::EventStream<String, SError>"),
+        "{ops}"
+    );
+    assert!(ops.contains("const STREAMS: bool = true;"), "{ops}");
+
+    // A download needs no reqwest feature; an upload does.
+    let (paths, manifest) = files_and_manifest(&api(&document(binary, "")));
+    assert!(has(&paths, "streams") && !has(&paths, "uploads") && !has(&paths, "sse"));
+    assert!(!manifest.contains("\"stream\"") && !manifest.contains("tokio-util"));
+    let (paths, manifest) = files_and_manifest(&api(&document(binary, upload)));
+    assert!(has(&paths, "streams") && has(&paths, "uploads"));
+    assert!(manifest.contains("features = [\"stream\"]") && manifest.contains("tokio-util"));
+
+    let (paths, manifest) = files_and_manifest(&api(PETS));
+    assert!(!has(&paths, "sse") && !has(&paths, "streams") && !has(&paths, "uploads"));
+    assert!(!manifest.contains("\"stream\""));
+}

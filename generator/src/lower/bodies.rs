@@ -225,6 +225,48 @@ pub enum ResponseBody {
     Text,
     /// Anything else, as bytes.
     Bytes,
+    /// Server-sent events, each one's data JSON of this type, or text
+    /// when `None`.
+    Events(Option<TypeRef>),
+}
+
+/// The media type of server-sent events.
+pub const EVENT_STREAM: &str = "text/event-stream";
+
+/// The `text/event-stream` entry of a response's content, when it is the
+/// only way the response is documented to be read: no JSON type is listed
+/// beside it (a response that also lists JSON, which servers send unless
+/// asked to stream, keeps decoding the JSON).
+pub fn event_stream_source<'m, T>(
+    content: impl IntoIterator<Item = (&'m String, T)> + Clone,
+) -> Option<(&'m String, T)> {
+    if schema_source(content.clone()).is_some() {
+        return None;
+    }
+    content
+        .into_iter()
+        .find(|(media_type, _)| essence(media_type) == EVENT_STREAM)
+}
+
+/// The `text/event-stream` entry of a response's content that also lists
+/// JSON: servers send the JSON unless the request asks them to stream.
+pub fn events_beside_json<'m, T>(
+    content: impl IntoIterator<Item = (&'m String, T)> + Clone,
+) -> Option<(&'m String, T)> {
+    schema_source(content.clone())?;
+    content
+        .into_iter()
+        .find(|(media_type, _)| essence(media_type) == EVENT_STREAM)
+}
+
+/// How the data of server-sent events whose schema lowered to `ty`
+/// (aliases seen through: `target`) is read: text for a string schema,
+/// else JSON of the type.
+pub fn event_data(ty: TypeRef, target: &TypeRef) -> Option<TypeRef> {
+    match target {
+        TypeRef::String => None,
+        _ => Some(ty),
+    }
 }
 
 /// Whether a media type is a range that admits JSON (`*/*`,
@@ -459,6 +501,29 @@ mod tests {
         assert_eq!(source(1), None);
         assert_eq!(source(2), Some("*/*"));
         assert_eq!(source(3), Some("application/json"));
+    }
+
+    #[test]
+    fn event_streams_alone_stream_and_beside_json_are_an_alternative() {
+        let alone = strings(&["text/event-stream", "text/plain"]);
+        let only = |types: &[String]| {
+            event_stream_source(types.iter().map(|m| (m, ()))).map(|(m, _)| m.clone())
+        };
+        let beside = |types: &[String]| {
+            events_beside_json(types.iter().map(|m| (m, ()))).map(|(m, _)| m.clone())
+        };
+        assert_eq!(only(&alone).as_deref(), Some("text/event-stream"));
+        assert_eq!(beside(&alone), None);
+        let mixed = strings(&["application/json", "text/event-stream; charset=utf-8"]);
+        assert_eq!(only(&mixed), None);
+        assert_eq!(
+            beside(&mixed).as_deref(),
+            Some("text/event-stream; charset=utf-8")
+        );
+        assert_eq!(only(&strings(&["text/plain"])), None);
+        assert_eq!(event_data(TypeRef::String, &TypeRef::String), None);
+        let tick = TypeRef::Named("Tick".to_owned());
+        assert_eq!(event_data(tick.clone(), &tick), Some(tick));
     }
 
     #[test]

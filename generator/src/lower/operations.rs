@@ -8,8 +8,9 @@ use openapiv3::{
 use crate::config::Config;
 use crate::diagnostics::Result;
 use crate::ir::{
-    ErrorResponse, HttpMethod, Ident, Operation, Output, Parameter, ParameterEncoding,
-    ParameterLocation, PathPart, RequestBody, SecurityScheme, Server, StatusMatch, TypeRef,
+    ErrorResponse, EventsBeside, HttpMethod, Ident, Operation, Output, Parameter,
+    ParameterEncoding, ParameterLocation, PathPart, RequestBody, SecurityScheme, Server,
+    StatusMatch, TypeRef,
 };
 use crate::load::pointer;
 use crate::lower::bodies::{self, MediaKind, ResponseBody};
@@ -198,6 +199,10 @@ impl<'l> OperationLowering<'l, '_, '_> {
         let path_parts = path_parts(path, &parameters);
         let (body, body_choice) = self.body(operation)?.unzip();
         let (output, success_statuses, success_types) = self.output(operation)?;
+        let events_beside = match output {
+            Output::Json(_) => self.events_beside(operation)?,
+            _ => None,
+        };
         let (errors, error_types) = self.errors(operation, &success_statuses)?;
         let servers = self.servers(operation, top_servers);
         let idempotency_header = idempotency_header(&parameters, self.idempotency_header);
@@ -229,7 +234,44 @@ impl<'l> OperationLowering<'l, '_, '_> {
             mentions_deprecated: false,
             idempotency_header,
             tags: operation.tags.clone(),
+            events_beside,
         })
+    }
+
+    /// The events a success documenting JSON may come as instead: the
+    /// first 2XX response that lists `text/event-stream` beside JSON.
+    fn events_beside(
+        &mut self,
+        operation: &'l openapiv3::Operation,
+    ) -> Result<Option<EventsBeside>> {
+        for (code, response) in &operation.responses.responses {
+            let status = status_match(code);
+            if !is_class(status, 2) {
+                continue;
+            }
+            let at = format!("{}/responses/{}", self.at, status_key(status));
+            let response = resolve_component(
+                components(self.openapi, |c| &c.responses),
+                response,
+                "responses",
+                &at,
+                self.cx,
+            )?;
+            let Some((media_type, content)) = bodies::events_beside_json(&response.content) else {
+                continue;
+            };
+            let content_at = format!("{at}/content/{}", pointer::escape(media_type));
+            let hint = format!("{}Event", self.type_name);
+            let data = content.schema.as_ref().and_then(|schema| {
+                let ty =
+                    self.schemas
+                        .type_of(schema, &hint, &format!("{content_at}/schema"), self.cx);
+                let target = bodies::without_aliases(&ty, &self.schemas.models);
+                bodies::event_data(ty, &target)
+            });
+            return Ok(Some(EventsBeside { data }));
+        }
+        Ok(None)
     }
 
     /// The operation's parameters, not named yet.
@@ -434,6 +476,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
                 ResponseBody::Json(ty) => Output::Json(ty),
                 ResponseBody::Text => Output::Text,
                 ResponseBody::Bytes => Output::Bytes,
+                ResponseBody::Events(data) => Output::Events(data),
             };
             if !outputs.contains(&output) {
                 outputs.push(output);
@@ -481,6 +524,18 @@ impl<'l> OperationLowering<'l, '_, '_> {
             return Ok((description, ResponseBody::None, Vec::new()));
         }
         let all: Vec<String> = response.content.keys().cloned().collect();
+        if let Some((media_type, content)) = bodies::event_stream_source(&response.content) {
+            let content_at = format!("{at}/content/{}", pointer::escape(media_type));
+            let data = content.schema.as_ref().and_then(|schema| {
+                let ty =
+                    self.schemas
+                        .type_of(schema, hint, &format!("{content_at}/schema"), self.cx);
+                let target = bodies::without_aliases(&ty, &self.schemas.models);
+                bodies::event_data(ty, &target)
+            });
+            let body = ResponseBody::Events(data);
+            return Ok((description, body, vec![bodies::EVENT_STREAM.to_owned()]));
+        }
         let Some((media_type, content)) = bodies::schema_source(&response.content) else {
             let text = all.iter().all(|m| MediaKind::of(m) == MediaKind::Text);
             let body = if text {

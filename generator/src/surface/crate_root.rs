@@ -34,7 +34,7 @@ pub(super) fn reexports(api: &Api) -> Vec<Reexport> {
     for dependency in &api.extra_dependencies {
         let (name, item) = match dependency {
             ExternalCrate::Chrono => ("chrono", None),
-            ExternalCrate::FuturesUtil => ("futures_util", Some("Page")),
+            ExternalCrate::FuturesUtil => ("futures_util", None),
             ExternalCrate::RustDecimal => ("rust_decimal", Some("Decimal")),
             ExternalCrate::Uuid => ("uuid", None),
         };
@@ -43,6 +43,20 @@ pub(super) fn reexports(api: &Api) -> Vec<Reexport> {
     }
     if api.uses_files {
         runtime.push(reexport("FilePart", ReexportOrigin::Runtime));
+    }
+    if api.has_pages() {
+        runtime.push(reexport("Page", ReexportOrigin::Runtime));
+    }
+    if api.has_event_streams() {
+        runtime.push(reexport("Event", ReexportOrigin::Runtime));
+        runtime.push(reexport("EventStream", ReexportOrigin::Runtime));
+        runtime.push(reexport("EventStreaming", ReexportOrigin::Runtime));
+    }
+    if api.has_binary_responses() {
+        runtime.push(reexport("ByteStream", ReexportOrigin::Runtime));
+    }
+    if api.has_streamable_request_bodies() {
+        runtime.push(reexport("StreamBody", ReexportOrigin::Runtime));
     }
     runtime.sort_unstable_by_key(|r| r.name);
     let base64 = api

@@ -150,7 +150,7 @@ pub enum Passing {
     Unboxed(TypeRef),
     /// `impl Into<String>`, converted when stored.
     IntoString,
-    /// `impl Into<Bytes>`: a raw request body.
+    /// `impl Into<BinaryBody>`: a raw request body (bytes, or a stream).
     IntoBytes,
     /// `impl Into<Secret>`: a credential, redacted wherever it is shown.
     IntoSecret,
@@ -191,10 +191,14 @@ impl Passing {
         match self {
             Passing::Value(ty) | Passing::Unboxed(ty) => rust_type(ty, scope),
             Passing::IntoString => quote!(impl Into<String>),
-            Passing::IntoBytes => {
-                let bytes = rust_type(&TypeRef::Bytes, scope);
-                quote!(impl Into<#bytes>)
-            }
+            // Bytes, or a stream read as it is sent.
+            Passing::IntoBytes => match scope {
+                Scope::Outside(krate) => {
+                    let krate = ident(krate);
+                    quote!(impl Into<::#krate::BinaryBody>)
+                }
+                Scope::Models | Scope::Crate => quote!(impl Into<crate::runtime::BinaryBody>),
+            },
             Passing::IntoSecret => match scope {
                 Scope::Outside(krate) => {
                     let krate = ident(krate);

@@ -118,7 +118,19 @@ fn types_are_spelled_for_where_the_code_stands() {
             .rust_type(Scope::Outside("pets"))
             .to_string()
             .replace(' ', ""),
-        "implInto<::pets::Bytes>"
+        "implInto<::pets::BinaryBody>"
+    );
+    assert_eq!(
+        passing.rust_type(Scope::Crate).to_string().replace(' ', ""),
+        "implInto<crate::runtime::BinaryBody>"
+    );
+    // Code that writes calls holds the bytes, which convert into it.
+    assert_eq!(
+        passing
+            .example_type(Scope::Outside("pets"))
+            .to_string()
+            .replace(' ', ""),
+        "::pets::Bytes"
     );
 }
 

@@ -1,11 +1,13 @@
 //! One call of an operation: built up by the generated method and setters,
 //! then sent when awaited.
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -16,11 +18,12 @@ use reqwest::Method;
 
 use tracing::Instrument;
 
+use super::body::{BinaryBody, Payload};
 use super::client::{Client, Credential, Placement};
 use super::encoding;
 use super::error::Error;
 use super::hooks::Attempt;
-use super::response::{RawResponse, Response};
+use super::response::{RawResponse, Response, StreamingResponse};
 use super::retry::{self, RetryPolicy};
 
 /// Static facts about an operation.
@@ -65,6 +68,34 @@ pub trait Operation {
     const INFO: OperationInfo;
     /// Turns a response into the output or an error.
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>>;
+
+    /// Whether the output is read as the body arrives (server-sent
+    /// events): a success response is then given to
+    /// [`decode_streaming`](Self::decode_streaming) with its body unread.
+    const STREAMS: bool = false;
+
+    /// Whether a response of this status is one of the operation's
+    /// successes: for those, a streamed output reads the body as it
+    /// arrives; other bodies are read whole and given to
+    /// [`decode`](Self::decode).
+    fn is_success(status: reqwest::StatusCode) -> bool {
+        status.is_success()
+    }
+
+    /// Turns a success response whose body is still to be read into the
+    /// output, for operations that [stream](Self::STREAMS).
+    fn decode_streaming(response: StreamingResponse) -> Result<Self::Output, Error<Self::Error>> {
+        let reason = "this operation's output is not read as a stream";
+        drop(response);
+        Err(Error::InvalidRequest(reason.to_owned()))
+    }
+}
+
+/// A response as the client received it: read whole, or, for a success
+/// whose output streams, with its body still to be read.
+pub(crate) enum Received {
+    Whole(RawResponse),
+    Streaming(StreamingResponse),
 }
 
 /// A call being prepared. Await it for the output, or use [`Call::send`] for
@@ -80,7 +111,10 @@ pub struct Call<'a, Op> {
     /// Why a header of [`Call::header`] cannot be sent.
     invalid_header: Option<String>,
     cookies: Vec<(&'static str, String)>,
-    body: Option<(Bytes, Cow<'static, str>)>,
+    body: Option<(Payload, Cow<'static, str>)>,
+    /// The parts of a multipart body before encoding, kept so that a file
+    /// part can be sent from a stream instead (`Call::file_stream`).
+    parts: Option<Arc<dyn Any + Send + Sync>>,
     /// Why the request cannot be sent (a value that could not be
     /// encoded), reported when the call is sent.
     invalid: Option<String>,
@@ -113,6 +147,7 @@ impl<Op> Clone for Call<'_, Op> {
             invalid_header: self.invalid_header.clone(),
             cookies: self.cookies.clone(),
             body: self.body.clone(),
+            parts: self.parts.clone(),
             invalid: self.invalid.clone(),
             timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
@@ -146,6 +181,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
             invalid_header: None,
             cookies: Vec::new(),
             body: None,
+            parts: None,
             invalid: None,
             timeout: None,
             max_response_bytes: None,
@@ -203,7 +239,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
     }
 
     /// Records why the request cannot be sent; the first reason wins.
-    fn fail(&mut self, reason: String) {
+    pub(crate) fn fail(&mut self, reason: String) {
         self.invalid.get_or_insert(reason);
     }
 
@@ -273,19 +309,42 @@ impl<'a, Op: Operation> Call<'a, Op> {
         self.bytes_body(body.into(), content_type)
     }
 
-    /// Sets a body of raw bytes, sent as they are.
-    pub(crate) fn bytes_body(self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
-        self.encoded_body(Ok((body.into(), Cow::Borrowed(content_type))))
+    /// Sets a raw body: bytes sent as they are, or a stream read as it is
+    /// sent.
+    pub(crate) fn bytes_body(
+        mut self,
+        body: impl Into<BinaryBody>,
+        content_type: &'static str,
+    ) -> Self {
+        self.body = Some((body.into().0, Cow::Borrowed(content_type)));
+        self
     }
 
     /// Sets the body to encoded bytes and their `Content-Type`, or records
     /// why the value could not be encoded.
     pub(crate) fn encoded_body(mut self, body: Result<(Bytes, Cow<'static, str>), String>) -> Self {
         match body {
-            Ok(body) => self.body = Some(body),
+            Ok((bytes, content_type)) => self.body = Some((Payload::Bytes(bytes), content_type)),
             Err(reason) => self.fail(reason),
         }
         self
+    }
+
+    /// Sets the body to a payload (bytes or a stream) of this `Content-Type`.
+    pub(crate) fn payload_body(mut self, body: Payload, content_type: Cow<'static, str>) -> Self {
+        self.body = Some((body, content_type));
+        self
+    }
+
+    /// Keeps the parts of a multipart body beside its encoding.
+    pub(crate) fn keep_parts<T: Any + Send + Sync>(mut self, parts: T) -> Self {
+        self.parts = Some(Arc::new(parts));
+        self
+    }
+
+    /// The parts of a multipart body, as kept.
+    pub(crate) fn kept_parts<T: Any>(&self) -> Option<&T> {
+        self.parts.as_deref()?.downcast_ref()
     }
 
     /// Requests this absolute URL instead of the operation's path.
@@ -313,7 +372,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
     }
 
     /// Overrides the client's limit on the size of the response body for
-    /// this call.
+    /// this call (of each event, for server-sent events).
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = Some(limit);
         self
@@ -396,21 +455,41 @@ impl<'a, Op: Operation> Call<'a, Op> {
     /// # }
     /// ```
     pub async fn send(self) -> Result<Response<Op::Output>, Error<Op::Error>> {
-        let raw = self.execute().await?;
-        let status = raw.status();
-        let headers = raw.headers().clone();
-        let data = Op::decode(raw)?;
-        Ok(Response::new(status, headers, data))
+        let received = self.receive(Op::STREAMS).await?;
+        let (status, headers) = match &received {
+            Received::Whole(raw) => (raw.status(), raw.headers().clone()),
+            Received::Streaming(streaming) => (streaming.status(), streaming.headers().clone()),
+        };
+        Ok(Response::new(status, headers, decode::<Op>(received)?))
     }
 
-    /// Sends the request, retrying as the client's policy allows.
+    /// Sends the request, retrying as the client's policy allows, and
+    /// reads the whole response.
     pub(crate) async fn execute(&self) -> Result<RawResponse, Error<Op::Error>> {
+        match self.receive(false).await? {
+            Received::Whole(raw) => Ok(raw),
+            Received::Streaming(streaming) => streaming.read_whole().await,
+        }
+    }
+
+    /// Sends the request, retrying as the client's policy allows. With
+    /// `stream`, a success response comes with its body unread, and the
+    /// call's timeout covers the wait for the response's head (a stream's
+    /// reader applies it to each wait for more of the body).
+    pub(crate) async fn receive(&self, stream: bool) -> Result<Received, Error<Op::Error>> {
         let info = Op::INFO;
         let policy = self.client.inner.retry;
+        // A body read from a stream is gone once sent: only a body that can
+        // be sent again may be retried.
+        let replayable = self
+            .body
+            .as_ref()
+            .is_none_or(|(payload, _)| payload.is_replayable());
         // A key the server deduplicates by makes any method safe to repeat.
-        let may_retry = retry::is_idempotent(&info.method)
-            || self.retry_non_idempotent
-            || info.idempotency.is_some();
+        let may_retry = replayable
+            && (retry::is_idempotent(&info.method)
+                || self.retry_non_idempotent
+                || info.idempotency.is_some());
         // One key per call, the same on every attempt.
         let idempotency_key = info.idempotency.map(|idempotency| (idempotency.new_key)());
         let max_retries = if may_retry {
@@ -429,11 +508,17 @@ impl<'a, Op: Operation> Call<'a, Op> {
                 status = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(&info, idempotency_key.as_deref(), attempt)
+                .attempt(&info, idempotency_key.as_deref(), attempt, stream)
                 .instrument(span.clone())
                 .await;
-            if let Ok(response) = &outcome {
-                span.record("status", response.status().as_u16());
+            match &outcome {
+                Ok(Received::Whole(response)) => {
+                    span.record("status", response.status().as_u16());
+                }
+                Ok(Received::Streaming(response)) => {
+                    span.record("status", response.status().as_u16());
+                }
+                Err(_) => {}
             }
             let delay = if attempt > max_retries {
                 None
@@ -457,8 +542,12 @@ impl<'a, Op: Operation> Call<'a, Op> {
         info: &OperationInfo,
         idempotency_key: Option<&str>,
         number: u32,
-    ) -> Result<RawResponse, Error<Op::Error>> {
-        let mut request = self.request(info)?;
+        stream: bool,
+    ) -> Result<Received, Error<Op::Error>> {
+        let timeout = self.timeout.unwrap_or(self.client.inner.timeout);
+        // reqwest's own timeout would also cover a streamed body, cutting
+        // a long stream short; a streaming call times its waits instead.
+        let mut request = self.request(info, (!stream).then_some(timeout))?;
         let headers = request.headers_mut();
         for (name, value) in &self.client.inner.default_headers {
             if !headers.contains_key(name) {
@@ -486,7 +575,12 @@ impl<'a, Op: Operation> Call<'a, Op> {
                 .await
                 .map_err(Error::Hook)?;
         }
-        let response = self.client.inner.http.execute(request).await;
+        let response = match stream {
+            false => self.client.inner.http.execute(request).await,
+            true => tokio::time::timeout(timeout, self.client.inner.http.execute(request))
+                .await
+                .map_err(|_| Error::Timeout)?,
+        };
         for hook in hooks.iter() {
             match &response {
                 Ok(response) => hook.on_response(response, &attempt),
@@ -496,12 +590,27 @@ impl<'a, Op: Operation> Call<'a, Op> {
         let limit = self
             .max_response_bytes
             .unwrap_or(self.client.inner.max_response_bytes);
-        RawResponse::read(response.map_err(Error::from_transport)?, limit).await
+        let response = response.map_err(Error::from_transport)?;
+        if !stream {
+            return RawResponse::read(response, limit)
+                .await
+                .map(Received::Whole);
+        }
+        let response = StreamingResponse::new(response, limit, timeout);
+        if Op::is_success(response.status()) {
+            return Ok(Received::Streaming(response));
+        }
+        response.read_whole().await.map(Received::Whole)
     }
 
     /// The request the call describes, before the client's and the
     /// caller's additions.
-    fn request(&self, info: &OperationInfo) -> Result<reqwest::Request, Error<Op::Error>> {
+    /// `timeout`, when given, covers the whole exchange, body included.
+    fn request(
+        &self,
+        info: &OperationInfo,
+        timeout: Option<Duration>,
+    ) -> Result<reqwest::Request, Error<Op::Error>> {
         if let Some(reason) = &self.invalid {
             return Err(Error::InvalidRequest(reason.clone()));
         }
@@ -520,13 +629,10 @@ impl<'a, Op: Operation> Call<'a, Op> {
             false => Vec::new(),
         };
         query_credentials(&mut url, &credentials);
-        let timeout = self.timeout.unwrap_or(self.client.inner.timeout);
-        let mut request = self
-            .client
-            .inner
-            .http
-            .request(info.method.clone(), url)
-            .timeout(timeout);
+        let mut request = self.client.inner.http.request(info.method.clone(), url);
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
         if !info.accept.is_empty() {
             request = request.header(ACCEPT, header_value(info.accept)?);
         }
@@ -542,10 +648,17 @@ impl<'a, Op: Operation> Call<'a, Op> {
             request = request.header(COOKIE, header_value(&pairs.join("; "))?);
         }
         request = apply_credentials(request, &credentials)?;
-        if let Some((bytes, content_type)) = &self.body {
+        if let Some((payload, content_type)) = &self.body {
+            let body = payload.body().ok_or_else(|| {
+                Error::InvalidRequest(
+                    "the request body was a stream another send of this call already read; \
+                     a stream is sent once (StreamBody::replayable makes one that can be sent again)"
+                        .to_owned(),
+                )
+            })?;
             request = request
                 .header(CONTENT_TYPE, header_value(content_type)?)
-                .body(bytes.clone());
+                .body(body);
         }
         request.build().map_err(Error::from_transport)
     }
@@ -575,12 +688,12 @@ impl<'a, Op: Operation> Call<'a, Op> {
 /// retrying: connection failures and retryable statuses, honouring the
 /// server's `Retry-After` when it asks for no more than the policy allows.
 fn retry_delay<E>(
-    outcome: &Result<RawResponse, Error<E>>,
+    outcome: &Result<Received, Error<E>>,
     policy: &RetryPolicy,
     attempt: u32,
 ) -> Option<Duration> {
     match outcome {
-        Ok(response) if retry::is_retryable_status(response.status()) => {
+        Ok(Received::Whole(response)) if retry::is_retryable_status(response.status()) => {
             match retry::retry_after(response.headers()) {
                 Some(asked) if asked <= policy.max_delay => Some(asked),
                 Some(_) => None,
@@ -650,6 +763,14 @@ where
 
     fn into_future(self) -> Self::IntoFuture {
         // Unlike `send`, no copy of the status and headers is kept.
-        Box::pin(async move { Op::decode(self.execute().await?) })
+        Box::pin(async move { decode::<Op>(self.receive(Op::STREAMS).await?) })
+    }
+}
+
+/// The output of a response, or the error it stands for.
+fn decode<Op: Operation>(received: Received) -> Result<Op::Output, Error<Op::Error>> {
+    match received {
+        Received::Whole(raw) => Op::decode(raw),
+        Received::Streaming(streaming) => Op::decode_streaming(streaming),
     }
 }

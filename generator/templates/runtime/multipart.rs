@@ -6,7 +6,9 @@
 //! numbers and booleans as their text, one part per item for arrays, and
 //! objects as JSON with `Content-Type: application/json`. A field that is
 //! `None` (absent or null) sends no part. `format: byte` strings are base64
-//! text and are sent as text parts.
+//! text and are sent as text parts. A file part can instead be sent from a
+//! stream (`Call::file_stream`, where the API has multipart files); the
+//! body is then read as it is sent, and is not retried unless replayable.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -154,7 +156,7 @@ struct Part {
 }
 
 /// A multipart body being assembled by the generated code, field by field.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Multipart {
     parts: Vec<Part>,
     /// The first value that could not be encoded.
@@ -240,15 +242,55 @@ impl Multipart {
         }
         let boundary = boundary(&self.parts);
         let mut out = BytesMut::new();
-        for part in &self.parts {
-            out.put_slice(format!("--{boundary}\r\n").as_bytes());
-            out.put_slice(part_headers(part).as_bytes());
-            out.put_slice(b"\r\n");
-            out.put_slice(&part.data);
-            out.put_slice(b"\r\n");
-        }
-        out.put_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.write_parts(&mut out, &boundary, None);
         Ok((out.freeze(), format!("{media_type}; boundary={boundary}")))
+    }
+
+    /// The body around the content of the first file part named `name`,
+    /// which a stream will fill: the bytes before it, the bytes after it,
+    /// and the `Content-Type`. The boundary cannot be checked against
+    /// content not read yet, so it is random (and checked against the
+    /// other parts).
+    pub(crate) fn split_at_file(
+        &self,
+        name: &str,
+        media_type: &str,
+    ) -> Result<(Bytes, Bytes, String), String> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        let Some(index) = self
+            .parts
+            .iter()
+            .position(|part| part.name == name && part.file_name.is_some())
+        else {
+            return Err(format!("the multipart body has no file part `{name}`"));
+        };
+        let boundary = random_boundary(&self.parts);
+        let mut before = BytesMut::new();
+        let after = self.write_parts(&mut before, &boundary, Some(index));
+        let content_type = format!("{media_type}; boundary={boundary}");
+        Ok((before.freeze(), after.freeze(), content_type))
+    }
+
+    /// Writes the parts into `out`; when `gap` names a part, its content is
+    /// left out and what follows it is written into the returned buffer.
+    fn write_parts(&self, out: &mut BytesMut, boundary: &str, gap: Option<usize>) -> BytesMut {
+        let mut rest = BytesMut::new();
+        let mut target = out;
+        for (index, part) in self.parts.iter().enumerate() {
+            target.put_slice(format!("--{boundary}\r\n").as_bytes());
+            target.put_slice(part_headers(part).as_bytes());
+            target.put_slice(b"\r\n");
+            if gap == Some(index) {
+                target = &mut rest;
+            } else {
+                target.put_slice(&part.data);
+            }
+            target.put_slice(b"\r\n");
+        }
+        target.put_slice(format!("--{boundary}--\r\n").as_bytes());
+        rest
     }
 }
 
@@ -300,13 +342,40 @@ fn boundary(parts: &[Part]) -> String {
     }
 }
 
+/// A boundary no one can predict, which occurs in no part held in memory:
+/// for bodies with content streamed in later.
+fn random_boundary(parts: &[Part]) -> String {
+    use std::collections::hash_map::RandomState;
+    use std::hash::BuildHasher;
+    loop {
+        // Each `RandomState` has keys of its own: two of them make 128
+        // random bits, without a dependency for it.
+        let (a, b) = (RandomState::new(), RandomState::new());
+        let candidate = format!(
+            "----openapi-rust-gen-{:016x}{:016x}",
+            a.hash_one(parts.len()),
+            b.hash_one(parts.len())
+        );
+        let clashes = parts.iter().any(|part| {
+            part.data
+                .windows(candidate.len())
+                .any(|window| window == candidate.as_bytes())
+        });
+        if !clashes {
+            return candidate;
+        }
+    }
+}
+
 impl<Op: Operation> Call<'_, Op> {
-    /// Sets a multipart body of the given media type (`multipart/form-data`).
+    /// Sets a multipart body of the given media type (`multipart/form-data`),
+    /// keeping its parts so that a file part can be streamed instead.
     pub(crate) fn multipart_body(self, body: Multipart, media_type: &'static str) -> Self {
-        self.encoded_body(
-            body.encode(media_type)
-                .map(|(bytes, content_type)| (bytes, Cow::Owned(content_type))),
-        )
+        let encoded = body
+            .clone()
+            .encode(media_type)
+            .map(|(bytes, content_type)| (bytes, Cow::Owned(content_type)));
+        self.encoded_body(encoded).keep_parts((body, media_type))
     }
 }
 

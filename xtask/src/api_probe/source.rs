@@ -317,6 +317,13 @@ impl Probe<'_> {
             Output::Redirect => format!("{k}::Redirect"),
             Output::Text => "String".to_owned(),
             Output::Bytes => format!("{k}::Bytes"),
+            Output::Events(data) => {
+                let data = data
+                    .as_ref()
+                    .map_or_else(|| "String".to_owned(), |ty| self.ty(ty));
+                let error = self.operation_path(&op.error_type);
+                format!("{k}::EventStream<{data}, {error}>")
+            }
         };
         self.check(
             &format!("same::<{output}, _>(&value::<<{marker} as {k}::Operation>::Output>());"),

@@ -2,7 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{CrateDependency, ExternalCrate, Model, ModelKind, Operation, TypeRef};
+use crate::ir::{
+    CrateDependency, ExternalCrate, Model, ModelKind, Operation, Output, TypeRef,
+};
 
 /// Crates the generated code needs for the types it uses.
 pub fn extra_dependencies(models: &[Model], operations: &[Operation]) -> Vec<ExternalCrate> {
@@ -13,7 +15,13 @@ pub fn extra_dependencies(models: &[Model], operations: &[Operation]) -> Vec<Ext
     let paginated = models
         .iter()
         .any(|m| matches!(&m.kind, ModelKind::Struct(s) if s.page.is_some()));
-    if paginated {
+    // Pages, server-sent events and binary bodies are read as streams.
+    let streams = operations.iter().any(|op| {
+        matches!(op.output, Output::Events(_))
+            || op.events_beside.is_some()
+            || op.has_byte_streams()
+    });
+    if paginated || streams {
         crates.insert(ExternalCrate::FuturesUtil);
     }
     crates.into_iter().collect()
