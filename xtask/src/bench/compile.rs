@@ -17,7 +17,7 @@ use scratch_workspace::{write_scratch_workspace, Cargo};
 
 use super::peers::{Peer, Tools};
 use super::process::{self, Logs};
-use super::tags::{tag_rows, tags_by_size};
+use super::tags::{picked_tags, tag_rows, tags_by_size, TagFeature};
 use super::{median, touch, Row, Subject, SUBJECTS};
 
 /// Compile target for the kelviq crate, in seconds (on 2 cores).
@@ -60,6 +60,13 @@ pub(super) struct Timing {
     pub check: Result<Duration, String>,
 }
 
+/// One crate to time: a package of the scratch workspace, with its
+/// default features or (after `--no-default-features`) the given ones.
+pub(super) struct Job {
+    pub package: String,
+    pub features: Option<String>,
+}
+
 /// The scratch workspace and how to run cargo in it.
 pub(super) struct Scratch {
     pub dir: PathBuf,
@@ -68,44 +75,72 @@ pub(super) struct Scratch {
 }
 
 impl Scratch {
-    /// Times `cargo build` and `cargo check` of `package` (with
-    /// `features`, after `--no-default-features`, if any).
-    pub fn time(&self, package: &str, features: Option<&str>) -> Timing {
-        Timing {
-            build: self.time_command("build", package, features),
-            check: self.time_command("check", package, features),
-        }
+    /// Times `cargo build`, then `cargo check`, of every job. The timed
+    /// runs go round the jobs in turn, so that a change in the machine's
+    /// load (it is shared) falls on every crate alike.
+    fn time_all(&self, jobs: &[Job]) -> Vec<Timing> {
+        let builds = self.time_interleaved("build", jobs);
+        let checks = self.time_interleaved("check", jobs);
+        builds
+            .into_iter()
+            .zip(checks)
+            .map(|(build, check)| Timing { build, check })
+            .collect()
     }
 
-    /// One untimed run, then the median of [`COMPILE_RUNS`] after touching
-    /// the crate's `lib.rs`.
-    pub fn time_command(
+    /// One untimed run of each job, then [`COMPILE_RUNS`] rounds of
+    /// touching each job's `lib.rs` and running it; each job's median.
+    fn time_interleaved(&self, command: &str, jobs: &[Job]) -> Vec<Result<Duration, String>> {
+        let mut results: Vec<Result<Vec<Duration>, String>> = jobs
+            .iter()
+            .map(|job| {
+                self.run(command, job, None, FIRST_BUILD_LIMIT)
+                    .map(|_| Vec::new())
+            })
+            .collect();
+        for round in 1..=COMPILE_RUNS {
+            for (job, result) in jobs.iter().zip(&mut results) {
+                let Ok(times) = result else { continue };
+                match self.run(command, job, Some(round), TIMED_BUILD_LIMIT) {
+                    Ok(time) => times.push(time),
+                    Err(e) => *result = Err(e),
+                }
+            }
+        }
+        results.into_iter().map(|r| r.map(median)).collect()
+    }
+
+    /// `cargo <command> -p <package>` for `job` with `CARGO_INCREMENTAL=0`;
+    /// a timed `round` touches the crate's `lib.rs` first.
+    fn run(
         &self,
         command: &str,
-        package: &str,
-        features: Option<&str>,
+        job: &Job,
+        round: Option<usize>,
+        limit: Duration,
     ) -> Result<Duration, String> {
-        let mut args = vec![command, "--quiet", "-p", package];
-        if let Some(features) = features {
+        let mut args = vec![command, "--quiet", "-p", &job.package];
+        if let Some(features) = &job.features {
             args.extend(["--no-default-features", "--features", features]);
         }
         let cargo = Cargo::new(&self.dir, &self.target, &args).env("CARGO_INCREMENTAL", "0");
         let what = format!("cargo {}", args.join(" "));
-        let step = format!("{command} {package} {}", features.unwrap_or("default"));
-        eprintln!("  {what}: first run (dependencies)…");
-        process::cargo(&self.logs, &step, &cargo, FIRST_BUILD_LIMIT)?;
-        let lib = self.dir.join(package).join("src/lib.rs");
-        let mut times = Vec::new();
-        for run in 1..=COMPILE_RUNS {
-            touch(&lib).map_err(|e| format!("{e:#}"))?;
-            let time = process::cargo(&self.logs, &step, &cargo, TIMED_BUILD_LIMIT)?;
-            eprintln!(
-                "  {what}: run {run}/{COMPILE_RUNS}: {:.2} s",
-                time.as_secs_f64()
-            );
-            times.push(time);
-        }
-        Ok(median(times))
+        let step = format!(
+            "{command} {} {}",
+            job.package,
+            job.features.as_deref().unwrap_or("default")
+        );
+        let Some(round) = round else {
+            eprintln!("  {what}: first run (dependencies)…");
+            return process::cargo(&self.logs, &step, &cargo, limit);
+        };
+        touch(&self.dir.join(&job.package).join("src/lib.rs")).map_err(|e| format!("{e:#}"))?;
+        let time = process::cargo(&self.logs, &step, &cargo, limit)?;
+        eprintln!(
+            "  {what}: run {round}/{COMPILE_RUNS}: {:.2} s",
+            time.as_secs_f64()
+        );
+        Ok(time)
     }
 }
 
@@ -127,28 +162,85 @@ pub(super) fn compile_rows(root: &Path, target_dir: &Path, peers: bool) -> Resul
 
     let mut rows = Vec::new();
     for subject in SUBJECTS.iter().filter(|s| s.sized) {
-        let timed: Vec<(&Candidate, Timing)> = candidates
+        let ours: Vec<&Candidate> = candidates
             .iter()
             .filter(|c| std::ptr::eq(c.subject, subject))
-            .map(|c| {
-                eprintln!("timing {} ({}):", c.package, c.producer.label());
-                let timing = match &c.generated {
-                    Ok(()) => scratch.time(&c.package, None),
-                    Err(e) => Timing {
-                        build: Err(format!("generation failed: {e}")),
-                        check: Err(format!("generation failed: {e}")),
-                    },
-                };
-                (c, timing)
-            })
             .collect();
-        rows.extend(subject_rows(subject, &timed));
-        if peers && subject.crate_name == "nexus" {
-            let tags = tags_by_size(&scratch.dir.join(subject.crate_name))?;
-            rows.extend(tag_rows(&scratch, subject, &timed[0].1, &tags));
-        }
+        // The tag features are timed with nexus, the largest shared spec.
+        let tags = if peers && subject.crate_name == "nexus" {
+            tags_by_size(&scratch.dir.join(subject.crate_name))?
+        } else {
+            Vec::new()
+        };
+        rows.extend(subject_compile_rows(
+            &scratch,
+            subject,
+            &ours,
+            &picked_tags(&tags),
+        ));
     }
     Ok(rows)
+}
+
+/// Times the crates of one subject and the `tags` of ours, and returns
+/// their rows.
+fn subject_compile_rows(
+    scratch: &Scratch,
+    subject: &Subject,
+    crates: &[&Candidate],
+    tags: &[(&TagFeature, &str)],
+) -> Vec<Row> {
+    let mut jobs: Vec<Job> = crates
+        .iter()
+        .filter(|c| c.generated.is_ok())
+        .map(|c| Job {
+            package: c.package.clone(),
+            features: None,
+        })
+        .collect();
+    jobs.extend(tags.iter().map(|(tag, _)| Job {
+        package: subject.crate_name.to_owned(),
+        features: Some(format!("rustls,{}", tag.feature)),
+    }));
+    let names: Vec<String> = jobs
+        .iter()
+        .map(|j| {
+            format!(
+                "{} ({})",
+                j.package,
+                j.features.as_deref().unwrap_or("default")
+            )
+        })
+        .collect();
+    eprintln!("timing {}: {}…", subject.label, names.join(", "));
+    let mut timings = scratch.time_all(&jobs).into_iter();
+    let timed: Vec<(&Candidate, Timing)> = crates
+        .iter()
+        .map(|c| match &c.generated {
+            Ok(()) => (*c, timings.next().unwrap_or_else(missing)),
+            Err(e) => (*c, failed(&format!("generation failed: {e}"))),
+        })
+        .collect();
+    let mut rows = subject_rows(subject, &timed);
+    if let Some((_, whole)) = timed.first() {
+        let tag_timings: Vec<Timing> = timings.collect();
+        rows.extend(tag_rows(subject, whole, tags, &tag_timings));
+    }
+    rows
+}
+
+/// A timing of two failures.
+fn failed(reason: &str) -> Timing {
+    Timing {
+        build: Err(reason.to_owned()),
+        check: Err(reason.to_owned()),
+    }
+}
+
+/// What stands for a timing that `time_all` did not return (it returns one
+/// per job, so this is not expected).
+fn missing() -> Timing {
+    failed("not timed")
 }
 
 /// Writes this project's crates and, with `peers`, the peers' crates for

@@ -116,8 +116,9 @@ fn spawn_and_wait(
     }
 }
 
-/// The first line of `log` that reads as an error (the cause, before
-/// the follow-ups), else its last line.
+/// The first line of `log` that reads as an error (the cause, before the
+/// follow-ups): a panic's message, or a line starting with `error` or
+/// naming an exception; else its last line.
 fn first_error_line(log: &Path) -> String {
     let text = std::fs::read_to_string(log).unwrap_or_default();
     let lines: Vec<&str> = text
@@ -125,15 +126,59 @@ fn first_error_line(log: &Path) -> String {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let is_error = |line: &&&str| {
-        let lower = line.to_ascii_lowercase();
-        lower.starts_with("error") || lower.contains("exception")
-    };
     let line = lines
         .iter()
-        .find(is_error)
-        .or_else(|| lines.last())
-        .copied()
-        .unwrap_or("no output");
+        .enumerate()
+        .find_map(|(index, line)| {
+            let lower = line.to_ascii_lowercase();
+            if line.contains("panicked at") {
+                // The message is on the line after the location.
+                let message = lines.get(index + 1).copied().unwrap_or(line);
+                Some(format!("panicked: {message}"))
+            } else if lower.starts_with("error") || lower.contains("exception") {
+                Some((*line).to_owned())
+            } else {
+                None
+            }
+        })
+        .or_else(|| lines.last().map(|line| (*line).to_owned()))
+        .unwrap_or_else(|| "no output".to_owned());
     line.chars().take(160).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_past_its_limit_is_killed_and_reported() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let logs = Logs::new(dir.path().to_path_buf());
+        let mut sleep = Command::new("sleep");
+        sleep.arg("30");
+        let started = Instant::now();
+        let result = run(&logs, "sleep", &mut sleep, Duration::from_millis(300));
+        assert!(started.elapsed() < Duration::from_secs(10));
+        let error = result.expect_err("killed");
+        assert!(error.starts_with("timed out after 0 s"), "{error}");
+    }
+
+    #[test]
+    fn a_failure_is_reported_by_its_cause() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let logs = Logs::new(dir.path().to_path_buf());
+        let script = "echo compiling; echo \"thread 'main' panicked at src/a.rs:1:2:\" >&2; \
+                      echo 'not yet implemented: media type' >&2; echo 'note: backtrace' >&2; \
+                      exit 101";
+        let mut shell = Command::new("sh");
+        shell.args(["-c", script]);
+        let error = run(&logs, "panics", &mut shell, Duration::from_secs(30)).expect_err("fails");
+        assert!(
+            error.starts_with("panicked: not yet implemented: media type ("),
+            "{error}"
+        );
+
+        let mut fine = Command::new("true");
+        assert!(run(&logs, "succeeds", &mut fine, Duration::from_secs(30)).is_ok());
+    }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use super::compile::{seconds, Scratch, Timing};
+use super::compile::{seconds, Timing};
 use super::{Row, Subject};
 
 /// One tag's build time over the whole crate's, at most (issue #19).
@@ -22,13 +22,19 @@ pub(super) struct TagFeature {
     pub operations: usize,
 }
 
-/// The tag features of the generated crate in `dir`, largest first, read
-/// from the comments the generator writes above each one in Cargo.toml
-/// (`# Tag Name (N operations).` then `name = []`).
+/// The tag features of the generated crate in `dir`, largest first.
 pub(super) fn tags_by_size(dir: &Path) -> Result<Vec<TagFeature>> {
     let path = dir.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
+    Ok(tag_features(&manifest))
+}
+
+/// The tag features of a generated manifest, largest first, read from the
+/// comment the generator writes above each one (`# Tag Name (N
+/// operations).` then `name = []`): the manifest is where the crate's
+/// users see them too.
+fn tag_features(manifest: &str) -> Vec<TagFeature> {
     let mut tags = Vec::new();
     let mut operations = None;
     for line in manifest.lines().map(str::trim) {
@@ -48,38 +54,33 @@ pub(super) fn tags_by_size(dir: &Path) -> Result<Vec<TagFeature>> {
     tags.sort_by(|a, b| {
         b.operations
             .cmp(&a.operations)
-            .then(a.feature.cmp(&b.feature))
+            .then_with(|| a.feature.cmp(&b.feature))
     });
-    Ok(tags)
+    tags
 }
 
-/// The largest tag and a middle-sized one, each built alone, against the
-/// `whole` crate's times.
+/// The tags to time: the largest, and a middle-sized one, named so.
+pub(super) fn picked_tags(tags: &[TagFeature]) -> Vec<(&TagFeature, &'static str)> {
+    let mut picked: Vec<_> = tags
+        .first()
+        .map(|t| (t, "largest tag"))
+        .into_iter()
+        .collect();
+    if tags.len() > 2 {
+        picked.extend(tags.get(tags.len() / 2).map(|t| (t, "middle tag")));
+    }
+    picked
+}
+
+/// Each picked tag's times against the `whole` crate's.
 pub(super) fn tag_rows(
-    scratch: &Scratch,
     subject: &Subject,
     whole: &Timing,
-    tags: &[TagFeature],
+    picked: &[(&TagFeature, &str)],
+    timings: &[Timing],
 ) -> Vec<Row> {
-    let picked: Vec<&TagFeature> = match (tags.first(), tags.get(tags.len() / 2)) {
-        (Some(largest), Some(middle)) if tags.len() > 2 => vec![largest, middle],
-        (Some(largest), _) => vec![largest],
-        _ => {
-            return vec![Row::new(
-                "one tag / whole crate",
-                subject.label,
-                "FAILED: the generated Cargo.toml lists no tag features".to_owned(),
-            )]
-        }
-    };
     let mut rows = Vec::new();
-    for (tag, which) in picked.into_iter().zip(["largest tag", "middle tag"]) {
-        eprintln!(
-            "timing {} with only the tag feature {} ({} operations):",
-            subject.crate_name, tag.feature, tag.operations
-        );
-        let features = format!("rustls,{}", tag.feature);
-        let timing = scratch.time(subject.crate_name, Some(&features));
+    for ((tag, which), timing) in picked.iter().zip(timings) {
         let label = format!(
             "{}, only `{}` ({which}, {} ops; corpus has no 1,000-op API)",
             subject.label, tag.feature, tag.operations
@@ -140,5 +141,26 @@ fn share_row(
             Row::new(measure, subject, "- (a build failed)".to_owned()),
             None,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed kelviq crate's manifest: 27 tags, `plans` the largest
+    /// with 9 operations, and no TLS or compression feature among them.
+    #[test]
+    fn reads_the_tag_features_of_a_generated_manifest() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/Cargo.toml");
+        let manifest = std::fs::read_to_string(&path).expect("the committed client's manifest");
+        let tags = tag_features(&manifest);
+        assert_eq!(tags.len(), 27);
+        assert_eq!(tags[0].feature, "plans");
+        assert_eq!(tags[0].operations, 9);
+        assert!(tags
+            .iter()
+            .all(|t| !["default", "rustls", "native-tls", "gzip"].contains(&t.feature.as_str())));
+        assert!(tags.windows(2).all(|w| w[0].operations >= w[1].operations));
     }
 }
