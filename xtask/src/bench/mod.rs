@@ -8,7 +8,10 @@
 //!   documents, and counts the generated lines and operations;
 //! - the `openapi-rust-gen generate` command is timed as a whole process;
 //! - the generated crates are compiled in a scratch workspace under
-//!   `target/bench-workspace/` (built into `target/bench-target/`);
+//!   `target/bench-workspace/` (built into `target/bench-target/`), with
+//!   `--peers` beside progenitor's and openapi-generator's crates for the
+//!   same specs and with nexus built for one tag feature ([`compile`],
+//!   [`peers`], [`tags`]; issue #19);
 //! - the `runtime_overhead` criterion benchmark of `client-bench` compares
 //!   a generated call with the same call written by hand.
 
