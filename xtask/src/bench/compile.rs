@@ -162,12 +162,13 @@ pub(super) fn compile_rows(root: &Path, target_dir: &Path, peers: bool) -> Resul
 
     let mut rows = Vec::new();
     for subject in SUBJECTS.iter().filter(|s| s.sized) {
-        let ours: Vec<&Candidate> = candidates
+        let crates: Vec<&Candidate> = candidates
             .iter()
             .filter(|c| std::ptr::eq(c.subject, subject))
             .collect();
         // The tag features are timed with nexus, the largest shared spec.
-        let tags = if peers && subject.crate_name == "nexus" {
+        let timed_tags = peers && subject.crate_name == "nexus";
+        let tags = if timed_tags {
             tags_by_size(&scratch.dir.join(subject.crate_name))?
         } else {
             Vec::new()
@@ -175,9 +176,16 @@ pub(super) fn compile_rows(root: &Path, target_dir: &Path, peers: bool) -> Resul
         rows.extend(subject_compile_rows(
             &scratch,
             subject,
-            &ours,
+            &crates,
             &picked_tags(&tags),
         ));
+        if timed_tags && tags.is_empty() {
+            rows.push(Row::new(
+                "crate rebuild, one tag",
+                subject.label,
+                "FAILED: the generated Cargo.toml lists no tag features".to_owned(),
+            ));
+        }
     }
     Ok(rows)
 }
