@@ -93,9 +93,19 @@ enum Task {
     /// the figures against the targets of issue #9 (takes a few minutes:
     /// it builds in release, compiles generated crates and runs criterion).
     Bench {
-        /// Skip timing the generated crates' compilation.
+        /// Skip timing generation and counting the generated lines.
         #[arg(long)]
+        no_generation: bool,
+        /// Skip timing the generated crates' compilation.
+        #[arg(long, conflicts_with = "peers")]
         no_compile: bool,
+        /// Also generate and compile progenitor's and openapi-generator's
+        /// crates for nexus and kelviq (installing those tools under
+        /// target/bench-tools/ when missing: needs python3, Java and the
+        /// network), print our/peer ratios, and time one tag feature of
+        /// nexus against the whole crate (issue #19; takes tens of minutes).
+        #[arg(long)]
+        peers: bool,
         /// Skip the criterion benchmark of a generated call.
         #[arg(long)]
         no_runtime: bool,
@@ -228,12 +238,16 @@ fn run(task: Task) -> Result<ExitCode> {
             },
         ),
         Task::Bench {
+            no_generation,
             no_compile,
+            peers,
             no_runtime,
             runs,
         } => bench::run(&bench::Settings {
             root: workspace_root(),
+            generation: !no_generation,
             compile: !no_compile,
+            peers,
             runtime: !no_runtime,
             process_runs: runs.max(1),
         }),

@@ -8,7 +8,10 @@
 //!   documents, and counts the generated lines and operations;
 //! - the `openapi-rust-gen generate` command is timed as a whole process;
 //! - the generated crates are compiled in a scratch workspace under
-//!   `target/bench-workspace/` (built into `target/bench-target/`);
+//!   `target/bench-workspace/` (built into `target/bench-target/`), with
+//!   `--peers` beside progenitor's and openapi-generator's crates for the
+//!   same specs and with nexus built for one tag feature ([`compile`],
+//!   [`peers`], [`tags`]; issue #19);
 //! - the `runtime_overhead` criterion benchmark of `client-bench` compares
 //!   a generated call with the same call written by hand.
 
@@ -18,15 +21,24 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use scratch_workspace::{write_scratch_workspace, Cargo};
 use serde::Deserialize;
+
+mod compile;
+mod peers;
+mod process;
+mod tags;
 
 /// What to run.
 pub struct Settings {
     /// The workspace root.
     pub root: PathBuf,
+    /// Whether to time generation and the output size.
+    pub generation: bool,
     /// Whether to time the generated crates' compilation.
     pub compile: bool,
+    /// Whether to also compile the peers' crates for the same specs and
+    /// time one tag of nexus against the whole crate (issue #19).
+    pub peers: bool,
     /// Whether to run the criterion benchmark.
     pub runtime: bool,
     /// Whole-process runs of the generator per spec.
@@ -89,12 +101,8 @@ const SUBJECTS: [Subject; 5] = [
 const RATIO_TARGET: f64 = 3.0;
 /// Output size target: generated code lines per operation.
 const LINES_PER_OP_TARGET: f64 = 60.0;
-/// Compile target for the kelviq crate, in seconds (on 2 cores).
-const COMPILE_TARGET_S: f64 = 5.0;
 /// Runtime target: generated call time over hand-written call time.
 const RUNTIME_RATIO_TARGET: f64 = 1.05;
-/// Rebuilds timed per crate.
-const COMPILE_RUNS: usize = 3;
 
 /// One line of `generation-speed`'s output.
 #[derive(Deserialize)]
@@ -137,10 +145,13 @@ impl Row {
 pub fn run(settings: &Settings) -> Result<ExitCode> {
     let root = &settings.root;
     let target_dir = target_dir(root);
-    build_release(root)?;
-    let mut rows = generation_rows(settings, &target_dir)?;
+    let mut rows = Vec::new();
+    if settings.generation {
+        build_release(root)?;
+        rows.extend(generation_rows(settings, &target_dir)?);
+    }
     if settings.compile {
-        rows.extend(compile_rows(root, &target_dir)?);
+        rows.extend(compile::compile_rows(root, &target_dir, settings.peers)?);
     }
     if settings.runtime {
         rows.extend(runtime_rows(root, &target_dir)?);
@@ -373,65 +384,6 @@ fn size_rows(subject: &Subject, report: &SpeedReport) -> Vec<Row> {
     ]
 }
 
-/// Generates the sized subjects into a scratch workspace, builds it once
-/// and times `cargo build` of each crate after touching its `lib.rs`.
-fn compile_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>> {
-    let workspace = target_dir.join("bench-workspace");
-    let build_target = target_dir.join("bench-target");
-    let sized: Vec<&Subject> = SUBJECTS.iter().filter(|s| s.sized).collect();
-    let members: Vec<String> = sized.iter().map(|s| s.crate_name.to_owned()).collect();
-    write_scratch_workspace(&workspace, &members, &root.join("Cargo.lock"))?;
-    for subject in &sized {
-        let generated = openapi_rust_gen::generate(
-            &root.join(subject.path),
-            &openapi_rust_gen::Options::new(subject.crate_name),
-        )?;
-        generated.write_to(&workspace.join(subject.crate_name))?;
-    }
-
-    eprintln!("building the generated crates once to warm their dependencies…");
-    let build = |package: Option<&str>| -> Result<Duration> {
-        let mut args = vec!["build", "--quiet"];
-        if let Some(package) = package {
-            args.extend(["-p", package]);
-        } else {
-            args.push("--workspace");
-        }
-        let started = Instant::now();
-        if scratch_cargo(&workspace, &build_target, &args, true).is_err() {
-            scratch_cargo(&workspace, &build_target, &args, false)?;
-        }
-        Ok(started.elapsed())
-    };
-    build(None)?;
-
-    let mut rows = Vec::new();
-    for subject in &sized {
-        eprintln!("timing rebuilds of the {} crate…", subject.crate_name);
-        let lib = workspace.join(subject.crate_name).join("src/lib.rs");
-        let mut times = Vec::new();
-        for _ in 0..COMPILE_RUNS {
-            touch(&lib)?;
-            times.push(build(Some(subject.crate_name))?);
-        }
-        let seconds = median(times).as_secs_f64();
-        let row = Row::new(
-            "crate rebuild (cargo build, debug)",
-            subject.label,
-            format!("{seconds:.2} s"),
-        );
-        rows.push(if subject.crate_name == "kelviq" {
-            row.target(
-                format!("≤ {COMPILE_TARGET_S} s"),
-                seconds <= COMPILE_TARGET_S,
-            )
-        } else {
-            row
-        });
-    }
-    Ok(rows)
-}
-
 /// Runs the criterion benchmark and reads its medians.
 fn runtime_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>> {
     eprintln!("running the runtime-overhead benchmark (criterion)…");
@@ -545,22 +497,6 @@ fn cargo(root: &Path, args: &[&str]) -> Result<()> {
         .context("cannot run cargo")?;
     if !status.success() {
         bail!("`cargo {}` failed ({status})", args.join(" "));
-    }
-    Ok(())
-}
-
-/// Runs cargo in the scratch workspace, its output shown.
-fn scratch_cargo(workspace: &Path, target: &Path, args: &[&str], offline: bool) -> Result<()> {
-    let status = Cargo::new(workspace, target, args)
-        .command(offline)
-        .status()
-        .context("cannot run cargo")?;
-    if !status.success() {
-        bail!(
-            "`cargo {}` in {} failed ({status})",
-            args.join(" "),
-            workspace.display()
-        );
     }
     Ok(())
 }
