@@ -2,9 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{
-    CrateDependency, ExternalCrate, Model, ModelKind, Operation, Output, TypeRef,
-};
+use crate::ir::{CrateDependency, ExternalCrate, Model, ModelKind, Operation, Output, TypeRef};
 
 /// Crates the generated code needs for the types it uses.
 pub fn extra_dependencies(models: &[Model], operations: &[Operation]) -> Vec<ExternalCrate> {
