@@ -3,6 +3,7 @@
 
 use std::any::Any;
 use std::borrow::Cow;
+use std::convert::Infallible;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
@@ -102,6 +103,14 @@ pub(crate) enum Received {
 /// the status and headers as well.
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<'a, Op> {
+    state: CallState<'a>,
+    operation: PhantomData<fn() -> Op>,
+}
+
+/// What a call sends, whatever its operation: sending it is the same code
+/// for every operation, compiled once rather than once per operation.
+#[derive(Clone)]
+pub(crate) struct CallState<'a> {
     client: &'a Client,
     path: String,
     query: Vec<(Cow<'static, str>, String)>,
@@ -124,7 +133,6 @@ pub struct Call<'a, Op> {
     retry_non_idempotent: bool,
     base_url: Option<String>,
     link: Option<Link>,
-    operation: PhantomData<fn() -> Op>,
 }
 
 /// An absolute URL to request instead of the operation's path, such as a
@@ -139,22 +147,7 @@ pub(crate) struct Link {
 impl<Op> Clone for Call<'_, Op> {
     fn clone(&self) -> Self {
         Call {
-            client: self.client,
-            path: self.path.clone(),
-            query: self.query.clone(),
-            headers: self.headers.clone(),
-            extra_headers: self.extra_headers.clone(),
-            invalid_header: self.invalid_header.clone(),
-            cookies: self.cookies.clone(),
-            body: self.body.clone(),
-            parts: self.parts.clone(),
-            invalid: self.invalid.clone(),
-            timeout: self.timeout,
-            max_response_bytes: self.max_response_bytes,
-            max_retries: self.max_retries,
-            retry_non_idempotent: self.retry_non_idempotent,
-            base_url: self.base_url.clone(),
-            link: self.link.clone(),
+            state: self.state.clone(),
             operation: PhantomData,
         }
     }
@@ -163,8 +156,8 @@ impl<Op> Clone for Call<'_, Op> {
 impl<Op> fmt::Debug for Call<'_, Op> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
-            .field("path", &self.path)
-            .field("query", &self.query)
+            .field("path", &self.state.path)
+            .field("query", &self.state.query)
             .finish_non_exhaustive()
     }
 }
@@ -173,29 +166,33 @@ impl<'a, Op: Operation> Call<'a, Op> {
     /// A call to `path` (parameters already in it).
     pub(crate) fn new(client: &'a Client, path: String) -> Self {
         Call {
-            client,
-            path,
-            query: Vec::new(),
-            headers: Vec::new(),
-            extra_headers: HeaderMap::new(),
-            invalid_header: None,
-            cookies: Vec::new(),
-            body: None,
-            parts: None,
-            invalid: None,
-            timeout: None,
-            max_response_bytes: None,
-            max_retries: None,
-            retry_non_idempotent: false,
-            base_url: None,
-            link: None,
+            state: CallState {
+                client,
+                path,
+                query: Vec::new(),
+                headers: Vec::new(),
+                extra_headers: HeaderMap::new(),
+                invalid_header: None,
+                cookies: Vec::new(),
+                body: None,
+                parts: None,
+                invalid: None,
+                timeout: None,
+                max_response_bytes: None,
+                max_retries: None,
+                retry_non_idempotent: false,
+                base_url: None,
+                link: None,
+            },
             operation: PhantomData,
         }
     }
 
     /// Adds a query parameter.
     pub(crate) fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
-        self.query.push((Cow::Borrowed(name), value.to_string()));
+        self.state
+            .query
+            .push((Cow::Borrowed(name), value.to_string()));
         self
     }
 
@@ -228,7 +225,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
         pairs: impl FnOnce(&str, &serde_json::Value) -> Vec<encoding::Pair>,
     ) -> Self {
         match serde_json::to_value(value) {
-            Ok(value) => self.query.extend(
+            Ok(value) => self.state.query.extend(
                 pairs(name, &value)
                     .into_iter()
                     .map(|(name, value)| (Cow::Owned(name), value)),
@@ -240,7 +237,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
 
     /// Records why the request cannot be sent; the first reason wins.
     pub(crate) fn fail(&mut self, reason: String) {
-        self.invalid.get_or_insert(reason);
+        self.state.invalid.get_or_insert(reason);
     }
 
     /// Adds an array query parameter: one pair per item when `explode`,
@@ -252,24 +249,27 @@ impl<'a, Op: Operation> Call<'a, Op> {
         explode: bool,
     ) -> Self {
         if explode {
-            self.query
+            self.state
+                .query
                 .extend(values.iter().map(|v| (Cow::Borrowed(name), v.to_string())));
         } else {
             let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
-            self.query.push((Cow::Borrowed(name), joined.join(",")));
+            self.state
+                .query
+                .push((Cow::Borrowed(name), joined.join(",")));
         }
         self
     }
 
     /// Adds a header parameter.
     pub(crate) fn header_parameter(mut self, name: &'static str, value: impl fmt::Display) -> Self {
-        self.headers.push((name, value.to_string()));
+        self.state.headers.push((name, value.to_string()));
         self
     }
 
     /// Adds a cookie parameter.
     pub(crate) fn cookie(mut self, name: &'static str, value: impl fmt::Display) -> Self {
-        self.cookies.push((name, value.to_string()));
+        self.state.cookies.push((name, value.to_string()));
         self
     }
 
@@ -316,7 +316,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
         body: impl Into<BinaryBody>,
         content_type: &'static str,
     ) -> Self {
-        self.body = Some((body.into().0, Cow::Borrowed(content_type)));
+        self.state.body = Some((body.into().0, Cow::Borrowed(content_type)));
         self
     }
 
@@ -324,7 +324,9 @@ impl<'a, Op: Operation> Call<'a, Op> {
     /// why the value could not be encoded.
     pub(crate) fn encoded_body(mut self, body: Result<(Bytes, Cow<'static, str>), String>) -> Self {
         match body {
-            Ok((bytes, content_type)) => self.body = Some((Payload::Bytes(bytes), content_type)),
+            Ok((bytes, content_type)) => {
+                self.state.body = Some((Payload::Bytes(bytes), content_type))
+            }
             Err(reason) => self.fail(reason),
         }
         self
@@ -332,24 +334,24 @@ impl<'a, Op: Operation> Call<'a, Op> {
 
     /// Sets the body to a payload (bytes or a stream) of this `Content-Type`.
     pub(crate) fn payload_body(mut self, body: Payload, content_type: Cow<'static, str>) -> Self {
-        self.body = Some((body, content_type));
+        self.state.body = Some((body, content_type));
         self
     }
 
     /// Keeps the parts of a multipart body beside its encoding.
     pub(crate) fn keep_parts<T: Any + Send + Sync>(mut self, parts: T) -> Self {
-        self.parts = Some(Arc::new(parts));
+        self.state.parts = Some(Arc::new(parts));
         self
     }
 
     /// The parts of a multipart body, as kept.
     pub(crate) fn kept_parts<T: Any>(&self) -> Option<&T> {
-        self.parts.as_deref()?.downcast_ref()
+        self.state.parts.as_deref()?.downcast_ref()
     }
 
     /// Requests this absolute URL instead of the operation's path.
     pub(crate) fn with_link(mut self, link: Link) -> Self {
-        self.link = Some(link);
+        self.state.link = Some(link);
         self
     }
 
@@ -367,20 +369,20 @@ impl<'a, Op: Operation> Call<'a, Op> {
     /// # }
     /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.state.timeout = Some(timeout);
         self
     }
 
     /// Overrides the client's limit on the size of the response body for
     /// this call (of each event, for server-sent events).
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
-        self.max_response_bytes = Some(limit);
+        self.state.max_response_bytes = Some(limit);
         self
     }
 
     /// Overrides the client's number of retries for this call.
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = Some(retries);
+        self.state.max_retries = Some(retries);
         self
     }
 
@@ -388,7 +390,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
     /// (POST, PATCH): do this only when repeating the request is harmless,
     /// for instance because the server deduplicates it.
     pub fn retry_non_idempotent(mut self) -> Self {
-        self.retry_non_idempotent = true;
+        self.state.retry_non_idempotent = true;
         self
     }
 
@@ -412,16 +414,18 @@ impl<'a, Op: Operation> Call<'a, Op> {
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         let name = name.as_ref();
         let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
-            self.invalid_header
+            self.state
+                .invalid_header
                 .get_or_insert(format!("`{name}` is not a valid header name"));
             return self;
         };
         match HeaderValue::from_str(value.as_ref()) {
             Ok(value) => {
-                self.extra_headers.append(header, value);
+                self.state.extra_headers.append(header, value);
             }
             Err(_) => {
-                self.invalid_header
+                self.state
+                    .invalid_header
                     .get_or_insert(format!("the value of header `{name}` is not valid"));
             }
         }
@@ -430,7 +434,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
 
     /// Sends this call to another base URL (a proxy, a mock server).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into().trim_end_matches('/').to_owned());
+        self.state.base_url = Some(url.into().trim_end_matches('/').to_owned());
         self
     }
 
@@ -472,12 +476,39 @@ impl<'a, Op: Operation> Call<'a, Op> {
         }
     }
 
+    /// Sends the request, retrying as the client's policy allows (see
+    /// [`CallState::receive`]).
+    pub(crate) async fn receive(&self, stream: bool) -> Result<Received, Error<Op::Error>> {
+        self.state
+            .receive(&Op::INFO, stream, Op::is_success)
+            .await
+            .map_err(Error::widen)
+    }
+
+    /// The URL to request, and whether credentials may go there.
+    pub(crate) fn url(
+        &self,
+        info: &OperationInfo,
+    ) -> Result<(reqwest::Url, bool), Error<Op::Error>> {
+        self.state.url(info).map_err(Error::widen)
+    }
+}
+
+/// Sending, the same for every operation: what differs (the operation's
+/// facts, which statuses are successes) comes as arguments, and errors
+/// carry no documented error yet ([`Error::widen`] gives them the
+/// operation's type).
+impl CallState<'_> {
     /// Sends the request, retrying as the client's policy allows. With
     /// `stream`, a success response comes with its body unread, and the
     /// call's timeout covers the wait for the response's head (a stream's
     /// reader applies it to each wait for more of the body).
-    pub(crate) async fn receive(&self, stream: bool) -> Result<Received, Error<Op::Error>> {
-        let info = Op::INFO;
+    async fn receive(
+        &self,
+        info: &OperationInfo,
+        stream: bool,
+        is_success: fn(reqwest::StatusCode) -> bool,
+    ) -> Result<Received, Error<Infallible>> {
         let policy = self.client.inner.retry;
         // A body read from a stream is gone once sent: only a body that can
         // be sent again may be retried.
@@ -508,7 +539,13 @@ impl<'a, Op: Operation> Call<'a, Op> {
                 status = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(&info, idempotency_key.as_deref(), attempt, stream)
+                .attempt(
+                    info,
+                    idempotency_key.as_deref(),
+                    attempt,
+                    stream,
+                    is_success,
+                )
                 .instrument(span.clone())
                 .await;
             match &outcome {
@@ -543,7 +580,8 @@ impl<'a, Op: Operation> Call<'a, Op> {
         idempotency_key: Option<&str>,
         number: u32,
         stream: bool,
-    ) -> Result<Received, Error<Op::Error>> {
+        is_success: fn(reqwest::StatusCode) -> bool,
+    ) -> Result<Received, Error<Infallible>> {
         let timeout = self.timeout.unwrap_or(self.client.inner.timeout);
         // reqwest's own timeout would also cover a streamed body, cutting
         // a long stream short; a streaming call times its waits instead.
@@ -597,7 +635,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
                 .map(Received::Whole);
         }
         let response = StreamingResponse::new(response, limit, timeout);
-        if Op::is_success(response.status()) {
+        if is_success(response.status()) {
             return Ok(Received::Streaming(response));
         }
         response.read_whole().await.map(Received::Whole)
@@ -610,7 +648,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
         &self,
         info: &OperationInfo,
         timeout: Option<Duration>,
-    ) -> Result<reqwest::Request, Error<Op::Error>> {
+    ) -> Result<reqwest::Request, Error<Infallible>> {
         if let Some(reason) = &self.invalid {
             return Err(Error::InvalidRequest(reason.clone()));
         }
@@ -664,10 +702,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
     }
 
     /// The URL to request, and whether credentials may go there.
-    pub(crate) fn url(
-        &self,
-        info: &OperationInfo,
-    ) -> Result<(reqwest::Url, bool), Error<Op::Error>> {
+    fn url(&self, info: &OperationInfo) -> Result<(reqwest::Url, bool), Error<Infallible>> {
         if let Some(link) = &self.link {
             return Ok((link.url.clone(), link.send_credentials));
         }

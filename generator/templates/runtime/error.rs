@@ -78,6 +78,29 @@ pub enum Error<E> {
     Hook(HookError),
 }
 
+impl Error<std::convert::Infallible> {
+    /// The same error as an error of an operation's type: none but `Api`
+    /// carries the operation's documented error, and this one has none.
+    pub(crate) fn widen<E>(self) -> Error<E> {
+        match self {
+            Error::Api(api) => match api.kind {},
+            Error::UnexpectedStatus(response) => Error::UnexpectedStatus(response),
+            Error::Decode(error) => Error::Decode(error),
+            Error::Timeout => Error::Timeout,
+            Error::ResponseTooLarge { limit, response } => {
+                Error::ResponseTooLarge { limit, response }
+            }
+            Error::Transport(error) => Error::Transport(error),
+            Error::MissingCredentials { operation, schemes } => {
+                Error::MissingCredentials { operation, schemes }
+            }
+            Error::InvalidRequest(reason) => Error::InvalidRequest(reason),
+            Error::InvalidHeader(reason) => Error::InvalidHeader(reason),
+            Error::Hook(error) => Error::Hook(error),
+        }
+    }
+}
+
 impl<E> Error<E> {
     pub(crate) fn from_transport(error: reqwest::Error) -> Self {
         if error.is_timeout() {
