@@ -240,6 +240,7 @@ const NEW_OPERATION: &str = r#"
 get:
   summary: Read one charge
   operationId: getCharge
+  tags: [Charges]
   parameters:
     - name: chargeId
       in: path

@@ -74,33 +74,33 @@
 //!
 //! **Features per tag.** Each tag of the API is a feature that compiles the tag's operations and the models they use; all are on by default. A program that calls a few of them compiles less with `default-features = false` and the features it needs (a TLS one, such as `rustls`, included):
 //!
-//! - `charges`: Tag Charges (1 operation).
-//! - `checkout`: Tag Checkout (1 operation).
-//! - `checkout-session-events`: Tag Checkout Session Events (1 operation).
-//! - `checkout-sessions`: Tag Checkout Sessions (2 operations).
-//! - `customers`: Tag Customers (3 operations).
-//! - `entitlements`: Tag Entitlements (1 operation).
-//! - `features`: Tag Features (4 operations).
-//! - `license`: Tag License (3 operations).
-//! - `media`: Tag Media (1 operation).
-//! - `monetization`: Tag Monetization (1 operation).
-//! - `order-events`: Tag Order Events (1 operation).
-//! - `orders`: Tag Orders (2 operations).
-//! - `partner`: Tag Partner (4 operations).
-//! - `payment-methods`: Tag Payment Methods (1 operation).
-//! - `plan-entitlements`: Tag Plan Entitlements (4 operations).
-//! - `plan-files`: Tag Plan Files (3 operations).
-//! - `plans`: Tag Plans (9 operations).
-//! - `portal`: Tag Portal (1 operation).
-//! - `product-files`: Tag Product Files (2 operations).
-//! - `product-settings`: Tag Product Settings (2 operations).
-//! - `products`: Tag Products (5 operations).
-//! - `promotions`: Tag Promotions (1 operation).
-//! - `refunds`: Tag Refunds (3 operations).
-//! - `reporting`: Tag Reporting (1 operation).
-//! - `subscriptions`: Tag Subscriptions (5 operations).
-//! - `transactions`: Tag Transactions (1 operation).
-//! - `webhooks`: Tag Webhooks (1 operation).
+//! - `charges`: Tag Charges.
+//! - `checkout`: Tag Checkout.
+//! - `checkout-session-events`: Tag Checkout Session Events.
+//! - `checkout-sessions`: Tag Checkout Sessions.
+//! - `customers`: Tag Customers.
+//! - `entitlements`: Tag Entitlements.
+//! - `features`: Tag Features.
+//! - `license`: Tag License.
+//! - `media`: Tag Media.
+//! - `monetization`: Tag Monetization.
+//! - `order-events`: Tag Order Events.
+//! - `orders`: Tag Orders.
+//! - `partner`: Tag Partner.
+//! - `payment-methods`: Tag Payment Methods.
+//! - `plan-entitlements`: Tag Plan Entitlements.
+//! - `plan-files`: Tag Plan Files.
+//! - `plans`: Tag Plans.
+//! - `portal`: Tag Portal.
+//! - `product-files`: Tag Product Files.
+//! - `product-settings`: Tag Product Settings.
+//! - `products`: Tag Products.
+//! - `promotions`: Tag Promotions.
+//! - `refunds`: Tag Refunds.
+//! - `reporting`: Tag Reporting.
+//! - `subscriptions`: Tag Subscriptions.
+//! - `transactions`: Tag Transactions.
+//! - `webhooks`: Tag Webhooks.
 //!
 //! **Response bodies.** Each call's `Accept` header lists the documented media types the client can read, those of error responses at a lower weight. JSON bodies decode into the documented type whatever their `Content-Type`; a structured body documented under a media range (`*/*`, `application/*`) is asked for as `application/json` first. A string documented under a range or as text is read by the response's `Content-Type`: the string a body labelled JSON holds, else the body as text; binary content is returned as bytes. An empty body (no bytes, or only whitespace) where JSON is documented is `null` for a `serde_json::Value`, the empty object for a map or an object with no required field, and otherwise an [`Error::Decode`] saying the body is empty, which keeps the status, headers and body.
 //!

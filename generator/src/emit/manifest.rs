@@ -216,7 +216,16 @@ fn features(api: &Api) -> String {
         .chain(api.features.tags.iter().map(|f| f.name.as_str()))
         .map(toml_string)
         .collect();
-    let _ = writeln!(out, "default = [{}]", defaults.join(", "));
+    if defaults.len() == 1 {
+        let _ = writeln!(out, "default = [{}]", defaults.join(", "));
+    } else {
+        // One per line, so that a new tag adds a line and changes none.
+        out.push_str("default = [\n");
+        for feature in &defaults {
+            let _ = writeln!(out, "    {feature},");
+        }
+        out.push_str("]\n");
+    }
     out.push_str(TRANSPORT_FEATURES);
     if api.features.tags.is_empty() {
         return out;
@@ -233,17 +242,14 @@ fn features(api: &Api) -> String {
     out
 }
 
-/// What a tag feature holds, in one line: its tags and operation count.
+/// What a tag feature holds, in one line: its tags. (Not how many
+/// operations: a count would change a line for every operation added.)
 pub(crate) fn feature_summary(feature: &crate::ir::TagFeature) -> String {
-    let operations = match feature.operations {
-        1 => "1 operation".to_owned(),
-        n => format!("{n} operations"),
-    };
     if feature.tags.is_empty() {
-        return format!("Operations without a tag ({operations}).");
+        return "Operations without a tag.".to_owned();
     }
     let tags: Vec<String> = feature.tags.iter().map(|t| single_line(t)).collect();
-    format!("Tag {} ({operations}).", tags.join(", "))
+    format!("Tag {}.", tags.join(", "))
 }
 
 /// What the webhooks runtime verifies signatures with: RustCrypto's HMAC

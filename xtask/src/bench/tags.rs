@@ -24,33 +24,42 @@ pub(super) struct TagFeature {
 
 /// The tag features of the generated crate in `dir`, largest first.
 pub(super) fn tags_by_size(dir: &Path) -> Result<Vec<TagFeature>> {
-    let path = dir.join("Cargo.toml");
-    let manifest = std::fs::read_to_string(&path)
-        .with_context(|| format!("{}: cannot read", path.display()))?;
-    Ok(tag_features(&manifest))
+    let read = |file: &str| {
+        let path = dir.join(file);
+        std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))
+    };
+    Ok(tag_features(
+        &read("Cargo.toml")?,
+        &read("src/operations.rs")?,
+    ))
 }
 
-/// The tag features of a generated manifest, largest first, read from the
-/// comment the generator writes above each one (`# Tag Name (N
-/// operations).` then `name = []`): the manifest is where the crate's
-/// users see them too.
-fn tag_features(manifest: &str) -> Vec<TagFeature> {
-    let mut tags = Vec::new();
-    let mut operations = None;
-    for line in manifest.lines().map(str::trim) {
-        if let Some(comment) = line.strip_prefix("# Tag ") {
-            operations = comment
-                .rsplit_once('(')
-                .and_then(|(_, count)| count.split_whitespace().next())
-                .and_then(|count| count.parse().ok());
-        } else if let (Some(count), Some((feature, _))) = (operations, line.split_once('=')) {
-            tags.push(TagFeature {
-                feature: feature.trim().to_owned(),
-                operations: count,
-            });
-            operations = None;
-        }
-    }
+/// The tag features of a generated crate, largest first: their names from
+/// the manifest (the `name = []` lines after the comment that opens them),
+/// their sizes from the `#[cfg(...)]` the operations module puts on each
+/// operation's `impl Operation`.
+fn tag_features(manifest: &str, operations: &str) -> Vec<TagFeature> {
+    let names = manifest
+        .lines()
+        .skip_while(|line| !line.starts_with("# One feature per tag"))
+        .filter_map(|line| line.strip_suffix(" = []"))
+        .map(str::trim);
+    let gates: Vec<&str> = operations
+        .lines()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter(|pair| pair[1].starts_with("impl Operation for"))
+        .map(|pair| pair[0])
+        .collect();
+    let mut tags: Vec<TagFeature> = names
+        .map(|name| {
+            let needle = format!("feature = \"{name}\"");
+            TagFeature {
+                feature: name.to_owned(),
+                operations: gates.iter().filter(|gate| gate.contains(&needle)).count(),
+            }
+        })
+        .collect();
     tags.sort_by(|a, b| {
         b.operations
             .cmp(&a.operations)
@@ -148,13 +157,12 @@ fn share_row(
 mod tests {
     use super::*;
 
-    /// The committed kelviq crate's manifest: 27 tags, `plans` the largest
-    /// with 9 operations, and no TLS or compression feature among them.
+    /// The committed kelviq crate: 27 tags, `plans` the largest with 9
+    /// operations, and no TLS or compression feature among them.
     #[test]
-    fn reads_the_tag_features_of_a_generated_manifest() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/Cargo.toml");
-        let manifest = std::fs::read_to_string(&path).expect("the committed client's manifest");
-        let tags = tag_features(&manifest);
+    fn reads_the_tag_features_of_a_generated_crate() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client");
+        let tags = tags_by_size(&dir).expect("the committed client");
         assert_eq!(tags.len(), 27);
         assert_eq!(tags[0].feature, "plans");
         assert_eq!(tags[0].operations, 9);
