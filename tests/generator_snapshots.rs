@@ -75,6 +75,7 @@ fixture_snapshots!(
     servers_security,
     spec_shapes,
     streams,
+    struct_decoding,
     structs,
     type_overrides,
     union_order,

@@ -1527,7 +1527,7 @@ fn header_values(request: &Request, name: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn partner_operations_send_the_partner_key_header_and_no_bearer_token() {
-    let server = answering(ResponseTemplate::new(200).set_body_json(json!([]))).await;
+    let server = answering(ResponseTemplate::new(200).set_body_json(json!({"results": []}))).await;
     let client = Client::builder()
         .base_url(server.uri())
         .bearer_auth(TOKEN)

@@ -6,6 +6,7 @@
 #![allow(unused_imports)]
 
 use serde::{Deserialize, Serialize};
+use crate::runtime::serde_support::object;
 
 #[cfg(
     any(
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
     )
 )]
 /// Where the customer is billed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct BillingAddress {
     /// Country, as a two-letter ISO 3166-1 code.
@@ -43,6 +44,62 @@ pub struct BillingAddress {
     /// State, province or region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "checkout-sessions",
+        feature = "customers",
+        feature = "orders",
+        feature = "payment-methods"
+    )
+)]
+impl<'de> Deserialize<'de> for BillingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BillingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingAddress")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<BillingAddress, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "country" => object::fill(&mut slot_0, &mut __map, "country")?,
+                        "line1" => object::fill(&mut slot_1, &mut __map, "line1")?,
+                        "line2" => object::fill(&mut slot_2, &mut __map, "line2")?,
+                        "postalCode" => {
+                            object::fill(&mut slot_3, &mut __map, "postalCode")?
+                        }
+                        "city" => object::fill(&mut slot_4, &mut __map, "city")?,
+                        "state" => object::fill(&mut slot_5, &mut __map, "state")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(BillingAddress {
+                    country: slot_0.flatten(),
+                    line1: slot_1.flatten(),
+                    line2: slot_2,
+                    postal_code: slot_3.flatten(),
+                    city: slot_4.flatten(),
+                    state: slot_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(
@@ -112,7 +169,7 @@ impl BillingAddress {
 
 #[cfg(feature = "monetization")]
 /// A billing period the pricing page can offer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct BillingPeriod {
     /// `enabled`
@@ -129,9 +186,56 @@ pub struct BillingPeriod {
     pub promo_caption: Option<String>,
 }
 
+#[cfg(feature = "monetization")]
+impl<'de> Deserialize<'de> for BillingPeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BillingPeriod;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingPeriod")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<BillingPeriod, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => object::fill(&mut slot_0, &mut __map, "enabled")?,
+                        "displayName" => {
+                            object::fill(&mut slot_1, &mut __map, "displayName")?
+                        }
+                        "chargePeriod" => {
+                            object::fill(&mut slot_2, &mut __map, "chargePeriod")?
+                        }
+                        "promoCaption" => {
+                            object::fill(&mut slot_3, &mut __map, "promoCaption")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(BillingPeriod {
+                    enabled: slot_0.flatten(),
+                    display_name: slot_1.flatten(),
+                    charge_period: slot_2.flatten(),
+                    promo_caption: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "subscriptions")]
 /// How and why a subscription is cancelled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CancelSubscriptionRequest {
     /// How the subscription is to be cancelled.
@@ -169,6 +273,59 @@ pub struct CancelSubscriptionRequest {
         with = "crate::runtime::serde_support::double_option",
     )]
     pub cancellation_comment: Option<Option<String>>,
+}
+
+#[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for CancelSubscriptionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CancelSubscriptionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CancelSubscriptionRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CancelSubscriptionRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "cancellationType" => {
+                            object::fill(&mut slot_0, &mut __map, "cancellationType")?
+                        }
+                        "cancellationDate" => {
+                            object::fill(&mut slot_1, &mut __map, "cancellationDate")?
+                        }
+                        "cancellationFeedback" => {
+                            object::fill(
+                                &mut slot_2,
+                                &mut __map,
+                                "cancellationFeedback",
+                            )?
+                        }
+                        "cancellationComment" => {
+                            object::fill(&mut slot_3, &mut __map, "cancellationComment")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CancelSubscriptionRequest {
+                    cancellation_type: object::required(slot_0, "cancellationType")?,
+                    cancellation_date: slot_1,
+                    cancellation_feedback: slot_2,
+                    cancellation_comment: slot_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "subscriptions")]
@@ -317,7 +474,7 @@ crate::runtime::serde_support::open_enum!(CancelSubscriptionRequestCancellationT
 
 #[cfg(feature = "subscriptions")]
 /// Confirmation of a cancellation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CancelSubscriptionResponse {
     /// `message`
@@ -325,9 +482,41 @@ pub struct CancelSubscriptionResponse {
     pub message: Option<String>,
 }
 
+#[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CancelSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CancelSubscriptionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CancelSubscriptionResponse, A::Error> {
+                let mut slot_0 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => object::fill(&mut slot_0, &mut __map, "message")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CancelSubscriptionResponse {
+                    message: slot_0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(any(feature = "features", feature = "plan-entitlements"))]
 /// Something a plan can grant, such as a switch, a limit or a metered allowance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CatalogFeature {
     /// `id`
@@ -363,6 +552,80 @@ pub struct CatalogFeature {
     /// `modifiedOn`
     #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[cfg(any(feature = "features", feature = "plan-entitlements"))]
+impl<'de> Deserialize<'de> for CatalogFeature {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CatalogFeature;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CatalogFeature")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CatalogFeature, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "identifier" => {
+                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                        }
+                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
+                        "description" => {
+                            object::fill(&mut slot_3, &mut __map, "description")?
+                        }
+                        "featureType" => {
+                            object::fill(&mut slot_4, &mut __map, "featureType")?
+                        }
+                        "featureDetails" => {
+                            object::fill(&mut slot_5, &mut __map, "featureDetails")?
+                        }
+                        "meter" => object::fill(&mut slot_6, &mut __map, "meter")?,
+                        "details" => object::fill(&mut slot_7, &mut __map, "details")?,
+                        "metadata" => object::fill(&mut slot_8, &mut __map, "metadata")?,
+                        "isArchived" => {
+                            object::fill(&mut slot_9, &mut __map, "isArchived")?
+                        }
+                        "modifiedOn" => {
+                            object::fill(&mut slot_10, &mut __map, "modifiedOn")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CatalogFeature {
+                    id: slot_0.flatten(),
+                    identifier: slot_1.flatten(),
+                    name: slot_2.flatten(),
+                    description: slot_3.flatten(),
+                    feature_type: slot_4.flatten(),
+                    feature_details: slot_5.flatten(),
+                    meter: slot_6.flatten(),
+                    details: slot_7.flatten(),
+                    metadata: slot_8.flatten(),
+                    is_archived: slot_9.flatten(),
+                    modified_on: slot_10.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(any(feature = "features", feature = "plan-entitlements"))]
@@ -410,7 +673,7 @@ crate::runtime::serde_support::open_enum!(CatalogFeatureFeatureType);
 
 #[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
 /// A plan belonging to a product. Plans are versioned: changes produce a new version, and the published version is the one flagged `isLatest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CatalogPlan {
     /// Slug naming the plan; it does not change between versions.
@@ -466,9 +729,103 @@ pub struct CatalogPlan {
     pub ordering: Option<i64>,
 }
 
+#[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
+impl<'de> Deserialize<'de> for CatalogPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CatalogPlan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CatalogPlan")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CatalogPlan, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                let mut slot_16 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "identifier" => {
+                            object::fill(&mut slot_0, &mut __map, "identifier")?
+                        }
+                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "description" => {
+                            object::fill(&mut slot_2, &mut __map, "description")?
+                        }
+                        "product" => object::fill(&mut slot_3, &mut __map, "product")?,
+                        "metadata" => object::fill(&mut slot_4, &mut __map, "metadata")?,
+                        "version" => object::fill(&mut slot_5, &mut __map, "version")?,
+                        "isLatest" => object::fill(&mut slot_6, &mut __map, "isLatest")?,
+                        "modifiedOn" => {
+                            object::fill(&mut slot_7, &mut __map, "modifiedOn")?
+                        }
+                        "createdOn" => {
+                            object::fill(&mut slot_8, &mut __map, "createdOn")?
+                        }
+                        "details" => object::fill(&mut slot_9, &mut __map, "details")?,
+                        "isVisible" => {
+                            object::fill(&mut slot_10, &mut __map, "isVisible")?
+                        }
+                        "isImported" => {
+                            object::fill(&mut slot_11, &mut __map, "isImported")?
+                        }
+                        "countries" => {
+                            object::fill(&mut slot_12, &mut __map, "countries")?
+                        }
+                        "license" => object::fill(&mut slot_13, &mut __map, "license")?,
+                        "links" => object::fill(&mut slot_14, &mut __map, "links")?,
+                        "files" => object::fill(&mut slot_15, &mut __map, "files")?,
+                        "ordering" => object::fill(&mut slot_16, &mut __map, "ordering")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CatalogPlan {
+                    identifier: slot_0.flatten(),
+                    name: slot_1.flatten(),
+                    description: slot_2.flatten(),
+                    product: slot_3.flatten(),
+                    metadata: slot_4.flatten(),
+                    version: slot_5.flatten(),
+                    is_latest: slot_6.flatten(),
+                    modified_on: slot_7.flatten(),
+                    created_on: slot_8.flatten(),
+                    details: slot_9.flatten(),
+                    is_visible: slot_10.flatten(),
+                    is_imported: slot_11.flatten(),
+                    countries: slot_12.flatten(),
+                    license: slot_13.flatten(),
+                    links: slot_14.flatten(),
+                    files: slot_15.flatten(),
+                    ordering: slot_16.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "monetization")]
 /// One charge of an offered plan's price.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Charge {
     /// `id`
@@ -498,9 +855,69 @@ pub struct Charge {
     pub feature_quantity_price: Option<f64>,
 }
 
+#[cfg(feature = "monetization")]
+impl<'de> Deserialize<'de> for Charge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Charge;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Charge")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Charge, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "chargePeriod" => {
+                            object::fill(&mut slot_1, &mut __map, "chargePeriod")?
+                        }
+                        "tiers" => object::fill(&mut slot_2, &mut __map, "tiers")?,
+                        "priceData" => {
+                            object::fill(&mut slot_3, &mut __map, "priceData")?
+                        }
+                        "details" => object::fill(&mut slot_4, &mut __map, "details")?,
+                        "advanced" => object::fill(&mut slot_5, &mut __map, "advanced")?,
+                        "featureQuantityPrice" => {
+                            object::fill(
+                                &mut slot_6,
+                                &mut __map,
+                                "featureQuantityPrice",
+                            )?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(Charge {
+                    id: slot_0.flatten(),
+                    charge_period: slot_1.flatten(),
+                    tiers: slot_2.flatten(),
+                    price_data: slot_3.flatten(),
+                    details: slot_4.flatten(),
+                    advanced: slot_5.flatten(),
+                    feature_quantity_price: slot_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "entitlements")]
 /// The entitlements of one customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckEntitlementsResponse {
     /// `customerId`
@@ -511,8 +928,47 @@ pub struct CheckEntitlementsResponse {
     pub entitlements: Option<Vec<EntitlementDetail>>,
 }
 
+#[cfg(feature = "entitlements")]
+impl<'de> Deserialize<'de> for CheckEntitlementsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckEntitlementsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckEntitlementsResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CheckEntitlementsResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "customerId" => {
+                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                        }
+                        "entitlements" => {
+                            object::fill(&mut slot_1, &mut __map, "entitlements")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CheckEntitlementsResponse {
+                    customer_id: slot_0.flatten(),
+                    entitlements: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The payload of a `checkout.completed` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutCompletedEvent {
     /// `id`
@@ -523,6 +979,48 @@ pub struct CheckoutCompletedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: CheckoutSessionEventData,
+}
+
+impl<'de> Deserialize<'de> for CheckoutCompletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutCompletedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckoutCompletedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CheckoutCompletedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CheckoutCompletedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `checkout.completed` here.
@@ -558,7 +1056,7 @@ crate::runtime::serde_support::open_enum!(CheckoutCompletedEventType);
 
 #[cfg(feature = "checkout-sessions")]
 /// One checkout session together with the order, subscription and payment method that came out of it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutSessionDetailResponse {
     /// Id of the checkout session.
@@ -627,8 +1125,119 @@ pub struct CheckoutSessionDetailResponse {
     pub payment_method: Option<OrderPaymentMethod>,
 }
 
+#[cfg(feature = "checkout-sessions")]
+impl<'de> Deserialize<'de> for CheckoutSessionDetailResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutSessionDetailResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckoutSessionDetailResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CheckoutSessionDetailResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                let mut slot_16 = None;
+                let mut slot_17 = None;
+                let mut slot_18 = None;
+                let mut slot_19 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "customer" => object::fill(&mut slot_1, &mut __map, "customer")?,
+                        "product" => object::fill(&mut slot_2, &mut __map, "product")?,
+                        "billingAddress" => {
+                            object::fill(&mut slot_3, &mut __map, "billingAddress")?
+                        }
+                        "discountCode" => {
+                            object::fill(&mut slot_4, &mut __map, "discountCode")?
+                        }
+                        "taxId" => object::fill(&mut slot_5, &mut __map, "taxId")?,
+                        "currency" => object::fill(&mut slot_6, &mut __map, "currency")?,
+                        "currencySymbol" => {
+                            object::fill(&mut slot_7, &mut __map, "currencySymbol")?
+                        }
+                        "status" => object::fill(&mut slot_8, &mut __map, "status")?,
+                        "createdOn" => {
+                            object::fill(&mut slot_9, &mut __map, "createdOn")?
+                        }
+                        "selectedData" => {
+                            object::fill(&mut slot_10, &mut __map, "selectedData")?
+                        }
+                        "offeringData" => {
+                            object::fill(&mut slot_11, &mut __map, "offeringData")?
+                        }
+                        "data" => object::fill(&mut slot_12, &mut __map, "data")?,
+                        "customFieldsData" => {
+                            object::fill(&mut slot_13, &mut __map, "customFieldsData")?
+                        }
+                        "metadata" => object::fill(&mut slot_14, &mut __map, "metadata")?,
+                        "customization" => {
+                            object::fill(&mut slot_15, &mut __map, "customization")?
+                        }
+                        "trialPeriod" => {
+                            object::fill(&mut slot_16, &mut __map, "trialPeriod")?
+                        }
+                        "order" => object::fill(&mut slot_17, &mut __map, "order")?,
+                        "subscription" => {
+                            object::fill(&mut slot_18, &mut __map, "subscription")?
+                        }
+                        "paymentMethod" => {
+                            object::fill(&mut slot_19, &mut __map, "paymentMethod")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CheckoutSessionDetailResponse {
+                    id: slot_0.flatten(),
+                    customer: slot_1.flatten(),
+                    product: slot_2.flatten(),
+                    billing_address: slot_3.flatten(),
+                    discount_code: slot_4.flatten(),
+                    tax_id: slot_5.flatten(),
+                    currency: slot_6.flatten(),
+                    currency_symbol: slot_7.flatten(),
+                    status: slot_8.flatten(),
+                    created_on: slot_9.flatten(),
+                    selected_data: slot_10.flatten(),
+                    offering_data: slot_11.flatten(),
+                    data: slot_12.flatten(),
+                    custom_fields_data: slot_13.flatten(),
+                    metadata: slot_14.flatten(),
+                    customization: slot_15.flatten(),
+                    trial_period: slot_16.flatten(),
+                    order: slot_17.flatten(),
+                    subscription: slot_18.flatten(),
+                    payment_method: slot_19.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutSessionEventData {
     /// `object`
@@ -638,9 +1247,45 @@ pub struct CheckoutSessionEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+impl<'de> Deserialize<'de> for CheckoutSessionEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutSessionEventData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckoutSessionEventData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CheckoutSessionEventData, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "previous_attributes" => {
+                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CheckoutSessionEventData {
+                    object: object::required(slot_0, "object")?,
+                    previous_attributes: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "checkout-session-events")]
 /// One page of checkout session events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutSessionEventListResponse {
     /// Number of checkout session events across all pages.
@@ -658,6 +1303,47 @@ pub struct CheckoutSessionEventListResponse {
 }
 
 #[cfg(feature = "checkout-session-events")]
+impl<'de> Deserialize<'de> for CheckoutSessionEventListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutSessionEventListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckoutSessionEventListResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CheckoutSessionEventListResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CheckoutSessionEventListResponse {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "checkout-session-events")]
 impl crate::runtime::Page for CheckoutSessionEventListResponse {
     type Item = CheckoutSessionEventResponse;
     fn next_link(&self) -> Option<&str> {
@@ -671,7 +1357,7 @@ impl crate::runtime::Page for CheckoutSessionEventListResponse {
 
 #[cfg(feature = "checkout-session-events")]
 /// One entry in the timeline of a checkout session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutSessionEventResponse {
     /// `id`
@@ -686,6 +1372,55 @@ pub struct CheckoutSessionEventResponse {
     pub timestamp: chrono::DateTime<chrono::Utc>,
     /// Further data of the event; its keys depend on `code`.
     pub metadata: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "checkout-session-events")]
+impl<'de> Deserialize<'de> for CheckoutSessionEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutSessionEventResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckoutSessionEventResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CheckoutSessionEventResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "title" => object::fill(&mut slot_1, &mut __map, "title")?,
+                        "code" => object::fill(&mut slot_2, &mut __map, "code")?,
+                        "status" => object::fill(&mut slot_3, &mut __map, "status")?,
+                        "timestamp" => {
+                            object::fill(&mut slot_4, &mut __map, "timestamp")?
+                        }
+                        "metadata" => object::fill(&mut slot_5, &mut __map, "metadata")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CheckoutSessionEventResponse {
+                    id: object::required(slot_0, "id")?,
+                    title: object::required(slot_1, "title")?,
+                    code: object::required(slot_2, "code")?,
+                    status: object::required(slot_3, "status")?,
+                    timestamp: object::required(slot_4, "timestamp")?,
+                    metadata: object::required(slot_5, "metadata")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "checkout-session-events")]
@@ -733,7 +1468,7 @@ crate::runtime::serde_support::open_enum!(CheckoutSessionEventResponseStatus);
 
 #[cfg(feature = "checkout-sessions")]
 /// One page of checkout sessions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutSessionListResponse {
     /// Number of checkout sessions across all pages.
@@ -751,6 +1486,47 @@ pub struct CheckoutSessionListResponse {
 }
 
 #[cfg(feature = "checkout-sessions")]
+impl<'de> Deserialize<'de> for CheckoutSessionListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutSessionListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckoutSessionListResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CheckoutSessionListResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CheckoutSessionListResponse {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "checkout-sessions")]
 impl crate::runtime::Page for CheckoutSessionListResponse {
     type Item = CheckoutSessionResponse;
     fn next_link(&self) -> Option<&str> {
@@ -764,7 +1540,7 @@ impl crate::runtime::Page for CheckoutSessionListResponse {
 
 #[cfg(feature = "checkout-sessions")]
 /// First order that came out of the checkout session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutSessionOrder {
     /// `id`
@@ -810,6 +1586,92 @@ pub struct CheckoutSessionOrder {
     /// `invoiceId`
     #[serde(rename = "invoiceId", default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
+}
+
+#[cfg(feature = "checkout-sessions")]
+impl<'de> Deserialize<'de> for CheckoutSessionOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutSessionOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckoutSessionOrder")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CheckoutSessionOrder, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "status" => object::fill(&mut slot_1, &mut __map, "status")?,
+                        "paidAt" => object::fill(&mut slot_2, &mut __map, "paidAt")?,
+                        "createdOn" => {
+                            object::fill(&mut slot_3, &mut __map, "createdOn")?
+                        }
+                        "billingType" => {
+                            object::fill(&mut slot_4, &mut __map, "billingType")?
+                        }
+                        "isTrial" => object::fill(&mut slot_5, &mut __map, "isTrial")?,
+                        "amountSubtotal" => {
+                            object::fill(&mut slot_6, &mut __map, "amountSubtotal")?
+                        }
+                        "amountDiscount" => {
+                            object::fill(&mut slot_7, &mut __map, "amountDiscount")?
+                        }
+                        "amountTax" => {
+                            object::fill(&mut slot_8, &mut __map, "amountTax")?
+                        }
+                        "amountTotal" => {
+                            object::fill(&mut slot_9, &mut __map, "amountTotal")?
+                        }
+                        "saleCurrency" => {
+                            object::fill(&mut slot_10, &mut __map, "saleCurrency")?
+                        }
+                        "saleCurrencySymbol" => {
+                            object::fill(&mut slot_11, &mut __map, "saleCurrencySymbol")?
+                        }
+                        "invoiceId" => {
+                            object::fill(&mut slot_12, &mut __map, "invoiceId")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CheckoutSessionOrder {
+                    id: slot_0.flatten(),
+                    status: slot_1.flatten(),
+                    paid_at: slot_2.flatten(),
+                    created_on: slot_3.flatten(),
+                    billing_type: slot_4.flatten(),
+                    is_trial: slot_5.flatten(),
+                    amount_subtotal: slot_6.flatten(),
+                    amount_discount: slot_7.flatten(),
+                    amount_tax: slot_8.flatten(),
+                    amount_total: slot_9.flatten(),
+                    sale_currency: slot_10.flatten(),
+                    sale_currency_symbol: slot_11.flatten(),
+                    invoice_id: slot_12.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "checkout-sessions")]
@@ -912,7 +1774,7 @@ crate::runtime::serde_support::open_enum!(CheckoutSessionOrderStatus);
 
 #[cfg(feature = "checkout-sessions")]
 /// A checkout session, as the list operation returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutSessionResponse {
     /// Id of the checkout session.
@@ -973,8 +1835,106 @@ pub struct CheckoutSessionResponse {
 }
 
 #[cfg(feature = "checkout-sessions")]
+impl<'de> Deserialize<'de> for CheckoutSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutSessionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckoutSessionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CheckoutSessionResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                let mut slot_16 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "customer" => object::fill(&mut slot_1, &mut __map, "customer")?,
+                        "product" => object::fill(&mut slot_2, &mut __map, "product")?,
+                        "billingAddress" => {
+                            object::fill(&mut slot_3, &mut __map, "billingAddress")?
+                        }
+                        "discountCode" => {
+                            object::fill(&mut slot_4, &mut __map, "discountCode")?
+                        }
+                        "taxId" => object::fill(&mut slot_5, &mut __map, "taxId")?,
+                        "currency" => object::fill(&mut slot_6, &mut __map, "currency")?,
+                        "currencySymbol" => {
+                            object::fill(&mut slot_7, &mut __map, "currencySymbol")?
+                        }
+                        "status" => object::fill(&mut slot_8, &mut __map, "status")?,
+                        "createdOn" => {
+                            object::fill(&mut slot_9, &mut __map, "createdOn")?
+                        }
+                        "selectedData" => {
+                            object::fill(&mut slot_10, &mut __map, "selectedData")?
+                        }
+                        "offeringData" => {
+                            object::fill(&mut slot_11, &mut __map, "offeringData")?
+                        }
+                        "data" => object::fill(&mut slot_12, &mut __map, "data")?,
+                        "customFieldsData" => {
+                            object::fill(&mut slot_13, &mut __map, "customFieldsData")?
+                        }
+                        "metadata" => object::fill(&mut slot_14, &mut __map, "metadata")?,
+                        "customization" => {
+                            object::fill(&mut slot_15, &mut __map, "customization")?
+                        }
+                        "trialPeriod" => {
+                            object::fill(&mut slot_16, &mut __map, "trialPeriod")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CheckoutSessionResponse {
+                    id: slot_0.flatten(),
+                    customer: slot_1.flatten(),
+                    product: slot_2.flatten(),
+                    billing_address: slot_3.flatten(),
+                    discount_code: slot_4.flatten(),
+                    tax_id: slot_5.flatten(),
+                    currency: slot_6.flatten(),
+                    currency_symbol: slot_7.flatten(),
+                    status: slot_8.flatten(),
+                    created_on: slot_9.flatten(),
+                    selected_data: slot_10.flatten(),
+                    offering_data: slot_11.flatten(),
+                    data: slot_12.flatten(),
+                    custom_fields_data: slot_13.flatten(),
+                    metadata: slot_14.flatten(),
+                    customization: slot_15.flatten(),
+                    trial_period: slot_16.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "checkout-sessions")]
 /// Subscription started by the checkout session's order, if there is one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CheckoutSessionSubscription {
     /// `id`
@@ -1031,6 +1991,98 @@ pub struct CheckoutSessionSubscription {
 }
 
 #[cfg(feature = "checkout-sessions")]
+impl<'de> Deserialize<'de> for CheckoutSessionSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutSessionSubscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckoutSessionSubscription")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CheckoutSessionSubscription, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "recurrence" => {
+                            object::fill(&mut slot_1, &mut __map, "recurrence")?
+                        }
+                        "billingPeriodStartTime" => {
+                            object::fill(
+                                &mut slot_2,
+                                &mut __map,
+                                "billingPeriodStartTime",
+                            )?
+                        }
+                        "billingPeriodEndTime" => {
+                            object::fill(
+                                &mut slot_3,
+                                &mut __map,
+                                "billingPeriodEndTime",
+                            )?
+                        }
+                        "startDate" => {
+                            object::fill(&mut slot_4, &mut __map, "startDate")?
+                        }
+                        "endDate" => object::fill(&mut slot_5, &mut __map, "endDate")?,
+                        "status" => object::fill(&mut slot_6, &mut __map, "status")?,
+                        "amount" => object::fill(&mut slot_7, &mut __map, "amount")?,
+                        "currency" => object::fill(&mut slot_8, &mut __map, "currency")?,
+                        "trialDaysRemaining" => {
+                            object::fill(&mut slot_9, &mut __map, "trialDaysRemaining")?
+                        }
+                        "billingType" => {
+                            object::fill(&mut slot_10, &mut __map, "billingType")?
+                        }
+                        "recurrenceUnit" => {
+                            object::fill(&mut slot_11, &mut __map, "recurrenceUnit")?
+                        }
+                        "recurrenceType" => {
+                            object::fill(&mut slot_12, &mut __map, "recurrenceType")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CheckoutSessionSubscription {
+                    id: slot_0.flatten(),
+                    recurrence: slot_1.flatten(),
+                    billing_period_start_time: slot_2.flatten(),
+                    billing_period_end_time: slot_3.flatten(),
+                    start_date: slot_4.flatten(),
+                    end_date: slot_5.flatten(),
+                    status: slot_6.flatten(),
+                    amount: slot_7.flatten(),
+                    currency: slot_8.flatten(),
+                    trial_days_remaining: slot_9.flatten(),
+                    billing_type: slot_10.flatten(),
+                    recurrence_unit: slot_11.flatten(),
+                    recurrence_type: slot_12.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "checkout-sessions")]
 /// `CheckoutSessionSubscriptionBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1071,7 +2123,7 @@ crate::runtime::serde_support::open_enum!(CheckoutSessionSubscriptionBillingType
 
 #[cfg(feature = "charges")]
 /// What a one-time charge is for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateChargeRequest {
     /// Identifier of the plan paid for once.
@@ -1112,6 +2164,63 @@ pub struct CreateChargeRequest {
         with = "crate::runtime::serde_support::double_option",
     )]
     pub ip_address: Option<Option<String>>,
+}
+
+#[cfg(feature = "charges")]
+impl<'de> Deserialize<'de> for CreateChargeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateChargeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateChargeRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateChargeRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "planIdentifier" => {
+                            object::fill(&mut slot_0, &mut __map, "planIdentifier")?
+                        }
+                        "chargePeriod" => {
+                            object::fill(&mut slot_1, &mut __map, "chargePeriod")?
+                        }
+                        "customerId" => {
+                            object::fill(&mut slot_2, &mut __map, "customerId")?
+                        }
+                        "features" => object::fill(&mut slot_3, &mut __map, "features")?,
+                        "currencyCode" => {
+                            object::fill(&mut slot_4, &mut __map, "currencyCode")?
+                        }
+                        "ipAddress" => {
+                            object::fill(&mut slot_5, &mut __map, "ipAddress")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreateChargeRequest {
+                    plan_identifier: object::required(slot_0, "planIdentifier")?,
+                    charge_period: object::required(slot_1, "chargePeriod")?,
+                    customer_id: object::required(slot_2, "customerId")?,
+                    features: slot_3,
+                    currency_code: slot_4,
+                    ip_address: slot_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "charges")]
@@ -1192,7 +2301,7 @@ crate::runtime::serde_support::open_enum!(CreateChargeRequestChargePeriod);
 
 #[cfg(feature = "charges")]
 /// The record made for a one-time charge.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateChargeResponse {
     /// Id of the charge record.
@@ -1255,8 +2364,104 @@ pub struct CreateChargeResponse {
 }
 
 #[cfg(feature = "charges")]
+impl<'de> Deserialize<'de> for CreateChargeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateChargeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateChargeResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateChargeResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "startDate" => {
+                            object::fill(&mut slot_1, &mut __map, "startDate")?
+                        }
+                        "endDate" => object::fill(&mut slot_2, &mut __map, "endDate")?,
+                        "billingPeriodStartTime" => {
+                            object::fill(
+                                &mut slot_3,
+                                &mut __map,
+                                "billingPeriodStartTime",
+                            )?
+                        }
+                        "billingPeriodEndTime" => {
+                            object::fill(
+                                &mut slot_4,
+                                &mut __map,
+                                "billingPeriodEndTime",
+                            )?
+                        }
+                        "amount" => object::fill(&mut slot_5, &mut __map, "amount")?,
+                        "recurrence" => {
+                            object::fill(&mut slot_6, &mut __map, "recurrence")?
+                        }
+                        "currency" => object::fill(&mut slot_7, &mut __map, "currency")?,
+                        "status" => object::fill(&mut slot_8, &mut __map, "status")?,
+                        "product" => object::fill(&mut slot_9, &mut __map, "product")?,
+                        "plan" => object::fill(&mut slot_10, &mut __map, "plan")?,
+                        "features" => object::fill(&mut slot_11, &mut __map, "features")?,
+                        "trialDaysRemaining" => {
+                            object::fill(&mut slot_12, &mut __map, "trialDaysRemaining")?
+                        }
+                        "customerId" => {
+                            object::fill(&mut slot_13, &mut __map, "customerId")?
+                        }
+                        "billingType" => {
+                            object::fill(&mut slot_14, &mut __map, "billingType")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreateChargeResponse {
+                    id: slot_0.flatten(),
+                    start_date: slot_1.flatten(),
+                    end_date: slot_2.flatten(),
+                    billing_period_start_time: slot_3.flatten(),
+                    billing_period_end_time: slot_4.flatten(),
+                    amount: slot_5.flatten(),
+                    recurrence: slot_6.flatten(),
+                    currency: slot_7.flatten(),
+                    status: slot_8.flatten(),
+                    product: slot_9.flatten(),
+                    plan: slot_10.flatten(),
+                    features: slot_11.flatten(),
+                    trial_days_remaining: slot_12.flatten(),
+                    customer_id: slot_13.flatten(),
+                    billing_type: slot_14.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "charges")]
 /// `CreateChargeResponsePlan`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateChargeResponsePlan {
     /// Name of the plan.
@@ -1268,8 +2473,45 @@ pub struct CreateChargeResponsePlan {
 }
 
 #[cfg(feature = "charges")]
+impl<'de> Deserialize<'de> for CreateChargeResponsePlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateChargeResponsePlan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateChargeResponsePlan")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateChargeResponsePlan, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "identifier" => {
+                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreateChargeResponsePlan {
+                    name: slot_0.flatten(),
+                    identifier: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "charges")]
 /// `CreateChargeResponseProduct`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateChargeResponseProduct {
     /// Name of the product.
@@ -1283,9 +2525,49 @@ pub struct CreateChargeResponseProduct {
     pub identifier: Option<String>,
 }
 
+#[cfg(feature = "charges")]
+impl<'de> Deserialize<'de> for CreateChargeResponseProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateChargeResponseProduct;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateChargeResponseProduct")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateChargeResponseProduct, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "id" => object::fill(&mut slot_1, &mut __map, "id")?,
+                        "identifier" => {
+                            object::fill(&mut slot_2, &mut __map, "identifier")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreateChargeResponseProduct {
+                    name: slot_0.flatten(),
+                    id: slot_1.flatten(),
+                    identifier: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "checkout")]
 /// What a new checkout session sells, and how the checkout page behaves.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateCheckoutSessionRequest {
     /// Identifier of the plan being bought.
@@ -1425,6 +2707,115 @@ pub struct CreateCheckoutSessionRequest {
         with = "crate::runtime::serde_support::double_option",
     )]
     pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+}
+
+#[cfg(feature = "checkout")]
+impl<'de> Deserialize<'de> for CreateCheckoutSessionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateCheckoutSessionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateCheckoutSessionRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateCheckoutSessionRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "planIdentifier" => {
+                            object::fill(&mut slot_0, &mut __map, "planIdentifier")?
+                        }
+                        "successUrl" => {
+                            object::fill(&mut slot_1, &mut __map, "successUrl")?
+                        }
+                        "chargePeriod" => {
+                            object::fill(&mut slot_2, &mut __map, "chargePeriod")?
+                        }
+                        "customerId" => {
+                            object::fill(&mut slot_3, &mut __map, "customerId")?
+                        }
+                        "features" => object::fill(&mut slot_4, &mut __map, "features")?,
+                        "ipAddress" => {
+                            object::fill(&mut slot_5, &mut __map, "ipAddress")?
+                        }
+                        "cancelUrl" => {
+                            object::fill(&mut slot_6, &mut __map, "cancelUrl")?
+                        }
+                        "plansEnabled" => {
+                            object::fill(&mut slot_7, &mut __map, "plansEnabled")?
+                        }
+                        "currencyCode" => {
+                            object::fill(&mut slot_8, &mut __map, "currencyCode")?
+                        }
+                        "customAmount" => {
+                            object::fill(&mut slot_9, &mut __map, "customAmount")?
+                        }
+                        "taxBehavior" => {
+                            object::fill(&mut slot_10, &mut __map, "taxBehavior")?
+                        }
+                        "discountsEnabled" => {
+                            object::fill(&mut slot_11, &mut __map, "discountsEnabled")?
+                        }
+                        "discountCode" => {
+                            object::fill(&mut slot_12, &mut __map, "discountCode")?
+                        }
+                        "lockEmail" => {
+                            object::fill(&mut slot_13, &mut __map, "lockEmail")?
+                        }
+                        "defaultBillingCountry" => {
+                            object::fill(
+                                &mut slot_14,
+                                &mut __map,
+                                "defaultBillingCountry",
+                            )?
+                        }
+                        "metadata" => object::fill(&mut slot_15, &mut __map, "metadata")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreateCheckoutSessionRequest {
+                    plan_identifier: object::required(slot_0, "planIdentifier")?,
+                    success_url: object::required(slot_1, "successUrl")?,
+                    charge_period: object::required(slot_2, "chargePeriod")?,
+                    customer_id: slot_3,
+                    features: slot_4,
+                    ip_address: slot_5,
+                    cancel_url: slot_6,
+                    plans_enabled: slot_7,
+                    currency_code: slot_8,
+                    custom_amount: slot_9,
+                    tax_behavior: slot_10,
+                    discounts_enabled: slot_11,
+                    discount_code: slot_12,
+                    lock_email: slot_13,
+                    default_billing_country: slot_14,
+                    metadata: slot_15,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "checkout")]
@@ -1658,7 +3049,7 @@ crate::runtime::serde_support::open_enum!(CreateCheckoutSessionRequestTaxBehavio
 
 #[cfg(feature = "checkout")]
 /// A new checkout session and where the customer pays.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateCheckoutSessionResponse {
     /// Checkout page to send the customer to for paying.
@@ -1673,9 +3064,48 @@ pub struct CreateCheckoutSessionResponse {
     pub checkout_session_id: Option<String>,
 }
 
+#[cfg(feature = "checkout")]
+impl<'de> Deserialize<'de> for CreateCheckoutSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateCheckoutSessionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateCheckoutSessionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateCheckoutSessionResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "checkoutUrl" => {
+                            object::fill(&mut slot_0, &mut __map, "checkoutUrl")?
+                        }
+                        "checkoutSessionId" => {
+                            object::fill(&mut slot_1, &mut __map, "checkoutSessionId")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreateCheckoutSessionResponse {
+                    checkout_url: slot_0.flatten(),
+                    checkout_session_id: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "portal")]
 /// `CreatePortalSessionBadRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePortalSessionBadRequest {
     /// `customerId`
@@ -1684,13 +3114,81 @@ pub struct CreatePortalSessionBadRequest {
 }
 
 #[cfg(feature = "portal")]
+impl<'de> Deserialize<'de> for CreatePortalSessionBadRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreatePortalSessionBadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatePortalSessionBadRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreatePortalSessionBadRequest, A::Error> {
+                let mut slot_0 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "customerId" => {
+                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreatePortalSessionBadRequest {
+                    customer_id: slot_0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "portal")]
 /// The customer a portal session is for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct CreatePortalSessionRequest {
     /// Identifier of the customer the portal session is for. The customer must belong to the calling organization and must have an email address on record.
     #[serde(rename = "customerId")]
     pub customer_id: String,
+}
+
+#[cfg(feature = "portal")]
+impl<'de> Deserialize<'de> for CreatePortalSessionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreatePortalSessionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatePortalSessionRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreatePortalSessionRequest, A::Error> {
+                let mut slot_0 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "customerId" => {
+                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreatePortalSessionRequest {
+                    customer_id: object::required(slot_0, "customerId")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "portal")]
@@ -1706,7 +3204,7 @@ impl CreatePortalSessionRequest {
 
 #[cfg(feature = "portal")]
 /// A portal session and how to open it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePortalSessionResponse {
     /// Token that signs the customer in to the portal session.
@@ -1724,9 +3222,49 @@ pub struct CreatePortalSessionResponse {
     pub customer_portal_url: Option<String>,
 }
 
+#[cfg(feature = "portal")]
+impl<'de> Deserialize<'de> for CreatePortalSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreatePortalSessionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatePortalSessionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreatePortalSessionResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "token" => object::fill(&mut slot_0, &mut __map, "token")?,
+                        "email" => object::fill(&mut slot_1, &mut __map, "email")?,
+                        "customerPortalUrl" => {
+                            object::fill(&mut slot_2, &mut __map, "customerPortalUrl")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreatePortalSessionResponse {
+                    token: slot_0.flatten(),
+                    email: slot_1.flatten(),
+                    customer_portal_url: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "subscriptions")]
 /// What a new subscription is for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSubscriptionRequest {
     /// Identifier of the plan to subscribe to.
@@ -1769,6 +3307,63 @@ pub struct CreateSubscriptionRequest {
         with = "crate::runtime::serde_support::double_option",
     )]
     pub ip_address: Option<Option<String>>,
+}
+
+#[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for CreateSubscriptionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateSubscriptionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSubscriptionRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateSubscriptionRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "planIdentifier" => {
+                            object::fill(&mut slot_0, &mut __map, "planIdentifier")?
+                        }
+                        "successUrl" => {
+                            object::fill(&mut slot_1, &mut __map, "successUrl")?
+                        }
+                        "chargePeriod" => {
+                            object::fill(&mut slot_2, &mut __map, "chargePeriod")?
+                        }
+                        "customerId" => {
+                            object::fill(&mut slot_3, &mut __map, "customerId")?
+                        }
+                        "features" => object::fill(&mut slot_4, &mut __map, "features")?,
+                        "ipAddress" => {
+                            object::fill(&mut slot_5, &mut __map, "ipAddress")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreateSubscriptionRequest {
+                    plan_identifier: object::required(slot_0, "planIdentifier")?,
+                    success_url: slot_1,
+                    charge_period: object::required(slot_2, "chargePeriod")?,
+                    customer_id: slot_3.flatten(),
+                    features: slot_4,
+                    ip_address: slot_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "subscriptions")]
@@ -1883,7 +3478,7 @@ crate::runtime::serde_support::open_enum!(CreateSubscriptionRequestChargePeriod)
 
 #[cfg(feature = "subscriptions")]
 /// A subscription that was just created.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSubscriptionResponse {
     /// Id of the new subscription.
@@ -1952,8 +3547,108 @@ pub struct CreateSubscriptionResponse {
 }
 
 #[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSubscriptionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateSubscriptionResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                let mut slot_16 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "startDate" => {
+                            object::fill(&mut slot_1, &mut __map, "startDate")?
+                        }
+                        "endDate" => object::fill(&mut slot_2, &mut __map, "endDate")?,
+                        "billingPeriodStartTime" => {
+                            object::fill(
+                                &mut slot_3,
+                                &mut __map,
+                                "billingPeriodStartTime",
+                            )?
+                        }
+                        "billingPeriodEndTime" => {
+                            object::fill(
+                                &mut slot_4,
+                                &mut __map,
+                                "billingPeriodEndTime",
+                            )?
+                        }
+                        "amount" => object::fill(&mut slot_5, &mut __map, "amount")?,
+                        "recurrence" => {
+                            object::fill(&mut slot_6, &mut __map, "recurrence")?
+                        }
+                        "currency" => object::fill(&mut slot_7, &mut __map, "currency")?,
+                        "status" => object::fill(&mut slot_8, &mut __map, "status")?,
+                        "product" => object::fill(&mut slot_9, &mut __map, "product")?,
+                        "plan" => object::fill(&mut slot_10, &mut __map, "plan")?,
+                        "features" => object::fill(&mut slot_11, &mut __map, "features")?,
+                        "trialDaysRemaining" => {
+                            object::fill(&mut slot_12, &mut __map, "trialDaysRemaining")?
+                        }
+                        "customerId" => {
+                            object::fill(&mut slot_13, &mut __map, "customerId")?
+                        }
+                        "files" => object::fill(&mut slot_14, &mut __map, "files")?,
+                        "links" => object::fill(&mut slot_15, &mut __map, "links")?,
+                        "license" => object::fill(&mut slot_16, &mut __map, "license")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreateSubscriptionResponse {
+                    id: slot_0.flatten(),
+                    start_date: slot_1.flatten(),
+                    end_date: slot_2.flatten(),
+                    billing_period_start_time: slot_3.flatten(),
+                    billing_period_end_time: slot_4.flatten(),
+                    amount: slot_5.flatten(),
+                    recurrence: slot_6.flatten(),
+                    currency: slot_7.flatten(),
+                    status: slot_8.flatten(),
+                    product: slot_9.flatten(),
+                    plan: slot_10.flatten(),
+                    features: slot_11.flatten(),
+                    trial_days_remaining: slot_12.flatten(),
+                    customer_id: slot_13.flatten(),
+                    files: slot_14.flatten(),
+                    links: slot_15.flatten(),
+                    license: slot_16.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "subscriptions")]
 /// `CreateSubscriptionResponsePlan`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSubscriptionResponsePlan {
     /// Name of the plan.
@@ -1965,8 +3660,45 @@ pub struct CreateSubscriptionResponsePlan {
 }
 
 #[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for CreateSubscriptionResponsePlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateSubscriptionResponsePlan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSubscriptionResponsePlan")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateSubscriptionResponsePlan, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "identifier" => {
+                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreateSubscriptionResponsePlan {
+                    name: slot_0.flatten(),
+                    identifier: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "subscriptions")]
 /// `CreateSubscriptionResponseProduct`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSubscriptionResponseProduct {
     /// Name of the product.
@@ -1980,9 +3712,49 @@ pub struct CreateSubscriptionResponseProduct {
     pub identifier: Option<String>,
 }
 
+#[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for CreateSubscriptionResponseProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateSubscriptionResponseProduct;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSubscriptionResponseProduct")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateSubscriptionResponseProduct, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "id" => object::fill(&mut slot_1, &mut __map, "id")?,
+                        "identifier" => {
+                            object::fill(&mut slot_2, &mut __map, "identifier")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CreateSubscriptionResponseProduct {
+                    name: slot_0.flatten(),
+                    id: slot_1.flatten(),
+                    identifier: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "customers")]
 /// Fields for a new customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct CustomerCreateRequest {
     /// Your own identifier for the customer. You choose it; no two customers of your kelviq organization may share it.
@@ -2025,6 +3797,54 @@ pub struct CustomerCreateRequest {
         with = "crate::runtime::serde_support::double_option",
     )]
     pub billing_address: Option<Option<BillingAddress>>,
+}
+
+#[cfg(feature = "customers")]
+impl<'de> Deserialize<'de> for CustomerCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomerCreateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerCreateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CustomerCreateRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "customerId" => {
+                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                        }
+                        "email" => object::fill(&mut slot_1, &mut __map, "email")?,
+                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
+                        "metadata" => object::fill(&mut slot_3, &mut __map, "metadata")?,
+                        "billingAddress" => {
+                            object::fill(&mut slot_4, &mut __map, "billingAddress")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CustomerCreateRequest {
+                    customer_id: object::required(slot_0, "customerId")?,
+                    email: slot_1,
+                    name: slot_2,
+                    metadata: slot_3,
+                    billing_address: slot_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "customers")]
@@ -2074,7 +3894,7 @@ impl CustomerCreateRequest {
 }
 
 /// The payload of a `customer.created` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CustomerCreatedEvent {
     /// `id`
@@ -2085,6 +3905,48 @@ pub struct CustomerCreatedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: CustomerEventData,
+}
+
+impl<'de> Deserialize<'de> for CustomerCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomerCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerCreatedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CustomerCreatedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CustomerCreatedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `customer.created` here.
@@ -2119,7 +3981,7 @@ impl From<String> for CustomerCreatedEventType {
 crate::runtime::serde_support::open_enum!(CustomerCreatedEventType);
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CustomerEventData {
     /// `object`
@@ -2129,9 +3991,45 @@ pub struct CustomerEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+impl<'de> Deserialize<'de> for CustomerEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomerEventData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerEventData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CustomerEventData, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "previous_attributes" => {
+                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CustomerEventData {
+                    object: object::required(slot_0, "object")?,
+                    previous_attributes: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "customers")]
 /// One page of customers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CustomerListResponse {
     /// Number of customers across all pages.
@@ -2149,6 +4047,47 @@ pub struct CustomerListResponse {
 }
 
 #[cfg(feature = "customers")]
+impl<'de> Deserialize<'de> for CustomerListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomerListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerListResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CustomerListResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CustomerListResponse {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "customers")]
 impl crate::runtime::Page for CustomerListResponse {
     type Item = CustomerResponse;
     fn next_link(&self) -> Option<&str> {
@@ -2162,7 +4101,7 @@ impl crate::runtime::Page for CustomerListResponse {
 
 #[cfg(feature = "customers")]
 /// A customer of your organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CustomerResponse {
     /// Id kelviq gave the customer record (a UUID).
@@ -2195,8 +4134,72 @@ pub struct CustomerResponse {
 }
 
 #[cfg(feature = "customers")]
+impl<'de> Deserialize<'de> for CustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomerResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CustomerResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "customerId" => {
+                            object::fill(&mut slot_1, &mut __map, "customerId")?
+                        }
+                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_3, &mut __map, "email")?,
+                        "details" => object::fill(&mut slot_4, &mut __map, "details")?,
+                        "metadata" => object::fill(&mut slot_5, &mut __map, "metadata")?,
+                        "billingAddress" => {
+                            object::fill(&mut slot_6, &mut __map, "billingAddress")?
+                        }
+                        "createdOn" => {
+                            object::fill(&mut slot_7, &mut __map, "createdOn")?
+                        }
+                        "modifiedOn" => {
+                            object::fill(&mut slot_8, &mut __map, "modifiedOn")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CustomerResponse {
+                    id: slot_0.flatten(),
+                    customer_id: slot_1.flatten(),
+                    name: slot_2.flatten(),
+                    email: slot_3.flatten(),
+                    details: slot_4.flatten(),
+                    metadata: slot_5.flatten(),
+                    billing_address: slot_6.flatten(),
+                    created_on: slot_7.flatten(),
+                    modified_on: slot_8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "customers")]
 /// Customer fields to change; fields left out keep their value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct CustomerUpdateRequest {
     /// Email address of the customer.
@@ -2236,6 +4239,49 @@ pub struct CustomerUpdateRequest {
         with = "crate::runtime::serde_support::double_option",
     )]
     pub billing_address: Option<Option<BillingAddress>>,
+}
+
+#[cfg(feature = "customers")]
+impl<'de> Deserialize<'de> for CustomerUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomerUpdateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerUpdateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CustomerUpdateRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "email" => object::fill(&mut slot_0, &mut __map, "email")?,
+                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "metadata" => object::fill(&mut slot_2, &mut __map, "metadata")?,
+                        "billingAddress" => {
+                            object::fill(&mut slot_3, &mut __map, "billingAddress")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CustomerUpdateRequest {
+                    email: slot_0,
+                    name: slot_1,
+                    metadata: slot_2,
+                    billing_address: slot_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "customers")]
@@ -2284,7 +4330,7 @@ impl CustomerUpdateRequest {
 }
 
 /// The payload of a `customer.updated` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CustomerUpdatedEvent {
     /// `id`
@@ -2295,6 +4341,48 @@ pub struct CustomerUpdatedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: CustomerEventData,
+}
+
+impl<'de> Deserialize<'de> for CustomerUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomerUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerUpdatedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CustomerUpdatedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(CustomerUpdatedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `customer.updated` here.
@@ -2330,7 +4418,7 @@ crate::runtime::serde_support::open_enum!(CustomerUpdatedEventType);
 
 #[cfg(any(feature = "charges", feature = "subscriptions"))]
 /// An error with a message in `detail`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DetailErrorResponse {
     /// What went wrong, for people.
@@ -2338,9 +4426,41 @@ pub struct DetailErrorResponse {
     pub detail: Option<String>,
 }
 
+#[cfg(any(feature = "charges", feature = "subscriptions"))]
+impl<'de> Deserialize<'de> for DetailErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DetailErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DetailErrorResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DetailErrorResponse, A::Error> {
+                let mut slot_0 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "detail" => object::fill(&mut slot_0, &mut __map, "detail")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(DetailErrorResponse {
+                    detail: slot_0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "entitlements")]
 /// What a customer may do with one feature, and how much of it is used.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct EntitlementDetail {
     /// `featureId`
@@ -2369,9 +4489,76 @@ pub struct EntitlementDetail {
     pub remaining: Option<i32>,
 }
 
+#[cfg(feature = "entitlements")]
+impl<'de> Deserialize<'de> for EntitlementDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = EntitlementDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EntitlementDetail")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<EntitlementDetail, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "featureId" => {
+                            object::fill(&mut slot_0, &mut __map, "featureId")?
+                        }
+                        "hasAccess" => {
+                            object::fill(&mut slot_1, &mut __map, "hasAccess")?
+                        }
+                        "featureType" => {
+                            object::fill(&mut slot_2, &mut __map, "featureType")?
+                        }
+                        "resetAt" => object::fill(&mut slot_3, &mut __map, "resetAt")?,
+                        "hardLimit" => {
+                            object::fill(&mut slot_4, &mut __map, "hardLimit")?
+                        }
+                        "usageLimit" => {
+                            object::fill(&mut slot_5, &mut __map, "usageLimit")?
+                        }
+                        "currentUsage" => {
+                            object::fill(&mut slot_6, &mut __map, "currentUsage")?
+                        }
+                        "remaining" => {
+                            object::fill(&mut slot_7, &mut __map, "remaining")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(EntitlementDetail {
+                    feature_id: slot_0.flatten(),
+                    has_access: slot_1.flatten(),
+                    feature_type: slot_2.flatten(),
+                    reset_at: slot_3.flatten(),
+                    hard_limit: slot_4.flatten(),
+                    usage_limit: slot_5.flatten(),
+                    current_usage: slot_6.flatten(),
+                    remaining: slot_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "monetization")]
 /// An error, with a short label and an explanation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// Short label of the error.
@@ -2382,9 +4569,44 @@ pub struct ErrorResponse {
     pub message: Option<String>,
 }
 
+#[cfg(feature = "monetization")]
+impl<'de> Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => object::fill(&mut slot_0, &mut __map, "status")?,
+                        "message" => object::fill(&mut slot_1, &mut __map, "message")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ErrorResponse {
+                    status: slot_0.flatten(),
+                    message: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "features")]
 /// Fields for a new feature.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct FeatureCreateRequest {
     /// `name`
@@ -2407,6 +4629,64 @@ pub struct FeatureCreateRequest {
     /// `metadata`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[cfg(feature = "features")]
+impl<'de> Deserialize<'de> for FeatureCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = FeatureCreateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FeatureCreateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<FeatureCreateRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "identifier" => {
+                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                        }
+                        "description" => {
+                            object::fill(&mut slot_2, &mut __map, "description")?
+                        }
+                        "featureType" => {
+                            object::fill(&mut slot_3, &mut __map, "featureType")?
+                        }
+                        "featureDetails" => {
+                            object::fill(&mut slot_4, &mut __map, "featureDetails")?
+                        }
+                        "meter" => object::fill(&mut slot_5, &mut __map, "meter")?,
+                        "metadata" => object::fill(&mut slot_6, &mut __map, "metadata")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(FeatureCreateRequest {
+                    name: object::required(slot_0, "name")?,
+                    identifier: slot_1.flatten(),
+                    description: slot_2.flatten(),
+                    feature_type: object::required(slot_3, "featureType")?,
+                    feature_details: slot_4.flatten(),
+                    meter: slot_5.flatten(),
+                    metadata: slot_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "features")]
@@ -2518,13 +4798,50 @@ crate::runtime::serde_support::open_enum!(FeatureCreateRequestFeatureType);
 
 #[cfg(any(feature = "charges", feature = "checkout", feature = "subscriptions"))]
 /// A feature and how many units of it are wanted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct FeatureInput {
     /// Identifier of the feature.
     pub identifier: String,
     /// How many units of the feature are wanted.
     pub quantity: i64,
+}
+
+#[cfg(any(feature = "charges", feature = "checkout", feature = "subscriptions"))]
+impl<'de> Deserialize<'de> for FeatureInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = FeatureInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FeatureInput")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<FeatureInput, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "identifier" => {
+                            object::fill(&mut slot_0, &mut __map, "identifier")?
+                        }
+                        "quantity" => object::fill(&mut slot_1, &mut __map, "quantity")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(FeatureInput {
+                    identifier: object::required(slot_0, "identifier")?,
+                    quantity: object::required(slot_1, "quantity")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(any(feature = "charges", feature = "checkout", feature = "subscriptions"))]
@@ -2541,7 +4858,7 @@ impl FeatureInput {
 
 #[cfg(feature = "monetization")]
 /// The price of an offered plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct FeaturePrice {
     /// `id`
@@ -2564,8 +4881,61 @@ pub struct FeaturePrice {
     pub charges: Option<Vec<Charge>>,
 }
 
+#[cfg(feature = "monetization")]
+impl<'de> Deserialize<'de> for FeaturePrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = FeaturePrice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FeaturePrice")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<FeaturePrice, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "priceType" => {
+                            object::fill(&mut slot_1, &mut __map, "priceType")?
+                        }
+                        "freeTrial" => {
+                            object::fill(&mut slot_2, &mut __map, "freeTrial")?
+                        }
+                        "trialPeriod" => {
+                            object::fill(&mut slot_3, &mut __map, "trialPeriod")?
+                        }
+                        "currency" => object::fill(&mut slot_4, &mut __map, "currency")?,
+                        "charges" => object::fill(&mut slot_5, &mut __map, "charges")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(FeaturePrice {
+                    id: slot_0.flatten(),
+                    price_type: slot_1.flatten(),
+                    free_trial: slot_2.flatten(),
+                    trial_period: slot_3.flatten(),
+                    currency: slot_4.flatten(),
+                    charges: slot_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The payload of a `feature.usage_alert` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct FeatureUsageAlertEvent {
     /// `id`
@@ -2578,8 +4948,50 @@ pub struct FeatureUsageAlertEvent {
     pub data: FeatureUsageAlertEventData,
 }
 
+impl<'de> Deserialize<'de> for FeatureUsageAlertEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = FeatureUsageAlertEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FeatureUsageAlertEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<FeatureUsageAlertEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(FeatureUsageAlertEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct FeatureUsageAlertEventData {
     /// `object`
@@ -2587,6 +4999,42 @@ pub struct FeatureUsageAlertEventData {
     /// `previous_attributes`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_attributes: Option<WebhookPreviousAttributes>,
+}
+
+impl<'de> Deserialize<'de> for FeatureUsageAlertEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = FeatureUsageAlertEventData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FeatureUsageAlertEventData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<FeatureUsageAlertEventData, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "previous_attributes" => {
+                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(FeatureUsageAlertEventData {
+                    object: object::required(slot_0, "object")?,
+                    previous_attributes: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `feature.usage_alert` here.
@@ -2621,7 +5069,7 @@ impl From<String> for FeatureUsageAlertEventType {
 crate::runtime::serde_support::open_enum!(FeatureUsageAlertEventType);
 
 /// The payload of a `invoice.created` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InvoiceCreatedEvent {
     /// `id`
@@ -2632,6 +5080,48 @@ pub struct InvoiceCreatedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: InvoiceEventData,
+}
+
+impl<'de> Deserialize<'de> for InvoiceCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InvoiceCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InvoiceCreatedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<InvoiceCreatedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(InvoiceCreatedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `invoice.created` here.
@@ -2666,7 +5156,7 @@ impl From<String> for InvoiceCreatedEventType {
 crate::runtime::serde_support::open_enum!(InvoiceCreatedEventType);
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InvoiceEventData {
     /// `object`
@@ -2676,8 +5166,44 @@ pub struct InvoiceEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+impl<'de> Deserialize<'de> for InvoiceEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InvoiceEventData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InvoiceEventData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<InvoiceEventData, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "previous_attributes" => {
+                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(InvoiceEventData {
+                    object: object::required(slot_0, "object")?,
+                    previous_attributes: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The payload of a `invoice.paid` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InvoicePaidEvent {
     /// `id`
@@ -2688,6 +5214,48 @@ pub struct InvoicePaidEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: InvoiceEventData,
+}
+
+impl<'de> Deserialize<'de> for InvoicePaidEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InvoicePaidEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InvoicePaidEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<InvoicePaidEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(InvoicePaidEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `invoice.paid` here.
@@ -2722,7 +5290,7 @@ impl From<String> for InvoicePaidEventType {
 crate::runtime::serde_support::open_enum!(InvoicePaidEventType);
 
 /// The payload of a `invoice.payment_failed` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InvoicePaymentFailedEvent {
     /// `id`
@@ -2733,6 +5301,48 @@ pub struct InvoicePaymentFailedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: InvoiceEventData,
+}
+
+impl<'de> Deserialize<'de> for InvoicePaymentFailedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = InvoicePaymentFailedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InvoicePaymentFailedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<InvoicePaymentFailedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(InvoicePaymentFailedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `invoice.payment_failed` here.
@@ -2768,7 +5378,7 @@ crate::runtime::serde_support::open_enum!(InvoicePaymentFailedEventType);
 
 #[cfg(feature = "license")]
 /// A request to activate a license key on an instance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct LicenseActivation {
     /// `licenseKey`
@@ -2783,6 +5393,53 @@ pub struct LicenseActivation {
     /// `metadata`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[cfg(feature = "license")]
+impl<'de> Deserialize<'de> for LicenseActivation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LicenseActivation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LicenseActivation")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<LicenseActivation, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "licenseKey" => {
+                            object::fill(&mut slot_0, &mut __map, "licenseKey")?
+                        }
+                        "customerId" => {
+                            object::fill(&mut slot_1, &mut __map, "customerId")?
+                        }
+                        "instanceName" => {
+                            object::fill(&mut slot_2, &mut __map, "instanceName")?
+                        }
+                        "metadata" => object::fill(&mut slot_3, &mut __map, "metadata")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(LicenseActivation {
+                    license_key: object::required(slot_0, "licenseKey")?,
+                    customer_id: slot_1.flatten(),
+                    instance_name: slot_2.flatten(),
+                    metadata: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "license")]
@@ -2825,7 +5482,7 @@ impl LicenseActivation {
 
 #[cfg(feature = "license")]
 /// The activation that was made, with the license it used.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LicenseActivationResponse {
     /// `instanceId`
@@ -2842,9 +5499,56 @@ pub struct LicenseActivationResponse {
     pub license: Option<LicenseDetails>,
 }
 
+#[cfg(feature = "license")]
+impl<'de> Deserialize<'de> for LicenseActivationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LicenseActivationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LicenseActivationResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<LicenseActivationResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "instanceId" => {
+                            object::fill(&mut slot_0, &mut __map, "instanceId")?
+                        }
+                        "activatedAt" => {
+                            object::fill(&mut slot_1, &mut __map, "activatedAt")?
+                        }
+                        "expiresOn" => {
+                            object::fill(&mut slot_2, &mut __map, "expiresOn")?
+                        }
+                        "license" => object::fill(&mut slot_3, &mut __map, "license")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(LicenseActivationResponse {
+                    instance_id: slot_0.flatten(),
+                    activated_at: slot_1.flatten(),
+                    expires_on: slot_2.flatten(),
+                    license: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
 /// How license keys are issued for a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct LicenseConfig {
     /// `enabled`
@@ -2873,6 +5577,67 @@ pub struct LicenseConfig {
     /// `hasExpiry`
     #[serde(rename = "hasExpiry", default, skip_serializing_if = "Option::is_none")]
     pub has_expiry: Option<bool>,
+}
+
+#[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
+impl<'de> Deserialize<'de> for LicenseConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LicenseConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LicenseConfig")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<LicenseConfig, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => object::fill(&mut slot_0, &mut __map, "enabled")?,
+                        "activationLimit" => {
+                            object::fill(&mut slot_1, &mut __map, "activationLimit")?
+                        }
+                        "activationLimitEnabled" => {
+                            object::fill(
+                                &mut slot_2,
+                                &mut __map,
+                                "activationLimitEnabled",
+                            )?
+                        }
+                        "durationUnit" => {
+                            object::fill(&mut slot_3, &mut __map, "durationUnit")?
+                        }
+                        "durationValue" => {
+                            object::fill(&mut slot_4, &mut __map, "durationValue")?
+                        }
+                        "hasExpiry" => {
+                            object::fill(&mut slot_5, &mut __map, "hasExpiry")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(LicenseConfig {
+                    enabled: slot_0.flatten(),
+                    activation_limit: slot_1.flatten(),
+                    activation_limit_enabled: slot_2.flatten(),
+                    duration_unit: slot_3.flatten(),
+                    duration_value: slot_4.flatten(),
+                    has_expiry: slot_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
@@ -2978,7 +5743,7 @@ crate::runtime::serde_support::open_enum!(LicenseConfigDurationUnit);
 
 #[cfg(feature = "license")]
 /// A request to release the activation of an instance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LicenseDeactivation {
     /// `licenseKey`
@@ -2987,6 +5752,45 @@ pub struct LicenseDeactivation {
     /// `instanceId`
     #[serde(rename = "instanceId")]
     pub instance_id: uuid::Uuid,
+}
+
+#[cfg(feature = "license")]
+impl<'de> Deserialize<'de> for LicenseDeactivation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LicenseDeactivation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LicenseDeactivation")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<LicenseDeactivation, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "licenseKey" => {
+                            object::fill(&mut slot_0, &mut __map, "licenseKey")?
+                        }
+                        "instanceId" => {
+                            object::fill(&mut slot_1, &mut __map, "instanceId")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(LicenseDeactivation {
+                    license_key: object::required(slot_0, "licenseKey")?,
+                    instance_id: object::required(slot_1, "instanceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "license")]
@@ -3003,7 +5807,7 @@ impl LicenseDeactivation {
 
 #[cfg(feature = "license")]
 /// Confirmation that the activation was released.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LicenseDeactivationResponse {
     /// `message`
@@ -3015,8 +5819,45 @@ pub struct LicenseDeactivationResponse {
 }
 
 #[cfg(feature = "license")]
+impl<'de> Deserialize<'de> for LicenseDeactivationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LicenseDeactivationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LicenseDeactivationResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<LicenseDeactivationResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => object::fill(&mut slot_0, &mut __map, "message")?,
+                        "deactivatedAt" => {
+                            object::fill(&mut slot_1, &mut __map, "deactivatedAt")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(LicenseDeactivationResponse {
+                    message: slot_0.flatten(),
+                    deactivated_at: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "license")]
 /// A license, with its customer, plan and subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LicenseDetails {
     /// `id`
@@ -3060,8 +5901,79 @@ pub struct LicenseDetails {
 }
 
 #[cfg(feature = "license")]
+impl<'de> Deserialize<'de> for LicenseDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LicenseDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LicenseDetails")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<LicenseDetails, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "licenseKey" => {
+                            object::fill(&mut slot_1, &mut __map, "licenseKey")?
+                        }
+                        "activatedOn" => {
+                            object::fill(&mut slot_2, &mut __map, "activatedOn")?
+                        }
+                        "expiresOn" => {
+                            object::fill(&mut slot_3, &mut __map, "expiresOn")?
+                        }
+                        "activationUsage" => {
+                            object::fill(&mut slot_4, &mut __map, "activationUsage")?
+                        }
+                        "activationLimit" => {
+                            object::fill(&mut slot_5, &mut __map, "activationLimit")?
+                        }
+                        "enabled" => object::fill(&mut slot_6, &mut __map, "enabled")?,
+                        "customer" => object::fill(&mut slot_7, &mut __map, "customer")?,
+                        "plan" => object::fill(&mut slot_8, &mut __map, "plan")?,
+                        "subscription" => {
+                            object::fill(&mut slot_9, &mut __map, "subscription")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(LicenseDetails {
+                    id: slot_0.flatten(),
+                    license_key: slot_1.flatten(),
+                    activated_on: slot_2.flatten(),
+                    expires_on: slot_3.flatten(),
+                    activation_usage: slot_4.flatten(),
+                    activation_limit: slot_5.flatten(),
+                    enabled: slot_6.flatten(),
+                    customer: slot_7.flatten(),
+                    plan: slot_8.flatten(),
+                    subscription: slot_9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "license")]
 /// `LicenseDetailsCustomer`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LicenseDetailsCustomer {
     /// `customerId`
@@ -3076,8 +5988,48 @@ pub struct LicenseDetailsCustomer {
 }
 
 #[cfg(feature = "license")]
+impl<'de> Deserialize<'de> for LicenseDetailsCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LicenseDetailsCustomer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LicenseDetailsCustomer")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<LicenseDetailsCustomer, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "customerId" => {
+                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                        }
+                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_2, &mut __map, "email")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(LicenseDetailsCustomer {
+                    customer_id: slot_0.flatten(),
+                    name: slot_1.flatten(),
+                    email: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "license")]
 /// `LicenseDetailsPlan`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LicenseDetailsPlan {
     /// `identifier`
@@ -3101,8 +6053,59 @@ pub struct LicenseDetailsPlan {
 }
 
 #[cfg(feature = "license")]
+impl<'de> Deserialize<'de> for LicenseDetailsPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LicenseDetailsPlan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LicenseDetailsPlan")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<LicenseDetailsPlan, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "identifier" => {
+                            object::fill(&mut slot_0, &mut __map, "identifier")?
+                        }
+                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "description" => {
+                            object::fill(&mut slot_2, &mut __map, "description")?
+                        }
+                        "product" => object::fill(&mut slot_3, &mut __map, "product")?,
+                        "version" => object::fill(&mut slot_4, &mut __map, "version")?,
+                        "isLatest" => object::fill(&mut slot_5, &mut __map, "isLatest")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(LicenseDetailsPlan {
+                    identifier: slot_0.flatten(),
+                    name: slot_1.flatten(),
+                    description: slot_2.flatten(),
+                    product: slot_3.flatten(),
+                    version: slot_4.flatten(),
+                    is_latest: slot_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "license")]
 /// `LicenseDetailsPlanProduct`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LicenseDetailsPlanProduct {
     /// `id`
@@ -3126,8 +6129,61 @@ pub struct LicenseDetailsPlanProduct {
 }
 
 #[cfg(feature = "license")]
+impl<'de> Deserialize<'de> for LicenseDetailsPlanProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LicenseDetailsPlanProduct;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LicenseDetailsPlanProduct")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<LicenseDetailsPlanProduct, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "identifier" => {
+                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                        }
+                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
+                        "taxCode" => object::fill(&mut slot_3, &mut __map, "taxCode")?,
+                        "createdOn" => {
+                            object::fill(&mut slot_4, &mut __map, "createdOn")?
+                        }
+                        "modifiedOn" => {
+                            object::fill(&mut slot_5, &mut __map, "modifiedOn")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(LicenseDetailsPlanProduct {
+                    id: slot_0.flatten(),
+                    identifier: slot_1.flatten(),
+                    name: slot_2.flatten(),
+                    tax_code: slot_3.flatten(),
+                    created_on: slot_4.flatten(),
+                    modified_on: slot_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "license")]
 /// `LicenseDetailsSubscription`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LicenseDetailsSubscription {
     /// `id`
@@ -3184,6 +6240,98 @@ pub struct LicenseDetailsSubscription {
 }
 
 #[cfg(feature = "license")]
+impl<'de> Deserialize<'de> for LicenseDetailsSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LicenseDetailsSubscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LicenseDetailsSubscription")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<LicenseDetailsSubscription, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "recurrence" => {
+                            object::fill(&mut slot_1, &mut __map, "recurrence")?
+                        }
+                        "billingPeriodStartTime" => {
+                            object::fill(
+                                &mut slot_2,
+                                &mut __map,
+                                "billingPeriodStartTime",
+                            )?
+                        }
+                        "billingPeriodEndTime" => {
+                            object::fill(
+                                &mut slot_3,
+                                &mut __map,
+                                "billingPeriodEndTime",
+                            )?
+                        }
+                        "startDate" => {
+                            object::fill(&mut slot_4, &mut __map, "startDate")?
+                        }
+                        "endDate" => object::fill(&mut slot_5, &mut __map, "endDate")?,
+                        "status" => object::fill(&mut slot_6, &mut __map, "status")?,
+                        "amount" => object::fill(&mut slot_7, &mut __map, "amount")?,
+                        "currency" => object::fill(&mut slot_8, &mut __map, "currency")?,
+                        "trialDaysRemaining" => {
+                            object::fill(&mut slot_9, &mut __map, "trialDaysRemaining")?
+                        }
+                        "billingType" => {
+                            object::fill(&mut slot_10, &mut __map, "billingType")?
+                        }
+                        "recurrenceUnit" => {
+                            object::fill(&mut slot_11, &mut __map, "recurrenceUnit")?
+                        }
+                        "recurrenceType" => {
+                            object::fill(&mut slot_12, &mut __map, "recurrenceType")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(LicenseDetailsSubscription {
+                    id: slot_0.flatten(),
+                    recurrence: slot_1.flatten(),
+                    billing_period_start_time: slot_2.flatten(),
+                    billing_period_end_time: slot_3.flatten(),
+                    start_date: slot_4.flatten(),
+                    end_date: slot_5.flatten(),
+                    status: slot_6.flatten(),
+                    amount: slot_7.flatten(),
+                    currency: slot_8.flatten(),
+                    trial_days_remaining: slot_9.flatten(),
+                    billing_type: slot_10.flatten(),
+                    recurrence_unit: slot_11.flatten(),
+                    recurrence_type: slot_12.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "license")]
 /// `LicenseDetailsSubscriptionBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3224,7 +6372,7 @@ crate::runtime::serde_support::open_enum!(LicenseDetailsSubscriptionBillingType)
 
 #[cfg(feature = "license")]
 /// A license key, and optionally an instance, to check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct LicenseValidate {
     /// `licenseKey`
@@ -3233,6 +6381,45 @@ pub struct LicenseValidate {
     /// `instanceId`
     #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<uuid::Uuid>,
+}
+
+#[cfg(feature = "license")]
+impl<'de> Deserialize<'de> for LicenseValidate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LicenseValidate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LicenseValidate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<LicenseValidate, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "licenseKey" => {
+                            object::fill(&mut slot_0, &mut __map, "licenseKey")?
+                        }
+                        "instanceId" => {
+                            object::fill(&mut slot_1, &mut __map, "instanceId")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(LicenseValidate {
+                    license_key: object::required(slot_0, "licenseKey")?,
+                    instance_id: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "license")]
@@ -3256,7 +6443,7 @@ impl LicenseValidate {
 
 #[cfg(feature = "license")]
 /// Whether a license is valid, and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct LicenseValidationResponse {
     /// `valid`
@@ -3274,6 +6461,50 @@ pub struct LicenseValidationResponse {
     /// `license`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<LicenseDetails>,
+}
+
+#[cfg(feature = "license")]
+impl<'de> Deserialize<'de> for LicenseValidationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = LicenseValidationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LicenseValidationResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<LicenseValidationResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "valid" => object::fill(&mut slot_0, &mut __map, "valid")?,
+                        "code" => object::fill(&mut slot_1, &mut __map, "code")?,
+                        "detail" => object::fill(&mut slot_2, &mut __map, "detail")?,
+                        "metadata" => object::fill(&mut slot_3, &mut __map, "metadata")?,
+                        "license" => object::fill(&mut slot_4, &mut __map, "license")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(LicenseValidationResponse {
+                    valid: slot_0.flatten(),
+                    code: slot_1.flatten(),
+                    detail: slot_2.flatten(),
+                    metadata: slot_3.flatten(),
+                    license: slot_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "orders")]
@@ -3469,7 +6700,7 @@ impl From<String> for ListTransactionsStatus {
 crate::runtime::serde_support::open_enum!(ListTransactionsStatus);
 
 /// A short confirmation message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MessageResponse {
     /// `message`
@@ -3477,9 +6708,40 @@ pub struct MessageResponse {
     pub message: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for MessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MessageResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessageResponse, A::Error> {
+                let mut slot_0 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "message" => object::fill(&mut slot_0, &mut __map, "message")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(MessageResponse {
+                    message: slot_0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "transactions")]
 /// One part of the Merchant of Record fee.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MorFeeBreakdownComponent {
     /// `name`
@@ -3493,6 +6755,51 @@ pub struct MorFeeBreakdownComponent {
     pub value_units: i64,
     /// Three-letter ISO code of the currency.
     pub currency: String,
+}
+
+#[cfg(feature = "transactions")]
+impl<'de> Deserialize<'de> for MorFeeBreakdownComponent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = MorFeeBreakdownComponent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MorFeeBreakdownComponent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MorFeeBreakdownComponent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "percentage" => {
+                            object::fill(&mut slot_1, &mut __map, "percentage")?
+                        }
+                        "valueUnits" => {
+                            object::fill(&mut slot_2, &mut __map, "valueUnits")?
+                        }
+                        "currency" => object::fill(&mut slot_3, &mut __map, "currency")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(MorFeeBreakdownComponent {
+                    name: object::required(slot_0, "name")?,
+                    percentage: slot_1.flatten(),
+                    value_units: object::required(slot_2, "valueUnits")?,
+                    currency: object::required(slot_3, "currency")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "transactions")]
@@ -3551,7 +6858,7 @@ impl From<String> for MorFeeBreakdownComponentName {
 crate::runtime::serde_support::open_enum!(MorFeeBreakdownComponentName);
 
 /// The payload of a `order.created` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrderCreatedEvent {
     /// `id`
@@ -3562,6 +6869,48 @@ pub struct OrderCreatedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: OrderEventData,
+}
+
+impl<'de> Deserialize<'de> for OrderCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrderCreatedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<OrderCreatedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(OrderCreatedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `order.created` here.
@@ -3597,7 +6946,7 @@ crate::runtime::serde_support::open_enum!(OrderCreatedEventType);
 
 #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
 /// Short view of a customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrderCustomer {
     /// `customerId`
@@ -3611,8 +6960,48 @@ pub struct OrderCustomer {
     pub email: Option<String>,
 }
 
+#[cfg(any(feature = "checkout-sessions", feature = "orders"))]
+impl<'de> Deserialize<'de> for OrderCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderCustomer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrderCustomer")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<OrderCustomer, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "customerId" => {
+                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                        }
+                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_2, &mut __map, "email")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(OrderCustomer {
+                    customer_id: slot_0.flatten(),
+                    name: slot_1.flatten(),
+                    email: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrderEventData {
     /// `object`
@@ -3622,9 +7011,45 @@ pub struct OrderEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+impl<'de> Deserialize<'de> for OrderEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderEventData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrderEventData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<OrderEventData, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "previous_attributes" => {
+                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(OrderEventData {
+                    object: object::required(slot_0, "object")?,
+                    previous_attributes: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "order-events")]
 /// One page of order events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrderEventListResponse {
     /// Number of order events across all pages.
@@ -3642,6 +7067,47 @@ pub struct OrderEventListResponse {
 }
 
 #[cfg(feature = "order-events")]
+impl<'de> Deserialize<'de> for OrderEventListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderEventListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrderEventListResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<OrderEventListResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(OrderEventListResponse {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "order-events")]
 impl crate::runtime::Page for OrderEventListResponse {
     type Item = OrderEventResponse;
     fn next_link(&self) -> Option<&str> {
@@ -3655,7 +7121,7 @@ impl crate::runtime::Page for OrderEventListResponse {
 
 #[cfg(feature = "order-events")]
 /// One entry in an order's timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrderEventResponse {
     /// `id`
@@ -3672,6 +7138,58 @@ pub struct OrderEventResponse {
     pub timestamp: chrono::DateTime<chrono::Utc>,
     /// Further data of the event, such as amounts, card details or the reason for a failure; its keys depend on `code`.
     pub metadata: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "order-events")]
+impl<'de> Deserialize<'de> for OrderEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderEventResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrderEventResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<OrderEventResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "order" => object::fill(&mut slot_1, &mut __map, "order")?,
+                        "title" => object::fill(&mut slot_2, &mut __map, "title")?,
+                        "code" => object::fill(&mut slot_3, &mut __map, "code")?,
+                        "status" => object::fill(&mut slot_4, &mut __map, "status")?,
+                        "timestamp" => {
+                            object::fill(&mut slot_5, &mut __map, "timestamp")?
+                        }
+                        "metadata" => object::fill(&mut slot_6, &mut __map, "metadata")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(OrderEventResponse {
+                    id: object::required(slot_0, "id")?,
+                    order: object::required(slot_1, "order")?,
+                    title: object::required(slot_2, "title")?,
+                    code: object::required(slot_3, "code")?,
+                    status: object::required(slot_4, "status")?,
+                    timestamp: object::required(slot_5, "timestamp")?,
+                    metadata: object::required(slot_6, "metadata")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "order-events")]
@@ -3719,7 +7237,7 @@ crate::runtime::serde_support::open_enum!(OrderEventResponseStatus);
 
 #[cfg(feature = "orders")]
 /// One page of orders.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrderListResponse {
     /// Number of orders across all pages.
@@ -3737,6 +7255,47 @@ pub struct OrderListResponse {
 }
 
 #[cfg(feature = "orders")]
+impl<'de> Deserialize<'de> for OrderListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrderListResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<OrderListResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(OrderListResponse {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "orders")]
 impl crate::runtime::Page for OrderListResponse {
     type Item = OrderResponse;
     fn next_link(&self) -> Option<&str> {
@@ -3750,7 +7309,7 @@ impl crate::runtime::Page for OrderListResponse {
 
 #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
 /// Payment method of the first transaction of the order that succeeded; `null` until there is one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrderPaymentMethod {
     /// `paymentMethodType`
@@ -3772,8 +7331,50 @@ pub struct OrderPaymentMethod {
     pub last4: Option<String>,
 }
 
+#[cfg(any(feature = "checkout-sessions", feature = "orders"))]
+impl<'de> Deserialize<'de> for OrderPaymentMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderPaymentMethod;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrderPaymentMethod")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<OrderPaymentMethod, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "paymentMethodType" => {
+                            object::fill(&mut slot_0, &mut __map, "paymentMethodType")?
+                        }
+                        "paymentMethodName" => {
+                            object::fill(&mut slot_1, &mut __map, "paymentMethodName")?
+                        }
+                        "last4" => object::fill(&mut slot_2, &mut __map, "last4")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(OrderPaymentMethod {
+                    payment_method_type: slot_0.flatten(),
+                    payment_method_name: slot_1.flatten(),
+                    last4: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The payload of a `order.refunded` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrderRefundedEvent {
     /// `id`
@@ -3784,6 +7385,48 @@ pub struct OrderRefundedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: OrderEventData,
+}
+
+impl<'de> Deserialize<'de> for OrderRefundedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderRefundedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrderRefundedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<OrderRefundedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(OrderRefundedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `order.refunded` here.
@@ -3819,7 +7462,7 @@ crate::runtime::serde_support::open_enum!(OrderRefundedEventType);
 
 #[cfg(feature = "orders")]
 /// An order that reached a final state (completed, failed, refunded and so on). Orders still `PENDING`, never paid, are not returned by the list and get operations.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrderResponse {
     /// Id of the order.
@@ -3924,6 +7567,152 @@ pub struct OrderResponse {
 }
 
 #[cfg(feature = "orders")]
+impl<'de> Deserialize<'de> for OrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrderResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<OrderResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                let mut slot_16 = None;
+                let mut slot_17 = None;
+                let mut slot_18 = None;
+                let mut slot_19 = None;
+                let mut slot_20 = None;
+                let mut slot_21 = None;
+                let mut slot_22 = None;
+                let mut slot_23 = None;
+                let mut slot_24 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "customer" => object::fill(&mut slot_1, &mut __map, "customer")?,
+                        "product" => object::fill(&mut slot_2, &mut __map, "product")?,
+                        "status" => object::fill(&mut slot_3, &mut __map, "status")?,
+                        "paidAt" => object::fill(&mut slot_4, &mut __map, "paidAt")?,
+                        "amountSubtotal" => {
+                            object::fill(&mut slot_5, &mut __map, "amountSubtotal")?
+                        }
+                        "amountDiscount" => {
+                            object::fill(&mut slot_6, &mut __map, "amountDiscount")?
+                        }
+                        "amountTax" => {
+                            object::fill(&mut slot_7, &mut __map, "amountTax")?
+                        }
+                        "amountTotal" => {
+                            object::fill(&mut slot_8, &mut __map, "amountTotal")?
+                        }
+                        "saleCurrency" => {
+                            object::fill(&mut slot_9, &mut __map, "saleCurrency")?
+                        }
+                        "amountSubtotalUnits" => {
+                            object::fill(
+                                &mut slot_10,
+                                &mut __map,
+                                "amountSubtotalUnits",
+                            )?
+                        }
+                        "amountDiscountUnits" => {
+                            object::fill(
+                                &mut slot_11,
+                                &mut __map,
+                                "amountDiscountUnits",
+                            )?
+                        }
+                        "amountTaxUnits" => {
+                            object::fill(&mut slot_12, &mut __map, "amountTaxUnits")?
+                        }
+                        "amountTotalUnits" => {
+                            object::fill(&mut slot_13, &mut __map, "amountTotalUnits")?
+                        }
+                        "refundedTotalUnits" => {
+                            object::fill(&mut slot_14, &mut __map, "refundedTotalUnits")?
+                        }
+                        "saleCurrencySymbol" => {
+                            object::fill(&mut slot_15, &mut __map, "saleCurrencySymbol")?
+                        }
+                        "billingAddress" => {
+                            object::fill(&mut slot_16, &mut __map, "billingAddress")?
+                        }
+                        "plan" => object::fill(&mut slot_17, &mut __map, "plan")?,
+                        "billingType" => {
+                            object::fill(&mut slot_18, &mut __map, "billingType")?
+                        }
+                        "license" => object::fill(&mut slot_19, &mut __map, "license")?,
+                        "isTrial" => object::fill(&mut slot_20, &mut __map, "isTrial")?,
+                        "subscription" => {
+                            object::fill(&mut slot_21, &mut __map, "subscription")?
+                        }
+                        "invoiceId" => {
+                            object::fill(&mut slot_22, &mut __map, "invoiceId")?
+                        }
+                        "customFieldsData" => {
+                            object::fill(&mut slot_23, &mut __map, "customFieldsData")?
+                        }
+                        "paymentMethod" => {
+                            object::fill(&mut slot_24, &mut __map, "paymentMethod")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(OrderResponse {
+                    id: slot_0.flatten(),
+                    customer: slot_1.flatten(),
+                    product: slot_2.flatten(),
+                    status: slot_3.flatten(),
+                    paid_at: slot_4.flatten(),
+                    amount_subtotal: slot_5.flatten(),
+                    amount_discount: slot_6.flatten(),
+                    amount_tax: slot_7.flatten(),
+                    amount_total: slot_8.flatten(),
+                    sale_currency: slot_9.flatten(),
+                    amount_subtotal_units: slot_10.flatten(),
+                    amount_discount_units: slot_11.flatten(),
+                    amount_tax_units: slot_12.flatten(),
+                    amount_total_units: slot_13.flatten(),
+                    refunded_total_units: slot_14.flatten(),
+                    sale_currency_symbol: slot_15.flatten(),
+                    billing_address: slot_16.flatten(),
+                    plan: slot_17.flatten(),
+                    billing_type: slot_18.flatten(),
+                    license: slot_19.flatten(),
+                    is_trial: slot_20.flatten(),
+                    subscription: slot_21.flatten(),
+                    invoice_id: slot_22.flatten(),
+                    custom_fields_data: slot_23.flatten(),
+                    payment_method: slot_24.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "orders")]
 /// `OrderResponseBillingType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4023,7 +7812,7 @@ crate::runtime::serde_support::open_enum!(OrderResponseStatus);
 
 #[cfg(feature = "orders")]
 /// Short view of the order's subscription; `{}` (an empty object) when the order has none.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrderSubscriptionSummary {
     /// `id`
@@ -4053,8 +7842,62 @@ pub struct OrderSubscriptionSummary {
     pub next_invoice_date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(feature = "orders")]
+impl<'de> Deserialize<'de> for OrderSubscriptionSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderSubscriptionSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrderSubscriptionSummary")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<OrderSubscriptionSummary, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "status" => object::fill(&mut slot_1, &mut __map, "status")?,
+                        "amount" => object::fill(&mut slot_2, &mut __map, "amount")?,
+                        "currency" => object::fill(&mut slot_3, &mut __map, "currency")?,
+                        "interval" => object::fill(&mut slot_4, &mut __map, "interval")?,
+                        "currencySymbol" => {
+                            object::fill(&mut slot_5, &mut __map, "currencySymbol")?
+                        }
+                        "nextInvoiceDate" => {
+                            object::fill(&mut slot_6, &mut __map, "nextInvoiceDate")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(OrderSubscriptionSummary {
+                    id: slot_0.flatten(),
+                    status: slot_1.flatten(),
+                    amount: slot_2.flatten(),
+                    currency: slot_3.flatten(),
+                    interval: slot_4.flatten(),
+                    currency_symbol: slot_5.flatten(),
+                    next_invoice_date: slot_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The payload of a `order.updated` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrderUpdatedEvent {
     /// `id`
@@ -4065,6 +7908,48 @@ pub struct OrderUpdatedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: OrderEventData,
+}
+
+impl<'de> Deserialize<'de> for OrderUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrderUpdatedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<OrderUpdatedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(OrderUpdatedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `order.updated` here.
@@ -4100,7 +7985,7 @@ crate::runtime::serde_support::open_enum!(OrderUpdatedEventType);
 
 #[cfg(feature = "features")]
 /// One page of features.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaginatedFeatures {
     /// Number of features across all pages.
@@ -4118,6 +8003,47 @@ pub struct PaginatedFeatures {
 }
 
 #[cfg(feature = "features")]
+impl<'de> Deserialize<'de> for PaginatedFeatures {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaginatedFeatures;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginatedFeatures")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaginatedFeatures, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaginatedFeatures {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "features")]
 impl crate::runtime::Page for PaginatedFeatures {
     type Item = CatalogFeature;
     fn next_link(&self) -> Option<&str> {
@@ -4131,7 +8057,7 @@ impl crate::runtime::Page for PaginatedFeatures {
 
 #[cfg(feature = "plan-entitlements")]
 /// One page of plan entitlements.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaginatedPlanFeatureEntitlements {
     /// Number of entitlements across all pages.
@@ -4149,6 +8075,47 @@ pub struct PaginatedPlanFeatureEntitlements {
 }
 
 #[cfg(feature = "plan-entitlements")]
+impl<'de> Deserialize<'de> for PaginatedPlanFeatureEntitlements {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaginatedPlanFeatureEntitlements;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginatedPlanFeatureEntitlements")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaginatedPlanFeatureEntitlements, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaginatedPlanFeatureEntitlements {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "plan-entitlements")]
 impl crate::runtime::Page for PaginatedPlanFeatureEntitlements {
     type Item = PlanFeatureEntitlement;
     fn next_link(&self) -> Option<&str> {
@@ -4162,7 +8129,7 @@ impl crate::runtime::Page for PaginatedPlanFeatureEntitlements {
 
 #[cfg(feature = "plans")]
 /// One page of plan prices.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaginatedPlanPrices {
     /// Number of prices across all pages.
@@ -4180,6 +8147,47 @@ pub struct PaginatedPlanPrices {
 }
 
 #[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PaginatedPlanPrices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaginatedPlanPrices;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginatedPlanPrices")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaginatedPlanPrices, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaginatedPlanPrices {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "plans")]
 impl crate::runtime::Page for PaginatedPlanPrices {
     type Item = PlanPrice;
     fn next_link(&self) -> Option<&str> {
@@ -4193,7 +8201,7 @@ impl crate::runtime::Page for PaginatedPlanPrices {
 
 #[cfg(feature = "plans")]
 /// One page of plans.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaginatedPlans {
     /// Number of plans across all pages.
@@ -4211,6 +8219,47 @@ pub struct PaginatedPlans {
 }
 
 #[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PaginatedPlans {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaginatedPlans;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginatedPlans")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaginatedPlans, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaginatedPlans {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "plans")]
 impl crate::runtime::Page for PaginatedPlans {
     type Item = CatalogPlan;
     fn next_link(&self) -> Option<&str> {
@@ -4224,7 +8273,7 @@ impl crate::runtime::Page for PaginatedPlans {
 
 #[cfg(feature = "products")]
 /// One page of products.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaginatedProducts {
     /// Number of products across all pages.
@@ -4242,6 +8291,47 @@ pub struct PaginatedProducts {
 }
 
 #[cfg(feature = "products")]
+impl<'de> Deserialize<'de> for PaginatedProducts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaginatedProducts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginatedProducts")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaginatedProducts, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaginatedProducts {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "products")]
 impl crate::runtime::Page for PaginatedProducts {
     type Item = Product;
     fn next_link(&self) -> Option<&str> {
@@ -4255,7 +8345,7 @@ impl crate::runtime::Page for PaginatedProducts {
 
 #[cfg(feature = "partner")]
 /// An organization belonging to a partner, as every partner organization operation returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PartnerOrganization {
     /// Internal kelviq id of the user who owns the organization.
@@ -4291,8 +8381,69 @@ pub struct PartnerOrganization {
 }
 
 #[cfg(feature = "partner")]
+impl<'de> Deserialize<'de> for PartnerOrganization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PartnerOrganization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PartnerOrganization")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PartnerOrganization, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "userId" => object::fill(&mut slot_0, &mut __map, "userId")?,
+                        "organizationIdentifier" => {
+                            object::fill(
+                                &mut slot_1,
+                                &mut __map,
+                                "organizationIdentifier",
+                            )?
+                        }
+                        "organizationSlug" => {
+                            object::fill(&mut slot_2, &mut __map, "organizationSlug")?
+                        }
+                        "clientKey" => {
+                            object::fill(&mut slot_3, &mut __map, "clientKey")?
+                        }
+                        "serverKey" => {
+                            object::fill(&mut slot_4, &mut __map, "serverKey")?
+                        }
+                        "partnerExternalId" => {
+                            object::fill(&mut slot_5, &mut __map, "partnerExternalId")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PartnerOrganization {
+                    user_id: slot_0.flatten(),
+                    organization_identifier: slot_1.flatten(),
+                    organization_slug: slot_2.flatten(),
+                    client_key: slot_3.flatten(),
+                    server_key: slot_4.flatten(),
+                    partner_external_id: slot_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "partner")]
 /// The organizations of a partner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PartnerOrganizationList {
     /// `results`
@@ -4304,8 +8455,43 @@ pub struct PartnerOrganizationList {
 }
 
 #[cfg(feature = "partner")]
+impl<'de> Deserialize<'de> for PartnerOrganizationList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PartnerOrganizationList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PartnerOrganizationList")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PartnerOrganizationList, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "results" => object::fill(&mut slot_0, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_1, &mut __map, "count")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PartnerOrganizationList {
+                    results: slot_0.flatten(),
+                    count: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "partner")]
 /// What a partner sends to provision an organization. kelviq creates the owner user (or refuses when the email is taken), sets up the organization, issues its API keys and emails the user a welcome with a link to set a password.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PartnerOrganizationProvisionRequest {
     /// The partner's own identifier of the organization, unique among the partner's organizations. It is what `GET /partner/organizations/by-external-id/{externalId}/` looks up.
@@ -4316,6 +8502,48 @@ pub struct PartnerOrganizationProvisionRequest {
     /// Business name of the organization; optional. When given, the organization's name and slug come from it, the slug being made unique.
     #[serde(rename = "businessName", default, skip_serializing_if = "Option::is_none")]
     pub business_name: Option<String>,
+}
+
+#[cfg(feature = "partner")]
+impl<'de> Deserialize<'de> for PartnerOrganizationProvisionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PartnerOrganizationProvisionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PartnerOrganizationProvisionRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PartnerOrganizationProvisionRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "externalId" => {
+                            object::fill(&mut slot_0, &mut __map, "externalId")?
+                        }
+                        "email" => object::fill(&mut slot_1, &mut __map, "email")?,
+                        "businessName" => {
+                            object::fill(&mut slot_2, &mut __map, "businessName")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PartnerOrganizationProvisionRequest {
+                    external_id: object::required(slot_0, "externalId")?,
+                    email: object::required(slot_1, "email")?,
+                    business_name: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "partner")]
@@ -4339,7 +8567,7 @@ impl PartnerOrganizationProvisionRequest {
 }
 
 /// The payload of a `payment_method.created` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodCreatedEvent {
     /// `id`
@@ -4350,6 +8578,48 @@ pub struct PaymentMethodCreatedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: PaymentMethodEventData,
+}
+
+impl<'de> Deserialize<'de> for PaymentMethodCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaymentMethodCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaymentMethodCreatedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaymentMethodCreatedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaymentMethodCreatedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `payment_method.created` here.
@@ -4385,7 +8655,7 @@ crate::runtime::serde_support::open_enum!(PaymentMethodCreatedEventType);
 
 #[cfg(feature = "payment-methods")]
 /// Short view of the customer who owns a payment method.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodCustomer {
     /// Your own identifier of the customer.
@@ -4402,8 +8672,53 @@ pub struct PaymentMethodCustomer {
     pub billing_address: Option<BillingAddress>,
 }
 
+#[cfg(feature = "payment-methods")]
+impl<'de> Deserialize<'de> for PaymentMethodCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaymentMethodCustomer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaymentMethodCustomer")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaymentMethodCustomer, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "customerId" => {
+                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                        }
+                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_2, &mut __map, "email")?,
+                        "billingAddress" => {
+                            object::fill(&mut slot_3, &mut __map, "billingAddress")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaymentMethodCustomer {
+                    customer_id: slot_0.flatten(),
+                    name: slot_1.flatten(),
+                    email: slot_2.flatten(),
+                    billing_address: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The payload of a `payment_method.deleted` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodDeletedEvent {
     /// `id`
@@ -4414,6 +8729,48 @@ pub struct PaymentMethodDeletedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: PaymentMethodEventData,
+}
+
+impl<'de> Deserialize<'de> for PaymentMethodDeletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaymentMethodDeletedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaymentMethodDeletedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaymentMethodDeletedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaymentMethodDeletedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `payment_method.deleted` here.
@@ -4448,7 +8805,7 @@ impl From<String> for PaymentMethodDeletedEventType {
 crate::runtime::serde_support::open_enum!(PaymentMethodDeletedEventType);
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodEventData {
     /// `object`
@@ -4458,9 +8815,45 @@ pub struct PaymentMethodEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+impl<'de> Deserialize<'de> for PaymentMethodEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaymentMethodEventData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaymentMethodEventData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaymentMethodEventData, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "previous_attributes" => {
+                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaymentMethodEventData {
+                    object: object::required(slot_0, "object")?,
+                    previous_attributes: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "payment-methods")]
 /// One page of payment methods.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodListResponse {
     /// Number of payment methods across all pages.
@@ -4478,6 +8871,47 @@ pub struct PaymentMethodListResponse {
 }
 
 #[cfg(feature = "payment-methods")]
+impl<'de> Deserialize<'de> for PaymentMethodListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaymentMethodListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaymentMethodListResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaymentMethodListResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaymentMethodListResponse {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "payment-methods")]
 impl crate::runtime::Page for PaymentMethodListResponse {
     type Item = PaymentMethodResponse;
     fn next_link(&self) -> Option<&str> {
@@ -4491,7 +8925,7 @@ impl crate::runtime::Page for PaymentMethodListResponse {
 
 #[cfg(feature = "payment-methods")]
 /// A payment method a customer has saved.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodResponse {
     /// Id kelviq gave the payment method record.
@@ -4518,6 +8952,69 @@ pub struct PaymentMethodResponse {
     /// When the payment method last changed.
     #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<String>,
+}
+
+#[cfg(feature = "payment-methods")]
+impl<'de> Deserialize<'de> for PaymentMethodResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaymentMethodResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaymentMethodResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaymentMethodResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "customer" => object::fill(&mut slot_1, &mut __map, "customer")?,
+                        "methodType" => {
+                            object::fill(&mut slot_2, &mut __map, "methodType")?
+                        }
+                        "methodData" => {
+                            object::fill(&mut slot_3, &mut __map, "methodData")?
+                        }
+                        "isDefault" => {
+                            object::fill(&mut slot_4, &mut __map, "isDefault")?
+                        }
+                        "status" => object::fill(&mut slot_5, &mut __map, "status")?,
+                        "createdOn" => {
+                            object::fill(&mut slot_6, &mut __map, "createdOn")?
+                        }
+                        "modifiedOn" => {
+                            object::fill(&mut slot_7, &mut __map, "modifiedOn")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaymentMethodResponse {
+                    id: slot_0.flatten(),
+                    customer: slot_1.flatten(),
+                    method_type: slot_2.flatten(),
+                    method_data: slot_3.flatten(),
+                    is_default: slot_4.flatten(),
+                    status: slot_5.flatten(),
+                    created_on: slot_6.flatten(),
+                    modified_on: slot_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "payment-methods")]
@@ -4560,7 +9057,7 @@ impl From<String> for PaymentMethodResponseStatus {
 crate::runtime::serde_support::open_enum!(PaymentMethodResponseStatus);
 
 /// The payload of a `payment_method.updated` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodUpdatedEvent {
     /// `id`
@@ -4571,6 +9068,48 @@ pub struct PaymentMethodUpdatedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: PaymentMethodEventData,
+}
+
+impl<'de> Deserialize<'de> for PaymentMethodUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaymentMethodUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaymentMethodUpdatedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaymentMethodUpdatedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaymentMethodUpdatedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `payment_method.updated` here.
@@ -4606,7 +9145,7 @@ crate::runtime::serde_support::open_enum!(PaymentMethodUpdatedEventType);
 
 #[cfg(feature = "plans")]
 /// One charge within the pricing of a feature.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanCharge {
     /// `chargePeriod`
@@ -4621,6 +9160,51 @@ pub struct PlanCharge {
     /// Optional quantity bounds (`min_quantity`, `max_quantity`); only for FLAT pricing that has a feature attached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PlanCharge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanCharge;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanCharge")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanCharge, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "chargePeriod" => {
+                            object::fill(&mut slot_0, &mut __map, "chargePeriod")?
+                        }
+                        "priceData" => {
+                            object::fill(&mut slot_1, &mut __map, "priceData")?
+                        }
+                        "tiers" => object::fill(&mut slot_2, &mut __map, "tiers")?,
+                        "advanced" => object::fill(&mut slot_3, &mut __map, "advanced")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanCharge {
+                    charge_period: slot_0.flatten(),
+                    price_data: slot_1.flatten(),
+                    tiers: slot_2.flatten(),
+                    advanced: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -4673,7 +9257,7 @@ impl PlanCharge {
 
 #[cfg(feature = "plans")]
 /// How one feature is priced; with `feature` null, the entry prices the plan as a whole.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanChargeCatalogPrice {
     /// Id of the priced feature. Every price model except FLAT needs one.
@@ -4720,6 +9304,72 @@ pub struct PlanChargeCatalogPrice {
     /// `charges`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charges: Option<Vec<PlanCharge>>,
+}
+
+#[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PlanChargeCatalogPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanChargeCatalogPrice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanChargeCatalogPrice")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanChargeCatalogPrice, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "feature" => object::fill(&mut slot_0, &mut __map, "feature")?,
+                        "priceModel" => {
+                            object::fill(&mut slot_1, &mut __map, "priceModel")?
+                        }
+                        "reset" => object::fill(&mut slot_2, &mut __map, "reset")?,
+                        "resetTime" => {
+                            object::fill(&mut slot_3, &mut __map, "resetTime")?
+                        }
+                        "hasUnlimitedUsage" => {
+                            object::fill(&mut slot_4, &mut __map, "hasUnlimitedUsage")?
+                        }
+                        "paymentType" => {
+                            object::fill(&mut slot_5, &mut __map, "paymentType")?
+                        }
+                        "rollover" => object::fill(&mut slot_6, &mut __map, "rollover")?,
+                        "usageAlerts" => {
+                            object::fill(&mut slot_7, &mut __map, "usageAlerts")?
+                        }
+                        "charges" => object::fill(&mut slot_8, &mut __map, "charges")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanChargeCatalogPrice {
+                    feature: slot_0,
+                    price_model: slot_1.flatten(),
+                    reset: slot_2.flatten(),
+                    reset_time: slot_3,
+                    has_unlimited_usage: slot_4.flatten(),
+                    payment_type: slot_5.flatten(),
+                    rollover: slot_6.flatten(),
+                    usage_alerts: slot_7.flatten(),
+                    charges: slot_8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -4960,7 +9610,7 @@ crate::runtime::serde_support::open_enum!(PlanChargeCatalogPriceReset);
 
 #[cfg(feature = "plans")]
 /// Optional usage alerts. With `thresholdType` PERCENTAGE the thresholds are percentages from 1 to 100; with BALANCE they are absolute amounts of usage.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanChargeCatalogPriceUsageAlerts {
     /// `enabled`
@@ -4972,6 +9622,48 @@ pub struct PlanChargeCatalogPriceUsageAlerts {
     /// `thresholdType`
     #[serde(rename = "thresholdType", default, skip_serializing_if = "Option::is_none")]
     pub threshold_type: Option<PlanChargeCatalogPriceUsageAlertsThresholdType>,
+}
+
+#[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PlanChargeCatalogPriceUsageAlerts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanChargeCatalogPriceUsageAlerts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanChargeCatalogPriceUsageAlerts")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanChargeCatalogPriceUsageAlerts, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => object::fill(&mut slot_0, &mut __map, "enabled")?,
+                        "thresholds" => {
+                            object::fill(&mut slot_1, &mut __map, "thresholds")?
+                        }
+                        "thresholdType" => {
+                            object::fill(&mut slot_2, &mut __map, "thresholdType")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanChargeCatalogPriceUsageAlerts {
+                    enabled: slot_0.flatten(),
+                    thresholds: slot_1.flatten(),
+                    threshold_type: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -5104,7 +9796,7 @@ crate::runtime::serde_support::open_enum!(PlanChargeChargePeriod);
 
 #[cfg(feature = "plans")]
 /// `PlanChargeTiersItem`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanChargeTiersItem {
     /// `flatAmount`
@@ -5123,6 +9815,48 @@ pub struct PlanChargeTiersItem {
         with = "crate::runtime::serde_support::double_option",
     )]
     pub up_to: Option<Option<PlanChargeTiersItemUpTo>>,
+}
+
+#[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PlanChargeTiersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanChargeTiersItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanChargeTiersItem")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanChargeTiersItem, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "flatAmount" => {
+                            object::fill(&mut slot_0, &mut __map, "flatAmount")?
+                        }
+                        "unitAmount" => {
+                            object::fill(&mut slot_1, &mut __map, "unitAmount")?
+                        }
+                        "upTo" => object::fill(&mut slot_2, &mut __map, "upTo")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanChargeTiersItem {
+                    flat_amount: slot_0.flatten(),
+                    unit_amount: slot_1.flatten(),
+                    up_to: slot_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -5190,7 +9924,7 @@ impl<'de> Deserialize<'de> for PlanChargeTiersItemUpTo {
 
 #[cfg(feature = "plans")]
 /// Fields for a new plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PlanCreateRequest {
     /// `name`
@@ -5221,6 +9955,71 @@ pub struct PlanCreateRequest {
     /// `ordering`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ordering: Option<i64>,
+}
+
+#[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PlanCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanCreateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanCreateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanCreateRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "identifier" => {
+                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                        }
+                        "description" => {
+                            object::fill(&mut slot_2, &mut __map, "description")?
+                        }
+                        "product" => object::fill(&mut slot_3, &mut __map, "product")?,
+                        "metadata" => object::fill(&mut slot_4, &mut __map, "metadata")?,
+                        "isVisible" => {
+                            object::fill(&mut slot_5, &mut __map, "isVisible")?
+                        }
+                        "license" => object::fill(&mut slot_6, &mut __map, "license")?,
+                        "links" => object::fill(&mut slot_7, &mut __map, "links")?,
+                        "fileKeys" => object::fill(&mut slot_8, &mut __map, "fileKeys")?,
+                        "ordering" => object::fill(&mut slot_9, &mut __map, "ordering")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanCreateRequest {
+                    name: object::required(slot_0, "name")?,
+                    identifier: slot_1.flatten(),
+                    description: slot_2.flatten(),
+                    product: object::required(slot_3, "product")?,
+                    metadata: slot_4.flatten(),
+                    is_visible: slot_5.flatten(),
+                    license: slot_6.flatten(),
+                    links: slot_7.flatten(),
+                    file_keys: slot_8.flatten(),
+                    ordering: slot_9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -5580,7 +10379,7 @@ crate::runtime::serde_support::open_enum!(PlanEntitlementDetailsReset);
 
 #[cfg(feature = "plan-entitlements")]
 /// Optional usage alerts for this entitlement. With `thresholdType` PERCENTAGE the thresholds are percentages from 1 to 100; with BALANCE they are absolute amounts of usage.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanEntitlementDetailsUsageAlerts {
     /// `enabled`
@@ -5592,6 +10391,48 @@ pub struct PlanEntitlementDetailsUsageAlerts {
     /// `thresholdType`
     #[serde(rename = "thresholdType", default, skip_serializing_if = "Option::is_none")]
     pub threshold_type: Option<PlanEntitlementDetailsUsageAlertsThresholdType>,
+}
+
+#[cfg(feature = "plan-entitlements")]
+impl<'de> Deserialize<'de> for PlanEntitlementDetailsUsageAlerts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanEntitlementDetailsUsageAlerts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanEntitlementDetailsUsageAlerts")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanEntitlementDetailsUsageAlerts, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "enabled" => object::fill(&mut slot_0, &mut __map, "enabled")?,
+                        "thresholds" => {
+                            object::fill(&mut slot_1, &mut __map, "thresholds")?
+                        }
+                        "thresholdType" => {
+                            object::fill(&mut slot_2, &mut __map, "thresholdType")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanEntitlementDetailsUsageAlerts {
+                    enabled: slot_0.flatten(),
+                    thresholds: slot_1.flatten(),
+                    threshold_type: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plan-entitlements")]
@@ -5673,7 +10514,7 @@ crate::runtime::serde_support::open_enum!(
 );
 #[cfg(feature = "plan-entitlements")]
 /// A feature granted by a plan, with the terms of the grant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PlanFeatureEntitlement {
     /// `feature`
@@ -5685,14 +10526,84 @@ pub struct PlanFeatureEntitlement {
 }
 
 #[cfg(feature = "plan-entitlements")]
+impl<'de> Deserialize<'de> for PlanFeatureEntitlement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanFeatureEntitlement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanFeatureEntitlement")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanFeatureEntitlement, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "feature" => object::fill(&mut slot_0, &mut __map, "feature")?,
+                        "details" => object::fill(&mut slot_1, &mut __map, "details")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanFeatureEntitlement {
+                    feature: slot_0.flatten(),
+                    details: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "plan-entitlements")]
 /// One entitlement to add, naming the feature by its id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PlanFeatureEntitlementWrite {
     /// Id of the feature to grant.
     pub feature: uuid::Uuid,
     /// `details`
     pub details: PlanEntitlementDetails,
+}
+
+#[cfg(feature = "plan-entitlements")]
+impl<'de> Deserialize<'de> for PlanFeatureEntitlementWrite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanFeatureEntitlementWrite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanFeatureEntitlementWrite")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanFeatureEntitlementWrite, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "feature" => object::fill(&mut slot_0, &mut __map, "feature")?,
+                        "details" => object::fill(&mut slot_1, &mut __map, "details")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanFeatureEntitlementWrite {
+                    feature: object::required(slot_0, "feature")?,
+                    details: object::required(slot_1, "details")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plan-entitlements")]
@@ -5706,11 +10617,43 @@ impl PlanFeatureEntitlementWrite {
 
 #[cfg(feature = "plan-entitlements")]
 /// New entitlement terms for one feature of a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanFeaturePatchRequest {
     /// `details`
     pub details: PlanEntitlementDetails,
+}
+
+#[cfg(feature = "plan-entitlements")]
+impl<'de> Deserialize<'de> for PlanFeaturePatchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanFeaturePatchRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanFeaturePatchRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanFeaturePatchRequest, A::Error> {
+                let mut slot_0 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "details" => object::fill(&mut slot_0, &mut __map, "details")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanFeaturePatchRequest {
+                    details: object::required(slot_0, "details")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plan-entitlements")]
@@ -5724,12 +10667,46 @@ impl PlanFeaturePatchRequest {
 
 #[cfg(feature = "plan-entitlements")]
 /// Entitlements to add to a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanFeaturesCreateRequest {
     /// `planEntitlements`
     #[serde(rename = "planEntitlements")]
     pub plan_entitlements: Vec<PlanFeatureEntitlementWrite>,
+}
+
+#[cfg(feature = "plan-entitlements")]
+impl<'de> Deserialize<'de> for PlanFeaturesCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanFeaturesCreateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanFeaturesCreateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanFeaturesCreateRequest, A::Error> {
+                let mut slot_0 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "planEntitlements" => {
+                            object::fill(&mut slot_0, &mut __map, "planEntitlements")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanFeaturesCreateRequest {
+                    plan_entitlements: object::required(slot_0, "planEntitlements")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plan-entitlements")]
@@ -5751,7 +10728,7 @@ impl PlanFeaturesCreateRequest {
     )
 )]
 /// A file attached to a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PlanFile {
     /// `id`
@@ -5774,9 +10751,66 @@ pub struct PlanFile {
     pub download_url: Option<String>,
 }
 
+#[cfg(
+    any(
+        feature = "orders",
+        feature = "plan-entitlements",
+        feature = "plan-files",
+        feature = "plans",
+        feature = "subscriptions"
+    )
+)]
+impl<'de> Deserialize<'de> for PlanFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanFile")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanFile, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "file" => object::fill(&mut slot_2, &mut __map, "file")?,
+                        "ordering" => object::fill(&mut slot_3, &mut __map, "ordering")?,
+                        "enabled" => object::fill(&mut slot_4, &mut __map, "enabled")?,
+                        "downloadUrl" => {
+                            object::fill(&mut slot_5, &mut __map, "downloadUrl")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanFile {
+                    id: slot_0.flatten(),
+                    name: slot_1.flatten(),
+                    file: slot_2.flatten(),
+                    ordering: slot_3.flatten(),
+                    enabled: slot_4.flatten(),
+                    download_url: slot_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "plan-files")]
 /// Display settings of a plan file. The stored file itself stays as it is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanFileUpdateRequest {
     /// `name`
@@ -5788,6 +10822,44 @@ pub struct PlanFileUpdateRequest {
     /// `enabled`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+#[cfg(feature = "plan-files")]
+impl<'de> Deserialize<'de> for PlanFileUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanFileUpdateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanFileUpdateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanFileUpdateRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "ordering" => object::fill(&mut slot_1, &mut __map, "ordering")?,
+                        "enabled" => object::fill(&mut slot_2, &mut __map, "enabled")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanFileUpdateRequest {
+                    name: slot_0.flatten(),
+                    ordering: slot_1.flatten(),
+                    enabled: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plan-files")]
@@ -5833,7 +10905,7 @@ impl PlanFileUpdateRequest {
     )
 )]
 /// A named link shown with a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanLink {
     /// `name`
@@ -5842,6 +10914,48 @@ pub struct PlanLink {
     /// `url`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "orders",
+        feature = "plan-entitlements",
+        feature = "plans",
+        feature = "subscriptions"
+    )
+)]
+impl<'de> Deserialize<'de> for PlanLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanLink;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanLink")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanLink, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "url" => object::fill(&mut slot_1, &mut __map, "url")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanLink {
+                    name: slot_0.flatten(),
+                    url: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(
@@ -5876,7 +10990,7 @@ impl PlanLink {
 
 #[cfg(feature = "plans")]
 /// The price of a plan in one currency, together with how each feature is charged.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PlanPrice {
     /// `id`
@@ -5910,12 +11024,107 @@ pub struct PlanPrice {
 }
 
 #[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PlanPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanPrice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanPrice")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanPrice, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "priceType" => {
+                            object::fill(&mut slot_1, &mut __map, "priceType")?
+                        }
+                        "currency" => object::fill(&mut slot_2, &mut __map, "currency")?,
+                        "freeTrial" => {
+                            object::fill(&mut slot_3, &mut __map, "freeTrial")?
+                        }
+                        "trialPeriod" => {
+                            object::fill(&mut slot_4, &mut __map, "trialPeriod")?
+                        }
+                        "enabled" => object::fill(&mut slot_5, &mut __map, "enabled")?,
+                        "taxBehavior" => {
+                            object::fill(&mut slot_6, &mut __map, "taxBehavior")?
+                        }
+                        "chargeCatalogPrice" => {
+                            object::fill(&mut slot_7, &mut __map, "chargeCatalogPrice")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanPrice {
+                    id: slot_0.flatten(),
+                    price_type: slot_1.flatten(),
+                    currency: slot_2.flatten(),
+                    free_trial: slot_3.flatten(),
+                    trial_period: slot_4.flatten(),
+                    enabled: slot_5.flatten(),
+                    tax_behavior: slot_6.flatten(),
+                    charge_catalog_price: slot_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "plans")]
 /// The complete new set of prices for a plan, applied in one atomic step. At most one PAID price per currency is accepted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanPriceBulkRequest {
     /// `prices`
     pub prices: Vec<PlanPriceCreateRequest>,
+}
+
+#[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PlanPriceBulkRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanPriceBulkRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanPriceBulkRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanPriceBulkRequest, A::Error> {
+                let mut slot_0 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "prices" => object::fill(&mut slot_0, &mut __map, "prices")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanPriceBulkRequest {
+                    prices: object::required(slot_0, "prices")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -5929,7 +11138,7 @@ impl PlanPriceBulkRequest {
 
 #[cfg(feature = "plans")]
 /// The prices the plan has after the replacement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PlanPriceBulkResponse {
     /// `prices`
@@ -5938,8 +11147,40 @@ pub struct PlanPriceBulkResponse {
 }
 
 #[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PlanPriceBulkResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanPriceBulkResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanPriceBulkResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanPriceBulkResponse, A::Error> {
+                let mut slot_0 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "prices" => object::fill(&mut slot_0, &mut __map, "prices")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanPriceBulkResponse {
+                    prices: slot_0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "plans")]
 /// One price to set on a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PlanPriceCreateRequest {
     /// `priceType`
@@ -5967,6 +11208,66 @@ pub struct PlanPriceCreateRequest {
         skip_serializing_if = "Option::is_none",
     )]
     pub charge_catalog_price: Option<Vec<PlanChargeCatalogPrice>>,
+}
+
+#[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PlanPriceCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanPriceCreateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanPriceCreateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanPriceCreateRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "priceType" => {
+                            object::fill(&mut slot_0, &mut __map, "priceType")?
+                        }
+                        "currency" => object::fill(&mut slot_1, &mut __map, "currency")?,
+                        "freeTrial" => {
+                            object::fill(&mut slot_2, &mut __map, "freeTrial")?
+                        }
+                        "trialPeriod" => {
+                            object::fill(&mut slot_3, &mut __map, "trialPeriod")?
+                        }
+                        "enabled" => object::fill(&mut slot_4, &mut __map, "enabled")?,
+                        "taxBehavior" => {
+                            object::fill(&mut slot_5, &mut __map, "taxBehavior")?
+                        }
+                        "chargeCatalogPrice" => {
+                            object::fill(&mut slot_6, &mut __map, "chargeCatalogPrice")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanPriceCreateRequest {
+                    price_type: object::required(slot_0, "priceType")?,
+                    currency: slot_1.flatten(),
+                    free_trial: slot_2.flatten(),
+                    trial_period: slot_3.flatten(),
+                    enabled: slot_4.flatten(),
+                    tax_behavior: slot_5.flatten(),
+                    charge_catalog_price: slot_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -6208,7 +11509,7 @@ crate::runtime::serde_support::open_enum!(PlanPriceTaxBehavior);
 
 #[cfg(feature = "plans")]
 /// Options for publishing the current draft of a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanPublishRequest {
     /// When `true`, the entitlements of existing subscribers are brought in line with the plan being published.
@@ -6217,6 +11518,45 @@ pub struct PlanPublishRequest {
     /// When `true`, existing subscribers are moved onto the prices of the plan being published.
     #[serde(rename = "updatePricing", default, skip_serializing_if = "Option::is_none")]
     pub update_pricing: Option<bool>,
+}
+
+#[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PlanPublishRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanPublishRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanPublishRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanPublishRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "updateFeatures" => {
+                            object::fill(&mut slot_0, &mut __map, "updateFeatures")?
+                        }
+                        "updatePricing" => {
+                            object::fill(&mut slot_1, &mut __map, "updatePricing")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanPublishRequest {
+                    update_features: slot_0.flatten(),
+                    update_pricing: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -6247,7 +11587,7 @@ impl PlanPublishRequest {
 
 #[cfg(feature = "plans")]
 /// Result of a publish.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PlanPublishResponse {
     /// `status`
@@ -6256,8 +11596,40 @@ pub struct PlanPublishResponse {
 }
 
 #[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PlanPublishResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanPublishResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanPublishResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanPublishResponse, A::Error> {
+                let mut slot_0 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => object::fill(&mut slot_0, &mut __map, "status")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanPublishResponse {
+                    status: slot_0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "plans")]
 /// Fields to change on a plan; omitted fields keep their value. When the plan's latest version is already published, the change lands in a new version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PlanUpdateRequest {
     /// `name`
@@ -6281,6 +11653,60 @@ pub struct PlanUpdateRequest {
     /// Keys of newly uploaded files (from `POST /media/`) to add to the plan. Files the plan already has are kept.
     #[serde(rename = "fileKeys", default, skip_serializing_if = "Option::is_none")]
     pub file_keys: Option<Vec<String>>,
+}
+
+#[cfg(feature = "plans")]
+impl<'de> Deserialize<'de> for PlanUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PlanUpdateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PlanUpdateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PlanUpdateRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "description" => {
+                            object::fill(&mut slot_1, &mut __map, "description")?
+                        }
+                        "metadata" => object::fill(&mut slot_2, &mut __map, "metadata")?,
+                        "isVisible" => {
+                            object::fill(&mut slot_3, &mut __map, "isVisible")?
+                        }
+                        "license" => object::fill(&mut slot_4, &mut __map, "license")?,
+                        "links" => object::fill(&mut slot_5, &mut __map, "links")?,
+                        "fileKeys" => object::fill(&mut slot_6, &mut __map, "fileKeys")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PlanUpdateRequest {
+                    name: slot_0.flatten(),
+                    description: slot_1.flatten(),
+                    metadata: slot_2.flatten(),
+                    is_visible: slot_3.flatten(),
+                    license: slot_4.flatten(),
+                    links: slot_5.flatten(),
+                    file_keys: slot_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -6354,7 +11780,7 @@ impl PlanUpdateRequest {
 
 #[cfg(feature = "media")]
 /// Asks for a presigned S3 POST policy to upload one file of up to 5 GB. The `fileKey` returned is a temporary `tmp/<uuid>/<fileName>` path to pass to product or plan operations in `imageKeys` or `fileKeys`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct PresignedUploadRequest {
     /// Name of the file to upload; the S3 object key ends with it.
@@ -6363,6 +11789,41 @@ pub struct PresignedUploadRequest {
     /// MIME type of the file; the policy only accepts an upload of this type.
     #[serde(rename = "fileType")]
     pub file_type: String,
+}
+
+#[cfg(feature = "media")]
+impl<'de> Deserialize<'de> for PresignedUploadRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PresignedUploadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PresignedUploadRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PresignedUploadRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "fileName" => object::fill(&mut slot_0, &mut __map, "fileName")?,
+                        "fileType" => object::fill(&mut slot_1, &mut __map, "fileType")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PresignedUploadRequest {
+                    file_name: object::required(slot_0, "fileName")?,
+                    file_type: object::required(slot_1, "fileType")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "media")]
@@ -6379,7 +11840,7 @@ impl PresignedUploadRequest {
 
 #[cfg(feature = "media")]
 /// A presigned S3 POST policy. Upload by POSTing `multipart/form-data` to `url`, with each entry of `fields` as a form field and the file last, in a `file` field. Then give `fileKey` back to kelviq.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PresignedUploadResponse {
     /// S3 address to POST the upload to.
@@ -6393,9 +11854,47 @@ pub struct PresignedUploadResponse {
     pub file_key: Option<String>,
 }
 
+#[cfg(feature = "media")]
+impl<'de> Deserialize<'de> for PresignedUploadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PresignedUploadResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PresignedUploadResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PresignedUploadResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "url" => object::fill(&mut slot_0, &mut __map, "url")?,
+                        "fields" => object::fill(&mut slot_1, &mut __map, "fields")?,
+                        "fileKey" => object::fill(&mut slot_2, &mut __map, "fileKey")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PresignedUploadResponse {
+                    url: slot_0.flatten(),
+                    fields: slot_1.flatten(),
+                    file_key: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(any(feature = "checkout-sessions", feature = "orders", feature = "products"))]
 /// A catalog product. One product can have several plans, images and files.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Product {
     /// `id`
@@ -6424,9 +11923,70 @@ pub struct Product {
     pub images: Option<Vec<ProductImage>>,
 }
 
+#[cfg(any(feature = "checkout-sessions", feature = "orders", feature = "products"))]
+impl<'de> Deserialize<'de> for Product {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Product;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Product")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Product, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "identifier" => {
+                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                        }
+                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
+                        "description" => {
+                            object::fill(&mut slot_3, &mut __map, "description")?
+                        }
+                        "taxCode" => object::fill(&mut slot_4, &mut __map, "taxCode")?,
+                        "createdBy" => {
+                            object::fill(&mut slot_5, &mut __map, "createdBy")?
+                        }
+                        "modifiedOn" => {
+                            object::fill(&mut slot_6, &mut __map, "modifiedOn")?
+                        }
+                        "images" => object::fill(&mut slot_7, &mut __map, "images")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(Product {
+                    id: slot_0.flatten(),
+                    identifier: slot_1.flatten(),
+                    name: slot_2.flatten(),
+                    description: slot_3.flatten(),
+                    tax_code: slot_4.flatten(),
+                    created_by: slot_5.flatten(),
+                    modified_on: slot_6.flatten(),
+                    images: slot_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "products")]
 /// Fields for a new product.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ProductCreateRequest {
     /// `name`
@@ -6443,6 +12003,56 @@ pub struct ProductCreateRequest {
     /// Temporary keys of uploaded files (of the form `tmp/<uuid>/<filename>`) from the upload operation. Each one is moved to permanent storage and becomes one of the product's images.
     #[serde(rename = "imageKeys", default, skip_serializing_if = "Option::is_none")]
     pub image_keys: Option<Vec<String>>,
+}
+
+#[cfg(feature = "products")]
+impl<'de> Deserialize<'de> for ProductCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ProductCreateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProductCreateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ProductCreateRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "identifier" => {
+                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                        }
+                        "description" => {
+                            object::fill(&mut slot_2, &mut __map, "description")?
+                        }
+                        "taxCode" => object::fill(&mut slot_3, &mut __map, "taxCode")?,
+                        "imageKeys" => {
+                            object::fill(&mut slot_4, &mut __map, "imageKeys")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ProductCreateRequest {
+                    name: object::required(slot_0, "name")?,
+                    identifier: slot_1.flatten(),
+                    description: slot_2.flatten(),
+                    tax_code: object::required(slot_3, "taxCode")?,
+                    image_keys: slot_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "products")]
@@ -6561,7 +12171,7 @@ crate::runtime::serde_support::open_enum!(ProductCreateRequestTaxCode);
     )
 )]
 /// An image attached to a product.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ProductImage {
     /// Id of the image.
@@ -6584,9 +12194,65 @@ pub struct ProductImage {
     pub enabled: Option<bool>,
 }
 
+#[cfg(
+    any(
+        feature = "checkout-sessions",
+        feature = "orders",
+        feature = "product-files",
+        feature = "products"
+    )
+)]
+impl<'de> Deserialize<'de> for ProductImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ProductImage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProductImage")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ProductImage, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "image" => object::fill(&mut slot_2, &mut __map, "image")?,
+                        "ordering" => object::fill(&mut slot_3, &mut __map, "ordering")?,
+                        "thumbnail" => {
+                            object::fill(&mut slot_4, &mut __map, "thumbnail")?
+                        }
+                        "enabled" => object::fill(&mut slot_5, &mut __map, "enabled")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ProductImage {
+                    id: slot_0.flatten(),
+                    name: slot_1.flatten(),
+                    image: slot_2.flatten(),
+                    ordering: slot_3.flatten(),
+                    thumbnail: slot_4.flatten(),
+                    enabled: slot_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "product-files")]
 /// Details of a product image that can be changed. The image file itself cannot be swapped; upload a new image for that.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct ProductImageUpdateRequest {
     /// Name to show for the image.
@@ -6601,6 +12267,49 @@ pub struct ProductImageUpdateRequest {
     /// `enabled`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+#[cfg(feature = "product-files")]
+impl<'de> Deserialize<'de> for ProductImageUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ProductImageUpdateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProductImageUpdateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ProductImageUpdateRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "ordering" => object::fill(&mut slot_1, &mut __map, "ordering")?,
+                        "thumbnail" => {
+                            object::fill(&mut slot_2, &mut __map, "thumbnail")?
+                        }
+                        "enabled" => object::fill(&mut slot_3, &mut __map, "enabled")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ProductImageUpdateRequest {
+                    name: slot_0.flatten(),
+                    ordering: slot_1.flatten(),
+                    thumbnail: slot_2.flatten(),
+                    enabled: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "product-files")]
@@ -6647,7 +12356,7 @@ impl ProductImageUpdateRequest {
 
 #[cfg(feature = "monetization")]
 /// Everything needed to show a product's pricing to one visitor or customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ProductOfferingResponse {
     /// Internal id of the organization owning the product.
@@ -6705,8 +12414,99 @@ pub struct ProductOfferingResponse {
 }
 
 #[cfg(feature = "monetization")]
+impl<'de> Deserialize<'de> for ProductOfferingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ProductOfferingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProductOfferingResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ProductOfferingResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "organizationId" => {
+                            object::fill(&mut slot_0, &mut __map, "organizationId")?
+                        }
+                        "countryCode" => {
+                            object::fill(&mut slot_1, &mut __map, "countryCode")?
+                        }
+                        "pricingLocale" => {
+                            object::fill(&mut slot_2, &mut __map, "pricingLocale")?
+                        }
+                        "currencyCode" => {
+                            object::fill(&mut slot_3, &mut __map, "currencyCode")?
+                        }
+                        "currencySymbol" => {
+                            object::fill(&mut slot_4, &mut __map, "currencySymbol")?
+                        }
+                        "currencyConversionRate" => {
+                            object::fill(
+                                &mut slot_5,
+                                &mut __map,
+                                "currencyConversionRate",
+                            )?
+                        }
+                        "baseCurrencyCode" => {
+                            object::fill(&mut slot_6, &mut __map, "baseCurrencyCode")?
+                        }
+                        "baseCurrencySymbol" => {
+                            object::fill(&mut slot_7, &mut __map, "baseCurrencySymbol")?
+                        }
+                        "plans" => object::fill(&mut slot_8, &mut __map, "plans")?,
+                        "subscription" => {
+                            object::fill(&mut slot_9, &mut __map, "subscription")?
+                        }
+                        "isCustomerExists" => {
+                            object::fill(&mut slot_10, &mut __map, "isCustomerExists")?
+                        }
+                        "billingPeriods" => {
+                            object::fill(&mut slot_11, &mut __map, "billingPeriods")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ProductOfferingResponse {
+                    organization_id: slot_0.flatten(),
+                    country_code: slot_1.flatten(),
+                    pricing_locale: slot_2.flatten(),
+                    currency_code: slot_3.flatten(),
+                    currency_symbol: slot_4.flatten(),
+                    currency_conversion_rate: slot_5.flatten(),
+                    base_currency_code: slot_6.flatten(),
+                    base_currency_symbol: slot_7.flatten(),
+                    plans: slot_8.flatten(),
+                    subscription: slot_9.flatten(),
+                    is_customer_exists: slot_10.flatten(),
+                    billing_periods: slot_11.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "monetization")]
 /// `ProductOfferingResponseSubscription`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ProductOfferingResponseSubscription {
     /// `hasPreviousSubscription`
@@ -6728,8 +12528,61 @@ pub struct ProductOfferingResponseSubscription {
 }
 
 #[cfg(feature = "monetization")]
+impl<'de> Deserialize<'de> for ProductOfferingResponseSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ProductOfferingResponseSubscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProductOfferingResponseSubscription")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ProductOfferingResponseSubscription, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "hasPreviousSubscription" => {
+                            object::fill(
+                                &mut slot_0,
+                                &mut __map,
+                                "hasPreviousSubscription",
+                            )?
+                        }
+                        "planIdentifier" => {
+                            object::fill(&mut slot_1, &mut __map, "planIdentifier")?
+                        }
+                        "subscriptionId" => {
+                            object::fill(&mut slot_2, &mut __map, "subscriptionId")?
+                        }
+                        "chargePeriod" => {
+                            object::fill(&mut slot_3, &mut __map, "chargePeriod")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ProductOfferingResponseSubscription {
+                    has_previous_subscription: slot_0.flatten(),
+                    plan_identifier: slot_1.flatten(),
+                    subscription_id: slot_2.flatten(),
+                    charge_period: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "monetization")]
 /// A plan as offered on a pricing page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ProductPlan {
     /// `name`
@@ -6787,9 +12640,97 @@ pub struct ProductPlan {
     pub includes: Option<String>,
 }
 
+#[cfg(feature = "monetization")]
+impl<'de> Deserialize<'de> for ProductPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ProductPlan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProductPlan")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ProductPlan, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "description" => {
+                            object::fill(&mut slot_1, &mut __map, "description")?
+                        }
+                        "identifier" => {
+                            object::fill(&mut slot_2, &mut __map, "identifier")?
+                        }
+                        "details" => object::fill(&mut slot_3, &mut __map, "details")?,
+                        "isVisible" => {
+                            object::fill(&mut slot_4, &mut __map, "isVisible")?
+                        }
+                        "metadata" => object::fill(&mut slot_5, &mut __map, "metadata")?,
+                        "basePlan" => object::fill(&mut slot_6, &mut __map, "basePlan")?,
+                        "price" => object::fill(&mut slot_7, &mut __map, "price")?,
+                        "originalPrice" => {
+                            object::fill(&mut slot_8, &mut __map, "originalPrice")?
+                        }
+                        "features" => object::fill(&mut slot_9, &mut __map, "features")?,
+                        "shouldHighlight" => {
+                            object::fill(&mut slot_10, &mut __map, "shouldHighlight")?
+                        }
+                        "enabled" => object::fill(&mut slot_11, &mut __map, "enabled")?,
+                        "displayName" => {
+                            object::fill(&mut slot_12, &mut __map, "displayName")?
+                        }
+                        "displayDescription" => {
+                            object::fill(&mut slot_13, &mut __map, "displayDescription")?
+                        }
+                        "includes" => object::fill(&mut slot_14, &mut __map, "includes")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ProductPlan {
+                    name: slot_0.flatten(),
+                    description: slot_1.flatten(),
+                    identifier: slot_2.flatten(),
+                    details: slot_3.flatten(),
+                    is_visible: slot_4.flatten(),
+                    metadata: slot_5.flatten(),
+                    base_plan: slot_6.flatten(),
+                    price: slot_7.flatten(),
+                    original_price: slot_8.flatten(),
+                    features: slot_9.flatten(),
+                    should_highlight: slot_10.flatten(),
+                    enabled: slot_11.flatten(),
+                    display_name: slot_12.flatten(),
+                    display_description: slot_13.flatten(),
+                    includes: slot_14.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "products")]
 /// A product as returned on its own, with the plans it has published.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ProductRetrieve {
     /// `id`
@@ -6819,6 +12760,70 @@ pub struct ProductRetrieve {
     /// Identifiers of the product's published plans (latest version, not archived).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plans: Option<Vec<String>>,
+}
+
+#[cfg(feature = "products")]
+impl<'de> Deserialize<'de> for ProductRetrieve {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ProductRetrieve;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProductRetrieve")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ProductRetrieve, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "identifier" => {
+                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                        }
+                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
+                        "description" => {
+                            object::fill(&mut slot_3, &mut __map, "description")?
+                        }
+                        "taxCode" => object::fill(&mut slot_4, &mut __map, "taxCode")?,
+                        "createdBy" => {
+                            object::fill(&mut slot_5, &mut __map, "createdBy")?
+                        }
+                        "modifiedOn" => {
+                            object::fill(&mut slot_6, &mut __map, "modifiedOn")?
+                        }
+                        "images" => object::fill(&mut slot_7, &mut __map, "images")?,
+                        "plans" => object::fill(&mut slot_8, &mut __map, "plans")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ProductRetrieve {
+                    id: slot_0.flatten(),
+                    identifier: slot_1.flatten(),
+                    name: slot_2.flatten(),
+                    description: slot_3.flatten(),
+                    tax_code: slot_4.flatten(),
+                    created_by: slot_5.flatten(),
+                    modified_on: slot_6.flatten(),
+                    images: slot_7.flatten(),
+                    plans: slot_8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "products")]
@@ -6894,7 +12899,7 @@ crate::runtime::serde_support::open_enum!(ProductRetrieveTaxCode);
 
 #[cfg(feature = "product-settings")]
 /// How a product behaves and is presented.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ProductSettings {
     /// `true` lets visitors using a VPN through.
@@ -6915,8 +12920,54 @@ pub struct ProductSettings {
 }
 
 #[cfg(feature = "product-settings")]
+impl<'de> Deserialize<'de> for ProductSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ProductSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProductSettings")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ProductSettings, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "vpn" => object::fill(&mut slot_0, &mut __map, "vpn")?,
+                        "tor" => object::fill(&mut slot_1, &mut __map, "tor")?,
+                        "proxy" => object::fill(&mut slot_2, &mut __map, "proxy")?,
+                        "currency" => object::fill(&mut slot_3, &mut __map, "currency")?,
+                        "productUrl" => {
+                            object::fill(&mut slot_4, &mut __map, "productUrl")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ProductSettings {
+                    vpn: slot_0.flatten(),
+                    tor: slot_1.flatten(),
+                    proxy: slot_2.flatten(),
+                    currency: slot_3.flatten(),
+                    product_url: slot_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "product-settings")]
 /// Product settings to change; any of them may be sent, the rest stay.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct ProductSettingsUpdateRequest {
     /// `vpn`
@@ -6934,6 +12985,52 @@ pub struct ProductSettingsUpdateRequest {
     /// `productUrl`
     #[serde(rename = "productUrl", default, skip_serializing_if = "Option::is_none")]
     pub product_url: Option<String>,
+}
+
+#[cfg(feature = "product-settings")]
+impl<'de> Deserialize<'de> for ProductSettingsUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ProductSettingsUpdateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProductSettingsUpdateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ProductSettingsUpdateRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "vpn" => object::fill(&mut slot_0, &mut __map, "vpn")?,
+                        "tor" => object::fill(&mut slot_1, &mut __map, "tor")?,
+                        "proxy" => object::fill(&mut slot_2, &mut __map, "proxy")?,
+                        "currency" => object::fill(&mut slot_3, &mut __map, "currency")?,
+                        "productUrl" => {
+                            object::fill(&mut slot_4, &mut __map, "productUrl")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ProductSettingsUpdateRequest {
+                    vpn: slot_0.flatten(),
+                    tor: slot_1.flatten(),
+                    proxy: slot_2.flatten(),
+                    currency: slot_3.flatten(),
+                    product_url: slot_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "product-settings")]
@@ -7059,7 +13156,7 @@ crate::runtime::serde_support::open_enum!(ProductTaxCode);
 
 #[cfg(feature = "products")]
 /// Product fields to change; fields left out keep their value. Most fields that identify the product cannot be changed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct ProductUpdateRequest {
     /// `name`
@@ -7077,6 +13174,54 @@ pub struct ProductUpdateRequest {
     /// `fileKeys`
     #[serde(rename = "fileKeys", default, skip_serializing_if = "Option::is_none")]
     pub file_keys: Option<Vec<String>>,
+}
+
+#[cfg(feature = "products")]
+impl<'de> Deserialize<'de> for ProductUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ProductUpdateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProductUpdateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ProductUpdateRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "description" => {
+                            object::fill(&mut slot_1, &mut __map, "description")?
+                        }
+                        "taxCode" => object::fill(&mut slot_2, &mut __map, "taxCode")?,
+                        "imageKeys" => {
+                            object::fill(&mut slot_3, &mut __map, "imageKeys")?
+                        }
+                        "fileKeys" => object::fill(&mut slot_4, &mut __map, "fileKeys")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ProductUpdateRequest {
+                    name: slot_0.flatten(),
+                    description: slot_1.flatten(),
+                    tax_code: slot_2.flatten(),
+                    image_keys: slot_3.flatten(),
+                    file_keys: slot_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "products")]
@@ -7202,7 +13347,7 @@ crate::runtime::serde_support::open_enum!(ProductUpdateRequestTaxCode);
 
 #[cfg(feature = "promotions")]
 /// The promotion that applies to the visitor's location.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PromotionResponse {
     /// Name of the country the visitor appears to be in.
@@ -7229,8 +13374,62 @@ pub struct PromotionResponse {
 }
 
 #[cfg(feature = "promotions")]
+impl<'de> Deserialize<'de> for PromotionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PromotionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PromotionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PromotionResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "country" => object::fill(&mut slot_0, &mut __map, "country")?,
+                        "countryCode" => {
+                            object::fill(&mut slot_1, &mut __map, "countryCode")?
+                        }
+                        "percentage" => {
+                            object::fill(&mut slot_2, &mut __map, "percentage")?
+                        }
+                        "code" => object::fill(&mut slot_3, &mut __map, "code")?,
+                        "message" => object::fill(&mut slot_4, &mut __map, "message")?,
+                        "widgets" => object::fill(&mut slot_5, &mut __map, "widgets")?,
+                        "security" => object::fill(&mut slot_6, &mut __map, "security")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PromotionResponse {
+                    country: slot_0.flatten(),
+                    country_code: slot_1.flatten(),
+                    percentage: slot_2.flatten(),
+                    code: slot_3.flatten(),
+                    message: slot_4.flatten(),
+                    widgets: slot_5.flatten(),
+                    security: slot_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "promotions")]
 /// Outcome of the checks run on the visitor; `true` marks a check that matched.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PromotionSecurity {
     /// `true` when the visitor seems to use a VPN.
@@ -7251,8 +13450,52 @@ pub struct PromotionSecurity {
 }
 
 #[cfg(feature = "promotions")]
+impl<'de> Deserialize<'de> for PromotionSecurity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PromotionSecurity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PromotionSecurity")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PromotionSecurity, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "vpn" => object::fill(&mut slot_0, &mut __map, "vpn")?,
+                        "tor" => object::fill(&mut slot_1, &mut __map, "tor")?,
+                        "proxy" => object::fill(&mut slot_2, &mut __map, "proxy")?,
+                        "relay" => object::fill(&mut slot_3, &mut __map, "relay")?,
+                        "crawler" => object::fill(&mut slot_4, &mut __map, "crawler")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PromotionSecurity {
+                    vpn: slot_0.flatten(),
+                    tor: slot_1.flatten(),
+                    proxy: slot_2.flatten(),
+                    relay: slot_3.flatten(),
+                    crawler: slot_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "promotions")]
 /// How the promotion banner looks and where it goes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PromotionWidget {
     /// Kind of widget; always `BANNER` for now.
@@ -7293,6 +13536,79 @@ pub struct PromotionWidget {
     /// Text of the banner, which may contain HTML and the placeholders `{country}`, `{country_flag}`, `{coupon_code}` and `{discount_percentage}`.
     #[serde(rename = "countryMessage", default, skip_serializing_if = "Option::is_none")]
     pub country_message: Option<String>,
+}
+
+#[cfg(feature = "promotions")]
+impl<'de> Deserialize<'de> for PromotionWidget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PromotionWidget;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PromotionWidget")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PromotionWidget, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => object::fill(&mut slot_0, &mut __map, "type")?,
+                        "backgroundColor" => {
+                            object::fill(&mut slot_1, &mut __map, "backgroundColor")?
+                        }
+                        "fontColor" => {
+                            object::fill(&mut slot_2, &mut __map, "fontColor")?
+                        }
+                        "highlightFontColor" => {
+                            object::fill(&mut slot_3, &mut __map, "highlightFontColor")?
+                        }
+                        "fontSize" => object::fill(&mut slot_4, &mut __map, "fontSize")?,
+                        "borderRadius" => {
+                            object::fill(&mut slot_5, &mut __map, "borderRadius")?
+                        }
+                        "placement" => {
+                            object::fill(&mut slot_6, &mut __map, "placement")?
+                        }
+                        "unStyled" => object::fill(&mut slot_7, &mut __map, "unStyled")?,
+                        "addCloseIcon" => {
+                            object::fill(&mut slot_8, &mut __map, "addCloseIcon")?
+                        }
+                        "countryMessage" => {
+                            object::fill(&mut slot_9, &mut __map, "countryMessage")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(PromotionWidget {
+                    r#type: slot_0.flatten(),
+                    background_color: slot_1.flatten(),
+                    font_color: slot_2.flatten(),
+                    highlight_font_color: slot_3.flatten(),
+                    font_size: slot_4.flatten(),
+                    border_radius: slot_5.flatten(),
+                    placement: slot_6.flatten(),
+                    un_styled: slot_7.flatten(),
+                    add_close_icon: slot_8.flatten(),
+                    country_message: slot_9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "promotions")]
@@ -7371,7 +13687,7 @@ crate::runtime::serde_support::open_enum!(PromotionWidgetType);
 
 #[cfg(feature = "refunds")]
 /// What to refund. Leave out both amount fields to refund all that is still refundable on the order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[non_exhaustive]
 pub struct RefundCreateRequest {
     /// Id of an order of your organization.
@@ -7396,6 +13712,54 @@ pub struct RefundCreateRequest {
         with = "crate::runtime::serde_support::double_option",
     )]
     pub internal_note: Option<Option<String>>,
+}
+
+#[cfg(feature = "refunds")]
+impl<'de> Deserialize<'de> for RefundCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RefundCreateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RefundCreateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RefundCreateRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "orderId" => object::fill(&mut slot_0, &mut __map, "orderId")?,
+                        "amountUnits" => {
+                            object::fill(&mut slot_1, &mut __map, "amountUnits")?
+                        }
+                        "amount" => object::fill(&mut slot_2, &mut __map, "amount")?,
+                        "reason" => object::fill(&mut slot_3, &mut __map, "reason")?,
+                        "internalNote" => {
+                            object::fill(&mut slot_4, &mut __map, "internalNote")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(RefundCreateRequest {
+                    order_id: object::required(slot_0, "orderId")?,
+                    amount_units: slot_1.flatten(),
+                    amount: slot_2.flatten(),
+                    reason: slot_3.flatten(),
+                    internal_note: slot_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "refunds")]
@@ -7489,7 +13853,7 @@ impl From<String> for RefundCreateRequestReason {
 crate::runtime::serde_support::open_enum!(RefundCreateRequestReason);
 
 /// The payload of a `refund.created` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefundCreatedEvent {
     /// `id`
@@ -7500,6 +13864,48 @@ pub struct RefundCreatedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: RefundEventData,
+}
+
+impl<'de> Deserialize<'de> for RefundCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RefundCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RefundCreatedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RefundCreatedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(RefundCreatedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `refund.created` here.
@@ -7568,7 +13974,7 @@ impl<'de> Deserialize<'de> for RefundErrorResponse {
 }
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefundEventData {
     /// `object`
@@ -7578,9 +13984,45 @@ pub struct RefundEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+impl<'de> Deserialize<'de> for RefundEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RefundEventData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RefundEventData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RefundEventData, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "previous_attributes" => {
+                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(RefundEventData {
+                    object: object::required(slot_0, "object")?,
+                    previous_attributes: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "refunds")]
 /// One page of refunds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefundListResponse {
     /// Number of refunds across all pages.
@@ -7598,6 +14040,47 @@ pub struct RefundListResponse {
 }
 
 #[cfg(feature = "refunds")]
+impl<'de> Deserialize<'de> for RefundListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RefundListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RefundListResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RefundListResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(RefundListResponse {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "refunds")]
 impl crate::runtime::Page for RefundListResponse {
     type Item = RefundResponse;
     fn next_link(&self) -> Option<&str> {
@@ -7611,7 +14094,7 @@ impl crate::runtime::Page for RefundListResponse {
 
 #[cfg(feature = "refunds")]
 /// A refund, as the list, create and get refund operations return it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefundResponse {
     /// `id`
@@ -7638,6 +14121,65 @@ pub struct RefundResponse {
     /// The full order the refund belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[cfg(feature = "refunds")]
+impl<'de> Deserialize<'de> for RefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RefundResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RefundResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RefundResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "reason" => object::fill(&mut slot_1, &mut __map, "reason")?,
+                        "amountUnits" => {
+                            object::fill(&mut slot_2, &mut __map, "amountUnits")?
+                        }
+                        "amount" => object::fill(&mut slot_3, &mut __map, "amount")?,
+                        "internalNote" => {
+                            object::fill(&mut slot_4, &mut __map, "internalNote")?
+                        }
+                        "failureReason" => {
+                            object::fill(&mut slot_5, &mut __map, "failureReason")?
+                        }
+                        "status" => object::fill(&mut slot_6, &mut __map, "status")?,
+                        "order" => object::fill(&mut slot_7, &mut __map, "order")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(RefundResponse {
+                    id: slot_0.flatten(),
+                    reason: slot_1.flatten(),
+                    amount_units: slot_2.flatten(),
+                    amount: slot_3.flatten(),
+                    internal_note: slot_4.flatten(),
+                    failure_reason: slot_5.flatten(),
+                    status: slot_6.flatten(),
+                    order: slot_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "refunds")]
@@ -7743,7 +14285,7 @@ impl From<String> for RefundResponseStatus {
 crate::runtime::serde_support::open_enum!(RefundResponseStatus);
 
 /// The payload of a `refund.updated` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefundUpdatedEvent {
     /// `id`
@@ -7754,6 +14296,48 @@ pub struct RefundUpdatedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: RefundEventData,
+}
+
+impl<'de> Deserialize<'de> for RefundUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RefundUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RefundUpdatedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RefundUpdatedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(RefundUpdatedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `refund.updated` here.
@@ -7789,7 +14373,7 @@ crate::runtime::serde_support::open_enum!(RefundUpdatedEventType);
 
 #[cfg(feature = "reporting")]
 /// A usage figure for one feature of one customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReportUsageRequest {
     /// Amount of usage being reported.
@@ -7802,6 +14386,53 @@ pub struct ReportUsageRequest {
     pub feature_id: String,
     /// `SET` overwrites the recorded usage with `value`; `DELTA` adds `value` to it.
     pub behaviour: ReportUsageRequestBehaviour,
+}
+
+#[cfg(feature = "reporting")]
+impl<'de> Deserialize<'de> for ReportUsageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ReportUsageRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReportUsageRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ReportUsageRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "value" => object::fill(&mut slot_0, &mut __map, "value")?,
+                        "customerId" => {
+                            object::fill(&mut slot_1, &mut __map, "customerId")?
+                        }
+                        "featureId" => {
+                            object::fill(&mut slot_2, &mut __map, "featureId")?
+                        }
+                        "behaviour" => {
+                            object::fill(&mut slot_3, &mut __map, "behaviour")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ReportUsageRequest {
+                    value: object::required(slot_0, "value")?,
+                    customer_id: object::required(slot_1, "customerId")?,
+                    feature_id: object::required(slot_2, "featureId")?,
+                    behaviour: object::required(slot_3, "behaviour")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "reporting")]
@@ -7864,7 +14495,7 @@ crate::runtime::serde_support::open_enum!(ReportUsageRequestBehaviour);
 
 #[cfg(feature = "reporting")]
 /// The usage report as kelviq recorded it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReportUsageResponse {
     /// `value`
@@ -7891,6 +14522,71 @@ pub struct ReportUsageResponse {
     /// When kelviq handled the report, in UTC, in a form like `yyyy-MM-dd HH:mm:ss.ffffff`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+}
+
+#[cfg(feature = "reporting")]
+impl<'de> Deserialize<'de> for ReportUsageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ReportUsageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReportUsageResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ReportUsageResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "value" => object::fill(&mut slot_0, &mut __map, "value")?,
+                        "customerId" => {
+                            object::fill(&mut slot_1, &mut __map, "customerId")?
+                        }
+                        "featureId" => {
+                            object::fill(&mut slot_2, &mut __map, "featureId")?
+                        }
+                        "behaviour" => {
+                            object::fill(&mut slot_3, &mut __map, "behaviour")?
+                        }
+                        "orgId" => object::fill(&mut slot_4, &mut __map, "orgId")?,
+                        "eventName" => {
+                            object::fill(&mut slot_5, &mut __map, "eventName")?
+                        }
+                        "idempotencyKey" => {
+                            object::fill(&mut slot_6, &mut __map, "idempotencyKey")?
+                        }
+                        "timestamp" => {
+                            object::fill(&mut slot_7, &mut __map, "timestamp")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(ReportUsageResponse {
+                    value: slot_0.flatten(),
+                    customer_id: slot_1.flatten(),
+                    feature_id: slot_2.flatten(),
+                    behaviour: slot_3.flatten(),
+                    org_id: slot_4.flatten(),
+                    event_name: slot_5.flatten(),
+                    idempotency_key: slot_6.flatten(),
+                    timestamp: slot_7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "reporting")]
@@ -7934,7 +14630,7 @@ crate::runtime::serde_support::open_enum!(ReportUsageResponseBehaviour);
 
 #[cfg(feature = "subscriptions")]
 /// A customer's subscription or one-time purchase.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Subscription {
     /// `id`
@@ -8040,6 +14736,158 @@ pub struct Subscription {
         skip_serializing_if = "Option::is_none",
     )]
     pub cancellation_comment: Option<String>,
+}
+
+#[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for Subscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Subscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Subscription")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Subscription, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                let mut slot_16 = None;
+                let mut slot_17 = None;
+                let mut slot_18 = None;
+                let mut slot_19 = None;
+                let mut slot_20 = None;
+                let mut slot_21 = None;
+                let mut slot_22 = None;
+                let mut slot_23 = None;
+                let mut slot_24 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "externalSubscriptionId" => {
+                            object::fill(
+                                &mut slot_1,
+                                &mut __map,
+                                "externalSubscriptionId",
+                            )?
+                        }
+                        "startDate" => {
+                            object::fill(&mut slot_2, &mut __map, "startDate")?
+                        }
+                        "endDate" => object::fill(&mut slot_3, &mut __map, "endDate")?,
+                        "billingPeriodStartTime" => {
+                            object::fill(
+                                &mut slot_4,
+                                &mut __map,
+                                "billingPeriodStartTime",
+                            )?
+                        }
+                        "billingPeriodEndTime" => {
+                            object::fill(
+                                &mut slot_5,
+                                &mut __map,
+                                "billingPeriodEndTime",
+                            )?
+                        }
+                        "amount" => object::fill(&mut slot_6, &mut __map, "amount")?,
+                        "recurrence" => {
+                            object::fill(&mut slot_7, &mut __map, "recurrence")?
+                        }
+                        "currency" => object::fill(&mut slot_8, &mut __map, "currency")?,
+                        "status" => object::fill(&mut slot_9, &mut __map, "status")?,
+                        "product" => object::fill(&mut slot_10, &mut __map, "product")?,
+                        "plan" => object::fill(&mut slot_11, &mut __map, "plan")?,
+                        "features" => object::fill(&mut slot_12, &mut __map, "features")?,
+                        "trialDaysRemaining" => {
+                            object::fill(&mut slot_13, &mut __map, "trialDaysRemaining")?
+                        }
+                        "customerId" => {
+                            object::fill(&mut slot_14, &mut __map, "customerId")?
+                        }
+                        "billingType" => {
+                            object::fill(&mut slot_15, &mut __map, "billingType")?
+                        }
+                        "recurrenceUnit" => {
+                            object::fill(&mut slot_16, &mut __map, "recurrenceUnit")?
+                        }
+                        "recurrenceType" => {
+                            object::fill(&mut slot_17, &mut __map, "recurrenceType")?
+                        }
+                        "files" => object::fill(&mut slot_18, &mut __map, "files")?,
+                        "links" => object::fill(&mut slot_19, &mut __map, "links")?,
+                        "license" => object::fill(&mut slot_20, &mut __map, "license")?,
+                        "canceledAt" => {
+                            object::fill(&mut slot_21, &mut __map, "canceledAt")?
+                        }
+                        "cancellationReason" => {
+                            object::fill(&mut slot_22, &mut __map, "cancellationReason")?
+                        }
+                        "cancellationFeedback" => {
+                            object::fill(
+                                &mut slot_23,
+                                &mut __map,
+                                "cancellationFeedback",
+                            )?
+                        }
+                        "cancellationComment" => {
+                            object::fill(
+                                &mut slot_24,
+                                &mut __map,
+                                "cancellationComment",
+                            )?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(Subscription {
+                    id: slot_0.flatten(),
+                    external_subscription_id: slot_1.flatten(),
+                    start_date: slot_2.flatten(),
+                    end_date: slot_3.flatten(),
+                    billing_period_start_time: slot_4.flatten(),
+                    billing_period_end_time: slot_5.flatten(),
+                    amount: slot_6.flatten(),
+                    recurrence: slot_7.flatten(),
+                    currency: slot_8.flatten(),
+                    status: slot_9.flatten(),
+                    product: slot_10.flatten(),
+                    plan: slot_11.flatten(),
+                    features: slot_12.flatten(),
+                    trial_days_remaining: slot_13.flatten(),
+                    customer_id: slot_14.flatten(),
+                    billing_type: slot_15.flatten(),
+                    recurrence_unit: slot_16.flatten(),
+                    recurrence_type: slot_17.flatten(),
+                    files: slot_18.flatten(),
+                    links: slot_19.flatten(),
+                    license: slot_20.flatten(),
+                    canceled_at: slot_21.flatten(),
+                    cancellation_reason: slot_22.flatten(),
+                    cancellation_feedback: slot_23.flatten(),
+                    cancellation_comment: slot_24.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "subscriptions")]
@@ -8188,7 +15036,7 @@ impl From<String> for SubscriptionCancellationReason {
 crate::runtime::serde_support::open_enum!(SubscriptionCancellationReason);
 
 /// The payload of a `subscription.cancelled` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionCancelledEvent {
     /// `id`
@@ -8199,6 +15047,48 @@ pub struct SubscriptionCancelledEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: SubscriptionEventData,
+}
+
+impl<'de> Deserialize<'de> for SubscriptionCancelledEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionCancelledEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionCancelledEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionCancelledEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionCancelledEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `subscription.cancelled` here.
@@ -8233,7 +15123,7 @@ impl From<String> for SubscriptionCancelledEventType {
 crate::runtime::serde_support::open_enum!(SubscriptionCancelledEventType);
 
 /// The payload of a `subscription.created` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionCreatedEvent {
     /// `id`
@@ -8244,6 +15134,48 @@ pub struct SubscriptionCreatedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: SubscriptionEventData,
+}
+
+impl<'de> Deserialize<'de> for SubscriptionCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionCreatedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionCreatedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionCreatedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `subscription.created` here.
@@ -8278,7 +15210,7 @@ impl From<String> for SubscriptionCreatedEventType {
 crate::runtime::serde_support::open_enum!(SubscriptionCreatedEventType);
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionEventData {
     /// `object`
@@ -8288,9 +15220,45 @@ pub struct SubscriptionEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+impl<'de> Deserialize<'de> for SubscriptionEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionEventData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionEventData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionEventData, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "previous_attributes" => {
+                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionEventData {
+                    object: object::required(slot_0, "object")?,
+                    previous_attributes: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "subscriptions")]
 /// A feature included in a subscription, with its entitlement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionFeatureDetail {
     /// `id`
@@ -8341,8 +15309,98 @@ pub struct SubscriptionFeatureDetail {
 }
 
 #[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for SubscriptionFeatureDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionFeatureDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionFeatureDetail")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionFeatureDetail, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "identifier" => {
+                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                        }
+                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
+                        "description" => {
+                            object::fill(&mut slot_3, &mut __map, "description")?
+                        }
+                        "featureType" => {
+                            object::fill(&mut slot_4, &mut __map, "featureType")?
+                        }
+                        "details" => object::fill(&mut slot_5, &mut __map, "details")?,
+                        "isArchived" => {
+                            object::fill(&mut slot_6, &mut __map, "isArchived")?
+                        }
+                        "metadata" => object::fill(&mut slot_7, &mut __map, "metadata")?,
+                        "modifiedOn" => {
+                            object::fill(&mut slot_8, &mut __map, "modifiedOn")?
+                        }
+                        "meter" => object::fill(&mut slot_9, &mut __map, "meter")?,
+                        "featureDetails" => {
+                            object::fill(&mut slot_10, &mut __map, "featureDetails")?
+                        }
+                        "reset" => object::fill(&mut slot_11, &mut __map, "reset")?,
+                        "resetTime" => {
+                            object::fill(&mut slot_12, &mut __map, "resetTime")?
+                        }
+                        "value" => object::fill(&mut slot_13, &mut __map, "value")?,
+                        "hardLimit" => {
+                            object::fill(&mut slot_14, &mut __map, "hardLimit")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionFeatureDetail {
+                    id: slot_0.flatten(),
+                    identifier: slot_1.flatten(),
+                    name: slot_2.flatten(),
+                    description: slot_3.flatten(),
+                    feature_type: slot_4.flatten(),
+                    details: slot_5.flatten(),
+                    is_archived: slot_6.flatten(),
+                    metadata: slot_7.flatten(),
+                    modified_on: slot_8.flatten(),
+                    meter: slot_9.flatten(),
+                    feature_details: slot_10.flatten(),
+                    reset: slot_11.flatten(),
+                    reset_time: slot_12.flatten(),
+                    value: slot_13.flatten(),
+                    hard_limit: slot_14.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "subscriptions")]
 /// `SubscriptionFeatureDetailFeatureDetails`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionFeatureDetailFeatureDetails {
     /// `units`
@@ -8351,8 +15409,40 @@ pub struct SubscriptionFeatureDetailFeatureDetails {
 }
 
 #[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for SubscriptionFeatureDetailFeatureDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionFeatureDetailFeatureDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionFeatureDetailFeatureDetails")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionFeatureDetailFeatureDetails, A::Error> {
+                let mut slot_0 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "units" => object::fill(&mut slot_0, &mut __map, "units")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionFeatureDetailFeatureDetails {
+                    units: slot_0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "subscriptions")]
 /// `SubscriptionFeatureDetailFeatureDetailsUnits`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionFeatureDetailFeatureDetailsUnits {
     /// `plural`
@@ -8363,9 +15453,44 @@ pub struct SubscriptionFeatureDetailFeatureDetailsUnits {
     pub singular: Option<String>,
 }
 
+#[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for SubscriptionFeatureDetailFeatureDetailsUnits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionFeatureDetailFeatureDetailsUnits;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionFeatureDetailFeatureDetailsUnits")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionFeatureDetailFeatureDetailsUnits, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "plural" => object::fill(&mut slot_0, &mut __map, "plural")?,
+                        "singular" => object::fill(&mut slot_1, &mut __map, "singular")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionFeatureDetailFeatureDetailsUnits {
+                    plural: slot_0.flatten(),
+                    singular: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(any(feature = "orders", feature = "subscriptions"))]
 /// A license issued for a subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionLicense {
     /// `id`
@@ -8399,9 +15524,69 @@ pub struct SubscriptionLicense {
     pub enabled: Option<bool>,
 }
 
+#[cfg(any(feature = "orders", feature = "subscriptions"))]
+impl<'de> Deserialize<'de> for SubscriptionLicense {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionLicense;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionLicense")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionLicense, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "licenseKey" => {
+                            object::fill(&mut slot_1, &mut __map, "licenseKey")?
+                        }
+                        "activatedOn" => {
+                            object::fill(&mut slot_2, &mut __map, "activatedOn")?
+                        }
+                        "expiresOn" => {
+                            object::fill(&mut slot_3, &mut __map, "expiresOn")?
+                        }
+                        "activationUsage" => {
+                            object::fill(&mut slot_4, &mut __map, "activationUsage")?
+                        }
+                        "activationLimit" => {
+                            object::fill(&mut slot_5, &mut __map, "activationLimit")?
+                        }
+                        "enabled" => object::fill(&mut slot_6, &mut __map, "enabled")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionLicense {
+                    id: slot_0.flatten(),
+                    license_key: slot_1.flatten(),
+                    activated_on: slot_2.flatten(),
+                    expires_on: slot_3.flatten(),
+                    activation_usage: slot_4.flatten(),
+                    activation_limit: slot_5.flatten(),
+                    enabled: slot_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 #[cfg(feature = "subscriptions")]
 /// One page of subscriptions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionListResponse {
     /// Number of subscriptions across all pages.
@@ -8419,6 +15604,47 @@ pub struct SubscriptionListResponse {
 }
 
 #[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for SubscriptionListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionListResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionListResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionListResponse {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "subscriptions")]
 impl crate::runtime::Page for SubscriptionListResponse {
     type Item = Subscription;
     fn next_link(&self) -> Option<&str> {
@@ -8432,7 +15658,7 @@ impl crate::runtime::Page for SubscriptionListResponse {
 
 #[cfg(feature = "subscriptions")]
 /// The plan a subscription is on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionPlan {
     /// `name`
@@ -8443,8 +15669,45 @@ pub struct SubscriptionPlan {
     pub identifier: Option<String>,
 }
 
+#[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for SubscriptionPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionPlan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionPlan")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionPlan, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "identifier" => {
+                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionPlan {
+                    name: slot_0.flatten(),
+                    identifier: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The payload of a `subscription.plan_changed` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionPlanChangedEvent {
     /// `id`
@@ -8455,6 +15718,48 @@ pub struct SubscriptionPlanChangedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: SubscriptionEventData,
+}
+
+impl<'de> Deserialize<'de> for SubscriptionPlanChangedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionPlanChangedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionPlanChangedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionPlanChangedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionPlanChangedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `subscription.plan_changed` here.
@@ -8489,7 +15794,7 @@ impl From<String> for SubscriptionPlanChangedEventType {
 crate::runtime::serde_support::open_enum!(SubscriptionPlanChangedEventType);
 
 /// The payload of a `subscription.updated` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionUpdatedEvent {
     /// `id`
@@ -8500,6 +15805,48 @@ pub struct SubscriptionUpdatedEvent {
     pub created_at: WebhookEventTime,
     /// `data`
     pub data: SubscriptionEventData,
+}
+
+impl<'de> Deserialize<'de> for SubscriptionUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionUpdatedEvent")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionUpdatedEvent, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "created_at" => {
+                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                        }
+                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionUpdatedEvent {
+                    id: object::required(slot_0, "id")?,
+                    r#type: object::required(slot_1, "type")?,
+                    created_at: object::required(slot_2, "created_at")?,
+                    data: object::required(slot_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The event type; always `subscription.updated` here.
@@ -8535,7 +15882,7 @@ crate::runtime::serde_support::open_enum!(SubscriptionUpdatedEventType);
 
 #[cfg(feature = "transactions")]
 /// One page of transactions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TransactionListResponse {
     /// Number of transactions across all pages.
@@ -8553,6 +15900,47 @@ pub struct TransactionListResponse {
 }
 
 #[cfg(feature = "transactions")]
+impl<'de> Deserialize<'de> for TransactionListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TransactionListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TransactionListResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<TransactionListResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(TransactionListResponse {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "transactions")]
 impl crate::runtime::Page for TransactionListResponse {
     type Item = TransactionResponse;
     fn next_link(&self) -> Option<&str> {
@@ -8566,7 +15954,7 @@ impl crate::runtime::Page for TransactionListResponse {
 
 #[cfg(feature = "transactions")]
 /// A money movement of your organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TransactionResponse {
     /// `id`
@@ -8636,6 +16024,108 @@ pub struct TransactionResponse {
     /// `last4`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
+}
+
+#[cfg(feature = "transactions")]
+impl<'de> Deserialize<'de> for TransactionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TransactionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TransactionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<TransactionResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                let mut slot_16 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "order" => object::fill(&mut slot_1, &mut __map, "order")?,
+                        "createdOn" => {
+                            object::fill(&mut slot_2, &mut __map, "createdOn")?
+                        }
+                        "currency" => object::fill(&mut slot_3, &mut __map, "currency")?,
+                        "currencySymbol" => {
+                            object::fill(&mut slot_4, &mut __map, "currencySymbol")?
+                        }
+                        "amountTotal" => {
+                            object::fill(&mut slot_5, &mut __map, "amountTotal")?
+                        }
+                        "morFee" => object::fill(&mut slot_6, &mut __map, "morFee")?,
+                        "morFeeBreakdown" => {
+                            object::fill(&mut slot_7, &mut __map, "morFeeBreakdown")?
+                        }
+                        "collectedTax" => {
+                            object::fill(&mut slot_8, &mut __map, "collectedTax")?
+                        }
+                        "netPayout" => {
+                            object::fill(&mut slot_9, &mut __map, "netPayout")?
+                        }
+                        "status" => object::fill(&mut slot_10, &mut __map, "status")?,
+                        "transactionType" => {
+                            object::fill(&mut slot_11, &mut __map, "transactionType")?
+                        }
+                        "paymentMethodType" => {
+                            object::fill(&mut slot_12, &mut __map, "paymentMethodType")?
+                        }
+                        "availableOn" => {
+                            object::fill(&mut slot_13, &mut __map, "availableOn")?
+                        }
+                        "isSettled" => {
+                            object::fill(&mut slot_14, &mut __map, "isSettled")?
+                        }
+                        "paymentMethodName" => {
+                            object::fill(&mut slot_15, &mut __map, "paymentMethodName")?
+                        }
+                        "last4" => object::fill(&mut slot_16, &mut __map, "last4")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(TransactionResponse {
+                    id: slot_0.flatten(),
+                    order: slot_1.flatten(),
+                    created_on: slot_2.flatten(),
+                    currency: slot_3.flatten(),
+                    currency_symbol: slot_4.flatten(),
+                    amount_total: slot_5.flatten(),
+                    mor_fee: slot_6.flatten(),
+                    mor_fee_breakdown: slot_7.flatten(),
+                    collected_tax: slot_8.flatten(),
+                    net_payout: slot_9.flatten(),
+                    status: slot_10.flatten(),
+                    transaction_type: slot_11.flatten(),
+                    payment_method_type: slot_12.flatten(),
+                    available_on: slot_13.flatten(),
+                    is_settled: slot_14.flatten(),
+                    payment_method_name: slot_15.flatten(),
+                    last4: slot_16.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "transactions")]
@@ -8742,7 +16232,7 @@ crate::runtime::serde_support::open_enum!(TransactionResponseTransactionType);
 
 #[cfg(feature = "subscriptions")]
 /// The plan, period and features a subscription is to have.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionRequest {
     /// Identifier of the plan to move to.
@@ -8790,6 +16280,61 @@ pub struct UpdateSubscriptionRequest {
         with = "crate::runtime::serde_support::double_option",
     )]
     pub payment_behavior: Option<Option<UpdateSubscriptionRequestPaymentBehavior>>,
+}
+
+#[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for UpdateSubscriptionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateSubscriptionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateSubscriptionRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UpdateSubscriptionRequest, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "planIdentifier" => {
+                            object::fill(&mut slot_0, &mut __map, "planIdentifier")?
+                        }
+                        "chargePeriod" => {
+                            object::fill(&mut slot_1, &mut __map, "chargePeriod")?
+                        }
+                        "features" => object::fill(&mut slot_2, &mut __map, "features")?,
+                        "ipAddress" => {
+                            object::fill(&mut slot_3, &mut __map, "ipAddress")?
+                        }
+                        "trialEnd" => object::fill(&mut slot_4, &mut __map, "trialEnd")?,
+                        "paymentBehavior" => {
+                            object::fill(&mut slot_5, &mut __map, "paymentBehavior")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(UpdateSubscriptionRequest {
+                    plan_identifier: object::required(slot_0, "planIdentifier")?,
+                    charge_period: object::required(slot_1, "chargePeriod")?,
+                    features: slot_2,
+                    ip_address: slot_3,
+                    trial_end: slot_4,
+                    payment_behavior: slot_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 #[cfg(feature = "subscriptions")]
@@ -8942,7 +16487,7 @@ crate::runtime::serde_support::open_enum!(UpdateSubscriptionRequestPaymentBehavi
 
 #[cfg(feature = "subscriptions")]
 /// The id of the changed subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionResponse {
     /// `subscriptionId`
@@ -8950,8 +16495,42 @@ pub struct UpdateSubscriptionResponse {
     pub subscription_id: Option<String>,
 }
 
+#[cfg(feature = "subscriptions")]
+impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateSubscriptionResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UpdateSubscriptionResponse, A::Error> {
+                let mut slot_0 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "subscriptionId" => {
+                            object::fill(&mut slot_0, &mut __map, "subscriptionId")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(UpdateSubscriptionResponse {
+                    subscription_id: slot_0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A postal address used for billing; any part may be unknown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookBillingAddress {
     /// First street line.
@@ -8972,6 +16551,54 @@ pub struct WebhookBillingAddress {
     /// Two-letter ISO 3166-1 country code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for WebhookBillingAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookBillingAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookBillingAddress")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookBillingAddress, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "line1" => object::fill(&mut slot_0, &mut __map, "line1")?,
+                        "line2" => object::fill(&mut slot_1, &mut __map, "line2")?,
+                        "city" => object::fill(&mut slot_2, &mut __map, "city")?,
+                        "state" => object::fill(&mut slot_3, &mut __map, "state")?,
+                        "postal_code" => {
+                            object::fill(&mut slot_4, &mut __map, "postal_code")?
+                        }
+                        "country" => object::fill(&mut slot_5, &mut __map, "country")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookBillingAddress {
+                    line1: slot_0.flatten(),
+                    line2: slot_1.flatten(),
+                    city: slot_2.flatten(),
+                    state: slot_3.flatten(),
+                    postal_code: slot_4.flatten(),
+                    country: slot_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// What can be shown of a card; other kinds of method may send other fields.
@@ -9037,7 +16664,7 @@ impl<'de> Deserialize<'de> for WebhookCardDetails {
 }
 
 /// What the customer entered and how the session was set up.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookCheckoutDetails {
     /// Name the customer gave.
@@ -9063,8 +16690,65 @@ pub struct WebhookCheckoutDetails {
     pub discounts_enabled: Option<bool>,
 }
 
+impl<'de> Deserialize<'de> for WebhookCheckoutDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookCheckoutDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookCheckoutDetails")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookCheckoutDetails, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_1, &mut __map, "email")?,
+                        "referer" => object::fill(&mut slot_2, &mut __map, "referer")?,
+                        "cancel_url" => {
+                            object::fill(&mut slot_3, &mut __map, "cancel_url")?
+                        }
+                        "success_url" => {
+                            object::fill(&mut slot_4, &mut __map, "success_url")?
+                        }
+                        "tax_behavior" => {
+                            object::fill(&mut slot_5, &mut __map, "tax_behavior")?
+                        }
+                        "discounts_enabled" => {
+                            object::fill(&mut slot_6, &mut __map, "discounts_enabled")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookCheckoutDetails {
+                    name: slot_0.flatten(),
+                    email: slot_1.flatten(),
+                    referer: slot_2.flatten(),
+                    cancel_url: slot_3.flatten(),
+                    success_url: slot_4.flatten(),
+                    tax_behavior: slot_5.flatten(),
+                    discounts_enabled: slot_6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A checkout session as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookCheckoutSession {
     /// Id of the checkout session.
@@ -9124,6 +16808,107 @@ pub struct WebhookCheckoutSession {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl<'de> Deserialize<'de> for WebhookCheckoutSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookCheckoutSession;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookCheckoutSession")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookCheckoutSession, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                let mut slot_16 = None;
+                let mut slot_17 = None;
+                let mut slot_18 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
+                        "status" => object::fill(&mut slot_2, &mut __map, "status")?,
+                        "checkout_type" => {
+                            object::fill(&mut slot_3, &mut __map, "checkout_type")?
+                        }
+                        "customer_id" => {
+                            object::fill(&mut slot_4, &mut __map, "customer_id")?
+                        }
+                        "customer" => object::fill(&mut slot_5, &mut __map, "customer")?,
+                        "organization" => {
+                            object::fill(&mut slot_6, &mut __map, "organization")?
+                        }
+                        "amount" => object::fill(&mut slot_7, &mut __map, "amount")?,
+                        "amount_units" => {
+                            object::fill(&mut slot_8, &mut __map, "amount_units")?
+                        }
+                        "currency" => object::fill(&mut slot_9, &mut __map, "currency")?,
+                        "discount_code" => {
+                            object::fill(&mut slot_10, &mut __map, "discount_code")?
+                        }
+                        "features" => object::fill(&mut slot_11, &mut __map, "features")?,
+                        "plan" => object::fill(&mut slot_12, &mut __map, "plan")?,
+                        "product" => object::fill(&mut slot_13, &mut __map, "product")?,
+                        "billing_address" => {
+                            object::fill(&mut slot_14, &mut __map, "billing_address")?
+                        }
+                        "metadata" => object::fill(&mut slot_15, &mut __map, "metadata")?,
+                        "data" => object::fill(&mut slot_16, &mut __map, "data")?,
+                        "created_on" => {
+                            object::fill(&mut slot_17, &mut __map, "created_on")?
+                        }
+                        "modified_on" => {
+                            object::fill(&mut slot_18, &mut __map, "modified_on")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookCheckoutSession {
+                    id: object::required(slot_0, "id")?,
+                    object: object::required(slot_1, "object")?,
+                    status: slot_2.flatten(),
+                    checkout_type: slot_3.flatten(),
+                    customer_id: slot_4.flatten(),
+                    customer: slot_5.flatten(),
+                    organization: slot_6.flatten(),
+                    amount: slot_7.flatten(),
+                    amount_units: slot_8.flatten(),
+                    currency: slot_9.flatten(),
+                    discount_code: slot_10.flatten(),
+                    features: slot_11.flatten(),
+                    plan: slot_12.flatten(),
+                    product: slot_13.flatten(),
+                    billing_address: slot_14.flatten(),
+                    metadata: slot_15.flatten(),
+                    data: slot_16.flatten(),
+                    created_on: slot_17.flatten(),
+                    modified_on: slot_18.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Always `checkout_session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9156,7 +16941,7 @@ impl From<String> for WebhookCheckoutSessionObject {
 crate::runtime::serde_support::open_enum!(WebhookCheckoutSessionObject);
 
 /// A customer record as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookCustomer {
     /// kelviq's id of the customer.
@@ -9194,6 +16979,82 @@ pub struct WebhookCustomer {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl<'de> Deserialize<'de> for WebhookCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookCustomer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookCustomer")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookCustomer, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
+                        "customer_id" => {
+                            object::fill(&mut slot_2, &mut __map, "customer_id")?
+                        }
+                        "name" => object::fill(&mut slot_3, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_4, &mut __map, "email")?,
+                        "details" => object::fill(&mut slot_5, &mut __map, "details")?,
+                        "metadata" => object::fill(&mut slot_6, &mut __map, "metadata")?,
+                        "billing_address" => {
+                            object::fill(&mut slot_7, &mut __map, "billing_address")?
+                        }
+                        "subscriptions" => {
+                            object::fill(&mut slot_8, &mut __map, "subscriptions")?
+                        }
+                        "organization" => {
+                            object::fill(&mut slot_9, &mut __map, "organization")?
+                        }
+                        "created_on" => {
+                            object::fill(&mut slot_10, &mut __map, "created_on")?
+                        }
+                        "modified_on" => {
+                            object::fill(&mut slot_11, &mut __map, "modified_on")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookCustomer {
+                    id: object::required(slot_0, "id")?,
+                    object: object::required(slot_1, "object")?,
+                    customer_id: object::required(slot_2, "customer_id")?,
+                    name: slot_3.flatten(),
+                    email: slot_4.flatten(),
+                    details: slot_5.flatten(),
+                    metadata: slot_6.flatten(),
+                    billing_address: slot_7.flatten(),
+                    subscriptions: slot_8.flatten(),
+                    organization: slot_9.flatten(),
+                    created_on: slot_10.flatten(),
+                    modified_on: slot_11.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Always `customer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9226,7 +17087,7 @@ impl From<String> for WebhookCustomerObject {
 crate::runtime::serde_support::open_enum!(WebhookCustomerObject);
 
 /// The customer an object belongs to, in brief.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookCustomerSummary {
     /// kelviq's id of the customer.
@@ -9244,12 +17105,59 @@ pub struct WebhookCustomerSummary {
     pub billing_address: Option<WebhookBillingAddress>,
 }
 
+impl<'de> Deserialize<'de> for WebhookCustomerSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookCustomerSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookCustomerSummary")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookCustomerSummary, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_2, &mut __map, "email")?,
+                        "customer_id" => {
+                            object::fill(&mut slot_3, &mut __map, "customer_id")?
+                        }
+                        "billing_address" => {
+                            object::fill(&mut slot_4, &mut __map, "billing_address")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookCustomerSummary {
+                    id: object::required(slot_0, "id")?,
+                    name: slot_1.flatten(),
+                    email: slot_2.flatten(),
+                    customer_id: object::required(slot_3, "customer_id")?,
+                    billing_address: slot_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The event's id, the same as the `webhook-id` header; unchanged when a delivery is retried or resent, so it serves to drop repeats.
 pub type WebhookEventId = String;
 
 #[cfg(feature = "webhooks")]
 /// One page of webhook delivery attempts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookEventLogListResponse {
     /// Number of delivery attempts across all pages.
@@ -9267,6 +17175,47 @@ pub struct WebhookEventLogListResponse {
 }
 
 #[cfg(feature = "webhooks")]
+impl<'de> Deserialize<'de> for WebhookEventLogListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookEventLogListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookEventLogListResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookEventLogListResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
+                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
+                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookEventLogListResponse {
+                    count: slot_0.flatten(),
+                    next: slot_1.flatten(),
+                    previous: slot_2.flatten(),
+                    results: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+#[cfg(feature = "webhooks")]
 impl crate::runtime::Page for WebhookEventLogListResponse {
     type Item = WebhookEventLogResponse;
     fn next_link(&self) -> Option<&str> {
@@ -9280,7 +17229,7 @@ impl crate::runtime::Page for WebhookEventLogListResponse {
 
 #[cfg(feature = "webhooks")]
 /// One attempt to deliver a webhook event; retries are attempts of their own.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookEventLogResponse {
     /// Id of this attempt.
@@ -9314,11 +17263,82 @@ pub struct WebhookEventLogResponse {
     pub payload: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "webhooks")]
+impl<'de> Deserialize<'de> for WebhookEventLogResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookEventLogResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookEventLogResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookEventLogResponse, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "eventId" => object::fill(&mut slot_1, &mut __map, "eventId")?,
+                        "endpoint" => object::fill(&mut slot_2, &mut __map, "endpoint")?,
+                        "eventType" => {
+                            object::fill(&mut slot_3, &mut __map, "eventType")?
+                        }
+                        "statusCode" => {
+                            object::fill(&mut slot_4, &mut __map, "statusCode")?
+                        }
+                        "isSuccess" => {
+                            object::fill(&mut slot_5, &mut __map, "isSuccess")?
+                        }
+                        "retryCount" => {
+                            object::fill(&mut slot_6, &mut __map, "retryCount")?
+                        }
+                        "lastAttempt" => {
+                            object::fill(&mut slot_7, &mut __map, "lastAttempt")?
+                        }
+                        "createdOn" => {
+                            object::fill(&mut slot_8, &mut __map, "createdOn")?
+                        }
+                        "payload" => object::fill(&mut slot_9, &mut __map, "payload")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookEventLogResponse {
+                    id: object::required(slot_0, "id")?,
+                    event_id: object::required(slot_1, "eventId")?,
+                    endpoint: object::required(slot_2, "endpoint")?,
+                    event_type: object::required(slot_3, "eventType")?,
+                    status_code: slot_4.flatten(),
+                    is_success: object::required(slot_5, "isSuccess")?,
+                    retry_count: object::required(slot_6, "retryCount")?,
+                    last_attempt: object::required(slot_7, "lastAttempt")?,
+                    created_on: object::required(slot_8, "createdOn")?,
+                    payload: object::required(slot_9, "payload")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// When the event happened (UTC).
 pub type WebhookEventTime = chrono::DateTime<chrono::Utc>;
 
 /// A feature, in brief.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookFeatureSummary {
     /// kelviq's id of the feature.
@@ -9335,8 +17355,52 @@ pub struct WebhookFeatureSummary {
     pub feature_type: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for WebhookFeatureSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookFeatureSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookFeatureSummary")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookFeatureSummary, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "identifier" => {
+                            object::fill(&mut slot_2, &mut __map, "identifier")?
+                        }
+                        "feature_type" => {
+                            object::fill(&mut slot_3, &mut __map, "feature_type")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookFeatureSummary {
+                    id: slot_0.flatten(),
+                    name: slot_1.flatten(),
+                    identifier: slot_2.flatten(),
+                    feature_type: slot_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A usage threshold a customer crossed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookFeatureUsageAlert {
     /// Id of the alert.
@@ -9381,6 +17445,96 @@ pub struct WebhookFeatureUsageAlert {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl<'de> Deserialize<'de> for WebhookFeatureUsageAlert {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookFeatureUsageAlert;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookFeatureUsageAlert")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookFeatureUsageAlert, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
+                        "feature" => object::fill(&mut slot_2, &mut __map, "feature")?,
+                        "customer" => object::fill(&mut slot_3, &mut __map, "customer")?,
+                        "usage_limit" => {
+                            object::fill(&mut slot_4, &mut __map, "usage_limit")?
+                        }
+                        "current_usage" => {
+                            object::fill(&mut slot_5, &mut __map, "current_usage")?
+                        }
+                        "threshold_type" => {
+                            object::fill(&mut slot_6, &mut __map, "threshold_type")?
+                        }
+                        "threshold_value" => {
+                            object::fill(&mut slot_7, &mut __map, "threshold_value")?
+                        }
+                        "period_start_time" => {
+                            object::fill(&mut slot_8, &mut __map, "period_start_time")?
+                        }
+                        "period_end_time" => {
+                            object::fill(&mut slot_9, &mut __map, "period_end_time")?
+                        }
+                        "subscription_id" => {
+                            object::fill(&mut slot_10, &mut __map, "subscription_id")?
+                        }
+                        "organization" => {
+                            object::fill(&mut slot_11, &mut __map, "organization")?
+                        }
+                        "created_on" => {
+                            object::fill(&mut slot_12, &mut __map, "created_on")?
+                        }
+                        "modified_on" => {
+                            object::fill(&mut slot_13, &mut __map, "modified_on")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookFeatureUsageAlert {
+                    id: object::required(slot_0, "id")?,
+                    object: object::required(slot_1, "object")?,
+                    feature: slot_2.flatten(),
+                    customer: slot_3.flatten(),
+                    usage_limit: slot_4.flatten(),
+                    current_usage: slot_5.flatten(),
+                    threshold_type: slot_6.flatten(),
+                    threshold_value: slot_7.flatten(),
+                    period_start_time: slot_8.flatten(),
+                    period_end_time: slot_9.flatten(),
+                    subscription_id: slot_10.flatten(),
+                    organization: slot_11.flatten(),
+                    created_on: slot_12.flatten(),
+                    modified_on: slot_13.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Always `feature_usage_alert`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9416,7 +17570,7 @@ crate::runtime::serde_support::open_enum!(WebhookFeatureUsageAlertObject);
 pub type WebhookFeatures = serde_json::Value;
 
 /// An invoice as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookInvoice {
     /// Id of the invoice.
@@ -9467,6 +17621,96 @@ pub struct WebhookInvoice {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl<'de> Deserialize<'de> for WebhookInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookInvoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookInvoice")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookInvoice, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
+                        "status" => object::fill(&mut slot_2, &mut __map, "status")?,
+                        "paid_at" => object::fill(&mut slot_3, &mut __map, "paid_at")?,
+                        "amount_total" => {
+                            object::fill(&mut slot_4, &mut __map, "amount_total")?
+                        }
+                        "amount_total_units" => {
+                            object::fill(&mut slot_5, &mut __map, "amount_total_units")?
+                        }
+                        "currency" => object::fill(&mut slot_6, &mut __map, "currency")?,
+                        "due_date" => object::fill(&mut slot_7, &mut __map, "due_date")?,
+                        "order_id" => object::fill(&mut slot_8, &mut __map, "order_id")?,
+                        "customer_id" => {
+                            object::fill(&mut slot_9, &mut __map, "customer_id")?
+                        }
+                        "customer" => object::fill(&mut slot_10, &mut __map, "customer")?,
+                        "subscription_id" => {
+                            object::fill(&mut slot_11, &mut __map, "subscription_id")?
+                        }
+                        "organization" => {
+                            object::fill(&mut slot_12, &mut __map, "organization")?
+                        }
+                        "product" => object::fill(&mut slot_13, &mut __map, "product")?,
+                        "created_on" => {
+                            object::fill(&mut slot_14, &mut __map, "created_on")?
+                        }
+                        "modified_on" => {
+                            object::fill(&mut slot_15, &mut __map, "modified_on")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookInvoice {
+                    id: object::required(slot_0, "id")?,
+                    object: object::required(slot_1, "object")?,
+                    status: slot_2.flatten(),
+                    paid_at: slot_3.flatten(),
+                    amount_total: slot_4.flatten(),
+                    amount_total_units: slot_5.flatten(),
+                    currency: slot_6.flatten(),
+                    due_date: slot_7.flatten(),
+                    order_id: slot_8.flatten(),
+                    customer_id: slot_9.flatten(),
+                    customer: slot_10.flatten(),
+                    subscription_id: slot_11.flatten(),
+                    organization: slot_12.flatten(),
+                    product: slot_13.flatten(),
+                    created_on: slot_14.flatten(),
+                    modified_on: slot_15.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Always `invoice`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9502,7 +17746,7 @@ crate::runtime::serde_support::open_enum!(WebhookInvoiceObject);
 pub type WebhookMetadata = serde_json::Map<String, serde_json::Value>;
 
 /// An order as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookOrder {
     /// Id of the order.
@@ -9559,6 +17803,106 @@ pub struct WebhookOrder {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl<'de> Deserialize<'de> for WebhookOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookOrder")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookOrder, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                let mut slot_16 = None;
+                let mut slot_17 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
+                        "status" => object::fill(&mut slot_2, &mut __map, "status")?,
+                        "billing_type" => {
+                            object::fill(&mut slot_3, &mut __map, "billing_type")?
+                        }
+                        "customer_id" => {
+                            object::fill(&mut slot_4, &mut __map, "customer_id")?
+                        }
+                        "customer" => object::fill(&mut slot_5, &mut __map, "customer")?,
+                        "organization" => {
+                            object::fill(&mut slot_6, &mut __map, "organization")?
+                        }
+                        "is_renewal" => {
+                            object::fill(&mut slot_7, &mut __map, "is_renewal")?
+                        }
+                        "paid_at" => object::fill(&mut slot_8, &mut __map, "paid_at")?,
+                        "amount_total" => {
+                            object::fill(&mut slot_9, &mut __map, "amount_total")?
+                        }
+                        "amount_total_units" => {
+                            object::fill(&mut slot_10, &mut __map, "amount_total_units")?
+                        }
+                        "currency" => object::fill(&mut slot_11, &mut __map, "currency")?,
+                        "subscription_id" => {
+                            object::fill(&mut slot_12, &mut __map, "subscription_id")?
+                        }
+                        "product" => object::fill(&mut slot_13, &mut __map, "product")?,
+                        "plan" => object::fill(&mut slot_14, &mut __map, "plan")?,
+                        "features" => object::fill(&mut slot_15, &mut __map, "features")?,
+                        "created_on" => {
+                            object::fill(&mut slot_16, &mut __map, "created_on")?
+                        }
+                        "modified_on" => {
+                            object::fill(&mut slot_17, &mut __map, "modified_on")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookOrder {
+                    id: object::required(slot_0, "id")?,
+                    object: object::required(slot_1, "object")?,
+                    status: slot_2.flatten(),
+                    billing_type: slot_3.flatten(),
+                    customer_id: slot_4.flatten(),
+                    customer: slot_5.flatten(),
+                    organization: slot_6.flatten(),
+                    is_renewal: slot_7.flatten(),
+                    paid_at: slot_8.flatten(),
+                    amount_total: slot_9.flatten(),
+                    amount_total_units: slot_10.flatten(),
+                    currency: slot_11.flatten(),
+                    subscription_id: slot_12.flatten(),
+                    product: slot_13.flatten(),
+                    plan: slot_14.flatten(),
+                    features: slot_15.flatten(),
+                    created_on: slot_16.flatten(),
+                    modified_on: slot_17.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Always `order`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9591,7 +17935,7 @@ impl From<String> for WebhookOrderObject {
 crate::runtime::serde_support::open_enum!(WebhookOrderObject);
 
 /// A customer's payment method as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookPaymentMethod {
     /// Id of the payment method (a number).
@@ -9619,6 +17963,71 @@ pub struct WebhookPaymentMethod {
     /// State of the method, such as `succeeded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for WebhookPaymentMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookPaymentMethod;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookPaymentMethod")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookPaymentMethod, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
+                        "organization" => {
+                            object::fill(&mut slot_2, &mut __map, "organization")?
+                        }
+                        "customer_id" => {
+                            object::fill(&mut slot_3, &mut __map, "customer_id")?
+                        }
+                        "customer" => object::fill(&mut slot_4, &mut __map, "customer")?,
+                        "method_type" => {
+                            object::fill(&mut slot_5, &mut __map, "method_type")?
+                        }
+                        "method_data" => {
+                            object::fill(&mut slot_6, &mut __map, "method_data")?
+                        }
+                        "is_default" => {
+                            object::fill(&mut slot_7, &mut __map, "is_default")?
+                        }
+                        "status" => object::fill(&mut slot_8, &mut __map, "status")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookPaymentMethod {
+                    id: object::required(slot_0, "id")?,
+                    object: object::required(slot_1, "object")?,
+                    organization: slot_2.flatten(),
+                    customer_id: slot_3.flatten(),
+                    customer: slot_4.flatten(),
+                    method_type: slot_5.flatten(),
+                    method_data: slot_6.flatten(),
+                    is_default: slot_7.flatten(),
+                    status: slot_8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Always `payment_method`.
@@ -9653,7 +18062,7 @@ impl From<String> for WebhookPaymentMethodObject {
 crate::runtime::serde_support::open_enum!(WebhookPaymentMethodObject);
 
 /// A plan, by name, version and identifier.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookPlanSummary {
     /// Display name of the plan.
@@ -9667,11 +18076,50 @@ pub struct WebhookPlanSummary {
     pub identifier: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for WebhookPlanSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookPlanSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookPlanSummary")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookPlanSummary, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "version" => object::fill(&mut slot_1, &mut __map, "version")?,
+                        "identifier" => {
+                            object::fill(&mut slot_2, &mut __map, "identifier")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookPlanSummary {
+                    name: slot_0.flatten(),
+                    version: slot_1.flatten(),
+                    identifier: slot_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The values the changed fields had before the event, by field name; only update events carry it.
 pub type WebhookPreviousAttributes = serde_json::Map<String, serde_json::Value>;
 
 /// A product, by id and name.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookProductSummary {
     /// kelviq's id of the product.
@@ -9682,8 +18130,42 @@ pub struct WebhookProductSummary {
     pub name: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for WebhookProductSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookProductSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookProductSummary")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookProductSummary, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookProductSummary {
+                    id: slot_0.flatten(),
+                    name: slot_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A refund as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookRefund {
     /// Id of the refund.
@@ -9725,6 +18207,83 @@ pub struct WebhookRefund {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl<'de> Deserialize<'de> for WebhookRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookRefund;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookRefund")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookRefund, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
+                        "status" => object::fill(&mut slot_2, &mut __map, "status")?,
+                        "amount" => object::fill(&mut slot_3, &mut __map, "amount")?,
+                        "amount_units" => {
+                            object::fill(&mut slot_4, &mut __map, "amount_units")?
+                        }
+                        "currency" => object::fill(&mut slot_5, &mut __map, "currency")?,
+                        "reason" => object::fill(&mut slot_6, &mut __map, "reason")?,
+                        "order_id" => object::fill(&mut slot_7, &mut __map, "order_id")?,
+                        "customer" => object::fill(&mut slot_8, &mut __map, "customer")?,
+                        "subscription_id" => {
+                            object::fill(&mut slot_9, &mut __map, "subscription_id")?
+                        }
+                        "organization" => {
+                            object::fill(&mut slot_10, &mut __map, "organization")?
+                        }
+                        "created_on" => {
+                            object::fill(&mut slot_11, &mut __map, "created_on")?
+                        }
+                        "modified_on" => {
+                            object::fill(&mut slot_12, &mut __map, "modified_on")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookRefund {
+                    id: object::required(slot_0, "id")?,
+                    object: object::required(slot_1, "object")?,
+                    status: slot_2.flatten(),
+                    amount: slot_3.flatten(),
+                    amount_units: slot_4.flatten(),
+                    currency: slot_5.flatten(),
+                    reason: slot_6.flatten(),
+                    order_id: slot_7.flatten(),
+                    customer: slot_8.flatten(),
+                    subscription_id: slot_9.flatten(),
+                    organization: slot_10.flatten(),
+                    created_on: slot_11.flatten(),
+                    modified_on: slot_12.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Always `refund`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9757,7 +18316,7 @@ impl From<String> for WebhookRefundObject {
 crate::runtime::serde_support::open_enum!(WebhookRefundObject);
 
 /// A subscription as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct WebhookSubscription {
     /// Id of the subscription.
@@ -9818,6 +18377,122 @@ pub struct WebhookSubscription {
     /// When the subscription last changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> Deserialize<'de> for WebhookSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookSubscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookSubscription")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookSubscription, A::Error> {
+                let mut slot_0 = None;
+                let mut slot_1 = None;
+                let mut slot_2 = None;
+                let mut slot_3 = None;
+                let mut slot_4 = None;
+                let mut slot_5 = None;
+                let mut slot_6 = None;
+                let mut slot_7 = None;
+                let mut slot_8 = None;
+                let mut slot_9 = None;
+                let mut slot_10 = None;
+                let mut slot_11 = None;
+                let mut slot_12 = None;
+                let mut slot_13 = None;
+                let mut slot_14 = None;
+                let mut slot_15 = None;
+                let mut slot_16 = None;
+                let mut slot_17 = None;
+                let mut slot_18 = None;
+                let mut slot_19 = None;
+                while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
+                        "status" => object::fill(&mut slot_2, &mut __map, "status")?,
+                        "plan" => object::fill(&mut slot_3, &mut __map, "plan")?,
+                        "product" => object::fill(&mut slot_4, &mut __map, "product")?,
+                        "amount" => object::fill(&mut slot_5, &mut __map, "amount")?,
+                        "amount_units" => {
+                            object::fill(&mut slot_6, &mut __map, "amount_units")?
+                        }
+                        "currency" => object::fill(&mut slot_7, &mut __map, "currency")?,
+                        "recurrence" => {
+                            object::fill(&mut slot_8, &mut __map, "recurrence")?
+                        }
+                        "start_date" => {
+                            object::fill(&mut slot_9, &mut __map, "start_date")?
+                        }
+                        "end_date" => object::fill(&mut slot_10, &mut __map, "end_date")?,
+                        "billing_period_start_time" => {
+                            object::fill(
+                                &mut slot_11,
+                                &mut __map,
+                                "billing_period_start_time",
+                            )?
+                        }
+                        "billing_period_end_time" => {
+                            object::fill(
+                                &mut slot_12,
+                                &mut __map,
+                                "billing_period_end_time",
+                            )?
+                        }
+                        "trial_start" => {
+                            object::fill(&mut slot_13, &mut __map, "trial_start")?
+                        }
+                        "trial_end" => {
+                            object::fill(&mut slot_14, &mut __map, "trial_end")?
+                        }
+                        "customer" => object::fill(&mut slot_15, &mut __map, "customer")?,
+                        "features" => object::fill(&mut slot_16, &mut __map, "features")?,
+                        "organization" => {
+                            object::fill(&mut slot_17, &mut __map, "organization")?
+                        }
+                        "created_on" => {
+                            object::fill(&mut slot_18, &mut __map, "created_on")?
+                        }
+                        "modified_on" => {
+                            object::fill(&mut slot_19, &mut __map, "modified_on")?
+                        }
+                        _ => object::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookSubscription {
+                    id: object::required(slot_0, "id")?,
+                    object: object::required(slot_1, "object")?,
+                    status: slot_2.flatten(),
+                    plan: slot_3.flatten(),
+                    product: slot_4.flatten(),
+                    amount: slot_5.flatten(),
+                    amount_units: slot_6.flatten(),
+                    currency: slot_7.flatten(),
+                    recurrence: slot_8.flatten(),
+                    start_date: slot_9.flatten(),
+                    end_date: slot_10.flatten(),
+                    billing_period_start_time: slot_11.flatten(),
+                    billing_period_end_time: slot_12.flatten(),
+                    trial_start: slot_13.flatten(),
+                    trial_end: slot_14.flatten(),
+                    customer: slot_15.flatten(),
+                    features: slot_16.flatten(),
+                    organization: slot_17.flatten(),
+                    created_on: slot_18.flatten(),
+                    modified_on: slot_19.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Always `subscription`.

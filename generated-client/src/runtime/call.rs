@@ -162,28 +162,88 @@ impl<Op> fmt::Debug for Call<'_, Op> {
     }
 }
 
+impl<'a> CallState<'a> {
+    fn new(client: &'a Client, path: String) -> Self {
+        CallState {
+            client,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            extra_headers: HeaderMap::new(),
+            invalid_header: None,
+            cookies: Vec::new(),
+            body: None,
+            parts: None,
+            invalid: None,
+            timeout: None,
+            max_response_bytes: None,
+            max_retries: None,
+            retry_non_idempotent: false,
+            base_url: None,
+            link: None,
+        }
+    }
+
+    /// Records why the request cannot be sent; the first reason wins.
+    fn fail(&mut self, reason: String) {
+        self.invalid.get_or_insert(reason);
+    }
+
+    fn query_pairs(
+        &mut self,
+        name: &'static str,
+        value: serde_json::Result<serde_json::Value>,
+        pairs: &dyn Fn(&str, &serde_json::Value) -> Vec<encoding::Pair>,
+    ) {
+        match value {
+            Ok(value) => self.query.extend(
+                pairs(name, &value)
+                    .into_iter()
+                    .map(|(name, value)| (Cow::Owned(name), value)),
+            ),
+            Err(e) => self.fail(format!("query parameter `{name}` cannot be encoded: {e}")),
+        }
+    }
+
+    fn json_body(&mut self, body: serde_json::Result<Vec<u8>>, content_type: &'static str) {
+        self.encoded_body(
+            body.map(|bytes| (Bytes::from(bytes), Cow::Borrowed(content_type)))
+                .map_err(|e| format!("the request body cannot be encoded: {e}")),
+        );
+    }
+
+    fn form_body(
+        &mut self,
+        body: serde_json::Result<serde_json::Value>,
+        content_type: &'static str,
+    ) {
+        let encoded = body
+            .map_err(|e| e.to_string())
+            .and_then(|value| encoding::form_body_pairs(&value))
+            .map(|pairs| {
+                let text = encoding::form_urlencoded(&pairs);
+                (Bytes::from(text), Cow::Borrowed(content_type))
+            })
+            .map_err(|e| format!("the request body cannot be encoded: {e}"));
+        self.encoded_body(encoded);
+    }
+
+    fn encoded_body(&mut self, body: Result<(Bytes, Cow<'static, str>), String>) {
+        match body {
+            Ok((bytes, content_type)) => self.body = Some((Payload::Bytes(bytes), content_type)),
+            Err(reason) => self.fail(reason),
+        }
+    }
+}
+
+// The builder methods below are generic over the operation; each hands
+// its work to `CallState` (values already encoded), so that only a move of
+// the call is compiled once per operation.
 impl<'a, Op: Operation> Call<'a, Op> {
     /// A call to `path` (parameters already in it).
     pub(crate) fn new(client: &'a Client, path: String) -> Self {
         Call {
-            state: CallState {
-                client,
-                path,
-                query: Vec::new(),
-                headers: Vec::new(),
-                extra_headers: HeaderMap::new(),
-                invalid_header: None,
-                cookies: Vec::new(),
-                body: None,
-                parts: None,
-                invalid: None,
-                timeout: None,
-                max_response_bytes: None,
-                max_retries: None,
-                retry_non_idempotent: false,
-                base_url: None,
-                link: None,
-            },
+            state: CallState::new(client, path),
             operation: PhantomData,
         }
     }
@@ -198,46 +258,34 @@ impl<'a, Op: Operation> Call<'a, Op> {
 
     /// Adds a `style: deepObject` query parameter: `name[key]=value` pairs.
     pub(crate) fn query_deep_object<T: serde::Serialize + ?Sized>(
-        self,
+        mut self,
         name: &'static str,
         value: &T,
     ) -> Self {
-        self.query_pairs(name, value, encoding::deep_object_pairs)
+        let value = serde_json::to_value(value);
+        self.state
+            .query_pairs(name, value, &encoding::deep_object_pairs);
+        self
     }
 
     /// Adds a `style: form` query parameter of any shape (an object's
     /// properties become pairs of their own when `explode`).
     pub(crate) fn query_form<T: serde::Serialize + ?Sized>(
-        self,
+        mut self,
         name: &'static str,
         value: &T,
         explode: bool,
     ) -> Self {
-        self.query_pairs(name, value, |name, value| {
+        let value = serde_json::to_value(value);
+        self.state.query_pairs(name, value, &|name, value| {
             encoding::form_pairs(name, value, explode)
-        })
-    }
-
-    fn query_pairs<T: serde::Serialize + ?Sized>(
-        mut self,
-        name: &'static str,
-        value: &T,
-        pairs: impl FnOnce(&str, &serde_json::Value) -> Vec<encoding::Pair>,
-    ) -> Self {
-        match serde_json::to_value(value) {
-            Ok(value) => self.state.query.extend(
-                pairs(name, &value)
-                    .into_iter()
-                    .map(|(name, value)| (Cow::Owned(name), value)),
-            ),
-            Err(e) => self.fail(format!("query parameter `{name}` cannot be encoded: {e}")),
-        }
+        });
         self
     }
 
     /// Records why the request cannot be sent; the first reason wins.
     pub(crate) fn fail(&mut self, reason: String) {
-        self.state.invalid.get_or_insert(reason);
+        self.state.fail(reason);
     }
 
     /// Adds an array query parameter: one pair per item when `explode`,
@@ -275,33 +323,24 @@ impl<'a, Op: Operation> Call<'a, Op> {
 
     /// Sets a JSON request body.
     pub(crate) fn json_body<T: serde::Serialize + ?Sized>(
-        self,
+        mut self,
         body: &T,
         content_type: &'static str,
     ) -> Self {
-        self.encoded_body(
-            serde_json::to_vec(body)
-                .map(|bytes| (Bytes::from(bytes), Cow::Borrowed(content_type)))
-                .map_err(|e| format!("the request body cannot be encoded: {e}")),
-        )
+        self.state.json_body(serde_json::to_vec(body), content_type);
+        self
     }
 
     /// Sets an `application/x-www-form-urlencoded` body: see
     /// [`encoding`](super::encoding) for how nested values are written.
     pub(crate) fn form_body<T: serde::Serialize + ?Sized>(
-        self,
+        mut self,
         body: &T,
         content_type: &'static str,
     ) -> Self {
-        let encoded = serde_json::to_value(body)
-            .map_err(|e| e.to_string())
-            .and_then(|value| encoding::form_body_pairs(&value))
-            .map(|pairs| {
-                let text = encoding::form_urlencoded(&pairs);
-                (Bytes::from(text), Cow::Borrowed(content_type))
-            })
-            .map_err(|e| format!("the request body cannot be encoded: {e}"));
-        self.encoded_body(encoded)
+        self.state
+            .form_body(serde_json::to_value(body), content_type);
+        self
     }
 
     /// Sets a text body, sent as it is.
@@ -323,12 +362,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
     /// Sets the body to encoded bytes and their `Content-Type`, or records
     /// why the value could not be encoded.
     pub(crate) fn encoded_body(mut self, body: Result<(Bytes, Cow<'static, str>), String>) -> Self {
-        match body {
-            Ok((bytes, content_type)) => {
-                self.state.body = Some((Payload::Bytes(bytes), content_type))
-            }
-            Err(reason) => self.fail(reason),
-        }
+        self.state.encoded_body(body);
         self
     }
 

@@ -2,6 +2,7 @@
 //! files). No decisions are made here; every name and type comes from the IR.
 
 pub(crate) mod client;
+mod decoding;
 mod features;
 mod guide;
 mod manifest;
@@ -37,7 +38,7 @@ pub enum EmittedFile<'a> {
 pub type RustEmitter<'a> = Box<dyn Fn() -> TokenStream + Send + 'a>;
 
 /// The runtime's source files, copied verbatim into every crate.
-const RUNTIME: [(&str, &str); 10] = [
+const RUNTIME: [(&str, &str); 11] = [
     (
         "src/runtime/mod.rs",
         include_str!("../../templates/runtime/mod.rs"),
@@ -65,6 +66,10 @@ const RUNTIME: [(&str, &str); 10] = [
     (
         "src/runtime/error.rs",
         include_str!("../../templates/runtime/error.rs"),
+    ),
+    (
+        "src/runtime/json.rs",
+        include_str!("../../templates/runtime/json.rs"),
     ),
     (
         "src/runtime/response.rs",

@@ -3,13 +3,16 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::emit::decoding::{members_deserialize, open_deserialize};
 use crate::emit::features::{allow_unused_imports, gate};
 use crate::emit::tokens::{allow_many_arguments, docs, ident, parameters, rust_type, Scope};
 use crate::ir::{
-    AdditionalProperties, Api, Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct,
-    TypeRef, Union, UnionTag, UnionVariant,
+    Api, Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct, TypeRef, Union,
+    UnionTag, UnionVariant,
 };
-use crate::surface::{FieldSetter, Method, ModelSurface, ReexportOrigin, SetValue, Surface};
+use crate::surface::{
+    Decoding, FieldSetter, Method, ModelSurface, ReexportOrigin, SetValue, Surface,
+};
 
 /// The models module.
 pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
@@ -36,6 +39,16 @@ pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
                 use serde::{Deserialize, Serialize};
             )
         });
+    // Structs whose decoding is written read their members with it.
+    let object = surface
+        .models
+        .iter()
+        .any(|m| m.decoding == Decoding::Members)
+        .then(|| {
+            quote!(
+                use crate::runtime::serde_support::object;
+            )
+        });
     quote! {
         //! Types of the API's requests and responses.
 
@@ -45,6 +58,7 @@ pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
         #allow_unused
 
         #derives_serde
+        #object
         #base64
 
         #(#items)*
@@ -108,12 +122,13 @@ fn struct_item(
         .constructor
         .as_ref()
         .map(|new| constructors(&name, object, new, &surface.setters, allow));
-    // Without a derived `Deserialize` (see the surface), decoding is
-    // written by hand.
-    let deserialize = object
-        .additional_properties
-        .as_ref()
-        .map(|additional| open_deserialize(&name, object, additional, allow));
+    let deserialize = match (surface.decoding, &object.additional_properties) {
+        (Decoding::Members, _) => Some(members_deserialize(&name, object, allow)),
+        (Decoding::OpenObject, Some(additional)) => {
+            Some(open_deserialize(&name, object, additional, allow))
+        }
+        _ => None,
+    };
     let derives = type_attributes(surface);
     quote! {
         #allow
@@ -127,44 +142,6 @@ fn struct_item(
         #deserialize
         #constructors
         #page
-    }
-}
-
-/// `Deserialize` for a struct with listed properties and a map of the
-/// others: a private struct of the listed fields, with the same serde
-/// attributes, decodes them, and the runtime the rest (`open_object`).
-fn open_deserialize(
-    name: &proc_macro2::Ident,
-    object: &Struct,
-    additional: &AdditionalProperties,
-    allow: &TokenStream,
-) -> TokenStream {
-    // The private struct's name has underscores no model name has, so it
-    // shadows none that a field's type may name.
-    let fields = object.fields.iter().map(|f| {
-        let name = ident(&f.rust_name);
-        let (ty, serde) = field_type_and_serde(f);
-        quote!(#serde #name: #ty,)
-    });
-    let names: Vec<_> = object.fields.iter().map(|f| ident(&f.rust_name)).collect();
-    let wire = object.fields.iter().map(|f| &f.wire_name);
-    let others = ident(&additional.rust_name);
-    quote! {
-        #allow
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #[derive(Deserialize)]
-                struct __Listed {
-                    #(#fields)*
-                }
-                let (listed, #others): (__Listed, _) =
-                    crate::runtime::serde_support::open_object::split(deserializer, &[#(#wire),*])?;
-                Ok(Self {
-                    #(#names: listed.#names,)*
-                    #others,
-                })
-            }
-        }
     }
 }
 
@@ -307,7 +284,7 @@ fn field(field: &Field, field_docs: &str) -> TokenStream {
 }
 
 /// A field's Rust type and its `#[serde(...)]` attribute (if any).
-fn field_type_and_serde(field: &Field) -> (TokenStream, TokenStream) {
+pub(super) fn field_type_and_serde(field: &Field) -> (TokenStream, TokenStream) {
     let ty = rust_type(&field.ty, Scope::Models);
     let bare_name = field.rust_name.bare();
     let wire = &field.wire_name;

@@ -31,7 +31,7 @@ use crate::lower::reserved::runtime_methods;
 
 pub use client::{credential_setter, BUILDER_METHODS, CLIENT_METHODS};
 pub use crate_root::{Reexport, ReexportOrigin};
-pub use models::{constructor, FieldSetter, ModelSurface, SetValue};
+pub use models::{constructor, Decoding, FieldSetter, ModelSurface, SetValue};
 pub use operations::{client_method, CallSetter, OperationSurface};
 pub use spelling::{ident, rust_type, Scope};
 pub use webhooks::WebhooksSurface;

@@ -34,6 +34,22 @@ pub struct ModelSurface {
     /// sent in requests: the way users build a `#[non_exhaustive]` struct,
     /// so that fields added later break nobody.
     pub setters: Vec<FieldSetter>,
+    /// Where the type's `Deserialize` comes from.
+    pub decoding: Decoding,
+}
+
+/// Where a model's `Deserialize` comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoding {
+    /// Its kind's own way: derived (it is in `derives`), the string enums'
+    /// and unions' code, or none (an alias).
+    Own,
+    /// Written member by member for a struct (`serde_support::object`):
+    /// about a quarter of the derive's code, for the same checks.
+    Members,
+    /// A struct with a map of the unlisted members: a private derived
+    /// struct reads the listed ones (`serde_support::open_object`).
+    OpenObject,
 }
 
 /// A `with_` setter of a struct.
@@ -79,6 +95,7 @@ fn describe_model(model: &Model, deprecated: &BTreeSet<&str>) -> ModelSurface {
         name: model.name.clone(),
         docs: with_deprecation(described(&model.docs, &model.name), model.deprecated),
         derives: derives(model),
+        decoding: decoding(model),
         attributes: match model.kind {
             ModelKind::Alias(_) => Vec::new(),
             _ => model.extra_attributes.clone(),
@@ -95,17 +112,44 @@ fn describe_model(model: &Model, deprecated: &BTreeSet<&str>) -> ModelSurface {
     }
 }
 
+/// Where a model's `Deserialize` comes from. A struct's is written by the
+/// generator unless the configuration asks for serde's own: it derives
+/// `Deserialize` itself or adds `#[serde(...)]` attributes, which only the
+/// derive reads.
+fn decoding(model: &Model) -> Decoding {
+    let ModelKind::Struct(object) = &model.kind else {
+        return Decoding::Own;
+    };
+    // With a flattened map the derived `Deserialize` would lose decimals'
+    // text (see the runtime's `open_object`).
+    if object.additional_properties.is_some() {
+        return Decoding::OpenObject;
+    }
+    let configured_serde = model.extra_derives.iter().any(|d| is_deserialize(d))
+        || model
+            .extra_attributes
+            .iter()
+            .any(|a| a.replace(' ', "").contains("serde("));
+    if configured_serde {
+        Decoding::Own
+    } else {
+        Decoding::Members
+    }
+}
+
+/// Whether a derive path names serde's `Deserialize`.
+fn is_deserialize(path: &str) -> bool {
+    path.rsplit("::").next().map(str::trim) == Some("Deserialize")
+}
+
 /// What the type derives: what its kind needs (decoding, encoding,
 /// comparing), then the configuration's additions it does not have yet.
 fn derives(model: &Model) -> Vec<String> {
     let mut own = vec!["Debug", "Clone", "PartialEq"];
     match &model.kind {
-        // With a flattened map the derived `Deserialize` would lose
-        // decimals' text (see the runtime's `open_object`), so those
-        // structs decode by hand.
         ModelKind::Struct(object) => {
             own.push("Serialize");
-            if object.additional_properties.is_none() {
+            if decoding(model) == Decoding::Own {
                 own.push("Deserialize");
             }
             if object.derive_default {

@@ -13,6 +13,7 @@ mod client;
 mod encoding;
 mod error;
 mod hooks;
+mod json;
 mod response;
 mod retry;
 pub(crate) mod serde_support;

@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, DecodeError, Error};
+use super::json;
 
 /// A response as received: status, headers and the whole body.
 #[derive(Clone)]
@@ -119,29 +120,30 @@ impl RawResponse {
     }
 
     /// Decodes a JSON body; failures keep the response and the path of the
-    /// value that did not fit. An empty body is read by `empty_json`.
+    /// value that did not fit.
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        // Tracking the path costs time on every value, so it is done only
-        // for a body that failed to decode, by decoding it again.
-        if let Ok(value) = serde_json::from_slice(&self.body) {
-            return Ok(value);
-        }
-        // Only after a failed decode, so JSON bodies pay nothing for it.
-        if is_blank(&self.body) {
-            return self.empty_json();
-        }
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        match serde_path_to_error::deserialize(&mut deserializer) {
+        match self.decode() {
             Ok(value) => Ok(value),
-            Err(e) => {
-                let path = e.path().to_string();
-                Err(Error::Decode(Box::new(DecodeError::new(
-                    self,
-                    path,
-                    e.into_inner(),
-                ))))
-            }
+            Err(undecoded) => Err(Error::Decode(undecoded)),
         }
+    }
+
+    /// `json`'s work, generic over the body's type only, not over the
+    /// operation's error type. An empty body is read by `empty_json`.
+    fn decode<T: DeserializeOwned>(self) -> Result<T, Box<DecodeError>> {
+        let failure = match json::from_slice(&self.body) {
+            Ok(value) => return Ok(value),
+            Err(failure) => failure,
+        };
+        if !is_blank(&self.body) {
+            return Err(Box::new(DecodeError::new(
+                self,
+                failure.path,
+                failure.error,
+            )));
+        }
+        self.empty_json()
+            .ok_or_else(|| Box::new(DecodeError::empty_body(self)))
     }
 
     /// An empty body where JSON is documented: JSON `null` or `{}` when the
@@ -149,13 +151,10 @@ impl RawResponse {
     /// object with no required field), else a decode error that says the
     /// body is empty. The server sent no value, so none is made up for a
     /// type that needs one.
-    fn empty_json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        for stand_in in [&b"null"[..], b"{}"] {
-            if let Ok(value) = serde_json::from_slice(stand_in) {
-                return Ok(value);
-            }
-        }
-        Err(Error::Decode(Box::new(DecodeError::empty_body(self))))
+    fn empty_json<T: DeserializeOwned>(&self) -> Option<T> {
+        [&b"null"[..], b"{}"]
+            .into_iter()
+            .find_map(|stand_in| json::from_slice(stand_in).ok())
     }
 
     /// A string body: the JSON string it holds when the response's
@@ -164,7 +163,7 @@ impl RawResponse {
     /// response choose their media type, so the label decides.
     pub(crate) fn text_body<E>(self) -> Result<String, Error<E>> {
         if self.content_type_is_json() {
-            if let Ok(text) = serde_json::from_slice::<String>(&self.body) {
+            if let Ok(text) = json::from_slice::<String>(&self.body) {
                 return Ok(text);
             }
         }
@@ -224,10 +223,17 @@ impl RawResponse {
     /// A documented error whose JSON body decodes into `wrap`'s argument.
     pub(crate) fn fail_json<T, B: DeserializeOwned, E>(
         self,
-        wrap: impl FnOnce(B) -> E,
+        wrap: fn(B) -> E,
     ) -> Result<T, Error<E>> {
-        let body = self.clone().json::<B, E>()?;
-        Err(Error::Api(Box::new(ApiError::new(wrap(body), self))))
+        Err(self.api_error(wrap))
+    }
+
+    /// `fail_json`'s work, not generic over the operation's output.
+    fn api_error<B: DeserializeOwned, E>(self, wrap: fn(B) -> E) -> Error<E> {
+        match self.clone().decode::<B>() {
+            Ok(body) => Error::Api(Box::new(ApiError::new(wrap(body), self))),
+            Err(undecoded) => Error::Decode(undecoded),
+        }
     }
 
     /// A status the spec does not document for this operation.

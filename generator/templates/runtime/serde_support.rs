@@ -91,7 +91,7 @@ pub(crate) mod untagged {
 
     /// The value as the alternative `T`, if it is one.
     pub(crate) fn variant<T: DeserializeOwned>(raw: &RawValue) -> Option<T> {
-        serde_json::from_str(raw.get()).ok()
+        super::super::json::from_str(raw.get())
     }
 
     /// The error when no alternative matched, worded as serde's own.
@@ -136,7 +136,7 @@ pub(crate) mod tagged {
     pub(crate) fn variant<T: DeserializeOwned, E: serde::de::Error>(
         raw: &RawValue,
     ) -> Result<T, E> {
-        serde_json::from_str(raw.get()).map_err(E::custom)
+        super::super::json::from_text(raw.get())
     }
 
     /// An object with a tag no variant has, kept whole.
@@ -248,16 +248,94 @@ pub(crate) mod open_object {
         // Members first: it refuses anything but an object, where `K`
         // would also take an array of the fields' values.
         let Members(members) = serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
-        let known = serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
+        let known = super::super::json::from_text(raw.get())?;
         let others = members
             .into_iter()
             .filter(|(key, _)| !listed.contains(&key.as_str()))
-            .map(|(key, value)| match serde_json::from_str(value.get()) {
-                Ok(value) => Ok((key, value)),
-                Err(error) => Err(D::Error::custom(format_args!("property `{key}`: {error}"))),
-            })
+            .map(
+                |(key, value)| match super::super::json::from_slice(value.get().as_bytes()) {
+                    Ok(value) => Ok((key, value)),
+                    Err(failure) => Err(D::Error::custom(format_args!(
+                        "property `{key}`: {failure}"
+                    ))),
+                },
+            )
             .collect::<Result<M, D::Error>>()?;
         Ok((known, others))
+    }
+}
+
+/// `Deserialize` of the structs, written by the generator rather than
+/// derived. Serde's derive also reads a struct from an array and matches
+/// member names through an enum of its own; that is about four times the
+/// code, for every struct, and JSON objects need none of it. What the
+/// derive checks is kept: a missing required member and a repeated one
+/// are errors, named as serde names them, and unknown members are skipped.
+pub(crate) mod object {
+    use std::borrow::Cow;
+    use std::fmt;
+
+    use serde::de::{Error, IgnoredAny, MapAccess, Visitor};
+    use serde::{Deserialize, Deserializer};
+
+    /// A member's name, borrowed from the text when it has no escapes.
+    pub(crate) struct Key<'de>(Cow<'de, str>);
+
+    impl Key<'_> {
+        pub(crate) fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_str(KeyVisitor)
+        }
+    }
+
+    struct KeyVisitor;
+
+    impl<'de> Visitor<'de> for KeyVisitor {
+        type Value = Key<'de>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a member name")
+        }
+
+        fn visit_borrowed_str<E: Error>(self, name: &'de str) -> Result<Key<'de>, E> {
+            Ok(Key(Cow::Borrowed(name)))
+        }
+
+        fn visit_str<E: Error>(self, name: &str) -> Result<Key<'de>, E> {
+            Ok(Key(Cow::Owned(name.to_owned())))
+        }
+
+        fn visit_string<E: Error>(self, name: String) -> Result<Key<'de>, E> {
+            Ok(Key(Cow::Owned(name)))
+        }
+    }
+
+    /// Reads the value of the member `name` into its slot.
+    pub(crate) fn fill<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+        slot: &mut Option<T>,
+        map: &mut A,
+        name: &'static str,
+    ) -> Result<(), A::Error> {
+        if slot.is_some() {
+            return Err(A::Error::duplicate_field(name));
+        }
+        *slot = Some(map.next_value()?);
+        Ok(())
+    }
+
+    /// Skips the value of a member the struct does not list.
+    pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<IgnoredAny>().map(drop)
+    }
+
+    /// The value of a required member.
+    pub(crate) fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+        slot.ok_or_else(|| E::missing_field(name))
     }
 }
 
