@@ -1,9 +1,11 @@
 //! Stage 1, load: parse every document, resolve cross-file references, merge
 //! them into one OpenAPI document and check it against the 3.0 data model.
 
+pub mod item_schema;
 mod merge;
 mod normalize;
 mod openapi31;
+mod openapi32;
 pub mod pointer;
 mod positions;
 mod read;
@@ -91,11 +93,13 @@ fn load_on_this_stack(root: &Path) -> Result<LoadedSpec> {
     Ok(loaded)
 }
 
-/// Brings an OpenAPI 3.1 document down to 3.0 (with warnings for what is
-/// approximated), then checks it is a 3.0 document.
+/// Brings an OpenAPI 3.2 or 3.1 document down to 3.0 (with warnings for
+/// what is approximated), then checks it is a 3.0 document.
 fn check_document(file: &Path, document: &mut Value) -> Result<Vec<Warning>> {
     let mut warnings = Vec::new();
-    if openapi31::is_openapi31(document) {
+    if openapi32::is_openapi32(document) {
+        warnings = openapi32::normalize(file, document);
+    } else if openapi31::is_openapi31(document) {
         warnings = openapi31::normalize(file, document);
     }
     check_version(file, document)?;
@@ -126,7 +130,9 @@ pub(crate) fn load_documents(documents: Vec<(PathBuf, Value)>) -> Result<LoadedS
         }
     }
     let (merged, sources) = merger.finish();
+    let mut merged = merged;
     check_references(&merged, &sources)?;
+    item_schema::keep_item_schemas(&mut merged, &sources)?;
     let (openapi, webhooks) = typed::openapi(merged, &sources)?;
     Ok(LoadedSpec {
         openapi,
@@ -190,7 +196,7 @@ fn check_version(file: &Path, document: &Value) -> Result<()> {
         Some(v) if v.starts_with("3.0") => Ok(()),
         Some(v) => Err(Error::new(
             here(),
-            format!("unsupported OpenAPI version `{v}`; expected 3.0.x"),
+            format!("unsupported OpenAPI version `{v}`; expected 3.0.x, 3.1.x or 3.2.x"),
         )),
         None if document.get("swagger").is_some() => Err(Error::new(
             Location::at(file, "#/swagger"),

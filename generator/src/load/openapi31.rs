@@ -9,6 +9,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Location, Warning};
+use crate::load::item_schema::ITEM_SCHEMA;
 use crate::load::pointer;
 use crate::load::positions::{
     each_keyword_object, each_keyword_object_mut, reference_of, Position,
@@ -230,8 +231,9 @@ impl Rewriter<'_> {
         at.pop();
     }
 
-    /// Outside schemas, only `schema` (parameters, media types, headers)
-    /// and the entries of `components.schemas` hold schemas.
+    /// Outside schemas, only `schema` (parameters, media types, headers),
+    /// a media type's `itemSchema` (3.2) and the entries of
+    /// `components.schemas` hold schemas.
     fn child_is_schema(
         &self,
         in_schema: bool,
@@ -242,7 +244,7 @@ impl Rewriter<'_> {
         if in_schema {
             return SCHEMA_KEYWORDS.contains(&key);
         }
-        (position == Position::Keywords && key == "schema")
+        (position == Position::Keywords && (key == "schema" || key == ITEM_SCHEMA))
             || matches!(at, [c, s] if c == "components" && s == "schemas")
     }
 

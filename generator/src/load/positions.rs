@@ -132,6 +132,47 @@ pub fn each_keyword_object_mut(
     }
 }
 
+/// [`each_keyword_object_mut`] from a document root, telling `visit` where
+/// each object is (its path of keys from the root, `at` on entry).
+pub fn each_keyword_object_at_mut(
+    value: &mut Value,
+    at: &mut Vec<String>,
+    visit: &mut impl FnMut(&mut Map<String, Value>, &[String]),
+) {
+    walk_with_path(value, Position::Keywords, at, visit);
+}
+
+fn walk_with_path(
+    value: &mut Value,
+    position: Position,
+    at: &mut Vec<String>,
+    visit: &mut impl FnMut(&mut Map<String, Value>, &[String]),
+) {
+    match value {
+        Value::Object(map) => {
+            if position == Position::Keywords {
+                visit(map, at);
+            }
+            for (key, child) in map.iter_mut() {
+                let child_position = position.of_child(key, child);
+                if child_position != Position::Data {
+                    at.push(key.clone());
+                    walk_with_path(child, child_position, at, visit);
+                    at.pop();
+                }
+            }
+        }
+        Value::Array(items) if position != Position::Data => {
+            for (index, item) in items.iter_mut().enumerate() {
+                at.push(index.to_string());
+                walk_with_path(item, position.of_element(), at, visit);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Calls `visit` on every object of keywords in `value` (at `position`).
 pub fn each_keyword_object(
     value: &Value,

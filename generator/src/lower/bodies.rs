@@ -2,9 +2,13 @@
 //! the body value is encoded, the parts of multipart bodies, and the
 //! `Accept` header.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use openapiv3::{ReferenceOr, Schema};
+
 use crate::ir::{BodyEncoding, FileUnion, Ident, Model, ModelKind, Operation, PartSource, TypeRef};
+use crate::load::item_schema::{item_schema, ITEM_SCHEMA};
 use crate::lower::aliases::alias_target;
 
 /// The kinds of media type the client encodes, in order of preference.
@@ -257,6 +261,37 @@ pub fn events_beside_json<'m, T>(
     content
         .into_iter()
         .find(|(media_type, _)| essence(media_type) == EVENT_STREAM)
+}
+
+/// The schema of one event's data in a `text/event-stream` media type, and
+/// the key it is under: OpenAPI 3.2's `itemSchema` (the schema of each
+/// item of a sequence) before `schema` (which 3.0 and 3.1 documents use
+/// for the events' data).
+pub fn event_schema(
+    media_type: &openapiv3::MediaType,
+) -> Option<(Cow<'_, ReferenceOr<Schema>>, &'static str)> {
+    match item_schema(media_type) {
+        Some(schema) => Some((Cow::Owned(schema), ITEM_SCHEMA)),
+        None => media_type.schema.as_ref().map(|s| (Cow::Borrowed(s), "schema")),
+    }
+}
+
+/// The media types whose `itemSchema` is not read, of a response's
+/// content (`in_response`) or a request body's: only the server-sent
+/// events of a response are read item by item; other sequences (JSON
+/// Lines, JSON text sequences, `multipart/mixed`) are read and sent whole,
+/// as their `schema` says, or as bytes.
+pub fn unread_item_schemas<'m>(
+    content: impl IntoIterator<Item = (&'m String, &'m openapiv3::MediaType)>,
+    in_response: bool,
+) -> impl Iterator<Item = &'m String> {
+    content
+        .into_iter()
+        .filter(move |(media_type, content)| {
+            let read = in_response && essence(media_type) == EVENT_STREAM;
+            !read && item_schema(content).is_some()
+        })
+        .map(|(media_type, _)| media_type)
 }
 
 /// How the data of server-sent events whose schema lowered to `ty`
