@@ -1,7 +1,7 @@
 //! Stage 1, load: parse every document, resolve cross-file references, merge
 //! them into one OpenAPI document and check it against the 3.0 data model.
 
-pub mod item_schema;
+pub mod kept;
 mod merge;
 mod normalize;
 mod openapi31;
@@ -132,7 +132,7 @@ pub(crate) fn load_documents(documents: Vec<(PathBuf, Value)>) -> Result<LoadedS
     let (merged, sources) = merger.finish();
     let mut merged = merged;
     check_references(&merged, &sources)?;
-    item_schema::keep_item_schemas(&mut merged, &sources)?;
+    kept::keep(&mut merged, &sources)?;
     let (openapi, webhooks) = typed::openapi(merged, &sources)?;
     Ok(LoadedSpec {
         openapi,
@@ -275,7 +275,9 @@ mod tests {
         })
     }
 
-    fn loaded_item_schema(loaded: &LoadedSpec) -> Option<openapiv3::ReferenceOr<openapiv3::Schema>> {
+    fn loaded_item_schema(
+        loaded: &LoadedSpec,
+    ) -> Option<openapiv3::ReferenceOr<openapiv3::Schema>> {
         let openapiv3::ReferenceOr::Item(item) = &loaded.openapi.paths.paths["/ticks"] else {
             panic!("a path item");
         };
@@ -285,7 +287,7 @@ mod tests {
         else {
             panic!("a response");
         };
-        item_schema::item_schema(&response.content["text/event-stream"])
+        kept::item_schema(&response.content["text/event-stream"])
     }
 
     /// An item schema's reference into another file is resolved like any
@@ -310,7 +312,12 @@ mod tests {
             loaded_item_schema(&loaded),
             Some(openapiv3::ReferenceOr::ref_("#/components/schemas/Tick"))
         );
-        let schemas = &loaded.openapi.components.as_ref().expect("components").schemas;
+        let schemas = &loaded
+            .openapi
+            .components
+            .as_ref()
+            .expect("components")
+            .schemas;
         let openapiv3::ReferenceOr::Item(tick) = &schemas["Tick"] else {
             panic!("Tick is a schema");
         };

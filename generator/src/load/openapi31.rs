@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Location, Warning};
-use crate::load::item_schema::ITEM_SCHEMA;
+use crate::load::kept::{CONTENT_SCHEMA, ITEM_SCHEMA};
 use crate::load::pointer;
 use crate::load::positions::{
     each_keyword_object, each_keyword_object_mut, reference_of, Position,
@@ -104,7 +104,13 @@ const UNSUPPORTED_KEYWORDS: [&str; 10] = [
 ];
 
 /// Keywords whose value is one schema.
-const SCHEMA_KEYWORDS: [&str; 4] = ["items", "not", "additionalProperties", "schema"];
+const SCHEMA_KEYWORDS: [&str; 5] = [
+    "items",
+    "not",
+    "additionalProperties",
+    "schema",
+    CONTENT_SCHEMA,
+];
 
 /// Keywords whose value is a list of schemas.
 const SCHEMA_LIST_KEYWORDS: [&str; 4] = ["allOf", "oneOf", "anyOf", "prefixItems"];

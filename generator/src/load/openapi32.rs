@@ -4,7 +4,7 @@
 //! summary becomes its description); what has no place there is dropped
 //! with a located warning. The document then goes through the 3.1 rewrite.
 //! A media type's `itemSchema` is a schema like `schema` and is kept (see
-//! [`crate::load::item_schema`]).
+//! [`crate::load::kept`]).
 
 use std::path::Path;
 
@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::diagnostics::{Location, Warning};
 use crate::load::openapi31;
 use crate::load::pointer;
-use crate::load::positions::each_keyword_object_at_mut;
+use crate::load::positions::{each_keyword_object_at_mut, Order};
 
 /// The version handed to the 3.1 rewrite.
 const AS_31: &str = "3.1.1";
@@ -44,9 +44,14 @@ pub fn normalize(file: &Path, document: &mut Value) -> Vec<Warning> {
     if let Value::Object(root) = document {
         rewrite.document_level(root);
     }
-    each_keyword_object_at_mut(document, &mut Vec::new(), &mut |object, at| {
-        rewrite.object(object, at);
-    });
+    each_keyword_object_at_mut(
+        document,
+        Order::ParentsFirst,
+        &mut Vec::new(),
+        &mut |object, at| {
+            rewrite.object(object, at);
+        },
+    );
     let mut warnings = rewrite.warnings;
     warnings.extend(openapi31::normalize(file, document));
     warnings
@@ -241,7 +246,9 @@ impl Rewrite<'_> {
                     self.warn(
                         &place,
                         key,
-                        format!("`{key}` is not read: the body is encoded by `schema` and `encoding`"),
+                        format!(
+                            "`{key}` is not read: the body is encoded by `schema` and `encoding`"
+                        ),
                     );
                 }
             }
@@ -354,7 +361,9 @@ mod tests {
             "$defs": {"Instant": {"type": "string", "examples": ["now"]}},
         }})));
         assert_eq!(doc["openapi"], "3.0.3");
-        let item = doc.pointer(&format!("{EVENTS_AT}/itemSchema")).expect("kept");
+        let item = doc
+            .pointer(&format!("{EVENTS_AT}/itemSchema"))
+            .expect("kept");
         assert_eq!(item["type"], "object");
         assert_eq!(item["nullable"], true);
         assert_eq!(
@@ -415,7 +424,11 @@ mod tests {
         );
         assert!(doc["components"]["parameters"].get("Filter").is_none());
         assert_warned(&warnings, "#/components/parameters/Filter", "`querystring`");
-        assert_warned(&warnings, "#/paths/~1ticks/get/parameters/2", "`querystring`");
+        assert_warned(
+            &warnings,
+            "#/paths/~1ticks/get/parameters/2",
+            "`querystring`",
+        );
         assert_warned(
             &warnings,
             "#/paths/~1ticks/get/parameters/3/style",
@@ -427,7 +440,8 @@ mod tests {
     fn document_and_tag_additions_are_mapped_or_warned() {
         let mut document = events(json!({}));
         document["$self"] = json!("https://example.com/api/openapi.yaml");
-        document["jsonSchemaDialect"] = json!("https://spec.openapis.org/oas/3.2/dialect/2025-09-17");
+        document["jsonSchemaDialect"] =
+            json!("https://spec.openapis.org/oas/3.2/dialect/2025-09-17");
         document["tags"] = json!([
             {"name": "ticks", "summary": "Ticks"},
             {"name": "fast", "description": "Fast ticks", "summary": "Fast", "parent": "ticks", "kind": "nav"},

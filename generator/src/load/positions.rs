@@ -132,40 +132,56 @@ pub fn each_keyword_object_mut(
     }
 }
 
-/// [`each_keyword_object_mut`] from a document root, telling `visit` where
-/// each object is (its path of keys from the root, `at` on entry).
+/// Which an object is visited before: its children, or its parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Parents first: what a visit puts in an object is walked.
+    ParentsFirst,
+    /// Children first: a visit sees its children as they were left.
+    ChildrenFirst,
+}
+
+/// Calls `visit` on every object of keywords of a document, in `order`,
+/// telling it where each object is (its path of keys from the root, `at`
+/// on entry).
 pub fn each_keyword_object_at_mut(
-    value: &mut Value,
+    document: &mut Value,
+    order: Order,
     at: &mut Vec<String>,
     visit: &mut impl FnMut(&mut Map<String, Value>, &[String]),
 ) {
-    walk_with_path(value, Position::Keywords, at, visit);
+    walk_with_path(document, Position::Keywords, order, at, visit);
 }
 
 fn walk_with_path(
     value: &mut Value,
     position: Position,
+    order: Order,
     at: &mut Vec<String>,
     visit: &mut impl FnMut(&mut Map<String, Value>, &[String]),
 ) {
     match value {
         Value::Object(map) => {
-            if position == Position::Keywords {
+            let visited = position == Position::Keywords;
+            if visited && order == Order::ParentsFirst {
                 visit(map, at);
             }
             for (key, child) in map.iter_mut() {
                 let child_position = position.of_child(key, child);
                 if child_position != Position::Data {
                     at.push(key.clone());
-                    walk_with_path(child, child_position, at, visit);
+                    walk_with_path(child, child_position, order, at, visit);
                     at.pop();
                 }
+            }
+            if visited && order == Order::ChildrenFirst {
+                visit(map, at);
             }
         }
         Value::Array(items) if position != Position::Data => {
             for (index, item) in items.iter_mut().enumerate() {
                 at.push(index.to_string());
-                walk_with_path(item, position.of_element(), at, visit);
+                walk_with_path(item, position.of_element(), order, at, visit);
                 at.pop();
             }
         }

@@ -2,13 +2,10 @@
 //! the body value is encoded, the parts of multipart bodies, and the
 //! `Accept` header.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use openapiv3::{ReferenceOr, Schema};
-
 use crate::ir::{BodyEncoding, FileUnion, Ident, Model, ModelKind, Operation, PartSource, TypeRef};
-use crate::load::item_schema::{item_schema, ITEM_SCHEMA};
+use crate::load::kept::item_schema;
 use crate::lower::aliases::alias_target;
 
 /// The kinds of media type the client encodes, in order of preference.
@@ -263,19 +260,6 @@ pub fn events_beside_json<'m, T>(
         .find(|(media_type, _)| essence(media_type) == EVENT_STREAM)
 }
 
-/// The schema of one event's data in a `text/event-stream` media type, and
-/// the key it is under: OpenAPI 3.2's `itemSchema` (the schema of each
-/// item of a sequence) before `schema` (which 3.0 and 3.1 documents use
-/// for the events' data).
-pub fn event_schema(
-    media_type: &openapiv3::MediaType,
-) -> Option<(Cow<'_, ReferenceOr<Schema>>, &'static str)> {
-    match item_schema(media_type) {
-        Some(schema) => Some((Cow::Owned(schema), ITEM_SCHEMA)),
-        None => media_type.schema.as_ref().map(|s| (Cow::Borrowed(s), "schema")),
-    }
-}
-
 /// The media types whose `itemSchema` is not read, of a response's
 /// content (`in_response`) or a request body's: only the server-sent
 /// events of a response are read item by item; other sequences (JSON
@@ -428,7 +412,6 @@ pub fn uses_files(models: &[Model], operations: &[Operation]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::Output;
 
     #[test]
     fn kinds_of_media_types() {
@@ -560,83 +543,6 @@ mod tests {
         assert_eq!(event_data(TypeRef::String, &TypeRef::String), None);
         let tick = TypeRef::Named("Tick".to_owned());
         assert_eq!(event_data(tick.clone(), &tick), Some(tick));
-    }
-
-    /// OpenAPI 3.2's `itemSchema` describes an event's data before
-    /// `schema` does, alone and beside JSON; `schema` stays the fallback;
-    /// the `itemSchema` of another sequence is not read, with a warning.
-    #[test]
-    fn an_item_schema_is_preferred_for_event_data() {
-        let api = crate::testing::lowered(
-            "
-openapi: 3.2.0
-info: {title: Items, version: '1'}
-paths:
-  /ticks:
-    get:
-      operationId: watchTicks
-      responses:
-        '200':
-          description: ticks
-          content:
-            text/event-stream:
-              schema: {type: string}
-              itemSchema: {$ref: '#/components/schemas/Tick'}
-  /logs:
-    get:
-      operationId: watchLogs
-      responses:
-        '200':
-          description: lines
-          content:
-            text/event-stream:
-              schema: {$ref: '#/components/schemas/Tick'}
-  /complete:
-    post:
-      operationId: complete
-      responses:
-        '200':
-          description: whole, or as events
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Tick'}
-            text/event-stream:
-              itemSchema: {$ref: '#/components/schemas/Delta'}
-  /lines:
-    get:
-      operationId: readLines
-      responses:
-        '200':
-          description: JSON Lines
-          content:
-            application/jsonl:
-              itemSchema: {$ref: '#/components/schemas/Tick'}
-components:
-  schemas:
-    Tick: {type: object, properties: {n: {type: integer}}}
-    Delta: {type: object, properties: {text: {type: string}}}
-",
-        );
-        let operation = |id: &str| {
-            api.operations
-                .iter()
-                .find(|o| o.id == id)
-                .unwrap_or_else(|| panic!("{id}"))
-        };
-        let named = |name: &str| Some(TypeRef::Named(name.to_owned()));
-        assert_eq!(operation("watchTicks").output, Output::Events(named("Tick")));
-        assert_eq!(operation("watchLogs").output, Output::Events(named("Tick")));
-        let beside = operation("complete").events_beside.as_ref().expect("events");
-        assert_eq!(beside.data, named("Delta"));
-        assert_eq!(operation("readLines").output, Output::Bytes);
-        let unread = "#/paths/~1lines/get/responses/200/content/application~1jsonl/itemSchema";
-        assert!(
-            api.warnings
-                .iter()
-                .any(|w| w.location.pointer.as_deref() == Some(unread)),
-            "{:?}",
-            api.warnings
-        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::ir::{
 use crate::load::pointer;
 use crate::lower::bodies::{self, MediaKind, ResponseBody};
 use crate::lower::configured;
+use crate::lower::events::{self, EventData};
 use crate::lower::names::{type_name, value_name, NameScope};
 use crate::lower::parameter_names::name_parameters;
 use crate::lower::reserved::runtime_methods;
@@ -271,17 +272,22 @@ impl<'l> OperationLowering<'l, '_, '_> {
     }
 
     /// The type of the data of the events of a `text/event-stream` media
-    /// type at `content_at` ([`bodies::event_schema`]); `None` for text.
+    /// type at `content_at` ([`events::event_data`]); `None` for text.
     fn event_data(
         &mut self,
         content: &openapiv3::MediaType,
         hint: &str,
         content_at: &str,
     ) -> Option<TypeRef> {
-        let (schema, key) = bodies::event_schema(content)?;
-        let ty = self
-            .schemas
-            .type_of(&schema, hint, &format!("{content_at}/{key}"), self.cx);
+        let schemas = components(self.openapi, |c| &c.schemas);
+        let (data, note) = events::event_data(content, content_at, schemas);
+        if let Some((at, message)) = note {
+            self.cx.warn(&at, message);
+        }
+        let EventData::Json(schema, at) = data else {
+            return None;
+        };
+        let ty = self.schemas.type_of(&schema, hint, &at, self.cx);
         let target = bodies::without_aliases(&ty, &self.schemas.models);
         bodies::event_data(ty, &target)
     }
