@@ -397,10 +397,12 @@ impl Rewriter<'_> {
     }
 
     /// Binary content is 3.0's `format: binary` (or `byte` for base64).
+    /// A string whose content has a `contentSchema` holds JSON text, and
+    /// stays a string.
     fn content_keywords(&mut self, schema: &mut Map<String, Value>) {
         let encoding = schema.remove("contentEncoding");
         let media_type = schema.remove("contentMediaType");
-        if schema.contains_key("format") {
+        if schema.contains_key("format") || schema.contains_key(CONTENT_SCHEMA) {
             return;
         }
         let format = match (encoding.as_ref().and_then(Value::as_str), media_type) {
@@ -798,7 +800,12 @@ mod tests {
             "type": "object",
             "properties": {
                 "file": {"type": "string", "contentMediaType": "image/png"},
-                "data": {"type": "string", "contentEncoding": "base64"}
+                "data": {"type": "string", "contentEncoding": "base64"},
+                "json": {
+                    "type": "string",
+                    "contentMediaType": "application/json",
+                    "contentSchema": {"type": ["integer", "null"]}
+                }
             }
         })));
         let properties = &doc["components"]["schemas"]["S"]["properties"];
@@ -809,6 +816,11 @@ mod tests {
         assert_eq!(
             properties["data"],
             json!({"type": "string", "format": "byte"})
+        );
+        // JSON text stays a string, and its content schema is rewritten.
+        assert_eq!(
+            properties["json"],
+            json!({"type": "string", "contentSchema": {"type": "integer", "nullable": true}})
         );
     }
 }
