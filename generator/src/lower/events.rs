@@ -18,14 +18,9 @@ use crate::load::pointer;
 /// The fields of an event (the SSE standard's).
 const EVENT_FIELDS: [&str; 4] = ["event", "data", "id", "retry"];
 
-/// What an event's data is read as.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EventData<'m> {
-    /// JSON of this schema, found at this pointer.
-    Json(Cow<'m, ReferenceOr<Schema>>, String),
-    /// Text: a string schema, or no schema.
-    Text,
-}
+/// What an event's data is read as: JSON of a schema, found at a
+/// pointer; text (`None`) for a string schema, or none.
+pub type EventData<'m> = Option<(Cow<'m, ReferenceOr<Schema>>, String)>;
 
 /// How the events of a `text/event-stream` media type at `content_at` are
 /// read, and a note (pointer, message) when the `itemSchema` had to be
@@ -38,15 +33,15 @@ pub fn event_data<'m>(
     let Some(item) = item_schema(media_type) else {
         return match &media_type.schema {
             Some(schema) => (
-                EventData::Json(Cow::Borrowed(schema), format!("{content_at}/schema")),
+                Some((Cow::Borrowed(schema), format!("{content_at}/schema"))),
                 None,
             ),
-            None => (EventData::Text, None),
+            None => (None, None),
         };
     };
     let item_at = format!("{content_at}/{ITEM_SCHEMA}");
     let Some((event, event_at)) = follow(&item, &item_at, schemas) else {
-        return (EventData::Json(Cow::Owned(item), item_at.clone()), None);
+        return (Some((Cow::Owned(item), item_at.clone())), None);
     };
     if let Some(data) = properties(event).and_then(|p| p.get("data")) {
         let data = unboxed(data);
@@ -55,11 +50,11 @@ pub fn event_data<'m>(
     }
     if describes_events(event, schemas) {
         let note = "events of several shapes: their data is read as text";
-        return (EventData::Text, Some((item_at, note)));
+        return (None, Some((item_at, note)));
     }
     let note = "the itemSchema describes no event (it has none of `event`, `data`, `id`, `retry`): it is read as the schema of each event's data";
     (
-        EventData::Json(Cow::Owned(item), item_at.clone()),
+        Some((Cow::Owned(item), item_at.clone())),
         Some((item_at, note)),
     )
 }
@@ -73,15 +68,15 @@ fn data_of<'m>(
     schemas: Option<&'m IndexMap<String, ReferenceOr<Schema>>>,
 ) -> EventData<'m> {
     let Some((schema, schema_at)) = follow(&data, data_at, schemas) else {
-        return EventData::Json(Cow::Owned(data), data_at.to_owned());
+        return Some((Cow::Owned(data), data_at.to_owned()));
     };
     if let Some(content) = content_schema(schema) {
-        return EventData::Json(Cow::Owned(content), format!("{schema_at}/{CONTENT_SCHEMA}"));
+        return Some((Cow::Owned(content), format!("{schema_at}/{CONTENT_SCHEMA}")));
     }
     if matches!(schema.schema_kind, SchemaKind::Type(Type::String(_))) {
-        return EventData::Text;
+        return None;
     }
-    EventData::Json(Cow::Owned(data), data_at.to_owned())
+    Some((Cow::Owned(data), data_at.to_owned()))
 }
 
 /// Whether a schema without a `data` property still describes events: one

@@ -17,7 +17,7 @@ use crate::ir::{
 use crate::load::pointer;
 use crate::lower::bodies::{self, MediaKind, ResponseBody};
 use crate::lower::configured;
-use crate::lower::events::{self, EventData};
+use crate::lower::events;
 use crate::lower::names::{type_name, value_name, NameScope};
 use crate::lower::parameter_names::name_parameters;
 use crate::lower::reserved::runtime_methods;
@@ -284,9 +284,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
         if let Some((at, message)) = note {
             self.cx.warn(&at, message);
         }
-        let EventData::Json(schema, at) = data else {
-            return None;
-        };
+        let (schema, at) = data?;
         let ty = self.schemas.type_of(&schema, hint, &at, self.cx);
         let target = bodies::without_aliases(&ty, &self.schemas.models);
         bodies::event_data(ty, &target)
