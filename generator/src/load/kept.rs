@@ -65,30 +65,28 @@ pub fn keep(document: &mut Value, sources: &Sources) -> Result<()> {
     };
     // Children first: a content schema inside an item schema is kept
     // before the item schema becomes an extension, which is not walked.
-    each_keyword_object_at_mut(
-        document,
-        Order::ChildrenFirst,
-        &mut Vec::new(),
-        &mut |object, at| {
-            if let Err(error) = keep_one(object, CONTENT_SCHEMA, CONTENT_SCHEMA_KEPT_AS) {
-                fail(with(at, [CONTENT_SCHEMA]), error);
-            }
-            let Some(Value::Object(content)) = object.get_mut("content") else {
-                return;
+    each_keyword_object_at_mut(document, Order::ChildrenFirst, &mut |object, path| {
+        if let Err(error) = keep_one(object, CONTENT_SCHEMA, CONTENT_SCHEMA_KEPT_AS) {
+            fail(with(&path.segments(), [CONTENT_SCHEMA]), error);
+        }
+        let Some(Value::Object(content)) = object.get_mut("content") else {
+            return;
+        };
+        for (media_type, entry) in content.iter_mut() {
+            let Value::Object(entry) = entry else {
+                continue;
             };
-            for (media_type, entry) in content.iter_mut() {
-                let Value::Object(entry) = entry else {
-                    continue;
-                };
-                if let Err(error) = keep_one(entry, ITEM_SCHEMA, ITEM_SCHEMA_KEPT_AS) {
-                    fail(
-                        with(at, ["content", media_type.as_str(), ITEM_SCHEMA]),
-                        error,
-                    );
-                }
+            if let Err(error) = keep_one(entry, ITEM_SCHEMA, ITEM_SCHEMA_KEPT_AS) {
+                fail(
+                    with(
+                        &path.segments(),
+                        ["content", media_type.as_str(), ITEM_SCHEMA],
+                    ),
+                    error,
+                );
             }
-        },
-    );
+        }
+    });
     failure.map_or(Ok(()), Err)
 }
 

@@ -44,14 +44,9 @@ pub fn normalize(file: &Path, document: &mut Value) -> Vec<Warning> {
     if let Value::Object(root) = document {
         rewrite.document_level(root);
     }
-    each_keyword_object_at_mut(
-        document,
-        Order::ParentsFirst,
-        &mut Vec::new(),
-        &mut |object, at| {
-            rewrite.object(object, at);
-        },
-    );
+    each_keyword_object_at_mut(document, Order::ParentsFirst, &mut |object, path| {
+        rewrite.object(object, &path.segments());
+    });
     let mut warnings = rewrite.warnings;
     warnings.extend(openapi31::normalize(file, document));
     warnings

@@ -141,48 +141,84 @@ pub enum Order {
     ChildrenFirst,
 }
 
+/// Where a value is in a document: the steps from the root, chained on the
+/// walk's stack, so that a walk allocates nothing for it until asked.
+#[derive(Debug, Clone, Copy)]
+pub struct Path<'p> {
+    last: Option<(&'p Path<'p>, Step<'p>)>,
+}
+
+/// One step of a [`Path`].
+#[derive(Debug, Clone, Copy)]
+enum Step<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+impl<'p> Path<'p> {
+    /// The document root.
+    pub const ROOT: Path<'static> = Path { last: None };
+
+    fn then(&'p self, step: Step<'p>) -> Path<'p> {
+        Path {
+            last: Some((self, step)),
+        }
+    }
+
+    /// The steps from the root, as JSON pointer segments.
+    pub fn segments(&self) -> Vec<String> {
+        let mut segments = Vec::new();
+        let mut here = self;
+        while let Some((parent, step)) = &here.last {
+            segments.push(match step {
+                Step::Key(key) => (*key).to_owned(),
+                Step::Index(index) => index.to_string(),
+            });
+            here = parent;
+        }
+        segments.reverse();
+        segments
+    }
+}
+
 /// Calls `visit` on every object of keywords of a document, in `order`,
-/// telling it where each object is (its path of keys from the root, `at`
-/// on entry).
+/// telling it where each object is.
 pub fn each_keyword_object_at_mut(
     document: &mut Value,
     order: Order,
-    at: &mut Vec<String>,
-    visit: &mut impl FnMut(&mut Map<String, Value>, &[String]),
+    visit: &mut impl FnMut(&mut Map<String, Value>, &Path<'_>),
 ) {
-    walk_with_path(document, Position::Keywords, order, at, visit);
+    walk_with_path(document, Position::Keywords, order, &Path::ROOT, visit);
 }
 
 fn walk_with_path(
     value: &mut Value,
     position: Position,
     order: Order,
-    at: &mut Vec<String>,
-    visit: &mut impl FnMut(&mut Map<String, Value>, &[String]),
+    path: &Path<'_>,
+    visit: &mut impl FnMut(&mut Map<String, Value>, &Path<'_>),
 ) {
     match value {
         Value::Object(map) => {
             let visited = position == Position::Keywords;
             if visited && order == Order::ParentsFirst {
-                visit(map, at);
+                visit(map, path);
             }
             for (key, child) in map.iter_mut() {
                 let child_position = position.of_child(key, child);
                 if child_position != Position::Data {
-                    at.push(key.clone());
-                    walk_with_path(child, child_position, order, at, visit);
-                    at.pop();
+                    let child_path = path.then(Step::Key(key));
+                    walk_with_path(child, child_position, order, &child_path, visit);
                 }
             }
             if visited && order == Order::ChildrenFirst {
-                visit(map, at);
+                visit(map, path);
             }
         }
         Value::Array(items) if position != Position::Data => {
             for (index, item) in items.iter_mut().enumerate() {
-                at.push(index.to_string());
-                walk_with_path(item, position.of_element(), order, at, visit);
-                at.pop();
+                let item_path = path.then(Step::Index(index));
+                walk_with_path(item, position.of_element(), order, &item_path, visit);
             }
         }
         _ => {}
