@@ -143,7 +143,10 @@ impl Rewrite<'_> {
             self.content(content, &place);
         }
         if let Some(Value::Object(responses)) = object.get_mut("responses") {
-            responses.values_mut().for_each(describe_response);
+            responses
+                .iter_mut()
+                .filter(|(status, _)| !status.starts_with("x-"))
+                .for_each(|(_, response)| describe_response(response));
         }
         if let Some(Value::Object(discriminator)) = object.get_mut("discriminator") {
             if discriminator.remove("defaultMapping").is_some() {
