@@ -14,10 +14,9 @@
 use openapiv3::{MediaType, ReferenceOr, Schema};
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{Error, Result};
-use crate::load::pointer;
+use crate::diagnostics::Result;
 use crate::load::positions::{each_keyword_object_at_mut, Order};
-use crate::load::Sources;
+use crate::load::{typed, Sources};
 
 /// The keyword of a media type that holds the schema of one item.
 pub const ITEM_SCHEMA: &str = "itemSchema";
@@ -34,40 +33,40 @@ const CONTENT_SCHEMA_KEPT_AS: &str = "x-openapi-rust-gen-content-schema";
 /// it reads as a schema.
 pub fn item_schema(media_type: &MediaType) -> Option<ReferenceOr<Schema>> {
     let kept = media_type.extensions.get(ITEM_SCHEMA_KEPT_AS)?;
-    serde_json::from_value(kept.clone()).ok()
+    typed::schema(kept.clone(), &[], &Sources::default()).ok()
 }
 
 /// The `contentSchema` of a schema, if it has one. [`keep`] checked that
 /// it reads as a schema.
 pub fn content_schema(schema: &Schema) -> Option<ReferenceOr<Schema>> {
     let kept = schema.schema_data.extensions.get(CONTENT_SCHEMA_KEPT_AS)?;
-    serde_json::from_value(kept.clone()).ok()
+    typed::schema(kept.clone(), &[], &Sources::default()).ok()
 }
 
 /// Moves each media type's `itemSchema` and each schema's `contentSchema`
 /// into the extension that carries it (removing one the document wrote
-/// itself), and checks that it reads as a schema: an error names its place.
+/// itself), and checks that it reads as a schema (in pieces, as the
+/// document's schemas are: one nested deep would take exponential time
+/// to refuse at once): an error names its place.
 pub fn keep(document: &mut Value, sources: &Sources) -> Result<()> {
-    let mut failure: Option<Error> = None;
-    let mut fail = |place: Vec<String>, error: serde_path_to_error::Error<serde_json::Error>| {
-        let inner = super::pointer_of(error.path());
-        let at = format!(
-            "{}{}",
-            pointer::from_segments(&place),
-            inner.trim_start_matches('#')
-        );
-        failure.get_or_insert_with(|| {
-            Error::new(
-                sources.locate(&at),
-                format!("not a valid OpenAPI 3.0 construct: {}", error.inner()),
-            )
-        });
-    };
+    let mut failure = Ok(());
     // Children first: a content schema inside an item schema is kept
     // before the item schema becomes an extension, which is not walked.
     each_keyword_object_at_mut(document, Order::ChildrenFirst, &mut |object, path| {
-        if let Err(error) = keep_one(object, CONTENT_SCHEMA, CONTENT_SCHEMA_KEPT_AS) {
-            fail(with(&path.segments(), [CONTENT_SCHEMA]), error);
+        if failure.is_err() {
+            return;
+        }
+        if object.contains_key(CONTENT_SCHEMA) {
+            let place = with(&path.segments(), [CONTENT_SCHEMA]);
+            failure = keep_one(
+                object,
+                CONTENT_SCHEMA,
+                CONTENT_SCHEMA_KEPT_AS,
+                &place,
+                sources,
+            );
+        } else {
+            object.remove(CONTENT_SCHEMA_KEPT_AS);
         }
         let Some(Value::Object(content)) = object.get_mut("content") else {
             return;
@@ -76,18 +75,18 @@ pub fn keep(document: &mut Value, sources: &Sources) -> Result<()> {
             let Value::Object(entry) = entry else {
                 continue;
             };
-            if let Err(error) = keep_one(entry, ITEM_SCHEMA, ITEM_SCHEMA_KEPT_AS) {
-                fail(
-                    with(
-                        &path.segments(),
-                        ["content", media_type.as_str(), ITEM_SCHEMA],
-                    ),
-                    error,
+            if !entry.contains_key(ITEM_SCHEMA) {
+                entry.remove(ITEM_SCHEMA_KEPT_AS);
+            } else if failure.is_ok() {
+                let place = with(
+                    &path.segments(),
+                    ["content", media_type.as_str(), ITEM_SCHEMA],
                 );
+                failure = keep_one(entry, ITEM_SCHEMA, ITEM_SCHEMA_KEPT_AS, &place, sources);
             }
         }
     });
-    failure.map_or(Ok(()), Err)
+    failure
 }
 
 fn with<const N: usize>(at: &[String], more: [&str; N]) -> Vec<String> {
@@ -96,17 +95,19 @@ fn with<const N: usize>(at: &[String], more: [&str; N]) -> Vec<String> {
     place
 }
 
-/// Moves `keyword` of `object` into `extension`, once it reads as a schema.
+/// Moves `keyword` of `object` (at `place`) into `extension`, once it
+/// reads as a schema.
 fn keep_one(
     object: &mut Map<String, Value>,
     keyword: &str,
     extension: &str,
-) -> std::result::Result<(), serde_path_to_error::Error<serde_json::Error>> {
-    object.remove(extension);
+    place: &[String],
+    sources: &Sources,
+) -> Result<()> {
     let Some(schema) = object.remove(keyword) else {
         return Ok(());
     };
-    serde_path_to_error::deserialize::<_, ReferenceOr<Schema>>(&schema)?;
+    typed::schema(schema.clone(), place, sources)?;
     object.insert(extension.to_owned(), schema);
     Ok(())
 }
@@ -166,6 +167,54 @@ mod tests {
             content_schema(data),
             Some(ReferenceOr::ref_("#/components/schemas/Tick"))
         );
+    }
+
+    /// An item schema nested deep is read in pieces: refusing an invalid
+    /// one at its bottom takes no exponential time, and the error points
+    /// inside it; a valid one reads back whole.
+    #[test]
+    fn a_deep_item_schema_is_read_in_pieces() {
+        let nested = |leaf: Value| {
+            let mut schema = leaf;
+            for _ in 0..40 {
+                schema = json!({"type": "array", "items": schema});
+            }
+            json!({"content": {"text/event-stream": {"itemSchema": schema}}})
+        };
+        let started = std::time::Instant::now();
+        let error = keep(&mut nested(json!(5)), &Sources::default()).expect_err("invalid");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        let at = error.location.pointer.clone().unwrap_or_default();
+        // The piece holding the bottom (levels 32 to 40) is refused whole.
+        let bottom = format!(
+            "#/content/text~1event-stream/itemSchema{}",
+            "/items".repeat(32)
+        );
+        assert!(at.starts_with(&bottom), "{at}");
+        let mut valid = nested(json!({"type": "string"}));
+        keep(&mut valid, &Sources::default()).expect("valid");
+        let kept = media_type(valid["content"]["text/event-stream"].clone());
+        let mut schema = item_schema(&kept).expect("kept");
+        for _ in 0..40 {
+            let ReferenceOr::Item(Schema {
+                schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)),
+                ..
+            }) = schema
+            else {
+                panic!("an array");
+            };
+            schema = match array.items.expect("items") {
+                ReferenceOr::Item(item) => ReferenceOr::Item(*item),
+                ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
+            };
+        }
+        assert!(matches!(
+            schema,
+            ReferenceOr::Item(Schema {
+                schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(_)),
+                ..
+            })
+        ));
     }
 
     #[test]
