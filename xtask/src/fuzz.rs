@@ -5,7 +5,7 @@
 //!   `cargo fuzz` is missing;
 //! - seeds `fuzz/corpus/generate/` (gitignored) at run time from the small
 //!   documents of `../shared/corpus/public` and the single-document fixtures
-//!   of `tests/fixtures` and `tests/fixtures31`;
+//!   of `tests/fixtures`, `tests/fixtures31` and `tests/fixtures32`;
 //! - runs `cargo fuzz run --sanitizer none generate -- -max_total_time=N
 //!   -timeout=10 -rss_limit_mb=2048` with `RUSTC_BOOTSTRAP=1`, so that the
 //!   nightly-only flags cargo-fuzz passes to rustc work on a stable
@@ -111,7 +111,7 @@ fn seed_corpus(root: &Path, corpus: &Path) -> Result<usize> {
             sources.push(path);
         }
     }
-    for fixtures in ["tests/fixtures", "tests/fixtures31"] {
+    for fixtures in ["tests/fixtures", "tests/fixtures31", "tests/fixtures32"] {
         for dir in sorted_files(&root.join(fixtures)) {
             for name in ["openapi.yaml", "openapi.yml", "openapi.json"] {
                 let path = dir.join(name);

@@ -1,9 +1,11 @@
 //! Stage 1, load: parse every document, resolve cross-file references, merge
 //! them into one OpenAPI document and check it against the 3.0 data model.
 
+pub mod kept;
 mod merge;
 mod normalize;
 mod openapi31;
+mod openapi32;
 pub mod pointer;
 mod positions;
 mod read;
@@ -91,11 +93,13 @@ fn load_on_this_stack(root: &Path) -> Result<LoadedSpec> {
     Ok(loaded)
 }
 
-/// Brings an OpenAPI 3.1 document down to 3.0 (with warnings for what is
-/// approximated), then checks it is a 3.0 document.
+/// Brings an OpenAPI 3.2 or 3.1 document down to 3.0 (with warnings for
+/// what is approximated), then checks it is a 3.0 document.
 fn check_document(file: &Path, document: &mut Value) -> Result<Vec<Warning>> {
     let mut warnings = Vec::new();
-    if openapi31::is_openapi31(document) {
+    if openapi32::is_openapi32(document) {
+        warnings = openapi32::normalize(file, document);
+    } else if openapi31::is_openapi31(document) {
         warnings = openapi31::normalize(file, document);
     }
     check_version(file, document)?;
@@ -126,7 +130,9 @@ pub(crate) fn load_documents(documents: Vec<(PathBuf, Value)>) -> Result<LoadedS
         }
     }
     let (merged, sources) = merger.finish();
+    let mut merged = merged;
     check_references(&merged, &sources)?;
+    kept::keep(&mut merged, &sources)?;
     let (openapi, webhooks) = typed::openapi(merged, &sources)?;
     Ok(LoadedSpec {
         openapi,
@@ -190,7 +196,7 @@ fn check_version(file: &Path, document: &Value) -> Result<()> {
         Some(v) if v.starts_with("3.0") => Ok(()),
         Some(v) => Err(Error::new(
             here(),
-            format!("unsupported OpenAPI version `{v}`; expected 3.0.x"),
+            format!("unsupported OpenAPI version `{v}`; expected 3.0.x, 3.1.x or 3.2.x"),
         )),
         None if document.get("swagger").is_some() => Err(Error::new(
             Location::at(file, "#/swagger"),
@@ -254,6 +260,95 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    fn sse_document(item_schema: Value) -> Value {
+        json!({
+            "openapi": "3.2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/ticks": {"get": {"responses": {"200": {
+                "description": "ticks",
+                "content": {"text/event-stream": {
+                    "schema": {"type": "string"},
+                    "itemSchema": item_schema,
+                }},
+            }}}}},
+        })
+    }
+
+    fn loaded_item_schema(
+        loaded: &LoadedSpec,
+    ) -> Option<openapiv3::ReferenceOr<openapiv3::Schema>> {
+        let openapiv3::ReferenceOr::Item(item) = &loaded.openapi.paths.paths["/ticks"] else {
+            panic!("a path item");
+        };
+        let operation = item.get.as_ref().expect("get");
+        let openapiv3::ReferenceOr::Item(response) =
+            &operation.responses.responses[&openapiv3::StatusCode::Code(200)]
+        else {
+            panic!("a response");
+        };
+        kept::item_schema(&response.content["text/event-stream"])
+    }
+
+    /// An item schema's reference into another file is resolved like any
+    /// other: the component comes along, and the reference points at it.
+    #[test]
+    fn an_item_schema_reference_into_another_file_is_resolved() {
+        let main = sse_document(json!({"$ref": "events.yaml#/components/schemas/Tick"}));
+        let events = json!({
+            "openapi": "3.2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"Tick": {"type": ["object", "null"]}}},
+        });
+        let mut documents = Vec::new();
+        for (name, mut document) in [("main.yaml", main), ("events.yaml", events)] {
+            let path = PathBuf::from(name);
+            check_document(&path, &mut document).expect("a 3.2 document");
+            documents.push((path, document));
+        }
+        let loaded = load_documents(documents).expect("loads");
+        assert_eq!(
+            loaded_item_schema(&loaded),
+            Some(openapiv3::ReferenceOr::ref_("#/components/schemas/Tick"))
+        );
+        let schemas = &loaded
+            .openapi
+            .components
+            .as_ref()
+            .expect("components")
+            .schemas;
+        let openapiv3::ReferenceOr::Item(tick) = &schemas["Tick"] else {
+            panic!("Tick is a schema");
+        };
+        assert!(tick.schema_data.nullable, "rewritten from 3.1: {tick:?}");
+    }
+
+    #[test]
+    fn a_dangling_reference_in_an_item_schema_is_located() {
+        let document = sse_document(json!({"$ref": "#/components/schemas/Missing"}));
+        let text = serde_json::to_string(&document).expect("JSON");
+        let error = load_text(Path::new("api.json"), &text).expect_err("dangling");
+        assert!(error.message.contains("dangling reference"), "{error}");
+        assert_eq!(
+            error.location.pointer.as_deref(),
+            Some("#/paths/~1ticks/get/responses/200/content/text~1event-stream/itemSchema")
+        );
+    }
+
+    /// A 3.0 or 3.1 document loads as before; other versions are refused.
+    #[test]
+    fn versions_read_are_30_31_and_32() {
+        for version in ["3.0.3", "3.1.0", "3.2.0"] {
+            let mut document = sse_document(json!({"type": "string"}));
+            document["openapi"] = json!(version);
+            check_document(Path::new("api.yaml"), &mut document).expect(version);
+        }
+        let mut document = sse_document(json!({"type": "string"}));
+        document["openapi"] = json!("4.0.0");
+        let error = check_document(Path::new("api.yaml"), &mut document).expect_err("4.0");
+        assert!(error.message.contains("3.2.x"), "{error}");
+    }
 
     /// Data that looks like references and compositions comes out of the
     /// loader as it went in, and the schema beside it is still resolved.

@@ -9,6 +9,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Location, Warning};
+use crate::load::kept::{CONTENT_SCHEMA, ITEM_SCHEMA};
 use crate::load::pointer;
 use crate::load::positions::{
     each_keyword_object, each_keyword_object_mut, reference_of, Position,
@@ -103,7 +104,13 @@ const UNSUPPORTED_KEYWORDS: [&str; 10] = [
 ];
 
 /// Keywords whose value is one schema.
-const SCHEMA_KEYWORDS: [&str; 4] = ["items", "not", "additionalProperties", "schema"];
+const SCHEMA_KEYWORDS: [&str; 5] = [
+    "items",
+    "not",
+    "additionalProperties",
+    "schema",
+    CONTENT_SCHEMA,
+];
 
 /// Keywords whose value is a list of schemas.
 const SCHEMA_LIST_KEYWORDS: [&str; 4] = ["allOf", "oneOf", "anyOf", "prefixItems"];
@@ -230,8 +237,9 @@ impl Rewriter<'_> {
         at.pop();
     }
 
-    /// Outside schemas, only `schema` (parameters, media types, headers)
-    /// and the entries of `components.schemas` hold schemas.
+    /// Outside schemas, only `schema` (parameters, media types, headers),
+    /// a media type's `itemSchema` (3.2) and the entries of
+    /// `components.schemas` hold schemas.
     fn child_is_schema(
         &self,
         in_schema: bool,
@@ -242,7 +250,7 @@ impl Rewriter<'_> {
         if in_schema {
             return SCHEMA_KEYWORDS.contains(&key);
         }
-        (position == Position::Keywords && key == "schema")
+        (position == Position::Keywords && (key == "schema" || key == ITEM_SCHEMA))
             || matches!(at, [c, s] if c == "components" && s == "schemas")
     }
 
@@ -389,10 +397,12 @@ impl Rewriter<'_> {
     }
 
     /// Binary content is 3.0's `format: binary` (or `byte` for base64).
+    /// A string whose content has a `contentSchema` holds JSON text, and
+    /// stays a string.
     fn content_keywords(&mut self, schema: &mut Map<String, Value>) {
         let encoding = schema.remove("contentEncoding");
         let media_type = schema.remove("contentMediaType");
-        if schema.contains_key("format") {
+        if schema.contains_key("format") || schema.contains_key(CONTENT_SCHEMA) {
             return;
         }
         let format = match (encoding.as_ref().and_then(Value::as_str), media_type) {
@@ -790,7 +800,12 @@ mod tests {
             "type": "object",
             "properties": {
                 "file": {"type": "string", "contentMediaType": "image/png"},
-                "data": {"type": "string", "contentEncoding": "base64"}
+                "data": {"type": "string", "contentEncoding": "base64"},
+                "json": {
+                    "type": "string",
+                    "contentMediaType": "application/json",
+                    "contentSchema": {"type": ["integer", "null"]}
+                }
             }
         })));
         let properties = &doc["components"]["schemas"]["S"]["properties"];
@@ -801,6 +816,11 @@ mod tests {
         assert_eq!(
             properties["data"],
             json!({"type": "string", "format": "byte"})
+        );
+        // JSON text stays a string, and its content schema is rewritten.
+        assert_eq!(
+            properties["json"],
+            json!({"type": "string", "contentSchema": {"type": "integer", "nullable": true}})
         );
     }
 }

@@ -132,6 +132,99 @@ pub fn each_keyword_object_mut(
     }
 }
 
+/// Which an object is visited before: its children, or its parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Parents first: what a visit puts in an object is walked.
+    ParentsFirst,
+    /// Children first: a visit sees its children as they were left.
+    ChildrenFirst,
+}
+
+/// Where a value is in a document: the steps from the root, chained on the
+/// walk's stack, so that a walk allocates nothing for it until asked.
+#[derive(Debug, Clone, Copy)]
+pub struct Path<'p> {
+    last: Option<(&'p Path<'p>, Step<'p>)>,
+}
+
+/// One step of a [`Path`].
+#[derive(Debug, Clone, Copy)]
+enum Step<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+impl<'p> Path<'p> {
+    /// The document root.
+    pub const ROOT: Path<'static> = Path { last: None };
+
+    fn then(&'p self, step: Step<'p>) -> Path<'p> {
+        Path {
+            last: Some((self, step)),
+        }
+    }
+
+    /// The steps from the root, as JSON pointer segments.
+    pub fn segments(&self) -> Vec<String> {
+        let mut segments = Vec::new();
+        let mut here = self;
+        while let Some((parent, step)) = &here.last {
+            segments.push(match step {
+                Step::Key(key) => (*key).to_owned(),
+                Step::Index(index) => index.to_string(),
+            });
+            here = parent;
+        }
+        segments.reverse();
+        segments
+    }
+}
+
+/// Calls `visit` on every object of keywords of a document, in `order`,
+/// telling it where each object is.
+pub fn each_keyword_object_at_mut(
+    document: &mut Value,
+    order: Order,
+    visit: &mut impl FnMut(&mut Map<String, Value>, &Path<'_>),
+) {
+    walk_with_path(document, Position::Keywords, order, &Path::ROOT, visit);
+}
+
+fn walk_with_path(
+    value: &mut Value,
+    position: Position,
+    order: Order,
+    path: &Path<'_>,
+    visit: &mut impl FnMut(&mut Map<String, Value>, &Path<'_>),
+) {
+    match value {
+        Value::Object(map) => {
+            let visited = position == Position::Keywords;
+            if visited && order == Order::ParentsFirst {
+                visit(map, path);
+            }
+            for (key, child) in map.iter_mut() {
+                let child_position = position.of_child(key, child);
+                if child_position != Position::Data {
+                    let child_path = path.then(Step::Key(key));
+                    walk_with_path(child, child_position, order, &child_path, visit);
+                }
+            }
+            if visited && order == Order::ChildrenFirst {
+                visit(map, path);
+            }
+        }
+        Value::Array(items) if position != Position::Data => {
+            for (index, item) in items.iter_mut().enumerate() {
+                let item_path = path.then(Step::Index(index));
+                walk_with_path(item, position.of_element(), order, &item_path, visit);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Calls `visit` on every object of keywords in `value` (at `position`).
 pub fn each_keyword_object(
     value: &Value,

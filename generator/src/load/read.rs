@@ -140,6 +140,7 @@ pub(crate) fn repository_spec_files() -> Vec<PathBuf> {
         "spec",
         "tests/fixtures",
         "tests/fixtures31",
+        "tests/fixtures32",
         "tests/fixtures_compat",
         "tests/diff_pairs",
         "../shared/corpus",

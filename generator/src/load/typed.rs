@@ -101,6 +101,51 @@ fn in_pieces(
     ))
 }
 
+/// One schema that is not in the document's schema places (such as an
+/// extension's), read in pieces like the document's; `at` is its place,
+/// and an error is located there through `sources`.
+pub fn schema(mut value: Value, at: &[String], sources: &Sources) -> Result<ReferenceOr<Schema>> {
+    let mut cutter = Cutter {
+        piece_depth: PIECE_DEPTH,
+        ..Cutter::default()
+    };
+    cutter.schema(&mut value, &mut at.to_vec(), 0);
+    if !cutter.pieces.is_empty() && !cutter.marker_seen {
+        let mut root = schema_at_once(&value, at, sources)?;
+        let mut filler = Filler {
+            pieces: typed_pieces(&cutter, sources)?,
+            placed: 0,
+        };
+        for index in (0..filler.pieces.len()).rev() {
+            if let Some(mut piece) = filler.pieces[index].take() {
+                filler.children(&mut piece);
+                filler.pieces[index] = Some(piece);
+            }
+        }
+        filler.reference_or(&mut root);
+        if filler.placed == filler.pieces.len() {
+            return Ok(root);
+        }
+    }
+    restore(&mut value, &mut cutter.pieces);
+    schema_at_once(&value, at, sources)
+}
+
+fn schema_at_once(value: &Value, at: &[String], sources: &Sources) -> Result<ReferenceOr<Schema>> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let inner = super::pointer_of(e.path());
+        let at = format!(
+            "{}{}",
+            pointer::from_segments(at),
+            inner.trim_start_matches('#')
+        );
+        Error::new(
+            sources.locate(&at),
+            format!("not a valid OpenAPI 3.0 construct: {}", e.inner()),
+        )
+    })
+}
+
 /// Each piece read as a schema; an invalid one is an error at its place.
 fn typed_pieces(cutter: &Cutter, sources: &Sources) -> Result<Vec<Option<Schema>>> {
     let mut typed = Vec::with_capacity(cutter.pieces.len());

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::ir::{BodyEncoding, FileUnion, Ident, Model, ModelKind, Operation, PartSource, TypeRef};
+use crate::load::kept::item_schema;
 use crate::lower::aliases::alias_target;
 
 /// The kinds of media type the client encodes, in order of preference.
@@ -257,6 +258,24 @@ pub fn events_beside_json<'m, T>(
     content
         .into_iter()
         .find(|(media_type, _)| essence(media_type) == EVENT_STREAM)
+}
+
+/// The media types whose `itemSchema` is not read, of a response's
+/// content (`in_response`) or a request body's: only the server-sent
+/// events of a response are read item by item; other sequences (JSON
+/// Lines, JSON text sequences, `multipart/mixed`) are read and sent whole,
+/// as their `schema` says, or as bytes.
+pub fn unread_item_schemas<'m>(
+    content: impl IntoIterator<Item = (&'m String, &'m openapiv3::MediaType)>,
+    in_response: bool,
+) -> impl Iterator<Item = &'m String> {
+    content
+        .into_iter()
+        .filter(move |(media_type, content)| {
+            let read = in_response && essence(media_type) == EVENT_STREAM;
+            !read && item_schema(content).is_some()
+        })
+        .map(|(media_type, _)| media_type)
 }
 
 /// How the data of server-sent events whose schema lowered to `ty`

@@ -9,6 +9,7 @@ mod passes;
 
 pub use bodies::essence as media_type_essence;
 mod docs;
+mod events;
 pub mod names;
 mod operations;
 mod parameter_names;

@@ -5,6 +5,8 @@ use openapiv3::{
     ReferenceOr, Response, StatusCode,
 };
 
+use indexmap::IndexMap;
+
 use crate::config::Config;
 use crate::diagnostics::Result;
 use crate::ir::{
@@ -15,6 +17,7 @@ use crate::ir::{
 use crate::load::pointer;
 use crate::lower::bodies::{self, MediaKind, ResponseBody};
 use crate::lower::configured;
+use crate::lower::events;
 use crate::lower::names::{type_name, value_name, NameScope};
 use crate::lower::parameter_names::name_parameters;
 use crate::lower::reserved::runtime_methods;
@@ -262,16 +265,47 @@ impl<'l> OperationLowering<'l, '_, '_> {
             };
             let content_at = format!("{at}/content/{}", pointer::escape(media_type));
             let hint = format!("{}Event", self.type_name);
-            let data = content.schema.as_ref().and_then(|schema| {
-                let ty =
-                    self.schemas
-                        .type_of(schema, &hint, &format!("{content_at}/schema"), self.cx);
-                let target = bodies::without_aliases(&ty, &self.schemas.models);
-                bodies::event_data(ty, &target)
-            });
+            let data = self.event_data(content, &hint, &content_at);
             return Ok(Some(EventsBeside { data }));
         }
         Ok(None)
+    }
+
+    /// The type of the data of the events of a `text/event-stream` media
+    /// type at `content_at` ([`events::event_data`]); `None` for text.
+    fn event_data(
+        &mut self,
+        content: &openapiv3::MediaType,
+        hint: &str,
+        content_at: &str,
+    ) -> Option<TypeRef> {
+        let schemas = components(self.openapi, |c| &c.schemas);
+        let (data, note) = events::event_data(content, content_at, schemas);
+        if let Some((at, message)) = note {
+            self.cx.warn(&at, message);
+        }
+        let (schema, at) = data?;
+        let ty = self.schemas.type_of(&schema, hint, &at, self.cx);
+        let target = bodies::without_aliases(&ty, &self.schemas.models);
+        bodies::event_data(ty, &target)
+    }
+
+    /// Warns at each `itemSchema` of `content` (of a response, or of the
+    /// request body, at `at`) that is not read.
+    fn warn_unread_item_schemas(
+        &mut self,
+        content: &IndexMap<String, openapiv3::MediaType>,
+        in_response: bool,
+        at: &str,
+    ) {
+        for media_type in bodies::unread_item_schemas(content, in_response) {
+            let item_at = format!("{at}/content/{}/itemSchema", pointer::escape(media_type));
+            self.cx.warn(
+                &item_at,
+                "`itemSchema` is not read here: only a response's server-sent events are read \
+                 item by item; this body is read or sent whole, as its `schema` (or media type) says",
+            );
+        }
     }
 
     /// The operation's parameters, not named yet.
@@ -406,6 +440,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
             &at,
             self.cx,
         )?;
+        self.warn_unread_item_schemas(&body.content, false, &at);
         let Some((media_type, content)) = bodies::choose(&body.content) else {
             self.cx
                 .warn(&at, "the request body lists no media type; it is left out");
@@ -524,15 +559,10 @@ impl<'l> OperationLowering<'l, '_, '_> {
             return Ok((description, ResponseBody::None, Vec::new()));
         }
         let all: Vec<String> = response.content.keys().cloned().collect();
+        self.warn_unread_item_schemas(&response.content, true, &at);
         if let Some((media_type, content)) = bodies::event_stream_source(&response.content) {
             let content_at = format!("{at}/content/{}", pointer::escape(media_type));
-            let data = content.schema.as_ref().and_then(|schema| {
-                let ty =
-                    self.schemas
-                        .type_of(schema, hint, &format!("{content_at}/schema"), self.cx);
-                let target = bodies::without_aliases(&ty, &self.schemas.models);
-                bodies::event_data(ty, &target)
-            });
+            let data = self.event_data(content, hint, &content_at);
             let body = ResponseBody::Events(data);
             return Ok((description, body, vec![bodies::EVENT_STREAM.to_owned()]));
         }
