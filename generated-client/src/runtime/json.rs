@@ -4,11 +4,14 @@
 //! a model is decoded with compiles that model's code (and that of every
 //! type inside it) once more: that code is most of a generated crate's
 //! machine code. Every JSON text, a response body or the text of a union's
-//! variant, is therefore read by serde_json's slice reader wrapped in the
-//! path tracker, so that a failure names the value that did not fit, and by
-//! nothing else.
+//! variant, is therefore read by serde_json's slice reader alone. A
+//! failure is located afterwards: serde_json says at which line and column
+//! it stopped, and [`path_at`] reads the text up to there to name the value
+//! (`results[1].name`). A path tracker wrapping the reader would name it
+//! too, but costs an allocation per member of every body that decodes, and
+//! compiles every model's code for its own reader.
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::DeserializeOwned;
 
 /// A JSON text that did not decode: where, and why.
 #[derive(Debug)]
@@ -29,25 +32,113 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// Decodes `T` from JSON text, tracking the path to report a failure.
+/// Decodes `T` from JSON text; a failure names the value that did not fit.
 pub(crate) fn from_slice<T: DeserializeOwned>(text: &[u8]) -> Result<T, Failure> {
-    let mut reader = serde_json::Deserializer::from_slice(text);
-    let value = serde_path_to_error::deserialize(&mut reader).map_err(|e| Failure {
-        path: e.path().to_string(),
-        error: e.into_inner(),
-    })?;
-    finish(reader)?;
-    Ok(value)
-}
-
-/// Refuses text after the value, as `serde_json::from_slice` does.
-fn finish(
-    mut reader: serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
-) -> Result<(), Failure> {
-    reader.end().map_err(|error| Failure {
-        path: String::new(),
+    serde_json::from_slice(text).map_err(|error| Failure {
+        path: path_at(text, &error),
         error,
     })
+}
+
+/// The path of the value serde_json was reading when it failed: `.` for
+/// the document, else keys and indexes (`results[1].name`). An error
+/// inside an object that has ended (a missing field) names the object.
+fn path_at(text: &[u8], error: &serde_json::Error) -> String {
+    let Some(end) = offset_of(text, error.line(), error.column()) else {
+        return ".".to_owned();
+    };
+    let mut scan = Scan::default();
+    let mut at = 0;
+    while at < end {
+        at = scan.step(text, at);
+    }
+    scan.path()
+}
+
+/// The byte offset of a 1-based line and a column counted in bytes.
+fn offset_of(text: &[u8], line: usize, column: usize) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    let line_start = if line == 1 {
+        0
+    } else {
+        text.iter()
+            .enumerate()
+            .filter(|(_, byte)| **byte == b'\n')
+            .nth(line - 2)
+            .map(|(at, _)| at + 1)?
+    };
+    Some((line_start + column).min(text.len()))
+}
+
+/// Where a reading of JSON text stands: the containers it is in, each with
+/// the key or index of the value being read in it.
+#[derive(Default)]
+struct Scan {
+    frames: Vec<Frame>,
+}
+
+enum Frame {
+    /// In an object: the last key read, if any.
+    Object(Option<String>),
+    /// In an array: the index of the current item.
+    Array(usize),
+}
+
+impl Scan {
+    /// Reads one token at `at`; returns where the next one starts.
+    fn step(&mut self, text: &[u8], at: usize) -> usize {
+        match text[at] {
+            b'{' => self.frames.push(Frame::Object(None)),
+            b'[' => self.frames.push(Frame::Array(0)),
+            b'}' | b']' => {
+                self.frames.pop();
+            }
+            b',' => {
+                if let Some(Frame::Array(index)) = self.frames.last_mut() {
+                    *index += 1;
+                }
+            }
+            b'"' => return self.string(text, at),
+            _ => {}
+        }
+        at + 1
+    }
+
+    /// Skips a string; in an object, one followed by `:` is a key.
+    fn string(&mut self, text: &[u8], start: usize) -> usize {
+        let mut at = start + 1;
+        while at < text.len() && text[at] != b'"' {
+            at += if text[at] == b'\\' { 2 } else { 1 };
+        }
+        let end = (at + 1).min(text.len());
+        let rest = text[end..].iter().find(|b| !b.is_ascii_whitespace());
+        if let (Some(b':'), Some(Frame::Object(key))) = (rest, self.frames.last_mut()) {
+            let raw = String::from_utf8_lossy(&text[start..end]);
+            *key = Some(serde_json::from_str(&raw).unwrap_or_else(|_| raw.into_owned()));
+        }
+        end
+    }
+
+    fn path(&self) -> String {
+        let mut path = String::new();
+        for frame in &self.frames {
+            match frame {
+                Frame::Object(Some(key)) if path.is_empty() => path.push_str(key),
+                Frame::Object(Some(key)) => {
+                    path.push('.');
+                    path.push_str(key);
+                }
+                Frame::Object(None) => {}
+                Frame::Array(index) => path.push_str(&format!("[{index}]")),
+            }
+        }
+        if path.is_empty() {
+            path.push('.');
+        }
+        path
+    }
 }
 
 /// Decodes `T` from JSON text, or `None` when it is not a `T`.
@@ -84,6 +175,36 @@ mod tests {
             .error
             .to_string()
             .contains("invalid type: integer `7`"));
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Outer {
+        #[allow(dead_code)]
+        list: Vec<u8>,
+        #[allow(dead_code)]
+        inner: Inner,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Inner {
+        #[allow(dead_code)]
+        id: u8,
+    }
+
+    #[test]
+    fn the_path_is_read_from_where_the_reader_stopped() {
+        let cases: [(&[u8], &str); 5] = [
+            (br#"{"list": [1, 2, "x"], "inner": {"id": 1}}"#, "list[2]"),
+            // A missing field is found at the end of its object.
+            (b"{\n  \"list\": [],\n  \"inner\": {}\n}", "inner"),
+            (br#"{"li\u0073t": [], "inner": {"id": "one"}}"#, "inner.id"),
+            (br#"{"list": [], "inner": {"id": 1}, "list": 2}"#, "list"),
+            (b"[]", "."),
+        ];
+        for (text, path) in cases {
+            let failure = from_slice::<Outer>(text).unwrap_err();
+            assert_eq!(failure.path, path, "{}", String::from_utf8_lossy(text));
+        }
     }
 
     #[test]

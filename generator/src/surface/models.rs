@@ -163,7 +163,10 @@ fn derives(model: &Model) -> Vec<String> {
     }
     let mut out: Vec<String> = own.into_iter().map(str::to_owned).collect();
     for extra in &model.extra_derives {
-        if !out.contains(extra) {
+        // `serde::Deserialize` is the `Deserialize` already derived.
+        let derived = out.contains(extra)
+            || (is_deserialize(extra) && out.iter().any(|d| d == "Deserialize"));
+        if !derived {
             out.push(extra.clone());
         }
     }

@@ -186,3 +186,39 @@ paths:
     surface.operations[0].client_method.name = Ident::new("builder");
     assert_eq!(surface.name_clashes(), ["Client::builder", "Call::timeout"]);
 }
+
+#[test]
+fn structs_decode_by_written_code_unless_configured_serde_needs_the_derive() {
+    let (mut api, surface) = surface();
+    let pet = api
+        .models
+        .iter()
+        .position(|m| m.name == "Pet")
+        .expect("the spec has Pet");
+    assert_eq!(surface.models[pet].decoding, Decoding::Members);
+    assert!(!surface.models[pet]
+        .derives
+        .contains(&"Deserialize".to_owned()));
+
+    api.models[pet].extra_attributes = vec!["#[serde (deny_unknown_fields)]".to_owned()];
+    let configured = Surface::of(&api);
+    assert_eq!(configured.models[pet].decoding, Decoding::Own);
+    assert!(configured.models[pet]
+        .derives
+        .contains(&"Deserialize".to_owned()));
+
+    api.models[pet].extra_attributes.clear();
+    api.models[pet].extra_derives = vec!["serde::Deserialize".to_owned()];
+    let derived = Surface::of(&api);
+    assert_eq!(derived.models[pet].decoding, Decoding::Own);
+    let deserialize = derived.models[pet]
+        .derives
+        .iter()
+        .filter(|d| d.ends_with("Deserialize"));
+    assert_eq!(
+        deserialize.count(),
+        1,
+        "derived once: {:?}",
+        derived.models[pet].derives
+    );
+}
