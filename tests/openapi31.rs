@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use integration_tests::{
-    assert_generated_files, cargo_offline_first, generate, workspace_root, write_scratch_workspace,
+    assert_generated_files, check_fixture_crates, fixture_names_in, workspace_root,
 };
 
 fn fixtures31() -> PathBuf {
@@ -53,41 +53,11 @@ fixture31_snapshots!(
 
 #[test]
 fn every_fixture_has_a_snapshot_test() {
-    let mut found: Vec<String> = std::fs::read_dir(fixtures31())
-        .expect("tests/fixtures31 exists")
-        .filter_map(|entry| entry.ok())
-        .filter(|entry| entry.path().is_dir())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .collect();
-    found.sort();
-    assert_eq!(found, FIXTURES);
+    assert_eq!(fixture_names_in(&fixtures31()), FIXTURES);
 }
 
+/// Clippy (`-D warnings`) on every fixture's crate.
 #[test]
 fn fixtures_compile_without_clippy_warnings() {
-    let workspace = tempfile::Builder::new()
-        .prefix("oas31-check-")
-        .tempdir()
-        .expect("create a temporary directory");
-    let mut members = Vec::new();
-    for name in FIXTURES {
-        let crate_name = crate_name(name);
-        generate(&fixtures31().join(name), &crate_name)
-            .write_to(&workspace.path().join(&crate_name))
-            .unwrap_or_else(|e| panic!("writing fixture {name} failed: {e}"));
-        members.push(crate_name);
-    }
-    write_scratch_workspace(workspace.path(), &members).expect("write the workspace");
-    let target = workspace_root().join("target").join("fixture-check");
-    let output = cargo_offline_first(
-        workspace.path(),
-        &target,
-        &["clippy", "--keep-going"],
-        &["-D", "warnings"],
-    );
-    assert!(
-        output.status.success(),
-        "clippy failed on the 3.1 fixture crates:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    check_fixture_crates("oas31", &fixtures31(), FIXTURES, crate_name);
 }

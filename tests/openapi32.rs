@@ -10,8 +10,7 @@
 use std::path::PathBuf;
 
 use integration_tests::{
-    add_behaviour_tests, assert_generated_files, cargo_offline_first, generate, workspace_root,
-    write_scratch_workspace,
+    assert_generated_files, check_fixture_crates, fixture_names_in, workspace_root,
 };
 
 fn fixtures32() -> PathBuf {
@@ -46,62 +45,13 @@ fixture32_snapshots!(additions, item_schema);
 
 #[test]
 fn every_fixture_has_a_snapshot_test() {
-    let mut found: Vec<String> = std::fs::read_dir(fixtures32())
-        .expect("tests/fixtures32 exists")
-        .filter_map(|entry| entry.ok())
-        .filter(|entry| entry.path().is_dir())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .collect();
-    found.sort();
-    assert_eq!(found, FIXTURES);
+    assert_eq!(fixture_names_in(&fixtures32()), FIXTURES);
 }
 
 /// Clippy (`-D warnings`, behaviour tests included) on every fixture's
 /// crate, then the behaviour tests.
 #[test]
 fn fixtures_compile_without_clippy_warnings_and_behave() {
-    let workspace = tempfile::Builder::new()
-        .prefix("oas32-check-")
-        .tempdir()
-        .expect("create a temporary directory");
-    let mut members = Vec::new();
-    let mut with_behaviour = Vec::new();
-    for name in FIXTURES {
-        let crate_name = crate_name(name);
-        let crate_dir = workspace.path().join(&crate_name);
-        generate(&fixtures32().join(name), &crate_name)
-            .write_to(&crate_dir)
-            .unwrap_or_else(|e| panic!("writing fixture {name} failed: {e}"));
-        if add_behaviour_tests(&fixtures32().join(name), &crate_dir)
-            .unwrap_or_else(|e| panic!("adding the behaviour tests of {name} failed: {e}"))
-        {
-            with_behaviour.push(crate_name.clone());
-        }
-        members.push(crate_name);
-    }
-    write_scratch_workspace(workspace.path(), &members).expect("write the workspace");
-    let target = workspace_root().join("target").join("fixture-check");
-    let output = cargo_offline_first(
-        workspace.path(),
-        &target,
-        &["clippy", "--all-targets", "--keep-going"],
-        &["-D", "warnings"],
-    );
-    assert!(
-        output.status.success(),
-        "clippy failed on the 3.2 fixture crates:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let mut args = vec!["test", "--test", "behaviour"];
-    for member in &with_behaviour {
-        args.extend(["-p", member.as_str()]);
-    }
-    let output = cargo_offline_first(workspace.path(), &target, &args, &[]);
-    assert!(
-        output.status.success(),
-        "behaviour tests failed in the 3.2 fixture crates:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(!with_behaviour.is_empty(), "no fixture has behaviour tests");
+    let with_behaviour = check_fixture_crates("oas32", &fixtures32(), FIXTURES, crate_name);
+    assert!(with_behaviour > 0, "no fixture has behaviour tests");
 }

@@ -29,8 +29,12 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Names of every fixture (the subdirectories of [`fixtures_dir`]), sorted.
 pub fn fixture_names() -> Vec<String> {
-    let dir = fixtures_dir();
-    let entries = std::fs::read_dir(&dir)
+    fixture_names_in(&fixtures_dir())
+}
+
+/// Names of the subdirectories of `dir`, sorted: the fixtures kept there.
+pub fn fixture_names_in(dir: &Path) -> Vec<String> {
+    let entries = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot list fixtures in {}: {e}", dir.display()));
     let mut names: Vec<String> = entries
         .map(|entry| entry.unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())))
@@ -39,6 +43,62 @@ pub fn fixture_names() -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// Generates each fixture of `dir` named in `names` into one scratch
+/// workspace (package names from `crate_name`), runs `clippy --all-targets
+/// -D warnings` on it, then the behaviour tests of the fixtures that keep
+/// some (`behaviour.rs`); panics with cargo's output when either fails.
+/// Returns how many fixtures have behaviour tests.
+pub fn check_fixture_crates(
+    label: &str,
+    dir: &Path,
+    names: &[&str],
+    crate_name: impl Fn(&str) -> String,
+) -> usize {
+    let workspace = tempfile::Builder::new()
+        .prefix(&format!("{label}-check-"))
+        .tempdir()
+        .expect("create a temporary directory");
+    let mut members = Vec::new();
+    let mut with_behaviour = Vec::new();
+    for name in names {
+        let package = crate_name(name);
+        let crate_dir = workspace.path().join(&package);
+        generate(&dir.join(name), &package)
+            .write_to(&crate_dir)
+            .unwrap_or_else(|e| panic!("writing fixture {name} failed: {e}"));
+        if add_behaviour_tests(&dir.join(name), &crate_dir)
+            .unwrap_or_else(|e| panic!("adding the behaviour tests of {name} failed: {e}"))
+        {
+            with_behaviour.push(package.clone());
+        }
+        members.push(package);
+    }
+    write_scratch_workspace(workspace.path(), &members).expect("write the workspace");
+    let target = workspace_root().join("target").join("fixture-check");
+    let clippy = ["clippy", "--all-targets", "--keep-going"];
+    let output = cargo_offline_first(workspace.path(), &target, &clippy, &["-D", "warnings"]);
+    assert!(
+        output.status.success(),
+        "clippy failed on the {label} fixture crates:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    if with_behaviour.is_empty() {
+        return 0;
+    }
+    let mut args = vec!["test", "--test", "behaviour"];
+    for member in &with_behaviour {
+        args.extend(["-p", member.as_str()]);
+    }
+    let output = cargo_offline_first(workspace.path(), &target, &args, &[]);
+    assert!(
+        output.status.success(),
+        "behaviour tests failed in the {label} fixture crates:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    with_behaviour.len()
 }
 
 /// The package name a fixture's generated crate gets: `fixture-<name>`,
