@@ -196,6 +196,14 @@ fn adding_one_optional_request_field_adds_its_lines_and_setter() {
                 "    #[serde(rename = \"openIn\", default, skip_serializing_if = \"Option::is_none\")]"
             ),
             (ChangeTag::Insert, "    pub open_in: Option<String>,"),
+            (ChangeTag::Insert, "                let mut slot_open_in = None;"),
+            (ChangeTag::Insert, "                        \"openIn\" => {"),
+            (
+                ChangeTag::Insert,
+                "                            object::fill(&mut slot_open_in, &mut __map, \"openIn\")?"
+            ),
+            (ChangeTag::Insert, "                        }"),
+            (ChangeTag::Insert, "                    open_in: slot_open_in.flatten(),"),
             (ChangeTag::Delete, "        Self { name: None, url: None }"),
             (ChangeTag::Insert, "        Self {"),
             (ChangeTag::Insert, "            name: None,"),
@@ -217,7 +225,9 @@ fn adding_one_optional_request_field_adds_its_lines_and_setter() {
 }
 
 /// A struct only received has no constructor and no `Default`, so a new
-/// field, even a required one, adds its own lines and nothing else.
+/// field, even a required one, adds its own lines and nothing else: its
+/// declaration and its three lines in the written `Deserialize` (its slot,
+/// its member's arm, its value).
 #[test]
 fn adding_one_required_response_field_only_adds_its_lines() {
     let spec = copy_of_spec();
@@ -231,6 +241,17 @@ fn adding_one_required_response_field_only_adds_its_lines() {
             (ChangeTag::Insert, "    /// Where the link opens."),
             (ChangeTag::Insert, "    #[serde(rename = \"openIn\")]"),
             (ChangeTag::Insert, "    pub open_in: String,"),
+            (ChangeTag::Insert, "                let mut slot_open_in = None;"),
+            (ChangeTag::Insert, "                        \"openIn\" => {"),
+            (
+                ChangeTag::Insert,
+                "                            object::fill(&mut slot_open_in, &mut __map, \"openIn\")?"
+            ),
+            (ChangeTag::Insert, "                        }"),
+            (
+                ChangeTag::Insert,
+                "                    open_in: object::required(slot_open_in, \"openIn\")?,"
+            ),
         ])
     );
 }

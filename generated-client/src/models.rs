@@ -69,32 +69,38 @@ impl<'de> Deserialize<'de> for BillingAddress {
                 self,
                 mut __map: A,
             ) -> Result<BillingAddress, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_country = None;
+                let mut slot_line1 = None;
+                let mut slot_line2 = None;
+                let mut slot_postal_code = None;
+                let mut slot_city = None;
+                let mut slot_state = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "country" => object::fill(&mut slot_0, &mut __map, "country")?,
-                        "line1" => object::fill(&mut slot_1, &mut __map, "line1")?,
-                        "line2" => object::fill(&mut slot_2, &mut __map, "line2")?,
-                        "postalCode" => {
-                            object::fill(&mut slot_3, &mut __map, "postalCode")?
+                        "country" => {
+                            object::fill(&mut slot_country, &mut __map, "country")?
                         }
-                        "city" => object::fill(&mut slot_4, &mut __map, "city")?,
-                        "state" => object::fill(&mut slot_5, &mut __map, "state")?,
+                        "line1" => object::fill(&mut slot_line1, &mut __map, "line1")?,
+                        "line2" => object::fill(&mut slot_line2, &mut __map, "line2")?,
+                        "postalCode" => {
+                            object::fill(
+                                &mut slot_postal_code,
+                                &mut __map,
+                                "postalCode",
+                            )?
+                        }
+                        "city" => object::fill(&mut slot_city, &mut __map, "city")?,
+                        "state" => object::fill(&mut slot_state, &mut __map, "state")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(BillingAddress {
-                    country: slot_0.flatten(),
-                    line1: slot_1.flatten(),
-                    line2: slot_2,
-                    postal_code: slot_3.flatten(),
-                    city: slot_4.flatten(),
-                    state: slot_5.flatten(),
+                    country: slot_country.flatten(),
+                    line1: slot_line1.flatten(),
+                    line2: slot_line2,
+                    postal_code: slot_postal_code.flatten(),
+                    city: slot_city.flatten(),
+                    state: slot_state.flatten(),
                 })
             }
         }
@@ -202,30 +208,44 @@ impl<'de> Deserialize<'de> for BillingPeriod {
                 self,
                 mut __map: A,
             ) -> Result<BillingPeriod, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_enabled = None;
+                let mut slot_display_name = None;
+                let mut slot_charge_period = None;
+                let mut slot_promo_caption = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "enabled" => object::fill(&mut slot_0, &mut __map, "enabled")?,
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
                         "displayName" => {
-                            object::fill(&mut slot_1, &mut __map, "displayName")?
+                            object::fill(
+                                &mut slot_display_name,
+                                &mut __map,
+                                "displayName",
+                            )?
                         }
                         "chargePeriod" => {
-                            object::fill(&mut slot_2, &mut __map, "chargePeriod")?
+                            object::fill(
+                                &mut slot_charge_period,
+                                &mut __map,
+                                "chargePeriod",
+                            )?
                         }
                         "promoCaption" => {
-                            object::fill(&mut slot_3, &mut __map, "promoCaption")?
+                            object::fill(
+                                &mut slot_promo_caption,
+                                &mut __map,
+                                "promoCaption",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(BillingPeriod {
-                    enabled: slot_0.flatten(),
-                    display_name: slot_1.flatten(),
-                    charge_period: slot_2.flatten(),
-                    promo_caption: slot_3.flatten(),
+                    enabled: slot_enabled.flatten(),
+                    display_name: slot_display_name.flatten(),
+                    charge_period: slot_charge_period.flatten(),
+                    promo_caption: slot_promo_caption.flatten(),
                 })
             }
         }
@@ -291,36 +311,51 @@ impl<'de> Deserialize<'de> for CancelSubscriptionRequest {
                 self,
                 mut __map: A,
             ) -> Result<CancelSubscriptionRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_cancellation_type = None;
+                let mut slot_cancellation_date = None;
+                let mut slot_cancellation_feedback = None;
+                let mut slot_cancellation_comment = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "cancellationType" => {
-                            object::fill(&mut slot_0, &mut __map, "cancellationType")?
+                            object::fill(
+                                &mut slot_cancellation_type,
+                                &mut __map,
+                                "cancellationType",
+                            )?
                         }
                         "cancellationDate" => {
-                            object::fill(&mut slot_1, &mut __map, "cancellationDate")?
+                            object::fill(
+                                &mut slot_cancellation_date,
+                                &mut __map,
+                                "cancellationDate",
+                            )?
                         }
                         "cancellationFeedback" => {
                             object::fill(
-                                &mut slot_2,
+                                &mut slot_cancellation_feedback,
                                 &mut __map,
                                 "cancellationFeedback",
                             )?
                         }
                         "cancellationComment" => {
-                            object::fill(&mut slot_3, &mut __map, "cancellationComment")?
+                            object::fill(
+                                &mut slot_cancellation_comment,
+                                &mut __map,
+                                "cancellationComment",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CancelSubscriptionRequest {
-                    cancellation_type: object::required(slot_0, "cancellationType")?,
-                    cancellation_date: slot_1,
-                    cancellation_feedback: slot_2,
-                    cancellation_comment: slot_3,
+                    cancellation_type: object::required(
+                        slot_cancellation_type,
+                        "cancellationType",
+                    )?,
+                    cancellation_date: slot_cancellation_date,
+                    cancellation_feedback: slot_cancellation_feedback,
+                    cancellation_comment: slot_cancellation_comment,
                 })
             }
         }
@@ -498,15 +533,17 @@ impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
                 self,
                 mut __map: A,
             ) -> Result<CancelSubscriptionResponse, A::Error> {
-                let mut slot_0 = None;
+                let mut slot_message = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "message" => object::fill(&mut slot_0, &mut __map, "message")?,
+                        "message" => {
+                            object::fill(&mut slot_message, &mut __map, "message")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CancelSubscriptionResponse {
-                    message: slot_0.flatten(),
+                    message: slot_message.flatten(),
                 })
             }
         }
@@ -570,57 +607,81 @@ impl<'de> Deserialize<'de> for CatalogFeature {
                 self,
                 mut __map: A,
             ) -> Result<CatalogFeature, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
+                let mut slot_id = None;
+                let mut slot_identifier = None;
+                let mut slot_name = None;
+                let mut slot_description = None;
+                let mut slot_feature_type = None;
+                let mut slot_feature_details = None;
+                let mut slot_meter = None;
+                let mut slot_details = None;
+                let mut slot_metadata = None;
+                let mut slot_is_archived = None;
+                let mut slot_modified_on = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "identifier" => {
-                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
-                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "description" => {
-                            object::fill(&mut slot_3, &mut __map, "description")?
+                            object::fill(
+                                &mut slot_description,
+                                &mut __map,
+                                "description",
+                            )?
                         }
                         "featureType" => {
-                            object::fill(&mut slot_4, &mut __map, "featureType")?
+                            object::fill(
+                                &mut slot_feature_type,
+                                &mut __map,
+                                "featureType",
+                            )?
                         }
                         "featureDetails" => {
-                            object::fill(&mut slot_5, &mut __map, "featureDetails")?
+                            object::fill(
+                                &mut slot_feature_details,
+                                &mut __map,
+                                "featureDetails",
+                            )?
                         }
-                        "meter" => object::fill(&mut slot_6, &mut __map, "meter")?,
-                        "details" => object::fill(&mut slot_7, &mut __map, "details")?,
-                        "metadata" => object::fill(&mut slot_8, &mut __map, "metadata")?,
+                        "meter" => object::fill(&mut slot_meter, &mut __map, "meter")?,
+                        "details" => {
+                            object::fill(&mut slot_details, &mut __map, "details")?
+                        }
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         "isArchived" => {
-                            object::fill(&mut slot_9, &mut __map, "isArchived")?
+                            object::fill(
+                                &mut slot_is_archived,
+                                &mut __map,
+                                "isArchived",
+                            )?
                         }
                         "modifiedOn" => {
-                            object::fill(&mut slot_10, &mut __map, "modifiedOn")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modifiedOn",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CatalogFeature {
-                    id: slot_0.flatten(),
-                    identifier: slot_1.flatten(),
-                    name: slot_2.flatten(),
-                    description: slot_3.flatten(),
-                    feature_type: slot_4.flatten(),
-                    feature_details: slot_5.flatten(),
-                    meter: slot_6.flatten(),
-                    details: slot_7.flatten(),
-                    metadata: slot_8.flatten(),
-                    is_archived: slot_9.flatten(),
-                    modified_on: slot_10.flatten(),
+                    id: slot_id.flatten(),
+                    identifier: slot_identifier.flatten(),
+                    name: slot_name.flatten(),
+                    description: slot_description.flatten(),
+                    feature_type: slot_feature_type.flatten(),
+                    feature_details: slot_feature_details.flatten(),
+                    meter: slot_meter.flatten(),
+                    details: slot_details.flatten(),
+                    metadata: slot_metadata.flatten(),
+                    is_archived: slot_is_archived.flatten(),
+                    modified_on: slot_modified_on.flatten(),
                 })
             }
         }
@@ -745,77 +806,103 @@ impl<'de> Deserialize<'de> for CatalogPlan {
                 self,
                 mut __map: A,
             ) -> Result<CatalogPlan, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                let mut slot_16 = None;
+                let mut slot_identifier = None;
+                let mut slot_name = None;
+                let mut slot_description = None;
+                let mut slot_product = None;
+                let mut slot_metadata = None;
+                let mut slot_version = None;
+                let mut slot_is_latest = None;
+                let mut slot_modified_on = None;
+                let mut slot_created_on = None;
+                let mut slot_details = None;
+                let mut slot_is_visible = None;
+                let mut slot_is_imported = None;
+                let mut slot_countries = None;
+                let mut slot_license = None;
+                let mut slot_links = None;
+                let mut slot_files = None;
+                let mut slot_ordering = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "identifier" => {
-                            object::fill(&mut slot_0, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
-                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "description" => {
-                            object::fill(&mut slot_2, &mut __map, "description")?
+                            object::fill(
+                                &mut slot_description,
+                                &mut __map,
+                                "description",
+                            )?
                         }
-                        "product" => object::fill(&mut slot_3, &mut __map, "product")?,
-                        "metadata" => object::fill(&mut slot_4, &mut __map, "metadata")?,
-                        "version" => object::fill(&mut slot_5, &mut __map, "version")?,
-                        "isLatest" => object::fill(&mut slot_6, &mut __map, "isLatest")?,
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
+                        }
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
+                        "version" => {
+                            object::fill(&mut slot_version, &mut __map, "version")?
+                        }
+                        "isLatest" => {
+                            object::fill(&mut slot_is_latest, &mut __map, "isLatest")?
+                        }
                         "modifiedOn" => {
-                            object::fill(&mut slot_7, &mut __map, "modifiedOn")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modifiedOn",
+                            )?
                         }
                         "createdOn" => {
-                            object::fill(&mut slot_8, &mut __map, "createdOn")?
+                            object::fill(&mut slot_created_on, &mut __map, "createdOn")?
                         }
-                        "details" => object::fill(&mut slot_9, &mut __map, "details")?,
+                        "details" => {
+                            object::fill(&mut slot_details, &mut __map, "details")?
+                        }
                         "isVisible" => {
-                            object::fill(&mut slot_10, &mut __map, "isVisible")?
+                            object::fill(&mut slot_is_visible, &mut __map, "isVisible")?
                         }
                         "isImported" => {
-                            object::fill(&mut slot_11, &mut __map, "isImported")?
+                            object::fill(
+                                &mut slot_is_imported,
+                                &mut __map,
+                                "isImported",
+                            )?
                         }
                         "countries" => {
-                            object::fill(&mut slot_12, &mut __map, "countries")?
+                            object::fill(&mut slot_countries, &mut __map, "countries")?
                         }
-                        "license" => object::fill(&mut slot_13, &mut __map, "license")?,
-                        "links" => object::fill(&mut slot_14, &mut __map, "links")?,
-                        "files" => object::fill(&mut slot_15, &mut __map, "files")?,
-                        "ordering" => object::fill(&mut slot_16, &mut __map, "ordering")?,
+                        "license" => {
+                            object::fill(&mut slot_license, &mut __map, "license")?
+                        }
+                        "links" => object::fill(&mut slot_links, &mut __map, "links")?,
+                        "files" => object::fill(&mut slot_files, &mut __map, "files")?,
+                        "ordering" => {
+                            object::fill(&mut slot_ordering, &mut __map, "ordering")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CatalogPlan {
-                    identifier: slot_0.flatten(),
-                    name: slot_1.flatten(),
-                    description: slot_2.flatten(),
-                    product: slot_3.flatten(),
-                    metadata: slot_4.flatten(),
-                    version: slot_5.flatten(),
-                    is_latest: slot_6.flatten(),
-                    modified_on: slot_7.flatten(),
-                    created_on: slot_8.flatten(),
-                    details: slot_9.flatten(),
-                    is_visible: slot_10.flatten(),
-                    is_imported: slot_11.flatten(),
-                    countries: slot_12.flatten(),
-                    license: slot_13.flatten(),
-                    links: slot_14.flatten(),
-                    files: slot_15.flatten(),
-                    ordering: slot_16.flatten(),
+                    identifier: slot_identifier.flatten(),
+                    name: slot_name.flatten(),
+                    description: slot_description.flatten(),
+                    product: slot_product.flatten(),
+                    metadata: slot_metadata.flatten(),
+                    version: slot_version.flatten(),
+                    is_latest: slot_is_latest.flatten(),
+                    modified_on: slot_modified_on.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    details: slot_details.flatten(),
+                    is_visible: slot_is_visible.flatten(),
+                    is_imported: slot_is_imported.flatten(),
+                    countries: slot_countries.flatten(),
+                    license: slot_license.flatten(),
+                    links: slot_links.flatten(),
+                    files: slot_files.flatten(),
+                    ordering: slot_ordering.flatten(),
                 })
             }
         }
@@ -871,28 +958,36 @@ impl<'de> Deserialize<'de> for Charge {
                 self,
                 mut __map: A,
             ) -> Result<Charge, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
+                let mut slot_id = None;
+                let mut slot_charge_period = None;
+                let mut slot_tiers = None;
+                let mut slot_price_data = None;
+                let mut slot_details = None;
+                let mut slot_advanced = None;
+                let mut slot_feature_quantity_price = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "chargePeriod" => {
-                            object::fill(&mut slot_1, &mut __map, "chargePeriod")?
+                            object::fill(
+                                &mut slot_charge_period,
+                                &mut __map,
+                                "chargePeriod",
+                            )?
                         }
-                        "tiers" => object::fill(&mut slot_2, &mut __map, "tiers")?,
+                        "tiers" => object::fill(&mut slot_tiers, &mut __map, "tiers")?,
                         "priceData" => {
-                            object::fill(&mut slot_3, &mut __map, "priceData")?
+                            object::fill(&mut slot_price_data, &mut __map, "priceData")?
                         }
-                        "details" => object::fill(&mut slot_4, &mut __map, "details")?,
-                        "advanced" => object::fill(&mut slot_5, &mut __map, "advanced")?,
+                        "details" => {
+                            object::fill(&mut slot_details, &mut __map, "details")?
+                        }
+                        "advanced" => {
+                            object::fill(&mut slot_advanced, &mut __map, "advanced")?
+                        }
                         "featureQuantityPrice" => {
                             object::fill(
-                                &mut slot_6,
+                                &mut slot_feature_quantity_price,
                                 &mut __map,
                                 "featureQuantityPrice",
                             )?
@@ -901,13 +996,13 @@ impl<'de> Deserialize<'de> for Charge {
                     }
                 }
                 Ok(Charge {
-                    id: slot_0.flatten(),
-                    charge_period: slot_1.flatten(),
-                    tiers: slot_2.flatten(),
-                    price_data: slot_3.flatten(),
-                    details: slot_4.flatten(),
-                    advanced: slot_5.flatten(),
-                    feature_quantity_price: slot_6.flatten(),
+                    id: slot_id.flatten(),
+                    charge_period: slot_charge_period.flatten(),
+                    tiers: slot_tiers.flatten(),
+                    price_data: slot_price_data.flatten(),
+                    details: slot_details.flatten(),
+                    advanced: slot_advanced.flatten(),
+                    feature_quantity_price: slot_feature_quantity_price.flatten(),
                 })
             }
         }
@@ -944,22 +1039,30 @@ impl<'de> Deserialize<'de> for CheckEntitlementsResponse {
                 self,
                 mut __map: A,
             ) -> Result<CheckEntitlementsResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_customer_id = None;
+                let mut slot_entitlements = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "customerId" => {
-                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
                         "entitlements" => {
-                            object::fill(&mut slot_1, &mut __map, "entitlements")?
+                            object::fill(
+                                &mut slot_entitlements,
+                                &mut __map,
+                                "entitlements",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CheckEntitlementsResponse {
-                    customer_id: slot_0.flatten(),
-                    entitlements: slot_1.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    entitlements: slot_entitlements.flatten(),
                 })
             }
         }
@@ -996,26 +1099,26 @@ impl<'de> Deserialize<'de> for CheckoutCompletedEvent {
                 self,
                 mut __map: A,
             ) -> Result<CheckoutCompletedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CheckoutCompletedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -1141,94 +1244,142 @@ impl<'de> Deserialize<'de> for CheckoutSessionDetailResponse {
                 self,
                 mut __map: A,
             ) -> Result<CheckoutSessionDetailResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                let mut slot_16 = None;
-                let mut slot_17 = None;
-                let mut slot_18 = None;
-                let mut slot_19 = None;
+                let mut slot_id = None;
+                let mut slot_customer = None;
+                let mut slot_product = None;
+                let mut slot_billing_address = None;
+                let mut slot_discount_code = None;
+                let mut slot_tax_id = None;
+                let mut slot_currency = None;
+                let mut slot_currency_symbol = None;
+                let mut slot_status = None;
+                let mut slot_created_on = None;
+                let mut slot_selected_data = None;
+                let mut slot_offering_data = None;
+                let mut slot_data = None;
+                let mut slot_custom_fields_data = None;
+                let mut slot_metadata = None;
+                let mut slot_customization = None;
+                let mut slot_trial_period = None;
+                let mut slot_order = None;
+                let mut slot_subscription = None;
+                let mut slot_payment_method = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "customer" => object::fill(&mut slot_1, &mut __map, "customer")?,
-                        "product" => object::fill(&mut slot_2, &mut __map, "product")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "customer" => {
+                            object::fill(&mut slot_customer, &mut __map, "customer")?
+                        }
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
+                        }
                         "billingAddress" => {
-                            object::fill(&mut slot_3, &mut __map, "billingAddress")?
+                            object::fill(
+                                &mut slot_billing_address,
+                                &mut __map,
+                                "billingAddress",
+                            )?
                         }
                         "discountCode" => {
-                            object::fill(&mut slot_4, &mut __map, "discountCode")?
+                            object::fill(
+                                &mut slot_discount_code,
+                                &mut __map,
+                                "discountCode",
+                            )?
                         }
-                        "taxId" => object::fill(&mut slot_5, &mut __map, "taxId")?,
-                        "currency" => object::fill(&mut slot_6, &mut __map, "currency")?,
+                        "taxId" => object::fill(&mut slot_tax_id, &mut __map, "taxId")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         "currencySymbol" => {
-                            object::fill(&mut slot_7, &mut __map, "currencySymbol")?
+                            object::fill(
+                                &mut slot_currency_symbol,
+                                &mut __map,
+                                "currencySymbol",
+                            )?
                         }
-                        "status" => object::fill(&mut slot_8, &mut __map, "status")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
                         "createdOn" => {
-                            object::fill(&mut slot_9, &mut __map, "createdOn")?
+                            object::fill(&mut slot_created_on, &mut __map, "createdOn")?
                         }
                         "selectedData" => {
-                            object::fill(&mut slot_10, &mut __map, "selectedData")?
+                            object::fill(
+                                &mut slot_selected_data,
+                                &mut __map,
+                                "selectedData",
+                            )?
                         }
                         "offeringData" => {
-                            object::fill(&mut slot_11, &mut __map, "offeringData")?
+                            object::fill(
+                                &mut slot_offering_data,
+                                &mut __map,
+                                "offeringData",
+                            )?
                         }
-                        "data" => object::fill(&mut slot_12, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         "customFieldsData" => {
-                            object::fill(&mut slot_13, &mut __map, "customFieldsData")?
+                            object::fill(
+                                &mut slot_custom_fields_data,
+                                &mut __map,
+                                "customFieldsData",
+                            )?
                         }
-                        "metadata" => object::fill(&mut slot_14, &mut __map, "metadata")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         "customization" => {
-                            object::fill(&mut slot_15, &mut __map, "customization")?
+                            object::fill(
+                                &mut slot_customization,
+                                &mut __map,
+                                "customization",
+                            )?
                         }
                         "trialPeriod" => {
-                            object::fill(&mut slot_16, &mut __map, "trialPeriod")?
+                            object::fill(
+                                &mut slot_trial_period,
+                                &mut __map,
+                                "trialPeriod",
+                            )?
                         }
-                        "order" => object::fill(&mut slot_17, &mut __map, "order")?,
+                        "order" => object::fill(&mut slot_order, &mut __map, "order")?,
                         "subscription" => {
-                            object::fill(&mut slot_18, &mut __map, "subscription")?
+                            object::fill(
+                                &mut slot_subscription,
+                                &mut __map,
+                                "subscription",
+                            )?
                         }
                         "paymentMethod" => {
-                            object::fill(&mut slot_19, &mut __map, "paymentMethod")?
+                            object::fill(
+                                &mut slot_payment_method,
+                                &mut __map,
+                                "paymentMethod",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CheckoutSessionDetailResponse {
-                    id: slot_0.flatten(),
-                    customer: slot_1.flatten(),
-                    product: slot_2.flatten(),
-                    billing_address: slot_3.flatten(),
-                    discount_code: slot_4.flatten(),
-                    tax_id: slot_5.flatten(),
-                    currency: slot_6.flatten(),
-                    currency_symbol: slot_7.flatten(),
-                    status: slot_8.flatten(),
-                    created_on: slot_9.flatten(),
-                    selected_data: slot_10.flatten(),
-                    offering_data: slot_11.flatten(),
-                    data: slot_12.flatten(),
-                    custom_fields_data: slot_13.flatten(),
-                    metadata: slot_14.flatten(),
-                    customization: slot_15.flatten(),
-                    trial_period: slot_16.flatten(),
-                    order: slot_17.flatten(),
-                    subscription: slot_18.flatten(),
-                    payment_method: slot_19.flatten(),
+                    id: slot_id.flatten(),
+                    customer: slot_customer.flatten(),
+                    product: slot_product.flatten(),
+                    billing_address: slot_billing_address.flatten(),
+                    discount_code: slot_discount_code.flatten(),
+                    tax_id: slot_tax_id.flatten(),
+                    currency: slot_currency.flatten(),
+                    currency_symbol: slot_currency_symbol.flatten(),
+                    status: slot_status.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    selected_data: slot_selected_data.flatten(),
+                    offering_data: slot_offering_data.flatten(),
+                    data: slot_data.flatten(),
+                    custom_fields_data: slot_custom_fields_data.flatten(),
+                    metadata: slot_metadata.flatten(),
+                    customization: slot_customization.flatten(),
+                    trial_period: slot_trial_period.flatten(),
+                    order: slot_order.flatten(),
+                    subscription: slot_subscription.flatten(),
+                    payment_method: slot_payment_method.flatten(),
                 })
             }
         }
@@ -1262,20 +1413,24 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventData {
                 self,
                 mut __map: A,
             ) -> Result<CheckoutSessionEventData, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_object = None;
+                let mut slot_previous_attributes = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
                         "previous_attributes" => {
-                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                            object::fill(
+                                &mut slot_previous_attributes,
+                                &mut __map,
+                                "previous_attributes",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CheckoutSessionEventData {
-                    object: object::required(slot_0, "object")?,
-                    previous_attributes: slot_1.flatten(),
+                    object: object::required(slot_object, "object")?,
+                    previous_attributes: slot_previous_attributes.flatten(),
                 })
             }
         }
@@ -1318,24 +1473,28 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventListResponse {
                 self,
                 mut __map: A,
             ) -> Result<CheckoutSessionEventListResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CheckoutSessionEventListResponse {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -1390,32 +1549,34 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventResponse {
                 self,
                 mut __map: A,
             ) -> Result<CheckoutSessionEventResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_id = None;
+                let mut slot_title = None;
+                let mut slot_code = None;
+                let mut slot_status = None;
+                let mut slot_timestamp = None;
+                let mut slot_metadata = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "title" => object::fill(&mut slot_1, &mut __map, "title")?,
-                        "code" => object::fill(&mut slot_2, &mut __map, "code")?,
-                        "status" => object::fill(&mut slot_3, &mut __map, "status")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "title" => object::fill(&mut slot_title, &mut __map, "title")?,
+                        "code" => object::fill(&mut slot_code, &mut __map, "code")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
                         "timestamp" => {
-                            object::fill(&mut slot_4, &mut __map, "timestamp")?
+                            object::fill(&mut slot_timestamp, &mut __map, "timestamp")?
                         }
-                        "metadata" => object::fill(&mut slot_5, &mut __map, "metadata")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CheckoutSessionEventResponse {
-                    id: object::required(slot_0, "id")?,
-                    title: object::required(slot_1, "title")?,
-                    code: object::required(slot_2, "code")?,
-                    status: object::required(slot_3, "status")?,
-                    timestamp: object::required(slot_4, "timestamp")?,
-                    metadata: object::required(slot_5, "metadata")?,
+                    id: object::required(slot_id, "id")?,
+                    title: object::required(slot_title, "title")?,
+                    code: object::required(slot_code, "code")?,
+                    status: object::required(slot_status, "status")?,
+                    timestamp: object::required(slot_timestamp, "timestamp")?,
+                    metadata: object::required(slot_metadata, "metadata")?,
                 })
             }
         }
@@ -1501,24 +1662,28 @@ impl<'de> Deserialize<'de> for CheckoutSessionListResponse {
                 self,
                 mut __map: A,
             ) -> Result<CheckoutSessionListResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CheckoutSessionListResponse {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -1604,69 +1769,97 @@ impl<'de> Deserialize<'de> for CheckoutSessionOrder {
                 self,
                 mut __map: A,
             ) -> Result<CheckoutSessionOrder, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
+                let mut slot_id = None;
+                let mut slot_status = None;
+                let mut slot_paid_at = None;
+                let mut slot_created_on = None;
+                let mut slot_billing_type = None;
+                let mut slot_is_trial = None;
+                let mut slot_amount_subtotal = None;
+                let mut slot_amount_discount = None;
+                let mut slot_amount_tax = None;
+                let mut slot_amount_total = None;
+                let mut slot_sale_currency = None;
+                let mut slot_sale_currency_symbol = None;
+                let mut slot_invoice_id = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "status" => object::fill(&mut slot_1, &mut __map, "status")?,
-                        "paidAt" => object::fill(&mut slot_2, &mut __map, "paidAt")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "paidAt" => {
+                            object::fill(&mut slot_paid_at, &mut __map, "paidAt")?
+                        }
                         "createdOn" => {
-                            object::fill(&mut slot_3, &mut __map, "createdOn")?
+                            object::fill(&mut slot_created_on, &mut __map, "createdOn")?
                         }
                         "billingType" => {
-                            object::fill(&mut slot_4, &mut __map, "billingType")?
+                            object::fill(
+                                &mut slot_billing_type,
+                                &mut __map,
+                                "billingType",
+                            )?
                         }
-                        "isTrial" => object::fill(&mut slot_5, &mut __map, "isTrial")?,
+                        "isTrial" => {
+                            object::fill(&mut slot_is_trial, &mut __map, "isTrial")?
+                        }
                         "amountSubtotal" => {
-                            object::fill(&mut slot_6, &mut __map, "amountSubtotal")?
+                            object::fill(
+                                &mut slot_amount_subtotal,
+                                &mut __map,
+                                "amountSubtotal",
+                            )?
                         }
                         "amountDiscount" => {
-                            object::fill(&mut slot_7, &mut __map, "amountDiscount")?
+                            object::fill(
+                                &mut slot_amount_discount,
+                                &mut __map,
+                                "amountDiscount",
+                            )?
                         }
                         "amountTax" => {
-                            object::fill(&mut slot_8, &mut __map, "amountTax")?
+                            object::fill(&mut slot_amount_tax, &mut __map, "amountTax")?
                         }
                         "amountTotal" => {
-                            object::fill(&mut slot_9, &mut __map, "amountTotal")?
+                            object::fill(
+                                &mut slot_amount_total,
+                                &mut __map,
+                                "amountTotal",
+                            )?
                         }
                         "saleCurrency" => {
-                            object::fill(&mut slot_10, &mut __map, "saleCurrency")?
+                            object::fill(
+                                &mut slot_sale_currency,
+                                &mut __map,
+                                "saleCurrency",
+                            )?
                         }
                         "saleCurrencySymbol" => {
-                            object::fill(&mut slot_11, &mut __map, "saleCurrencySymbol")?
+                            object::fill(
+                                &mut slot_sale_currency_symbol,
+                                &mut __map,
+                                "saleCurrencySymbol",
+                            )?
                         }
                         "invoiceId" => {
-                            object::fill(&mut slot_12, &mut __map, "invoiceId")?
+                            object::fill(&mut slot_invoice_id, &mut __map, "invoiceId")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CheckoutSessionOrder {
-                    id: slot_0.flatten(),
-                    status: slot_1.flatten(),
-                    paid_at: slot_2.flatten(),
-                    created_on: slot_3.flatten(),
-                    billing_type: slot_4.flatten(),
-                    is_trial: slot_5.flatten(),
-                    amount_subtotal: slot_6.flatten(),
-                    amount_discount: slot_7.flatten(),
-                    amount_tax: slot_8.flatten(),
-                    amount_total: slot_9.flatten(),
-                    sale_currency: slot_10.flatten(),
-                    sale_currency_symbol: slot_11.flatten(),
-                    invoice_id: slot_12.flatten(),
+                    id: slot_id.flatten(),
+                    status: slot_status.flatten(),
+                    paid_at: slot_paid_at.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    billing_type: slot_billing_type.flatten(),
+                    is_trial: slot_is_trial.flatten(),
+                    amount_subtotal: slot_amount_subtotal.flatten(),
+                    amount_discount: slot_amount_discount.flatten(),
+                    amount_tax: slot_amount_tax.flatten(),
+                    amount_total: slot_amount_total.flatten(),
+                    sale_currency: slot_sale_currency.flatten(),
+                    sale_currency_symbol: slot_sale_currency_symbol.flatten(),
+                    invoice_id: slot_invoice_id.flatten(),
                 })
             }
         }
@@ -1850,81 +2043,121 @@ impl<'de> Deserialize<'de> for CheckoutSessionResponse {
                 self,
                 mut __map: A,
             ) -> Result<CheckoutSessionResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                let mut slot_16 = None;
+                let mut slot_id = None;
+                let mut slot_customer = None;
+                let mut slot_product = None;
+                let mut slot_billing_address = None;
+                let mut slot_discount_code = None;
+                let mut slot_tax_id = None;
+                let mut slot_currency = None;
+                let mut slot_currency_symbol = None;
+                let mut slot_status = None;
+                let mut slot_created_on = None;
+                let mut slot_selected_data = None;
+                let mut slot_offering_data = None;
+                let mut slot_data = None;
+                let mut slot_custom_fields_data = None;
+                let mut slot_metadata = None;
+                let mut slot_customization = None;
+                let mut slot_trial_period = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "customer" => object::fill(&mut slot_1, &mut __map, "customer")?,
-                        "product" => object::fill(&mut slot_2, &mut __map, "product")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "customer" => {
+                            object::fill(&mut slot_customer, &mut __map, "customer")?
+                        }
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
+                        }
                         "billingAddress" => {
-                            object::fill(&mut slot_3, &mut __map, "billingAddress")?
+                            object::fill(
+                                &mut slot_billing_address,
+                                &mut __map,
+                                "billingAddress",
+                            )?
                         }
                         "discountCode" => {
-                            object::fill(&mut slot_4, &mut __map, "discountCode")?
+                            object::fill(
+                                &mut slot_discount_code,
+                                &mut __map,
+                                "discountCode",
+                            )?
                         }
-                        "taxId" => object::fill(&mut slot_5, &mut __map, "taxId")?,
-                        "currency" => object::fill(&mut slot_6, &mut __map, "currency")?,
+                        "taxId" => object::fill(&mut slot_tax_id, &mut __map, "taxId")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         "currencySymbol" => {
-                            object::fill(&mut slot_7, &mut __map, "currencySymbol")?
+                            object::fill(
+                                &mut slot_currency_symbol,
+                                &mut __map,
+                                "currencySymbol",
+                            )?
                         }
-                        "status" => object::fill(&mut slot_8, &mut __map, "status")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
                         "createdOn" => {
-                            object::fill(&mut slot_9, &mut __map, "createdOn")?
+                            object::fill(&mut slot_created_on, &mut __map, "createdOn")?
                         }
                         "selectedData" => {
-                            object::fill(&mut slot_10, &mut __map, "selectedData")?
+                            object::fill(
+                                &mut slot_selected_data,
+                                &mut __map,
+                                "selectedData",
+                            )?
                         }
                         "offeringData" => {
-                            object::fill(&mut slot_11, &mut __map, "offeringData")?
+                            object::fill(
+                                &mut slot_offering_data,
+                                &mut __map,
+                                "offeringData",
+                            )?
                         }
-                        "data" => object::fill(&mut slot_12, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         "customFieldsData" => {
-                            object::fill(&mut slot_13, &mut __map, "customFieldsData")?
+                            object::fill(
+                                &mut slot_custom_fields_data,
+                                &mut __map,
+                                "customFieldsData",
+                            )?
                         }
-                        "metadata" => object::fill(&mut slot_14, &mut __map, "metadata")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         "customization" => {
-                            object::fill(&mut slot_15, &mut __map, "customization")?
+                            object::fill(
+                                &mut slot_customization,
+                                &mut __map,
+                                "customization",
+                            )?
                         }
                         "trialPeriod" => {
-                            object::fill(&mut slot_16, &mut __map, "trialPeriod")?
+                            object::fill(
+                                &mut slot_trial_period,
+                                &mut __map,
+                                "trialPeriod",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CheckoutSessionResponse {
-                    id: slot_0.flatten(),
-                    customer: slot_1.flatten(),
-                    product: slot_2.flatten(),
-                    billing_address: slot_3.flatten(),
-                    discount_code: slot_4.flatten(),
-                    tax_id: slot_5.flatten(),
-                    currency: slot_6.flatten(),
-                    currency_symbol: slot_7.flatten(),
-                    status: slot_8.flatten(),
-                    created_on: slot_9.flatten(),
-                    selected_data: slot_10.flatten(),
-                    offering_data: slot_11.flatten(),
-                    data: slot_12.flatten(),
-                    custom_fields_data: slot_13.flatten(),
-                    metadata: slot_14.flatten(),
-                    customization: slot_15.flatten(),
-                    trial_period: slot_16.flatten(),
+                    id: slot_id.flatten(),
+                    customer: slot_customer.flatten(),
+                    product: slot_product.flatten(),
+                    billing_address: slot_billing_address.flatten(),
+                    discount_code: slot_discount_code.flatten(),
+                    tax_id: slot_tax_id.flatten(),
+                    currency: slot_currency.flatten(),
+                    currency_symbol: slot_currency_symbol.flatten(),
+                    status: slot_status.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    selected_data: slot_selected_data.flatten(),
+                    offering_data: slot_offering_data.flatten(),
+                    data: slot_data.flatten(),
+                    custom_fields_data: slot_custom_fields_data.flatten(),
+                    metadata: slot_metadata.flatten(),
+                    customization: slot_customization.flatten(),
+                    trial_period: slot_trial_period.flatten(),
                 })
             }
         }
@@ -2006,75 +2239,95 @@ impl<'de> Deserialize<'de> for CheckoutSessionSubscription {
                 self,
                 mut __map: A,
             ) -> Result<CheckoutSessionSubscription, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
+                let mut slot_id = None;
+                let mut slot_recurrence = None;
+                let mut slot_billing_period_start_time = None;
+                let mut slot_billing_period_end_time = None;
+                let mut slot_start_date = None;
+                let mut slot_end_date = None;
+                let mut slot_status = None;
+                let mut slot_amount = None;
+                let mut slot_currency = None;
+                let mut slot_trial_days_remaining = None;
+                let mut slot_billing_type = None;
+                let mut slot_recurrence_unit = None;
+                let mut slot_recurrence_type = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "recurrence" => {
-                            object::fill(&mut slot_1, &mut __map, "recurrence")?
+                            object::fill(&mut slot_recurrence, &mut __map, "recurrence")?
                         }
                         "billingPeriodStartTime" => {
                             object::fill(
-                                &mut slot_2,
+                                &mut slot_billing_period_start_time,
                                 &mut __map,
                                 "billingPeriodStartTime",
                             )?
                         }
                         "billingPeriodEndTime" => {
                             object::fill(
-                                &mut slot_3,
+                                &mut slot_billing_period_end_time,
                                 &mut __map,
                                 "billingPeriodEndTime",
                             )?
                         }
                         "startDate" => {
-                            object::fill(&mut slot_4, &mut __map, "startDate")?
+                            object::fill(&mut slot_start_date, &mut __map, "startDate")?
                         }
-                        "endDate" => object::fill(&mut slot_5, &mut __map, "endDate")?,
-                        "status" => object::fill(&mut slot_6, &mut __map, "status")?,
-                        "amount" => object::fill(&mut slot_7, &mut __map, "amount")?,
-                        "currency" => object::fill(&mut slot_8, &mut __map, "currency")?,
+                        "endDate" => {
+                            object::fill(&mut slot_end_date, &mut __map, "endDate")?
+                        }
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "amount" => object::fill(&mut slot_amount, &mut __map, "amount")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         "trialDaysRemaining" => {
-                            object::fill(&mut slot_9, &mut __map, "trialDaysRemaining")?
+                            object::fill(
+                                &mut slot_trial_days_remaining,
+                                &mut __map,
+                                "trialDaysRemaining",
+                            )?
                         }
                         "billingType" => {
-                            object::fill(&mut slot_10, &mut __map, "billingType")?
+                            object::fill(
+                                &mut slot_billing_type,
+                                &mut __map,
+                                "billingType",
+                            )?
                         }
                         "recurrenceUnit" => {
-                            object::fill(&mut slot_11, &mut __map, "recurrenceUnit")?
+                            object::fill(
+                                &mut slot_recurrence_unit,
+                                &mut __map,
+                                "recurrenceUnit",
+                            )?
                         }
                         "recurrenceType" => {
-                            object::fill(&mut slot_12, &mut __map, "recurrenceType")?
+                            object::fill(
+                                &mut slot_recurrence_type,
+                                &mut __map,
+                                "recurrenceType",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CheckoutSessionSubscription {
-                    id: slot_0.flatten(),
-                    recurrence: slot_1.flatten(),
-                    billing_period_start_time: slot_2.flatten(),
-                    billing_period_end_time: slot_3.flatten(),
-                    start_date: slot_4.flatten(),
-                    end_date: slot_5.flatten(),
-                    status: slot_6.flatten(),
-                    amount: slot_7.flatten(),
-                    currency: slot_8.flatten(),
-                    trial_days_remaining: slot_9.flatten(),
-                    billing_type: slot_10.flatten(),
-                    recurrence_unit: slot_11.flatten(),
-                    recurrence_type: slot_12.flatten(),
+                    id: slot_id.flatten(),
+                    recurrence: slot_recurrence.flatten(),
+                    billing_period_start_time: slot_billing_period_start_time.flatten(),
+                    billing_period_end_time: slot_billing_period_end_time.flatten(),
+                    start_date: slot_start_date.flatten(),
+                    end_date: slot_end_date.flatten(),
+                    status: slot_status.flatten(),
+                    amount: slot_amount.flatten(),
+                    currency: slot_currency.flatten(),
+                    trial_days_remaining: slot_trial_days_remaining.flatten(),
+                    billing_type: slot_billing_type.flatten(),
+                    recurrence_unit: slot_recurrence_unit.flatten(),
+                    recurrence_type: slot_recurrence_type.flatten(),
                 })
             }
         }
@@ -2182,40 +2435,61 @@ impl<'de> Deserialize<'de> for CreateChargeRequest {
                 self,
                 mut __map: A,
             ) -> Result<CreateChargeRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_plan_identifier = None;
+                let mut slot_charge_period = None;
+                let mut slot_customer_id = None;
+                let mut slot_features = None;
+                let mut slot_currency_code = None;
+                let mut slot_ip_address = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "planIdentifier" => {
-                            object::fill(&mut slot_0, &mut __map, "planIdentifier")?
+                            object::fill(
+                                &mut slot_plan_identifier,
+                                &mut __map,
+                                "planIdentifier",
+                            )?
                         }
                         "chargePeriod" => {
-                            object::fill(&mut slot_1, &mut __map, "chargePeriod")?
+                            object::fill(
+                                &mut slot_charge_period,
+                                &mut __map,
+                                "chargePeriod",
+                            )?
                         }
                         "customerId" => {
-                            object::fill(&mut slot_2, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
-                        "features" => object::fill(&mut slot_3, &mut __map, "features")?,
+                        "features" => {
+                            object::fill(&mut slot_features, &mut __map, "features")?
+                        }
                         "currencyCode" => {
-                            object::fill(&mut slot_4, &mut __map, "currencyCode")?
+                            object::fill(
+                                &mut slot_currency_code,
+                                &mut __map,
+                                "currencyCode",
+                            )?
                         }
                         "ipAddress" => {
-                            object::fill(&mut slot_5, &mut __map, "ipAddress")?
+                            object::fill(&mut slot_ip_address, &mut __map, "ipAddress")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreateChargeRequest {
-                    plan_identifier: object::required(slot_0, "planIdentifier")?,
-                    charge_period: object::required(slot_1, "chargePeriod")?,
-                    customer_id: object::required(slot_2, "customerId")?,
-                    features: slot_3,
-                    currency_code: slot_4,
-                    ip_address: slot_5,
+                    plan_identifier: object::required(
+                        slot_plan_identifier,
+                        "planIdentifier",
+                    )?,
+                    charge_period: object::required(slot_charge_period, "chargePeriod")?,
+                    customer_id: object::required(slot_customer_id, "customerId")?,
+                    features: slot_features,
+                    currency_code: slot_currency_code,
+                    ip_address: slot_ip_address,
                 })
             }
         }
@@ -2379,79 +2653,99 @@ impl<'de> Deserialize<'de> for CreateChargeResponse {
                 self,
                 mut __map: A,
             ) -> Result<CreateChargeResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
+                let mut slot_id = None;
+                let mut slot_start_date = None;
+                let mut slot_end_date = None;
+                let mut slot_billing_period_start_time = None;
+                let mut slot_billing_period_end_time = None;
+                let mut slot_amount = None;
+                let mut slot_recurrence = None;
+                let mut slot_currency = None;
+                let mut slot_status = None;
+                let mut slot_product = None;
+                let mut slot_plan = None;
+                let mut slot_features = None;
+                let mut slot_trial_days_remaining = None;
+                let mut slot_customer_id = None;
+                let mut slot_billing_type = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "startDate" => {
-                            object::fill(&mut slot_1, &mut __map, "startDate")?
+                            object::fill(&mut slot_start_date, &mut __map, "startDate")?
                         }
-                        "endDate" => object::fill(&mut slot_2, &mut __map, "endDate")?,
+                        "endDate" => {
+                            object::fill(&mut slot_end_date, &mut __map, "endDate")?
+                        }
                         "billingPeriodStartTime" => {
                             object::fill(
-                                &mut slot_3,
+                                &mut slot_billing_period_start_time,
                                 &mut __map,
                                 "billingPeriodStartTime",
                             )?
                         }
                         "billingPeriodEndTime" => {
                             object::fill(
-                                &mut slot_4,
+                                &mut slot_billing_period_end_time,
                                 &mut __map,
                                 "billingPeriodEndTime",
                             )?
                         }
-                        "amount" => object::fill(&mut slot_5, &mut __map, "amount")?,
+                        "amount" => object::fill(&mut slot_amount, &mut __map, "amount")?,
                         "recurrence" => {
-                            object::fill(&mut slot_6, &mut __map, "recurrence")?
+                            object::fill(&mut slot_recurrence, &mut __map, "recurrence")?
                         }
-                        "currency" => object::fill(&mut slot_7, &mut __map, "currency")?,
-                        "status" => object::fill(&mut slot_8, &mut __map, "status")?,
-                        "product" => object::fill(&mut slot_9, &mut __map, "product")?,
-                        "plan" => object::fill(&mut slot_10, &mut __map, "plan")?,
-                        "features" => object::fill(&mut slot_11, &mut __map, "features")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
+                        }
+                        "plan" => object::fill(&mut slot_plan, &mut __map, "plan")?,
+                        "features" => {
+                            object::fill(&mut slot_features, &mut __map, "features")?
+                        }
                         "trialDaysRemaining" => {
-                            object::fill(&mut slot_12, &mut __map, "trialDaysRemaining")?
+                            object::fill(
+                                &mut slot_trial_days_remaining,
+                                &mut __map,
+                                "trialDaysRemaining",
+                            )?
                         }
                         "customerId" => {
-                            object::fill(&mut slot_13, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
                         "billingType" => {
-                            object::fill(&mut slot_14, &mut __map, "billingType")?
+                            object::fill(
+                                &mut slot_billing_type,
+                                &mut __map,
+                                "billingType",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreateChargeResponse {
-                    id: slot_0.flatten(),
-                    start_date: slot_1.flatten(),
-                    end_date: slot_2.flatten(),
-                    billing_period_start_time: slot_3.flatten(),
-                    billing_period_end_time: slot_4.flatten(),
-                    amount: slot_5.flatten(),
-                    recurrence: slot_6.flatten(),
-                    currency: slot_7.flatten(),
-                    status: slot_8.flatten(),
-                    product: slot_9.flatten(),
-                    plan: slot_10.flatten(),
-                    features: slot_11.flatten(),
-                    trial_days_remaining: slot_12.flatten(),
-                    customer_id: slot_13.flatten(),
-                    billing_type: slot_14.flatten(),
+                    id: slot_id.flatten(),
+                    start_date: slot_start_date.flatten(),
+                    end_date: slot_end_date.flatten(),
+                    billing_period_start_time: slot_billing_period_start_time.flatten(),
+                    billing_period_end_time: slot_billing_period_end_time.flatten(),
+                    amount: slot_amount.flatten(),
+                    recurrence: slot_recurrence.flatten(),
+                    currency: slot_currency.flatten(),
+                    status: slot_status.flatten(),
+                    product: slot_product.flatten(),
+                    plan: slot_plan.flatten(),
+                    features: slot_features.flatten(),
+                    trial_days_remaining: slot_trial_days_remaining.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    billing_type: slot_billing_type.flatten(),
                 })
             }
         }
@@ -2488,20 +2782,20 @@ impl<'de> Deserialize<'de> for CreateChargeResponsePlan {
                 self,
                 mut __map: A,
             ) -> Result<CreateChargeResponsePlan, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_name = None;
+                let mut slot_identifier = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "identifier" => {
-                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreateChargeResponsePlan {
-                    name: slot_0.flatten(),
-                    identifier: slot_1.flatten(),
+                    name: slot_name.flatten(),
+                    identifier: slot_identifier.flatten(),
                 })
             }
         }
@@ -2541,23 +2835,23 @@ impl<'de> Deserialize<'de> for CreateChargeResponseProduct {
                 self,
                 mut __map: A,
             ) -> Result<CreateChargeResponseProduct, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_name = None;
+                let mut slot_id = None;
+                let mut slot_identifier = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
-                        "id" => object::fill(&mut slot_1, &mut __map, "id")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "identifier" => {
-                            object::fill(&mut slot_2, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreateChargeResponseProduct {
-                    name: slot_0.flatten(),
-                    id: slot_1.flatten(),
-                    identifier: slot_2.flatten(),
+                    name: slot_name.flatten(),
+                    id: slot_id.flatten(),
+                    identifier: slot_identifier.flatten(),
                 })
             }
         }
@@ -2725,92 +3019,139 @@ impl<'de> Deserialize<'de> for CreateCheckoutSessionRequest {
                 self,
                 mut __map: A,
             ) -> Result<CreateCheckoutSessionRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
+                let mut slot_plan_identifier = None;
+                let mut slot_success_url = None;
+                let mut slot_charge_period = None;
+                let mut slot_customer_id = None;
+                let mut slot_features = None;
+                let mut slot_ip_address = None;
+                let mut slot_cancel_url = None;
+                let mut slot_plans_enabled = None;
+                let mut slot_currency_code = None;
+                let mut slot_custom_amount = None;
+                let mut slot_tax_behavior = None;
+                let mut slot_discounts_enabled = None;
+                let mut slot_discount_code = None;
+                let mut slot_lock_email = None;
+                let mut slot_default_billing_country = None;
+                let mut slot_metadata = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "planIdentifier" => {
-                            object::fill(&mut slot_0, &mut __map, "planIdentifier")?
+                            object::fill(
+                                &mut slot_plan_identifier,
+                                &mut __map,
+                                "planIdentifier",
+                            )?
                         }
                         "successUrl" => {
-                            object::fill(&mut slot_1, &mut __map, "successUrl")?
+                            object::fill(
+                                &mut slot_success_url,
+                                &mut __map,
+                                "successUrl",
+                            )?
                         }
                         "chargePeriod" => {
-                            object::fill(&mut slot_2, &mut __map, "chargePeriod")?
+                            object::fill(
+                                &mut slot_charge_period,
+                                &mut __map,
+                                "chargePeriod",
+                            )?
                         }
                         "customerId" => {
-                            object::fill(&mut slot_3, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
-                        "features" => object::fill(&mut slot_4, &mut __map, "features")?,
+                        "features" => {
+                            object::fill(&mut slot_features, &mut __map, "features")?
+                        }
                         "ipAddress" => {
-                            object::fill(&mut slot_5, &mut __map, "ipAddress")?
+                            object::fill(&mut slot_ip_address, &mut __map, "ipAddress")?
                         }
                         "cancelUrl" => {
-                            object::fill(&mut slot_6, &mut __map, "cancelUrl")?
+                            object::fill(&mut slot_cancel_url, &mut __map, "cancelUrl")?
                         }
                         "plansEnabled" => {
-                            object::fill(&mut slot_7, &mut __map, "plansEnabled")?
+                            object::fill(
+                                &mut slot_plans_enabled,
+                                &mut __map,
+                                "plansEnabled",
+                            )?
                         }
                         "currencyCode" => {
-                            object::fill(&mut slot_8, &mut __map, "currencyCode")?
+                            object::fill(
+                                &mut slot_currency_code,
+                                &mut __map,
+                                "currencyCode",
+                            )?
                         }
                         "customAmount" => {
-                            object::fill(&mut slot_9, &mut __map, "customAmount")?
+                            object::fill(
+                                &mut slot_custom_amount,
+                                &mut __map,
+                                "customAmount",
+                            )?
                         }
                         "taxBehavior" => {
-                            object::fill(&mut slot_10, &mut __map, "taxBehavior")?
+                            object::fill(
+                                &mut slot_tax_behavior,
+                                &mut __map,
+                                "taxBehavior",
+                            )?
                         }
                         "discountsEnabled" => {
-                            object::fill(&mut slot_11, &mut __map, "discountsEnabled")?
+                            object::fill(
+                                &mut slot_discounts_enabled,
+                                &mut __map,
+                                "discountsEnabled",
+                            )?
                         }
                         "discountCode" => {
-                            object::fill(&mut slot_12, &mut __map, "discountCode")?
+                            object::fill(
+                                &mut slot_discount_code,
+                                &mut __map,
+                                "discountCode",
+                            )?
                         }
                         "lockEmail" => {
-                            object::fill(&mut slot_13, &mut __map, "lockEmail")?
+                            object::fill(&mut slot_lock_email, &mut __map, "lockEmail")?
                         }
                         "defaultBillingCountry" => {
                             object::fill(
-                                &mut slot_14,
+                                &mut slot_default_billing_country,
                                 &mut __map,
                                 "defaultBillingCountry",
                             )?
                         }
-                        "metadata" => object::fill(&mut slot_15, &mut __map, "metadata")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreateCheckoutSessionRequest {
-                    plan_identifier: object::required(slot_0, "planIdentifier")?,
-                    success_url: object::required(slot_1, "successUrl")?,
-                    charge_period: object::required(slot_2, "chargePeriod")?,
-                    customer_id: slot_3,
-                    features: slot_4,
-                    ip_address: slot_5,
-                    cancel_url: slot_6,
-                    plans_enabled: slot_7,
-                    currency_code: slot_8,
-                    custom_amount: slot_9,
-                    tax_behavior: slot_10,
-                    discounts_enabled: slot_11,
-                    discount_code: slot_12,
-                    lock_email: slot_13,
-                    default_billing_country: slot_14,
-                    metadata: slot_15,
+                    plan_identifier: object::required(
+                        slot_plan_identifier,
+                        "planIdentifier",
+                    )?,
+                    success_url: object::required(slot_success_url, "successUrl")?,
+                    charge_period: object::required(slot_charge_period, "chargePeriod")?,
+                    customer_id: slot_customer_id,
+                    features: slot_features,
+                    ip_address: slot_ip_address,
+                    cancel_url: slot_cancel_url,
+                    plans_enabled: slot_plans_enabled,
+                    currency_code: slot_currency_code,
+                    custom_amount: slot_custom_amount,
+                    tax_behavior: slot_tax_behavior,
+                    discounts_enabled: slot_discounts_enabled,
+                    discount_code: slot_discount_code,
+                    lock_email: slot_lock_email,
+                    default_billing_country: slot_default_billing_country,
+                    metadata: slot_metadata,
                 })
             }
         }
@@ -3080,22 +3421,30 @@ impl<'de> Deserialize<'de> for CreateCheckoutSessionResponse {
                 self,
                 mut __map: A,
             ) -> Result<CreateCheckoutSessionResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_checkout_url = None;
+                let mut slot_checkout_session_id = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "checkoutUrl" => {
-                            object::fill(&mut slot_0, &mut __map, "checkoutUrl")?
+                            object::fill(
+                                &mut slot_checkout_url,
+                                &mut __map,
+                                "checkoutUrl",
+                            )?
                         }
                         "checkoutSessionId" => {
-                            object::fill(&mut slot_1, &mut __map, "checkoutSessionId")?
+                            object::fill(
+                                &mut slot_checkout_session_id,
+                                &mut __map,
+                                "checkoutSessionId",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreateCheckoutSessionResponse {
-                    checkout_url: slot_0.flatten(),
-                    checkout_session_id: slot_1.flatten(),
+                    checkout_url: slot_checkout_url.flatten(),
+                    checkout_session_id: slot_checkout_session_id.flatten(),
                 })
             }
         }
@@ -3129,17 +3478,21 @@ impl<'de> Deserialize<'de> for CreatePortalSessionBadRequest {
                 self,
                 mut __map: A,
             ) -> Result<CreatePortalSessionBadRequest, A::Error> {
-                let mut slot_0 = None;
+                let mut slot_customer_id = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "customerId" => {
-                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreatePortalSessionBadRequest {
-                    customer_id: slot_0.flatten(),
+                    customer_id: slot_customer_id.flatten(),
                 })
             }
         }
@@ -3173,17 +3526,21 @@ impl<'de> Deserialize<'de> for CreatePortalSessionRequest {
                 self,
                 mut __map: A,
             ) -> Result<CreatePortalSessionRequest, A::Error> {
-                let mut slot_0 = None;
+                let mut slot_customer_id = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "customerId" => {
-                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreatePortalSessionRequest {
-                    customer_id: object::required(slot_0, "customerId")?,
+                    customer_id: object::required(slot_customer_id, "customerId")?,
                 })
             }
         }
@@ -3238,23 +3595,27 @@ impl<'de> Deserialize<'de> for CreatePortalSessionResponse {
                 self,
                 mut __map: A,
             ) -> Result<CreatePortalSessionResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_token = None;
+                let mut slot_email = None;
+                let mut slot_customer_portal_url = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "token" => object::fill(&mut slot_0, &mut __map, "token")?,
-                        "email" => object::fill(&mut slot_1, &mut __map, "email")?,
+                        "token" => object::fill(&mut slot_token, &mut __map, "token")?,
+                        "email" => object::fill(&mut slot_email, &mut __map, "email")?,
                         "customerPortalUrl" => {
-                            object::fill(&mut slot_2, &mut __map, "customerPortalUrl")?
+                            object::fill(
+                                &mut slot_customer_portal_url,
+                                &mut __map,
+                                "customerPortalUrl",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreatePortalSessionResponse {
-                    token: slot_0.flatten(),
-                    email: slot_1.flatten(),
-                    customer_portal_url: slot_2.flatten(),
+                    token: slot_token.flatten(),
+                    email: slot_email.flatten(),
+                    customer_portal_url: slot_customer_portal_url.flatten(),
                 })
             }
         }
@@ -3325,40 +3686,61 @@ impl<'de> Deserialize<'de> for CreateSubscriptionRequest {
                 self,
                 mut __map: A,
             ) -> Result<CreateSubscriptionRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_plan_identifier = None;
+                let mut slot_success_url = None;
+                let mut slot_charge_period = None;
+                let mut slot_customer_id = None;
+                let mut slot_features = None;
+                let mut slot_ip_address = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "planIdentifier" => {
-                            object::fill(&mut slot_0, &mut __map, "planIdentifier")?
+                            object::fill(
+                                &mut slot_plan_identifier,
+                                &mut __map,
+                                "planIdentifier",
+                            )?
                         }
                         "successUrl" => {
-                            object::fill(&mut slot_1, &mut __map, "successUrl")?
+                            object::fill(
+                                &mut slot_success_url,
+                                &mut __map,
+                                "successUrl",
+                            )?
                         }
                         "chargePeriod" => {
-                            object::fill(&mut slot_2, &mut __map, "chargePeriod")?
+                            object::fill(
+                                &mut slot_charge_period,
+                                &mut __map,
+                                "chargePeriod",
+                            )?
                         }
                         "customerId" => {
-                            object::fill(&mut slot_3, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
-                        "features" => object::fill(&mut slot_4, &mut __map, "features")?,
+                        "features" => {
+                            object::fill(&mut slot_features, &mut __map, "features")?
+                        }
                         "ipAddress" => {
-                            object::fill(&mut slot_5, &mut __map, "ipAddress")?
+                            object::fill(&mut slot_ip_address, &mut __map, "ipAddress")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreateSubscriptionRequest {
-                    plan_identifier: object::required(slot_0, "planIdentifier")?,
-                    success_url: slot_1,
-                    charge_period: object::required(slot_2, "chargePeriod")?,
-                    customer_id: slot_3.flatten(),
-                    features: slot_4,
-                    ip_address: slot_5,
+                    plan_identifier: object::required(
+                        slot_plan_identifier,
+                        "planIdentifier",
+                    )?,
+                    success_url: slot_success_url,
+                    charge_period: object::required(slot_charge_period, "chargePeriod")?,
+                    customer_id: slot_customer_id.flatten(),
+                    features: slot_features,
+                    ip_address: slot_ip_address,
                 })
             }
         }
@@ -3562,83 +3944,101 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
                 self,
                 mut __map: A,
             ) -> Result<CreateSubscriptionResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                let mut slot_16 = None;
+                let mut slot_id = None;
+                let mut slot_start_date = None;
+                let mut slot_end_date = None;
+                let mut slot_billing_period_start_time = None;
+                let mut slot_billing_period_end_time = None;
+                let mut slot_amount = None;
+                let mut slot_recurrence = None;
+                let mut slot_currency = None;
+                let mut slot_status = None;
+                let mut slot_product = None;
+                let mut slot_plan = None;
+                let mut slot_features = None;
+                let mut slot_trial_days_remaining = None;
+                let mut slot_customer_id = None;
+                let mut slot_files = None;
+                let mut slot_links = None;
+                let mut slot_license = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "startDate" => {
-                            object::fill(&mut slot_1, &mut __map, "startDate")?
+                            object::fill(&mut slot_start_date, &mut __map, "startDate")?
                         }
-                        "endDate" => object::fill(&mut slot_2, &mut __map, "endDate")?,
+                        "endDate" => {
+                            object::fill(&mut slot_end_date, &mut __map, "endDate")?
+                        }
                         "billingPeriodStartTime" => {
                             object::fill(
-                                &mut slot_3,
+                                &mut slot_billing_period_start_time,
                                 &mut __map,
                                 "billingPeriodStartTime",
                             )?
                         }
                         "billingPeriodEndTime" => {
                             object::fill(
-                                &mut slot_4,
+                                &mut slot_billing_period_end_time,
                                 &mut __map,
                                 "billingPeriodEndTime",
                             )?
                         }
-                        "amount" => object::fill(&mut slot_5, &mut __map, "amount")?,
+                        "amount" => object::fill(&mut slot_amount, &mut __map, "amount")?,
                         "recurrence" => {
-                            object::fill(&mut slot_6, &mut __map, "recurrence")?
+                            object::fill(&mut slot_recurrence, &mut __map, "recurrence")?
                         }
-                        "currency" => object::fill(&mut slot_7, &mut __map, "currency")?,
-                        "status" => object::fill(&mut slot_8, &mut __map, "status")?,
-                        "product" => object::fill(&mut slot_9, &mut __map, "product")?,
-                        "plan" => object::fill(&mut slot_10, &mut __map, "plan")?,
-                        "features" => object::fill(&mut slot_11, &mut __map, "features")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
+                        }
+                        "plan" => object::fill(&mut slot_plan, &mut __map, "plan")?,
+                        "features" => {
+                            object::fill(&mut slot_features, &mut __map, "features")?
+                        }
                         "trialDaysRemaining" => {
-                            object::fill(&mut slot_12, &mut __map, "trialDaysRemaining")?
+                            object::fill(
+                                &mut slot_trial_days_remaining,
+                                &mut __map,
+                                "trialDaysRemaining",
+                            )?
                         }
                         "customerId" => {
-                            object::fill(&mut slot_13, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
-                        "files" => object::fill(&mut slot_14, &mut __map, "files")?,
-                        "links" => object::fill(&mut slot_15, &mut __map, "links")?,
-                        "license" => object::fill(&mut slot_16, &mut __map, "license")?,
+                        "files" => object::fill(&mut slot_files, &mut __map, "files")?,
+                        "links" => object::fill(&mut slot_links, &mut __map, "links")?,
+                        "license" => {
+                            object::fill(&mut slot_license, &mut __map, "license")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreateSubscriptionResponse {
-                    id: slot_0.flatten(),
-                    start_date: slot_1.flatten(),
-                    end_date: slot_2.flatten(),
-                    billing_period_start_time: slot_3.flatten(),
-                    billing_period_end_time: slot_4.flatten(),
-                    amount: slot_5.flatten(),
-                    recurrence: slot_6.flatten(),
-                    currency: slot_7.flatten(),
-                    status: slot_8.flatten(),
-                    product: slot_9.flatten(),
-                    plan: slot_10.flatten(),
-                    features: slot_11.flatten(),
-                    trial_days_remaining: slot_12.flatten(),
-                    customer_id: slot_13.flatten(),
-                    files: slot_14.flatten(),
-                    links: slot_15.flatten(),
-                    license: slot_16.flatten(),
+                    id: slot_id.flatten(),
+                    start_date: slot_start_date.flatten(),
+                    end_date: slot_end_date.flatten(),
+                    billing_period_start_time: slot_billing_period_start_time.flatten(),
+                    billing_period_end_time: slot_billing_period_end_time.flatten(),
+                    amount: slot_amount.flatten(),
+                    recurrence: slot_recurrence.flatten(),
+                    currency: slot_currency.flatten(),
+                    status: slot_status.flatten(),
+                    product: slot_product.flatten(),
+                    plan: slot_plan.flatten(),
+                    features: slot_features.flatten(),
+                    trial_days_remaining: slot_trial_days_remaining.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    files: slot_files.flatten(),
+                    links: slot_links.flatten(),
+                    license: slot_license.flatten(),
                 })
             }
         }
@@ -3675,20 +4075,20 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponsePlan {
                 self,
                 mut __map: A,
             ) -> Result<CreateSubscriptionResponsePlan, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_name = None;
+                let mut slot_identifier = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "identifier" => {
-                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreateSubscriptionResponsePlan {
-                    name: slot_0.flatten(),
-                    identifier: slot_1.flatten(),
+                    name: slot_name.flatten(),
+                    identifier: slot_identifier.flatten(),
                 })
             }
         }
@@ -3728,23 +4128,23 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponseProduct {
                 self,
                 mut __map: A,
             ) -> Result<CreateSubscriptionResponseProduct, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_name = None;
+                let mut slot_id = None;
+                let mut slot_identifier = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
-                        "id" => object::fill(&mut slot_1, &mut __map, "id")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "identifier" => {
-                            object::fill(&mut slot_2, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CreateSubscriptionResponseProduct {
-                    name: slot_0.flatten(),
-                    id: slot_1.flatten(),
-                    identifier: slot_2.flatten(),
+                    name: slot_name.flatten(),
+                    id: slot_id.flatten(),
+                    identifier: slot_identifier.flatten(),
                 })
             }
         }
@@ -3815,31 +4215,41 @@ impl<'de> Deserialize<'de> for CustomerCreateRequest {
                 self,
                 mut __map: A,
             ) -> Result<CustomerCreateRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
+                let mut slot_customer_id = None;
+                let mut slot_email = None;
+                let mut slot_name = None;
+                let mut slot_metadata = None;
+                let mut slot_billing_address = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "customerId" => {
-                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
-                        "email" => object::fill(&mut slot_1, &mut __map, "email")?,
-                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
-                        "metadata" => object::fill(&mut slot_3, &mut __map, "metadata")?,
+                        "email" => object::fill(&mut slot_email, &mut __map, "email")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         "billingAddress" => {
-                            object::fill(&mut slot_4, &mut __map, "billingAddress")?
+                            object::fill(
+                                &mut slot_billing_address,
+                                &mut __map,
+                                "billingAddress",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CustomerCreateRequest {
-                    customer_id: object::required(slot_0, "customerId")?,
-                    email: slot_1,
-                    name: slot_2,
-                    metadata: slot_3,
-                    billing_address: slot_4,
+                    customer_id: object::required(slot_customer_id, "customerId")?,
+                    email: slot_email,
+                    name: slot_name,
+                    metadata: slot_metadata,
+                    billing_address: slot_billing_address,
                 })
             }
         }
@@ -3922,26 +4332,26 @@ impl<'de> Deserialize<'de> for CustomerCreatedEvent {
                 self,
                 mut __map: A,
             ) -> Result<CustomerCreatedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CustomerCreatedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -4006,20 +4416,24 @@ impl<'de> Deserialize<'de> for CustomerEventData {
                 self,
                 mut __map: A,
             ) -> Result<CustomerEventData, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_object = None;
+                let mut slot_previous_attributes = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
                         "previous_attributes" => {
-                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                            object::fill(
+                                &mut slot_previous_attributes,
+                                &mut __map,
+                                "previous_attributes",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CustomerEventData {
-                    object: object::required(slot_0, "object")?,
-                    previous_attributes: slot_1.flatten(),
+                    object: object::required(slot_object, "object")?,
+                    previous_attributes: slot_previous_attributes.flatten(),
                 })
             }
         }
@@ -4062,24 +4476,28 @@ impl<'de> Deserialize<'de> for CustomerListResponse {
                 self,
                 mut __map: A,
             ) -> Result<CustomerListResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CustomerListResponse {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -4149,47 +4567,63 @@ impl<'de> Deserialize<'de> for CustomerResponse {
                 self,
                 mut __map: A,
             ) -> Result<CustomerResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
+                let mut slot_id = None;
+                let mut slot_customer_id = None;
+                let mut slot_name = None;
+                let mut slot_email = None;
+                let mut slot_details = None;
+                let mut slot_metadata = None;
+                let mut slot_billing_address = None;
+                let mut slot_created_on = None;
+                let mut slot_modified_on = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "customerId" => {
-                            object::fill(&mut slot_1, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
-                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
-                        "email" => object::fill(&mut slot_3, &mut __map, "email")?,
-                        "details" => object::fill(&mut slot_4, &mut __map, "details")?,
-                        "metadata" => object::fill(&mut slot_5, &mut __map, "metadata")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_email, &mut __map, "email")?,
+                        "details" => {
+                            object::fill(&mut slot_details, &mut __map, "details")?
+                        }
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         "billingAddress" => {
-                            object::fill(&mut slot_6, &mut __map, "billingAddress")?
+                            object::fill(
+                                &mut slot_billing_address,
+                                &mut __map,
+                                "billingAddress",
+                            )?
                         }
                         "createdOn" => {
-                            object::fill(&mut slot_7, &mut __map, "createdOn")?
+                            object::fill(&mut slot_created_on, &mut __map, "createdOn")?
                         }
                         "modifiedOn" => {
-                            object::fill(&mut slot_8, &mut __map, "modifiedOn")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modifiedOn",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CustomerResponse {
-                    id: slot_0.flatten(),
-                    customer_id: slot_1.flatten(),
-                    name: slot_2.flatten(),
-                    email: slot_3.flatten(),
-                    details: slot_4.flatten(),
-                    metadata: slot_5.flatten(),
-                    billing_address: slot_6.flatten(),
-                    created_on: slot_7.flatten(),
-                    modified_on: slot_8.flatten(),
+                    id: slot_id.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    name: slot_name.flatten(),
+                    email: slot_email.flatten(),
+                    details: slot_details.flatten(),
+                    metadata: slot_metadata.flatten(),
+                    billing_address: slot_billing_address.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    modified_on: slot_modified_on.flatten(),
                 })
             }
         }
@@ -4257,26 +4691,32 @@ impl<'de> Deserialize<'de> for CustomerUpdateRequest {
                 self,
                 mut __map: A,
             ) -> Result<CustomerUpdateRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_email = None;
+                let mut slot_name = None;
+                let mut slot_metadata = None;
+                let mut slot_billing_address = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "email" => object::fill(&mut slot_0, &mut __map, "email")?,
-                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
-                        "metadata" => object::fill(&mut slot_2, &mut __map, "metadata")?,
+                        "email" => object::fill(&mut slot_email, &mut __map, "email")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         "billingAddress" => {
-                            object::fill(&mut slot_3, &mut __map, "billingAddress")?
+                            object::fill(
+                                &mut slot_billing_address,
+                                &mut __map,
+                                "billingAddress",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CustomerUpdateRequest {
-                    email: slot_0,
-                    name: slot_1,
-                    metadata: slot_2,
-                    billing_address: slot_3,
+                    email: slot_email,
+                    name: slot_name,
+                    metadata: slot_metadata,
+                    billing_address: slot_billing_address,
                 })
             }
         }
@@ -4358,26 +4798,26 @@ impl<'de> Deserialize<'de> for CustomerUpdatedEvent {
                 self,
                 mut __map: A,
             ) -> Result<CustomerUpdatedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(CustomerUpdatedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -4442,15 +4882,15 @@ impl<'de> Deserialize<'de> for DetailErrorResponse {
                 self,
                 mut __map: A,
             ) -> Result<DetailErrorResponse, A::Error> {
-                let mut slot_0 = None;
+                let mut slot_detail = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "detail" => object::fill(&mut slot_0, &mut __map, "detail")?,
+                        "detail" => object::fill(&mut slot_detail, &mut __map, "detail")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(DetailErrorResponse {
-                    detail: slot_0.flatten(),
+                    detail: slot_detail.flatten(),
                 })
             }
         }
@@ -4505,50 +4945,64 @@ impl<'de> Deserialize<'de> for EntitlementDetail {
                 self,
                 mut __map: A,
             ) -> Result<EntitlementDetail, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
+                let mut slot_feature_id = None;
+                let mut slot_has_access = None;
+                let mut slot_feature_type = None;
+                let mut slot_reset_at = None;
+                let mut slot_hard_limit = None;
+                let mut slot_usage_limit = None;
+                let mut slot_current_usage = None;
+                let mut slot_remaining = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "featureId" => {
-                            object::fill(&mut slot_0, &mut __map, "featureId")?
+                            object::fill(&mut slot_feature_id, &mut __map, "featureId")?
                         }
                         "hasAccess" => {
-                            object::fill(&mut slot_1, &mut __map, "hasAccess")?
+                            object::fill(&mut slot_has_access, &mut __map, "hasAccess")?
                         }
                         "featureType" => {
-                            object::fill(&mut slot_2, &mut __map, "featureType")?
+                            object::fill(
+                                &mut slot_feature_type,
+                                &mut __map,
+                                "featureType",
+                            )?
                         }
-                        "resetAt" => object::fill(&mut slot_3, &mut __map, "resetAt")?,
+                        "resetAt" => {
+                            object::fill(&mut slot_reset_at, &mut __map, "resetAt")?
+                        }
                         "hardLimit" => {
-                            object::fill(&mut slot_4, &mut __map, "hardLimit")?
+                            object::fill(&mut slot_hard_limit, &mut __map, "hardLimit")?
                         }
                         "usageLimit" => {
-                            object::fill(&mut slot_5, &mut __map, "usageLimit")?
+                            object::fill(
+                                &mut slot_usage_limit,
+                                &mut __map,
+                                "usageLimit",
+                            )?
                         }
                         "currentUsage" => {
-                            object::fill(&mut slot_6, &mut __map, "currentUsage")?
+                            object::fill(
+                                &mut slot_current_usage,
+                                &mut __map,
+                                "currentUsage",
+                            )?
                         }
                         "remaining" => {
-                            object::fill(&mut slot_7, &mut __map, "remaining")?
+                            object::fill(&mut slot_remaining, &mut __map, "remaining")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(EntitlementDetail {
-                    feature_id: slot_0.flatten(),
-                    has_access: slot_1.flatten(),
-                    feature_type: slot_2.flatten(),
-                    reset_at: slot_3.flatten(),
-                    hard_limit: slot_4.flatten(),
-                    usage_limit: slot_5.flatten(),
-                    current_usage: slot_6.flatten(),
-                    remaining: slot_7.flatten(),
+                    feature_id: slot_feature_id.flatten(),
+                    has_access: slot_has_access.flatten(),
+                    feature_type: slot_feature_type.flatten(),
+                    reset_at: slot_reset_at.flatten(),
+                    hard_limit: slot_hard_limit.flatten(),
+                    usage_limit: slot_usage_limit.flatten(),
+                    current_usage: slot_current_usage.flatten(),
+                    remaining: slot_remaining.flatten(),
                 })
             }
         }
@@ -4585,18 +5039,20 @@ impl<'de> Deserialize<'de> for ErrorResponse {
                 self,
                 mut __map: A,
             ) -> Result<ErrorResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_status = None;
+                let mut slot_message = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "status" => object::fill(&mut slot_0, &mut __map, "status")?,
-                        "message" => object::fill(&mut slot_1, &mut __map, "message")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "message" => {
+                            object::fill(&mut slot_message, &mut __map, "message")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ErrorResponse {
-                    status: slot_0.flatten(),
-                    message: slot_1.flatten(),
+                    status: slot_status.flatten(),
+                    message: slot_message.flatten(),
                 })
             }
         }
@@ -4647,41 +5103,55 @@ impl<'de> Deserialize<'de> for FeatureCreateRequest {
                 self,
                 mut __map: A,
             ) -> Result<FeatureCreateRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
+                let mut slot_name = None;
+                let mut slot_identifier = None;
+                let mut slot_description = None;
+                let mut slot_feature_type = None;
+                let mut slot_feature_details = None;
+                let mut slot_meter = None;
+                let mut slot_metadata = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "identifier" => {
-                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
                         "description" => {
-                            object::fill(&mut slot_2, &mut __map, "description")?
+                            object::fill(
+                                &mut slot_description,
+                                &mut __map,
+                                "description",
+                            )?
                         }
                         "featureType" => {
-                            object::fill(&mut slot_3, &mut __map, "featureType")?
+                            object::fill(
+                                &mut slot_feature_type,
+                                &mut __map,
+                                "featureType",
+                            )?
                         }
                         "featureDetails" => {
-                            object::fill(&mut slot_4, &mut __map, "featureDetails")?
+                            object::fill(
+                                &mut slot_feature_details,
+                                &mut __map,
+                                "featureDetails",
+                            )?
                         }
-                        "meter" => object::fill(&mut slot_5, &mut __map, "meter")?,
-                        "metadata" => object::fill(&mut slot_6, &mut __map, "metadata")?,
+                        "meter" => object::fill(&mut slot_meter, &mut __map, "meter")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(FeatureCreateRequest {
-                    name: object::required(slot_0, "name")?,
-                    identifier: slot_1.flatten(),
-                    description: slot_2.flatten(),
-                    feature_type: object::required(slot_3, "featureType")?,
-                    feature_details: slot_4.flatten(),
-                    meter: slot_5.flatten(),
-                    metadata: slot_6.flatten(),
+                    name: object::required(slot_name, "name")?,
+                    identifier: slot_identifier.flatten(),
+                    description: slot_description.flatten(),
+                    feature_type: object::required(slot_feature_type, "featureType")?,
+                    feature_details: slot_feature_details.flatten(),
+                    meter: slot_meter.flatten(),
+                    metadata: slot_metadata.flatten(),
                 })
             }
         }
@@ -4823,20 +5293,22 @@ impl<'de> Deserialize<'de> for FeatureInput {
                 self,
                 mut __map: A,
             ) -> Result<FeatureInput, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_identifier = None;
+                let mut slot_quantity = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "identifier" => {
-                            object::fill(&mut slot_0, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
-                        "quantity" => object::fill(&mut slot_1, &mut __map, "quantity")?,
+                        "quantity" => {
+                            object::fill(&mut slot_quantity, &mut __map, "quantity")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(FeatureInput {
-                    identifier: object::required(slot_0, "identifier")?,
-                    quantity: object::required(slot_1, "quantity")?,
+                    identifier: object::required(slot_identifier, "identifier")?,
+                    quantity: object::required(slot_quantity, "quantity")?,
                 })
             }
         }
@@ -4897,36 +5369,44 @@ impl<'de> Deserialize<'de> for FeaturePrice {
                 self,
                 mut __map: A,
             ) -> Result<FeaturePrice, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_id = None;
+                let mut slot_price_type = None;
+                let mut slot_free_trial = None;
+                let mut slot_trial_period = None;
+                let mut slot_currency = None;
+                let mut slot_charges = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "priceType" => {
-                            object::fill(&mut slot_1, &mut __map, "priceType")?
+                            object::fill(&mut slot_price_type, &mut __map, "priceType")?
                         }
                         "freeTrial" => {
-                            object::fill(&mut slot_2, &mut __map, "freeTrial")?
+                            object::fill(&mut slot_free_trial, &mut __map, "freeTrial")?
                         }
                         "trialPeriod" => {
-                            object::fill(&mut slot_3, &mut __map, "trialPeriod")?
+                            object::fill(
+                                &mut slot_trial_period,
+                                &mut __map,
+                                "trialPeriod",
+                            )?
                         }
-                        "currency" => object::fill(&mut slot_4, &mut __map, "currency")?,
-                        "charges" => object::fill(&mut slot_5, &mut __map, "charges")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
+                        "charges" => {
+                            object::fill(&mut slot_charges, &mut __map, "charges")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(FeaturePrice {
-                    id: slot_0.flatten(),
-                    price_type: slot_1.flatten(),
-                    free_trial: slot_2.flatten(),
-                    trial_period: slot_3.flatten(),
-                    currency: slot_4.flatten(),
-                    charges: slot_5.flatten(),
+                    id: slot_id.flatten(),
+                    price_type: slot_price_type.flatten(),
+                    free_trial: slot_free_trial.flatten(),
+                    trial_period: slot_trial_period.flatten(),
+                    currency: slot_currency.flatten(),
+                    charges: slot_charges.flatten(),
                 })
             }
         }
@@ -4963,26 +5443,26 @@ impl<'de> Deserialize<'de> for FeatureUsageAlertEvent {
                 self,
                 mut __map: A,
             ) -> Result<FeatureUsageAlertEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(FeatureUsageAlertEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -5016,20 +5496,24 @@ impl<'de> Deserialize<'de> for FeatureUsageAlertEventData {
                 self,
                 mut __map: A,
             ) -> Result<FeatureUsageAlertEventData, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_object = None;
+                let mut slot_previous_attributes = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
                         "previous_attributes" => {
-                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                            object::fill(
+                                &mut slot_previous_attributes,
+                                &mut __map,
+                                "previous_attributes",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(FeatureUsageAlertEventData {
-                    object: object::required(slot_0, "object")?,
-                    previous_attributes: slot_1.flatten(),
+                    object: object::required(slot_object, "object")?,
+                    previous_attributes: slot_previous_attributes.flatten(),
                 })
             }
         }
@@ -5097,26 +5581,26 @@ impl<'de> Deserialize<'de> for InvoiceCreatedEvent {
                 self,
                 mut __map: A,
             ) -> Result<InvoiceCreatedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(InvoiceCreatedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -5181,20 +5665,24 @@ impl<'de> Deserialize<'de> for InvoiceEventData {
                 self,
                 mut __map: A,
             ) -> Result<InvoiceEventData, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_object = None;
+                let mut slot_previous_attributes = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
                         "previous_attributes" => {
-                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                            object::fill(
+                                &mut slot_previous_attributes,
+                                &mut __map,
+                                "previous_attributes",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(InvoiceEventData {
-                    object: object::required(slot_0, "object")?,
-                    previous_attributes: slot_1.flatten(),
+                    object: object::required(slot_object, "object")?,
+                    previous_attributes: slot_previous_attributes.flatten(),
                 })
             }
         }
@@ -5231,26 +5719,26 @@ impl<'de> Deserialize<'de> for InvoicePaidEvent {
                 self,
                 mut __map: A,
             ) -> Result<InvoicePaidEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(InvoicePaidEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -5318,26 +5806,26 @@ impl<'de> Deserialize<'de> for InvoicePaymentFailedEvent {
                 self,
                 mut __map: A,
             ) -> Result<InvoicePaymentFailedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(InvoicePaymentFailedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -5411,30 +5899,44 @@ impl<'de> Deserialize<'de> for LicenseActivation {
                 self,
                 mut __map: A,
             ) -> Result<LicenseActivation, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_license_key = None;
+                let mut slot_customer_id = None;
+                let mut slot_instance_name = None;
+                let mut slot_metadata = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "licenseKey" => {
-                            object::fill(&mut slot_0, &mut __map, "licenseKey")?
+                            object::fill(
+                                &mut slot_license_key,
+                                &mut __map,
+                                "licenseKey",
+                            )?
                         }
                         "customerId" => {
-                            object::fill(&mut slot_1, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
                         "instanceName" => {
-                            object::fill(&mut slot_2, &mut __map, "instanceName")?
+                            object::fill(
+                                &mut slot_instance_name,
+                                &mut __map,
+                                "instanceName",
+                            )?
                         }
-                        "metadata" => object::fill(&mut slot_3, &mut __map, "metadata")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(LicenseActivation {
-                    license_key: object::required(slot_0, "licenseKey")?,
-                    customer_id: slot_1.flatten(),
-                    instance_name: slot_2.flatten(),
-                    metadata: slot_3.flatten(),
+                    license_key: object::required(slot_license_key, "licenseKey")?,
+                    customer_id: slot_customer_id.flatten(),
+                    instance_name: slot_instance_name.flatten(),
+                    metadata: slot_metadata.flatten(),
                 })
             }
         }
@@ -5515,30 +6017,40 @@ impl<'de> Deserialize<'de> for LicenseActivationResponse {
                 self,
                 mut __map: A,
             ) -> Result<LicenseActivationResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_instance_id = None;
+                let mut slot_activated_at = None;
+                let mut slot_expires_on = None;
+                let mut slot_license = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "instanceId" => {
-                            object::fill(&mut slot_0, &mut __map, "instanceId")?
+                            object::fill(
+                                &mut slot_instance_id,
+                                &mut __map,
+                                "instanceId",
+                            )?
                         }
                         "activatedAt" => {
-                            object::fill(&mut slot_1, &mut __map, "activatedAt")?
+                            object::fill(
+                                &mut slot_activated_at,
+                                &mut __map,
+                                "activatedAt",
+                            )?
                         }
                         "expiresOn" => {
-                            object::fill(&mut slot_2, &mut __map, "expiresOn")?
+                            object::fill(&mut slot_expires_on, &mut __map, "expiresOn")?
                         }
-                        "license" => object::fill(&mut slot_3, &mut __map, "license")?,
+                        "license" => {
+                            object::fill(&mut slot_license, &mut __map, "license")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(LicenseActivationResponse {
-                    instance_id: slot_0.flatten(),
-                    activated_at: slot_1.flatten(),
-                    expires_on: slot_2.flatten(),
-                    license: slot_3.flatten(),
+                    instance_id: slot_instance_id.flatten(),
+                    activated_at: slot_activated_at.flatten(),
+                    expires_on: slot_expires_on.flatten(),
+                    license: slot_license.flatten(),
                 })
             }
         }
@@ -5595,44 +6107,58 @@ impl<'de> Deserialize<'de> for LicenseConfig {
                 self,
                 mut __map: A,
             ) -> Result<LicenseConfig, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_enabled = None;
+                let mut slot_activation_limit = None;
+                let mut slot_activation_limit_enabled = None;
+                let mut slot_duration_unit = None;
+                let mut slot_duration_value = None;
+                let mut slot_has_expiry = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "enabled" => object::fill(&mut slot_0, &mut __map, "enabled")?,
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
                         "activationLimit" => {
-                            object::fill(&mut slot_1, &mut __map, "activationLimit")?
+                            object::fill(
+                                &mut slot_activation_limit,
+                                &mut __map,
+                                "activationLimit",
+                            )?
                         }
                         "activationLimitEnabled" => {
                             object::fill(
-                                &mut slot_2,
+                                &mut slot_activation_limit_enabled,
                                 &mut __map,
                                 "activationLimitEnabled",
                             )?
                         }
                         "durationUnit" => {
-                            object::fill(&mut slot_3, &mut __map, "durationUnit")?
+                            object::fill(
+                                &mut slot_duration_unit,
+                                &mut __map,
+                                "durationUnit",
+                            )?
                         }
                         "durationValue" => {
-                            object::fill(&mut slot_4, &mut __map, "durationValue")?
+                            object::fill(
+                                &mut slot_duration_value,
+                                &mut __map,
+                                "durationValue",
+                            )?
                         }
                         "hasExpiry" => {
-                            object::fill(&mut slot_5, &mut __map, "hasExpiry")?
+                            object::fill(&mut slot_has_expiry, &mut __map, "hasExpiry")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(LicenseConfig {
-                    enabled: slot_0.flatten(),
-                    activation_limit: slot_1.flatten(),
-                    activation_limit_enabled: slot_2.flatten(),
-                    duration_unit: slot_3.flatten(),
-                    duration_value: slot_4.flatten(),
-                    has_expiry: slot_5.flatten(),
+                    enabled: slot_enabled.flatten(),
+                    activation_limit: slot_activation_limit.flatten(),
+                    activation_limit_enabled: slot_activation_limit_enabled.flatten(),
+                    duration_unit: slot_duration_unit.flatten(),
+                    duration_value: slot_duration_value.flatten(),
+                    has_expiry: slot_has_expiry.flatten(),
                 })
             }
         }
@@ -5770,22 +6296,30 @@ impl<'de> Deserialize<'de> for LicenseDeactivation {
                 self,
                 mut __map: A,
             ) -> Result<LicenseDeactivation, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_license_key = None;
+                let mut slot_instance_id = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "licenseKey" => {
-                            object::fill(&mut slot_0, &mut __map, "licenseKey")?
+                            object::fill(
+                                &mut slot_license_key,
+                                &mut __map,
+                                "licenseKey",
+                            )?
                         }
                         "instanceId" => {
-                            object::fill(&mut slot_1, &mut __map, "instanceId")?
+                            object::fill(
+                                &mut slot_instance_id,
+                                &mut __map,
+                                "instanceId",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(LicenseDeactivation {
-                    license_key: object::required(slot_0, "licenseKey")?,
-                    instance_id: object::required(slot_1, "instanceId")?,
+                    license_key: object::required(slot_license_key, "licenseKey")?,
+                    instance_id: object::required(slot_instance_id, "instanceId")?,
                 })
             }
         }
@@ -5834,20 +6368,26 @@ impl<'de> Deserialize<'de> for LicenseDeactivationResponse {
                 self,
                 mut __map: A,
             ) -> Result<LicenseDeactivationResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_message = None;
+                let mut slot_deactivated_at = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "message" => object::fill(&mut slot_0, &mut __map, "message")?,
+                        "message" => {
+                            object::fill(&mut slot_message, &mut __map, "message")?
+                        }
                         "deactivatedAt" => {
-                            object::fill(&mut slot_1, &mut __map, "deactivatedAt")?
+                            object::fill(
+                                &mut slot_deactivated_at,
+                                &mut __map,
+                                "deactivatedAt",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(LicenseDeactivationResponse {
-                    message: slot_0.flatten(),
-                    deactivated_at: slot_1.flatten(),
+                    message: slot_message.flatten(),
+                    deactivated_at: slot_deactivated_at.flatten(),
                 })
             }
         }
@@ -5916,54 +6456,78 @@ impl<'de> Deserialize<'de> for LicenseDetails {
                 self,
                 mut __map: A,
             ) -> Result<LicenseDetails, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
+                let mut slot_id = None;
+                let mut slot_license_key = None;
+                let mut slot_activated_on = None;
+                let mut slot_expires_on = None;
+                let mut slot_activation_usage = None;
+                let mut slot_activation_limit = None;
+                let mut slot_enabled = None;
+                let mut slot_customer = None;
+                let mut slot_plan = None;
+                let mut slot_subscription = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "licenseKey" => {
-                            object::fill(&mut slot_1, &mut __map, "licenseKey")?
+                            object::fill(
+                                &mut slot_license_key,
+                                &mut __map,
+                                "licenseKey",
+                            )?
                         }
                         "activatedOn" => {
-                            object::fill(&mut slot_2, &mut __map, "activatedOn")?
+                            object::fill(
+                                &mut slot_activated_on,
+                                &mut __map,
+                                "activatedOn",
+                            )?
                         }
                         "expiresOn" => {
-                            object::fill(&mut slot_3, &mut __map, "expiresOn")?
+                            object::fill(&mut slot_expires_on, &mut __map, "expiresOn")?
                         }
                         "activationUsage" => {
-                            object::fill(&mut slot_4, &mut __map, "activationUsage")?
+                            object::fill(
+                                &mut slot_activation_usage,
+                                &mut __map,
+                                "activationUsage",
+                            )?
                         }
                         "activationLimit" => {
-                            object::fill(&mut slot_5, &mut __map, "activationLimit")?
+                            object::fill(
+                                &mut slot_activation_limit,
+                                &mut __map,
+                                "activationLimit",
+                            )?
                         }
-                        "enabled" => object::fill(&mut slot_6, &mut __map, "enabled")?,
-                        "customer" => object::fill(&mut slot_7, &mut __map, "customer")?,
-                        "plan" => object::fill(&mut slot_8, &mut __map, "plan")?,
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
+                        "customer" => {
+                            object::fill(&mut slot_customer, &mut __map, "customer")?
+                        }
+                        "plan" => object::fill(&mut slot_plan, &mut __map, "plan")?,
                         "subscription" => {
-                            object::fill(&mut slot_9, &mut __map, "subscription")?
+                            object::fill(
+                                &mut slot_subscription,
+                                &mut __map,
+                                "subscription",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(LicenseDetails {
-                    id: slot_0.flatten(),
-                    license_key: slot_1.flatten(),
-                    activated_on: slot_2.flatten(),
-                    expires_on: slot_3.flatten(),
-                    activation_usage: slot_4.flatten(),
-                    activation_limit: slot_5.flatten(),
-                    enabled: slot_6.flatten(),
-                    customer: slot_7.flatten(),
-                    plan: slot_8.flatten(),
-                    subscription: slot_9.flatten(),
+                    id: slot_id.flatten(),
+                    license_key: slot_license_key.flatten(),
+                    activated_on: slot_activated_on.flatten(),
+                    expires_on: slot_expires_on.flatten(),
+                    activation_usage: slot_activation_usage.flatten(),
+                    activation_limit: slot_activation_limit.flatten(),
+                    enabled: slot_enabled.flatten(),
+                    customer: slot_customer.flatten(),
+                    plan: slot_plan.flatten(),
+                    subscription: slot_subscription.flatten(),
                 })
             }
         }
@@ -6003,23 +6567,27 @@ impl<'de> Deserialize<'de> for LicenseDetailsCustomer {
                 self,
                 mut __map: A,
             ) -> Result<LicenseDetailsCustomer, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_customer_id = None;
+                let mut slot_name = None;
+                let mut slot_email = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "customerId" => {
-                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
-                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
-                        "email" => object::fill(&mut slot_2, &mut __map, "email")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_email, &mut __map, "email")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(LicenseDetailsCustomer {
-                    customer_id: slot_0.flatten(),
-                    name: slot_1.flatten(),
-                    email: slot_2.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    name: slot_name.flatten(),
+                    email: slot_email.flatten(),
                 })
             }
         }
@@ -6068,34 +6636,44 @@ impl<'de> Deserialize<'de> for LicenseDetailsPlan {
                 self,
                 mut __map: A,
             ) -> Result<LicenseDetailsPlan, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_identifier = None;
+                let mut slot_name = None;
+                let mut slot_description = None;
+                let mut slot_product = None;
+                let mut slot_version = None;
+                let mut slot_is_latest = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "identifier" => {
-                            object::fill(&mut slot_0, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
-                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "description" => {
-                            object::fill(&mut slot_2, &mut __map, "description")?
+                            object::fill(
+                                &mut slot_description,
+                                &mut __map,
+                                "description",
+                            )?
                         }
-                        "product" => object::fill(&mut slot_3, &mut __map, "product")?,
-                        "version" => object::fill(&mut slot_4, &mut __map, "version")?,
-                        "isLatest" => object::fill(&mut slot_5, &mut __map, "isLatest")?,
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
+                        }
+                        "version" => {
+                            object::fill(&mut slot_version, &mut __map, "version")?
+                        }
+                        "isLatest" => {
+                            object::fill(&mut slot_is_latest, &mut __map, "isLatest")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(LicenseDetailsPlan {
-                    identifier: slot_0.flatten(),
-                    name: slot_1.flatten(),
-                    description: slot_2.flatten(),
-                    product: slot_3.flatten(),
-                    version: slot_4.flatten(),
-                    is_latest: slot_5.flatten(),
+                    identifier: slot_identifier.flatten(),
+                    name: slot_name.flatten(),
+                    description: slot_description.flatten(),
+                    product: slot_product.flatten(),
+                    version: slot_version.flatten(),
+                    is_latest: slot_is_latest.flatten(),
                 })
             }
         }
@@ -6144,36 +6722,42 @@ impl<'de> Deserialize<'de> for LicenseDetailsPlanProduct {
                 self,
                 mut __map: A,
             ) -> Result<LicenseDetailsPlanProduct, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_id = None;
+                let mut slot_identifier = None;
+                let mut slot_name = None;
+                let mut slot_tax_code = None;
+                let mut slot_created_on = None;
+                let mut slot_modified_on = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "identifier" => {
-                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
-                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
-                        "taxCode" => object::fill(&mut slot_3, &mut __map, "taxCode")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "taxCode" => {
+                            object::fill(&mut slot_tax_code, &mut __map, "taxCode")?
+                        }
                         "createdOn" => {
-                            object::fill(&mut slot_4, &mut __map, "createdOn")?
+                            object::fill(&mut slot_created_on, &mut __map, "createdOn")?
                         }
                         "modifiedOn" => {
-                            object::fill(&mut slot_5, &mut __map, "modifiedOn")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modifiedOn",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(LicenseDetailsPlanProduct {
-                    id: slot_0.flatten(),
-                    identifier: slot_1.flatten(),
-                    name: slot_2.flatten(),
-                    tax_code: slot_3.flatten(),
-                    created_on: slot_4.flatten(),
-                    modified_on: slot_5.flatten(),
+                    id: slot_id.flatten(),
+                    identifier: slot_identifier.flatten(),
+                    name: slot_name.flatten(),
+                    tax_code: slot_tax_code.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    modified_on: slot_modified_on.flatten(),
                 })
             }
         }
@@ -6255,75 +6839,95 @@ impl<'de> Deserialize<'de> for LicenseDetailsSubscription {
                 self,
                 mut __map: A,
             ) -> Result<LicenseDetailsSubscription, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
+                let mut slot_id = None;
+                let mut slot_recurrence = None;
+                let mut slot_billing_period_start_time = None;
+                let mut slot_billing_period_end_time = None;
+                let mut slot_start_date = None;
+                let mut slot_end_date = None;
+                let mut slot_status = None;
+                let mut slot_amount = None;
+                let mut slot_currency = None;
+                let mut slot_trial_days_remaining = None;
+                let mut slot_billing_type = None;
+                let mut slot_recurrence_unit = None;
+                let mut slot_recurrence_type = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "recurrence" => {
-                            object::fill(&mut slot_1, &mut __map, "recurrence")?
+                            object::fill(&mut slot_recurrence, &mut __map, "recurrence")?
                         }
                         "billingPeriodStartTime" => {
                             object::fill(
-                                &mut slot_2,
+                                &mut slot_billing_period_start_time,
                                 &mut __map,
                                 "billingPeriodStartTime",
                             )?
                         }
                         "billingPeriodEndTime" => {
                             object::fill(
-                                &mut slot_3,
+                                &mut slot_billing_period_end_time,
                                 &mut __map,
                                 "billingPeriodEndTime",
                             )?
                         }
                         "startDate" => {
-                            object::fill(&mut slot_4, &mut __map, "startDate")?
+                            object::fill(&mut slot_start_date, &mut __map, "startDate")?
                         }
-                        "endDate" => object::fill(&mut slot_5, &mut __map, "endDate")?,
-                        "status" => object::fill(&mut slot_6, &mut __map, "status")?,
-                        "amount" => object::fill(&mut slot_7, &mut __map, "amount")?,
-                        "currency" => object::fill(&mut slot_8, &mut __map, "currency")?,
+                        "endDate" => {
+                            object::fill(&mut slot_end_date, &mut __map, "endDate")?
+                        }
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "amount" => object::fill(&mut slot_amount, &mut __map, "amount")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         "trialDaysRemaining" => {
-                            object::fill(&mut slot_9, &mut __map, "trialDaysRemaining")?
+                            object::fill(
+                                &mut slot_trial_days_remaining,
+                                &mut __map,
+                                "trialDaysRemaining",
+                            )?
                         }
                         "billingType" => {
-                            object::fill(&mut slot_10, &mut __map, "billingType")?
+                            object::fill(
+                                &mut slot_billing_type,
+                                &mut __map,
+                                "billingType",
+                            )?
                         }
                         "recurrenceUnit" => {
-                            object::fill(&mut slot_11, &mut __map, "recurrenceUnit")?
+                            object::fill(
+                                &mut slot_recurrence_unit,
+                                &mut __map,
+                                "recurrenceUnit",
+                            )?
                         }
                         "recurrenceType" => {
-                            object::fill(&mut slot_12, &mut __map, "recurrenceType")?
+                            object::fill(
+                                &mut slot_recurrence_type,
+                                &mut __map,
+                                "recurrenceType",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(LicenseDetailsSubscription {
-                    id: slot_0.flatten(),
-                    recurrence: slot_1.flatten(),
-                    billing_period_start_time: slot_2.flatten(),
-                    billing_period_end_time: slot_3.flatten(),
-                    start_date: slot_4.flatten(),
-                    end_date: slot_5.flatten(),
-                    status: slot_6.flatten(),
-                    amount: slot_7.flatten(),
-                    currency: slot_8.flatten(),
-                    trial_days_remaining: slot_9.flatten(),
-                    billing_type: slot_10.flatten(),
-                    recurrence_unit: slot_11.flatten(),
-                    recurrence_type: slot_12.flatten(),
+                    id: slot_id.flatten(),
+                    recurrence: slot_recurrence.flatten(),
+                    billing_period_start_time: slot_billing_period_start_time.flatten(),
+                    billing_period_end_time: slot_billing_period_end_time.flatten(),
+                    start_date: slot_start_date.flatten(),
+                    end_date: slot_end_date.flatten(),
+                    status: slot_status.flatten(),
+                    amount: slot_amount.flatten(),
+                    currency: slot_currency.flatten(),
+                    trial_days_remaining: slot_trial_days_remaining.flatten(),
+                    billing_type: slot_billing_type.flatten(),
+                    recurrence_unit: slot_recurrence_unit.flatten(),
+                    recurrence_type: slot_recurrence_type.flatten(),
                 })
             }
         }
@@ -6399,22 +7003,30 @@ impl<'de> Deserialize<'de> for LicenseValidate {
                 self,
                 mut __map: A,
             ) -> Result<LicenseValidate, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_license_key = None;
+                let mut slot_instance_id = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "licenseKey" => {
-                            object::fill(&mut slot_0, &mut __map, "licenseKey")?
+                            object::fill(
+                                &mut slot_license_key,
+                                &mut __map,
+                                "licenseKey",
+                            )?
                         }
                         "instanceId" => {
-                            object::fill(&mut slot_1, &mut __map, "instanceId")?
+                            object::fill(
+                                &mut slot_instance_id,
+                                &mut __map,
+                                "instanceId",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(LicenseValidate {
-                    license_key: object::required(slot_0, "licenseKey")?,
-                    instance_id: slot_1.flatten(),
+                    license_key: object::required(slot_license_key, "licenseKey")?,
+                    instance_id: slot_instance_id.flatten(),
                 })
             }
         }
@@ -6479,27 +7091,31 @@ impl<'de> Deserialize<'de> for LicenseValidationResponse {
                 self,
                 mut __map: A,
             ) -> Result<LicenseValidationResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
+                let mut slot_valid = None;
+                let mut slot_code = None;
+                let mut slot_detail = None;
+                let mut slot_metadata = None;
+                let mut slot_license = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "valid" => object::fill(&mut slot_0, &mut __map, "valid")?,
-                        "code" => object::fill(&mut slot_1, &mut __map, "code")?,
-                        "detail" => object::fill(&mut slot_2, &mut __map, "detail")?,
-                        "metadata" => object::fill(&mut slot_3, &mut __map, "metadata")?,
-                        "license" => object::fill(&mut slot_4, &mut __map, "license")?,
+                        "valid" => object::fill(&mut slot_valid, &mut __map, "valid")?,
+                        "code" => object::fill(&mut slot_code, &mut __map, "code")?,
+                        "detail" => object::fill(&mut slot_detail, &mut __map, "detail")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
+                        "license" => {
+                            object::fill(&mut slot_license, &mut __map, "license")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(LicenseValidationResponse {
-                    valid: slot_0.flatten(),
-                    code: slot_1.flatten(),
-                    detail: slot_2.flatten(),
-                    metadata: slot_3.flatten(),
-                    license: slot_4.flatten(),
+                    valid: slot_valid.flatten(),
+                    code: slot_code.flatten(),
+                    detail: slot_detail.flatten(),
+                    metadata: slot_metadata.flatten(),
+                    license: slot_license.flatten(),
                 })
             }
         }
@@ -6723,15 +7339,17 @@ impl<'de> Deserialize<'de> for MessageResponse {
                 self,
                 mut __map: A,
             ) -> Result<MessageResponse, A::Error> {
-                let mut slot_0 = None;
+                let mut slot_message = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "message" => object::fill(&mut slot_0, &mut __map, "message")?,
+                        "message" => {
+                            object::fill(&mut slot_message, &mut __map, "message")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(MessageResponse {
-                    message: slot_0.flatten(),
+                    message: slot_message.flatten(),
                 })
             }
         }
@@ -6773,28 +7391,34 @@ impl<'de> Deserialize<'de> for MorFeeBreakdownComponent {
                 self,
                 mut __map: A,
             ) -> Result<MorFeeBreakdownComponent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_name = None;
+                let mut slot_percentage = None;
+                let mut slot_value_units = None;
+                let mut slot_currency = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "percentage" => {
-                            object::fill(&mut slot_1, &mut __map, "percentage")?
+                            object::fill(&mut slot_percentage, &mut __map, "percentage")?
                         }
                         "valueUnits" => {
-                            object::fill(&mut slot_2, &mut __map, "valueUnits")?
+                            object::fill(
+                                &mut slot_value_units,
+                                &mut __map,
+                                "valueUnits",
+                            )?
                         }
-                        "currency" => object::fill(&mut slot_3, &mut __map, "currency")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(MorFeeBreakdownComponent {
-                    name: object::required(slot_0, "name")?,
-                    percentage: slot_1.flatten(),
-                    value_units: object::required(slot_2, "valueUnits")?,
-                    currency: object::required(slot_3, "currency")?,
+                    name: object::required(slot_name, "name")?,
+                    percentage: slot_percentage.flatten(),
+                    value_units: object::required(slot_value_units, "valueUnits")?,
+                    currency: object::required(slot_currency, "currency")?,
                 })
             }
         }
@@ -6886,26 +7510,26 @@ impl<'de> Deserialize<'de> for OrderCreatedEvent {
                 self,
                 mut __map: A,
             ) -> Result<OrderCreatedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(OrderCreatedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -6976,23 +7600,27 @@ impl<'de> Deserialize<'de> for OrderCustomer {
                 self,
                 mut __map: A,
             ) -> Result<OrderCustomer, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_customer_id = None;
+                let mut slot_name = None;
+                let mut slot_email = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "customerId" => {
-                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
-                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
-                        "email" => object::fill(&mut slot_2, &mut __map, "email")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_email, &mut __map, "email")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(OrderCustomer {
-                    customer_id: slot_0.flatten(),
-                    name: slot_1.flatten(),
-                    email: slot_2.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    name: slot_name.flatten(),
+                    email: slot_email.flatten(),
                 })
             }
         }
@@ -7026,20 +7654,24 @@ impl<'de> Deserialize<'de> for OrderEventData {
                 self,
                 mut __map: A,
             ) -> Result<OrderEventData, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_object = None;
+                let mut slot_previous_attributes = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
                         "previous_attributes" => {
-                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                            object::fill(
+                                &mut slot_previous_attributes,
+                                &mut __map,
+                                "previous_attributes",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(OrderEventData {
-                    object: object::required(slot_0, "object")?,
-                    previous_attributes: slot_1.flatten(),
+                    object: object::required(slot_object, "object")?,
+                    previous_attributes: slot_previous_attributes.flatten(),
                 })
             }
         }
@@ -7082,24 +7714,28 @@ impl<'de> Deserialize<'de> for OrderEventListResponse {
                 self,
                 mut __map: A,
             ) -> Result<OrderEventListResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(OrderEventListResponse {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -7156,35 +7792,37 @@ impl<'de> Deserialize<'de> for OrderEventResponse {
                 self,
                 mut __map: A,
             ) -> Result<OrderEventResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
+                let mut slot_id = None;
+                let mut slot_order = None;
+                let mut slot_title = None;
+                let mut slot_code = None;
+                let mut slot_status = None;
+                let mut slot_timestamp = None;
+                let mut slot_metadata = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "order" => object::fill(&mut slot_1, &mut __map, "order")?,
-                        "title" => object::fill(&mut slot_2, &mut __map, "title")?,
-                        "code" => object::fill(&mut slot_3, &mut __map, "code")?,
-                        "status" => object::fill(&mut slot_4, &mut __map, "status")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "order" => object::fill(&mut slot_order, &mut __map, "order")?,
+                        "title" => object::fill(&mut slot_title, &mut __map, "title")?,
+                        "code" => object::fill(&mut slot_code, &mut __map, "code")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
                         "timestamp" => {
-                            object::fill(&mut slot_5, &mut __map, "timestamp")?
+                            object::fill(&mut slot_timestamp, &mut __map, "timestamp")?
                         }
-                        "metadata" => object::fill(&mut slot_6, &mut __map, "metadata")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(OrderEventResponse {
-                    id: object::required(slot_0, "id")?,
-                    order: object::required(slot_1, "order")?,
-                    title: object::required(slot_2, "title")?,
-                    code: object::required(slot_3, "code")?,
-                    status: object::required(slot_4, "status")?,
-                    timestamp: object::required(slot_5, "timestamp")?,
-                    metadata: object::required(slot_6, "metadata")?,
+                    id: object::required(slot_id, "id")?,
+                    order: object::required(slot_order, "order")?,
+                    title: object::required(slot_title, "title")?,
+                    code: object::required(slot_code, "code")?,
+                    status: object::required(slot_status, "status")?,
+                    timestamp: object::required(slot_timestamp, "timestamp")?,
+                    metadata: object::required(slot_metadata, "metadata")?,
                 })
             }
         }
@@ -7270,24 +7908,28 @@ impl<'de> Deserialize<'de> for OrderListResponse {
                 self,
                 mut __map: A,
             ) -> Result<OrderListResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(OrderListResponse {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -7347,25 +7989,33 @@ impl<'de> Deserialize<'de> for OrderPaymentMethod {
                 self,
                 mut __map: A,
             ) -> Result<OrderPaymentMethod, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_payment_method_type = None;
+                let mut slot_payment_method_name = None;
+                let mut slot_last4 = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "paymentMethodType" => {
-                            object::fill(&mut slot_0, &mut __map, "paymentMethodType")?
+                            object::fill(
+                                &mut slot_payment_method_type,
+                                &mut __map,
+                                "paymentMethodType",
+                            )?
                         }
                         "paymentMethodName" => {
-                            object::fill(&mut slot_1, &mut __map, "paymentMethodName")?
+                            object::fill(
+                                &mut slot_payment_method_name,
+                                &mut __map,
+                                "paymentMethodName",
+                            )?
                         }
-                        "last4" => object::fill(&mut slot_2, &mut __map, "last4")?,
+                        "last4" => object::fill(&mut slot_last4, &mut __map, "last4")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(OrderPaymentMethod {
-                    payment_method_type: slot_0.flatten(),
-                    payment_method_name: slot_1.flatten(),
-                    last4: slot_2.flatten(),
+                    payment_method_type: slot_payment_method_type.flatten(),
+                    payment_method_name: slot_payment_method_name.flatten(),
+                    last4: slot_last4.flatten(),
                 })
             }
         }
@@ -7402,26 +8052,26 @@ impl<'de> Deserialize<'de> for OrderRefundedEvent {
                 self,
                 mut __map: A,
             ) -> Result<OrderRefundedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(OrderRefundedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -7582,129 +8232,191 @@ impl<'de> Deserialize<'de> for OrderResponse {
                 self,
                 mut __map: A,
             ) -> Result<OrderResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                let mut slot_16 = None;
-                let mut slot_17 = None;
-                let mut slot_18 = None;
-                let mut slot_19 = None;
-                let mut slot_20 = None;
-                let mut slot_21 = None;
-                let mut slot_22 = None;
-                let mut slot_23 = None;
-                let mut slot_24 = None;
+                let mut slot_id = None;
+                let mut slot_customer = None;
+                let mut slot_product = None;
+                let mut slot_status = None;
+                let mut slot_paid_at = None;
+                let mut slot_amount_subtotal = None;
+                let mut slot_amount_discount = None;
+                let mut slot_amount_tax = None;
+                let mut slot_amount_total = None;
+                let mut slot_sale_currency = None;
+                let mut slot_amount_subtotal_units = None;
+                let mut slot_amount_discount_units = None;
+                let mut slot_amount_tax_units = None;
+                let mut slot_amount_total_units = None;
+                let mut slot_refunded_total_units = None;
+                let mut slot_sale_currency_symbol = None;
+                let mut slot_billing_address = None;
+                let mut slot_plan = None;
+                let mut slot_billing_type = None;
+                let mut slot_license = None;
+                let mut slot_is_trial = None;
+                let mut slot_subscription = None;
+                let mut slot_invoice_id = None;
+                let mut slot_custom_fields_data = None;
+                let mut slot_payment_method = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "customer" => object::fill(&mut slot_1, &mut __map, "customer")?,
-                        "product" => object::fill(&mut slot_2, &mut __map, "product")?,
-                        "status" => object::fill(&mut slot_3, &mut __map, "status")?,
-                        "paidAt" => object::fill(&mut slot_4, &mut __map, "paidAt")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "customer" => {
+                            object::fill(&mut slot_customer, &mut __map, "customer")?
+                        }
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
+                        }
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "paidAt" => {
+                            object::fill(&mut slot_paid_at, &mut __map, "paidAt")?
+                        }
                         "amountSubtotal" => {
-                            object::fill(&mut slot_5, &mut __map, "amountSubtotal")?
+                            object::fill(
+                                &mut slot_amount_subtotal,
+                                &mut __map,
+                                "amountSubtotal",
+                            )?
                         }
                         "amountDiscount" => {
-                            object::fill(&mut slot_6, &mut __map, "amountDiscount")?
+                            object::fill(
+                                &mut slot_amount_discount,
+                                &mut __map,
+                                "amountDiscount",
+                            )?
                         }
                         "amountTax" => {
-                            object::fill(&mut slot_7, &mut __map, "amountTax")?
+                            object::fill(&mut slot_amount_tax, &mut __map, "amountTax")?
                         }
                         "amountTotal" => {
-                            object::fill(&mut slot_8, &mut __map, "amountTotal")?
+                            object::fill(
+                                &mut slot_amount_total,
+                                &mut __map,
+                                "amountTotal",
+                            )?
                         }
                         "saleCurrency" => {
-                            object::fill(&mut slot_9, &mut __map, "saleCurrency")?
+                            object::fill(
+                                &mut slot_sale_currency,
+                                &mut __map,
+                                "saleCurrency",
+                            )?
                         }
                         "amountSubtotalUnits" => {
                             object::fill(
-                                &mut slot_10,
+                                &mut slot_amount_subtotal_units,
                                 &mut __map,
                                 "amountSubtotalUnits",
                             )?
                         }
                         "amountDiscountUnits" => {
                             object::fill(
-                                &mut slot_11,
+                                &mut slot_amount_discount_units,
                                 &mut __map,
                                 "amountDiscountUnits",
                             )?
                         }
                         "amountTaxUnits" => {
-                            object::fill(&mut slot_12, &mut __map, "amountTaxUnits")?
+                            object::fill(
+                                &mut slot_amount_tax_units,
+                                &mut __map,
+                                "amountTaxUnits",
+                            )?
                         }
                         "amountTotalUnits" => {
-                            object::fill(&mut slot_13, &mut __map, "amountTotalUnits")?
+                            object::fill(
+                                &mut slot_amount_total_units,
+                                &mut __map,
+                                "amountTotalUnits",
+                            )?
                         }
                         "refundedTotalUnits" => {
-                            object::fill(&mut slot_14, &mut __map, "refundedTotalUnits")?
+                            object::fill(
+                                &mut slot_refunded_total_units,
+                                &mut __map,
+                                "refundedTotalUnits",
+                            )?
                         }
                         "saleCurrencySymbol" => {
-                            object::fill(&mut slot_15, &mut __map, "saleCurrencySymbol")?
+                            object::fill(
+                                &mut slot_sale_currency_symbol,
+                                &mut __map,
+                                "saleCurrencySymbol",
+                            )?
                         }
                         "billingAddress" => {
-                            object::fill(&mut slot_16, &mut __map, "billingAddress")?
+                            object::fill(
+                                &mut slot_billing_address,
+                                &mut __map,
+                                "billingAddress",
+                            )?
                         }
-                        "plan" => object::fill(&mut slot_17, &mut __map, "plan")?,
+                        "plan" => object::fill(&mut slot_plan, &mut __map, "plan")?,
                         "billingType" => {
-                            object::fill(&mut slot_18, &mut __map, "billingType")?
+                            object::fill(
+                                &mut slot_billing_type,
+                                &mut __map,
+                                "billingType",
+                            )?
                         }
-                        "license" => object::fill(&mut slot_19, &mut __map, "license")?,
-                        "isTrial" => object::fill(&mut slot_20, &mut __map, "isTrial")?,
+                        "license" => {
+                            object::fill(&mut slot_license, &mut __map, "license")?
+                        }
+                        "isTrial" => {
+                            object::fill(&mut slot_is_trial, &mut __map, "isTrial")?
+                        }
                         "subscription" => {
-                            object::fill(&mut slot_21, &mut __map, "subscription")?
+                            object::fill(
+                                &mut slot_subscription,
+                                &mut __map,
+                                "subscription",
+                            )?
                         }
                         "invoiceId" => {
-                            object::fill(&mut slot_22, &mut __map, "invoiceId")?
+                            object::fill(&mut slot_invoice_id, &mut __map, "invoiceId")?
                         }
                         "customFieldsData" => {
-                            object::fill(&mut slot_23, &mut __map, "customFieldsData")?
+                            object::fill(
+                                &mut slot_custom_fields_data,
+                                &mut __map,
+                                "customFieldsData",
+                            )?
                         }
                         "paymentMethod" => {
-                            object::fill(&mut slot_24, &mut __map, "paymentMethod")?
+                            object::fill(
+                                &mut slot_payment_method,
+                                &mut __map,
+                                "paymentMethod",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(OrderResponse {
-                    id: slot_0.flatten(),
-                    customer: slot_1.flatten(),
-                    product: slot_2.flatten(),
-                    status: slot_3.flatten(),
-                    paid_at: slot_4.flatten(),
-                    amount_subtotal: slot_5.flatten(),
-                    amount_discount: slot_6.flatten(),
-                    amount_tax: slot_7.flatten(),
-                    amount_total: slot_8.flatten(),
-                    sale_currency: slot_9.flatten(),
-                    amount_subtotal_units: slot_10.flatten(),
-                    amount_discount_units: slot_11.flatten(),
-                    amount_tax_units: slot_12.flatten(),
-                    amount_total_units: slot_13.flatten(),
-                    refunded_total_units: slot_14.flatten(),
-                    sale_currency_symbol: slot_15.flatten(),
-                    billing_address: slot_16.flatten(),
-                    plan: slot_17.flatten(),
-                    billing_type: slot_18.flatten(),
-                    license: slot_19.flatten(),
-                    is_trial: slot_20.flatten(),
-                    subscription: slot_21.flatten(),
-                    invoice_id: slot_22.flatten(),
-                    custom_fields_data: slot_23.flatten(),
-                    payment_method: slot_24.flatten(),
+                    id: slot_id.flatten(),
+                    customer: slot_customer.flatten(),
+                    product: slot_product.flatten(),
+                    status: slot_status.flatten(),
+                    paid_at: slot_paid_at.flatten(),
+                    amount_subtotal: slot_amount_subtotal.flatten(),
+                    amount_discount: slot_amount_discount.flatten(),
+                    amount_tax: slot_amount_tax.flatten(),
+                    amount_total: slot_amount_total.flatten(),
+                    sale_currency: slot_sale_currency.flatten(),
+                    amount_subtotal_units: slot_amount_subtotal_units.flatten(),
+                    amount_discount_units: slot_amount_discount_units.flatten(),
+                    amount_tax_units: slot_amount_tax_units.flatten(),
+                    amount_total_units: slot_amount_total_units.flatten(),
+                    refunded_total_units: slot_refunded_total_units.flatten(),
+                    sale_currency_symbol: slot_sale_currency_symbol.flatten(),
+                    billing_address: slot_billing_address.flatten(),
+                    plan: slot_plan.flatten(),
+                    billing_type: slot_billing_type.flatten(),
+                    license: slot_license.flatten(),
+                    is_trial: slot_is_trial.flatten(),
+                    subscription: slot_subscription.flatten(),
+                    invoice_id: slot_invoice_id.flatten(),
+                    custom_fields_data: slot_custom_fields_data.flatten(),
+                    payment_method: slot_payment_method.flatten(),
                 })
             }
         }
@@ -7858,37 +8570,49 @@ impl<'de> Deserialize<'de> for OrderSubscriptionSummary {
                 self,
                 mut __map: A,
             ) -> Result<OrderSubscriptionSummary, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
+                let mut slot_id = None;
+                let mut slot_status = None;
+                let mut slot_amount = None;
+                let mut slot_currency = None;
+                let mut slot_interval = None;
+                let mut slot_currency_symbol = None;
+                let mut slot_next_invoice_date = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "status" => object::fill(&mut slot_1, &mut __map, "status")?,
-                        "amount" => object::fill(&mut slot_2, &mut __map, "amount")?,
-                        "currency" => object::fill(&mut slot_3, &mut __map, "currency")?,
-                        "interval" => object::fill(&mut slot_4, &mut __map, "interval")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "amount" => object::fill(&mut slot_amount, &mut __map, "amount")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
+                        "interval" => {
+                            object::fill(&mut slot_interval, &mut __map, "interval")?
+                        }
                         "currencySymbol" => {
-                            object::fill(&mut slot_5, &mut __map, "currencySymbol")?
+                            object::fill(
+                                &mut slot_currency_symbol,
+                                &mut __map,
+                                "currencySymbol",
+                            )?
                         }
                         "nextInvoiceDate" => {
-                            object::fill(&mut slot_6, &mut __map, "nextInvoiceDate")?
+                            object::fill(
+                                &mut slot_next_invoice_date,
+                                &mut __map,
+                                "nextInvoiceDate",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(OrderSubscriptionSummary {
-                    id: slot_0.flatten(),
-                    status: slot_1.flatten(),
-                    amount: slot_2.flatten(),
-                    currency: slot_3.flatten(),
-                    interval: slot_4.flatten(),
-                    currency_symbol: slot_5.flatten(),
-                    next_invoice_date: slot_6.flatten(),
+                    id: slot_id.flatten(),
+                    status: slot_status.flatten(),
+                    amount: slot_amount.flatten(),
+                    currency: slot_currency.flatten(),
+                    interval: slot_interval.flatten(),
+                    currency_symbol: slot_currency_symbol.flatten(),
+                    next_invoice_date: slot_next_invoice_date.flatten(),
                 })
             }
         }
@@ -7925,26 +8649,26 @@ impl<'de> Deserialize<'de> for OrderUpdatedEvent {
                 self,
                 mut __map: A,
             ) -> Result<OrderUpdatedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(OrderUpdatedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -8018,24 +8742,28 @@ impl<'de> Deserialize<'de> for PaginatedFeatures {
                 self,
                 mut __map: A,
             ) -> Result<PaginatedFeatures, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PaginatedFeatures {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -8090,24 +8818,28 @@ impl<'de> Deserialize<'de> for PaginatedPlanFeatureEntitlements {
                 self,
                 mut __map: A,
             ) -> Result<PaginatedPlanFeatureEntitlements, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PaginatedPlanFeatureEntitlements {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -8162,24 +8894,28 @@ impl<'de> Deserialize<'de> for PaginatedPlanPrices {
                 self,
                 mut __map: A,
             ) -> Result<PaginatedPlanPrices, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PaginatedPlanPrices {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -8234,24 +8970,28 @@ impl<'de> Deserialize<'de> for PaginatedPlans {
                 self,
                 mut __map: A,
             ) -> Result<PaginatedPlans, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PaginatedPlans {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -8306,24 +9046,28 @@ impl<'de> Deserialize<'de> for PaginatedProducts {
                 self,
                 mut __map: A,
             ) -> Result<PaginatedProducts, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PaginatedProducts {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -8396,44 +9140,54 @@ impl<'de> Deserialize<'de> for PartnerOrganization {
                 self,
                 mut __map: A,
             ) -> Result<PartnerOrganization, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_user_id = None;
+                let mut slot_organization_identifier = None;
+                let mut slot_organization_slug = None;
+                let mut slot_client_key = None;
+                let mut slot_server_key = None;
+                let mut slot_partner_external_id = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "userId" => object::fill(&mut slot_0, &mut __map, "userId")?,
+                        "userId" => {
+                            object::fill(&mut slot_user_id, &mut __map, "userId")?
+                        }
                         "organizationIdentifier" => {
                             object::fill(
-                                &mut slot_1,
+                                &mut slot_organization_identifier,
                                 &mut __map,
                                 "organizationIdentifier",
                             )?
                         }
                         "organizationSlug" => {
-                            object::fill(&mut slot_2, &mut __map, "organizationSlug")?
+                            object::fill(
+                                &mut slot_organization_slug,
+                                &mut __map,
+                                "organizationSlug",
+                            )?
                         }
                         "clientKey" => {
-                            object::fill(&mut slot_3, &mut __map, "clientKey")?
+                            object::fill(&mut slot_client_key, &mut __map, "clientKey")?
                         }
                         "serverKey" => {
-                            object::fill(&mut slot_4, &mut __map, "serverKey")?
+                            object::fill(&mut slot_server_key, &mut __map, "serverKey")?
                         }
                         "partnerExternalId" => {
-                            object::fill(&mut slot_5, &mut __map, "partnerExternalId")?
+                            object::fill(
+                                &mut slot_partner_external_id,
+                                &mut __map,
+                                "partnerExternalId",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PartnerOrganization {
-                    user_id: slot_0.flatten(),
-                    organization_identifier: slot_1.flatten(),
-                    organization_slug: slot_2.flatten(),
-                    client_key: slot_3.flatten(),
-                    server_key: slot_4.flatten(),
-                    partner_external_id: slot_5.flatten(),
+                    user_id: slot_user_id.flatten(),
+                    organization_identifier: slot_organization_identifier.flatten(),
+                    organization_slug: slot_organization_slug.flatten(),
+                    client_key: slot_client_key.flatten(),
+                    server_key: slot_server_key.flatten(),
+                    partner_external_id: slot_partner_external_id.flatten(),
                 })
             }
         }
@@ -8470,18 +9224,20 @@ impl<'de> Deserialize<'de> for PartnerOrganizationList {
                 self,
                 mut __map: A,
             ) -> Result<PartnerOrganizationList, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_results = None;
+                let mut slot_count = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "results" => object::fill(&mut slot_0, &mut __map, "results")?,
-                        "count" => object::fill(&mut slot_1, &mut __map, "count")?,
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PartnerOrganizationList {
-                    results: slot_0.flatten(),
-                    count: slot_1.flatten(),
+                    results: slot_results.flatten(),
+                    count: slot_count.flatten(),
                 })
             }
         }
@@ -8520,25 +9276,33 @@ impl<'de> Deserialize<'de> for PartnerOrganizationProvisionRequest {
                 self,
                 mut __map: A,
             ) -> Result<PartnerOrganizationProvisionRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_external_id = None;
+                let mut slot_email = None;
+                let mut slot_business_name = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "externalId" => {
-                            object::fill(&mut slot_0, &mut __map, "externalId")?
+                            object::fill(
+                                &mut slot_external_id,
+                                &mut __map,
+                                "externalId",
+                            )?
                         }
-                        "email" => object::fill(&mut slot_1, &mut __map, "email")?,
+                        "email" => object::fill(&mut slot_email, &mut __map, "email")?,
                         "businessName" => {
-                            object::fill(&mut slot_2, &mut __map, "businessName")?
+                            object::fill(
+                                &mut slot_business_name,
+                                &mut __map,
+                                "businessName",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PartnerOrganizationProvisionRequest {
-                    external_id: object::required(slot_0, "externalId")?,
-                    email: object::required(slot_1, "email")?,
-                    business_name: slot_2.flatten(),
+                    external_id: object::required(slot_external_id, "externalId")?,
+                    email: object::required(slot_email, "email")?,
+                    business_name: slot_business_name.flatten(),
                 })
             }
         }
@@ -8595,26 +9359,26 @@ impl<'de> Deserialize<'de> for PaymentMethodCreatedEvent {
                 self,
                 mut __map: A,
             ) -> Result<PaymentMethodCreatedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PaymentMethodCreatedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -8688,28 +9452,36 @@ impl<'de> Deserialize<'de> for PaymentMethodCustomer {
                 self,
                 mut __map: A,
             ) -> Result<PaymentMethodCustomer, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_customer_id = None;
+                let mut slot_name = None;
+                let mut slot_email = None;
+                let mut slot_billing_address = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "customerId" => {
-                            object::fill(&mut slot_0, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
-                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
-                        "email" => object::fill(&mut slot_2, &mut __map, "email")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_email, &mut __map, "email")?,
                         "billingAddress" => {
-                            object::fill(&mut slot_3, &mut __map, "billingAddress")?
+                            object::fill(
+                                &mut slot_billing_address,
+                                &mut __map,
+                                "billingAddress",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PaymentMethodCustomer {
-                    customer_id: slot_0.flatten(),
-                    name: slot_1.flatten(),
-                    email: slot_2.flatten(),
-                    billing_address: slot_3.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    name: slot_name.flatten(),
+                    email: slot_email.flatten(),
+                    billing_address: slot_billing_address.flatten(),
                 })
             }
         }
@@ -8746,26 +9518,26 @@ impl<'de> Deserialize<'de> for PaymentMethodDeletedEvent {
                 self,
                 mut __map: A,
             ) -> Result<PaymentMethodDeletedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PaymentMethodDeletedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -8830,20 +9602,24 @@ impl<'de> Deserialize<'de> for PaymentMethodEventData {
                 self,
                 mut __map: A,
             ) -> Result<PaymentMethodEventData, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_object = None;
+                let mut slot_previous_attributes = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
                         "previous_attributes" => {
-                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                            object::fill(
+                                &mut slot_previous_attributes,
+                                &mut __map,
+                                "previous_attributes",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PaymentMethodEventData {
-                    object: object::required(slot_0, "object")?,
-                    previous_attributes: slot_1.flatten(),
+                    object: object::required(slot_object, "object")?,
+                    previous_attributes: slot_previous_attributes.flatten(),
                 })
             }
         }
@@ -8886,24 +9662,28 @@ impl<'de> Deserialize<'de> for PaymentMethodListResponse {
                 self,
                 mut __map: A,
             ) -> Result<PaymentMethodListResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PaymentMethodListResponse {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -8970,46 +9750,60 @@ impl<'de> Deserialize<'de> for PaymentMethodResponse {
                 self,
                 mut __map: A,
             ) -> Result<PaymentMethodResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
+                let mut slot_id = None;
+                let mut slot_customer = None;
+                let mut slot_method_type = None;
+                let mut slot_method_data = None;
+                let mut slot_is_default = None;
+                let mut slot_status = None;
+                let mut slot_created_on = None;
+                let mut slot_modified_on = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "customer" => object::fill(&mut slot_1, &mut __map, "customer")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "customer" => {
+                            object::fill(&mut slot_customer, &mut __map, "customer")?
+                        }
                         "methodType" => {
-                            object::fill(&mut slot_2, &mut __map, "methodType")?
+                            object::fill(
+                                &mut slot_method_type,
+                                &mut __map,
+                                "methodType",
+                            )?
                         }
                         "methodData" => {
-                            object::fill(&mut slot_3, &mut __map, "methodData")?
+                            object::fill(
+                                &mut slot_method_data,
+                                &mut __map,
+                                "methodData",
+                            )?
                         }
                         "isDefault" => {
-                            object::fill(&mut slot_4, &mut __map, "isDefault")?
+                            object::fill(&mut slot_is_default, &mut __map, "isDefault")?
                         }
-                        "status" => object::fill(&mut slot_5, &mut __map, "status")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
                         "createdOn" => {
-                            object::fill(&mut slot_6, &mut __map, "createdOn")?
+                            object::fill(&mut slot_created_on, &mut __map, "createdOn")?
                         }
                         "modifiedOn" => {
-                            object::fill(&mut slot_7, &mut __map, "modifiedOn")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modifiedOn",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PaymentMethodResponse {
-                    id: slot_0.flatten(),
-                    customer: slot_1.flatten(),
-                    method_type: slot_2.flatten(),
-                    method_data: slot_3.flatten(),
-                    is_default: slot_4.flatten(),
-                    status: slot_5.flatten(),
-                    created_on: slot_6.flatten(),
-                    modified_on: slot_7.flatten(),
+                    id: slot_id.flatten(),
+                    customer: slot_customer.flatten(),
+                    method_type: slot_method_type.flatten(),
+                    method_data: slot_method_data.flatten(),
+                    is_default: slot_is_default.flatten(),
+                    status: slot_status.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    modified_on: slot_modified_on.flatten(),
                 })
             }
         }
@@ -9085,26 +9879,26 @@ impl<'de> Deserialize<'de> for PaymentMethodUpdatedEvent {
                 self,
                 mut __map: A,
             ) -> Result<PaymentMethodUpdatedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PaymentMethodUpdatedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -9178,28 +9972,34 @@ impl<'de> Deserialize<'de> for PlanCharge {
                 self,
                 mut __map: A,
             ) -> Result<PlanCharge, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_charge_period = None;
+                let mut slot_price_data = None;
+                let mut slot_tiers = None;
+                let mut slot_advanced = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "chargePeriod" => {
-                            object::fill(&mut slot_0, &mut __map, "chargePeriod")?
+                            object::fill(
+                                &mut slot_charge_period,
+                                &mut __map,
+                                "chargePeriod",
+                            )?
                         }
                         "priceData" => {
-                            object::fill(&mut slot_1, &mut __map, "priceData")?
+                            object::fill(&mut slot_price_data, &mut __map, "priceData")?
                         }
-                        "tiers" => object::fill(&mut slot_2, &mut __map, "tiers")?,
-                        "advanced" => object::fill(&mut slot_3, &mut __map, "advanced")?,
+                        "tiers" => object::fill(&mut slot_tiers, &mut __map, "tiers")?,
+                        "advanced" => {
+                            object::fill(&mut slot_advanced, &mut __map, "advanced")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanCharge {
-                    charge_period: slot_0.flatten(),
-                    price_data: slot_1.flatten(),
-                    tiers: slot_2.flatten(),
-                    advanced: slot_3.flatten(),
+                    charge_period: slot_charge_period.flatten(),
+                    price_data: slot_price_data.flatten(),
+                    tiers: slot_tiers.flatten(),
+                    advanced: slot_advanced.flatten(),
                 })
             }
         }
@@ -9322,49 +10122,71 @@ impl<'de> Deserialize<'de> for PlanChargeCatalogPrice {
                 self,
                 mut __map: A,
             ) -> Result<PlanChargeCatalogPrice, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
+                let mut slot_feature = None;
+                let mut slot_price_model = None;
+                let mut slot_reset = None;
+                let mut slot_reset_time = None;
+                let mut slot_has_unlimited_usage = None;
+                let mut slot_payment_type = None;
+                let mut slot_rollover = None;
+                let mut slot_usage_alerts = None;
+                let mut slot_charges = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "feature" => object::fill(&mut slot_0, &mut __map, "feature")?,
-                        "priceModel" => {
-                            object::fill(&mut slot_1, &mut __map, "priceModel")?
+                        "feature" => {
+                            object::fill(&mut slot_feature, &mut __map, "feature")?
                         }
-                        "reset" => object::fill(&mut slot_2, &mut __map, "reset")?,
+                        "priceModel" => {
+                            object::fill(
+                                &mut slot_price_model,
+                                &mut __map,
+                                "priceModel",
+                            )?
+                        }
+                        "reset" => object::fill(&mut slot_reset, &mut __map, "reset")?,
                         "resetTime" => {
-                            object::fill(&mut slot_3, &mut __map, "resetTime")?
+                            object::fill(&mut slot_reset_time, &mut __map, "resetTime")?
                         }
                         "hasUnlimitedUsage" => {
-                            object::fill(&mut slot_4, &mut __map, "hasUnlimitedUsage")?
+                            object::fill(
+                                &mut slot_has_unlimited_usage,
+                                &mut __map,
+                                "hasUnlimitedUsage",
+                            )?
                         }
                         "paymentType" => {
-                            object::fill(&mut slot_5, &mut __map, "paymentType")?
+                            object::fill(
+                                &mut slot_payment_type,
+                                &mut __map,
+                                "paymentType",
+                            )?
                         }
-                        "rollover" => object::fill(&mut slot_6, &mut __map, "rollover")?,
+                        "rollover" => {
+                            object::fill(&mut slot_rollover, &mut __map, "rollover")?
+                        }
                         "usageAlerts" => {
-                            object::fill(&mut slot_7, &mut __map, "usageAlerts")?
+                            object::fill(
+                                &mut slot_usage_alerts,
+                                &mut __map,
+                                "usageAlerts",
+                            )?
                         }
-                        "charges" => object::fill(&mut slot_8, &mut __map, "charges")?,
+                        "charges" => {
+                            object::fill(&mut slot_charges, &mut __map, "charges")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanChargeCatalogPrice {
-                    feature: slot_0,
-                    price_model: slot_1.flatten(),
-                    reset: slot_2.flatten(),
-                    reset_time: slot_3,
-                    has_unlimited_usage: slot_4.flatten(),
-                    payment_type: slot_5.flatten(),
-                    rollover: slot_6.flatten(),
-                    usage_alerts: slot_7.flatten(),
-                    charges: slot_8.flatten(),
+                    feature: slot_feature,
+                    price_model: slot_price_model.flatten(),
+                    reset: slot_reset.flatten(),
+                    reset_time: slot_reset_time,
+                    has_unlimited_usage: slot_has_unlimited_usage.flatten(),
+                    payment_type: slot_payment_type.flatten(),
+                    rollover: slot_rollover.flatten(),
+                    usage_alerts: slot_usage_alerts.flatten(),
+                    charges: slot_charges.flatten(),
                 })
             }
         }
@@ -9640,25 +10462,31 @@ impl<'de> Deserialize<'de> for PlanChargeCatalogPriceUsageAlerts {
                 self,
                 mut __map: A,
             ) -> Result<PlanChargeCatalogPriceUsageAlerts, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_enabled = None;
+                let mut slot_thresholds = None;
+                let mut slot_threshold_type = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "enabled" => object::fill(&mut slot_0, &mut __map, "enabled")?,
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
                         "thresholds" => {
-                            object::fill(&mut slot_1, &mut __map, "thresholds")?
+                            object::fill(&mut slot_thresholds, &mut __map, "thresholds")?
                         }
                         "thresholdType" => {
-                            object::fill(&mut slot_2, &mut __map, "thresholdType")?
+                            object::fill(
+                                &mut slot_threshold_type,
+                                &mut __map,
+                                "thresholdType",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanChargeCatalogPriceUsageAlerts {
-                    enabled: slot_0.flatten(),
-                    thresholds: slot_1.flatten(),
-                    threshold_type: slot_2.flatten(),
+                    enabled: slot_enabled.flatten(),
+                    thresholds: slot_thresholds.flatten(),
+                    threshold_type: slot_threshold_type.flatten(),
                 })
             }
         }
@@ -9833,25 +10661,33 @@ impl<'de> Deserialize<'de> for PlanChargeTiersItem {
                 self,
                 mut __map: A,
             ) -> Result<PlanChargeTiersItem, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_flat_amount = None;
+                let mut slot_unit_amount = None;
+                let mut slot_up_to = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "flatAmount" => {
-                            object::fill(&mut slot_0, &mut __map, "flatAmount")?
+                            object::fill(
+                                &mut slot_flat_amount,
+                                &mut __map,
+                                "flatAmount",
+                            )?
                         }
                         "unitAmount" => {
-                            object::fill(&mut slot_1, &mut __map, "unitAmount")?
+                            object::fill(
+                                &mut slot_unit_amount,
+                                &mut __map,
+                                "unitAmount",
+                            )?
                         }
-                        "upTo" => object::fill(&mut slot_2, &mut __map, "upTo")?,
+                        "upTo" => object::fill(&mut slot_up_to, &mut __map, "upTo")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanChargeTiersItem {
-                    flat_amount: slot_0.flatten(),
-                    unit_amount: slot_1.flatten(),
-                    up_to: slot_2,
+                    flat_amount: slot_flat_amount.flatten(),
+                    unit_amount: slot_unit_amount.flatten(),
+                    up_to: slot_up_to,
                 })
             }
         }
@@ -9973,48 +10809,62 @@ impl<'de> Deserialize<'de> for PlanCreateRequest {
                 self,
                 mut __map: A,
             ) -> Result<PlanCreateRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
+                let mut slot_name = None;
+                let mut slot_identifier = None;
+                let mut slot_description = None;
+                let mut slot_product = None;
+                let mut slot_metadata = None;
+                let mut slot_is_visible = None;
+                let mut slot_license = None;
+                let mut slot_links = None;
+                let mut slot_file_keys = None;
+                let mut slot_ordering = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "identifier" => {
-                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
                         "description" => {
-                            object::fill(&mut slot_2, &mut __map, "description")?
+                            object::fill(
+                                &mut slot_description,
+                                &mut __map,
+                                "description",
+                            )?
                         }
-                        "product" => object::fill(&mut slot_3, &mut __map, "product")?,
-                        "metadata" => object::fill(&mut slot_4, &mut __map, "metadata")?,
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
+                        }
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         "isVisible" => {
-                            object::fill(&mut slot_5, &mut __map, "isVisible")?
+                            object::fill(&mut slot_is_visible, &mut __map, "isVisible")?
                         }
-                        "license" => object::fill(&mut slot_6, &mut __map, "license")?,
-                        "links" => object::fill(&mut slot_7, &mut __map, "links")?,
-                        "fileKeys" => object::fill(&mut slot_8, &mut __map, "fileKeys")?,
-                        "ordering" => object::fill(&mut slot_9, &mut __map, "ordering")?,
+                        "license" => {
+                            object::fill(&mut slot_license, &mut __map, "license")?
+                        }
+                        "links" => object::fill(&mut slot_links, &mut __map, "links")?,
+                        "fileKeys" => {
+                            object::fill(&mut slot_file_keys, &mut __map, "fileKeys")?
+                        }
+                        "ordering" => {
+                            object::fill(&mut slot_ordering, &mut __map, "ordering")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanCreateRequest {
-                    name: object::required(slot_0, "name")?,
-                    identifier: slot_1.flatten(),
-                    description: slot_2.flatten(),
-                    product: object::required(slot_3, "product")?,
-                    metadata: slot_4.flatten(),
-                    is_visible: slot_5.flatten(),
-                    license: slot_6.flatten(),
-                    links: slot_7.flatten(),
-                    file_keys: slot_8.flatten(),
-                    ordering: slot_9.flatten(),
+                    name: object::required(slot_name, "name")?,
+                    identifier: slot_identifier.flatten(),
+                    description: slot_description.flatten(),
+                    product: object::required(slot_product, "product")?,
+                    metadata: slot_metadata.flatten(),
+                    is_visible: slot_is_visible.flatten(),
+                    license: slot_license.flatten(),
+                    links: slot_links.flatten(),
+                    file_keys: slot_file_keys.flatten(),
+                    ordering: slot_ordering.flatten(),
                 })
             }
         }
@@ -10409,25 +11259,31 @@ impl<'de> Deserialize<'de> for PlanEntitlementDetailsUsageAlerts {
                 self,
                 mut __map: A,
             ) -> Result<PlanEntitlementDetailsUsageAlerts, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_enabled = None;
+                let mut slot_thresholds = None;
+                let mut slot_threshold_type = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "enabled" => object::fill(&mut slot_0, &mut __map, "enabled")?,
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
                         "thresholds" => {
-                            object::fill(&mut slot_1, &mut __map, "thresholds")?
+                            object::fill(&mut slot_thresholds, &mut __map, "thresholds")?
                         }
                         "thresholdType" => {
-                            object::fill(&mut slot_2, &mut __map, "thresholdType")?
+                            object::fill(
+                                &mut slot_threshold_type,
+                                &mut __map,
+                                "thresholdType",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanEntitlementDetailsUsageAlerts {
-                    enabled: slot_0.flatten(),
-                    thresholds: slot_1.flatten(),
-                    threshold_type: slot_2.flatten(),
+                    enabled: slot_enabled.flatten(),
+                    thresholds: slot_thresholds.flatten(),
+                    threshold_type: slot_threshold_type.flatten(),
                 })
             }
         }
@@ -10541,18 +11397,22 @@ impl<'de> Deserialize<'de> for PlanFeatureEntitlement {
                 self,
                 mut __map: A,
             ) -> Result<PlanFeatureEntitlement, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_feature = None;
+                let mut slot_details = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "feature" => object::fill(&mut slot_0, &mut __map, "feature")?,
-                        "details" => object::fill(&mut slot_1, &mut __map, "details")?,
+                        "feature" => {
+                            object::fill(&mut slot_feature, &mut __map, "feature")?
+                        }
+                        "details" => {
+                            object::fill(&mut slot_details, &mut __map, "details")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanFeatureEntitlement {
-                    feature: slot_0.flatten(),
-                    details: slot_1.flatten(),
+                    feature: slot_feature.flatten(),
+                    details: slot_details.flatten(),
                 })
             }
         }
@@ -10587,18 +11447,22 @@ impl<'de> Deserialize<'de> for PlanFeatureEntitlementWrite {
                 self,
                 mut __map: A,
             ) -> Result<PlanFeatureEntitlementWrite, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_feature = None;
+                let mut slot_details = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "feature" => object::fill(&mut slot_0, &mut __map, "feature")?,
-                        "details" => object::fill(&mut slot_1, &mut __map, "details")?,
+                        "feature" => {
+                            object::fill(&mut slot_feature, &mut __map, "feature")?
+                        }
+                        "details" => {
+                            object::fill(&mut slot_details, &mut __map, "details")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanFeatureEntitlementWrite {
-                    feature: object::required(slot_0, "feature")?,
-                    details: object::required(slot_1, "details")?,
+                    feature: object::required(slot_feature, "feature")?,
+                    details: object::required(slot_details, "details")?,
                 })
             }
         }
@@ -10640,15 +11504,17 @@ impl<'de> Deserialize<'de> for PlanFeaturePatchRequest {
                 self,
                 mut __map: A,
             ) -> Result<PlanFeaturePatchRequest, A::Error> {
-                let mut slot_0 = None;
+                let mut slot_details = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "details" => object::fill(&mut slot_0, &mut __map, "details")?,
+                        "details" => {
+                            object::fill(&mut slot_details, &mut __map, "details")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanFeaturePatchRequest {
-                    details: object::required(slot_0, "details")?,
+                    details: object::required(slot_details, "details")?,
                 })
             }
         }
@@ -10691,17 +11557,24 @@ impl<'de> Deserialize<'de> for PlanFeaturesCreateRequest {
                 self,
                 mut __map: A,
             ) -> Result<PlanFeaturesCreateRequest, A::Error> {
-                let mut slot_0 = None;
+                let mut slot_plan_entitlements = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "planEntitlements" => {
-                            object::fill(&mut slot_0, &mut __map, "planEntitlements")?
+                            object::fill(
+                                &mut slot_plan_entitlements,
+                                &mut __map,
+                                "planEntitlements",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanFeaturesCreateRequest {
-                    plan_entitlements: object::required(slot_0, "planEntitlements")?,
+                    plan_entitlements: object::required(
+                        slot_plan_entitlements,
+                        "planEntitlements",
+                    )?,
                 })
             }
         }
@@ -10775,32 +11648,40 @@ impl<'de> Deserialize<'de> for PlanFile {
                 self,
                 mut __map: A,
             ) -> Result<PlanFile, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_file = None;
+                let mut slot_ordering = None;
+                let mut slot_enabled = None;
+                let mut slot_download_url = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
-                        "file" => object::fill(&mut slot_2, &mut __map, "file")?,
-                        "ordering" => object::fill(&mut slot_3, &mut __map, "ordering")?,
-                        "enabled" => object::fill(&mut slot_4, &mut __map, "enabled")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "file" => object::fill(&mut slot_file, &mut __map, "file")?,
+                        "ordering" => {
+                            object::fill(&mut slot_ordering, &mut __map, "ordering")?
+                        }
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
                         "downloadUrl" => {
-                            object::fill(&mut slot_5, &mut __map, "downloadUrl")?
+                            object::fill(
+                                &mut slot_download_url,
+                                &mut __map,
+                                "downloadUrl",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanFile {
-                    id: slot_0.flatten(),
-                    name: slot_1.flatten(),
-                    file: slot_2.flatten(),
-                    ordering: slot_3.flatten(),
-                    enabled: slot_4.flatten(),
-                    download_url: slot_5.flatten(),
+                    id: slot_id.flatten(),
+                    name: slot_name.flatten(),
+                    file: slot_file.flatten(),
+                    ordering: slot_ordering.flatten(),
+                    enabled: slot_enabled.flatten(),
+                    download_url: slot_download_url.flatten(),
                 })
             }
         }
@@ -10840,21 +11721,25 @@ impl<'de> Deserialize<'de> for PlanFileUpdateRequest {
                 self,
                 mut __map: A,
             ) -> Result<PlanFileUpdateRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_name = None;
+                let mut slot_ordering = None;
+                let mut slot_enabled = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
-                        "ordering" => object::fill(&mut slot_1, &mut __map, "ordering")?,
-                        "enabled" => object::fill(&mut slot_2, &mut __map, "enabled")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "ordering" => {
+                            object::fill(&mut slot_ordering, &mut __map, "ordering")?
+                        }
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanFileUpdateRequest {
-                    name: slot_0.flatten(),
-                    ordering: slot_1.flatten(),
-                    enabled: slot_2.flatten(),
+                    name: slot_name.flatten(),
+                    ordering: slot_ordering.flatten(),
+                    enabled: slot_enabled.flatten(),
                 })
             }
         }
@@ -10939,18 +11824,18 @@ impl<'de> Deserialize<'de> for PlanLink {
                 self,
                 mut __map: A,
             ) -> Result<PlanLink, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_name = None;
+                let mut slot_url = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
-                        "url" => object::fill(&mut slot_1, &mut __map, "url")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "url" => object::fill(&mut slot_url, &mut __map, "url")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanLink {
-                    name: slot_0.flatten(),
-                    url: slot_1.flatten(),
+                    name: slot_name.flatten(),
+                    url: slot_url.flatten(),
                 })
             }
         }
@@ -11039,46 +11924,62 @@ impl<'de> Deserialize<'de> for PlanPrice {
                 self,
                 mut __map: A,
             ) -> Result<PlanPrice, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
+                let mut slot_id = None;
+                let mut slot_price_type = None;
+                let mut slot_currency = None;
+                let mut slot_free_trial = None;
+                let mut slot_trial_period = None;
+                let mut slot_enabled = None;
+                let mut slot_tax_behavior = None;
+                let mut slot_charge_catalog_price = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "priceType" => {
-                            object::fill(&mut slot_1, &mut __map, "priceType")?
+                            object::fill(&mut slot_price_type, &mut __map, "priceType")?
                         }
-                        "currency" => object::fill(&mut slot_2, &mut __map, "currency")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         "freeTrial" => {
-                            object::fill(&mut slot_3, &mut __map, "freeTrial")?
+                            object::fill(&mut slot_free_trial, &mut __map, "freeTrial")?
                         }
                         "trialPeriod" => {
-                            object::fill(&mut slot_4, &mut __map, "trialPeriod")?
+                            object::fill(
+                                &mut slot_trial_period,
+                                &mut __map,
+                                "trialPeriod",
+                            )?
                         }
-                        "enabled" => object::fill(&mut slot_5, &mut __map, "enabled")?,
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
                         "taxBehavior" => {
-                            object::fill(&mut slot_6, &mut __map, "taxBehavior")?
+                            object::fill(
+                                &mut slot_tax_behavior,
+                                &mut __map,
+                                "taxBehavior",
+                            )?
                         }
                         "chargeCatalogPrice" => {
-                            object::fill(&mut slot_7, &mut __map, "chargeCatalogPrice")?
+                            object::fill(
+                                &mut slot_charge_catalog_price,
+                                &mut __map,
+                                "chargeCatalogPrice",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanPrice {
-                    id: slot_0.flatten(),
-                    price_type: slot_1.flatten(),
-                    currency: slot_2.flatten(),
-                    free_trial: slot_3.flatten(),
-                    trial_period: slot_4.flatten(),
-                    enabled: slot_5.flatten(),
-                    tax_behavior: slot_6.flatten(),
-                    charge_catalog_price: slot_7.flatten(),
+                    id: slot_id.flatten(),
+                    price_type: slot_price_type.flatten(),
+                    currency: slot_currency.flatten(),
+                    free_trial: slot_free_trial.flatten(),
+                    trial_period: slot_trial_period.flatten(),
+                    enabled: slot_enabled.flatten(),
+                    tax_behavior: slot_tax_behavior.flatten(),
+                    charge_catalog_price: slot_charge_catalog_price.flatten(),
                 })
             }
         }
@@ -11111,15 +12012,15 @@ impl<'de> Deserialize<'de> for PlanPriceBulkRequest {
                 self,
                 mut __map: A,
             ) -> Result<PlanPriceBulkRequest, A::Error> {
-                let mut slot_0 = None;
+                let mut slot_prices = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "prices" => object::fill(&mut slot_0, &mut __map, "prices")?,
+                        "prices" => object::fill(&mut slot_prices, &mut __map, "prices")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanPriceBulkRequest {
-                    prices: object::required(slot_0, "prices")?,
+                    prices: object::required(slot_prices, "prices")?,
                 })
             }
         }
@@ -11162,15 +12063,15 @@ impl<'de> Deserialize<'de> for PlanPriceBulkResponse {
                 self,
                 mut __map: A,
             ) -> Result<PlanPriceBulkResponse, A::Error> {
-                let mut slot_0 = None;
+                let mut slot_prices = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "prices" => object::fill(&mut slot_0, &mut __map, "prices")?,
+                        "prices" => object::fill(&mut slot_prices, &mut __map, "prices")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanPriceBulkResponse {
-                    prices: slot_0.flatten(),
+                    prices: slot_prices.flatten(),
                 })
             }
         }
@@ -11226,43 +12127,59 @@ impl<'de> Deserialize<'de> for PlanPriceCreateRequest {
                 self,
                 mut __map: A,
             ) -> Result<PlanPriceCreateRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
+                let mut slot_price_type = None;
+                let mut slot_currency = None;
+                let mut slot_free_trial = None;
+                let mut slot_trial_period = None;
+                let mut slot_enabled = None;
+                let mut slot_tax_behavior = None;
+                let mut slot_charge_catalog_price = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "priceType" => {
-                            object::fill(&mut slot_0, &mut __map, "priceType")?
+                            object::fill(&mut slot_price_type, &mut __map, "priceType")?
                         }
-                        "currency" => object::fill(&mut slot_1, &mut __map, "currency")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         "freeTrial" => {
-                            object::fill(&mut slot_2, &mut __map, "freeTrial")?
+                            object::fill(&mut slot_free_trial, &mut __map, "freeTrial")?
                         }
                         "trialPeriod" => {
-                            object::fill(&mut slot_3, &mut __map, "trialPeriod")?
+                            object::fill(
+                                &mut slot_trial_period,
+                                &mut __map,
+                                "trialPeriod",
+                            )?
                         }
-                        "enabled" => object::fill(&mut slot_4, &mut __map, "enabled")?,
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
                         "taxBehavior" => {
-                            object::fill(&mut slot_5, &mut __map, "taxBehavior")?
+                            object::fill(
+                                &mut slot_tax_behavior,
+                                &mut __map,
+                                "taxBehavior",
+                            )?
                         }
                         "chargeCatalogPrice" => {
-                            object::fill(&mut slot_6, &mut __map, "chargeCatalogPrice")?
+                            object::fill(
+                                &mut slot_charge_catalog_price,
+                                &mut __map,
+                                "chargeCatalogPrice",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanPriceCreateRequest {
-                    price_type: object::required(slot_0, "priceType")?,
-                    currency: slot_1.flatten(),
-                    free_trial: slot_2.flatten(),
-                    trial_period: slot_3.flatten(),
-                    enabled: slot_4.flatten(),
-                    tax_behavior: slot_5.flatten(),
-                    charge_catalog_price: slot_6.flatten(),
+                    price_type: object::required(slot_price_type, "priceType")?,
+                    currency: slot_currency.flatten(),
+                    free_trial: slot_free_trial.flatten(),
+                    trial_period: slot_trial_period.flatten(),
+                    enabled: slot_enabled.flatten(),
+                    tax_behavior: slot_tax_behavior.flatten(),
+                    charge_catalog_price: slot_charge_catalog_price.flatten(),
                 })
             }
         }
@@ -11536,22 +12453,30 @@ impl<'de> Deserialize<'de> for PlanPublishRequest {
                 self,
                 mut __map: A,
             ) -> Result<PlanPublishRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_update_features = None;
+                let mut slot_update_pricing = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "updateFeatures" => {
-                            object::fill(&mut slot_0, &mut __map, "updateFeatures")?
+                            object::fill(
+                                &mut slot_update_features,
+                                &mut __map,
+                                "updateFeatures",
+                            )?
                         }
                         "updatePricing" => {
-                            object::fill(&mut slot_1, &mut __map, "updatePricing")?
+                            object::fill(
+                                &mut slot_update_pricing,
+                                &mut __map,
+                                "updatePricing",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanPublishRequest {
-                    update_features: slot_0.flatten(),
-                    update_pricing: slot_1.flatten(),
+                    update_features: slot_update_features.flatten(),
+                    update_pricing: slot_update_pricing.flatten(),
                 })
             }
         }
@@ -11611,15 +12536,15 @@ impl<'de> Deserialize<'de> for PlanPublishResponse {
                 self,
                 mut __map: A,
             ) -> Result<PlanPublishResponse, A::Error> {
-                let mut slot_0 = None;
+                let mut slot_status = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "status" => object::fill(&mut slot_0, &mut __map, "status")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanPublishResponse {
-                    status: slot_0.flatten(),
+                    status: slot_status.flatten(),
                 })
             }
         }
@@ -11671,37 +12596,47 @@ impl<'de> Deserialize<'de> for PlanUpdateRequest {
                 self,
                 mut __map: A,
             ) -> Result<PlanUpdateRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
+                let mut slot_name = None;
+                let mut slot_description = None;
+                let mut slot_metadata = None;
+                let mut slot_is_visible = None;
+                let mut slot_license = None;
+                let mut slot_links = None;
+                let mut slot_file_keys = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "description" => {
-                            object::fill(&mut slot_1, &mut __map, "description")?
+                            object::fill(
+                                &mut slot_description,
+                                &mut __map,
+                                "description",
+                            )?
                         }
-                        "metadata" => object::fill(&mut slot_2, &mut __map, "metadata")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         "isVisible" => {
-                            object::fill(&mut slot_3, &mut __map, "isVisible")?
+                            object::fill(&mut slot_is_visible, &mut __map, "isVisible")?
                         }
-                        "license" => object::fill(&mut slot_4, &mut __map, "license")?,
-                        "links" => object::fill(&mut slot_5, &mut __map, "links")?,
-                        "fileKeys" => object::fill(&mut slot_6, &mut __map, "fileKeys")?,
+                        "license" => {
+                            object::fill(&mut slot_license, &mut __map, "license")?
+                        }
+                        "links" => object::fill(&mut slot_links, &mut __map, "links")?,
+                        "fileKeys" => {
+                            object::fill(&mut slot_file_keys, &mut __map, "fileKeys")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PlanUpdateRequest {
-                    name: slot_0.flatten(),
-                    description: slot_1.flatten(),
-                    metadata: slot_2.flatten(),
-                    is_visible: slot_3.flatten(),
-                    license: slot_4.flatten(),
-                    links: slot_5.flatten(),
-                    file_keys: slot_6.flatten(),
+                    name: slot_name.flatten(),
+                    description: slot_description.flatten(),
+                    metadata: slot_metadata.flatten(),
+                    is_visible: slot_is_visible.flatten(),
+                    license: slot_license.flatten(),
+                    links: slot_links.flatten(),
+                    file_keys: slot_file_keys.flatten(),
                 })
             }
         }
@@ -11807,18 +12742,22 @@ impl<'de> Deserialize<'de> for PresignedUploadRequest {
                 self,
                 mut __map: A,
             ) -> Result<PresignedUploadRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_file_name = None;
+                let mut slot_file_type = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "fileName" => object::fill(&mut slot_0, &mut __map, "fileName")?,
-                        "fileType" => object::fill(&mut slot_1, &mut __map, "fileType")?,
+                        "fileName" => {
+                            object::fill(&mut slot_file_name, &mut __map, "fileName")?
+                        }
+                        "fileType" => {
+                            object::fill(&mut slot_file_type, &mut __map, "fileType")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PresignedUploadRequest {
-                    file_name: object::required(slot_0, "fileName")?,
-                    file_type: object::required(slot_1, "fileType")?,
+                    file_name: object::required(slot_file_name, "fileName")?,
+                    file_type: object::required(slot_file_type, "fileType")?,
                 })
             }
         }
@@ -11870,21 +12809,23 @@ impl<'de> Deserialize<'de> for PresignedUploadResponse {
                 self,
                 mut __map: A,
             ) -> Result<PresignedUploadResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_url = None;
+                let mut slot_fields = None;
+                let mut slot_file_key = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "url" => object::fill(&mut slot_0, &mut __map, "url")?,
-                        "fields" => object::fill(&mut slot_1, &mut __map, "fields")?,
-                        "fileKey" => object::fill(&mut slot_2, &mut __map, "fileKey")?,
+                        "url" => object::fill(&mut slot_url, &mut __map, "url")?,
+                        "fields" => object::fill(&mut slot_fields, &mut __map, "fields")?,
+                        "fileKey" => {
+                            object::fill(&mut slot_file_key, &mut __map, "fileKey")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PresignedUploadResponse {
-                    url: slot_0.flatten(),
-                    fields: slot_1.flatten(),
-                    file_key: slot_2.flatten(),
+                    url: slot_url.flatten(),
+                    fields: slot_fields.flatten(),
+                    file_key: slot_file_key.flatten(),
                 })
             }
         }
@@ -11939,44 +12880,54 @@ impl<'de> Deserialize<'de> for Product {
                 self,
                 mut __map: A,
             ) -> Result<Product, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
+                let mut slot_id = None;
+                let mut slot_identifier = None;
+                let mut slot_name = None;
+                let mut slot_description = None;
+                let mut slot_tax_code = None;
+                let mut slot_created_by = None;
+                let mut slot_modified_on = None;
+                let mut slot_images = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "identifier" => {
-                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
-                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "description" => {
-                            object::fill(&mut slot_3, &mut __map, "description")?
+                            object::fill(
+                                &mut slot_description,
+                                &mut __map,
+                                "description",
+                            )?
                         }
-                        "taxCode" => object::fill(&mut slot_4, &mut __map, "taxCode")?,
+                        "taxCode" => {
+                            object::fill(&mut slot_tax_code, &mut __map, "taxCode")?
+                        }
                         "createdBy" => {
-                            object::fill(&mut slot_5, &mut __map, "createdBy")?
+                            object::fill(&mut slot_created_by, &mut __map, "createdBy")?
                         }
                         "modifiedOn" => {
-                            object::fill(&mut slot_6, &mut __map, "modifiedOn")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modifiedOn",
+                            )?
                         }
-                        "images" => object::fill(&mut slot_7, &mut __map, "images")?,
+                        "images" => object::fill(&mut slot_images, &mut __map, "images")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(Product {
-                    id: slot_0.flatten(),
-                    identifier: slot_1.flatten(),
-                    name: slot_2.flatten(),
-                    description: slot_3.flatten(),
-                    tax_code: slot_4.flatten(),
-                    created_by: slot_5.flatten(),
-                    modified_on: slot_6.flatten(),
-                    images: slot_7.flatten(),
+                    id: slot_id.flatten(),
+                    identifier: slot_identifier.flatten(),
+                    name: slot_name.flatten(),
+                    description: slot_description.flatten(),
+                    tax_code: slot_tax_code.flatten(),
+                    created_by: slot_created_by.flatten(),
+                    modified_on: slot_modified_on.flatten(),
+                    images: slot_images.flatten(),
                 })
             }
         }
@@ -12021,33 +12972,39 @@ impl<'de> Deserialize<'de> for ProductCreateRequest {
                 self,
                 mut __map: A,
             ) -> Result<ProductCreateRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
+                let mut slot_name = None;
+                let mut slot_identifier = None;
+                let mut slot_description = None;
+                let mut slot_tax_code = None;
+                let mut slot_image_keys = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "identifier" => {
-                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
                         "description" => {
-                            object::fill(&mut slot_2, &mut __map, "description")?
+                            object::fill(
+                                &mut slot_description,
+                                &mut __map,
+                                "description",
+                            )?
                         }
-                        "taxCode" => object::fill(&mut slot_3, &mut __map, "taxCode")?,
+                        "taxCode" => {
+                            object::fill(&mut slot_tax_code, &mut __map, "taxCode")?
+                        }
                         "imageKeys" => {
-                            object::fill(&mut slot_4, &mut __map, "imageKeys")?
+                            object::fill(&mut slot_image_keys, &mut __map, "imageKeys")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ProductCreateRequest {
-                    name: object::required(slot_0, "name")?,
-                    identifier: slot_1.flatten(),
-                    description: slot_2.flatten(),
-                    tax_code: object::required(slot_3, "taxCode")?,
-                    image_keys: slot_4.flatten(),
+                    name: object::required(slot_name, "name")?,
+                    identifier: slot_identifier.flatten(),
+                    description: slot_description.flatten(),
+                    tax_code: object::required(slot_tax_code, "taxCode")?,
+                    image_keys: slot_image_keys.flatten(),
                 })
             }
         }
@@ -12217,32 +13174,36 @@ impl<'de> Deserialize<'de> for ProductImage {
                 self,
                 mut __map: A,
             ) -> Result<ProductImage, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_image = None;
+                let mut slot_ordering = None;
+                let mut slot_thumbnail = None;
+                let mut slot_enabled = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
-                        "image" => object::fill(&mut slot_2, &mut __map, "image")?,
-                        "ordering" => object::fill(&mut slot_3, &mut __map, "ordering")?,
-                        "thumbnail" => {
-                            object::fill(&mut slot_4, &mut __map, "thumbnail")?
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "image" => object::fill(&mut slot_image, &mut __map, "image")?,
+                        "ordering" => {
+                            object::fill(&mut slot_ordering, &mut __map, "ordering")?
                         }
-                        "enabled" => object::fill(&mut slot_5, &mut __map, "enabled")?,
+                        "thumbnail" => {
+                            object::fill(&mut slot_thumbnail, &mut __map, "thumbnail")?
+                        }
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ProductImage {
-                    id: slot_0.flatten(),
-                    name: slot_1.flatten(),
-                    image: slot_2.flatten(),
-                    ordering: slot_3.flatten(),
-                    thumbnail: slot_4.flatten(),
-                    enabled: slot_5.flatten(),
+                    id: slot_id.flatten(),
+                    name: slot_name.flatten(),
+                    image: slot_image.flatten(),
+                    ordering: slot_ordering.flatten(),
+                    thumbnail: slot_thumbnail.flatten(),
+                    enabled: slot_enabled.flatten(),
                 })
             }
         }
@@ -12285,26 +13246,30 @@ impl<'de> Deserialize<'de> for ProductImageUpdateRequest {
                 self,
                 mut __map: A,
             ) -> Result<ProductImageUpdateRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_name = None;
+                let mut slot_ordering = None;
+                let mut slot_thumbnail = None;
+                let mut slot_enabled = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
-                        "ordering" => object::fill(&mut slot_1, &mut __map, "ordering")?,
-                        "thumbnail" => {
-                            object::fill(&mut slot_2, &mut __map, "thumbnail")?
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "ordering" => {
+                            object::fill(&mut slot_ordering, &mut __map, "ordering")?
                         }
-                        "enabled" => object::fill(&mut slot_3, &mut __map, "enabled")?,
+                        "thumbnail" => {
+                            object::fill(&mut slot_thumbnail, &mut __map, "thumbnail")?
+                        }
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ProductImageUpdateRequest {
-                    name: slot_0.flatten(),
-                    ordering: slot_1.flatten(),
-                    thumbnail: slot_2.flatten(),
-                    enabled: slot_3.flatten(),
+                    name: slot_name.flatten(),
+                    ordering: slot_ordering.flatten(),
+                    thumbnail: slot_thumbnail.flatten(),
+                    enabled: slot_enabled.flatten(),
                 })
             }
         }
@@ -12429,74 +13394,114 @@ impl<'de> Deserialize<'de> for ProductOfferingResponse {
                 self,
                 mut __map: A,
             ) -> Result<ProductOfferingResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
+                let mut slot_organization_id = None;
+                let mut slot_country_code = None;
+                let mut slot_pricing_locale = None;
+                let mut slot_currency_code = None;
+                let mut slot_currency_symbol = None;
+                let mut slot_currency_conversion_rate = None;
+                let mut slot_base_currency_code = None;
+                let mut slot_base_currency_symbol = None;
+                let mut slot_plans = None;
+                let mut slot_subscription = None;
+                let mut slot_is_customer_exists = None;
+                let mut slot_billing_periods = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "organizationId" => {
-                            object::fill(&mut slot_0, &mut __map, "organizationId")?
+                            object::fill(
+                                &mut slot_organization_id,
+                                &mut __map,
+                                "organizationId",
+                            )?
                         }
                         "countryCode" => {
-                            object::fill(&mut slot_1, &mut __map, "countryCode")?
+                            object::fill(
+                                &mut slot_country_code,
+                                &mut __map,
+                                "countryCode",
+                            )?
                         }
                         "pricingLocale" => {
-                            object::fill(&mut slot_2, &mut __map, "pricingLocale")?
+                            object::fill(
+                                &mut slot_pricing_locale,
+                                &mut __map,
+                                "pricingLocale",
+                            )?
                         }
                         "currencyCode" => {
-                            object::fill(&mut slot_3, &mut __map, "currencyCode")?
+                            object::fill(
+                                &mut slot_currency_code,
+                                &mut __map,
+                                "currencyCode",
+                            )?
                         }
                         "currencySymbol" => {
-                            object::fill(&mut slot_4, &mut __map, "currencySymbol")?
+                            object::fill(
+                                &mut slot_currency_symbol,
+                                &mut __map,
+                                "currencySymbol",
+                            )?
                         }
                         "currencyConversionRate" => {
                             object::fill(
-                                &mut slot_5,
+                                &mut slot_currency_conversion_rate,
                                 &mut __map,
                                 "currencyConversionRate",
                             )?
                         }
                         "baseCurrencyCode" => {
-                            object::fill(&mut slot_6, &mut __map, "baseCurrencyCode")?
+                            object::fill(
+                                &mut slot_base_currency_code,
+                                &mut __map,
+                                "baseCurrencyCode",
+                            )?
                         }
                         "baseCurrencySymbol" => {
-                            object::fill(&mut slot_7, &mut __map, "baseCurrencySymbol")?
+                            object::fill(
+                                &mut slot_base_currency_symbol,
+                                &mut __map,
+                                "baseCurrencySymbol",
+                            )?
                         }
-                        "plans" => object::fill(&mut slot_8, &mut __map, "plans")?,
+                        "plans" => object::fill(&mut slot_plans, &mut __map, "plans")?,
                         "subscription" => {
-                            object::fill(&mut slot_9, &mut __map, "subscription")?
+                            object::fill(
+                                &mut slot_subscription,
+                                &mut __map,
+                                "subscription",
+                            )?
                         }
                         "isCustomerExists" => {
-                            object::fill(&mut slot_10, &mut __map, "isCustomerExists")?
+                            object::fill(
+                                &mut slot_is_customer_exists,
+                                &mut __map,
+                                "isCustomerExists",
+                            )?
                         }
                         "billingPeriods" => {
-                            object::fill(&mut slot_11, &mut __map, "billingPeriods")?
+                            object::fill(
+                                &mut slot_billing_periods,
+                                &mut __map,
+                                "billingPeriods",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ProductOfferingResponse {
-                    organization_id: slot_0.flatten(),
-                    country_code: slot_1.flatten(),
-                    pricing_locale: slot_2.flatten(),
-                    currency_code: slot_3.flatten(),
-                    currency_symbol: slot_4.flatten(),
-                    currency_conversion_rate: slot_5.flatten(),
-                    base_currency_code: slot_6.flatten(),
-                    base_currency_symbol: slot_7.flatten(),
-                    plans: slot_8.flatten(),
-                    subscription: slot_9.flatten(),
-                    is_customer_exists: slot_10.flatten(),
-                    billing_periods: slot_11.flatten(),
+                    organization_id: slot_organization_id.flatten(),
+                    country_code: slot_country_code.flatten(),
+                    pricing_locale: slot_pricing_locale.flatten(),
+                    currency_code: slot_currency_code.flatten(),
+                    currency_symbol: slot_currency_symbol.flatten(),
+                    currency_conversion_rate: slot_currency_conversion_rate.flatten(),
+                    base_currency_code: slot_base_currency_code.flatten(),
+                    base_currency_symbol: slot_base_currency_symbol.flatten(),
+                    plans: slot_plans.flatten(),
+                    subscription: slot_subscription.flatten(),
+                    is_customer_exists: slot_is_customer_exists.flatten(),
+                    billing_periods: slot_billing_periods.flatten(),
                 })
             }
         }
@@ -12543,36 +13548,48 @@ impl<'de> Deserialize<'de> for ProductOfferingResponseSubscription {
                 self,
                 mut __map: A,
             ) -> Result<ProductOfferingResponseSubscription, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_has_previous_subscription = None;
+                let mut slot_plan_identifier = None;
+                let mut slot_subscription_id = None;
+                let mut slot_charge_period = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "hasPreviousSubscription" => {
                             object::fill(
-                                &mut slot_0,
+                                &mut slot_has_previous_subscription,
                                 &mut __map,
                                 "hasPreviousSubscription",
                             )?
                         }
                         "planIdentifier" => {
-                            object::fill(&mut slot_1, &mut __map, "planIdentifier")?
+                            object::fill(
+                                &mut slot_plan_identifier,
+                                &mut __map,
+                                "planIdentifier",
+                            )?
                         }
                         "subscriptionId" => {
-                            object::fill(&mut slot_2, &mut __map, "subscriptionId")?
+                            object::fill(
+                                &mut slot_subscription_id,
+                                &mut __map,
+                                "subscriptionId",
+                            )?
                         }
                         "chargePeriod" => {
-                            object::fill(&mut slot_3, &mut __map, "chargePeriod")?
+                            object::fill(
+                                &mut slot_charge_period,
+                                &mut __map,
+                                "chargePeriod",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ProductOfferingResponseSubscription {
-                    has_previous_subscription: slot_0.flatten(),
-                    plan_identifier: slot_1.flatten(),
-                    subscription_id: slot_2.flatten(),
-                    charge_period: slot_3.flatten(),
+                    has_previous_subscription: slot_has_previous_subscription.flatten(),
+                    plan_identifier: slot_plan_identifier.flatten(),
+                    subscription_id: slot_subscription_id.flatten(),
+                    charge_period: slot_charge_period.flatten(),
                 })
             }
         }
@@ -12656,71 +13673,103 @@ impl<'de> Deserialize<'de> for ProductPlan {
                 self,
                 mut __map: A,
             ) -> Result<ProductPlan, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
+                let mut slot_name = None;
+                let mut slot_description = None;
+                let mut slot_identifier = None;
+                let mut slot_details = None;
+                let mut slot_is_visible = None;
+                let mut slot_metadata = None;
+                let mut slot_base_plan = None;
+                let mut slot_price = None;
+                let mut slot_original_price = None;
+                let mut slot_features = None;
+                let mut slot_should_highlight = None;
+                let mut slot_enabled = None;
+                let mut slot_display_name = None;
+                let mut slot_display_description = None;
+                let mut slot_includes = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "description" => {
-                            object::fill(&mut slot_1, &mut __map, "description")?
+                            object::fill(
+                                &mut slot_description,
+                                &mut __map,
+                                "description",
+                            )?
                         }
                         "identifier" => {
-                            object::fill(&mut slot_2, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
-                        "details" => object::fill(&mut slot_3, &mut __map, "details")?,
+                        "details" => {
+                            object::fill(&mut slot_details, &mut __map, "details")?
+                        }
                         "isVisible" => {
-                            object::fill(&mut slot_4, &mut __map, "isVisible")?
+                            object::fill(&mut slot_is_visible, &mut __map, "isVisible")?
                         }
-                        "metadata" => object::fill(&mut slot_5, &mut __map, "metadata")?,
-                        "basePlan" => object::fill(&mut slot_6, &mut __map, "basePlan")?,
-                        "price" => object::fill(&mut slot_7, &mut __map, "price")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
+                        "basePlan" => {
+                            object::fill(&mut slot_base_plan, &mut __map, "basePlan")?
+                        }
+                        "price" => object::fill(&mut slot_price, &mut __map, "price")?,
                         "originalPrice" => {
-                            object::fill(&mut slot_8, &mut __map, "originalPrice")?
+                            object::fill(
+                                &mut slot_original_price,
+                                &mut __map,
+                                "originalPrice",
+                            )?
                         }
-                        "features" => object::fill(&mut slot_9, &mut __map, "features")?,
+                        "features" => {
+                            object::fill(&mut slot_features, &mut __map, "features")?
+                        }
                         "shouldHighlight" => {
-                            object::fill(&mut slot_10, &mut __map, "shouldHighlight")?
+                            object::fill(
+                                &mut slot_should_highlight,
+                                &mut __map,
+                                "shouldHighlight",
+                            )?
                         }
-                        "enabled" => object::fill(&mut slot_11, &mut __map, "enabled")?,
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
                         "displayName" => {
-                            object::fill(&mut slot_12, &mut __map, "displayName")?
+                            object::fill(
+                                &mut slot_display_name,
+                                &mut __map,
+                                "displayName",
+                            )?
                         }
                         "displayDescription" => {
-                            object::fill(&mut slot_13, &mut __map, "displayDescription")?
+                            object::fill(
+                                &mut slot_display_description,
+                                &mut __map,
+                                "displayDescription",
+                            )?
                         }
-                        "includes" => object::fill(&mut slot_14, &mut __map, "includes")?,
+                        "includes" => {
+                            object::fill(&mut slot_includes, &mut __map, "includes")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ProductPlan {
-                    name: slot_0.flatten(),
-                    description: slot_1.flatten(),
-                    identifier: slot_2.flatten(),
-                    details: slot_3.flatten(),
-                    is_visible: slot_4.flatten(),
-                    metadata: slot_5.flatten(),
-                    base_plan: slot_6.flatten(),
-                    price: slot_7.flatten(),
-                    original_price: slot_8.flatten(),
-                    features: slot_9.flatten(),
-                    should_highlight: slot_10.flatten(),
-                    enabled: slot_11.flatten(),
-                    display_name: slot_12.flatten(),
-                    display_description: slot_13.flatten(),
-                    includes: slot_14.flatten(),
+                    name: slot_name.flatten(),
+                    description: slot_description.flatten(),
+                    identifier: slot_identifier.flatten(),
+                    details: slot_details.flatten(),
+                    is_visible: slot_is_visible.flatten(),
+                    metadata: slot_metadata.flatten(),
+                    base_plan: slot_base_plan.flatten(),
+                    price: slot_price.flatten(),
+                    original_price: slot_original_price.flatten(),
+                    features: slot_features.flatten(),
+                    should_highlight: slot_should_highlight.flatten(),
+                    enabled: slot_enabled.flatten(),
+                    display_name: slot_display_name.flatten(),
+                    display_description: slot_display_description.flatten(),
+                    includes: slot_includes.flatten(),
                 })
             }
         }
@@ -12778,47 +13827,57 @@ impl<'de> Deserialize<'de> for ProductRetrieve {
                 self,
                 mut __map: A,
             ) -> Result<ProductRetrieve, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
+                let mut slot_id = None;
+                let mut slot_identifier = None;
+                let mut slot_name = None;
+                let mut slot_description = None;
+                let mut slot_tax_code = None;
+                let mut slot_created_by = None;
+                let mut slot_modified_on = None;
+                let mut slot_images = None;
+                let mut slot_plans = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "identifier" => {
-                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
-                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "description" => {
-                            object::fill(&mut slot_3, &mut __map, "description")?
+                            object::fill(
+                                &mut slot_description,
+                                &mut __map,
+                                "description",
+                            )?
                         }
-                        "taxCode" => object::fill(&mut slot_4, &mut __map, "taxCode")?,
+                        "taxCode" => {
+                            object::fill(&mut slot_tax_code, &mut __map, "taxCode")?
+                        }
                         "createdBy" => {
-                            object::fill(&mut slot_5, &mut __map, "createdBy")?
+                            object::fill(&mut slot_created_by, &mut __map, "createdBy")?
                         }
                         "modifiedOn" => {
-                            object::fill(&mut slot_6, &mut __map, "modifiedOn")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modifiedOn",
+                            )?
                         }
-                        "images" => object::fill(&mut slot_7, &mut __map, "images")?,
-                        "plans" => object::fill(&mut slot_8, &mut __map, "plans")?,
+                        "images" => object::fill(&mut slot_images, &mut __map, "images")?,
+                        "plans" => object::fill(&mut slot_plans, &mut __map, "plans")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ProductRetrieve {
-                    id: slot_0.flatten(),
-                    identifier: slot_1.flatten(),
-                    name: slot_2.flatten(),
-                    description: slot_3.flatten(),
-                    tax_code: slot_4.flatten(),
-                    created_by: slot_5.flatten(),
-                    modified_on: slot_6.flatten(),
-                    images: slot_7.flatten(),
-                    plans: slot_8.flatten(),
+                    id: slot_id.flatten(),
+                    identifier: slot_identifier.flatten(),
+                    name: slot_name.flatten(),
+                    description: slot_description.flatten(),
+                    tax_code: slot_tax_code.flatten(),
+                    created_by: slot_created_by.flatten(),
+                    modified_on: slot_modified_on.flatten(),
+                    images: slot_images.flatten(),
+                    plans: slot_plans.flatten(),
                 })
             }
         }
@@ -12935,29 +13994,35 @@ impl<'de> Deserialize<'de> for ProductSettings {
                 self,
                 mut __map: A,
             ) -> Result<ProductSettings, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
+                let mut slot_vpn = None;
+                let mut slot_tor = None;
+                let mut slot_proxy = None;
+                let mut slot_currency = None;
+                let mut slot_product_url = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "vpn" => object::fill(&mut slot_0, &mut __map, "vpn")?,
-                        "tor" => object::fill(&mut slot_1, &mut __map, "tor")?,
-                        "proxy" => object::fill(&mut slot_2, &mut __map, "proxy")?,
-                        "currency" => object::fill(&mut slot_3, &mut __map, "currency")?,
+                        "vpn" => object::fill(&mut slot_vpn, &mut __map, "vpn")?,
+                        "tor" => object::fill(&mut slot_tor, &mut __map, "tor")?,
+                        "proxy" => object::fill(&mut slot_proxy, &mut __map, "proxy")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         "productUrl" => {
-                            object::fill(&mut slot_4, &mut __map, "productUrl")?
+                            object::fill(
+                                &mut slot_product_url,
+                                &mut __map,
+                                "productUrl",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ProductSettings {
-                    vpn: slot_0.flatten(),
-                    tor: slot_1.flatten(),
-                    proxy: slot_2.flatten(),
-                    currency: slot_3.flatten(),
-                    product_url: slot_4.flatten(),
+                    vpn: slot_vpn.flatten(),
+                    tor: slot_tor.flatten(),
+                    proxy: slot_proxy.flatten(),
+                    currency: slot_currency.flatten(),
+                    product_url: slot_product_url.flatten(),
                 })
             }
         }
@@ -13003,29 +14068,35 @@ impl<'de> Deserialize<'de> for ProductSettingsUpdateRequest {
                 self,
                 mut __map: A,
             ) -> Result<ProductSettingsUpdateRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
+                let mut slot_vpn = None;
+                let mut slot_tor = None;
+                let mut slot_proxy = None;
+                let mut slot_currency = None;
+                let mut slot_product_url = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "vpn" => object::fill(&mut slot_0, &mut __map, "vpn")?,
-                        "tor" => object::fill(&mut slot_1, &mut __map, "tor")?,
-                        "proxy" => object::fill(&mut slot_2, &mut __map, "proxy")?,
-                        "currency" => object::fill(&mut slot_3, &mut __map, "currency")?,
+                        "vpn" => object::fill(&mut slot_vpn, &mut __map, "vpn")?,
+                        "tor" => object::fill(&mut slot_tor, &mut __map, "tor")?,
+                        "proxy" => object::fill(&mut slot_proxy, &mut __map, "proxy")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         "productUrl" => {
-                            object::fill(&mut slot_4, &mut __map, "productUrl")?
+                            object::fill(
+                                &mut slot_product_url,
+                                &mut __map,
+                                "productUrl",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ProductSettingsUpdateRequest {
-                    vpn: slot_0.flatten(),
-                    tor: slot_1.flatten(),
-                    proxy: slot_2.flatten(),
-                    currency: slot_3.flatten(),
-                    product_url: slot_4.flatten(),
+                    vpn: slot_vpn.flatten(),
+                    tor: slot_tor.flatten(),
+                    proxy: slot_proxy.flatten(),
+                    currency: slot_currency.flatten(),
+                    product_url: slot_product_url.flatten(),
                 })
             }
         }
@@ -13192,31 +14263,39 @@ impl<'de> Deserialize<'de> for ProductUpdateRequest {
                 self,
                 mut __map: A,
             ) -> Result<ProductUpdateRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
+                let mut slot_name = None;
+                let mut slot_description = None;
+                let mut slot_tax_code = None;
+                let mut slot_image_keys = None;
+                let mut slot_file_keys = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "description" => {
-                            object::fill(&mut slot_1, &mut __map, "description")?
+                            object::fill(
+                                &mut slot_description,
+                                &mut __map,
+                                "description",
+                            )?
                         }
-                        "taxCode" => object::fill(&mut slot_2, &mut __map, "taxCode")?,
+                        "taxCode" => {
+                            object::fill(&mut slot_tax_code, &mut __map, "taxCode")?
+                        }
                         "imageKeys" => {
-                            object::fill(&mut slot_3, &mut __map, "imageKeys")?
+                            object::fill(&mut slot_image_keys, &mut __map, "imageKeys")?
                         }
-                        "fileKeys" => object::fill(&mut slot_4, &mut __map, "fileKeys")?,
+                        "fileKeys" => {
+                            object::fill(&mut slot_file_keys, &mut __map, "fileKeys")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ProductUpdateRequest {
-                    name: slot_0.flatten(),
-                    description: slot_1.flatten(),
-                    tax_code: slot_2.flatten(),
-                    image_keys: slot_3.flatten(),
-                    file_keys: slot_4.flatten(),
+                    name: slot_name.flatten(),
+                    description: slot_description.flatten(),
+                    tax_code: slot_tax_code.flatten(),
+                    image_keys: slot_image_keys.flatten(),
+                    file_keys: slot_file_keys.flatten(),
                 })
             }
         }
@@ -13389,37 +14468,49 @@ impl<'de> Deserialize<'de> for PromotionResponse {
                 self,
                 mut __map: A,
             ) -> Result<PromotionResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
+                let mut slot_country = None;
+                let mut slot_country_code = None;
+                let mut slot_percentage = None;
+                let mut slot_code = None;
+                let mut slot_message = None;
+                let mut slot_widgets = None;
+                let mut slot_security = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "country" => object::fill(&mut slot_0, &mut __map, "country")?,
+                        "country" => {
+                            object::fill(&mut slot_country, &mut __map, "country")?
+                        }
                         "countryCode" => {
-                            object::fill(&mut slot_1, &mut __map, "countryCode")?
+                            object::fill(
+                                &mut slot_country_code,
+                                &mut __map,
+                                "countryCode",
+                            )?
                         }
                         "percentage" => {
-                            object::fill(&mut slot_2, &mut __map, "percentage")?
+                            object::fill(&mut slot_percentage, &mut __map, "percentage")?
                         }
-                        "code" => object::fill(&mut slot_3, &mut __map, "code")?,
-                        "message" => object::fill(&mut slot_4, &mut __map, "message")?,
-                        "widgets" => object::fill(&mut slot_5, &mut __map, "widgets")?,
-                        "security" => object::fill(&mut slot_6, &mut __map, "security")?,
+                        "code" => object::fill(&mut slot_code, &mut __map, "code")?,
+                        "message" => {
+                            object::fill(&mut slot_message, &mut __map, "message")?
+                        }
+                        "widgets" => {
+                            object::fill(&mut slot_widgets, &mut __map, "widgets")?
+                        }
+                        "security" => {
+                            object::fill(&mut slot_security, &mut __map, "security")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PromotionResponse {
-                    country: slot_0.flatten(),
-                    country_code: slot_1.flatten(),
-                    percentage: slot_2.flatten(),
-                    code: slot_3.flatten(),
-                    message: slot_4.flatten(),
-                    widgets: slot_5.flatten(),
-                    security: slot_6.flatten(),
+                    country: slot_country.flatten(),
+                    country_code: slot_country_code.flatten(),
+                    percentage: slot_percentage.flatten(),
+                    code: slot_code.flatten(),
+                    message: slot_message.flatten(),
+                    widgets: slot_widgets.flatten(),
+                    security: slot_security.flatten(),
                 })
             }
         }
@@ -13465,27 +14556,29 @@ impl<'de> Deserialize<'de> for PromotionSecurity {
                 self,
                 mut __map: A,
             ) -> Result<PromotionSecurity, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
+                let mut slot_vpn = None;
+                let mut slot_tor = None;
+                let mut slot_proxy = None;
+                let mut slot_relay = None;
+                let mut slot_crawler = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "vpn" => object::fill(&mut slot_0, &mut __map, "vpn")?,
-                        "tor" => object::fill(&mut slot_1, &mut __map, "tor")?,
-                        "proxy" => object::fill(&mut slot_2, &mut __map, "proxy")?,
-                        "relay" => object::fill(&mut slot_3, &mut __map, "relay")?,
-                        "crawler" => object::fill(&mut slot_4, &mut __map, "crawler")?,
+                        "vpn" => object::fill(&mut slot_vpn, &mut __map, "vpn")?,
+                        "tor" => object::fill(&mut slot_tor, &mut __map, "tor")?,
+                        "proxy" => object::fill(&mut slot_proxy, &mut __map, "proxy")?,
+                        "relay" => object::fill(&mut slot_relay, &mut __map, "relay")?,
+                        "crawler" => {
+                            object::fill(&mut slot_crawler, &mut __map, "crawler")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PromotionSecurity {
-                    vpn: slot_0.flatten(),
-                    tor: slot_1.flatten(),
-                    proxy: slot_2.flatten(),
-                    relay: slot_3.flatten(),
-                    crawler: slot_4.flatten(),
+                    vpn: slot_vpn.flatten(),
+                    tor: slot_tor.flatten(),
+                    proxy: slot_proxy.flatten(),
+                    relay: slot_relay.flatten(),
+                    crawler: slot_crawler.flatten(),
                 })
             }
         }
@@ -13554,56 +14647,80 @@ impl<'de> Deserialize<'de> for PromotionWidget {
                 self,
                 mut __map: A,
             ) -> Result<PromotionWidget, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
+                let mut slot_type = None;
+                let mut slot_background_color = None;
+                let mut slot_font_color = None;
+                let mut slot_highlight_font_color = None;
+                let mut slot_font_size = None;
+                let mut slot_border_radius = None;
+                let mut slot_placement = None;
+                let mut slot_un_styled = None;
+                let mut slot_add_close_icon = None;
+                let mut slot_country_message = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "type" => object::fill(&mut slot_0, &mut __map, "type")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "backgroundColor" => {
-                            object::fill(&mut slot_1, &mut __map, "backgroundColor")?
+                            object::fill(
+                                &mut slot_background_color,
+                                &mut __map,
+                                "backgroundColor",
+                            )?
                         }
                         "fontColor" => {
-                            object::fill(&mut slot_2, &mut __map, "fontColor")?
+                            object::fill(&mut slot_font_color, &mut __map, "fontColor")?
                         }
                         "highlightFontColor" => {
-                            object::fill(&mut slot_3, &mut __map, "highlightFontColor")?
+                            object::fill(
+                                &mut slot_highlight_font_color,
+                                &mut __map,
+                                "highlightFontColor",
+                            )?
                         }
-                        "fontSize" => object::fill(&mut slot_4, &mut __map, "fontSize")?,
+                        "fontSize" => {
+                            object::fill(&mut slot_font_size, &mut __map, "fontSize")?
+                        }
                         "borderRadius" => {
-                            object::fill(&mut slot_5, &mut __map, "borderRadius")?
+                            object::fill(
+                                &mut slot_border_radius,
+                                &mut __map,
+                                "borderRadius",
+                            )?
                         }
                         "placement" => {
-                            object::fill(&mut slot_6, &mut __map, "placement")?
+                            object::fill(&mut slot_placement, &mut __map, "placement")?
                         }
-                        "unStyled" => object::fill(&mut slot_7, &mut __map, "unStyled")?,
+                        "unStyled" => {
+                            object::fill(&mut slot_un_styled, &mut __map, "unStyled")?
+                        }
                         "addCloseIcon" => {
-                            object::fill(&mut slot_8, &mut __map, "addCloseIcon")?
+                            object::fill(
+                                &mut slot_add_close_icon,
+                                &mut __map,
+                                "addCloseIcon",
+                            )?
                         }
                         "countryMessage" => {
-                            object::fill(&mut slot_9, &mut __map, "countryMessage")?
+                            object::fill(
+                                &mut slot_country_message,
+                                &mut __map,
+                                "countryMessage",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(PromotionWidget {
-                    r#type: slot_0.flatten(),
-                    background_color: slot_1.flatten(),
-                    font_color: slot_2.flatten(),
-                    highlight_font_color: slot_3.flatten(),
-                    font_size: slot_4.flatten(),
-                    border_radius: slot_5.flatten(),
-                    placement: slot_6.flatten(),
-                    un_styled: slot_7.flatten(),
-                    add_close_icon: slot_8.flatten(),
-                    country_message: slot_9.flatten(),
+                    r#type: slot_type.flatten(),
+                    background_color: slot_background_color.flatten(),
+                    font_color: slot_font_color.flatten(),
+                    highlight_font_color: slot_highlight_font_color.flatten(),
+                    font_size: slot_font_size.flatten(),
+                    border_radius: slot_border_radius.flatten(),
+                    placement: slot_placement.flatten(),
+                    un_styled: slot_un_styled.flatten(),
+                    add_close_icon: slot_add_close_icon.flatten(),
+                    country_message: slot_country_message.flatten(),
                 })
             }
         }
@@ -13730,31 +14847,41 @@ impl<'de> Deserialize<'de> for RefundCreateRequest {
                 self,
                 mut __map: A,
             ) -> Result<RefundCreateRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
+                let mut slot_order_id = None;
+                let mut slot_amount_units = None;
+                let mut slot_amount = None;
+                let mut slot_reason = None;
+                let mut slot_internal_note = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "orderId" => object::fill(&mut slot_0, &mut __map, "orderId")?,
-                        "amountUnits" => {
-                            object::fill(&mut slot_1, &mut __map, "amountUnits")?
+                        "orderId" => {
+                            object::fill(&mut slot_order_id, &mut __map, "orderId")?
                         }
-                        "amount" => object::fill(&mut slot_2, &mut __map, "amount")?,
-                        "reason" => object::fill(&mut slot_3, &mut __map, "reason")?,
+                        "amountUnits" => {
+                            object::fill(
+                                &mut slot_amount_units,
+                                &mut __map,
+                                "amountUnits",
+                            )?
+                        }
+                        "amount" => object::fill(&mut slot_amount, &mut __map, "amount")?,
+                        "reason" => object::fill(&mut slot_reason, &mut __map, "reason")?,
                         "internalNote" => {
-                            object::fill(&mut slot_4, &mut __map, "internalNote")?
+                            object::fill(
+                                &mut slot_internal_note,
+                                &mut __map,
+                                "internalNote",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(RefundCreateRequest {
-                    order_id: object::required(slot_0, "orderId")?,
-                    amount_units: slot_1.flatten(),
-                    amount: slot_2.flatten(),
-                    reason: slot_3.flatten(),
-                    internal_note: slot_4,
+                    order_id: object::required(slot_order_id, "orderId")?,
+                    amount_units: slot_amount_units.flatten(),
+                    amount: slot_amount.flatten(),
+                    reason: slot_reason.flatten(),
+                    internal_note: slot_internal_note,
                 })
             }
         }
@@ -13881,26 +15008,26 @@ impl<'de> Deserialize<'de> for RefundCreatedEvent {
                 self,
                 mut __map: A,
             ) -> Result<RefundCreatedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(RefundCreatedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -13999,20 +15126,24 @@ impl<'de> Deserialize<'de> for RefundEventData {
                 self,
                 mut __map: A,
             ) -> Result<RefundEventData, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_object = None;
+                let mut slot_previous_attributes = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
                         "previous_attributes" => {
-                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                            object::fill(
+                                &mut slot_previous_attributes,
+                                &mut __map,
+                                "previous_attributes",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(RefundEventData {
-                    object: object::required(slot_0, "object")?,
-                    previous_attributes: slot_1.flatten(),
+                    object: object::required(slot_object, "object")?,
+                    previous_attributes: slot_previous_attributes.flatten(),
                 })
             }
         }
@@ -14055,24 +15186,28 @@ impl<'de> Deserialize<'de> for RefundListResponse {
                 self,
                 mut __map: A,
             ) -> Result<RefundListResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(RefundListResponse {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -14139,42 +15274,54 @@ impl<'de> Deserialize<'de> for RefundResponse {
                 self,
                 mut __map: A,
             ) -> Result<RefundResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
+                let mut slot_id = None;
+                let mut slot_reason = None;
+                let mut slot_amount_units = None;
+                let mut slot_amount = None;
+                let mut slot_internal_note = None;
+                let mut slot_failure_reason = None;
+                let mut slot_status = None;
+                let mut slot_order = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "reason" => object::fill(&mut slot_1, &mut __map, "reason")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "reason" => object::fill(&mut slot_reason, &mut __map, "reason")?,
                         "amountUnits" => {
-                            object::fill(&mut slot_2, &mut __map, "amountUnits")?
+                            object::fill(
+                                &mut slot_amount_units,
+                                &mut __map,
+                                "amountUnits",
+                            )?
                         }
-                        "amount" => object::fill(&mut slot_3, &mut __map, "amount")?,
+                        "amount" => object::fill(&mut slot_amount, &mut __map, "amount")?,
                         "internalNote" => {
-                            object::fill(&mut slot_4, &mut __map, "internalNote")?
+                            object::fill(
+                                &mut slot_internal_note,
+                                &mut __map,
+                                "internalNote",
+                            )?
                         }
                         "failureReason" => {
-                            object::fill(&mut slot_5, &mut __map, "failureReason")?
+                            object::fill(
+                                &mut slot_failure_reason,
+                                &mut __map,
+                                "failureReason",
+                            )?
                         }
-                        "status" => object::fill(&mut slot_6, &mut __map, "status")?,
-                        "order" => object::fill(&mut slot_7, &mut __map, "order")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "order" => object::fill(&mut slot_order, &mut __map, "order")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(RefundResponse {
-                    id: slot_0.flatten(),
-                    reason: slot_1.flatten(),
-                    amount_units: slot_2.flatten(),
-                    amount: slot_3.flatten(),
-                    internal_note: slot_4.flatten(),
-                    failure_reason: slot_5.flatten(),
-                    status: slot_6.flatten(),
-                    order: slot_7.flatten(),
+                    id: slot_id.flatten(),
+                    reason: slot_reason.flatten(),
+                    amount_units: slot_amount_units.flatten(),
+                    amount: slot_amount.flatten(),
+                    internal_note: slot_internal_note.flatten(),
+                    failure_reason: slot_failure_reason.flatten(),
+                    status: slot_status.flatten(),
+                    order: slot_order.flatten(),
                 })
             }
         }
@@ -14313,26 +15460,26 @@ impl<'de> Deserialize<'de> for RefundUpdatedEvent {
                 self,
                 mut __map: A,
             ) -> Result<RefundUpdatedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(RefundUpdatedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -14404,30 +15551,34 @@ impl<'de> Deserialize<'de> for ReportUsageRequest {
                 self,
                 mut __map: A,
             ) -> Result<ReportUsageRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_value = None;
+                let mut slot_customer_id = None;
+                let mut slot_feature_id = None;
+                let mut slot_behaviour = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "value" => object::fill(&mut slot_0, &mut __map, "value")?,
+                        "value" => object::fill(&mut slot_value, &mut __map, "value")?,
                         "customerId" => {
-                            object::fill(&mut slot_1, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
                         "featureId" => {
-                            object::fill(&mut slot_2, &mut __map, "featureId")?
+                            object::fill(&mut slot_feature_id, &mut __map, "featureId")?
                         }
                         "behaviour" => {
-                            object::fill(&mut slot_3, &mut __map, "behaviour")?
+                            object::fill(&mut slot_behaviour, &mut __map, "behaviour")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ReportUsageRequest {
-                    value: object::required(slot_0, "value")?,
-                    customer_id: object::required(slot_1, "customerId")?,
-                    feature_id: object::required(slot_2, "featureId")?,
-                    behaviour: object::required(slot_3, "behaviour")?,
+                    value: object::required(slot_value, "value")?,
+                    customer_id: object::required(slot_customer_id, "customerId")?,
+                    feature_id: object::required(slot_feature_id, "featureId")?,
+                    behaviour: object::required(slot_behaviour, "behaviour")?,
                 })
             }
         }
@@ -14540,48 +15691,56 @@ impl<'de> Deserialize<'de> for ReportUsageResponse {
                 self,
                 mut __map: A,
             ) -> Result<ReportUsageResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
+                let mut slot_value = None;
+                let mut slot_customer_id = None;
+                let mut slot_feature_id = None;
+                let mut slot_behaviour = None;
+                let mut slot_org_id = None;
+                let mut slot_event_name = None;
+                let mut slot_idempotency_key = None;
+                let mut slot_timestamp = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "value" => object::fill(&mut slot_0, &mut __map, "value")?,
+                        "value" => object::fill(&mut slot_value, &mut __map, "value")?,
                         "customerId" => {
-                            object::fill(&mut slot_1, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
                         "featureId" => {
-                            object::fill(&mut slot_2, &mut __map, "featureId")?
+                            object::fill(&mut slot_feature_id, &mut __map, "featureId")?
                         }
                         "behaviour" => {
-                            object::fill(&mut slot_3, &mut __map, "behaviour")?
+                            object::fill(&mut slot_behaviour, &mut __map, "behaviour")?
                         }
-                        "orgId" => object::fill(&mut slot_4, &mut __map, "orgId")?,
+                        "orgId" => object::fill(&mut slot_org_id, &mut __map, "orgId")?,
                         "eventName" => {
-                            object::fill(&mut slot_5, &mut __map, "eventName")?
+                            object::fill(&mut slot_event_name, &mut __map, "eventName")?
                         }
                         "idempotencyKey" => {
-                            object::fill(&mut slot_6, &mut __map, "idempotencyKey")?
+                            object::fill(
+                                &mut slot_idempotency_key,
+                                &mut __map,
+                                "idempotencyKey",
+                            )?
                         }
                         "timestamp" => {
-                            object::fill(&mut slot_7, &mut __map, "timestamp")?
+                            object::fill(&mut slot_timestamp, &mut __map, "timestamp")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(ReportUsageResponse {
-                    value: slot_0.flatten(),
-                    customer_id: slot_1.flatten(),
-                    feature_id: slot_2.flatten(),
-                    behaviour: slot_3.flatten(),
-                    org_id: slot_4.flatten(),
-                    event_name: slot_5.flatten(),
-                    idempotency_key: slot_6.flatten(),
-                    timestamp: slot_7.flatten(),
+                    value: slot_value.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    feature_id: slot_feature_id.flatten(),
+                    behaviour: slot_behaviour.flatten(),
+                    org_id: slot_org_id.flatten(),
+                    event_name: slot_event_name.flatten(),
+                    idempotency_key: slot_idempotency_key.flatten(),
+                    timestamp: slot_timestamp.flatten(),
                 })
             }
         }
@@ -14754,102 +15913,140 @@ impl<'de> Deserialize<'de> for Subscription {
                 self,
                 mut __map: A,
             ) -> Result<Subscription, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                let mut slot_16 = None;
-                let mut slot_17 = None;
-                let mut slot_18 = None;
-                let mut slot_19 = None;
-                let mut slot_20 = None;
-                let mut slot_21 = None;
-                let mut slot_22 = None;
-                let mut slot_23 = None;
-                let mut slot_24 = None;
+                let mut slot_id = None;
+                let mut slot_external_subscription_id = None;
+                let mut slot_start_date = None;
+                let mut slot_end_date = None;
+                let mut slot_billing_period_start_time = None;
+                let mut slot_billing_period_end_time = None;
+                let mut slot_amount = None;
+                let mut slot_recurrence = None;
+                let mut slot_currency = None;
+                let mut slot_status = None;
+                let mut slot_product = None;
+                let mut slot_plan = None;
+                let mut slot_features = None;
+                let mut slot_trial_days_remaining = None;
+                let mut slot_customer_id = None;
+                let mut slot_billing_type = None;
+                let mut slot_recurrence_unit = None;
+                let mut slot_recurrence_type = None;
+                let mut slot_files = None;
+                let mut slot_links = None;
+                let mut slot_license = None;
+                let mut slot_canceled_at = None;
+                let mut slot_cancellation_reason = None;
+                let mut slot_cancellation_feedback = None;
+                let mut slot_cancellation_comment = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "externalSubscriptionId" => {
                             object::fill(
-                                &mut slot_1,
+                                &mut slot_external_subscription_id,
                                 &mut __map,
                                 "externalSubscriptionId",
                             )?
                         }
                         "startDate" => {
-                            object::fill(&mut slot_2, &mut __map, "startDate")?
+                            object::fill(&mut slot_start_date, &mut __map, "startDate")?
                         }
-                        "endDate" => object::fill(&mut slot_3, &mut __map, "endDate")?,
+                        "endDate" => {
+                            object::fill(&mut slot_end_date, &mut __map, "endDate")?
+                        }
                         "billingPeriodStartTime" => {
                             object::fill(
-                                &mut slot_4,
+                                &mut slot_billing_period_start_time,
                                 &mut __map,
                                 "billingPeriodStartTime",
                             )?
                         }
                         "billingPeriodEndTime" => {
                             object::fill(
-                                &mut slot_5,
+                                &mut slot_billing_period_end_time,
                                 &mut __map,
                                 "billingPeriodEndTime",
                             )?
                         }
-                        "amount" => object::fill(&mut slot_6, &mut __map, "amount")?,
+                        "amount" => object::fill(&mut slot_amount, &mut __map, "amount")?,
                         "recurrence" => {
-                            object::fill(&mut slot_7, &mut __map, "recurrence")?
+                            object::fill(&mut slot_recurrence, &mut __map, "recurrence")?
                         }
-                        "currency" => object::fill(&mut slot_8, &mut __map, "currency")?,
-                        "status" => object::fill(&mut slot_9, &mut __map, "status")?,
-                        "product" => object::fill(&mut slot_10, &mut __map, "product")?,
-                        "plan" => object::fill(&mut slot_11, &mut __map, "plan")?,
-                        "features" => object::fill(&mut slot_12, &mut __map, "features")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
+                        }
+                        "plan" => object::fill(&mut slot_plan, &mut __map, "plan")?,
+                        "features" => {
+                            object::fill(&mut slot_features, &mut __map, "features")?
+                        }
                         "trialDaysRemaining" => {
-                            object::fill(&mut slot_13, &mut __map, "trialDaysRemaining")?
+                            object::fill(
+                                &mut slot_trial_days_remaining,
+                                &mut __map,
+                                "trialDaysRemaining",
+                            )?
                         }
                         "customerId" => {
-                            object::fill(&mut slot_14, &mut __map, "customerId")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customerId",
+                            )?
                         }
                         "billingType" => {
-                            object::fill(&mut slot_15, &mut __map, "billingType")?
+                            object::fill(
+                                &mut slot_billing_type,
+                                &mut __map,
+                                "billingType",
+                            )?
                         }
                         "recurrenceUnit" => {
-                            object::fill(&mut slot_16, &mut __map, "recurrenceUnit")?
+                            object::fill(
+                                &mut slot_recurrence_unit,
+                                &mut __map,
+                                "recurrenceUnit",
+                            )?
                         }
                         "recurrenceType" => {
-                            object::fill(&mut slot_17, &mut __map, "recurrenceType")?
+                            object::fill(
+                                &mut slot_recurrence_type,
+                                &mut __map,
+                                "recurrenceType",
+                            )?
                         }
-                        "files" => object::fill(&mut slot_18, &mut __map, "files")?,
-                        "links" => object::fill(&mut slot_19, &mut __map, "links")?,
-                        "license" => object::fill(&mut slot_20, &mut __map, "license")?,
+                        "files" => object::fill(&mut slot_files, &mut __map, "files")?,
+                        "links" => object::fill(&mut slot_links, &mut __map, "links")?,
+                        "license" => {
+                            object::fill(&mut slot_license, &mut __map, "license")?
+                        }
                         "canceledAt" => {
-                            object::fill(&mut slot_21, &mut __map, "canceledAt")?
+                            object::fill(
+                                &mut slot_canceled_at,
+                                &mut __map,
+                                "canceledAt",
+                            )?
                         }
                         "cancellationReason" => {
-                            object::fill(&mut slot_22, &mut __map, "cancellationReason")?
+                            object::fill(
+                                &mut slot_cancellation_reason,
+                                &mut __map,
+                                "cancellationReason",
+                            )?
                         }
                         "cancellationFeedback" => {
                             object::fill(
-                                &mut slot_23,
+                                &mut slot_cancellation_feedback,
                                 &mut __map,
                                 "cancellationFeedback",
                             )?
                         }
                         "cancellationComment" => {
                             object::fill(
-                                &mut slot_24,
+                                &mut slot_cancellation_comment,
                                 &mut __map,
                                 "cancellationComment",
                             )?
@@ -14858,31 +16055,31 @@ impl<'de> Deserialize<'de> for Subscription {
                     }
                 }
                 Ok(Subscription {
-                    id: slot_0.flatten(),
-                    external_subscription_id: slot_1.flatten(),
-                    start_date: slot_2.flatten(),
-                    end_date: slot_3.flatten(),
-                    billing_period_start_time: slot_4.flatten(),
-                    billing_period_end_time: slot_5.flatten(),
-                    amount: slot_6.flatten(),
-                    recurrence: slot_7.flatten(),
-                    currency: slot_8.flatten(),
-                    status: slot_9.flatten(),
-                    product: slot_10.flatten(),
-                    plan: slot_11.flatten(),
-                    features: slot_12.flatten(),
-                    trial_days_remaining: slot_13.flatten(),
-                    customer_id: slot_14.flatten(),
-                    billing_type: slot_15.flatten(),
-                    recurrence_unit: slot_16.flatten(),
-                    recurrence_type: slot_17.flatten(),
-                    files: slot_18.flatten(),
-                    links: slot_19.flatten(),
-                    license: slot_20.flatten(),
-                    canceled_at: slot_21.flatten(),
-                    cancellation_reason: slot_22.flatten(),
-                    cancellation_feedback: slot_23.flatten(),
-                    cancellation_comment: slot_24.flatten(),
+                    id: slot_id.flatten(),
+                    external_subscription_id: slot_external_subscription_id.flatten(),
+                    start_date: slot_start_date.flatten(),
+                    end_date: slot_end_date.flatten(),
+                    billing_period_start_time: slot_billing_period_start_time.flatten(),
+                    billing_period_end_time: slot_billing_period_end_time.flatten(),
+                    amount: slot_amount.flatten(),
+                    recurrence: slot_recurrence.flatten(),
+                    currency: slot_currency.flatten(),
+                    status: slot_status.flatten(),
+                    product: slot_product.flatten(),
+                    plan: slot_plan.flatten(),
+                    features: slot_features.flatten(),
+                    trial_days_remaining: slot_trial_days_remaining.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    billing_type: slot_billing_type.flatten(),
+                    recurrence_unit: slot_recurrence_unit.flatten(),
+                    recurrence_type: slot_recurrence_type.flatten(),
+                    files: slot_files.flatten(),
+                    links: slot_links.flatten(),
+                    license: slot_license.flatten(),
+                    canceled_at: slot_canceled_at.flatten(),
+                    cancellation_reason: slot_cancellation_reason.flatten(),
+                    cancellation_feedback: slot_cancellation_feedback.flatten(),
+                    cancellation_comment: slot_cancellation_comment.flatten(),
                 })
             }
         }
@@ -15064,26 +16261,26 @@ impl<'de> Deserialize<'de> for SubscriptionCancelledEvent {
                 self,
                 mut __map: A,
             ) -> Result<SubscriptionCancelledEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(SubscriptionCancelledEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -15151,26 +16348,26 @@ impl<'de> Deserialize<'de> for SubscriptionCreatedEvent {
                 self,
                 mut __map: A,
             ) -> Result<SubscriptionCreatedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(SubscriptionCreatedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -15235,20 +16432,24 @@ impl<'de> Deserialize<'de> for SubscriptionEventData {
                 self,
                 mut __map: A,
             ) -> Result<SubscriptionEventData, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_object = None;
+                let mut slot_previous_attributes = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "object" => object::fill(&mut slot_0, &mut __map, "object")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
                         "previous_attributes" => {
-                            object::fill(&mut slot_1, &mut __map, "previous_attributes")?
+                            object::fill(
+                                &mut slot_previous_attributes,
+                                &mut __map,
+                                "previous_attributes",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(SubscriptionEventData {
-                    object: object::required(slot_0, "object")?,
-                    previous_attributes: slot_1.flatten(),
+                    object: object::required(slot_object, "object")?,
+                    previous_attributes: slot_previous_attributes.flatten(),
                 })
             }
         }
@@ -15324,73 +16525,97 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetail {
                 self,
                 mut __map: A,
             ) -> Result<SubscriptionFeatureDetail, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
+                let mut slot_id = None;
+                let mut slot_identifier = None;
+                let mut slot_name = None;
+                let mut slot_description = None;
+                let mut slot_feature_type = None;
+                let mut slot_details = None;
+                let mut slot_is_archived = None;
+                let mut slot_metadata = None;
+                let mut slot_modified_on = None;
+                let mut slot_meter = None;
+                let mut slot_feature_details = None;
+                let mut slot_reset = None;
+                let mut slot_reset_time = None;
+                let mut slot_value = None;
+                let mut slot_hard_limit = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "identifier" => {
-                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
-                        "name" => object::fill(&mut slot_2, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "description" => {
-                            object::fill(&mut slot_3, &mut __map, "description")?
+                            object::fill(
+                                &mut slot_description,
+                                &mut __map,
+                                "description",
+                            )?
                         }
                         "featureType" => {
-                            object::fill(&mut slot_4, &mut __map, "featureType")?
+                            object::fill(
+                                &mut slot_feature_type,
+                                &mut __map,
+                                "featureType",
+                            )?
                         }
-                        "details" => object::fill(&mut slot_5, &mut __map, "details")?,
+                        "details" => {
+                            object::fill(&mut slot_details, &mut __map, "details")?
+                        }
                         "isArchived" => {
-                            object::fill(&mut slot_6, &mut __map, "isArchived")?
+                            object::fill(
+                                &mut slot_is_archived,
+                                &mut __map,
+                                "isArchived",
+                            )?
                         }
-                        "metadata" => object::fill(&mut slot_7, &mut __map, "metadata")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         "modifiedOn" => {
-                            object::fill(&mut slot_8, &mut __map, "modifiedOn")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modifiedOn",
+                            )?
                         }
-                        "meter" => object::fill(&mut slot_9, &mut __map, "meter")?,
+                        "meter" => object::fill(&mut slot_meter, &mut __map, "meter")?,
                         "featureDetails" => {
-                            object::fill(&mut slot_10, &mut __map, "featureDetails")?
+                            object::fill(
+                                &mut slot_feature_details,
+                                &mut __map,
+                                "featureDetails",
+                            )?
                         }
-                        "reset" => object::fill(&mut slot_11, &mut __map, "reset")?,
+                        "reset" => object::fill(&mut slot_reset, &mut __map, "reset")?,
                         "resetTime" => {
-                            object::fill(&mut slot_12, &mut __map, "resetTime")?
+                            object::fill(&mut slot_reset_time, &mut __map, "resetTime")?
                         }
-                        "value" => object::fill(&mut slot_13, &mut __map, "value")?,
+                        "value" => object::fill(&mut slot_value, &mut __map, "value")?,
                         "hardLimit" => {
-                            object::fill(&mut slot_14, &mut __map, "hardLimit")?
+                            object::fill(&mut slot_hard_limit, &mut __map, "hardLimit")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(SubscriptionFeatureDetail {
-                    id: slot_0.flatten(),
-                    identifier: slot_1.flatten(),
-                    name: slot_2.flatten(),
-                    description: slot_3.flatten(),
-                    feature_type: slot_4.flatten(),
-                    details: slot_5.flatten(),
-                    is_archived: slot_6.flatten(),
-                    metadata: slot_7.flatten(),
-                    modified_on: slot_8.flatten(),
-                    meter: slot_9.flatten(),
-                    feature_details: slot_10.flatten(),
-                    reset: slot_11.flatten(),
-                    reset_time: slot_12.flatten(),
-                    value: slot_13.flatten(),
-                    hard_limit: slot_14.flatten(),
+                    id: slot_id.flatten(),
+                    identifier: slot_identifier.flatten(),
+                    name: slot_name.flatten(),
+                    description: slot_description.flatten(),
+                    feature_type: slot_feature_type.flatten(),
+                    details: slot_details.flatten(),
+                    is_archived: slot_is_archived.flatten(),
+                    metadata: slot_metadata.flatten(),
+                    modified_on: slot_modified_on.flatten(),
+                    meter: slot_meter.flatten(),
+                    feature_details: slot_feature_details.flatten(),
+                    reset: slot_reset.flatten(),
+                    reset_time: slot_reset_time.flatten(),
+                    value: slot_value.flatten(),
+                    hard_limit: slot_hard_limit.flatten(),
                 })
             }
         }
@@ -15424,15 +16649,15 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetailFeatureDetails {
                 self,
                 mut __map: A,
             ) -> Result<SubscriptionFeatureDetailFeatureDetails, A::Error> {
-                let mut slot_0 = None;
+                let mut slot_units = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "units" => object::fill(&mut slot_0, &mut __map, "units")?,
+                        "units" => object::fill(&mut slot_units, &mut __map, "units")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(SubscriptionFeatureDetailFeatureDetails {
-                    units: slot_0.flatten(),
+                    units: slot_units.flatten(),
                 })
             }
         }
@@ -15469,18 +16694,20 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetailFeatureDetailsUnits {
                 self,
                 mut __map: A,
             ) -> Result<SubscriptionFeatureDetailFeatureDetailsUnits, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_plural = None;
+                let mut slot_singular = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "plural" => object::fill(&mut slot_0, &mut __map, "plural")?,
-                        "singular" => object::fill(&mut slot_1, &mut __map, "singular")?,
+                        "plural" => object::fill(&mut slot_plural, &mut __map, "plural")?,
+                        "singular" => {
+                            object::fill(&mut slot_singular, &mut __map, "singular")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(SubscriptionFeatureDetailFeatureDetailsUnits {
-                    plural: slot_0.flatten(),
-                    singular: slot_1.flatten(),
+                    plural: slot_plural.flatten(),
+                    singular: slot_singular.flatten(),
                 })
             }
         }
@@ -15540,43 +16767,61 @@ impl<'de> Deserialize<'de> for SubscriptionLicense {
                 self,
                 mut __map: A,
             ) -> Result<SubscriptionLicense, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
+                let mut slot_id = None;
+                let mut slot_license_key = None;
+                let mut slot_activated_on = None;
+                let mut slot_expires_on = None;
+                let mut slot_activation_usage = None;
+                let mut slot_activation_limit = None;
+                let mut slot_enabled = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
                         "licenseKey" => {
-                            object::fill(&mut slot_1, &mut __map, "licenseKey")?
+                            object::fill(
+                                &mut slot_license_key,
+                                &mut __map,
+                                "licenseKey",
+                            )?
                         }
                         "activatedOn" => {
-                            object::fill(&mut slot_2, &mut __map, "activatedOn")?
+                            object::fill(
+                                &mut slot_activated_on,
+                                &mut __map,
+                                "activatedOn",
+                            )?
                         }
                         "expiresOn" => {
-                            object::fill(&mut slot_3, &mut __map, "expiresOn")?
+                            object::fill(&mut slot_expires_on, &mut __map, "expiresOn")?
                         }
                         "activationUsage" => {
-                            object::fill(&mut slot_4, &mut __map, "activationUsage")?
+                            object::fill(
+                                &mut slot_activation_usage,
+                                &mut __map,
+                                "activationUsage",
+                            )?
                         }
                         "activationLimit" => {
-                            object::fill(&mut slot_5, &mut __map, "activationLimit")?
+                            object::fill(
+                                &mut slot_activation_limit,
+                                &mut __map,
+                                "activationLimit",
+                            )?
                         }
-                        "enabled" => object::fill(&mut slot_6, &mut __map, "enabled")?,
+                        "enabled" => {
+                            object::fill(&mut slot_enabled, &mut __map, "enabled")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(SubscriptionLicense {
-                    id: slot_0.flatten(),
-                    license_key: slot_1.flatten(),
-                    activated_on: slot_2.flatten(),
-                    expires_on: slot_3.flatten(),
-                    activation_usage: slot_4.flatten(),
-                    activation_limit: slot_5.flatten(),
-                    enabled: slot_6.flatten(),
+                    id: slot_id.flatten(),
+                    license_key: slot_license_key.flatten(),
+                    activated_on: slot_activated_on.flatten(),
+                    expires_on: slot_expires_on.flatten(),
+                    activation_usage: slot_activation_usage.flatten(),
+                    activation_limit: slot_activation_limit.flatten(),
+                    enabled: slot_enabled.flatten(),
                 })
             }
         }
@@ -15619,24 +16864,28 @@ impl<'de> Deserialize<'de> for SubscriptionListResponse {
                 self,
                 mut __map: A,
             ) -> Result<SubscriptionListResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(SubscriptionListResponse {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -15685,20 +16934,20 @@ impl<'de> Deserialize<'de> for SubscriptionPlan {
                 self,
                 mut __map: A,
             ) -> Result<SubscriptionPlan, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_name = None;
+                let mut slot_identifier = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "identifier" => {
-                            object::fill(&mut slot_1, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(SubscriptionPlan {
-                    name: slot_0.flatten(),
-                    identifier: slot_1.flatten(),
+                    name: slot_name.flatten(),
+                    identifier: slot_identifier.flatten(),
                 })
             }
         }
@@ -15735,26 +16984,26 @@ impl<'de> Deserialize<'de> for SubscriptionPlanChangedEvent {
                 self,
                 mut __map: A,
             ) -> Result<SubscriptionPlanChangedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(SubscriptionPlanChangedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -15822,26 +17071,26 @@ impl<'de> Deserialize<'de> for SubscriptionUpdatedEvent {
                 self,
                 mut __map: A,
             ) -> Result<SubscriptionUpdatedEvent, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_type = None;
+                let mut slot_created_at = None;
+                let mut slot_data = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "type" => object::fill(&mut slot_1, &mut __map, "type")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "type" => object::fill(&mut slot_type, &mut __map, "type")?,
                         "created_at" => {
-                            object::fill(&mut slot_2, &mut __map, "created_at")?
+                            object::fill(&mut slot_created_at, &mut __map, "created_at")?
                         }
-                        "data" => object::fill(&mut slot_3, &mut __map, "data")?,
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(SubscriptionUpdatedEvent {
-                    id: object::required(slot_0, "id")?,
-                    r#type: object::required(slot_1, "type")?,
-                    created_at: object::required(slot_2, "created_at")?,
-                    data: object::required(slot_3, "data")?,
+                    id: object::required(slot_id, "id")?,
+                    r#type: object::required(slot_type, "type")?,
+                    created_at: object::required(slot_created_at, "created_at")?,
+                    data: object::required(slot_data, "data")?,
                 })
             }
         }
@@ -15915,24 +17164,28 @@ impl<'de> Deserialize<'de> for TransactionListResponse {
                 self,
                 mut __map: A,
             ) -> Result<TransactionListResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(TransactionListResponse {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -16042,85 +17295,121 @@ impl<'de> Deserialize<'de> for TransactionResponse {
                 self,
                 mut __map: A,
             ) -> Result<TransactionResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                let mut slot_16 = None;
+                let mut slot_id = None;
+                let mut slot_order = None;
+                let mut slot_created_on = None;
+                let mut slot_currency = None;
+                let mut slot_currency_symbol = None;
+                let mut slot_amount_total = None;
+                let mut slot_mor_fee = None;
+                let mut slot_mor_fee_breakdown = None;
+                let mut slot_collected_tax = None;
+                let mut slot_net_payout = None;
+                let mut slot_status = None;
+                let mut slot_transaction_type = None;
+                let mut slot_payment_method_type = None;
+                let mut slot_available_on = None;
+                let mut slot_is_settled = None;
+                let mut slot_payment_method_name = None;
+                let mut slot_last4 = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "order" => object::fill(&mut slot_1, &mut __map, "order")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "order" => object::fill(&mut slot_order, &mut __map, "order")?,
                         "createdOn" => {
-                            object::fill(&mut slot_2, &mut __map, "createdOn")?
+                            object::fill(&mut slot_created_on, &mut __map, "createdOn")?
                         }
-                        "currency" => object::fill(&mut slot_3, &mut __map, "currency")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         "currencySymbol" => {
-                            object::fill(&mut slot_4, &mut __map, "currencySymbol")?
+                            object::fill(
+                                &mut slot_currency_symbol,
+                                &mut __map,
+                                "currencySymbol",
+                            )?
                         }
                         "amountTotal" => {
-                            object::fill(&mut slot_5, &mut __map, "amountTotal")?
+                            object::fill(
+                                &mut slot_amount_total,
+                                &mut __map,
+                                "amountTotal",
+                            )?
                         }
-                        "morFee" => object::fill(&mut slot_6, &mut __map, "morFee")?,
+                        "morFee" => {
+                            object::fill(&mut slot_mor_fee, &mut __map, "morFee")?
+                        }
                         "morFeeBreakdown" => {
-                            object::fill(&mut slot_7, &mut __map, "morFeeBreakdown")?
+                            object::fill(
+                                &mut slot_mor_fee_breakdown,
+                                &mut __map,
+                                "morFeeBreakdown",
+                            )?
                         }
                         "collectedTax" => {
-                            object::fill(&mut slot_8, &mut __map, "collectedTax")?
+                            object::fill(
+                                &mut slot_collected_tax,
+                                &mut __map,
+                                "collectedTax",
+                            )?
                         }
                         "netPayout" => {
-                            object::fill(&mut slot_9, &mut __map, "netPayout")?
+                            object::fill(&mut slot_net_payout, &mut __map, "netPayout")?
                         }
-                        "status" => object::fill(&mut slot_10, &mut __map, "status")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
                         "transactionType" => {
-                            object::fill(&mut slot_11, &mut __map, "transactionType")?
+                            object::fill(
+                                &mut slot_transaction_type,
+                                &mut __map,
+                                "transactionType",
+                            )?
                         }
                         "paymentMethodType" => {
-                            object::fill(&mut slot_12, &mut __map, "paymentMethodType")?
+                            object::fill(
+                                &mut slot_payment_method_type,
+                                &mut __map,
+                                "paymentMethodType",
+                            )?
                         }
                         "availableOn" => {
-                            object::fill(&mut slot_13, &mut __map, "availableOn")?
+                            object::fill(
+                                &mut slot_available_on,
+                                &mut __map,
+                                "availableOn",
+                            )?
                         }
                         "isSettled" => {
-                            object::fill(&mut slot_14, &mut __map, "isSettled")?
+                            object::fill(&mut slot_is_settled, &mut __map, "isSettled")?
                         }
                         "paymentMethodName" => {
-                            object::fill(&mut slot_15, &mut __map, "paymentMethodName")?
+                            object::fill(
+                                &mut slot_payment_method_name,
+                                &mut __map,
+                                "paymentMethodName",
+                            )?
                         }
-                        "last4" => object::fill(&mut slot_16, &mut __map, "last4")?,
+                        "last4" => object::fill(&mut slot_last4, &mut __map, "last4")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(TransactionResponse {
-                    id: slot_0.flatten(),
-                    order: slot_1.flatten(),
-                    created_on: slot_2.flatten(),
-                    currency: slot_3.flatten(),
-                    currency_symbol: slot_4.flatten(),
-                    amount_total: slot_5.flatten(),
-                    mor_fee: slot_6.flatten(),
-                    mor_fee_breakdown: slot_7.flatten(),
-                    collected_tax: slot_8.flatten(),
-                    net_payout: slot_9.flatten(),
-                    status: slot_10.flatten(),
-                    transaction_type: slot_11.flatten(),
-                    payment_method_type: slot_12.flatten(),
-                    available_on: slot_13.flatten(),
-                    is_settled: slot_14.flatten(),
-                    payment_method_name: slot_15.flatten(),
-                    last4: slot_16.flatten(),
+                    id: slot_id.flatten(),
+                    order: slot_order.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    currency: slot_currency.flatten(),
+                    currency_symbol: slot_currency_symbol.flatten(),
+                    amount_total: slot_amount_total.flatten(),
+                    mor_fee: slot_mor_fee.flatten(),
+                    mor_fee_breakdown: slot_mor_fee_breakdown.flatten(),
+                    collected_tax: slot_collected_tax.flatten(),
+                    net_payout: slot_net_payout.flatten(),
+                    status: slot_status.flatten(),
+                    transaction_type: slot_transaction_type.flatten(),
+                    payment_method_type: slot_payment_method_type.flatten(),
+                    available_on: slot_available_on.flatten(),
+                    is_settled: slot_is_settled.flatten(),
+                    payment_method_name: slot_payment_method_name.flatten(),
+                    last4: slot_last4.flatten(),
                 })
             }
         }
@@ -16298,38 +17587,57 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionRequest {
                 self,
                 mut __map: A,
             ) -> Result<UpdateSubscriptionRequest, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_plan_identifier = None;
+                let mut slot_charge_period = None;
+                let mut slot_features = None;
+                let mut slot_ip_address = None;
+                let mut slot_trial_end = None;
+                let mut slot_payment_behavior = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "planIdentifier" => {
-                            object::fill(&mut slot_0, &mut __map, "planIdentifier")?
+                            object::fill(
+                                &mut slot_plan_identifier,
+                                &mut __map,
+                                "planIdentifier",
+                            )?
                         }
                         "chargePeriod" => {
-                            object::fill(&mut slot_1, &mut __map, "chargePeriod")?
+                            object::fill(
+                                &mut slot_charge_period,
+                                &mut __map,
+                                "chargePeriod",
+                            )?
                         }
-                        "features" => object::fill(&mut slot_2, &mut __map, "features")?,
+                        "features" => {
+                            object::fill(&mut slot_features, &mut __map, "features")?
+                        }
                         "ipAddress" => {
-                            object::fill(&mut slot_3, &mut __map, "ipAddress")?
+                            object::fill(&mut slot_ip_address, &mut __map, "ipAddress")?
                         }
-                        "trialEnd" => object::fill(&mut slot_4, &mut __map, "trialEnd")?,
+                        "trialEnd" => {
+                            object::fill(&mut slot_trial_end, &mut __map, "trialEnd")?
+                        }
                         "paymentBehavior" => {
-                            object::fill(&mut slot_5, &mut __map, "paymentBehavior")?
+                            object::fill(
+                                &mut slot_payment_behavior,
+                                &mut __map,
+                                "paymentBehavior",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(UpdateSubscriptionRequest {
-                    plan_identifier: object::required(slot_0, "planIdentifier")?,
-                    charge_period: object::required(slot_1, "chargePeriod")?,
-                    features: slot_2,
-                    ip_address: slot_3,
-                    trial_end: slot_4,
-                    payment_behavior: slot_5,
+                    plan_identifier: object::required(
+                        slot_plan_identifier,
+                        "planIdentifier",
+                    )?,
+                    charge_period: object::required(slot_charge_period, "chargePeriod")?,
+                    features: slot_features,
+                    ip_address: slot_ip_address,
+                    trial_end: slot_trial_end,
+                    payment_behavior: slot_payment_behavior,
                 })
             }
         }
@@ -16511,17 +17819,21 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
                 self,
                 mut __map: A,
             ) -> Result<UpdateSubscriptionResponse, A::Error> {
-                let mut slot_0 = None;
+                let mut slot_subscription_id = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
                         "subscriptionId" => {
-                            object::fill(&mut slot_0, &mut __map, "subscriptionId")?
+                            object::fill(
+                                &mut slot_subscription_id,
+                                &mut __map,
+                                "subscriptionId",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(UpdateSubscriptionResponse {
-                    subscription_id: slot_0.flatten(),
+                    subscription_id: slot_subscription_id.flatten(),
                 })
             }
         }
@@ -16568,32 +17880,38 @@ impl<'de> Deserialize<'de> for WebhookBillingAddress {
                 self,
                 mut __map: A,
             ) -> Result<WebhookBillingAddress, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
+                let mut slot_line1 = None;
+                let mut slot_line2 = None;
+                let mut slot_city = None;
+                let mut slot_state = None;
+                let mut slot_postal_code = None;
+                let mut slot_country = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "line1" => object::fill(&mut slot_0, &mut __map, "line1")?,
-                        "line2" => object::fill(&mut slot_1, &mut __map, "line2")?,
-                        "city" => object::fill(&mut slot_2, &mut __map, "city")?,
-                        "state" => object::fill(&mut slot_3, &mut __map, "state")?,
+                        "line1" => object::fill(&mut slot_line1, &mut __map, "line1")?,
+                        "line2" => object::fill(&mut slot_line2, &mut __map, "line2")?,
+                        "city" => object::fill(&mut slot_city, &mut __map, "city")?,
+                        "state" => object::fill(&mut slot_state, &mut __map, "state")?,
                         "postal_code" => {
-                            object::fill(&mut slot_4, &mut __map, "postal_code")?
+                            object::fill(
+                                &mut slot_postal_code,
+                                &mut __map,
+                                "postal_code",
+                            )?
                         }
-                        "country" => object::fill(&mut slot_5, &mut __map, "country")?,
+                        "country" => {
+                            object::fill(&mut slot_country, &mut __map, "country")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookBillingAddress {
-                    line1: slot_0.flatten(),
-                    line2: slot_1.flatten(),
-                    city: slot_2.flatten(),
-                    state: slot_3.flatten(),
-                    postal_code: slot_4.flatten(),
-                    country: slot_5.flatten(),
+                    line1: slot_line1.flatten(),
+                    line2: slot_line2.flatten(),
+                    city: slot_city.flatten(),
+                    state: slot_state.flatten(),
+                    postal_code: slot_postal_code.flatten(),
+                    country: slot_country.flatten(),
                 })
             }
         }
@@ -16705,41 +18023,55 @@ impl<'de> Deserialize<'de> for WebhookCheckoutDetails {
                 self,
                 mut __map: A,
             ) -> Result<WebhookCheckoutDetails, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
+                let mut slot_name = None;
+                let mut slot_email = None;
+                let mut slot_referer = None;
+                let mut slot_cancel_url = None;
+                let mut slot_success_url = None;
+                let mut slot_tax_behavior = None;
+                let mut slot_discounts_enabled = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
-                        "email" => object::fill(&mut slot_1, &mut __map, "email")?,
-                        "referer" => object::fill(&mut slot_2, &mut __map, "referer")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_email, &mut __map, "email")?,
+                        "referer" => {
+                            object::fill(&mut slot_referer, &mut __map, "referer")?
+                        }
                         "cancel_url" => {
-                            object::fill(&mut slot_3, &mut __map, "cancel_url")?
+                            object::fill(&mut slot_cancel_url, &mut __map, "cancel_url")?
                         }
                         "success_url" => {
-                            object::fill(&mut slot_4, &mut __map, "success_url")?
+                            object::fill(
+                                &mut slot_success_url,
+                                &mut __map,
+                                "success_url",
+                            )?
                         }
                         "tax_behavior" => {
-                            object::fill(&mut slot_5, &mut __map, "tax_behavior")?
+                            object::fill(
+                                &mut slot_tax_behavior,
+                                &mut __map,
+                                "tax_behavior",
+                            )?
                         }
                         "discounts_enabled" => {
-                            object::fill(&mut slot_6, &mut __map, "discounts_enabled")?
+                            object::fill(
+                                &mut slot_discounts_enabled,
+                                &mut __map,
+                                "discounts_enabled",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookCheckoutDetails {
-                    name: slot_0.flatten(),
-                    email: slot_1.flatten(),
-                    referer: slot_2.flatten(),
-                    cancel_url: slot_3.flatten(),
-                    success_url: slot_4.flatten(),
-                    tax_behavior: slot_5.flatten(),
-                    discounts_enabled: slot_6.flatten(),
+                    name: slot_name.flatten(),
+                    email: slot_email.flatten(),
+                    referer: slot_referer.flatten(),
+                    cancel_url: slot_cancel_url.flatten(),
+                    success_url: slot_success_url.flatten(),
+                    tax_behavior: slot_tax_behavior.flatten(),
+                    discounts_enabled: slot_discounts_enabled.flatten(),
                 })
             }
         }
@@ -16823,85 +18155,123 @@ impl<'de> Deserialize<'de> for WebhookCheckoutSession {
                 self,
                 mut __map: A,
             ) -> Result<WebhookCheckoutSession, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                let mut slot_16 = None;
-                let mut slot_17 = None;
-                let mut slot_18 = None;
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_checkout_type = None;
+                let mut slot_customer_id = None;
+                let mut slot_customer = None;
+                let mut slot_organization = None;
+                let mut slot_amount = None;
+                let mut slot_amount_units = None;
+                let mut slot_currency = None;
+                let mut slot_discount_code = None;
+                let mut slot_features = None;
+                let mut slot_plan = None;
+                let mut slot_product = None;
+                let mut slot_billing_address = None;
+                let mut slot_metadata = None;
+                let mut slot_data = None;
+                let mut slot_created_on = None;
+                let mut slot_modified_on = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
-                        "status" => object::fill(&mut slot_2, &mut __map, "status")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
                         "checkout_type" => {
-                            object::fill(&mut slot_3, &mut __map, "checkout_type")?
+                            object::fill(
+                                &mut slot_checkout_type,
+                                &mut __map,
+                                "checkout_type",
+                            )?
                         }
                         "customer_id" => {
-                            object::fill(&mut slot_4, &mut __map, "customer_id")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customer_id",
+                            )?
                         }
-                        "customer" => object::fill(&mut slot_5, &mut __map, "customer")?,
+                        "customer" => {
+                            object::fill(&mut slot_customer, &mut __map, "customer")?
+                        }
                         "organization" => {
-                            object::fill(&mut slot_6, &mut __map, "organization")?
+                            object::fill(
+                                &mut slot_organization,
+                                &mut __map,
+                                "organization",
+                            )?
                         }
-                        "amount" => object::fill(&mut slot_7, &mut __map, "amount")?,
+                        "amount" => object::fill(&mut slot_amount, &mut __map, "amount")?,
                         "amount_units" => {
-                            object::fill(&mut slot_8, &mut __map, "amount_units")?
+                            object::fill(
+                                &mut slot_amount_units,
+                                &mut __map,
+                                "amount_units",
+                            )?
                         }
-                        "currency" => object::fill(&mut slot_9, &mut __map, "currency")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         "discount_code" => {
-                            object::fill(&mut slot_10, &mut __map, "discount_code")?
+                            object::fill(
+                                &mut slot_discount_code,
+                                &mut __map,
+                                "discount_code",
+                            )?
                         }
-                        "features" => object::fill(&mut slot_11, &mut __map, "features")?,
-                        "plan" => object::fill(&mut slot_12, &mut __map, "plan")?,
-                        "product" => object::fill(&mut slot_13, &mut __map, "product")?,
+                        "features" => {
+                            object::fill(&mut slot_features, &mut __map, "features")?
+                        }
+                        "plan" => object::fill(&mut slot_plan, &mut __map, "plan")?,
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
+                        }
                         "billing_address" => {
-                            object::fill(&mut slot_14, &mut __map, "billing_address")?
+                            object::fill(
+                                &mut slot_billing_address,
+                                &mut __map,
+                                "billing_address",
+                            )?
                         }
-                        "metadata" => object::fill(&mut slot_15, &mut __map, "metadata")?,
-                        "data" => object::fill(&mut slot_16, &mut __map, "data")?,
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
+                        "data" => object::fill(&mut slot_data, &mut __map, "data")?,
                         "created_on" => {
-                            object::fill(&mut slot_17, &mut __map, "created_on")?
+                            object::fill(&mut slot_created_on, &mut __map, "created_on")?
                         }
                         "modified_on" => {
-                            object::fill(&mut slot_18, &mut __map, "modified_on")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modified_on",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookCheckoutSession {
-                    id: object::required(slot_0, "id")?,
-                    object: object::required(slot_1, "object")?,
-                    status: slot_2.flatten(),
-                    checkout_type: slot_3.flatten(),
-                    customer_id: slot_4.flatten(),
-                    customer: slot_5.flatten(),
-                    organization: slot_6.flatten(),
-                    amount: slot_7.flatten(),
-                    amount_units: slot_8.flatten(),
-                    currency: slot_9.flatten(),
-                    discount_code: slot_10.flatten(),
-                    features: slot_11.flatten(),
-                    plan: slot_12.flatten(),
-                    product: slot_13.flatten(),
-                    billing_address: slot_14.flatten(),
-                    metadata: slot_15.flatten(),
-                    data: slot_16.flatten(),
-                    created_on: slot_17.flatten(),
-                    modified_on: slot_18.flatten(),
+                    id: object::required(slot_id, "id")?,
+                    object: object::required(slot_object, "object")?,
+                    status: slot_status.flatten(),
+                    checkout_type: slot_checkout_type.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    customer: slot_customer.flatten(),
+                    organization: slot_organization.flatten(),
+                    amount: slot_amount.flatten(),
+                    amount_units: slot_amount_units.flatten(),
+                    currency: slot_currency.flatten(),
+                    discount_code: slot_discount_code.flatten(),
+                    features: slot_features.flatten(),
+                    plan: slot_plan.flatten(),
+                    product: slot_product.flatten(),
+                    billing_address: slot_billing_address.flatten(),
+                    metadata: slot_metadata.flatten(),
+                    data: slot_data.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    modified_on: slot_modified_on.flatten(),
                 })
             }
         }
@@ -16994,60 +18364,84 @@ impl<'de> Deserialize<'de> for WebhookCustomer {
                 self,
                 mut __map: A,
             ) -> Result<WebhookCustomer, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_customer_id = None;
+                let mut slot_name = None;
+                let mut slot_email = None;
+                let mut slot_details = None;
+                let mut slot_metadata = None;
+                let mut slot_billing_address = None;
+                let mut slot_subscriptions = None;
+                let mut slot_organization = None;
+                let mut slot_created_on = None;
+                let mut slot_modified_on = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
                         "customer_id" => {
-                            object::fill(&mut slot_2, &mut __map, "customer_id")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customer_id",
+                            )?
                         }
-                        "name" => object::fill(&mut slot_3, &mut __map, "name")?,
-                        "email" => object::fill(&mut slot_4, &mut __map, "email")?,
-                        "details" => object::fill(&mut slot_5, &mut __map, "details")?,
-                        "metadata" => object::fill(&mut slot_6, &mut __map, "metadata")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_email, &mut __map, "email")?,
+                        "details" => {
+                            object::fill(&mut slot_details, &mut __map, "details")?
+                        }
+                        "metadata" => {
+                            object::fill(&mut slot_metadata, &mut __map, "metadata")?
+                        }
                         "billing_address" => {
-                            object::fill(&mut slot_7, &mut __map, "billing_address")?
+                            object::fill(
+                                &mut slot_billing_address,
+                                &mut __map,
+                                "billing_address",
+                            )?
                         }
                         "subscriptions" => {
-                            object::fill(&mut slot_8, &mut __map, "subscriptions")?
+                            object::fill(
+                                &mut slot_subscriptions,
+                                &mut __map,
+                                "subscriptions",
+                            )?
                         }
                         "organization" => {
-                            object::fill(&mut slot_9, &mut __map, "organization")?
+                            object::fill(
+                                &mut slot_organization,
+                                &mut __map,
+                                "organization",
+                            )?
                         }
                         "created_on" => {
-                            object::fill(&mut slot_10, &mut __map, "created_on")?
+                            object::fill(&mut slot_created_on, &mut __map, "created_on")?
                         }
                         "modified_on" => {
-                            object::fill(&mut slot_11, &mut __map, "modified_on")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modified_on",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookCustomer {
-                    id: object::required(slot_0, "id")?,
-                    object: object::required(slot_1, "object")?,
-                    customer_id: object::required(slot_2, "customer_id")?,
-                    name: slot_3.flatten(),
-                    email: slot_4.flatten(),
-                    details: slot_5.flatten(),
-                    metadata: slot_6.flatten(),
-                    billing_address: slot_7.flatten(),
-                    subscriptions: slot_8.flatten(),
-                    organization: slot_9.flatten(),
-                    created_on: slot_10.flatten(),
-                    modified_on: slot_11.flatten(),
+                    id: object::required(slot_id, "id")?,
+                    object: object::required(slot_object, "object")?,
+                    customer_id: object::required(slot_customer_id, "customer_id")?,
+                    name: slot_name.flatten(),
+                    email: slot_email.flatten(),
+                    details: slot_details.flatten(),
+                    metadata: slot_metadata.flatten(),
+                    billing_address: slot_billing_address.flatten(),
+                    subscriptions: slot_subscriptions.flatten(),
+                    organization: slot_organization.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    modified_on: slot_modified_on.flatten(),
                 })
             }
         }
@@ -17120,31 +18514,39 @@ impl<'de> Deserialize<'de> for WebhookCustomerSummary {
                 self,
                 mut __map: A,
             ) -> Result<WebhookCustomerSummary, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_email = None;
+                let mut slot_customer_id = None;
+                let mut slot_billing_address = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
-                        "email" => object::fill(&mut slot_2, &mut __map, "email")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "email" => object::fill(&mut slot_email, &mut __map, "email")?,
                         "customer_id" => {
-                            object::fill(&mut slot_3, &mut __map, "customer_id")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customer_id",
+                            )?
                         }
                         "billing_address" => {
-                            object::fill(&mut slot_4, &mut __map, "billing_address")?
+                            object::fill(
+                                &mut slot_billing_address,
+                                &mut __map,
+                                "billing_address",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookCustomerSummary {
-                    id: object::required(slot_0, "id")?,
-                    name: slot_1.flatten(),
-                    email: slot_2.flatten(),
-                    customer_id: object::required(slot_3, "customer_id")?,
-                    billing_address: slot_4.flatten(),
+                    id: object::required(slot_id, "id")?,
+                    name: slot_name.flatten(),
+                    email: slot_email.flatten(),
+                    customer_id: object::required(slot_customer_id, "customer_id")?,
+                    billing_address: slot_billing_address.flatten(),
                 })
             }
         }
@@ -17190,24 +18592,28 @@ impl<'de> Deserialize<'de> for WebhookEventLogListResponse {
                 self,
                 mut __map: A,
             ) -> Result<WebhookEventLogListResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_count = None;
+                let mut slot_next = None;
+                let mut slot_previous = None;
+                let mut slot_results = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "count" => object::fill(&mut slot_0, &mut __map, "count")?,
-                        "next" => object::fill(&mut slot_1, &mut __map, "next")?,
-                        "previous" => object::fill(&mut slot_2, &mut __map, "previous")?,
-                        "results" => object::fill(&mut slot_3, &mut __map, "results")?,
+                        "count" => object::fill(&mut slot_count, &mut __map, "count")?,
+                        "next" => object::fill(&mut slot_next, &mut __map, "next")?,
+                        "previous" => {
+                            object::fill(&mut slot_previous, &mut __map, "previous")?
+                        }
+                        "results" => {
+                            object::fill(&mut slot_results, &mut __map, "results")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookEventLogListResponse {
-                    count: slot_0.flatten(),
-                    next: slot_1.flatten(),
-                    previous: slot_2.flatten(),
-                    results: slot_3.flatten(),
+                    count: slot_count.flatten(),
+                    next: slot_next.flatten(),
+                    previous: slot_previous.flatten(),
+                    results: slot_results.flatten(),
                 })
             }
         }
@@ -17279,54 +18685,72 @@ impl<'de> Deserialize<'de> for WebhookEventLogResponse {
                 self,
                 mut __map: A,
             ) -> Result<WebhookEventLogResponse, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
+                let mut slot_id = None;
+                let mut slot_event_id = None;
+                let mut slot_endpoint = None;
+                let mut slot_event_type = None;
+                let mut slot_status_code = None;
+                let mut slot_is_success = None;
+                let mut slot_retry_count = None;
+                let mut slot_last_attempt = None;
+                let mut slot_created_on = None;
+                let mut slot_payload = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "eventId" => object::fill(&mut slot_1, &mut __map, "eventId")?,
-                        "endpoint" => object::fill(&mut slot_2, &mut __map, "endpoint")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "eventId" => {
+                            object::fill(&mut slot_event_id, &mut __map, "eventId")?
+                        }
+                        "endpoint" => {
+                            object::fill(&mut slot_endpoint, &mut __map, "endpoint")?
+                        }
                         "eventType" => {
-                            object::fill(&mut slot_3, &mut __map, "eventType")?
+                            object::fill(&mut slot_event_type, &mut __map, "eventType")?
                         }
                         "statusCode" => {
-                            object::fill(&mut slot_4, &mut __map, "statusCode")?
+                            object::fill(
+                                &mut slot_status_code,
+                                &mut __map,
+                                "statusCode",
+                            )?
                         }
                         "isSuccess" => {
-                            object::fill(&mut slot_5, &mut __map, "isSuccess")?
+                            object::fill(&mut slot_is_success, &mut __map, "isSuccess")?
                         }
                         "retryCount" => {
-                            object::fill(&mut slot_6, &mut __map, "retryCount")?
+                            object::fill(
+                                &mut slot_retry_count,
+                                &mut __map,
+                                "retryCount",
+                            )?
                         }
                         "lastAttempt" => {
-                            object::fill(&mut slot_7, &mut __map, "lastAttempt")?
+                            object::fill(
+                                &mut slot_last_attempt,
+                                &mut __map,
+                                "lastAttempt",
+                            )?
                         }
                         "createdOn" => {
-                            object::fill(&mut slot_8, &mut __map, "createdOn")?
+                            object::fill(&mut slot_created_on, &mut __map, "createdOn")?
                         }
-                        "payload" => object::fill(&mut slot_9, &mut __map, "payload")?,
+                        "payload" => {
+                            object::fill(&mut slot_payload, &mut __map, "payload")?
+                        }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookEventLogResponse {
-                    id: object::required(slot_0, "id")?,
-                    event_id: object::required(slot_1, "eventId")?,
-                    endpoint: object::required(slot_2, "endpoint")?,
-                    event_type: object::required(slot_3, "eventType")?,
-                    status_code: slot_4.flatten(),
-                    is_success: object::required(slot_5, "isSuccess")?,
-                    retry_count: object::required(slot_6, "retryCount")?,
-                    last_attempt: object::required(slot_7, "lastAttempt")?,
-                    created_on: object::required(slot_8, "createdOn")?,
-                    payload: object::required(slot_9, "payload")?,
+                    id: object::required(slot_id, "id")?,
+                    event_id: object::required(slot_event_id, "eventId")?,
+                    endpoint: object::required(slot_endpoint, "endpoint")?,
+                    event_type: object::required(slot_event_type, "eventType")?,
+                    status_code: slot_status_code.flatten(),
+                    is_success: object::required(slot_is_success, "isSuccess")?,
+                    retry_count: object::required(slot_retry_count, "retryCount")?,
+                    last_attempt: object::required(slot_last_attempt, "lastAttempt")?,
+                    created_on: object::required(slot_created_on, "createdOn")?,
+                    payload: object::required(slot_payload, "payload")?,
                 })
             }
         }
@@ -17370,28 +18794,32 @@ impl<'de> Deserialize<'de> for WebhookFeatureSummary {
                 self,
                 mut __map: A,
             ) -> Result<WebhookFeatureSummary, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_identifier = None;
+                let mut slot_feature_type = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         "identifier" => {
-                            object::fill(&mut slot_2, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
                         "feature_type" => {
-                            object::fill(&mut slot_3, &mut __map, "feature_type")?
+                            object::fill(
+                                &mut slot_feature_type,
+                                &mut __map,
+                                "feature_type",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookFeatureSummary {
-                    id: slot_0.flatten(),
-                    name: slot_1.flatten(),
-                    identifier: slot_2.flatten(),
-                    feature_type: slot_3.flatten(),
+                    id: slot_id.flatten(),
+                    name: slot_name.flatten(),
+                    identifier: slot_identifier.flatten(),
+                    feature_type: slot_feature_type.flatten(),
                 })
             }
         }
@@ -17460,74 +18888,114 @@ impl<'de> Deserialize<'de> for WebhookFeatureUsageAlert {
                 self,
                 mut __map: A,
             ) -> Result<WebhookFeatureUsageAlert, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_feature = None;
+                let mut slot_customer = None;
+                let mut slot_usage_limit = None;
+                let mut slot_current_usage = None;
+                let mut slot_threshold_type = None;
+                let mut slot_threshold_value = None;
+                let mut slot_period_start_time = None;
+                let mut slot_period_end_time = None;
+                let mut slot_subscription_id = None;
+                let mut slot_organization = None;
+                let mut slot_created_on = None;
+                let mut slot_modified_on = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
-                        "feature" => object::fill(&mut slot_2, &mut __map, "feature")?,
-                        "customer" => object::fill(&mut slot_3, &mut __map, "customer")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
+                        "feature" => {
+                            object::fill(&mut slot_feature, &mut __map, "feature")?
+                        }
+                        "customer" => {
+                            object::fill(&mut slot_customer, &mut __map, "customer")?
+                        }
                         "usage_limit" => {
-                            object::fill(&mut slot_4, &mut __map, "usage_limit")?
+                            object::fill(
+                                &mut slot_usage_limit,
+                                &mut __map,
+                                "usage_limit",
+                            )?
                         }
                         "current_usage" => {
-                            object::fill(&mut slot_5, &mut __map, "current_usage")?
+                            object::fill(
+                                &mut slot_current_usage,
+                                &mut __map,
+                                "current_usage",
+                            )?
                         }
                         "threshold_type" => {
-                            object::fill(&mut slot_6, &mut __map, "threshold_type")?
+                            object::fill(
+                                &mut slot_threshold_type,
+                                &mut __map,
+                                "threshold_type",
+                            )?
                         }
                         "threshold_value" => {
-                            object::fill(&mut slot_7, &mut __map, "threshold_value")?
+                            object::fill(
+                                &mut slot_threshold_value,
+                                &mut __map,
+                                "threshold_value",
+                            )?
                         }
                         "period_start_time" => {
-                            object::fill(&mut slot_8, &mut __map, "period_start_time")?
+                            object::fill(
+                                &mut slot_period_start_time,
+                                &mut __map,
+                                "period_start_time",
+                            )?
                         }
                         "period_end_time" => {
-                            object::fill(&mut slot_9, &mut __map, "period_end_time")?
+                            object::fill(
+                                &mut slot_period_end_time,
+                                &mut __map,
+                                "period_end_time",
+                            )?
                         }
                         "subscription_id" => {
-                            object::fill(&mut slot_10, &mut __map, "subscription_id")?
+                            object::fill(
+                                &mut slot_subscription_id,
+                                &mut __map,
+                                "subscription_id",
+                            )?
                         }
                         "organization" => {
-                            object::fill(&mut slot_11, &mut __map, "organization")?
+                            object::fill(
+                                &mut slot_organization,
+                                &mut __map,
+                                "organization",
+                            )?
                         }
                         "created_on" => {
-                            object::fill(&mut slot_12, &mut __map, "created_on")?
+                            object::fill(&mut slot_created_on, &mut __map, "created_on")?
                         }
                         "modified_on" => {
-                            object::fill(&mut slot_13, &mut __map, "modified_on")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modified_on",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookFeatureUsageAlert {
-                    id: object::required(slot_0, "id")?,
-                    object: object::required(slot_1, "object")?,
-                    feature: slot_2.flatten(),
-                    customer: slot_3.flatten(),
-                    usage_limit: slot_4.flatten(),
-                    current_usage: slot_5.flatten(),
-                    threshold_type: slot_6.flatten(),
-                    threshold_value: slot_7.flatten(),
-                    period_start_time: slot_8.flatten(),
-                    period_end_time: slot_9.flatten(),
-                    subscription_id: slot_10.flatten(),
-                    organization: slot_11.flatten(),
-                    created_on: slot_12.flatten(),
-                    modified_on: slot_13.flatten(),
+                    id: object::required(slot_id, "id")?,
+                    object: object::required(slot_object, "object")?,
+                    feature: slot_feature.flatten(),
+                    customer: slot_customer.flatten(),
+                    usage_limit: slot_usage_limit.flatten(),
+                    current_usage: slot_current_usage.flatten(),
+                    threshold_type: slot_threshold_type.flatten(),
+                    threshold_value: slot_threshold_value.flatten(),
+                    period_start_time: slot_period_start_time.flatten(),
+                    period_end_time: slot_period_end_time.flatten(),
+                    subscription_id: slot_subscription_id.flatten(),
+                    organization: slot_organization.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    modified_on: slot_modified_on.flatten(),
                 })
             }
         }
@@ -17636,74 +19104,110 @@ impl<'de> Deserialize<'de> for WebhookInvoice {
                 self,
                 mut __map: A,
             ) -> Result<WebhookInvoice, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_paid_at = None;
+                let mut slot_amount_total = None;
+                let mut slot_amount_total_units = None;
+                let mut slot_currency = None;
+                let mut slot_due_date = None;
+                let mut slot_order_id = None;
+                let mut slot_customer_id = None;
+                let mut slot_customer = None;
+                let mut slot_subscription_id = None;
+                let mut slot_organization = None;
+                let mut slot_product = None;
+                let mut slot_created_on = None;
+                let mut slot_modified_on = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
-                        "status" => object::fill(&mut slot_2, &mut __map, "status")?,
-                        "paid_at" => object::fill(&mut slot_3, &mut __map, "paid_at")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "paid_at" => {
+                            object::fill(&mut slot_paid_at, &mut __map, "paid_at")?
+                        }
                         "amount_total" => {
-                            object::fill(&mut slot_4, &mut __map, "amount_total")?
+                            object::fill(
+                                &mut slot_amount_total,
+                                &mut __map,
+                                "amount_total",
+                            )?
                         }
                         "amount_total_units" => {
-                            object::fill(&mut slot_5, &mut __map, "amount_total_units")?
+                            object::fill(
+                                &mut slot_amount_total_units,
+                                &mut __map,
+                                "amount_total_units",
+                            )?
                         }
-                        "currency" => object::fill(&mut slot_6, &mut __map, "currency")?,
-                        "due_date" => object::fill(&mut slot_7, &mut __map, "due_date")?,
-                        "order_id" => object::fill(&mut slot_8, &mut __map, "order_id")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
+                        "due_date" => {
+                            object::fill(&mut slot_due_date, &mut __map, "due_date")?
+                        }
+                        "order_id" => {
+                            object::fill(&mut slot_order_id, &mut __map, "order_id")?
+                        }
                         "customer_id" => {
-                            object::fill(&mut slot_9, &mut __map, "customer_id")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customer_id",
+                            )?
                         }
-                        "customer" => object::fill(&mut slot_10, &mut __map, "customer")?,
+                        "customer" => {
+                            object::fill(&mut slot_customer, &mut __map, "customer")?
+                        }
                         "subscription_id" => {
-                            object::fill(&mut slot_11, &mut __map, "subscription_id")?
+                            object::fill(
+                                &mut slot_subscription_id,
+                                &mut __map,
+                                "subscription_id",
+                            )?
                         }
                         "organization" => {
-                            object::fill(&mut slot_12, &mut __map, "organization")?
+                            object::fill(
+                                &mut slot_organization,
+                                &mut __map,
+                                "organization",
+                            )?
                         }
-                        "product" => object::fill(&mut slot_13, &mut __map, "product")?,
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
+                        }
                         "created_on" => {
-                            object::fill(&mut slot_14, &mut __map, "created_on")?
+                            object::fill(&mut slot_created_on, &mut __map, "created_on")?
                         }
                         "modified_on" => {
-                            object::fill(&mut slot_15, &mut __map, "modified_on")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modified_on",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookInvoice {
-                    id: object::required(slot_0, "id")?,
-                    object: object::required(slot_1, "object")?,
-                    status: slot_2.flatten(),
-                    paid_at: slot_3.flatten(),
-                    amount_total: slot_4.flatten(),
-                    amount_total_units: slot_5.flatten(),
-                    currency: slot_6.flatten(),
-                    due_date: slot_7.flatten(),
-                    order_id: slot_8.flatten(),
-                    customer_id: slot_9.flatten(),
-                    customer: slot_10.flatten(),
-                    subscription_id: slot_11.flatten(),
-                    organization: slot_12.flatten(),
-                    product: slot_13.flatten(),
-                    created_on: slot_14.flatten(),
-                    modified_on: slot_15.flatten(),
+                    id: object::required(slot_id, "id")?,
+                    object: object::required(slot_object, "object")?,
+                    status: slot_status.flatten(),
+                    paid_at: slot_paid_at.flatten(),
+                    amount_total: slot_amount_total.flatten(),
+                    amount_total_units: slot_amount_total_units.flatten(),
+                    currency: slot_currency.flatten(),
+                    due_date: slot_due_date.flatten(),
+                    order_id: slot_order_id.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    customer: slot_customer.flatten(),
+                    subscription_id: slot_subscription_id.flatten(),
+                    organization: slot_organization.flatten(),
+                    product: slot_product.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    modified_on: slot_modified_on.flatten(),
                 })
             }
         }
@@ -17818,84 +19322,122 @@ impl<'de> Deserialize<'de> for WebhookOrder {
                 self,
                 mut __map: A,
             ) -> Result<WebhookOrder, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                let mut slot_16 = None;
-                let mut slot_17 = None;
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_billing_type = None;
+                let mut slot_customer_id = None;
+                let mut slot_customer = None;
+                let mut slot_organization = None;
+                let mut slot_is_renewal = None;
+                let mut slot_paid_at = None;
+                let mut slot_amount_total = None;
+                let mut slot_amount_total_units = None;
+                let mut slot_currency = None;
+                let mut slot_subscription_id = None;
+                let mut slot_product = None;
+                let mut slot_plan = None;
+                let mut slot_features = None;
+                let mut slot_created_on = None;
+                let mut slot_modified_on = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
-                        "status" => object::fill(&mut slot_2, &mut __map, "status")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
                         "billing_type" => {
-                            object::fill(&mut slot_3, &mut __map, "billing_type")?
+                            object::fill(
+                                &mut slot_billing_type,
+                                &mut __map,
+                                "billing_type",
+                            )?
                         }
                         "customer_id" => {
-                            object::fill(&mut slot_4, &mut __map, "customer_id")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customer_id",
+                            )?
                         }
-                        "customer" => object::fill(&mut slot_5, &mut __map, "customer")?,
+                        "customer" => {
+                            object::fill(&mut slot_customer, &mut __map, "customer")?
+                        }
                         "organization" => {
-                            object::fill(&mut slot_6, &mut __map, "organization")?
+                            object::fill(
+                                &mut slot_organization,
+                                &mut __map,
+                                "organization",
+                            )?
                         }
                         "is_renewal" => {
-                            object::fill(&mut slot_7, &mut __map, "is_renewal")?
+                            object::fill(&mut slot_is_renewal, &mut __map, "is_renewal")?
                         }
-                        "paid_at" => object::fill(&mut slot_8, &mut __map, "paid_at")?,
+                        "paid_at" => {
+                            object::fill(&mut slot_paid_at, &mut __map, "paid_at")?
+                        }
                         "amount_total" => {
-                            object::fill(&mut slot_9, &mut __map, "amount_total")?
+                            object::fill(
+                                &mut slot_amount_total,
+                                &mut __map,
+                                "amount_total",
+                            )?
                         }
                         "amount_total_units" => {
-                            object::fill(&mut slot_10, &mut __map, "amount_total_units")?
+                            object::fill(
+                                &mut slot_amount_total_units,
+                                &mut __map,
+                                "amount_total_units",
+                            )?
                         }
-                        "currency" => object::fill(&mut slot_11, &mut __map, "currency")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         "subscription_id" => {
-                            object::fill(&mut slot_12, &mut __map, "subscription_id")?
+                            object::fill(
+                                &mut slot_subscription_id,
+                                &mut __map,
+                                "subscription_id",
+                            )?
                         }
-                        "product" => object::fill(&mut slot_13, &mut __map, "product")?,
-                        "plan" => object::fill(&mut slot_14, &mut __map, "plan")?,
-                        "features" => object::fill(&mut slot_15, &mut __map, "features")?,
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
+                        }
+                        "plan" => object::fill(&mut slot_plan, &mut __map, "plan")?,
+                        "features" => {
+                            object::fill(&mut slot_features, &mut __map, "features")?
+                        }
                         "created_on" => {
-                            object::fill(&mut slot_16, &mut __map, "created_on")?
+                            object::fill(&mut slot_created_on, &mut __map, "created_on")?
                         }
                         "modified_on" => {
-                            object::fill(&mut slot_17, &mut __map, "modified_on")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modified_on",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookOrder {
-                    id: object::required(slot_0, "id")?,
-                    object: object::required(slot_1, "object")?,
-                    status: slot_2.flatten(),
-                    billing_type: slot_3.flatten(),
-                    customer_id: slot_4.flatten(),
-                    customer: slot_5.flatten(),
-                    organization: slot_6.flatten(),
-                    is_renewal: slot_7.flatten(),
-                    paid_at: slot_8.flatten(),
-                    amount_total: slot_9.flatten(),
-                    amount_total_units: slot_10.flatten(),
-                    currency: slot_11.flatten(),
-                    subscription_id: slot_12.flatten(),
-                    product: slot_13.flatten(),
-                    plan: slot_14.flatten(),
-                    features: slot_15.flatten(),
-                    created_on: slot_16.flatten(),
-                    modified_on: slot_17.flatten(),
+                    id: object::required(slot_id, "id")?,
+                    object: object::required(slot_object, "object")?,
+                    status: slot_status.flatten(),
+                    billing_type: slot_billing_type.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    customer: slot_customer.flatten(),
+                    organization: slot_organization.flatten(),
+                    is_renewal: slot_is_renewal.flatten(),
+                    paid_at: slot_paid_at.flatten(),
+                    amount_total: slot_amount_total.flatten(),
+                    amount_total_units: slot_amount_total_units.flatten(),
+                    currency: slot_currency.flatten(),
+                    subscription_id: slot_subscription_id.flatten(),
+                    product: slot_product.flatten(),
+                    plan: slot_plan.flatten(),
+                    features: slot_features.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    modified_on: slot_modified_on.flatten(),
                 })
             }
         }
@@ -17980,49 +19522,67 @@ impl<'de> Deserialize<'de> for WebhookPaymentMethod {
                 self,
                 mut __map: A,
             ) -> Result<WebhookPaymentMethod, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_organization = None;
+                let mut slot_customer_id = None;
+                let mut slot_customer = None;
+                let mut slot_method_type = None;
+                let mut slot_method_data = None;
+                let mut slot_is_default = None;
+                let mut slot_status = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
                         "organization" => {
-                            object::fill(&mut slot_2, &mut __map, "organization")?
+                            object::fill(
+                                &mut slot_organization,
+                                &mut __map,
+                                "organization",
+                            )?
                         }
                         "customer_id" => {
-                            object::fill(&mut slot_3, &mut __map, "customer_id")?
+                            object::fill(
+                                &mut slot_customer_id,
+                                &mut __map,
+                                "customer_id",
+                            )?
                         }
-                        "customer" => object::fill(&mut slot_4, &mut __map, "customer")?,
+                        "customer" => {
+                            object::fill(&mut slot_customer, &mut __map, "customer")?
+                        }
                         "method_type" => {
-                            object::fill(&mut slot_5, &mut __map, "method_type")?
+                            object::fill(
+                                &mut slot_method_type,
+                                &mut __map,
+                                "method_type",
+                            )?
                         }
                         "method_data" => {
-                            object::fill(&mut slot_6, &mut __map, "method_data")?
+                            object::fill(
+                                &mut slot_method_data,
+                                &mut __map,
+                                "method_data",
+                            )?
                         }
                         "is_default" => {
-                            object::fill(&mut slot_7, &mut __map, "is_default")?
+                            object::fill(&mut slot_is_default, &mut __map, "is_default")?
                         }
-                        "status" => object::fill(&mut slot_8, &mut __map, "status")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookPaymentMethod {
-                    id: object::required(slot_0, "id")?,
-                    object: object::required(slot_1, "object")?,
-                    organization: slot_2.flatten(),
-                    customer_id: slot_3.flatten(),
-                    customer: slot_4.flatten(),
-                    method_type: slot_5.flatten(),
-                    method_data: slot_6.flatten(),
-                    is_default: slot_7.flatten(),
-                    status: slot_8.flatten(),
+                    id: object::required(slot_id, "id")?,
+                    object: object::required(slot_object, "object")?,
+                    organization: slot_organization.flatten(),
+                    customer_id: slot_customer_id.flatten(),
+                    customer: slot_customer.flatten(),
+                    method_type: slot_method_type.flatten(),
+                    method_data: slot_method_data.flatten(),
+                    is_default: slot_is_default.flatten(),
+                    status: slot_status.flatten(),
                 })
             }
         }
@@ -18091,23 +19651,25 @@ impl<'de> Deserialize<'de> for WebhookPlanSummary {
                 self,
                 mut __map: A,
             ) -> Result<WebhookPlanSummary, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
+                let mut slot_name = None;
+                let mut slot_version = None;
+                let mut slot_identifier = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "name" => object::fill(&mut slot_0, &mut __map, "name")?,
-                        "version" => object::fill(&mut slot_1, &mut __map, "version")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
+                        "version" => {
+                            object::fill(&mut slot_version, &mut __map, "version")?
+                        }
                         "identifier" => {
-                            object::fill(&mut slot_2, &mut __map, "identifier")?
+                            object::fill(&mut slot_identifier, &mut __map, "identifier")?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookPlanSummary {
-                    name: slot_0.flatten(),
-                    version: slot_1.flatten(),
-                    identifier: slot_2.flatten(),
+                    name: slot_name.flatten(),
+                    version: slot_version.flatten(),
+                    identifier: slot_identifier.flatten(),
                 })
             }
         }
@@ -18145,18 +19707,18 @@ impl<'de> Deserialize<'de> for WebhookProductSummary {
                 self,
                 mut __map: A,
             ) -> Result<WebhookProductSummary, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "name" => object::fill(&mut slot_1, &mut __map, "name")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "name" => object::fill(&mut slot_name, &mut __map, "name")?,
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookProductSummary {
-                    id: slot_0.flatten(),
-                    name: slot_1.flatten(),
+                    id: slot_id.flatten(),
+                    name: slot_name.flatten(),
                 })
             }
         }
@@ -18222,61 +19784,83 @@ impl<'de> Deserialize<'de> for WebhookRefund {
                 self,
                 mut __map: A,
             ) -> Result<WebhookRefund, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_amount = None;
+                let mut slot_amount_units = None;
+                let mut slot_currency = None;
+                let mut slot_reason = None;
+                let mut slot_order_id = None;
+                let mut slot_customer = None;
+                let mut slot_subscription_id = None;
+                let mut slot_organization = None;
+                let mut slot_created_on = None;
+                let mut slot_modified_on = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
-                        "status" => object::fill(&mut slot_2, &mut __map, "status")?,
-                        "amount" => object::fill(&mut slot_3, &mut __map, "amount")?,
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "amount" => object::fill(&mut slot_amount, &mut __map, "amount")?,
                         "amount_units" => {
-                            object::fill(&mut slot_4, &mut __map, "amount_units")?
+                            object::fill(
+                                &mut slot_amount_units,
+                                &mut __map,
+                                "amount_units",
+                            )?
                         }
-                        "currency" => object::fill(&mut slot_5, &mut __map, "currency")?,
-                        "reason" => object::fill(&mut slot_6, &mut __map, "reason")?,
-                        "order_id" => object::fill(&mut slot_7, &mut __map, "order_id")?,
-                        "customer" => object::fill(&mut slot_8, &mut __map, "customer")?,
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
+                        "reason" => object::fill(&mut slot_reason, &mut __map, "reason")?,
+                        "order_id" => {
+                            object::fill(&mut slot_order_id, &mut __map, "order_id")?
+                        }
+                        "customer" => {
+                            object::fill(&mut slot_customer, &mut __map, "customer")?
+                        }
                         "subscription_id" => {
-                            object::fill(&mut slot_9, &mut __map, "subscription_id")?
+                            object::fill(
+                                &mut slot_subscription_id,
+                                &mut __map,
+                                "subscription_id",
+                            )?
                         }
                         "organization" => {
-                            object::fill(&mut slot_10, &mut __map, "organization")?
+                            object::fill(
+                                &mut slot_organization,
+                                &mut __map,
+                                "organization",
+                            )?
                         }
                         "created_on" => {
-                            object::fill(&mut slot_11, &mut __map, "created_on")?
+                            object::fill(&mut slot_created_on, &mut __map, "created_on")?
                         }
                         "modified_on" => {
-                            object::fill(&mut slot_12, &mut __map, "modified_on")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modified_on",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookRefund {
-                    id: object::required(slot_0, "id")?,
-                    object: object::required(slot_1, "object")?,
-                    status: slot_2.flatten(),
-                    amount: slot_3.flatten(),
-                    amount_units: slot_4.flatten(),
-                    currency: slot_5.flatten(),
-                    reason: slot_6.flatten(),
-                    order_id: slot_7.flatten(),
-                    customer: slot_8.flatten(),
-                    subscription_id: slot_9.flatten(),
-                    organization: slot_10.flatten(),
-                    created_on: slot_11.flatten(),
-                    modified_on: slot_12.flatten(),
+                    id: object::required(slot_id, "id")?,
+                    object: object::required(slot_object, "object")?,
+                    status: slot_status.flatten(),
+                    amount: slot_amount.flatten(),
+                    amount_units: slot_amount_units.flatten(),
+                    currency: slot_currency.flatten(),
+                    reason: slot_reason.flatten(),
+                    order_id: slot_order_id.flatten(),
+                    customer: slot_customer.flatten(),
+                    subscription_id: slot_subscription_id.flatten(),
+                    organization: slot_organization.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    modified_on: slot_modified_on.flatten(),
                 })
             }
         }
@@ -18394,100 +19978,126 @@ impl<'de> Deserialize<'de> for WebhookSubscription {
                 self,
                 mut __map: A,
             ) -> Result<WebhookSubscription, A::Error> {
-                let mut slot_0 = None;
-                let mut slot_1 = None;
-                let mut slot_2 = None;
-                let mut slot_3 = None;
-                let mut slot_4 = None;
-                let mut slot_5 = None;
-                let mut slot_6 = None;
-                let mut slot_7 = None;
-                let mut slot_8 = None;
-                let mut slot_9 = None;
-                let mut slot_10 = None;
-                let mut slot_11 = None;
-                let mut slot_12 = None;
-                let mut slot_13 = None;
-                let mut slot_14 = None;
-                let mut slot_15 = None;
-                let mut slot_16 = None;
-                let mut slot_17 = None;
-                let mut slot_18 = None;
-                let mut slot_19 = None;
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_plan = None;
+                let mut slot_product = None;
+                let mut slot_amount = None;
+                let mut slot_amount_units = None;
+                let mut slot_currency = None;
+                let mut slot_recurrence = None;
+                let mut slot_start_date = None;
+                let mut slot_end_date = None;
+                let mut slot_billing_period_start_time = None;
+                let mut slot_billing_period_end_time = None;
+                let mut slot_trial_start = None;
+                let mut slot_trial_end = None;
+                let mut slot_customer = None;
+                let mut slot_features = None;
+                let mut slot_organization = None;
+                let mut slot_created_on = None;
+                let mut slot_modified_on = None;
                 while let Some(__key) = __map.next_key::<object::Key<'de>>()? {
                     match __key.as_str() {
-                        "id" => object::fill(&mut slot_0, &mut __map, "id")?,
-                        "object" => object::fill(&mut slot_1, &mut __map, "object")?,
-                        "status" => object::fill(&mut slot_2, &mut __map, "status")?,
-                        "plan" => object::fill(&mut slot_3, &mut __map, "plan")?,
-                        "product" => object::fill(&mut slot_4, &mut __map, "product")?,
-                        "amount" => object::fill(&mut slot_5, &mut __map, "amount")?,
-                        "amount_units" => {
-                            object::fill(&mut slot_6, &mut __map, "amount_units")?
+                        "id" => object::fill(&mut slot_id, &mut __map, "id")?,
+                        "object" => object::fill(&mut slot_object, &mut __map, "object")?,
+                        "status" => object::fill(&mut slot_status, &mut __map, "status")?,
+                        "plan" => object::fill(&mut slot_plan, &mut __map, "plan")?,
+                        "product" => {
+                            object::fill(&mut slot_product, &mut __map, "product")?
                         }
-                        "currency" => object::fill(&mut slot_7, &mut __map, "currency")?,
+                        "amount" => object::fill(&mut slot_amount, &mut __map, "amount")?,
+                        "amount_units" => {
+                            object::fill(
+                                &mut slot_amount_units,
+                                &mut __map,
+                                "amount_units",
+                            )?
+                        }
+                        "currency" => {
+                            object::fill(&mut slot_currency, &mut __map, "currency")?
+                        }
                         "recurrence" => {
-                            object::fill(&mut slot_8, &mut __map, "recurrence")?
+                            object::fill(&mut slot_recurrence, &mut __map, "recurrence")?
                         }
                         "start_date" => {
-                            object::fill(&mut slot_9, &mut __map, "start_date")?
+                            object::fill(&mut slot_start_date, &mut __map, "start_date")?
                         }
-                        "end_date" => object::fill(&mut slot_10, &mut __map, "end_date")?,
+                        "end_date" => {
+                            object::fill(&mut slot_end_date, &mut __map, "end_date")?
+                        }
                         "billing_period_start_time" => {
                             object::fill(
-                                &mut slot_11,
+                                &mut slot_billing_period_start_time,
                                 &mut __map,
                                 "billing_period_start_time",
                             )?
                         }
                         "billing_period_end_time" => {
                             object::fill(
-                                &mut slot_12,
+                                &mut slot_billing_period_end_time,
                                 &mut __map,
                                 "billing_period_end_time",
                             )?
                         }
                         "trial_start" => {
-                            object::fill(&mut slot_13, &mut __map, "trial_start")?
+                            object::fill(
+                                &mut slot_trial_start,
+                                &mut __map,
+                                "trial_start",
+                            )?
                         }
                         "trial_end" => {
-                            object::fill(&mut slot_14, &mut __map, "trial_end")?
+                            object::fill(&mut slot_trial_end, &mut __map, "trial_end")?
                         }
-                        "customer" => object::fill(&mut slot_15, &mut __map, "customer")?,
-                        "features" => object::fill(&mut slot_16, &mut __map, "features")?,
+                        "customer" => {
+                            object::fill(&mut slot_customer, &mut __map, "customer")?
+                        }
+                        "features" => {
+                            object::fill(&mut slot_features, &mut __map, "features")?
+                        }
                         "organization" => {
-                            object::fill(&mut slot_17, &mut __map, "organization")?
+                            object::fill(
+                                &mut slot_organization,
+                                &mut __map,
+                                "organization",
+                            )?
                         }
                         "created_on" => {
-                            object::fill(&mut slot_18, &mut __map, "created_on")?
+                            object::fill(&mut slot_created_on, &mut __map, "created_on")?
                         }
                         "modified_on" => {
-                            object::fill(&mut slot_19, &mut __map, "modified_on")?
+                            object::fill(
+                                &mut slot_modified_on,
+                                &mut __map,
+                                "modified_on",
+                            )?
                         }
                         _ => object::skip(&mut __map)?,
                     }
                 }
                 Ok(WebhookSubscription {
-                    id: object::required(slot_0, "id")?,
-                    object: object::required(slot_1, "object")?,
-                    status: slot_2.flatten(),
-                    plan: slot_3.flatten(),
-                    product: slot_4.flatten(),
-                    amount: slot_5.flatten(),
-                    amount_units: slot_6.flatten(),
-                    currency: slot_7.flatten(),
-                    recurrence: slot_8.flatten(),
-                    start_date: slot_9.flatten(),
-                    end_date: slot_10.flatten(),
-                    billing_period_start_time: slot_11.flatten(),
-                    billing_period_end_time: slot_12.flatten(),
-                    trial_start: slot_13.flatten(),
-                    trial_end: slot_14.flatten(),
-                    customer: slot_15.flatten(),
-                    features: slot_16.flatten(),
-                    organization: slot_17.flatten(),
-                    created_on: slot_18.flatten(),
-                    modified_on: slot_19.flatten(),
+                    id: object::required(slot_id, "id")?,
+                    object: object::required(slot_object, "object")?,
+                    status: slot_status.flatten(),
+                    plan: slot_plan.flatten(),
+                    product: slot_product.flatten(),
+                    amount: slot_amount.flatten(),
+                    amount_units: slot_amount_units.flatten(),
+                    currency: slot_currency.flatten(),
+                    recurrence: slot_recurrence.flatten(),
+                    start_date: slot_start_date.flatten(),
+                    end_date: slot_end_date.flatten(),
+                    billing_period_start_time: slot_billing_period_start_time.flatten(),
+                    billing_period_end_time: slot_billing_period_end_time.flatten(),
+                    trial_start: slot_trial_start.flatten(),
+                    trial_end: slot_trial_end.flatten(),
+                    customer: slot_customer.flatten(),
+                    features: slot_features.flatten(),
+                    organization: slot_organization.flatten(),
+                    created_on: slot_created_on.flatten(),
+                    modified_on: slot_modified_on.flatten(),
                 })
             }
         }

@@ -17,11 +17,7 @@ use crate::ir::{AdditionalProperties, Presence, Struct};
 /// with underscores no model name has, so it shadows no field's type.
 pub fn members_deserialize(name: &Ident, object: &Struct, allow: &TokenStream) -> TokenStream {
     let expecting = format!("struct {name}");
-    // Slots are numbered: fields' own names may be ones clippy refuses for
-    // a local (`_0`) or the decoder's own (`__map`).
-    let slots: Vec<Ident> = (0..object.fields.len())
-        .map(|i| quote::format_ident!("slot_{i}"))
-        .collect();
+    let slots = slot_names(object);
     let fields = object.fields.iter().map(|f| ident(&f.rust_name));
     let read = read_members(object, &slots);
     let built = object
@@ -67,6 +63,32 @@ pub fn members_deserialize(name: &Ident, object: &Struct, allow: &TokenStream) -
             }
         }
     }
+}
+
+/// One local per field, `slot_` and the field's name: a field's own name
+/// may be one clippy refuses for a local (`_0`) or the decoder's own
+/// (`__map`). Named rather than numbered, so that a field added between
+/// others changes no other field's lines. Leading underscores are dropped
+/// (`slot__0` would not be snake case); a name that two fields would share
+/// takes the field's position as well.
+fn slot_names(object: &Struct) -> Vec<Ident> {
+    let mut taken = std::collections::BTreeSet::new();
+    object
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| {
+            let base = format!("slot_{}", field.rust_name.bare().trim_start_matches('_'));
+            let mut name = base.clone();
+            let mut suffix = index;
+            while taken.contains(&name) {
+                name = format!("{base}_{suffix}");
+                suffix += 1;
+            }
+            taken.insert(name.clone());
+            quote::format_ident!("{name}")
+        })
+        .collect()
 }
 
 /// The loop over the members: a listed one fills its slot (a nullable one
