@@ -94,7 +94,7 @@ fn describe_model(model: &Model, deprecated: &BTreeSet<&str>) -> ModelSurface {
     ModelSurface {
         name: model.name.clone(),
         docs: with_deprecation(described(&model.docs, &model.name), model.deprecated),
-        derives: derives(model),
+        derives: derives(model, decoding(model)),
         decoding: decoding(model),
         attributes: match model.kind {
             ModelKind::Alias(_) => Vec::new(),
@@ -144,12 +144,12 @@ fn is_deserialize(path: &str) -> bool {
 
 /// What the type derives: what its kind needs (decoding, encoding,
 /// comparing), then the configuration's additions it does not have yet.
-fn derives(model: &Model) -> Vec<String> {
+fn derives(model: &Model, decoding: Decoding) -> Vec<String> {
     let mut own = vec!["Debug", "Clone", "PartialEq"];
     match &model.kind {
         ModelKind::Struct(object) => {
             own.push("Serialize");
-            if decoding(model) == Decoding::Own {
+            if decoding == Decoding::Own {
                 own.push("Deserialize");
             }
             if object.derive_default {
