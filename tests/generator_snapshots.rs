@@ -17,7 +17,8 @@ use std::time::Instant;
 
 use integration_tests::{
     add_behaviour_tests, assert_generated_files, cargo_offline_first, fixture, fixture_crate_name,
-    fixture_names, generate, stable_warning, workspace_root, write_scratch_workspace,
+    fixture_names, generate, serialize_received_features, stable_warning, workspace_root,
+    write_scratch_workspace,
 };
 
 /// One snapshot test per fixture directory, named after it, asserting a
@@ -131,11 +132,18 @@ fn fixtures_compile_without_clippy_warnings() {
         .expect("write the workspace manifest and lock file");
 
     let target = root.join("target").join("fixture-check");
+    let features = serialize_received_features(workspace.path(), &members);
     let started = Instant::now();
     let output = cargo_offline_first(
         workspace.path(),
         &target,
-        &["clippy", "--all-targets", "--keep-going"],
+        &[
+            "clippy",
+            "--all-targets",
+            "--keep-going",
+            "--features",
+            &features,
+        ],
         &["-D", "warnings"],
     );
     eprintln!(
@@ -157,7 +165,15 @@ fn fixtures_compile_without_clippy_warnings() {
 
     // Unit tests of the runtime's optional modules run here too (`--lib`);
     // doc tests are left to the kelviq crate.
-    let mut args = vec!["test", "--lib", "--test", "behaviour"];
+    let features = serialize_received_features(workspace.path(), &with_behaviour);
+    let mut args = vec![
+        "test",
+        "--lib",
+        "--test",
+        "behaviour",
+        "--features",
+        &features,
+    ];
     for member in &with_behaviour {
         args.extend(["-p", member.as_str()]);
     }

@@ -175,20 +175,33 @@ impl BillingAddress {
 
 #[cfg(feature = "monetization")]
 /// A billing period the pricing page can offer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BillingPeriod {
     /// `enabled`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enabled: Option<bool>,
     /// `displayName`
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub display_name: Option<String>,
     /// `chargePeriod`
-    #[serde(rename = "chargePeriod", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "chargePeriod", default, skip_serializing_if = "Option::is_none")
+    )]
     pub charge_period: Option<String>,
     /// `promoCaption`
-    #[serde(rename = "promoCaption", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "promoCaption", default, skip_serializing_if = "Option::is_none")
+    )]
     pub promo_caption: Option<String>,
 }
 
@@ -509,11 +522,15 @@ crate::runtime::serde_support::open_enum!(CancelSubscriptionRequestCancellationT
 
 #[cfg(feature = "subscriptions")]
 /// Confirmation of a cancellation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelSubscriptionResponse {
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -553,41 +570,79 @@ impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
 
 #[cfg(any(feature = "features", feature = "plan-entitlements"))]
 /// Something a plan can grant, such as a switch, a limit or a metered allowance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CatalogFeature {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// Slug of the feature; derived from the name when not given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// BOOLEAN features are switched on or off, CUSTOMIZABLE features carry a numeric limit, and METER features are billed by measured usage.
-    #[serde(rename = "featureType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "featureType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub feature_type: Option<CatalogFeatureFeatureType>,
     /// Settings of the feature. METER features put their kind in `featureSubType` (PRE_AGGREGATED_USAGE or RAW_EVENTS) and their unit names in `units`; `customerUnit` optionally converts units.
-    #[serde(rename = "featureDetails", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "featureDetails",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub feature_details: Option<serde_json::Map<String, serde_json::Value>>,
     /// Event-meter setup for RAW_EVENTS features: `filters`, plus an `aggregation` naming a function and a field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub meter: Option<serde_json::Map<String, serde_json::Value>>,
     /// `details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
     /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// `isArchived`
-    #[serde(rename = "isArchived", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "isArchived", default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_archived: Option<bool>,
     /// `modifiedOn`
-    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -734,59 +789,111 @@ crate::runtime::serde_support::open_enum!(CatalogFeatureFeatureType);
 
 #[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
 /// A plan belonging to a product. Plans are versioned: changes produce a new version, and the published version is the one flagged `isLatest`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CatalogPlan {
     /// Slug naming the plan; it does not change between versions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// Id of the product this plan belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<uuid::Uuid>,
     /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// `version`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub version: Option<i64>,
     /// Set on the published version of the plan, and on no other.
-    #[serde(rename = "isLatest", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "isLatest", default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_latest: Option<bool>,
     /// `modifiedOn`
-    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
     /// `createdOn`
-    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// Ids of the plan at the billing provider, such as `stripeProductId`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
     /// `isVisible`
-    #[serde(rename = "isVisible", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "isVisible", default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_visible: Option<bool>,
     /// `isImported`
-    #[serde(rename = "isImported", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "isImported", default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_imported: Option<bool>,
     /// `countries`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub countries: Option<Vec<String>>,
     /// `license`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub license: Option<LicenseConfig>,
     /// `links`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub links: Option<Vec<PlanLink>>,
     /// `files`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub files: Option<Vec<PlanFile>>,
     /// `ordering`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub ordering: Option<i64>,
 }
 
@@ -912,32 +1019,54 @@ impl<'de> Deserialize<'de> for CatalogPlan {
 
 #[cfg(feature = "monetization")]
 /// One charge of an offered plan's price.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Charge {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// `chargePeriod`
-    #[serde(rename = "chargePeriod", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "chargePeriod", default, skip_serializing_if = "Option::is_none")
+    )]
     pub charge_period: Option<String>,
     /// `tiers`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub tiers: Option<Vec<serde_json::Value>>,
     /// `priceData`
-    #[serde(rename = "priceData", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "priceData", default, skip_serializing_if = "Option::is_none")
+    )]
     pub price_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// `details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
     /// `advanced`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub advanced: Option<serde_json::Map<String, serde_json::Value>>,
     /// `featureQuantityPrice`
-    #[serde(
-        rename = "featureQuantityPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "featureQuantityPrice",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub feature_quantity_price: Option<f64>,
 }
@@ -1012,14 +1141,21 @@ impl<'de> Deserialize<'de> for Charge {
 
 #[cfg(feature = "entitlements")]
 /// The entitlements of one customer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckEntitlementsResponse {
     /// `customerId`
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// `entitlements`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub entitlements: Option<Vec<EntitlementDetail>>,
 }
 
@@ -1071,7 +1207,8 @@ impl<'de> Deserialize<'de> for CheckEntitlementsResponse {
 }
 
 /// The payload of a `checkout.completed` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckoutCompletedEvent {
     /// `id`
@@ -1159,72 +1296,141 @@ crate::runtime::serde_support::open_enum!(CheckoutCompletedEventType);
 
 #[cfg(feature = "checkout-sessions")]
 /// One checkout session together with the order, subscription and payment method that came out of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckoutSessionDetailResponse {
     /// Id of the checkout session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<String>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer: Option<OrderCustomer>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<Product>,
     /// `billingAddress`
-    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingAddress",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub billing_address: Option<BillingAddress>,
     /// `discountCode`
-    #[serde(rename = "discountCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "discountCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub discount_code: Option<String>,
     /// `taxId`
-    #[serde(rename = "taxId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "taxId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tax_id: Option<String>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// `currencySymbol`
-    #[serde(rename = "currencySymbol", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "currencySymbol",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub currency_symbol: Option<String>,
     /// State of the session, usually `open`, `processing`, `success` or `expired`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// `createdOn`
-    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// The plan and add-ons chosen in the session.
-    #[serde(rename = "selectedData", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "selectedData", default, skip_serializing_if = "Option::is_none")
+    )]
     pub selected_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// What the checkout page offered, as it was at the time.
-    #[serde(rename = "offeringData", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "offeringData", default, skip_serializing_if = "Option::is_none")
+    )]
     pub offering_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
     /// The customer's answers to custom checkout fields.
-    #[serde(
-        rename = "customFieldsData",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "customFieldsData",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub custom_fields_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// Metadata given when the session was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Look-and-feel options for the checkout page given when the session was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customization: Option<serde_json::Map<String, serde_json::Value>>,
     /// Length of the trial, in days.
-    #[serde(rename = "trialPeriod", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "trialPeriod", default, skip_serializing_if = "Option::is_none")
+    )]
     pub trial_period: Option<i64>,
     /// `order`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub order: Option<CheckoutSessionOrder>,
     /// `subscription`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub subscription: Option<CheckoutSessionSubscription>,
     /// `paymentMethod`
-    #[serde(rename = "paymentMethod", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "paymentMethod", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payment_method: Option<OrderPaymentMethod>,
 }
 
@@ -1388,13 +1594,17 @@ impl<'de> Deserialize<'de> for CheckoutSessionDetailResponse {
 }
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckoutSessionEventData {
     /// `object`
     pub object: WebhookCheckoutSession,
     /// `previous_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
@@ -1440,20 +1650,33 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventData {
 
 #[cfg(feature = "checkout-session-events")]
 /// One page of checkout session events.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckoutSessionEventListResponse {
     /// Number of checkout session events across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<CheckoutSessionEventResponse>>,
 }
 
@@ -1516,7 +1739,8 @@ impl crate::runtime::Page for CheckoutSessionEventListResponse {
 
 #[cfg(feature = "checkout-session-events")]
 /// One entry in the timeline of a checkout session.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckoutSessionEventResponse {
     /// `id`
@@ -1629,20 +1853,33 @@ crate::runtime::serde_support::open_enum!(CheckoutSessionEventResponseStatus);
 
 #[cfg(feature = "checkout-sessions")]
 /// One page of checkout sessions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckoutSessionListResponse {
     /// Number of checkout sessions across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<CheckoutSessionResponse>>,
 }
 
@@ -1705,51 +1942,99 @@ impl crate::runtime::Page for CheckoutSessionListResponse {
 
 #[cfg(feature = "checkout-sessions")]
 /// First order that came out of the checkout session.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckoutSessionOrder {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<String>,
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<CheckoutSessionOrderStatus>,
     /// `paidAt`
-    #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")
+    )]
     pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
     /// `createdOn`
-    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// `billingType`
-    #[serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_type: Option<CheckoutSessionOrderBillingType>,
     /// `isTrial`
-    #[serde(rename = "isTrial", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "isTrial", default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_trial: Option<bool>,
     /// A decimal amount sent as a string, such as `"261.00"`, not as a JSON number.
-    #[serde(rename = "amountSubtotal", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "amountSubtotal",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub amount_subtotal: Option<String>,
     /// A decimal amount sent as a string, not as a JSON number.
-    #[serde(rename = "amountDiscount", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "amountDiscount",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub amount_discount: Option<String>,
     /// A decimal amount sent as a string, not as a JSON number.
-    #[serde(rename = "amountTax", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "amountTax", default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_tax: Option<String>,
     /// A decimal amount sent as a string, not as a JSON number.
-    #[serde(rename = "amountTotal", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "amountTotal", default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_total: Option<String>,
     /// `saleCurrency`
-    #[serde(rename = "saleCurrency", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "saleCurrency", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sale_currency: Option<String>,
     /// `saleCurrencySymbol`
-    #[serde(
-        rename = "saleCurrencySymbol",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "saleCurrencySymbol",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub sale_currency_symbol: Option<String>,
     /// `invoiceId`
-    #[serde(rename = "invoiceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "invoiceId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub invoice_id: Option<String>,
 }
 
@@ -1967,63 +2252,123 @@ crate::runtime::serde_support::open_enum!(CheckoutSessionOrderStatus);
 
 #[cfg(feature = "checkout-sessions")]
 /// A checkout session, as the list operation returns it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckoutSessionResponse {
     /// Id of the checkout session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<String>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer: Option<OrderCustomer>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<Product>,
     /// `billingAddress`
-    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingAddress",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub billing_address: Option<BillingAddress>,
     /// `discountCode`
-    #[serde(rename = "discountCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "discountCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub discount_code: Option<String>,
     /// `taxId`
-    #[serde(rename = "taxId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "taxId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tax_id: Option<String>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// `currencySymbol`
-    #[serde(rename = "currencySymbol", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "currencySymbol",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub currency_symbol: Option<String>,
     /// State of the session, usually `open`, `processing`, `success` or `expired`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// `createdOn`
-    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// The plan and add-ons chosen in the session.
-    #[serde(rename = "selectedData", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "selectedData", default, skip_serializing_if = "Option::is_none")
+    )]
     pub selected_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// What the checkout page offered, as it was at the time.
-    #[serde(rename = "offeringData", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "offeringData", default, skip_serializing_if = "Option::is_none")
+    )]
     pub offering_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
     /// The customer's answers to custom checkout fields.
-    #[serde(
-        rename = "customFieldsData",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "customFieldsData",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub custom_fields_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// Metadata given when the session was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Look-and-feel options for the checkout page given when the session was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customization: Option<serde_json::Map<String, serde_json::Value>>,
     /// Length of the trial, in days.
-    #[serde(rename = "trialPeriod", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "trialPeriod", default, skip_serializing_if = "Option::is_none")
+    )]
     pub trial_period: Option<i64>,
 }
 
@@ -2167,59 +2512,107 @@ impl<'de> Deserialize<'de> for CheckoutSessionResponse {
 
 #[cfg(feature = "checkout-sessions")]
 /// Subscription started by the checkout session's order, if there is one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckoutSessionSubscription {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// `recurrence`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub recurrence: Option<String>,
     /// `billingPeriodStartTime`
-    #[serde(
-        rename = "billingPeriodStartTime",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingPeriodStartTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub billing_period_start_time: Option<chrono::DateTime<chrono::Utc>>,
     /// `billingPeriodEndTime`
-    #[serde(
-        rename = "billingPeriodEndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingPeriodEndTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub billing_period_end_time: Option<chrono::DateTime<chrono::Utc>>,
     /// `startDate`
-    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_date: Option<chrono::NaiveDate>,
     /// `endDate`
-    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_date: Option<chrono::NaiveDate>,
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// A decimal amount sent as a string, such as `"261.00"`, not as a JSON number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount: Option<String>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// `trialDaysRemaining`
-    #[serde(
-        rename = "trialDaysRemaining",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "trialDaysRemaining",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub trial_days_remaining: Option<i64>,
     /// `billingType`
-    #[serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_type: Option<CheckoutSessionSubscriptionBillingType>,
     /// `recurrenceUnit`
-    #[serde(rename = "recurrenceUnit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "recurrenceUnit",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub recurrence_unit: Option<i64>,
     /// `recurrenceType`
-    #[serde(rename = "recurrenceType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "recurrenceType",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub recurrence_type: Option<String>,
 }
 
@@ -2575,65 +2968,111 @@ crate::runtime::serde_support::open_enum!(CreateChargeRequestChargePeriod);
 
 #[cfg(feature = "charges")]
 /// The record made for a one-time charge.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateChargeResponse {
     /// Id of the charge record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// Day the payment was made.
-    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_date: Option<chrono::NaiveDate>,
     /// Null for a one-time payment.
-    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_date: Option<chrono::NaiveDate>,
     /// Does not apply to one-time payments.
-    #[serde(
-        rename = "billingPeriodStartTime",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingPeriodStartTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub billing_period_start_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Does not apply to one-time payments.
-    #[serde(
-        rename = "billingPeriodEndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingPeriodEndTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub billing_period_end_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Amount that was charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount: Option<String>,
     /// Empty for a one-time payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub recurrence: Option<String>,
     /// Currency of the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// State of the record that was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<CreateChargeResponseProduct>,
     /// `plan`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub plan: Option<CreateChargeResponsePlan>,
     /// Features the purchase includes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub features: Option<Vec<serde_json::Value>>,
     /// Zero for a one-time payment.
-    #[serde(
-        rename = "trialDaysRemaining",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "trialDaysRemaining",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub trial_days_remaining: Option<i64>,
     /// Your identifier of the charged customer.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// Billing type of the record.
-    #[serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_type: Option<String>,
 }
 
@@ -2755,14 +3194,21 @@ impl<'de> Deserialize<'de> for CreateChargeResponse {
 
 #[cfg(feature = "charges")]
 /// `CreateChargeResponsePlan`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateChargeResponsePlan {
     /// Name of the plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Slug of the plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
 }
 
@@ -2805,17 +3251,27 @@ impl<'de> Deserialize<'de> for CreateChargeResponsePlan {
 
 #[cfg(feature = "charges")]
 /// `CreateChargeResponseProduct`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateChargeResponseProduct {
     /// Name of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Id of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// Slug of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
 }
 
@@ -3390,17 +3846,24 @@ crate::runtime::serde_support::open_enum!(CreateCheckoutSessionRequestTaxBehavio
 
 #[cfg(feature = "checkout")]
 /// A new checkout session and where the customer pays.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCheckoutSessionResponse {
     /// Checkout page to send the customer to for paying.
-    #[serde(rename = "checkoutUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "checkoutUrl", default, skip_serializing_if = "Option::is_none")
+    )]
     pub checkout_url: Option<String>,
     /// Id of the new checkout session.
-    #[serde(
-        rename = "checkoutSessionId",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "checkoutSessionId",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub checkout_session_id: Option<String>,
 }
@@ -3454,11 +3917,15 @@ impl<'de> Deserialize<'de> for CreateCheckoutSessionResponse {
 
 #[cfg(feature = "portal")]
 /// `CreatePortalSessionBadRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePortalSessionBadRequest {
     /// `customerId`
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<Vec<String>>,
 }
 
@@ -3561,20 +4028,30 @@ impl CreatePortalSessionRequest {
 
 #[cfg(feature = "portal")]
 /// A portal session and how to open it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePortalSessionResponse {
     /// Token that signs the customer in to the portal session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub token: Option<String>,
     /// Email address of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub email: Option<String>,
     /// Address of the customer's billing portal. On its own it does not sign the customer in: add the `token` from the same answer as a query parameter, as in `${customerPortalUrl}?token=${token}`, to get a signed link that can be handed to the customer and opens their portal session directly.
-    #[serde(
-        rename = "customerPortalUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "customerPortalUrl",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub customer_portal_url: Option<String>,
 }
@@ -3860,71 +4337,123 @@ crate::runtime::serde_support::open_enum!(CreateSubscriptionRequestChargePeriod)
 
 #[cfg(feature = "subscriptions")]
 /// A subscription that was just created.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSubscriptionResponse {
     /// Id of the new subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// Day the subscription starts.
-    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_date: Option<chrono::NaiveDate>,
     /// Day the subscription ends, when it has an end.
-    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_date: Option<chrono::NaiveDate>,
     /// Start of the current billing period.
-    #[serde(
-        rename = "billingPeriodStartTime",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingPeriodStartTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub billing_period_start_time: Option<chrono::DateTime<chrono::Utc>>,
     /// End of the current billing period.
-    #[serde(
-        rename = "billingPeriodEndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingPeriodEndTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub billing_period_end_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Amount billed for the subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount: Option<String>,
     /// How often the subscription is billed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub recurrence: Option<String>,
     /// Currency the subscription is billed in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// State the subscription is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<CreateSubscriptionResponseProduct>,
     /// `plan`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub plan: Option<CreateSubscriptionResponsePlan>,
     /// Features the subscription includes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub features: Option<Vec<serde_json::Value>>,
     /// Trial days still left.
-    #[serde(
-        rename = "trialDaysRemaining",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "trialDaysRemaining",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub trial_days_remaining: Option<i64>,
     /// Your identifier of the subscribed customer.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// Files of the subscribed plan that can be downloaded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub files: Option<Vec<PlanFile>>,
     /// Links of the subscribed plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub links: Option<Vec<PlanLink>>,
     /// Licenses issued for the subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub license: Option<Vec<SubscriptionLicense>>,
 }
 
@@ -4048,14 +4577,21 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
 
 #[cfg(feature = "subscriptions")]
 /// `CreateSubscriptionResponsePlan`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSubscriptionResponsePlan {
     /// Name of the plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Slug of the plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
 }
 
@@ -4098,17 +4634,27 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponsePlan {
 
 #[cfg(feature = "subscriptions")]
 /// `CreateSubscriptionResponseProduct`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSubscriptionResponseProduct {
     /// Name of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Id of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// Slug of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
 }
 
@@ -4304,7 +4850,8 @@ impl CustomerCreateRequest {
 }
 
 /// The payload of a `customer.created` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomerCreatedEvent {
     /// `id`
@@ -4391,13 +4938,17 @@ impl From<String> for CustomerCreatedEventType {
 crate::runtime::serde_support::open_enum!(CustomerCreatedEventType);
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomerEventData {
     /// `object`
     pub object: WebhookCustomer,
     /// `previous_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
@@ -4443,20 +4994,33 @@ impl<'de> Deserialize<'de> for CustomerEventData {
 
 #[cfg(feature = "customers")]
 /// One page of customers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomerListResponse {
     /// Number of customers across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<CustomerResponse>>,
 }
 
@@ -4519,35 +5083,67 @@ impl crate::runtime::Page for CustomerListResponse {
 
 #[cfg(feature = "customers")]
 /// A customer of your organization.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomerResponse {
     /// Id kelviq gave the customer record (a UUID).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// Your own identifier of the customer.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// Name of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Email address of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub email: Option<String>,
     /// Extra data kelviq keeps on the customer; not for you to set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
     /// Your key-value data stored on the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// `billingAddress`
-    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingAddress",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub billing_address: Option<BillingAddress>,
     /// When the customer was created.
-    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<String>,
     /// When the customer last changed.
-    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<String>,
 }
 
@@ -4770,7 +5366,8 @@ impl CustomerUpdateRequest {
 }
 
 /// The payload of a `customer.updated` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomerUpdatedEvent {
     /// `id`
@@ -4858,11 +5455,15 @@ crate::runtime::serde_support::open_enum!(CustomerUpdatedEventType);
 
 #[cfg(any(feature = "charges", feature = "subscriptions"))]
 /// An error with a message in `detail`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DetailErrorResponse {
     /// What went wrong, for people.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub detail: Option<String>,
 }
 
@@ -4900,32 +5501,57 @@ impl<'de> Deserialize<'de> for DetailErrorResponse {
 
 #[cfg(feature = "entitlements")]
 /// What a customer may do with one feature, and how much of it is used.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EntitlementDetail {
     /// `featureId`
-    #[serde(rename = "featureId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "featureId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub feature_id: Option<String>,
     /// `hasAccess`
-    #[serde(rename = "hasAccess", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "hasAccess", default, skip_serializing_if = "Option::is_none")
+    )]
     pub has_access: Option<bool>,
     /// `featureType`
-    #[serde(rename = "featureType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "featureType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub feature_type: Option<String>,
     /// When the entitlement resets, in a form like `yyyy-MM-dd HH:mm:ss`; not guaranteed to be ISO 8601.
-    #[serde(rename = "resetAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "resetAt", default, skip_serializing_if = "Option::is_none")
+    )]
     pub reset_at: Option<String>,
     /// `hardLimit`
-    #[serde(rename = "hardLimit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "hardLimit", default, skip_serializing_if = "Option::is_none")
+    )]
     pub hard_limit: Option<bool>,
     /// `usageLimit`
-    #[serde(rename = "usageLimit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "usageLimit", default, skip_serializing_if = "Option::is_none")
+    )]
     pub usage_limit: Option<i32>,
     /// `currentUsage`
-    #[serde(rename = "currentUsage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "currentUsage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub current_usage: Option<i32>,
     /// `remaining`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub remaining: Option<i32>,
 }
 
@@ -5012,14 +5638,21 @@ impl<'de> Deserialize<'de> for EntitlementDetail {
 
 #[cfg(feature = "monetization")]
 /// An error, with a short label and an explanation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// Short label of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// Explanation of the error, for people.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -5330,26 +5963,45 @@ impl FeatureInput {
 
 #[cfg(feature = "monetization")]
 /// The price of an offered plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FeaturePrice {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// `priceType`
-    #[serde(rename = "priceType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "priceType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub price_type: Option<String>,
     /// `freeTrial`
-    #[serde(rename = "freeTrial", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "freeTrial", default, skip_serializing_if = "Option::is_none")
+    )]
     pub free_trial: Option<bool>,
     /// `trialPeriod`
-    #[serde(rename = "trialPeriod", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "trialPeriod", default, skip_serializing_if = "Option::is_none")
+    )]
     pub trial_period: Option<i64>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// `charges`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub charges: Option<Vec<Charge>>,
 }
 
@@ -5415,7 +6067,8 @@ impl<'de> Deserialize<'de> for FeaturePrice {
 }
 
 /// The payload of a `feature.usage_alert` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FeatureUsageAlertEvent {
     /// `id`
@@ -5471,13 +6124,17 @@ impl<'de> Deserialize<'de> for FeatureUsageAlertEvent {
 }
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FeatureUsageAlertEventData {
     /// `object`
     pub object: WebhookFeatureUsageAlert,
     /// `previous_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
@@ -5553,7 +6210,8 @@ impl From<String> for FeatureUsageAlertEventType {
 crate::runtime::serde_support::open_enum!(FeatureUsageAlertEventType);
 
 /// The payload of a `invoice.created` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InvoiceCreatedEvent {
     /// `id`
@@ -5640,13 +6298,17 @@ impl From<String> for InvoiceCreatedEventType {
 crate::runtime::serde_support::open_enum!(InvoiceCreatedEventType);
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InvoiceEventData {
     /// `object`
     pub object: WebhookInvoice,
     /// `previous_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
@@ -5691,7 +6353,8 @@ impl<'de> Deserialize<'de> for InvoiceEventData {
 }
 
 /// The payload of a `invoice.paid` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InvoicePaidEvent {
     /// `id`
@@ -5778,7 +6441,8 @@ impl From<String> for InvoicePaidEventType {
 crate::runtime::serde_support::open_enum!(InvoicePaidEventType);
 
 /// The payload of a `invoice.payment_failed` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InvoicePaymentFailedEvent {
     /// `id`
@@ -5984,20 +6648,33 @@ impl LicenseActivation {
 
 #[cfg(feature = "license")]
 /// The activation that was made, with the license it used.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LicenseActivationResponse {
     /// `instanceId`
-    #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: Option<uuid::Uuid>,
     /// `activatedAt`
-    #[serde(rename = "activatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "activatedAt", default, skip_serializing_if = "Option::is_none")
+    )]
     pub activated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// `expiresOn`
-    #[serde(rename = "expiresOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "expiresOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
     /// `license`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub license: Option<LicenseDetails>,
 }
 
@@ -6341,14 +7018,21 @@ impl LicenseDeactivation {
 
 #[cfg(feature = "license")]
 /// Confirmation that the activation was released.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LicenseDeactivationResponse {
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
     /// `deactivatedAt`
-    #[serde(rename = "deactivatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "deactivatedAt", default, skip_serializing_if = "Option::is_none")
+    )]
     pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -6397,46 +7081,77 @@ impl<'de> Deserialize<'de> for LicenseDeactivationResponse {
 
 #[cfg(feature = "license")]
 /// A license, with its customer, plan and subscription.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LicenseDetails {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// `licenseKey`
-    #[serde(rename = "licenseKey", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "licenseKey", default, skip_serializing_if = "Option::is_none")
+    )]
     pub license_key: Option<String>,
     /// `activatedOn`
-    #[serde(rename = "activatedOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "activatedOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub activated_on: Option<chrono::DateTime<chrono::Utc>>,
     /// `expiresOn`
-    #[serde(rename = "expiresOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "expiresOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
     /// `activationUsage`
-    #[serde(
-        rename = "activationUsage",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "activationUsage",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub activation_usage: Option<i64>,
     /// `activationLimit`
-    #[serde(
-        rename = "activationLimit",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "activationLimit",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub activation_limit: Option<i64>,
     /// `enabled`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enabled: Option<bool>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer: Option<LicenseDetailsCustomer>,
     /// `plan`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub plan: Option<LicenseDetailsPlan>,
     /// `subscription`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub subscription: Option<LicenseDetailsSubscription>,
 }
 
@@ -6537,17 +7252,27 @@ impl<'de> Deserialize<'de> for LicenseDetails {
 
 #[cfg(feature = "license")]
 /// `LicenseDetailsCustomer`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LicenseDetailsCustomer {
     /// `customerId`
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `email`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub email: Option<String>,
 }
 
@@ -6597,26 +7322,45 @@ impl<'de> Deserialize<'de> for LicenseDetailsCustomer {
 
 #[cfg(feature = "license")]
 /// `LicenseDetailsPlan`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LicenseDetailsPlan {
     /// `identifier`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<LicenseDetailsPlanProduct>,
     /// `version`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub version: Option<i64>,
     /// `isLatest`
-    #[serde(rename = "isLatest", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "isLatest", default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_latest: Option<bool>,
 }
 
@@ -6683,26 +7427,45 @@ impl<'de> Deserialize<'de> for LicenseDetailsPlan {
 
 #[cfg(feature = "license")]
 /// `LicenseDetailsPlanProduct`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LicenseDetailsPlanProduct {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// `identifier`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `taxCode`
-    #[serde(rename = "taxCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "taxCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tax_code: Option<String>,
     /// `createdOn`
-    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// `modifiedOn`
-    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -6767,59 +7530,107 @@ impl<'de> Deserialize<'de> for LicenseDetailsPlanProduct {
 
 #[cfg(feature = "license")]
 /// `LicenseDetailsSubscription`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LicenseDetailsSubscription {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// `recurrence`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub recurrence: Option<String>,
     /// `billingPeriodStartTime`
-    #[serde(
-        rename = "billingPeriodStartTime",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingPeriodStartTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub billing_period_start_time: Option<chrono::DateTime<chrono::Utc>>,
     /// `billingPeriodEndTime`
-    #[serde(
-        rename = "billingPeriodEndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingPeriodEndTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub billing_period_end_time: Option<chrono::DateTime<chrono::Utc>>,
     /// `startDate`
-    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_date: Option<chrono::NaiveDate>,
     /// `endDate`
-    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_date: Option<chrono::NaiveDate>,
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// `amount`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount: Option<String>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// `trialDaysRemaining`
-    #[serde(
-        rename = "trialDaysRemaining",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "trialDaysRemaining",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub trial_days_remaining: Option<i64>,
     /// `billingType`
-    #[serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_type: Option<LicenseDetailsSubscriptionBillingType>,
     /// `recurrenceUnit`
-    #[serde(rename = "recurrenceUnit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "recurrenceUnit",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub recurrence_unit: Option<i64>,
     /// `recurrenceType`
-    #[serde(rename = "recurrenceType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "recurrenceType",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub recurrence_type: Option<String>,
 }
 
@@ -7055,23 +7866,39 @@ impl LicenseValidate {
 
 #[cfg(feature = "license")]
 /// Whether a license is valid, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LicenseValidationResponse {
     /// `valid`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub valid: Option<bool>,
     /// `code`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub code: Option<String>,
     /// `detail`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub detail: Option<String>,
     /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// `license`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub license: Option<LicenseDetails>,
 }
 
@@ -7316,11 +8143,15 @@ impl From<String> for ListTransactionsStatus {
 crate::runtime::serde_support::open_enum!(ListTransactionsStatus);
 
 /// A short confirmation message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MessageResponse {
     /// `message`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -7359,7 +8190,8 @@ impl<'de> Deserialize<'de> for MessageResponse {
 
 #[cfg(feature = "transactions")]
 /// One part of the Merchant of Record fee.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MorFeeBreakdownComponent {
     /// `name`
@@ -7369,7 +8201,7 @@ pub struct MorFeeBreakdownComponent {
     /// `None` is sent as `null`.
     pub percentage: Option<String>,
     /// Amount of this part, in the smallest unit of the transaction's currency.
-    #[serde(rename = "valueUnits")]
+    #[cfg_attr(feature = "serialize-received", serde(rename = "valueUnits"))]
     pub value_units: i64,
     /// Three-letter ISO code of the currency.
     pub currency: String,
@@ -7482,7 +8314,8 @@ impl From<String> for MorFeeBreakdownComponentName {
 crate::runtime::serde_support::open_enum!(MorFeeBreakdownComponentName);
 
 /// The payload of a `order.created` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderCreatedEvent {
     /// `id`
@@ -7570,17 +8403,27 @@ crate::runtime::serde_support::open_enum!(OrderCreatedEventType);
 
 #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
 /// Short view of a customer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderCustomer {
     /// `customerId`
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `email`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub email: Option<String>,
 }
 
@@ -7629,13 +8472,17 @@ impl<'de> Deserialize<'de> for OrderCustomer {
 }
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderEventData {
     /// `object`
     pub object: WebhookOrder,
     /// `previous_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
@@ -7681,20 +8528,33 @@ impl<'de> Deserialize<'de> for OrderEventData {
 
 #[cfg(feature = "order-events")]
 /// One page of order events.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderEventListResponse {
     /// Number of order events across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<OrderEventResponse>>,
 }
 
@@ -7757,7 +8617,8 @@ impl crate::runtime::Page for OrderEventListResponse {
 
 #[cfg(feature = "order-events")]
 /// One entry in an order's timeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderEventResponse {
     /// `id`
@@ -7875,20 +8736,33 @@ crate::runtime::serde_support::open_enum!(OrderEventResponseStatus);
 
 #[cfg(feature = "orders")]
 /// One page of orders.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderListResponse {
     /// Number of orders across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<OrderResponse>>,
 }
 
@@ -7951,25 +8825,35 @@ impl crate::runtime::Page for OrderListResponse {
 
 #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
 /// Payment method of the first transaction of the order that succeeded; `null` until there is one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderPaymentMethod {
     /// `paymentMethodType`
-    #[serde(
-        rename = "paymentMethodType",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "paymentMethodType",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub payment_method_type: Option<String>,
     /// `paymentMethodName`
-    #[serde(
-        rename = "paymentMethodName",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "paymentMethodName",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub payment_method_name: Option<String>,
     /// `last4`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub last4: Option<String>,
 }
 
@@ -8024,7 +8908,8 @@ impl<'de> Deserialize<'de> for OrderPaymentMethod {
 }
 
 /// The payload of a `order.refunded` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderRefundedEvent {
     /// `id`
@@ -8112,107 +8997,199 @@ crate::runtime::serde_support::open_enum!(OrderRefundedEventType);
 
 #[cfg(feature = "orders")]
 /// An order that reached a final state (completed, failed, refunded and so on). Orders still `PENDING`, never paid, are not returned by the list and get operations.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderResponse {
     /// Id of the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<String>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer: Option<OrderCustomer>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<Product>,
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<OrderResponseStatus>,
     /// `paidAt`
-    #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")
+    )]
     pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A decimal amount sent as a string, such as `"261.00"`, not as a JSON number.
-    #[serde(rename = "amountSubtotal", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "amountSubtotal",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub amount_subtotal: Option<String>,
     /// A decimal amount sent as a string, not as a JSON number.
-    #[serde(rename = "amountDiscount", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "amountDiscount",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub amount_discount: Option<String>,
     /// A decimal amount sent as a string, not as a JSON number.
-    #[serde(rename = "amountTax", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "amountTax", default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_tax: Option<String>,
     /// A decimal amount sent as a string, not as a JSON number.
-    #[serde(rename = "amountTotal", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "amountTotal", default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_total: Option<String>,
     /// `saleCurrency`
-    #[serde(rename = "saleCurrency", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "saleCurrency", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sale_currency: Option<String>,
     /// `amountSubtotalUnits`
-    #[serde(
-        rename = "amountSubtotalUnits",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "amountSubtotalUnits",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub amount_subtotal_units: Option<i64>,
     /// `amountDiscountUnits`
-    #[serde(
-        rename = "amountDiscountUnits",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "amountDiscountUnits",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub amount_discount_units: Option<i64>,
     /// `amountTaxUnits`
-    #[serde(rename = "amountTaxUnits", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "amountTaxUnits",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub amount_tax_units: Option<i64>,
     /// `amountTotalUnits`
-    #[serde(
-        rename = "amountTotalUnits",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "amountTotalUnits",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub amount_total_units: Option<i64>,
     /// Amount refunded on the order so far, in the smallest unit of the currency.
-    #[serde(
-        rename = "refundedTotalUnits",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "refundedTotalUnits",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub refunded_total_units: Option<i64>,
     /// `saleCurrencySymbol`
-    #[serde(
-        rename = "saleCurrencySymbol",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "saleCurrencySymbol",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub sale_currency_symbol: Option<String>,
     /// `billingAddress`
-    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingAddress",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub billing_address: Option<BillingAddress>,
     /// `plan`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub plan: Option<CatalogPlan>,
     /// `billingType`
-    #[serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_type: Option<OrderResponseBillingType>,
     /// Licenses issued for the subscription of the order, when its plan comes with licenses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub license: Option<Vec<SubscriptionLicense>>,
     /// `isTrial`
-    #[serde(rename = "isTrial", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "isTrial", default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_trial: Option<bool>,
     /// `subscription`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub subscription: Option<OrderSubscriptionSummary>,
     /// `invoiceId`
-    #[serde(rename = "invoiceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "invoiceId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub invoice_id: Option<String>,
     /// `customFieldsData`
-    #[serde(
-        rename = "customFieldsData",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "customFieldsData",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub custom_fields_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// `paymentMethod`
-    #[serde(rename = "paymentMethod", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "paymentMethod", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payment_method: Option<OrderPaymentMethod>,
 }
 
@@ -8524,32 +9501,58 @@ crate::runtime::serde_support::open_enum!(OrderResponseStatus);
 
 #[cfg(feature = "orders")]
 /// Short view of the order's subscription; `{}` (an empty object) when the order has none.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderSubscriptionSummary {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// A decimal amount sent as a string, such as `"261.00"`, not as a JSON number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount: Option<String>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// How often it is billed, such as `month` or `year`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub interval: Option<String>,
     /// `currencySymbol`
-    #[serde(rename = "currencySymbol", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "currencySymbol",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub currency_symbol: Option<String>,
     /// `nextInvoiceDate`
-    #[serde(
-        rename = "nextInvoiceDate",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "nextInvoiceDate",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub next_invoice_date: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -8621,7 +9624,8 @@ impl<'de> Deserialize<'de> for OrderSubscriptionSummary {
 }
 
 /// The payload of a `order.updated` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderUpdatedEvent {
     /// `id`
@@ -8709,20 +9713,33 @@ crate::runtime::serde_support::open_enum!(OrderUpdatedEventType);
 
 #[cfg(feature = "features")]
 /// One page of features.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaginatedFeatures {
     /// Number of features across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<CatalogFeature>>,
 }
 
@@ -8785,20 +9802,33 @@ impl crate::runtime::Page for PaginatedFeatures {
 
 #[cfg(feature = "plan-entitlements")]
 /// One page of plan entitlements.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaginatedPlanFeatureEntitlements {
     /// Number of entitlements across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<PlanFeatureEntitlement>>,
 }
 
@@ -8861,20 +9891,33 @@ impl crate::runtime::Page for PaginatedPlanFeatureEntitlements {
 
 #[cfg(feature = "plans")]
 /// One page of plan prices.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaginatedPlanPrices {
     /// Number of prices across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<PlanPrice>>,
 }
 
@@ -8937,20 +9980,33 @@ impl crate::runtime::Page for PaginatedPlanPrices {
 
 #[cfg(feature = "plans")]
 /// One page of plans.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaginatedPlans {
     /// Number of plans across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<CatalogPlan>>,
 }
 
@@ -9013,20 +10069,33 @@ impl crate::runtime::Page for PaginatedPlans {
 
 #[cfg(feature = "products")]
 /// One page of products.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaginatedProducts {
     /// Number of products across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<Product>>,
 }
 
@@ -9089,37 +10158,56 @@ impl crate::runtime::Page for PaginatedProducts {
 
 #[cfg(feature = "partner")]
 /// An organization belonging to a partner, as every partner organization operation returns it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PartnerOrganization {
     /// Internal kelviq id of the user who owns the organization.
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "userId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub user_id: Option<i64>,
     /// Id (UUID) of the organization; it never changes.
-    #[serde(
-        rename = "organizationIdentifier",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "organizationIdentifier",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub organization_identifier: Option<uuid::Uuid>,
     /// Slug of the organization, safe for URLs.
-    #[serde(
-        rename = "organizationSlug",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "organizationSlug",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub organization_slug: Option<String>,
     /// Client key (public) for the organization's integration.
-    #[serde(rename = "clientKey", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "clientKey", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_key: Option<String>,
     /// Secret server key of the organization; keep it private.
-    #[serde(rename = "serverKey", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "serverKey", default, skip_serializing_if = "Option::is_none")
+    )]
     pub server_key: Option<String>,
     /// The partner's own identifier of the organization, given when it was provisioned.
-    #[serde(
-        rename = "partnerExternalId",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "partnerExternalId",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub partner_external_id: Option<String>,
 }
@@ -9197,14 +10285,21 @@ impl<'de> Deserialize<'de> for PartnerOrganization {
 
 #[cfg(feature = "partner")]
 /// The organizations of a partner.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PartnerOrganizationList {
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<PartnerOrganization>>,
     /// How many organizations match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
 }
 
@@ -9331,7 +10426,8 @@ impl PartnerOrganizationProvisionRequest {
 }
 
 /// The payload of a `payment_method.created` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaymentMethodCreatedEvent {
     /// `id`
@@ -9419,20 +10515,37 @@ crate::runtime::serde_support::open_enum!(PaymentMethodCreatedEventType);
 
 #[cfg(feature = "payment-methods")]
 /// Short view of the customer who owns a payment method.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaymentMethodCustomer {
     /// Your own identifier of the customer.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `email`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub email: Option<String>,
     /// `billingAddress`
-    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingAddress",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub billing_address: Option<BillingAddress>,
 }
 
@@ -9490,7 +10603,8 @@ impl<'de> Deserialize<'de> for PaymentMethodCustomer {
 }
 
 /// The payload of a `payment_method.deleted` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaymentMethodDeletedEvent {
     /// `id`
@@ -9577,13 +10691,17 @@ impl From<String> for PaymentMethodDeletedEventType {
 crate::runtime::serde_support::open_enum!(PaymentMethodDeletedEventType);
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaymentMethodEventData {
     /// `object`
     pub object: WebhookPaymentMethod,
     /// `previous_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
@@ -9629,20 +10747,33 @@ impl<'de> Deserialize<'de> for PaymentMethodEventData {
 
 #[cfg(feature = "payment-methods")]
 /// One page of payment methods.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaymentMethodListResponse {
     /// Number of payment methods across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<PaymentMethodResponse>>,
 }
 
@@ -9705,32 +10836,57 @@ impl crate::runtime::Page for PaymentMethodListResponse {
 
 #[cfg(feature = "payment-methods")]
 /// A payment method a customer has saved.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaymentMethodResponse {
     /// Id kelviq gave the payment method record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<i64>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer: Option<PaymentMethodCustomer>,
     /// Kind of payment method as the payment provider names it, such as `card`, `sepa_debit` or `amazon_pay`.
-    #[serde(rename = "methodType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "methodType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub method_type: Option<String>,
     /// Details from the payment provider, depending on the kind. Cards have `brand`, `last4`, `expMonth`, `expYear`, `funding` and `country`.
-    #[serde(rename = "methodData", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "methodData", default, skip_serializing_if = "Option::is_none")
+    )]
     pub method_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// `true` for the customer's default payment method.
-    #[serde(rename = "isDefault", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "isDefault", default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_default: Option<bool>,
     /// State of the payment method; the list only ever shows `succeeded` ones.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<PaymentMethodResponseStatus>,
     /// When the payment method was created.
-    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<String>,
     /// When the payment method last changed.
-    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<String>,
 }
 
@@ -9851,7 +11007,8 @@ impl From<String> for PaymentMethodResponseStatus {
 crate::runtime::serde_support::open_enum!(PaymentMethodResponseStatus);
 
 /// The payload of a `payment_method.updated` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaymentMethodUpdatedEvent {
     /// `id`
@@ -11370,14 +12527,21 @@ crate::runtime::serde_support::open_enum!(
 );
 #[cfg(feature = "plan-entitlements")]
 /// A feature granted by a plan, with the terms of the grant.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PlanFeatureEntitlement {
     /// `feature`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub feature: Option<CatalogFeature>,
     /// `details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub details: Option<PlanEntitlementDetails>,
 }
 
@@ -11601,26 +12765,45 @@ impl PlanFeaturesCreateRequest {
     )
 )]
 /// A file attached to a plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PlanFile {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `file`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub file: Option<String>,
     /// `ordering`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub ordering: Option<i64>,
     /// `enabled`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enabled: Option<bool>,
     /// Download link for the file; requesting it answers with a redirect to a short-lived storage URL.
-    #[serde(rename = "downloadUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "downloadUrl", default, skip_serializing_if = "Option::is_none")
+    )]
     pub download_url: Option<String>,
 }
 
@@ -11875,35 +13058,60 @@ impl PlanLink {
 
 #[cfg(feature = "plans")]
 /// The price of a plan in one currency, together with how each feature is charged.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PlanPrice {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// `priceType`
-    #[serde(rename = "priceType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "priceType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub price_type: Option<PlanPricePriceType>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// `freeTrial`
-    #[serde(rename = "freeTrial", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "freeTrial", default, skip_serializing_if = "Option::is_none")
+    )]
     pub free_trial: Option<bool>,
     /// Length of the trial, in days.
-    #[serde(rename = "trialPeriod", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "trialPeriod", default, skip_serializing_if = "Option::is_none")
+    )]
     pub trial_period: Option<i64>,
     /// `enabled`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enabled: Option<bool>,
     /// `taxBehavior`
-    #[serde(rename = "taxBehavior", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "taxBehavior", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tax_behavior: Option<PlanPriceTaxBehavior>,
     /// `chargeCatalogPrice`
-    #[serde(
-        rename = "chargeCatalogPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "chargeCatalogPrice",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub charge_catalog_price: Option<Vec<PlanChargeCatalogPrice>>,
 }
@@ -12039,11 +13247,15 @@ impl PlanPriceBulkRequest {
 
 #[cfg(feature = "plans")]
 /// The prices the plan has after the replacement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PlanPriceBulkResponse {
     /// `prices`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub prices: Option<Vec<PlanPrice>>,
 }
 
@@ -12512,11 +13724,15 @@ impl PlanPublishRequest {
 
 #[cfg(feature = "plans")]
 /// Result of a publish.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PlanPublishResponse {
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
 }
 
@@ -12779,17 +13995,27 @@ impl PresignedUploadRequest {
 
 #[cfg(feature = "media")]
 /// A presigned S3 POST policy. Upload by POSTing `multipart/form-data` to `url`, with each entry of `fields` as a form field and the file last, in a `file` field. Then give `fileKey` back to kelviq.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PresignedUploadResponse {
     /// S3 address to POST the upload to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub url: Option<String>,
     /// Form fields (policy, signature, content type and the like) to put in the `multipart/form-data` upload, each exactly as given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub fields: Option<std::collections::BTreeMap<String, String>>,
     /// Temporary S3 key of the uploaded file. Hand it back to kelviq in `imageKeys` or `fileKeys` of the catalog operation concerned.
-    #[serde(rename = "fileKey", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "fileKey", default, skip_serializing_if = "Option::is_none")
+    )]
     pub file_key: Option<String>,
 }
 
@@ -12835,32 +14061,57 @@ impl<'de> Deserialize<'de> for PresignedUploadResponse {
 
 #[cfg(any(feature = "checkout-sessions", feature = "orders", feature = "products"))]
 /// A catalog product. One product can have several plans, images and files.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Product {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// Slug of the product, safe for URLs; made from `name` when not given at creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// Tax code of the product, from the supported list.
-    #[serde(rename = "taxCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "taxCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tax_code: Option<ProductTaxCode>,
     /// Display name of whoever created the product.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_by: Option<String>,
     /// `modifiedOn`
-    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
     /// `images`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub images: Option<Vec<ProductImage>>,
 }
 
@@ -13128,26 +14379,45 @@ crate::runtime::serde_support::open_enum!(ProductCreateRequestTaxCode);
     )
 )]
 /// An image attached to a product.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProductImage {
     /// Id of the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// Name of the image, such as its original file name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Where the image is stored (a storage key or URL).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub image: Option<String>,
     /// Place of the image among the product's images.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub ordering: Option<i64>,
     /// `true` for the image used as the product's thumbnail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub thumbnail: Option<bool>,
     /// `true` when the image is shown to the public.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enabled: Option<bool>,
 }
 
@@ -13321,60 +14591,109 @@ impl ProductImageUpdateRequest {
 
 #[cfg(feature = "monetization")]
 /// Everything needed to show a product's pricing to one visitor or customer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProductOfferingResponse {
     /// Internal id of the organization owning the product.
-    #[serde(rename = "organizationId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "organizationId",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub organization_id: Option<i64>,
     /// Two-letter ISO 3166-1 country code worked out from the request.
-    #[serde(rename = "countryCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "countryCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub country_code: Option<String>,
     /// BCP 47 locale tag prices are formatted for, such as `en-US`.
-    #[serde(rename = "pricingLocale", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "pricingLocale", default, skip_serializing_if = "Option::is_none")
+    )]
     pub pricing_locale: Option<String>,
     /// ISO 4217 code of the currency for that locale, such as `USD`.
-    #[serde(rename = "currencyCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "currencyCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency_code: Option<String>,
     /// `currencySymbol`
-    #[serde(rename = "currencySymbol", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "currencySymbol",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub currency_symbol: Option<String>,
     /// Rate that converts amounts from the base currency into this currency.
-    #[serde(
-        rename = "currencyConversionRate",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "currencyConversionRate",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub currency_conversion_rate: Option<f64>,
     /// `baseCurrencyCode`
-    #[serde(
-        rename = "baseCurrencyCode",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "baseCurrencyCode",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub base_currency_code: Option<String>,
     /// `baseCurrencySymbol`
-    #[serde(
-        rename = "baseCurrencySymbol",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "baseCurrencySymbol",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub base_currency_symbol: Option<String>,
     /// `plans`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub plans: Option<Vec<ProductPlan>>,
     /// `subscription`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub subscription: Option<ProductOfferingResponseSubscription>,
     /// `isCustomerExists`
-    #[serde(
-        rename = "isCustomerExists",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "isCustomerExists",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub is_customer_exists: Option<bool>,
     /// `billingPeriods`
-    #[serde(rename = "billingPeriods", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingPeriods",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub billing_periods: Option<Vec<BillingPeriod>>,
 }
 
@@ -13511,24 +14830,45 @@ impl<'de> Deserialize<'de> for ProductOfferingResponse {
 
 #[cfg(feature = "monetization")]
 /// `ProductOfferingResponseSubscription`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProductOfferingResponseSubscription {
     /// `hasPreviousSubscription`
-    #[serde(
-        rename = "hasPreviousSubscription",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "hasPreviousSubscription",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub has_previous_subscription: Option<bool>,
     /// `planIdentifier`
-    #[serde(rename = "planIdentifier", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "planIdentifier",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub plan_identifier: Option<String>,
     /// `subscriptionId`
-    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "subscriptionId",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub subscription_id: Option<uuid::Uuid>,
     /// `chargePeriod`
-    #[serde(rename = "chargePeriod", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "chargePeriod", default, skip_serializing_if = "Option::is_none")
+    )]
     pub charge_period: Option<String>,
 }
 
@@ -13599,61 +14939,107 @@ impl<'de> Deserialize<'de> for ProductOfferingResponseSubscription {
 
 #[cfg(feature = "monetization")]
 /// A plan as offered on a pricing page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProductPlan {
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// `identifier`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
     /// `details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
     /// `isVisible`
-    #[serde(rename = "isVisible", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "isVisible", default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_visible: Option<bool>,
     /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// `basePlan`
-    #[serde(rename = "basePlan", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "basePlan", default, skip_serializing_if = "Option::is_none")
+    )]
     pub base_plan: Option<serde_json::Value>,
     /// `price`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub price: Option<FeaturePrice>,
     /// Base price of the plan for each charge period, keyed by charge period (for example `MONTHLY` and `YEARLY`).
-    #[serde(rename = "originalPrice", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "originalPrice", default, skip_serializing_if = "Option::is_none")
+    )]
     pub original_price: Option<serde_json::Map<String, serde_json::Value>>,
     /// `features`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub features: Option<Vec<serde_json::Value>>,
     /// `shouldHighlight`
-    #[serde(
-        rename = "shouldHighlight",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "shouldHighlight",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub should_highlight: Option<bool>,
     /// `enabled`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enabled: Option<bool>,
     /// `displayName`
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub display_name: Option<String>,
     /// `displayDescription`
-    #[serde(
-        rename = "displayDescription",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "displayDescription",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub display_description: Option<String>,
     /// `includes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub includes: Option<String>,
 }
 
@@ -13779,35 +15165,63 @@ impl<'de> Deserialize<'de> for ProductPlan {
 
 #[cfg(feature = "products")]
 /// A product as returned on its own, with the plans it has published.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProductRetrieve {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// Slug of the product, safe for URLs; made from `name` when not given at creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// Tax code of the product, from the supported list.
-    #[serde(rename = "taxCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "taxCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tax_code: Option<ProductRetrieveTaxCode>,
     /// Display name of whoever created the product.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_by: Option<String>,
     /// `modifiedOn`
-    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
     /// `images`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub images: Option<Vec<ProductImage>>,
     /// Identifiers of the product's published plans (latest version, not archived).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub plans: Option<Vec<String>>,
 }
 
@@ -13958,23 +15372,39 @@ crate::runtime::serde_support::open_enum!(ProductRetrieveTaxCode);
 
 #[cfg(feature = "product-settings")]
 /// How a product behaves and is presented.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProductSettings {
     /// `true` lets visitors using a VPN through.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub vpn: Option<bool>,
     /// `true` lets visitors using Tor through.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub tor: Option<bool>,
     /// `true` lets visitors using a proxy through.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub proxy: Option<bool>,
     /// Currency the product is priced in by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// Public address of the product.
-    #[serde(rename = "productUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "productUrl", default, skip_serializing_if = "Option::is_none")
+    )]
     pub product_url: Option<String>,
 }
 
@@ -14426,29 +15856,51 @@ crate::runtime::serde_support::open_enum!(ProductUpdateRequestTaxCode);
 
 #[cfg(feature = "promotions")]
 /// The promotion that applies to the visitor's location.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PromotionResponse {
     /// Name of the country the visitor appears to be in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub country: Option<String>,
     /// Two-letter ISO 3166-1 code of that country.
-    #[serde(rename = "countryCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "countryCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub country_code: Option<String>,
     /// Discount, in percent, for the visitor's country; `0` when there is none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub percentage: Option<f64>,
     /// Coupon code for the visitor to use at checkout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub code: Option<String>,
     /// Plain-text message; mostly empty, as the banner text is in `widgets[].countryMessage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
     /// Widgets set up for the promotion; at present a single `BANNER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub widgets: Option<Vec<PromotionWidget>>,
     /// `security`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub security: Option<PromotionSecurity>,
 }
 
@@ -14520,23 +15972,39 @@ impl<'de> Deserialize<'de> for PromotionResponse {
 
 #[cfg(feature = "promotions")]
 /// Outcome of the checks run on the visitor; `true` marks a check that matched.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PromotionSecurity {
     /// `true` when the visitor seems to use a VPN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub vpn: Option<bool>,
     /// `true` when the visitor seems to use the Tor Browser.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub tor: Option<bool>,
     /// `true` when the visitor seems to come through a proxy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub proxy: Option<bool>,
     /// `true` when the visitor seems to use Apple Private Relay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub relay: Option<bool>,
     /// `true` when the request seems to come from a bot or crawler.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub crawler: Option<bool>,
 }
 
@@ -14588,46 +16056,81 @@ impl<'de> Deserialize<'de> for PromotionSecurity {
 
 #[cfg(feature = "promotions")]
 /// How the promotion banner looks and where it goes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PromotionWidget {
     /// Kind of widget; always `BANNER` for now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<PromotionWidgetType>,
     /// Background color of the banner, in hex.
-    #[serde(
-        rename = "backgroundColor",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "backgroundColor",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub background_color: Option<String>,
     /// Color of the ordinary text.
-    #[serde(rename = "fontColor", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "fontColor", default, skip_serializing_if = "Option::is_none")
+    )]
     pub font_color: Option<String>,
     /// Color of highlighted text, such as the discount.
-    #[serde(
-        rename = "highlightFontColor",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "highlightFontColor",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub highlight_font_color: Option<String>,
     /// Text size, as a CSS value.
-    #[serde(rename = "fontSize", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "fontSize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub font_size: Option<String>,
     /// Rounding of the banner's corners, as a CSS value.
-    #[serde(rename = "borderRadius", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "borderRadius", default, skip_serializing_if = "Option::is_none")
+    )]
     pub border_radius: Option<String>,
     /// Whether the banner sits at the top or the bottom of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub placement: Option<PromotionWidgetPlacement>,
     /// With `true`, no built-in styling is added, so the banner is styled wholly by your CSS.
-    #[serde(rename = "unStyled", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "unStyled", default, skip_serializing_if = "Option::is_none")
+    )]
     pub un_styled: Option<bool>,
     /// With `true`, the banner has a button to close it.
-    #[serde(rename = "addCloseIcon", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "addCloseIcon", default, skip_serializing_if = "Option::is_none")
+    )]
     pub add_close_icon: Option<bool>,
     /// Text of the banner, which may contain HTML and the placeholders `{country}`, `{country_flag}`, `{coupon_code}` and `{discount_percentage}`.
-    #[serde(rename = "countryMessage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "countryMessage",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub country_message: Option<String>,
 }
 
@@ -14980,7 +16483,8 @@ impl From<String> for RefundCreateRequestReason {
 crate::runtime::serde_support::open_enum!(RefundCreateRequestReason);
 
 /// The payload of a `refund.created` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RefundCreatedEvent {
     /// `id`
@@ -15068,14 +16572,18 @@ crate::runtime::serde_support::open_enum!(RefundCreatedEventType);
 
 #[cfg(feature = "refunds")]
 /// Why a refund request failed. Validation errors are given per request field; payment provider and business rule errors are in `error`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RefundErrorResponse {
     /// What went wrong, for people.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub error: Option<String>,
     /// Properties not listed above.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serialize-received", serde(flatten))]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -15101,13 +16609,17 @@ impl<'de> Deserialize<'de> for RefundErrorResponse {
 }
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RefundEventData {
     /// `object`
     pub object: WebhookRefund,
     /// `previous_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
@@ -15153,20 +16665,33 @@ impl<'de> Deserialize<'de> for RefundEventData {
 
 #[cfg(feature = "refunds")]
 /// One page of refunds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RefundListResponse {
     /// Number of refunds across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<RefundResponse>>,
 }
 
@@ -15229,32 +16754,57 @@ impl crate::runtime::Page for RefundListResponse {
 
 #[cfg(feature = "refunds")]
 /// A refund, as the list, create and get refund operations return it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RefundResponse {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// `reason`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<RefundResponseReason>,
     /// `amountUnits`
-    #[serde(rename = "amountUnits", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "amountUnits", default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_units: Option<i64>,
     /// `amount`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount: Option<crate::runtime::Decimal>,
     /// `internalNote`
-    #[serde(rename = "internalNote", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "internalNote", default, skip_serializing_if = "Option::is_none")
+    )]
     pub internal_note: Option<String>,
     /// `failureReason`
-    #[serde(rename = "failureReason", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "failureReason", default, skip_serializing_if = "Option::is_none")
+    )]
     pub failure_reason: Option<String>,
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<RefundResponseStatus>,
     /// The full order the refund belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub order: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -15432,7 +16982,8 @@ impl From<String> for RefundResponseStatus {
 crate::runtime::serde_support::open_enum!(RefundResponseStatus);
 
 /// The payload of a `refund.updated` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RefundUpdatedEvent {
     /// `id`
@@ -15646,32 +17197,61 @@ crate::runtime::serde_support::open_enum!(ReportUsageRequestBehaviour);
 
 #[cfg(feature = "reporting")]
 /// The usage report as kelviq recorded it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReportUsageResponse {
     /// `value`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub value: Option<i64>,
     /// `customerId`
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// `featureId`
-    #[serde(rename = "featureId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "featureId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub feature_id: Option<String>,
     /// `behaviour`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub behaviour: Option<ReportUsageResponseBehaviour>,
     /// `orgId`
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub org_id: Option<String>,
     /// Name of the internal event, such as `aggregated.usage`.
-    #[serde(rename = "eventName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "eventName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub event_name: Option<String>,
     /// Idempotency key kelviq made for this report.
-    #[serde(rename = "idempotencyKey", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "idempotencyKey",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub idempotency_key: Option<String>,
     /// When kelviq handled the report, in UTC, in a form like `yyyy-MM-dd HH:mm:ss.ffffff`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub timestamp: Option<String>,
 }
 
@@ -15789,110 +17369,194 @@ crate::runtime::serde_support::open_enum!(ReportUsageResponseBehaviour);
 
 #[cfg(feature = "subscriptions")]
 /// A customer's subscription or one-time purchase.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Subscription {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// `externalSubscriptionId`
-    #[serde(
-        rename = "externalSubscriptionId",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "externalSubscriptionId",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub external_subscription_id: Option<String>,
     /// `startDate`
-    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_date: Option<chrono::NaiveDate>,
     /// `endDate`
-    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_date: Option<chrono::NaiveDate>,
     /// `billingPeriodStartTime`
-    #[serde(
-        rename = "billingPeriodStartTime",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingPeriodStartTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub billing_period_start_time: Option<chrono::DateTime<chrono::Utc>>,
     /// `billingPeriodEndTime`
-    #[serde(
-        rename = "billingPeriodEndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "billingPeriodEndTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub billing_period_end_time: Option<chrono::DateTime<chrono::Utc>>,
     /// `amount`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount: Option<String>,
     /// `recurrence`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub recurrence: Option<String>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<String>,
     /// `plan`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub plan: Option<SubscriptionPlan>,
     /// `features`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub features: Option<Vec<SubscriptionFeatureDetail>>,
     /// `trialDaysRemaining`
-    #[serde(
-        rename = "trialDaysRemaining",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "trialDaysRemaining",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub trial_days_remaining: Option<i64>,
     /// `customerId`
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// `billingType`
-    #[serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "billingType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_type: Option<SubscriptionBillingType>,
     /// `recurrenceUnit`
-    #[serde(rename = "recurrenceUnit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "recurrenceUnit",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub recurrence_unit: Option<i64>,
     /// `recurrenceType`
-    #[serde(rename = "recurrenceType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "recurrenceType",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub recurrence_type: Option<String>,
     /// Files of the subscribed plan that can be downloaded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub files: Option<Vec<PlanFile>>,
     /// Links of the subscribed plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub links: Option<Vec<PlanLink>>,
     /// Licenses issued for the subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub license: Option<Vec<SubscriptionLicense>>,
     /// When the cancellation was recorded. It can come before `endDate` when the cancellation is scheduled for later.
-    #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")
+    )]
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Which party cancelled the subscription.
-    #[serde(
-        rename = "cancellationReason",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "cancellationReason",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub cancellation_reason: Option<SubscriptionCancellationReason>,
     /// Reason for cancelling given when the subscription was cancelled.
-    #[serde(
-        rename = "cancellationFeedback",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "cancellationFeedback",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub cancellation_feedback: Option<SubscriptionCancellationFeedback>,
     /// Comment on the cancellation, in free text; optional.
-    #[serde(
-        rename = "cancellationComment",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "cancellationComment",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub cancellation_comment: Option<String>,
 }
@@ -16233,7 +17897,8 @@ impl From<String> for SubscriptionCancellationReason {
 crate::runtime::serde_support::open_enum!(SubscriptionCancellationReason);
 
 /// The payload of a `subscription.cancelled` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionCancelledEvent {
     /// `id`
@@ -16320,7 +17985,8 @@ impl From<String> for SubscriptionCancelledEventType {
 crate::runtime::serde_support::open_enum!(SubscriptionCancelledEventType);
 
 /// The payload of a `subscription.created` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionCreatedEvent {
     /// `id`
@@ -16407,13 +18073,17 @@ impl From<String> for SubscriptionCreatedEventType {
 crate::runtime::serde_support::open_enum!(SubscriptionCreatedEventType);
 
 /// What the event is about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionEventData {
     /// `object`
     pub object: WebhookSubscription,
     /// `previous_attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
@@ -16459,53 +18129,103 @@ impl<'de> Deserialize<'de> for SubscriptionEventData {
 
 #[cfg(feature = "subscriptions")]
 /// A feature included in a subscription, with its entitlement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionFeatureDetail {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// `identifier`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// `featureType`
-    #[serde(rename = "featureType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "featureType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub feature_type: Option<String>,
     /// `details`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
     /// `isArchived`
-    #[serde(rename = "isArchived", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "isArchived", default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_archived: Option<bool>,
     /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// `modifiedOn`
-    #[serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "modifiedOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
     /// `meter`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub meter: Option<serde_json::Map<String, serde_json::Value>>,
     /// `featureDetails`
-    #[serde(rename = "featureDetails", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "featureDetails",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub feature_details: Option<SubscriptionFeatureDetailFeatureDetails>,
     /// `reset`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub reset: Option<String>,
     /// `resetTime`
-    #[serde(rename = "resetTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "resetTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub reset_time: Option<String>,
     /// `value`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub value: Option<i64>,
     /// `hardLimit`
-    #[serde(rename = "hardLimit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "hardLimit", default, skip_serializing_if = "Option::is_none")
+    )]
     pub hard_limit: Option<bool>,
 }
 
@@ -16625,11 +18345,15 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetail {
 
 #[cfg(feature = "subscriptions")]
 /// `SubscriptionFeatureDetailFeatureDetails`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionFeatureDetailFeatureDetails {
     /// `units`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub units: Option<SubscriptionFeatureDetailFeatureDetailsUnits>,
 }
 
@@ -16667,14 +18391,21 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetailFeatureDetails {
 
 #[cfg(feature = "subscriptions")]
 /// `SubscriptionFeatureDetailFeatureDetailsUnits`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionFeatureDetailFeatureDetailsUnits {
     /// `plural`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub plural: Option<String>,
     /// `singular`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub singular: Option<String>,
 }
 
@@ -16717,37 +18448,59 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetailFeatureDetailsUnits {
 
 #[cfg(any(feature = "orders", feature = "subscriptions"))]
 /// A license issued for a subscription.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionLicense {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// The license key.
-    #[serde(rename = "licenseKey", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "licenseKey", default, skip_serializing_if = "Option::is_none")
+    )]
     pub license_key: Option<String>,
     /// When the license was activated for the first time.
-    #[serde(rename = "activatedOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "activatedOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub activated_on: Option<chrono::DateTime<chrono::Utc>>,
     /// When the license stops being valid, if it ever does.
-    #[serde(rename = "expiresOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "expiresOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
     /// How many instances hold an activation right now.
-    #[serde(
-        rename = "activationUsage",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "activationUsage",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub activation_usage: Option<i64>,
     /// How many instances may hold an activation at the same time.
-    #[serde(
-        rename = "activationLimit",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "activationLimit",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub activation_limit: Option<i64>,
     /// `true` while the license is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enabled: Option<bool>,
 }
 
@@ -16831,20 +18584,33 @@ impl<'de> Deserialize<'de> for SubscriptionLicense {
 
 #[cfg(feature = "subscriptions")]
 /// One page of subscriptions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionListResponse {
     /// Number of subscriptions across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<Subscription>>,
 }
 
@@ -16907,14 +18673,21 @@ impl crate::runtime::Page for SubscriptionListResponse {
 
 #[cfg(feature = "subscriptions")]
 /// The plan a subscription is on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionPlan {
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// `identifier`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
 }
 
@@ -16956,7 +18729,8 @@ impl<'de> Deserialize<'de> for SubscriptionPlan {
 }
 
 /// The payload of a `subscription.plan_changed` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionPlanChangedEvent {
     /// `id`
@@ -17043,7 +18817,8 @@ impl From<String> for SubscriptionPlanChangedEventType {
 crate::runtime::serde_support::open_enum!(SubscriptionPlanChangedEventType);
 
 /// The payload of a `subscription.updated` delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscriptionUpdatedEvent {
     /// `id`
@@ -17131,20 +18906,33 @@ crate::runtime::serde_support::open_enum!(SubscriptionUpdatedEventType);
 
 #[cfg(feature = "transactions")]
 /// One page of transactions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TransactionListResponse {
     /// Number of transactions across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<TransactionResponse>>,
 }
 
@@ -17207,75 +18995,131 @@ impl crate::runtime::Page for TransactionListResponse {
 
 #[cfg(feature = "transactions")]
 /// A money movement of your organization.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TransactionResponse {
     /// `id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<uuid::Uuid>,
     /// The full order the transaction belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub order: Option<serde_json::Map<String, serde_json::Value>>,
     /// `createdOn`
-    #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// `currencySymbol`
-    #[serde(rename = "currencySymbol", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "currencySymbol",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub currency_symbol: Option<String>,
     /// `amountTotal`
-    #[serde(rename = "amountTotal", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "amountTotal", default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_total: Option<crate::runtime::Decimal>,
     /// `morFee`
-    #[serde(rename = "morFee", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "morFee", default, skip_serializing_if = "Option::is_none")
+    )]
     pub mor_fee: Option<crate::runtime::Decimal>,
     /// The parts that add up to the Merchant of Record fee; an empty list when no such fee is charged. A `fee_adjustment` part appears when the fee was raised to a payment processor's minimum.
-    #[serde(
-        rename = "morFeeBreakdown",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "morFeeBreakdown",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub mor_fee_breakdown: Option<Vec<MorFeeBreakdownComponent>>,
     /// `collectedTax`
-    #[serde(rename = "collectedTax", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "collectedTax", default, skip_serializing_if = "Option::is_none")
+    )]
     pub collected_tax: Option<crate::runtime::Decimal>,
     /// `netPayout`
-    #[serde(rename = "netPayout", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "netPayout", default, skip_serializing_if = "Option::is_none")
+    )]
     pub net_payout: Option<crate::runtime::Decimal>,
     /// `status`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<TransactionResponseStatus>,
     /// `transactionType`
-    #[serde(
-        rename = "transactionType",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "transactionType",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub transaction_type: Option<TransactionResponseTransactionType>,
     /// `paymentMethodType`
-    #[serde(
-        rename = "paymentMethodType",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "paymentMethodType",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub payment_method_type: Option<String>,
     /// `availableOn`
-    #[serde(rename = "availableOn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "availableOn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub available_on: Option<chrono::NaiveDate>,
     /// `isSettled`
-    #[serde(rename = "isSettled", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(rename = "isSettled", default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_settled: Option<bool>,
     /// `paymentMethodName`
-    #[serde(
-        rename = "paymentMethodName",
-        default,
-        skip_serializing_if = "Option::is_none",
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "paymentMethodName",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
     )]
     pub payment_method_name: Option<String>,
     /// `last4`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub last4: Option<String>,
 }
 
@@ -17795,11 +19639,19 @@ crate::runtime::serde_support::open_enum!(UpdateSubscriptionRequestPaymentBehavi
 
 #[cfg(feature = "subscriptions")]
 /// The id of the changed subscription.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSubscriptionResponse {
     /// `subscriptionId`
-    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(
+            rename = "subscriptionId",
+            default,
+            skip_serializing_if = "Option::is_none",
+        )
+    )]
     pub subscription_id: Option<String>,
 }
 
@@ -17842,26 +19694,45 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
 }
 
 /// A postal address used for billing; any part may be unknown.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookBillingAddress {
     /// First street line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub line1: Option<String>,
     /// Second street line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub line2: Option<String>,
     /// City or town.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub city: Option<String>,
     /// State
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub state: Option<String>,
     /// Postal or ZIP code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub postal_code: Option<String>,
     /// Two-letter ISO 3166-1 country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub country: Option<String>,
 }
 
@@ -17920,29 +19791,48 @@ impl<'de> Deserialize<'de> for WebhookBillingAddress {
 }
 
 /// What can be shown of a card; other kinds of method may send other fields.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookCardDetails {
     /// Card network, such as `visa`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub brand: Option<String>,
     /// Last four digits of the card number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub last4: Option<String>,
     /// Expiry month
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub exp_month: Option<i64>,
     /// Expiry year.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub exp_year: Option<i64>,
     /// Kind of card, such as `credit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub funding: Option<String>,
     /// Country that issued the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub country: Option<String>,
     /// Properties not listed above.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serialize-received", serde(flatten))]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -17982,29 +19872,51 @@ impl<'de> Deserialize<'de> for WebhookCardDetails {
 }
 
 /// What the customer entered and how the session was set up.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookCheckoutDetails {
     /// Name the customer gave.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Email address the customer gave.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub email: Option<String>,
     /// Page the customer came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub referer: Option<String>,
     /// Where a cancelled checkout returns to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub cancel_url: Option<String>,
     /// Where a completed checkout returns to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub success_url: Option<String>,
     /// Whether prices include tax, such as `EXCLUSIVE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub tax_behavior: Option<String>,
     /// Whether discount codes could be entered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub discounts_enabled: Option<bool>,
 }
 
@@ -18080,7 +19992,8 @@ impl<'de> Deserialize<'de> for WebhookCheckoutDetails {
 }
 
 /// A checkout session as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookCheckoutSession {
     /// Id of the checkout session.
@@ -18088,55 +20001,106 @@ pub struct WebhookCheckoutSession {
     /// Always `checkout_session`.
     pub object: WebhookCheckoutSessionObject,
     /// Outcome of the session, such as `success`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// Kind of purchase, such as `ONE_TIME`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub checkout_type: Option<String>,
     /// kelviq's id of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer: Option<WebhookCustomerSummary>,
     /// Id of your organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub organization: Option<String>,
     /// Amount charged in the main currency unit, as a decimal string (`"10.00"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount: Option<String>,
     /// Amount charged in the currency's smallest unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_units: Option<i64>,
     /// Three-letter ISO 4217 currency code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// Discount code applied; empty when none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub discount_code: Option<String>,
     /// `features`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub features: Option<WebhookFeatures>,
     /// `plan`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub plan: Option<WebhookPlanSummary>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<WebhookProductSummary>,
     /// `billing_address`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_address: Option<WebhookBillingAddress>,
     /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<WebhookMetadata>,
     /// `data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub data: Option<WebhookCheckoutDetails>,
     /// When the session was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// When the session last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -18311,7 +20275,8 @@ impl From<String> for WebhookCheckoutSessionObject {
 crate::runtime::serde_support::open_enum!(WebhookCheckoutSessionObject);
 
 /// A customer record as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookCustomer {
     /// kelviq's id of the customer.
@@ -18321,31 +20286,58 @@ pub struct WebhookCustomer {
     /// Your own id of the customer.
     pub customer_id: String,
     /// The customer's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The customer's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub email: Option<String>,
     /// Further details kept about the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
     /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<WebhookMetadata>,
     /// `billing_address`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_address: Option<WebhookBillingAddress>,
     /// How many subscriptions the customer has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub subscriptions: Option<i64>,
     /// Id of your organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub organization: Option<String>,
     /// When the record was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// When the record last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -18481,21 +20473,31 @@ impl From<String> for WebhookCustomerObject {
 crate::runtime::serde_support::open_enum!(WebhookCustomerObject);
 
 /// The customer an object belongs to, in brief.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookCustomerSummary {
     /// kelviq's id of the customer.
     pub id: String,
     /// The customer's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The customer's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub email: Option<String>,
     /// Your own id of the customer.
     pub customer_id: String,
     /// `billing_address`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_address: Option<WebhookBillingAddress>,
 }
 
@@ -18559,20 +20561,33 @@ pub type WebhookEventId = String;
 
 #[cfg(feature = "webhooks")]
 /// One page of webhook delivery attempts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookEventLogListResponse {
     /// Number of delivery attempts across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<i64>,
     /// Link to the following page, or null on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<String>,
     /// Link to the preceding page, or null on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<String>,
     /// `results`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<WebhookEventLogResponse>>,
 }
 
@@ -18635,35 +20650,36 @@ impl crate::runtime::Page for WebhookEventLogListResponse {
 
 #[cfg(feature = "webhooks")]
 /// One attempt to deliver a webhook event; retries are attempts of their own.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookEventLogResponse {
     /// Id of this attempt.
     pub id: uuid::Uuid,
     /// Id of the event being delivered; every retry of it has the same one.
-    #[serde(rename = "eventId")]
+    #[cfg_attr(feature = "serialize-received", serde(rename = "eventId"))]
     pub event_id: uuid::Uuid,
     /// Id of the webhook endpoint the event was sent to.
     pub endpoint: uuid::Uuid,
     /// `eventType`
-    #[serde(rename = "eventType")]
+    #[cfg_attr(feature = "serialize-received", serde(rename = "eventType"))]
     pub event_type: String,
     /// HTTP status the endpoint answered this attempt with.
     ///
     /// `None` is sent as `null`.
-    #[serde(rename = "statusCode")]
+    #[cfg_attr(feature = "serialize-received", serde(rename = "statusCode"))]
     pub status_code: Option<i64>,
     /// `isSuccess`
-    #[serde(rename = "isSuccess")]
+    #[cfg_attr(feature = "serialize-received", serde(rename = "isSuccess"))]
     pub is_success: bool,
     /// How many attempts came before this one (0 for the first).
-    #[serde(rename = "retryCount")]
+    #[cfg_attr(feature = "serialize-received", serde(rename = "retryCount"))]
     pub retry_count: i64,
     /// When this attempt was made; the date filters of the list compare with it.
-    #[serde(rename = "lastAttempt")]
+    #[cfg_attr(feature = "serialize-received", serde(rename = "lastAttempt"))]
     pub last_attempt: chrono::DateTime<chrono::Utc>,
     /// When the event itself arose, which is not the time of this attempt.
-    #[serde(rename = "createdOn")]
+    #[cfg_attr(feature = "serialize-received", serde(rename = "createdOn"))]
     pub created_on: chrono::DateTime<chrono::Utc>,
     /// The event envelope exactly as sent. For `invoice.created`, `invoice.paid` and `invoice.payment_failed`, `data.object.payment_link` holds a signed link where the customer can pay the invoice.
     pub payload: serde_json::Map<String, serde_json::Value>,
@@ -18762,20 +20778,33 @@ impl<'de> Deserialize<'de> for WebhookEventLogResponse {
 pub type WebhookEventTime = chrono::DateTime<chrono::Utc>;
 
 /// A feature, in brief.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookFeatureSummary {
     /// kelviq's id of the feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<String>,
     /// Display name of the feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The feature's identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
     /// Kind of feature, such as `METER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub feature_type: Option<String>,
 }
 
@@ -18828,7 +20857,8 @@ impl<'de> Deserialize<'de> for WebhookFeatureSummary {
 }
 
 /// A usage threshold a customer crossed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookFeatureUsageAlert {
     /// Id of the alert.
@@ -18836,40 +20866,76 @@ pub struct WebhookFeatureUsageAlert {
     /// Always `feature_usage_alert`.
     pub object: WebhookFeatureUsageAlertObject,
     /// `feature`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub feature: Option<WebhookFeatureSummary>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer: Option<WebhookCustomerSummary>,
     /// The customer's allowance for the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub usage_limit: Option<f64>,
     /// What the customer has used in the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub current_usage: Option<f64>,
     /// How the threshold is expressed, such as `PERCENTAGE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub threshold_type: Option<String>,
     /// The threshold that was crossed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub threshold_value: Option<f64>,
     /// Start of the usage period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub period_start_time: Option<chrono::DateTime<chrono::Utc>>,
     /// End of the usage period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub period_end_time: Option<chrono::DateTime<chrono::Utc>>,
     /// The subscription the usage counts against.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub subscription_id: Option<String>,
     /// Id of your organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub organization: Option<String>,
     /// When the alert was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// When the alert last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -19038,7 +21104,8 @@ crate::runtime::serde_support::open_enum!(WebhookFeatureUsageAlertObject);
 pub type WebhookFeatures = serde_json::Value;
 
 /// An invoice as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookInvoice {
     /// Id of the invoice.
@@ -19046,46 +21113,88 @@ pub struct WebhookInvoice {
     /// Always `invoice`.
     pub object: WebhookInvoiceObject,
     /// State of the invoice: `OPEN`, `PAID`, `PAYMENT_FAILED`, …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// When the invoice was paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Total in the main currency unit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_total: Option<String>,
     /// Total in the currency's smallest unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_total_units: Option<i64>,
     /// Three-letter ISO 4217 currency code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// When payment is due
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub due_date: Option<String>,
     /// The order the invoice is for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub order_id: Option<String>,
     /// kelviq's id of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer: Option<WebhookCustomerSummary>,
     /// The subscription billed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub subscription_id: Option<String>,
     /// Id of your organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub organization: Option<String>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<WebhookProductSummary>,
     /// When the invoice was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// When the invoice last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -19250,7 +21359,8 @@ crate::runtime::serde_support::open_enum!(WebhookInvoiceObject);
 pub type WebhookMetadata = serde_json::Map<String, serde_json::Value>;
 
 /// An order as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookOrder {
     /// Id of the order.
@@ -19258,52 +21368,100 @@ pub struct WebhookOrder {
     /// Always `order`.
     pub object: WebhookOrderObject,
     /// State of the order: `PENDING`, `COMPLETE`, `PARTIAL_REFUND`, `REFUNDED`, …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// How the order is billed, such as `ONE_TIME`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_type: Option<String>,
     /// kelviq's id of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer: Option<WebhookCustomerSummary>,
     /// Id of your organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub organization: Option<String>,
     /// Whether the order renews a subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_renewal: Option<bool>,
     /// When the order was paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Total in the main currency unit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_total: Option<String>,
     /// Total in the currency's smallest unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_total_units: Option<i64>,
     /// Three-letter ISO 4217 currency code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// The subscription the order belongs to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub subscription_id: Option<String>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<WebhookProductSummary>,
     /// `plan`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub plan: Option<WebhookPlanSummary>,
     /// `features`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub features: Option<WebhookFeatures>,
     /// When the order was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// When the order last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -19477,7 +21635,8 @@ impl From<String> for WebhookOrderObject {
 crate::runtime::serde_support::open_enum!(WebhookOrderObject);
 
 /// A customer's payment method as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookPaymentMethod {
     /// Id of the payment method (a number).
@@ -19485,25 +21644,46 @@ pub struct WebhookPaymentMethod {
     /// Always `payment_method`.
     pub object: WebhookPaymentMethodObject,
     /// Id of your organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub organization: Option<String>,
     /// Your own id of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer_id: Option<String>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer: Option<WebhookCustomerSummary>,
     /// Kind of method, such as `card`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub method_type: Option<String>,
     /// `method_data`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub method_data: Option<WebhookCardDetails>,
     /// Whether the customer pays with it by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_default: Option<bool>,
     /// State of the method, such as `succeeded`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
 }
 
@@ -19622,17 +21802,27 @@ impl From<String> for WebhookPaymentMethodObject {
 crate::runtime::serde_support::open_enum!(WebhookPaymentMethodObject);
 
 /// A plan, by name, version and identifier.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookPlanSummary {
     /// Display name of the plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Version of the plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub version: Option<i64>,
     /// The plan's identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
 }
 
@@ -19681,14 +21871,21 @@ impl<'de> Deserialize<'de> for WebhookPlanSummary {
 pub type WebhookPreviousAttributes = serde_json::Map<String, serde_json::Value>;
 
 /// A product, by id and name.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookProductSummary {
     /// kelviq's id of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<String>,
     /// Display name of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
 }
 
@@ -19727,7 +21924,8 @@ impl<'de> Deserialize<'de> for WebhookProductSummary {
 }
 
 /// A refund as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookRefund {
     /// Id of the refund.
@@ -19735,37 +21933,70 @@ pub struct WebhookRefund {
     /// Always `refund`.
     pub object: WebhookRefundObject,
     /// State of the refund: `PROCESSING`, `SUCCEEDED`, …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// Amount refunded in the main currency unit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount: Option<String>,
     /// Amount refunded in the currency's smallest unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_units: Option<i64>,
     /// Three-letter ISO 4217 currency code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// Why the refund was made, such as `REQUESTED_BY_CUSTOMER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<String>,
     /// The order refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub order_id: Option<String>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer: Option<WebhookCustomerSummary>,
     /// The subscription of the order
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub subscription_id: Option<String>,
     /// Id of your organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub organization: Option<String>,
     /// When the refund was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// When the refund last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -19900,7 +22131,8 @@ impl From<String> for WebhookRefundObject {
 crate::runtime::serde_support::open_enum!(WebhookRefundObject);
 
 /// A subscription as sent in webhooks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookSubscription {
     /// Id of the subscription.
@@ -19908,58 +22140,112 @@ pub struct WebhookSubscription {
     /// Always `subscription`.
     pub object: WebhookSubscriptionObject,
     /// State of the subscription: `active`, `past_due`, `canceled`, `incomplete`, …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// `plan`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub plan: Option<WebhookPlanSummary>,
     /// `product`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product: Option<WebhookProductSummary>,
     /// Price per period in the main currency unit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount: Option<String>,
     /// Price per period in the currency's smallest unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amount_units: Option<i64>,
     /// Three-letter ISO 4217 currency code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub currency: Option<String>,
     /// Length of a billing period, such as `1 month`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub recurrence: Option<String>,
     /// Day the subscription started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_date: Option<chrono::NaiveDate>,
     /// Day the subscription ended or is set to end; null unless it was cancelled or a cancellation is scheduled. Not the end of the billing period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_date: Option<chrono::NaiveDate>,
     /// Start of the current billing period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_period_start_time: Option<chrono::DateTime<chrono::Utc>>,
     /// End of the current billing period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_period_end_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Start of the trial
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub trial_start: Option<chrono::DateTime<chrono::Utc>>,
     /// End of the trial
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub trial_end: Option<chrono::DateTime<chrono::Utc>>,
     /// `customer`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub customer: Option<WebhookCustomerSummary>,
     /// `features`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub features: Option<WebhookFeatures>,
     /// Id of your organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub organization: Option<String>,
     /// When the subscription was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     /// When the subscription last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-received",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 

@@ -391,7 +391,8 @@ pub struct Struct {
     pub derive_default: bool,
     /// Whether values of this struct are sent in requests (a request body or
     /// parameter type reaches it), so it gets a `new` constructor for its
-    /// required fields and `with_` setters for the rest.
+    /// required fields and `with_` setters for the rest, and implements
+    /// `Serialize`.
     pub constructible: bool,
     /// Whether values of this struct come back in responses (a success or
     /// error body reaches it).
@@ -482,6 +483,9 @@ pub struct Union {
     /// The discriminator, for a union whose alternatives are objects that
     /// name their type in one property.
     pub tag: Option<UnionTag>,
+    /// Whether values of this union are sent in requests (a request body or
+    /// parameter type reaches it): only then does it implement `Serialize`.
+    pub sent: bool,
 }
 
 /// How a tagged union tells its alternatives apart.

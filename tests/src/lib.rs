@@ -77,7 +77,14 @@ pub fn check_fixture_crates(
     }
     write_scratch_workspace(workspace.path(), &members).expect("write the workspace");
     let target = workspace_root().join("target").join("fixture-check");
-    let clippy = ["clippy", "--all-targets", "--keep-going"];
+    let features = serialize_received_features(workspace.path(), &members);
+    let clippy = [
+        "clippy",
+        "--all-targets",
+        "--keep-going",
+        "--features",
+        &features,
+    ];
     let output = cargo_offline_first(workspace.path(), &target, &clippy, &["-D", "warnings"]);
     assert!(
         output.status.success(),
@@ -87,7 +94,8 @@ pub fn check_fixture_crates(
     if with_behaviour.is_empty() {
         return 0;
     }
-    let mut args = vec!["test", "--test", "behaviour"];
+    let features = serialize_received_features(workspace.path(), &with_behaviour);
+    let mut args = vec!["test", "--test", "behaviour", "--features", &features];
     for member in &with_behaviour {
         args.extend(["-p", member.as_str()]);
     }
@@ -99,6 +107,27 @@ pub fn check_fixture_crates(
         String::from_utf8_lossy(&output.stderr)
     );
     with_behaviour.len()
+}
+
+/// `--features` for the `members` of the scratch `workspace`: each one's
+/// `serialize-received`, where it has it. Behaviour tests compare decoded
+/// responses with their JSON, which needs the feature that lets received
+/// types serialize (kelviq's feature checks in CI cover crates without it).
+pub fn serialize_received_features(workspace: &Path, members: &[String]) -> String {
+    let features: Vec<String> = members
+        .iter()
+        .filter(|member| has_serialize_received(&workspace.join(member)))
+        .map(|member| format!("{member}/serialize-received"))
+        .collect();
+    features.join(",")
+}
+
+/// Whether the generated crate in `crate_dir` has the `serialize-received`
+/// feature (it has when the API has types it only receives).
+fn has_serialize_received(crate_dir: &Path) -> bool {
+    std::fs::read_to_string(crate_dir.join("Cargo.toml"))
+        .map(|manifest| manifest.lines().any(|l| l == "serialize-received = []"))
+        .unwrap_or(false)
 }
 
 /// The package name a fixture's generated crate gets: `fixture-<name>`,

@@ -7,7 +7,7 @@ use super::{
 use crate::ir::{
     AdditionalProperties, Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct, Union,
 };
-use crate::surface::constructor;
+use crate::surface::{constructor, SERIALIZE_RECEIVED};
 
 /// Compares the models of two APIs, matched by Rust name.
 pub(super) fn diff_models(old: &[Model], new: &[Model], out: &mut Vec<Change>) {
@@ -204,11 +204,14 @@ fn diff_constructor(name: &str, old: &Struct, new: &Struct, recorder: &mut Recor
     match (old.constructible, new.constructible) {
         (true, false) => recorder.breaking(
             "schema no longer sent in any request",
-            format!("`{name}::new` and its `with_` setters removed"),
+            format!(
+                "`{name}::new` and its `with_` setters removed; `Serialize` only with the \
+                 `{SERIALIZE_RECEIVED}` feature"
+            ),
         ),
         (false, true) => recorder.additive(
             "schema now sent in a request",
-            format!("`{name}::new` and `with_` setters added"),
+            format!("`{name}::new`, `with_` setters and `Serialize` added"),
         ),
         (true, true) => {
             if reordered(&constructor(old), &constructor(new)) {
@@ -346,6 +349,17 @@ fn diff_union(name: &str, old: &Union, new: &Union, recorder: &mut Recorder) {
         }
     }
     diff_union_tag(name, old, new, recorder);
+    match (old.sent, new.sent) {
+        (true, false) => recorder.breaking(
+            "oneOf/anyOf no longer sent in any request",
+            format!("`{name}` implements `Serialize` only with the `{SERIALIZE_RECEIVED}` feature"),
+        ),
+        (false, true) => recorder.additive(
+            "oneOf/anyOf now sent in a request",
+            format!("`{name}` implements `Serialize`"),
+        ),
+        _ => {}
+    }
 }
 
 fn diff_union_tag(name: &str, old: &Union, new: &Union, recorder: &mut Recorder) {

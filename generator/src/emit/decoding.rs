@@ -133,6 +133,7 @@ pub fn open_deserialize(
     let fields = object.fields.iter().map(|f| {
         let name = ident(&f.rust_name);
         let (ty, serde) = field_type_and_serde(f);
+        let serde = serde.map(|serde| quote!(#[#serde]));
         quote!(#serde #name: #ty,)
     });
     let names: Vec<_> = object.fields.iter().map(|f| ident(&f.rust_name)).collect();

@@ -261,7 +261,10 @@ pub fn emit_crate<'a>(
 ) -> Result<Vec<EmittedFile<'a>>> {
     let user_agent = format!("{}/{}", options.crate_name, options.crate_version);
     let mut files = vec![
-        EmittedFile::Text("Cargo.toml".into(), manifest::cargo_toml(api, options)),
+        EmittedFile::Text(
+            "Cargo.toml".into(),
+            manifest::cargo_toml(api, surface, options),
+        ),
         EmittedFile::Text("README.md".into(), manifest::readme(api, surface, options)),
         EmittedFile::Text("src/lib.rs".into(), manifest::lib_rs(api, surface, options)),
         EmittedFile::Rust(

@@ -11,7 +11,8 @@ use crate::ir::{
     UnionTag, UnionVariant,
 };
 use crate::surface::{
-    Decoding, FieldSetter, Method, ModelSurface, ReexportOrigin, SetValue, Surface,
+    Availability, Decoding, FieldSetter, Method, ModelSurface, ReexportOrigin, SetValue, Surface,
+    SERIALIZE_RECEIVED,
 };
 
 /// The models module.
@@ -31,14 +32,25 @@ pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
             pub use crate::runtime::serde_support::Base64;
         }
     });
-    let derives_serde = models
+    // Every struct and union implements `Deserialize`; `Serialize` is
+    // named unqualified only where it is always derived (the feature's
+    // derives and impls spell out `serde::Serialize`).
+    let decodes = models
         .iter()
-        .any(|m| matches!(m.kind, ModelKind::Struct(_) | ModelKind::Union(_)))
-        .then(|| {
-            quote!(
-                use serde::{Deserialize, Serialize};
-            )
-        });
+        .any(|m| matches!(m.kind, ModelKind::Struct(_) | ModelKind::Union(_)));
+    let encodes = surface
+        .models
+        .iter()
+        .any(|m| m.derives.iter().any(|d| d == "Serialize"));
+    let derives_serde = match (decodes, encodes) {
+        (true, true) => Some(quote!(
+            use serde::{Deserialize, Serialize};
+        )),
+        (true, false) => Some(quote!(
+            use serde::Deserialize;
+        )),
+        (false, _) => None,
+    };
     // Structs whose decoding is written read their members with it.
     let object = surface
         .models
@@ -100,7 +112,8 @@ fn struct_item(
         .fields
         .iter()
         .zip(&surface.field_docs)
-        .map(|(f, docs)| field(f, docs));
+        .map(|(f, docs)| field(f, docs, surface.serde_attributes));
+    let flatten = available(quote!(serde(flatten)), surface.serde_attributes);
     let additional = object.additional_properties.as_ref().map(|additional| {
         let name = ident(&additional.rust_name);
         let value = rust_type(&additional.ty, Scope::Models);
@@ -110,7 +123,7 @@ fn struct_item(
         };
         quote! {
             /// Properties not listed above.
-            #[serde(flatten)]
+            #flatten
             pub #name: #map,
         }
     });
@@ -270,10 +283,13 @@ fn page_impl(name: &proc_macro2::Ident, page: &PageShape, allow: &TokenStream) -
     }
 }
 
-fn field(field: &Field, field_docs: &str) -> TokenStream {
+/// A struct's field; its `#[serde(...)]` attribute is compiled when a serde
+/// derive reads it (`serde_attributes`).
+fn field(field: &Field, field_docs: &str, serde_attributes: Availability) -> TokenStream {
     let docs = docs(field_docs);
     let name = ident(&field.rust_name);
     let (ty, serde) = field_type_and_serde(field);
+    let serde = serde.map(|serde| available(serde, serde_attributes));
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
@@ -283,8 +299,21 @@ fn field(field: &Field, field_docs: &str) -> TokenStream {
     }
 }
 
-/// A field's Rust type and its `#[serde(...)]` attribute (if any).
-pub(super) fn field_type_and_serde(field: &Field) -> (TokenStream, TokenStream) {
+/// `#[attribute]`, when the surface says it is compiled: always, under the
+/// feature that adds `Serialize` to received types (`cfg_attr`), or never.
+fn available(attribute: TokenStream, when: Availability) -> TokenStream {
+    match when {
+        Availability::Always => quote!(#[#attribute]),
+        Availability::WithSerializeReceived => {
+            quote!(#[cfg_attr(feature = #SERIALIZE_RECEIVED, #attribute)])
+        }
+        Availability::Never => quote!(),
+    }
+}
+
+/// A field's Rust type and the content of its `#[serde(...)]` attribute,
+/// `serde(...)` (if it needs one).
+pub(super) fn field_type_and_serde(field: &Field) -> (TokenStream, Option<TokenStream>) {
     let ty = rust_type(&field.ty, Scope::Models);
     let bare_name = field.rust_name.bare();
     let wire = &field.wire_name;
@@ -305,11 +334,7 @@ pub(super) fn field_type_and_serde(field: &Field) -> (TokenStream, TokenStream) 
             ),
         ),
     };
-    let serde = if rename.is_some() || !attrs.is_empty() {
-        quote!(#[serde(#rename #attrs)])
-    } else {
-        quote!()
-    };
+    let serde = (rename.is_some() || !attrs.is_empty()).then(|| quote!(serde(#rename #attrs)));
     (ty, serde)
 }
 
@@ -386,6 +411,7 @@ fn union_item(
         let doc = format!(" A value of type `{}`.", type_label(&v.ty));
         quote!(#[doc = #doc] #variant(#ty),)
     });
+    let untagged = available(quote!(serde(untagged)), surface.serde_attributes);
     let attempts = union.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         quote! {
@@ -400,7 +426,7 @@ fn union_item(
         #allow
         #[allow(clippy::large_enum_variant)]
         #derives
-        #[serde(untagged)]
+        #untagged
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -444,7 +470,7 @@ fn tagged_union_item(
     let unknown_doc = format!(
         " An object whose `{property}` this version of the client does not know, kept whole."
     );
-    let wire_impls = tagged_union_wire(&name, union, tag, allow);
+    let wire_impls = tagged_union_wire(&name, union, tag, surface.encodes, allow);
     quote! {
         // Alternatives differ in size by nature; boxing them would only make
         // the values harder to build and match.
@@ -462,12 +488,13 @@ fn tagged_union_item(
     }
 }
 
-/// `Serialize` and `Deserialize` of a tagged union: each variant is written
-/// with its tag and read by it.
+/// `Deserialize` of a tagged union, and `Serialize` when it `encodes`: each
+/// variant is read by its tag and written with it.
 fn tagged_union_wire(
     name: &proc_macro2::Ident,
     union: &Union,
     tag: &UnionTag,
+    encodes: Availability,
     allow: &TokenStream,
 ) -> TokenStream {
     let property = &tag.property;
@@ -488,16 +515,27 @@ fn tagged_union_wire(
             #(#values)|* => crate::runtime::serde_support::tagged::variant(&raw).map(Self::#variant),
         }
     });
-    quote! {
-        #allow
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#to_wire)*
-                    Self::#unknown(value) => value.serialize(serializer),
+    let compiled = match encodes {
+        Availability::Always => Some(quote!()),
+        Availability::WithSerializeReceived => Some(quote!(#[cfg(feature = #SERIALIZE_RECEIVED)])),
+        Availability::Never => None,
+    };
+    let serialize = compiled.map(|compiled| {
+        quote! {
+            #allow
+            #compiled
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#to_wire)*
+                        Self::#unknown(value) => serde::Serialize::serialize(value, serializer),
+                    }
                 }
             }
         }
+    });
+    quote! {
+        #serialize
 
         #allow
         impl<'de> Deserialize<'de> for #name {
@@ -551,10 +589,19 @@ fn type_attributes(surface: &ModelSurface) -> TokenStream {
     } else {
         quote!(#[derive(#(#paths),*)])
     };
+    let optional = surface
+        .derives_serialize_received
+        .iter()
+        .filter_map(|path| syn::parse_str::<syn::Path>(path).ok());
+    let optional = if surface.derives_serialize_received.is_empty() {
+        quote!()
+    } else {
+        quote!(#[cfg_attr(feature = #SERIALIZE_RECEIVED, derive(#(#optional),*))])
+    };
     let attributes = surface
         .attributes
         .iter()
         .filter_map(|text| crate::config::parse_attributes(text))
         .flatten();
-    quote!(#derive #(#attributes)*)
+    quote!(#derive #optional #(#attributes)*)
 }

@@ -31,7 +31,9 @@ use crate::lower::reserved::runtime_methods;
 
 pub use client::{credential_setter, BUILDER_METHODS, CLIENT_METHODS};
 pub use crate_root::{Reexport, ReexportOrigin};
-pub use models::{constructor, Decoding, FieldSetter, ModelSurface, SetValue};
+pub use models::{
+    constructor, Availability, Decoding, FieldSetter, ModelSurface, SetValue, SERIALIZE_RECEIVED,
+};
 pub use operations::{client_method, CallSetter, OperationSurface};
 pub use spelling::{ident, rust_type, Scope};
 pub use webhooks::WebhooksSurface;
@@ -54,6 +56,14 @@ pub struct Surface {
 }
 
 impl Surface {
+    /// Whether some type implements `Serialize` only with the crate's
+    /// [`SERIALIZE_RECEIVED`] feature, which the crate then has.
+    pub fn has_serialize_received(&self) -> bool {
+        self.models
+            .iter()
+            .any(|m| m.encodes == Availability::WithSerializeReceived)
+    }
+
     /// The public API of the crate generated from `api`.
     pub fn of(api: &Api) -> Surface {
         Surface {

@@ -16,6 +16,10 @@ pub struct ModelSurface {
     /// The traits the type derives, in order: its own, then those the
     /// configuration adds (empty for an alias, which cannot derive).
     pub derives: Vec<String>,
+    /// The traits derived only with the crate's [`SERIALIZE_RECEIVED`]
+    /// feature: `serde::Serialize` (by path: the module imports only what
+    /// every build uses), for a struct or untagged union only received.
+    pub derives_serialize_received: Vec<String>,
     /// Outer attributes the configuration adds (`#[must_use]`), as
     /// written there (none for an alias, where most have no meaning).
     pub attributes: Vec<String>,
@@ -36,6 +40,31 @@ pub struct ModelSurface {
     pub setters: Vec<FieldSetter>,
     /// Where the type's `Deserialize` comes from.
     pub decoding: Decoding,
+    /// When the type implements `Serialize`: string enums always; structs
+    /// and unions always when they are sent in requests (derived, or written
+    /// for a tagged union) or the configuration derives it, and otherwise
+    /// with the crate's [`SERIALIZE_RECEIVED`] feature. The client never
+    /// encodes a type it only receives; its code would cost every build.
+    pub encodes: Availability,
+    /// When the type and its fields carry `#[serde(...)]` attributes: when
+    /// a serde derive is there to read them.
+    pub serde_attributes: Availability,
+}
+
+/// The feature of the generated crate that adds `Serialize` to the types
+/// the API only sends back (responses, webhook payloads), for users who
+/// store or log them as JSON.
+pub const SERIALIZE_RECEIVED: &str = "serialize-received";
+
+/// When generated code is compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    /// Always.
+    Always,
+    /// With the crate's [`SERIALIZE_RECEIVED`] feature.
+    WithSerializeReceived,
+    /// Never.
+    Never,
 }
 
 /// Where a model's `Deserialize` comes from.
@@ -91,11 +120,31 @@ fn describe_model(model: &Model, deprecated: &BTreeSet<&str>) -> ModelSurface {
         ModelKind::Struct(object) if object.constructible => Some(object),
         _ => None,
     };
+    let decoding = decoding(model);
+    let derives = derives(model, decoding);
+    let encodes = encodes(model, &derives);
+    let derives_serde = derives
+        .iter()
+        .any(|d| names_trait(d, "Serialize") || names_trait(d, "Deserialize"));
+    let written_serialize = matches!(&model.kind, ModelKind::Union(u) if u.tag.is_some());
     ModelSurface {
         name: model.name.clone(),
         docs: with_deprecation(described(&model.docs, &model.name), model.deprecated),
-        derives: derives(model, decoding(model)),
-        decoding: decoding(model),
+        derives_serialize_received: if encodes == Availability::WithSerializeReceived
+            && !written_serialize
+        {
+            vec!["serde::Serialize".to_owned()]
+        } else {
+            Vec::new()
+        },
+        encodes,
+        serde_attributes: if derives_serde {
+            Availability::Always
+        } else {
+            encodes
+        },
+        derives,
+        decoding,
         attributes: match model.kind {
             ModelKind::Alias(_) => Vec::new(),
             _ => model.extra_attributes.clone(),
@@ -125,7 +174,10 @@ fn decoding(model: &Model) -> Decoding {
     if object.additional_properties.is_some() {
         return Decoding::OpenObject;
     }
-    let configured_serde = model.extra_derives.iter().any(|d| is_deserialize(d))
+    let configured_serde = model
+        .extra_derives
+        .iter()
+        .any(|d| names_trait(d, "Deserialize"))
         || model
             .extra_attributes
             .iter()
@@ -137,9 +189,24 @@ fn decoding(model: &Model) -> Decoding {
     }
 }
 
-/// Whether a derive path names serde's `Deserialize`.
-fn is_deserialize(path: &str) -> bool {
-    path.rsplit("::").next().map(str::trim) == Some("Deserialize")
+/// Whether a derive path names `name` (`Serialize`, `serde::Serialize`).
+fn names_trait(path: &str, name: &str) -> bool {
+    path.rsplit("::").next().map(str::trim) == Some(name)
+}
+
+/// When the model implements `Serialize` (see [`ModelSurface::encodes`]).
+fn encodes(model: &Model, derives: &[String]) -> Availability {
+    let sent = match &model.kind {
+        ModelKind::Enum(_) => true,
+        ModelKind::Alias(_) => return Availability::Never,
+        ModelKind::Union(union) => union.sent,
+        ModelKind::Struct(object) => object.constructible,
+    };
+    if sent || derives.iter().any(|d| names_trait(d, "Serialize")) {
+        Availability::Always
+    } else {
+        Availability::WithSerializeReceived
+    }
 }
 
 /// What the type derives: what its kind needs (decoding, encoding,
@@ -148,7 +215,9 @@ fn derives(model: &Model, decoding: Decoding) -> Vec<String> {
     let mut own = vec!["Debug", "Clone", "PartialEq"];
     match &model.kind {
         ModelKind::Struct(object) => {
-            own.push("Serialize");
+            if object.constructible {
+                own.push("Serialize");
+            }
             if decoding == Decoding::Own {
                 own.push("Deserialize");
             }
@@ -157,15 +226,18 @@ fn derives(model: &Model, decoding: Decoding) -> Vec<String> {
             }
         }
         ModelKind::Enum(_) => own.extend(["Eq", "Hash"]),
-        ModelKind::Union(union) if union.tag.is_none() => own.push("Serialize"),
+        ModelKind::Union(union) if union.tag.is_none() && union.sent => own.push("Serialize"),
         ModelKind::Union(_) => {}
         ModelKind::Alias(_) => return Vec::new(),
     }
     let mut out: Vec<String> = own.into_iter().map(str::to_owned).collect();
     for extra in &model.extra_derives {
-        // `serde::Deserialize` is the `Deserialize` already derived.
+        // `serde::Deserialize` is the `Deserialize` already derived, and
+        // `serde::Serialize` the `Serialize`.
         let derived = out.contains(extra)
-            || (is_deserialize(extra) && out.iter().any(|d| d == "Deserialize"));
+            || ["Serialize", "Deserialize"]
+                .iter()
+                .any(|name| names_trait(extra, name) && out.iter().any(|d| d == name));
         if !derived {
             out.push(extra.clone());
         }

@@ -222,3 +222,121 @@ fn structs_decode_by_written_code_unless_configured_serde_needs_the_derive() {
         derived.models[pet].derives
     );
 }
+
+/// Sends `Sent` and `Shape` (untagged); receives `Got`, `Event` (tagged)
+/// and `Either` (untagged).
+const DIRECTIONS: &str = "
+openapi: 3.0.3
+info: {title: Directions, version: '1'}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                sent: {$ref: '#/components/schemas/Sent'}
+                shape: {$ref: '#/components/schemas/Shape'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  got: {$ref: '#/components/schemas/Got'}
+                  event: {$ref: '#/components/schemas/Event'}
+                  either: {$ref: '#/components/schemas/Either'}
+components:
+  schemas:
+    Sent:
+      type: object
+      properties: {a_field: {type: string}}
+    Shape:
+      oneOf: [{type: string}, {type: integer}]
+    Got:
+      type: object
+      properties: {b_field: {type: string}}
+    Either:
+      oneOf: [{type: string}, {$ref: '#/components/schemas/Got'}]
+    Event:
+      oneOf: [{$ref: '#/components/schemas/Ping'}, {$ref: '#/components/schemas/Pong'}]
+      discriminator: {propertyName: kind}
+    Ping:
+      type: object
+      required: [kind]
+      properties: {kind: {type: string}}
+    Pong:
+      type: object
+      required: [kind, at]
+      properties: {kind: {type: string}, at: {type: integer}}
+";
+
+fn model<'a>(surface: &'a Surface, api: &Api, name: &str) -> &'a ModelSurface {
+    let index = api
+        .models
+        .iter()
+        .position(|m| m.name == name)
+        .unwrap_or_else(|| panic!("the spec has {name}"));
+    &surface.models[index]
+}
+
+#[test]
+fn only_sent_types_always_serialize_received_ones_with_the_feature() {
+    let mut api = api(DIRECTIONS);
+    let surface = Surface::of(&api);
+    for sent in ["Sent", "Shape"] {
+        let sent = model(&surface, &api, sent);
+        assert_eq!(sent.encodes, Availability::Always, "{}", sent.name);
+        assert!(sent.derives.contains(&"Serialize".to_owned()));
+        assert!(sent.derives_serialize_received.is_empty());
+        assert_eq!(sent.serde_attributes, Availability::Always);
+    }
+    for received in ["Got", "Either"] {
+        let received = model(&surface, &api, received);
+        let name = &received.name;
+        assert_eq!(
+            received.encodes,
+            Availability::WithSerializeReceived,
+            "{name}"
+        );
+        assert!(
+            !received.derives.contains(&"Serialize".to_owned()),
+            "{name}"
+        );
+        assert_eq!(
+            received.derives_serialize_received,
+            ["serde::Serialize"],
+            "{name}"
+        );
+        assert_eq!(
+            received.serde_attributes,
+            Availability::WithSerializeReceived
+        );
+    }
+    // A tagged union's `Serialize` is written, not derived.
+    let event = model(&surface, &api, "Event");
+    assert_eq!(event.encodes, Availability::WithSerializeReceived);
+    assert!(event.derives_serialize_received.is_empty());
+    assert!(surface.has_serialize_received());
+
+    // Derived by the configuration: always, and once.
+    let got = api
+        .models
+        .iter()
+        .position(|m| m.name == "Got")
+        .expect("Got");
+    api.models[got].extra_derives = vec!["serde::Serialize".to_owned()];
+    let configured = Surface::of(&api);
+    let got = model(&configured, &api, "Got");
+    assert_eq!(got.encodes, Availability::Always);
+    assert_eq!(got.serde_attributes, Availability::Always);
+    assert!(got.derives_serialize_received.is_empty());
+    let serialize = got.derives.iter().filter(|d| d.ends_with("Serialize"));
+    assert_eq!(serialize.count(), 1, "{:?}", got.derives);
+}

@@ -1,7 +1,8 @@
 //! Whether each field may be absent or null, which depends on the
 //! direction its model travels in: a field required by the spec is
 //! optional in a request when the server fills it in, for instance. Also
-//! which structs users build (sent in requests) and which they receive.
+//! which structs users build (sent in requests) and which they receive, and
+//! which unions are sent.
 
 use std::collections::BTreeMap;
 
@@ -23,10 +24,13 @@ pub fn decide_presence(
     let responses = operations.iter().flat_map(Operation::response_types);
     let received = reachable(models, responses.chain(also_received.iter().copied()));
     for model in models.iter_mut() {
+        let is_sent = sent.contains(&model.name);
+        if let ModelKind::Union(union) = &mut model.kind {
+            union.sent = is_sent;
+        }
         let ModelKind::Struct(object) = &mut model.kind else {
             continue;
         };
-        let is_sent = sent.contains(&model.name);
         let is_received = received.contains(&model.name);
         object.constructible = is_sent;
         object.received = is_received;

@@ -75,7 +75,15 @@ impl SchemaLowerer<'_> {
         if tag.is_none() {
             variants = self.most_specific_first(variants, &kept);
         }
-        self.insert_model(schema, &name, ModelKind::Union(Union { variants, tag }))
+        self.insert_model(
+            schema,
+            &name,
+            ModelKind::Union(Union {
+                variants,
+                tag,
+                sent: false,
+            }),
+        )
     }
 
     /// The union's tag, when its discriminator names the variants' tag
@@ -290,6 +298,7 @@ impl SchemaLowerer<'_> {
         Some(ModelKind::Union(Union {
             variants,
             tag: Some(tag),
+            sent: false,
         }))
     }
 
