@@ -72,6 +72,8 @@
 //!
 //! **Features.** `rustls` (default) trusts the platform's root certificates, `rustls-webpki-roots` only the bundled Mozilla roots, `native-tls` uses the platform's TLS library; `http2`, `gzip`, `brotli` and `zstd` turn on reqwest's support. With `default-features = false` the crate builds without TLS (plain HTTP, or your own client).
 //!
+//! **Serializing what you receive.** Types sent in requests implement `Serialize` and `Deserialize`. Types the API only sends back (responses, webhook payloads) implement `Deserialize`, and `Serialize` with the `serialize-received` feature, to store or log them as JSON. The feature is off by default: the client never encodes what it receives, and that code is a large share of the build.
+//!
 //! **Features per tag.** Each tag of the API is a feature that compiles the tag's operations and the models they use; all are on by default. A program that calls a few of them compiles less with `default-features = false` and the features it needs (a TLS one, such as `rustls`, included):
 //!
 //! - `charges`: Tag Charges.

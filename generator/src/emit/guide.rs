@@ -9,7 +9,9 @@ use crate::ir::{
     Api, ExternalCrate, Ident, Model, ModelKind, Operation, Output, ParameterLocation, Presence,
     TypeRef, Webhooks,
 };
-use crate::surface::{Argument, ModelSurface, OperationSurface, Passing, Surface, WebhooksSurface};
+use crate::surface::{
+    Argument, ModelSurface, OperationSurface, Passing, Surface, WebhooksSurface, SERIALIZE_RECEIVED,
+};
 
 /// The guide in rustdoc Markdown, code blocks with hidden `# ` lines. Its
 /// examples call the generated methods as the surface describes them.
@@ -110,7 +112,7 @@ fn behaviour_sections(api: &Api, surface: &Surface, crate_ident: &str) -> Vec<St
         sections.push(section);
     }
     sections.extend(streams::sections(api, surface, crate_ident));
-    sections.extend(transport_sections(api));
+    sections.extend(transport_sections(api, surface));
     sections.push(responses_section());
     sections.push(
         "**Redirects.** The client never follows a redirect, so credentials never reach another \
@@ -181,7 +183,7 @@ fn client_sections(api: &Api) -> Vec<String> {
 }
 
 /// The HTTP client, headers, hooks, features and idempotency keys.
-fn transport_sections(api: &Api) -> Vec<String> {
+fn transport_sections(api: &Api, surface: &Surface) -> Vec<String> {
     let mut sections = vec![
         "**Transport.** [`ClientBuilder::http_client`] takes your own `reqwest::Client` (a \
          corporate CA, mTLS, a proxy, pool settings; turn its redirects off); the crate \
@@ -204,6 +206,15 @@ fn transport_sections(api: &Api) -> Vec<String> {
          or your own client)."
             .to_owned(),
     ];
+    if surface.has_serialize_received() {
+        sections.push(format!(
+            "**Serializing what you receive.** Types sent in requests implement `Serialize` and \
+             `Deserialize`. Types the API only sends back (responses, webhook payloads) \
+             implement `Deserialize`, and `Serialize` with the `{SERIALIZE_RECEIVED}` feature, \
+             to store or log them as JSON. The feature is off by default: the client never \
+             encodes what it receives, and that code is a large share of the build."
+        ));
+    }
     if let Some(tags) = tag_features_section(api) {
         sections.push(tags);
     }
