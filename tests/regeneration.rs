@@ -239,7 +239,10 @@ fn adding_one_required_response_field_only_adds_its_lines() {
         changes,
         models_changes(&[
             (ChangeTag::Insert, "    /// Where the link opens."),
-            (ChangeTag::Insert, "    #[serde(rename = \"openIn\")]"),
+            (
+                ChangeTag::Insert,
+                "    #[cfg_attr(feature = \"serialize-received\", serde(rename = \"openIn\"))]"
+            ),
             (ChangeTag::Insert, "    pub open_in: String,"),
             (ChangeTag::Insert, "                let mut slot_open_in = None;"),
             (ChangeTag::Insert, "                        \"openIn\" => {"),

@@ -226,7 +226,9 @@ fn a_configuration_beside_the_spec_shapes_the_crate() {
     );
     assert!(
         models.contains(
-            "Eq, Hash)]\n#[allow(clippy::struct_excessive_bools)]\n#[serde(deny_unknown_fields)]\n#[non_exhaustive]\npub struct Animal"
+            "Eq, Hash)]\n#[cfg_attr(feature = \"serialize-received\", derive(serde::Serialize))]\n\
+             #[allow(clippy::struct_excessive_bools)]\n#[serde(deny_unknown_fields)]\n\
+             #[non_exhaustive]\npub struct Animal"
         ),
         "{models}"
     );

@@ -16,17 +16,7 @@ pub struct AddCatalogPlanFeatures;
 
 #[cfg(feature = "plan-entitlements")]
 /// Error responses documented for [`AddCatalogPlanFeatures`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum AddCatalogPlanFeaturesError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type AddCatalogPlanFeaturesError = errors::Unauthorized;
 
 #[cfg(feature = "plan-entitlements")]
 impl Operation for AddCatalogPlanFeatures {
@@ -152,13 +142,7 @@ pub struct CancelSubscription;
 
 #[cfg(feature = "subscriptions")]
 /// Error responses documented for [`CancelSubscription`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CancelSubscriptionError {
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type CancelSubscriptionError = errors::NoErrors;
 
 #[cfg(feature = "subscriptions")]
 impl Operation for CancelSubscription {
@@ -214,17 +198,7 @@ pub struct CreateCatalogFeature;
 
 #[cfg(feature = "features")]
 /// Error responses documented for [`CreateCatalogFeature`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateCatalogFeatureError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type CreateCatalogFeatureError = errors::Unauthorized;
 
 #[cfg(feature = "features")]
 impl Operation for CreateCatalogFeature {
@@ -276,17 +250,7 @@ pub struct CreateCatalogPlan;
 
 #[cfg(feature = "plans")]
 /// Error responses documented for [`CreateCatalogPlan`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateCatalogPlanError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type CreateCatalogPlanError = errors::Unauthorized;
 
 #[cfg(feature = "plans")]
 impl Operation for CreateCatalogPlan {
@@ -337,17 +301,7 @@ pub struct CreateCatalogProduct;
 
 #[cfg(feature = "products")]
 /// Error responses documented for [`CreateCatalogProduct`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateCatalogProductError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type CreateCatalogProductError = errors::Unauthorized;
 
 #[cfg(feature = "products")]
 impl Operation for CreateCatalogProduct {
@@ -464,13 +418,7 @@ pub struct CreateCheckoutSession;
 
 #[cfg(feature = "checkout")]
 /// Error responses documented for [`CreateCheckoutSession`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateCheckoutSessionError {
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type CreateCheckoutSessionError = errors::NoErrors;
 
 #[cfg(feature = "checkout")]
 impl Operation for CreateCheckoutSession {
@@ -520,13 +468,7 @@ pub struct CreateCustomer;
 
 #[cfg(feature = "customers")]
 /// Error responses documented for [`CreateCustomer`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateCustomerError {
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type CreateCustomerError = errors::NoErrors;
 
 #[cfg(feature = "customers")]
 impl Operation for CreateCustomer {
@@ -849,21 +791,7 @@ pub struct DeleteCatalogFeature;
 
 #[cfg(feature = "features")]
 /// Error responses documented for [`DeleteCatalogFeature`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteCatalogFeatureError {
-    /// The product was archived before.
-    ///
-    /// Status `400`.
-    BadRequest,
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type DeleteCatalogFeatureError = errors::BadRequestOrUnauthorized;
 
 #[cfg(feature = "features")]
 impl Operation for DeleteCatalogFeature {
@@ -988,17 +916,7 @@ pub struct DeleteCatalogPlanFeature;
 
 #[cfg(feature = "plan-entitlements")]
 /// Error responses documented for [`DeleteCatalogPlanFeature`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteCatalogPlanFeatureError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type DeleteCatalogPlanFeatureError = errors::Unauthorized;
 
 #[cfg(feature = "plan-entitlements")]
 impl Operation for DeleteCatalogPlanFeature {
@@ -1057,17 +975,7 @@ pub struct DeleteCatalogPlanFile;
 
 #[cfg(feature = "plan-files")]
 /// Error responses documented for [`DeleteCatalogPlanFile`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteCatalogPlanFileError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type DeleteCatalogPlanFileError = errors::Unauthorized;
 
 #[cfg(feature = "plan-files")]
 impl Operation for DeleteCatalogPlanFile {
@@ -1125,21 +1033,7 @@ pub struct DeleteCatalogProduct;
 
 #[cfg(feature = "products")]
 /// Error responses documented for [`DeleteCatalogProduct`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteCatalogProductError {
-    /// The product was archived before.
-    ///
-    /// Status `400`.
-    BadRequest,
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type DeleteCatalogProductError = errors::BadRequestOrUnauthorized;
 
 #[cfg(feature = "products")]
 impl Operation for DeleteCatalogProduct {
@@ -1400,17 +1294,7 @@ pub struct GetCatalogProductSettings;
 
 #[cfg(feature = "product-settings")]
 /// Error responses documented for [`GetCatalogProductSettings`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetCatalogProductSettingsError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type GetCatalogProductSettingsError = errors::Unauthorized;
 
 #[cfg(feature = "product-settings")]
 impl Operation for GetCatalogProductSettings {
@@ -1461,13 +1345,7 @@ pub struct GetCustomerEntitlements;
 
 #[cfg(feature = "entitlements")]
 /// Error responses documented for [`GetCustomerEntitlements`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetCustomerEntitlementsError {
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type GetCustomerEntitlementsError = errors::NoErrors;
 
 #[cfg(feature = "entitlements")]
 impl Operation for GetCustomerEntitlements {
@@ -1897,17 +1775,7 @@ pub struct ListCatalogFeatures;
 
 #[cfg(feature = "features")]
 /// Error responses documented for [`ListCatalogFeatures`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListCatalogFeaturesError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListCatalogFeaturesError = errors::Unauthorized;
 
 #[cfg(feature = "features")]
 impl Operation for ListCatalogFeatures {
@@ -1977,17 +1845,7 @@ pub struct ListCatalogPlanFeatures;
 
 #[cfg(feature = "plan-entitlements")]
 /// Error responses documented for [`ListCatalogPlanFeatures`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListCatalogPlanFeaturesError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListCatalogPlanFeaturesError = errors::Unauthorized;
 
 #[cfg(feature = "plan-entitlements")]
 impl Operation for ListCatalogPlanFeatures {
@@ -2050,17 +1908,7 @@ pub struct ListCatalogPlanPrices;
 
 #[cfg(feature = "plans")]
 /// Error responses documented for [`ListCatalogPlanPrices`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListCatalogPlanPricesError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListCatalogPlanPricesError = errors::Unauthorized;
 
 #[cfg(feature = "plans")]
 impl Operation for ListCatalogPlanPrices {
@@ -2123,17 +1971,7 @@ pub struct ListCatalogPlans;
 
 #[cfg(feature = "plans")]
 /// Error responses documented for [`ListCatalogPlans`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListCatalogPlansError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListCatalogPlansError = errors::Unauthorized;
 
 #[cfg(feature = "plans")]
 impl Operation for ListCatalogPlans {
@@ -2196,17 +2034,7 @@ pub struct ListCatalogProducts;
 
 #[cfg(feature = "products")]
 /// Error responses documented for [`ListCatalogProducts`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListCatalogProductsError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListCatalogProductsError = errors::Unauthorized;
 
 #[cfg(feature = "products")]
 impl Operation for ListCatalogProducts {
@@ -2276,21 +2104,7 @@ pub struct ListCheckoutSessionEvents;
 
 #[cfg(feature = "checkout-session-events")]
 /// Error responses documented for [`ListCheckoutSessionEvents`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListCheckoutSessionEventsError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    /// Your organization has no checkout session with this id.
-    ///
-    /// Status `404`.
-    NotFound,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListCheckoutSessionEventsError = errors::UnauthorizedOrNotFound;
 
 #[cfg(feature = "checkout-session-events")]
 impl Operation for ListCheckoutSessionEvents {
@@ -2364,17 +2178,7 @@ pub struct ListCheckoutSessions;
 
 #[cfg(feature = "checkout-sessions")]
 /// Error responses documented for [`ListCheckoutSessions`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListCheckoutSessionsError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListCheckoutSessionsError = errors::Unauthorized;
 
 #[cfg(feature = "checkout-sessions")]
 impl Operation for ListCheckoutSessions {
@@ -2465,13 +2269,7 @@ pub struct ListCustomers;
 
 #[cfg(feature = "customers")]
 /// Error responses documented for [`ListCustomers`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListCustomersError {
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListCustomersError = errors::NoErrors;
 
 #[cfg(feature = "customers")]
 impl Operation for ListCustomers {
@@ -2622,17 +2420,7 @@ pub struct ListOrders;
 
 #[cfg(feature = "orders")]
 /// Error responses documented for [`ListOrders`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListOrdersError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListOrdersError = errors::Unauthorized;
 
 #[cfg(feature = "orders")]
 impl Operation for ListOrders {
@@ -2801,17 +2589,7 @@ pub struct ListPaymentMethods;
 
 #[cfg(feature = "payment-methods")]
 /// Error responses documented for [`ListPaymentMethods`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListPaymentMethodsError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListPaymentMethodsError = errors::Unauthorized;
 
 #[cfg(feature = "payment-methods")]
 impl Operation for ListPaymentMethods {
@@ -2888,17 +2666,7 @@ pub struct ListRefunds;
 
 #[cfg(feature = "refunds")]
 /// Error responses documented for [`ListRefunds`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListRefundsError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListRefundsError = errors::Unauthorized;
 
 #[cfg(feature = "refunds")]
 impl Operation for ListRefunds {
@@ -2989,13 +2757,7 @@ pub struct ListSubscriptions;
 
 #[cfg(feature = "subscriptions")]
 /// Error responses documented for [`ListSubscriptions`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListSubscriptionsError {
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListSubscriptionsError = errors::NoErrors;
 
 #[cfg(feature = "subscriptions")]
 impl Operation for ListSubscriptions {
@@ -3073,17 +2835,7 @@ pub struct ListTransactions;
 
 #[cfg(feature = "transactions")]
 /// Error responses documented for [`ListTransactions`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListTransactionsError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListTransactionsError = errors::Unauthorized;
 
 #[cfg(feature = "transactions")]
 impl Operation for ListTransactions {
@@ -3174,17 +2926,7 @@ pub struct ListWebhookEventLogs;
 
 #[cfg(feature = "webhooks")]
 /// Error responses documented for [`ListWebhookEventLogs`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListWebhookEventLogsError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ListWebhookEventLogsError = errors::Unauthorized;
 
 #[cfg(feature = "webhooks")]
 impl Operation for ListWebhookEventLogs {
@@ -3412,13 +3154,7 @@ pub struct ReportUsage;
 
 #[cfg(feature = "reporting")]
 /// Error responses documented for [`ReportUsage`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ReportUsageError {
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type ReportUsageError = errors::NoErrors;
 
 #[cfg(feature = "reporting")]
 impl Operation for ReportUsage {
@@ -3676,21 +3412,7 @@ pub struct RetrieveCheckoutSession;
 
 #[cfg(feature = "checkout-sessions")]
 /// Error responses documented for [`RetrieveCheckoutSession`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RetrieveCheckoutSessionError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    /// Your organization has no checkout session with this id.
-    ///
-    /// Status `404`.
-    NotFound,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type RetrieveCheckoutSessionError = errors::UnauthorizedOrNotFound;
 
 #[cfg(feature = "checkout-sessions")]
 impl Operation for RetrieveCheckoutSession {
@@ -3805,21 +3527,7 @@ pub struct RetrievePartnerOrganization;
 
 #[cfg(feature = "partner")]
 /// Error responses documented for [`RetrievePartnerOrganization`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RetrievePartnerOrganizationError {
-    /// The `X-Kelviq-Partner-Key` header is missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    /// The partner has no organization with this id.
-    ///
-    /// Status `404`.
-    NotFound,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type RetrievePartnerOrganizationError = errors::UnauthorizedOrNotFound2;
 
 #[cfg(feature = "partner")]
 impl Operation for RetrievePartnerOrganization {
@@ -3871,21 +3579,7 @@ pub struct RetrievePartnerOrganizationByExternalId;
 
 #[cfg(feature = "partner")]
 /// Error responses documented for [`RetrievePartnerOrganizationByExternalId`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RetrievePartnerOrganizationByExternalIdError {
-    /// The `X-Kelviq-Partner-Key` header is missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    /// The partner has no organization with this id.
-    ///
-    /// Status `404`.
-    NotFound,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type RetrievePartnerOrganizationByExternalIdError = errors::UnauthorizedOrNotFound2;
 
 #[cfg(feature = "partner")]
 impl Operation for RetrievePartnerOrganizationByExternalId {
@@ -4068,17 +3762,7 @@ pub struct UpdateCatalogPlan;
 
 #[cfg(feature = "plans")]
 /// Error responses documented for [`UpdateCatalogPlan`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateCatalogPlanError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type UpdateCatalogPlanError = errors::Unauthorized;
 
 #[cfg(feature = "plans")]
 impl Operation for UpdateCatalogPlan {
@@ -4142,17 +3826,7 @@ pub struct UpdateCatalogPlanFeature;
 
 #[cfg(feature = "plan-entitlements")]
 /// Error responses documented for [`UpdateCatalogPlanFeature`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateCatalogPlanFeatureError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type UpdateCatalogPlanFeatureError = errors::Unauthorized;
 
 #[cfg(feature = "plan-entitlements")]
 impl Operation for UpdateCatalogPlanFeature {
@@ -4291,17 +3965,7 @@ pub struct UpdateCatalogProduct;
 
 #[cfg(feature = "products")]
 /// Error responses documented for [`UpdateCatalogProduct`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateCatalogProductError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type UpdateCatalogProductError = errors::Unauthorized;
 
 #[cfg(feature = "products")]
 impl Operation for UpdateCatalogProduct {
@@ -4355,17 +4019,7 @@ pub struct UpdateCatalogProductImage;
 
 #[cfg(feature = "product-files")]
 /// Error responses documented for [`UpdateCatalogProductImage`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateCatalogProductImageError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type UpdateCatalogProductImageError = errors::Unauthorized;
 
 #[cfg(feature = "product-files")]
 impl Operation for UpdateCatalogProductImage {
@@ -4427,17 +4081,7 @@ pub struct UpdateCatalogProductSettings;
 
 #[cfg(feature = "product-settings")]
 /// Error responses documented for [`UpdateCatalogProductSettings`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateCatalogProductSettingsError {
-    /// API key missing or not valid.
-    ///
-    /// Status `401`.
-    Unauthorized,
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type UpdateCatalogProductSettingsError = errors::Unauthorized;
 
 #[cfg(feature = "product-settings")]
 impl Operation for UpdateCatalogProductSettings {
@@ -4491,13 +4135,7 @@ pub struct UpdateCustomer;
 
 #[cfg(feature = "customers")]
 /// Error responses documented for [`UpdateCustomer`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateCustomerError {
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type UpdateCustomerError = errors::NoErrors;
 
 #[cfg(feature = "customers")]
 impl Operation for UpdateCustomer {
@@ -4550,13 +4188,7 @@ pub struct UpdateSubscription;
 
 #[cfg(feature = "subscriptions")]
 /// Error responses documented for [`UpdateSubscription`].
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateSubscriptionError {
-    #[doc(hidden)]
-    __NeverConstructed(std::convert::Infallible),
-}
+pub type UpdateSubscriptionError = errors::NoErrors;
 
 #[cfg(feature = "subscriptions")]
 impl Operation for UpdateSubscription {
@@ -4604,5 +4236,114 @@ impl Client {
                 format!("/subscriptions/{}/update/", path_segment(subscription_id)),
             )
             .json_body(body, "application/json")
+    }
+}
+
+/// Error enums that several operations share, each named by the
+/// operations' own aliases: one enum compiles for all of them.
+mod errors {
+    #[allow(unused_imports)]
+    use super::*;
+
+    #[cfg(
+        any(
+            feature = "checkout-sessions",
+            feature = "features",
+            feature = "orders",
+            feature = "payment-methods",
+            feature = "plan-entitlements",
+            feature = "plan-files",
+            feature = "plans",
+            feature = "product-files",
+            feature = "product-settings",
+            feature = "products",
+            feature = "refunds",
+            feature = "transactions",
+            feature = "webhooks"
+        )
+    )]
+    /// Error responses documented for several operations; each names this enum by its own alias.
+    #[allow(clippy::large_enum_variant)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Unauthorized {
+        /// API key missing or not valid.
+        ///
+        /// Status `401`.
+        Unauthorized,
+        #[doc(hidden)]
+        __NeverConstructed(std::convert::Infallible),
+    }
+
+    #[cfg(
+        any(
+            feature = "checkout",
+            feature = "customers",
+            feature = "entitlements",
+            feature = "reporting",
+            feature = "subscriptions"
+        )
+    )]
+    /// Error responses documented for several operations; each names this enum by its own alias.
+    #[allow(clippy::large_enum_variant)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum NoErrors {
+        #[doc(hidden)]
+        __NeverConstructed(std::convert::Infallible),
+    }
+
+    #[cfg(any(feature = "features", feature = "products"))]
+    /// Error responses documented for several operations; each names this enum by its own alias.
+    #[allow(clippy::large_enum_variant)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum BadRequestOrUnauthorized {
+        /// The product was archived before.
+        ///
+        /// Status `400`.
+        BadRequest,
+        /// API key missing or not valid.
+        ///
+        /// Status `401`.
+        Unauthorized,
+        #[doc(hidden)]
+        __NeverConstructed(std::convert::Infallible),
+    }
+
+    #[cfg(any(feature = "checkout-session-events", feature = "checkout-sessions"))]
+    /// Error responses documented for several operations; each names this enum by its own alias.
+    #[allow(clippy::large_enum_variant)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum UnauthorizedOrNotFound {
+        /// API key missing or not valid.
+        ///
+        /// Status `401`.
+        Unauthorized,
+        /// Your organization has no checkout session with this id.
+        ///
+        /// Status `404`.
+        NotFound,
+        #[doc(hidden)]
+        __NeverConstructed(std::convert::Infallible),
+    }
+
+    #[cfg(feature = "partner")]
+    /// Error responses documented for several operations; each names this enum by its own alias.
+    #[allow(clippy::large_enum_variant)]
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum UnauthorizedOrNotFound2 {
+        /// The `X-Kelviq-Partner-Key` header is missing or not valid.
+        ///
+        /// Status `401`.
+        Unauthorized,
+        /// The partner has no organization with this id.
+        ///
+        /// Status `404`.
+        NotFound,
+        #[doc(hidden)]
+        __NeverConstructed(std::convert::Infallible),
     }
 }

@@ -278,7 +278,12 @@ pub fn emit_crate<'a>(
         EmittedFile::Rust(
             "src/operations.rs".into(),
             Box::new(move || {
-                operations::operations_file(&api.operations, &surface.operations, &api.features)
+                operations::operations_file(
+                    &api.operations,
+                    &surface.operations,
+                    &surface.shared_errors,
+                    &api.features,
+                )
             }),
         ),
     ];

@@ -10,12 +10,13 @@ use crate::ir::{
     BodyEncoding, ErrorResponse, Features, Operation, Output, Parameter, ParameterEncoding,
     ParameterLocation, PartSource, PathPart, RequestBody, StatusMatch, TypeRef,
 };
-use crate::surface::{CallSetter, OperationSurface};
+use crate::surface::{CallSetter, OperationSurface, SharedErrors};
 
 /// The operations module.
 pub fn operations_file(
     operations: &[Operation],
     surfaces: &[OperationSurface],
+    shared_errors: &[SharedErrors],
     features: &Features,
 ) -> TokenStream {
     let items = operations
@@ -43,6 +44,7 @@ pub fn operations_file(
         });
     let helpers = runtime_helpers(operations);
     let file_unions = file_union_impls(operations, features);
+    let shared = shared_error_module(operations, surfaces, shared_errors, features);
     quote! {
         //! One marker type per API operation, with its documented errors; the
         //! operations themselves are methods on [`Client`].
@@ -56,7 +58,61 @@ pub fn operations_file(
         #(#items)*
 
         #file_unions
+        #shared
     }
+}
+
+/// The private `errors` module: the error enums operations share, each
+/// compiled when one of its operations is.
+fn shared_error_module(
+    operations: &[Operation],
+    surfaces: &[OperationSurface],
+    shared_errors: &[SharedErrors],
+    features: &Features,
+) -> TokenStream {
+    if shared_errors.is_empty() {
+        return quote!();
+    }
+    let enums = shared_errors.iter().filter_map(|shared| {
+        let first = *shared.operations.first()?;
+        let allow_deprecated = shared
+            .operations
+            .iter()
+            .any(|&i| surfaces[i].allow_deprecated)
+            .then(|| quote!(#[allow(deprecated)]));
+        let docs = "Error responses documented for several operations; each names this \
+                    enum by its own alias.";
+        let item = error_enum(&shared.name, docs, &operations[first], &allow_deprecated);
+        Some(gate(item, &features_of_all(shared, operations, features)))
+    });
+    quote! {
+        /// Error enums that several operations share, each named by the
+        /// operations' own aliases: one enum compiles for all of them.
+        mod errors {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #(#enums)*
+        }
+    }
+}
+
+/// The features that compile one of the operations of `shared`: none (always
+/// compiled) when one of them always is.
+fn features_of_all(
+    shared: &SharedErrors,
+    operations: &[Operation],
+    features: &Features,
+) -> Vec<String> {
+    let mut all = std::collections::BTreeSet::new();
+    for &index in &shared.operations {
+        let of_operation = features.of_operation(&operations[index].id);
+        if of_operation.is_empty() {
+            return Vec::new();
+        }
+        all.extend(of_operation.iter().cloned());
+    }
+    all.into_iter().collect()
 }
 
 /// `use` of the runtime's parameter helpers that some operation needs.
@@ -104,7 +160,15 @@ fn operation(op: &Operation, surface: &OperationSurface) -> TokenStream {
         .allow_deprecated
         .then(|| quote!(#[allow(deprecated)]));
     let marker = marker_type(surface);
-    let errors = error_enum(op, surface, &allow_deprecated);
+    let errors = match &surface.shared_errors {
+        Some(shared) => error_alias(surface, shared),
+        None => error_enum(
+            &surface.error_type,
+            &surface.error_docs,
+            op,
+            &allow_deprecated,
+        ),
+    };
     let implementation = operation_impl(op, &allow_deprecated);
     let events_beside = events_beside_impl(op, &allow_deprecated);
     let method = client_method(op, surface, &allow_deprecated);
@@ -129,13 +193,27 @@ fn marker_type(surface: &OperationSurface) -> TokenStream {
     }
 }
 
+/// `pub type <Op>Error = errors::<Shared>;`, for an operation whose errors
+/// another operation documents the same way.
+fn error_alias(surface: &OperationSurface, shared: &str) -> TokenStream {
+    let name = ident(&surface.error_type);
+    let shared = ident(shared);
+    let doc = format!(" {}", surface.error_docs);
+    quote! {
+        #[doc = #doc]
+        pub type #name = errors::#shared;
+    }
+}
+
+/// The enum `name` of `op`'s documented errors.
 fn error_enum(
+    name: &str,
+    docs_text: &str,
     op: &Operation,
-    surface: &OperationSurface,
     allow_deprecated: &Option<TokenStream>,
 ) -> TokenStream {
-    let name = ident(&surface.error_type);
-    let doc = format!(" {}", surface.error_docs);
+    let name = ident(name);
+    let doc = format!(" {docs_text}");
     let variants = op.errors.iter().map(|e| {
         let variant = ident(&e.variant);
         let docs = docs(&e.docs);

@@ -20,9 +20,11 @@ fn models_code(api: &Api) -> String {
 }
 
 fn operations_code(api: &Api) -> String {
+    let surface = Surface::of(api);
     code(operations::operations_file(
         &api.operations,
-        &Surface::of(api).operations,
+        &surface.operations,
+        &surface.shared_errors,
         &api.features,
     ))
 }

@@ -34,7 +34,7 @@ pub use crate_root::{Reexport, ReexportOrigin};
 pub use models::{
     constructor, Availability, Decoding, FieldSetter, ModelSurface, SetValue, SERIALIZE_RECEIVED,
 };
-pub use operations::{client_method, CallSetter, OperationSurface};
+pub use operations::{client_method, CallSetter, OperationSurface, SharedErrors};
 pub use spelling::{ident, rust_type, Scope};
 pub use webhooks::WebhooksSurface;
 
@@ -48,6 +48,9 @@ pub struct Surface {
     pub models: Vec<ModelSurface>,
     /// One entry per operation, parallel to [`Api::operations`].
     pub operations: Vec<OperationSurface>,
+    /// The error enums operations share, in the order of their first
+    /// operation.
+    pub shared_errors: Vec<SharedErrors>,
     /// The `ClientBuilder` method that sets each credential, parallel to
     /// [`Api::security_schemes`].
     pub credential_setters: Vec<Method>,
@@ -66,10 +69,14 @@ impl Surface {
 
     /// The public API of the crate generated from `api`.
     pub fn of(api: &Api) -> Surface {
+        let mut operations: Vec<OperationSurface> =
+            api.operations.iter().map(operations::describe).collect();
+        let shared_errors = operations::share_errors(&api.operations, &mut operations);
         Surface {
             reexports: crate_root::reexports(api),
             models: models::describe(api),
-            operations: api.operations.iter().map(operations::describe).collect(),
+            operations,
+            shared_errors,
             credential_setters: api.security_schemes.iter().map(credential_setter).collect(),
             webhooks: webhooks::describe(api),
         }

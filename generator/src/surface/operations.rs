@@ -1,6 +1,8 @@
 //! The public API of an operation: its method on `Client`, its marker type
 //! and error enum in `operations`, and the setters of its call.
 
+use std::collections::BTreeMap;
+
 use crate::ir::{BodyEncoding, Ident, Operation, Parameter, RequestBody};
 use crate::surface::{Argument, Method, Passing};
 
@@ -14,10 +16,15 @@ pub struct OperationSurface {
     pub marker: String,
     /// Rustdoc of the marker type.
     pub marker_docs: String,
-    /// The error enum's name as code.
+    /// The error enum's name as code: the operation's own enum, or its alias
+    /// of a shared one (`shared_errors`).
     pub error_type: String,
-    /// Rustdoc of the error enum.
+    /// Rustdoc of the error enum or alias.
     pub error_docs: String,
+    /// The enum of the private `errors` module that `error_type` names, when
+    /// other operations document the same errors (same variants, bodies and
+    /// docs): one enum compiles for all of them.
+    pub shared_errors: Option<String>,
     /// Setters on the call for what may be left out, in order: optional
     /// parameters, then an optional body.
     pub setters: Vec<CallSetter>,
@@ -50,9 +57,82 @@ pub(super) fn describe(op: &Operation) -> OperationSurface {
         ),
         error_type: op.error_type.clone(),
         error_docs: format!("Error responses documented for [`{}`].", op.type_name),
+        shared_errors: None,
         setters: setters(op),
         allow_deprecated: op.mentions_deprecated,
     }
+}
+
+/// An error enum of the private `errors` module, shared by the operations
+/// that document the same errors; each names it by its own alias, so which
+/// operations share it is not part of the public API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedErrors {
+    /// The enum's name as code, from its variants (`ClientErrorOrServerError`),
+    /// numbered after the first enum of that name.
+    pub name: String,
+    /// The operations that share it, by index, in order.
+    pub operations: Vec<usize>,
+}
+
+/// Finds the operations whose error enums would be identical, gives each
+/// group of two or more one shared enum, and points their surfaces at it.
+pub(super) fn share_errors(
+    operations: &[Operation],
+    surfaces: &mut [OperationSurface],
+) -> Vec<SharedErrors> {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut first_seen = Vec::new();
+    for (index, op) in operations.iter().enumerate() {
+        let key = format!("{:?}", errors_shape(op));
+        let group = groups.entry(key).or_default();
+        if group.is_empty() {
+            first_seen.push(index);
+        }
+        group.push(index);
+    }
+    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+    let mut shared = Vec::new();
+    for first in first_seen {
+        let members = &groups[&format!("{:?}", errors_shape(&operations[first]))];
+        if members.len() < 2 {
+            continue;
+        }
+        let base = shared_name(&operations[first]);
+        let count = taken.entry(base.clone()).or_insert(0);
+        *count += 1;
+        let name = match *count {
+            1 => base,
+            n => format!("{base}{n}"),
+        };
+        for &member in members {
+            surfaces[member].shared_errors = Some(name.clone());
+        }
+        shared.push(SharedErrors {
+            name,
+            operations: members.clone(),
+        });
+    }
+    shared
+}
+
+/// What makes two operations' error enums the same: each variant's name,
+/// body type and docs, in order.
+fn errors_shape(op: &Operation) -> Vec<(&str, Option<&crate::ir::TypeRef>, &str)> {
+    op.errors
+        .iter()
+        .map(|e| (e.variant.as_str(), e.body.as_ref(), e.docs.as_str()))
+        .collect()
+}
+
+/// `ClientErrorOrServerError`; `NoErrors` for an operation that documents
+/// none.
+fn shared_name(op: &Operation) -> String {
+    if op.errors.is_empty() {
+        return "NoErrors".to_owned();
+    }
+    let variants: Vec<&str> = op.errors.iter().map(|e| e.variant.as_str()).collect();
+    variants.join("Or")
 }
 
 /// The method on `Client` that starts a call of `op`.

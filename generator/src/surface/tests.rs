@@ -340,3 +340,64 @@ fn only_sent_types_always_serialize_received_ones_with_the_feature() {
     let serialize = got.derives.iter().filter(|d| d.ends_with("Serialize"));
     assert_eq!(serialize.count(), 1, "{:?}", got.derives);
 }
+
+/// `getA` and `getB` document the same errors; `getC` another body.
+const SHARED_ERRORS: &str = "
+openapi: 3.0.3
+info: {title: Errors, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200': {description: ok}
+        '404': {description: Missing, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+  /b:
+    get:
+      operationId: getB
+      responses:
+        '200': {description: ok}
+        '404': {description: Missing, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+  /c:
+    get:
+      operationId: getC
+      responses:
+        '200': {description: ok}
+        '404': {description: Missing, content: {application/json: {schema: {type: string}}}}
+components:
+  schemas:
+    Problem:
+      type: object
+      properties: {detail: {type: string}}
+";
+
+#[test]
+fn operations_documenting_the_same_errors_share_one_enum_by_their_own_aliases() {
+    let api = api(SHARED_ERRORS);
+    let surface = Surface::of(&api);
+    let index = |id: &str| {
+        api.operations
+            .iter()
+            .position(|op| op.id == id)
+            .unwrap_or_else(|| panic!("the spec has {id}"))
+    };
+    let (a, b, c) = (index("getA"), index("getB"), index("getC"));
+    assert_eq!(
+        surface.shared_errors,
+        [SharedErrors {
+            name: "NotFound".to_owned(),
+            operations: vec![a, b],
+        }]
+    );
+    for op in [a, b] {
+        assert_eq!(
+            surface.operations[op].shared_errors.as_deref(),
+            Some("NotFound")
+        );
+        assert_eq!(
+            surface.operations[op].error_type,
+            api.operations[op].error_type
+        );
+    }
+    assert_eq!(surface.operations[c].shared_errors, None);
+}
