@@ -580,28 +580,22 @@ fn alias_item(name: &str, ty: &TypeRef, allow: &TokenStream) -> TokenStream {
 fn type_attributes(surface: &ModelSurface) -> TokenStream {
     // The configuration's paths and attributes were checked when it was
     // read; text that still does not parse is kept out rather than trusted.
-    let paths = surface
-        .derives
-        .iter()
-        .filter_map(|path| syn::parse_str::<syn::Path>(path).ok());
-    let derive = if surface.derives.is_empty() {
-        quote!()
-    } else {
-        quote!(#[derive(#(#paths),*)])
-    };
-    let optional = surface
-        .derives_serialize_received
-        .iter()
-        .filter_map(|path| syn::parse_str::<syn::Path>(path).ok());
-    let optional = if surface.derives_serialize_received.is_empty() {
-        quote!()
-    } else {
-        quote!(#[cfg_attr(feature = #SERIALIZE_RECEIVED, derive(#(#optional),*))])
-    };
+    let derive = derive_meta(&surface.derives).map(|derive| quote!(#[#derive]));
+    let optional = derive_meta(&surface.derives_serialize_received)
+        .map(|derive| quote!(#[cfg_attr(feature = #SERIALIZE_RECEIVED, #derive)]));
     let attributes = surface
         .attributes
         .iter()
         .filter_map(|text| crate::config::parse_attributes(text))
         .flatten();
     quote!(#derive #optional #(#attributes)*)
+}
+
+/// `derive(A, B)` for the given trait paths; none for an empty list.
+fn derive_meta(paths: &[String]) -> Option<TokenStream> {
+    let paths: Vec<syn::Path> = paths
+        .iter()
+        .filter_map(|path| syn::parse_str(path).ok())
+        .collect();
+    (!paths.is_empty()).then(|| quote!(derive(#(#paths),*)))
 }

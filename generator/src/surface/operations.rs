@@ -81,23 +81,24 @@ pub(super) fn share_errors(
     operations: &[Operation],
     surfaces: &mut [OperationSurface],
 ) -> Vec<SharedErrors> {
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let mut first_seen = Vec::new();
+    // Groups in the order their first operation appears, so that names and
+    // numbering follow the document.
+    let mut group_of_shape: BTreeMap<String, usize> = BTreeMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
     for (index, op) in operations.iter().enumerate() {
-        let key = format!("{:?}", errors_shape(op));
-        let group = groups.entry(key).or_default();
-        if group.is_empty() {
-            first_seen.push(index);
-        }
-        group.push(index);
+        let shape = format!("{:?}", errors_shape(op));
+        let group = *group_of_shape.entry(shape).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[group].push(index);
     }
     let mut taken: BTreeMap<String, usize> = BTreeMap::new();
     let mut shared = Vec::new();
-    for first in first_seen {
-        let members = &groups[&format!("{:?}", errors_shape(&operations[first]))];
-        if members.len() < 2 {
+    for members in groups {
+        let [first, _, ..] = members[..] else {
             continue;
-        }
+        };
         let base = shared_name(&operations[first]);
         let count = taken.entry(base.clone()).or_insert(0);
         *count += 1;
@@ -105,12 +106,12 @@ pub(super) fn share_errors(
             1 => base,
             n => format!("{base}{n}"),
         };
-        for &member in members {
+        for &member in &members {
             surfaces[member].shared_errors = Some(name.clone());
         }
         shared.push(SharedErrors {
             name,
-            operations: members.clone(),
+            operations: members,
         });
     }
     shared

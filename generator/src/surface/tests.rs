@@ -60,8 +60,7 @@ fn call_setters_take_lists_as_slices_and_small_values_by_value() {
 #[test]
 fn structs_users_build_own_their_values() {
     let (api, surface) = surface();
-    let index = api.models.iter().position(|m| m.name == "Pet");
-    let pet = &surface.models[index.expect("Pet is a model")];
+    let pet = &surface.models[model_index(&api, "Pet")];
     let new = pet
         .constructor
         .as_ref()
@@ -190,11 +189,7 @@ paths:
 #[test]
 fn structs_decode_by_written_code_unless_configured_serde_needs_the_derive() {
     let (mut api, surface) = surface();
-    let pet = api
-        .models
-        .iter()
-        .position(|m| m.name == "Pet")
-        .expect("the spec has Pet");
+    let pet = model_index(&api, "Pet");
     assert_eq!(surface.models[pet].decoding, Decoding::Members);
     assert!(!surface.models[pet]
         .derives
@@ -278,12 +273,23 @@ components:
 ";
 
 fn model<'a>(surface: &'a Surface, api: &Api, name: &str) -> &'a ModelSurface {
-    let index = api
-        .models
+    &surface.models[model_index(api, name)]
+}
+
+/// The index of the model named `name`, in the IR as in the surface.
+fn model_index(api: &Api, name: &str) -> usize {
+    api.models
         .iter()
         .position(|m| m.name == name)
-        .unwrap_or_else(|| panic!("the spec has {name}"));
-    &surface.models[index]
+        .unwrap_or_else(|| panic!("the spec has a model {name}"))
+}
+
+/// The index of the operation `id`, in the IR as in the surface.
+fn operation_index(api: &Api, id: &str) -> usize {
+    api.operations
+        .iter()
+        .position(|op| op.id == id)
+        .unwrap_or_else(|| panic!("the spec has an operation {id}"))
 }
 
 #[test]
@@ -326,11 +332,7 @@ fn only_sent_types_always_serialize_received_ones_with_the_feature() {
     assert!(surface.has_serialize_received());
 
     // Derived by the configuration: always, and once.
-    let got = api
-        .models
-        .iter()
-        .position(|m| m.name == "Got")
-        .expect("Got");
+    let got = model_index(&api, "Got");
     api.models[got].extra_derives = vec!["serde::Serialize".to_owned()];
     let configured = Surface::of(&api);
     let got = model(&configured, &api, "Got");
@@ -375,12 +377,7 @@ components:
 fn operations_documenting_the_same_errors_share_one_enum_by_their_own_aliases() {
     let api = api(SHARED_ERRORS);
     let surface = Surface::of(&api);
-    let index = |id: &str| {
-        api.operations
-            .iter()
-            .position(|op| op.id == id)
-            .unwrap_or_else(|| panic!("the spec has {id}"))
-    };
+    let index = |id| operation_index(&api, id);
     let (a, b, c) = (index("getA"), index("getB"), index("getC"));
     assert_eq!(
         surface.shared_errors,
