@@ -1729,7 +1729,10 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventListResponse {
 impl crate::runtime::Page for CheckoutSessionEventListResponse {
     type Item = CheckoutSessionEventResponse;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -1932,7 +1935,10 @@ impl<'de> Deserialize<'de> for CheckoutSessionListResponse {
 impl crate::runtime::Page for CheckoutSessionListResponse {
     type Item = CheckoutSessionResponse;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -5073,7 +5079,10 @@ impl<'de> Deserialize<'de> for CustomerListResponse {
 impl crate::runtime::Page for CustomerListResponse {
     type Item = CustomerResponse;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -8607,7 +8616,10 @@ impl<'de> Deserialize<'de> for OrderEventListResponse {
 impl crate::runtime::Page for OrderEventListResponse {
     type Item = OrderEventResponse;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -8815,7 +8827,10 @@ impl<'de> Deserialize<'de> for OrderListResponse {
 impl crate::runtime::Page for OrderListResponse {
     type Item = OrderResponse;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -9792,7 +9807,10 @@ impl<'de> Deserialize<'de> for PaginatedFeatures {
 impl crate::runtime::Page for PaginatedFeatures {
     type Item = CatalogFeature;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -9881,7 +9899,10 @@ impl<'de> Deserialize<'de> for PaginatedPlanFeatureEntitlements {
 impl crate::runtime::Page for PaginatedPlanFeatureEntitlements {
     type Item = PlanFeatureEntitlement;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -9970,7 +9991,10 @@ impl<'de> Deserialize<'de> for PaginatedPlanPrices {
 impl crate::runtime::Page for PaginatedPlanPrices {
     type Item = PlanPrice;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -10059,7 +10083,10 @@ impl<'de> Deserialize<'de> for PaginatedPlans {
 impl crate::runtime::Page for PaginatedPlans {
     type Item = CatalogPlan;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -10148,7 +10175,10 @@ impl<'de> Deserialize<'de> for PaginatedProducts {
 impl crate::runtime::Page for PaginatedProducts {
     type Item = Product;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -10826,7 +10856,10 @@ impl<'de> Deserialize<'de> for PaymentMethodListResponse {
 impl crate::runtime::Page for PaymentMethodListResponse {
     type Item = PaymentMethodResponse;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -16744,7 +16777,10 @@ impl<'de> Deserialize<'de> for RefundListResponse {
 impl crate::runtime::Page for RefundListResponse {
     type Item = RefundResponse;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -18663,7 +18699,10 @@ impl<'de> Deserialize<'de> for SubscriptionListResponse {
 impl crate::runtime::Page for SubscriptionListResponse {
     type Item = Subscription;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -18985,7 +19024,10 @@ impl<'de> Deserialize<'de> for TransactionListResponse {
 impl crate::runtime::Page for TransactionListResponse {
     type Item = TransactionResponse;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -20640,7 +20682,10 @@ impl<'de> Deserialize<'de> for WebhookEventLogListResponse {
 impl crate::runtime::Page for WebhookEventLogListResponse {
     type Item = WebhookEventLogResponse;
     fn next_link(&self) -> Option<&str> {
-        self.next.as_deref().filter(|link| !link.is_empty())
+        match self.next.as_deref() {
+            Some("") => None,
+            link => link,
+        }
     }
 
     fn into_items(self) -> Vec<Self::Item> {

@@ -205,6 +205,12 @@ impl<'a> CallState<'a> {
         }
     }
 
+    /// `Call::query`'s work, compiled once rather than per operation and
+    /// value type.
+    fn query(&mut self, name: &'static str, value: &dyn fmt::Display) {
+        self.query.push((Cow::Borrowed(name), value.to_string()));
+    }
+
     fn json_body(&mut self, body: serde_json::Result<Vec<u8>>, content_type: &'static str) {
         self.encoded_body(
             body.map(|bytes| (Bytes::from(bytes), Cow::Borrowed(content_type)))
@@ -250,9 +256,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
 
     /// Adds a query parameter.
     pub(crate) fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
-        self.state
-            .query
-            .push((Cow::Borrowed(name), value.to_string()));
+        self.state.query(name, &value);
         self
     }
 

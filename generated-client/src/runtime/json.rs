@@ -34,10 +34,21 @@ impl std::fmt::Display for Failure {
 
 /// Decodes `T` from JSON text; a failure names the value that did not fit.
 pub(crate) fn from_slice<T: DeserializeOwned>(text: &[u8]) -> Result<T, Failure> {
-    serde_json::from_slice(text).map_err(|error| Failure {
-        path: path_at(text, &error),
-        error,
-    })
+    match serde_json::from_slice(text) {
+        Ok(value) => Ok(value),
+        Err(error) => Err(Failure::new(text, error)),
+    }
+}
+
+impl Failure {
+    /// Not generic (nor is `from_slice`'s use of it a closure), so compiled
+    /// once, not once per decoded type.
+    fn new(text: &[u8], error: serde_json::Error) -> Self {
+        Failure {
+            path: path_at(text, &error),
+            error,
+        }
+    }
 }
 
 /// The path of the value serde_json was reading when it failed: `.` for
@@ -143,7 +154,11 @@ impl Scan {
 
 /// Decodes `T` from JSON text, or `None` when it is not a `T`.
 pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
-    from_slice(text.as_bytes()).ok()
+    // Not `Result::ok`: that would compile a copy of it per decoded type.
+    if let Ok(value) = from_slice(text.as_bytes()) {
+        return Some(value);
+    }
+    None
 }
 
 /// Decodes `T` from JSON text inside a value being decoded (a union's

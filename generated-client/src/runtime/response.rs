@@ -131,30 +131,23 @@ impl RawResponse {
     /// `json`'s work, generic over the body's type only, not over the
     /// operation's error type. An empty body is read by `empty_json`.
     fn decode<T: DeserializeOwned>(self) -> Result<T, Box<DecodeError>> {
-        let failure = match json::from_slice(&self.body) {
-            Ok(value) => return Ok(value),
-            Err(failure) => failure,
-        };
-        if !is_blank(&self.body) {
-            return Err(Box::new(DecodeError::new(
-                self,
-                failure.path,
-                failure.error,
-            )));
+        match json::from_slice(&self.body) {
+            Ok(value) => Ok(value),
+            Err(_) if is_blank(&self.body) => match empty_json() {
+                Some(value) => Ok(value),
+                None => Err(self.undecodable(None)),
+            },
+            Err(failure) => Err(self.undecodable(Some(failure))),
         }
-        self.empty_json()
-            .ok_or_else(|| Box::new(DecodeError::empty_body(self)))
     }
 
-    /// An empty body where JSON is documented: JSON `null` or `{}` when the
-    /// documented type has such a value (`serde_json::Value`, a map, an
-    /// object with no required field), else a decode error that says the
-    /// body is empty. The server sent no value, so none is made up for a
-    /// type that needs one.
-    fn empty_json<T: DeserializeOwned>(&self) -> Option<T> {
-        [&b"null"[..], b"{}"]
-            .into_iter()
-            .find_map(|stand_in| json::from_slice(stand_in).ok())
+    /// Why a JSON body did not decode: the failure, or none when the body
+    /// is empty. Not generic, so compiled once whatever the body's type.
+    fn undecodable(self, failure: Option<json::Failure>) -> Box<DecodeError> {
+        Box::new(match failure {
+            Some(failure) => DecodeError::new(self, failure.path, failure.error),
+            None => DecodeError::empty_body(self),
+        })
     }
 
     /// A string body: the JSON string it holds when the response's
@@ -313,6 +306,22 @@ pub(crate) async fn next_chunk<E>(
         Ok(chunk) => chunk.map_err(Error::from_transport),
         Err(_) => Err(Error::Timeout),
     }
+}
+
+/// An empty body where JSON is documented: JSON `null` or `{}` when the
+/// documented type has such a value (`serde_json::Value`, a map, an object
+/// with no required field), else none, and the caller reports that the body
+/// is empty. The server sent no value, so none is made up for a type that
+/// needs one. (A `for` loop over an array is not generic over the body's
+/// type; `find_map`, `Result::ok` and `Option::or_else` would compile a copy
+/// of themselves per body type.)
+fn empty_json<T: DeserializeOwned>() -> Option<T> {
+    for stand_in in [&b"null"[..], b"{}"] {
+        if let Ok(value) = json::from_slice(stand_in) {
+            return Some(value);
+        }
+    }
+    None
 }
 
 /// Whether a body is empty or only whitespace: no JSON value at all.

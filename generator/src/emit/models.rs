@@ -273,7 +273,12 @@ fn page_impl(name: &proc_macro2::Ident, page: &PageShape, allow: &TokenStream) -
             type Item = #item;
 
             fn next_link(&self) -> Option<&str> {
-                #next_link.filter(|link| !link.is_empty())
+                // A `match`, not `Option::filter` with a closure: that
+                // compiles a copy of `filter` per page type.
+                match #next_link {
+                    Some("") => None,
+                    link => link,
+                }
             }
 
             fn into_items(self) -> Vec<Self::Item> {

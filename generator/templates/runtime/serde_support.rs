@@ -321,11 +321,14 @@ pub(crate) mod object {
         map: &mut A,
         name: &'static str,
     ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(A::Error::duplicate_field(name));
+        // A `match`, not `Option::is_some`: no copy of that per member type.
+        match slot {
+            Some(_) => Err(A::Error::duplicate_field(name)),
+            None => {
+                *slot = Some(map.next_value()?);
+                Ok(())
+            }
         }
-        *slot = Some(map.next_value()?);
-        Ok(())
     }
 
     /// Skips the value of a member the struct does not list.
@@ -335,7 +338,11 @@ pub(crate) mod object {
 
     /// The value of a required member.
     pub(crate) fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
+        // A `match`, not `ok_or_else`: no closure to compile per member type.
+        match slot {
+            Some(value) => Ok(value),
+            None => Err(E::missing_field(name)),
+        }
     }
 }
 
