@@ -1206,6 +1206,7 @@ impl<'de> Deserialize<'de> for CheckEntitlementsResponse {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `checkout.completed` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -1221,6 +1222,7 @@ pub struct CheckoutCompletedEvent {
     pub data: CheckoutSessionEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for CheckoutCompletedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1263,6 +1265,7 @@ impl<'de> Deserialize<'de> for CheckoutCompletedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `checkout.completed` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1273,6 +1276,7 @@ pub enum CheckoutCompletedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl CheckoutCompletedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1283,6 +1287,7 @@ impl CheckoutCompletedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for CheckoutCompletedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -1292,6 +1297,7 @@ impl From<String> for CheckoutCompletedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(CheckoutCompletedEventType);
 
 #[cfg(feature = "checkout-sessions")]
@@ -1593,6 +1599,7 @@ impl<'de> Deserialize<'de> for CheckoutSessionDetailResponse {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// What the event is about.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -1608,6 +1615,7 @@ pub struct CheckoutSessionEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for CheckoutSessionEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4855,6 +4863,7 @@ impl CustomerCreateRequest {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `customer.created` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -4870,6 +4879,7 @@ pub struct CustomerCreatedEvent {
     pub data: CustomerEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for CustomerCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4912,6 +4922,7 @@ impl<'de> Deserialize<'de> for CustomerCreatedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `customer.created` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4922,6 +4933,7 @@ pub enum CustomerCreatedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl CustomerCreatedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4932,6 +4944,7 @@ impl CustomerCreatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for CustomerCreatedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -4941,8 +4954,10 @@ impl From<String> for CustomerCreatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(CustomerCreatedEventType);
 
+#[cfg(feature = "webhook-events")]
 /// What the event is about.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -4958,6 +4973,7 @@ pub struct CustomerEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for CustomerEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5374,6 +5390,7 @@ impl CustomerUpdateRequest {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `customer.updated` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -5389,6 +5406,7 @@ pub struct CustomerUpdatedEvent {
     pub data: CustomerEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for CustomerUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5431,6 +5449,7 @@ impl<'de> Deserialize<'de> for CustomerUpdatedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `customer.updated` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5441,6 +5460,7 @@ pub enum CustomerUpdatedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl CustomerUpdatedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5451,6 +5471,7 @@ impl CustomerUpdatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for CustomerUpdatedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -5460,6 +5481,7 @@ impl From<String> for CustomerUpdatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(CustomerUpdatedEventType);
 
 #[cfg(any(feature = "charges", feature = "subscriptions"))]
@@ -6075,6 +6097,7 @@ impl<'de> Deserialize<'de> for FeaturePrice {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `feature.usage_alert` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -6090,6 +6113,7 @@ pub struct FeatureUsageAlertEvent {
     pub data: FeatureUsageAlertEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for FeatureUsageAlertEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6132,6 +6156,7 @@ impl<'de> Deserialize<'de> for FeatureUsageAlertEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// What the event is about.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -6147,6 +6172,7 @@ pub struct FeatureUsageAlertEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for FeatureUsageAlertEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6187,6 +6213,7 @@ impl<'de> Deserialize<'de> for FeatureUsageAlertEventData {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `feature.usage_alert` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6197,6 +6224,7 @@ pub enum FeatureUsageAlertEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl FeatureUsageAlertEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6207,6 +6235,7 @@ impl FeatureUsageAlertEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for FeatureUsageAlertEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6216,8 +6245,10 @@ impl From<String> for FeatureUsageAlertEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(FeatureUsageAlertEventType);
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `invoice.created` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -6233,6 +6264,7 @@ pub struct InvoiceCreatedEvent {
     pub data: InvoiceEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for InvoiceCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6275,6 +6307,7 @@ impl<'de> Deserialize<'de> for InvoiceCreatedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `invoice.created` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6285,6 +6318,7 @@ pub enum InvoiceCreatedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl InvoiceCreatedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6295,6 +6329,7 @@ impl InvoiceCreatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for InvoiceCreatedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6304,8 +6339,10 @@ impl From<String> for InvoiceCreatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(InvoiceCreatedEventType);
 
+#[cfg(feature = "webhook-events")]
 /// What the event is about.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -6321,6 +6358,7 @@ pub struct InvoiceEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for InvoiceEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6361,6 +6399,7 @@ impl<'de> Deserialize<'de> for InvoiceEventData {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `invoice.paid` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -6376,6 +6415,7 @@ pub struct InvoicePaidEvent {
     pub data: InvoiceEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for InvoicePaidEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6418,6 +6458,7 @@ impl<'de> Deserialize<'de> for InvoicePaidEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `invoice.paid` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6428,6 +6469,7 @@ pub enum InvoicePaidEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl InvoicePaidEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6438,6 +6480,7 @@ impl InvoicePaidEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for InvoicePaidEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6447,8 +6490,10 @@ impl From<String> for InvoicePaidEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(InvoicePaidEventType);
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `invoice.payment_failed` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -6464,6 +6509,7 @@ pub struct InvoicePaymentFailedEvent {
     pub data: InvoiceEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for InvoicePaymentFailedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6506,6 +6552,7 @@ impl<'de> Deserialize<'de> for InvoicePaymentFailedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `invoice.payment_failed` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6516,6 +6563,7 @@ pub enum InvoicePaymentFailedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl InvoicePaymentFailedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6526,6 +6574,7 @@ impl InvoicePaymentFailedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for InvoicePaymentFailedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -6535,6 +6584,7 @@ impl From<String> for InvoicePaymentFailedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(InvoicePaymentFailedEventType);
 
 #[cfg(feature = "license")]
@@ -8322,6 +8372,7 @@ impl From<String> for MorFeeBreakdownComponentName {
 #[cfg(feature = "transactions")]
 crate::runtime::serde_support::open_enum!(MorFeeBreakdownComponentName);
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `order.created` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -8337,6 +8388,7 @@ pub struct OrderCreatedEvent {
     pub data: OrderEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for OrderCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8379,6 +8431,7 @@ impl<'de> Deserialize<'de> for OrderCreatedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `order.created` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8389,6 +8442,7 @@ pub enum OrderCreatedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl OrderCreatedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8399,6 +8453,7 @@ impl OrderCreatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for OrderCreatedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -8408,6 +8463,7 @@ impl From<String> for OrderCreatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(OrderCreatedEventType);
 
 #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
@@ -8480,6 +8536,7 @@ impl<'de> Deserialize<'de> for OrderCustomer {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// What the event is about.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -8495,6 +8552,7 @@ pub struct OrderEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for OrderEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8922,6 +8980,7 @@ impl<'de> Deserialize<'de> for OrderPaymentMethod {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `order.refunded` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -8937,6 +8996,7 @@ pub struct OrderRefundedEvent {
     pub data: OrderEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for OrderRefundedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8979,6 +9039,7 @@ impl<'de> Deserialize<'de> for OrderRefundedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `order.refunded` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8989,6 +9050,7 @@ pub enum OrderRefundedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl OrderRefundedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8999,6 +9061,7 @@ impl OrderRefundedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for OrderRefundedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -9008,6 +9071,7 @@ impl From<String> for OrderRefundedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(OrderRefundedEventType);
 
 #[cfg(feature = "orders")]
@@ -9638,6 +9702,7 @@ impl<'de> Deserialize<'de> for OrderSubscriptionSummary {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `order.updated` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -9653,6 +9718,7 @@ pub struct OrderUpdatedEvent {
     pub data: OrderEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for OrderUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9695,6 +9761,7 @@ impl<'de> Deserialize<'de> for OrderUpdatedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `order.updated` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9705,6 +9772,7 @@ pub enum OrderUpdatedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl OrderUpdatedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9715,6 +9783,7 @@ impl OrderUpdatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for OrderUpdatedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -9724,6 +9793,7 @@ impl From<String> for OrderUpdatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(OrderUpdatedEventType);
 
 #[cfg(feature = "features")]
@@ -10455,6 +10525,7 @@ impl PartnerOrganizationProvisionRequest {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `payment_method.created` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -10470,6 +10541,7 @@ pub struct PaymentMethodCreatedEvent {
     pub data: PaymentMethodEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for PaymentMethodCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10512,6 +10584,7 @@ impl<'de> Deserialize<'de> for PaymentMethodCreatedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `payment_method.created` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10522,6 +10595,7 @@ pub enum PaymentMethodCreatedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl PaymentMethodCreatedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10532,6 +10606,7 @@ impl PaymentMethodCreatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for PaymentMethodCreatedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -10541,6 +10616,7 @@ impl From<String> for PaymentMethodCreatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(PaymentMethodCreatedEventType);
 
 #[cfg(feature = "payment-methods")]
@@ -10632,6 +10708,7 @@ impl<'de> Deserialize<'de> for PaymentMethodCustomer {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `payment_method.deleted` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -10647,6 +10724,7 @@ pub struct PaymentMethodDeletedEvent {
     pub data: PaymentMethodEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for PaymentMethodDeletedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10689,6 +10767,7 @@ impl<'de> Deserialize<'de> for PaymentMethodDeletedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `payment_method.deleted` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -10699,6 +10778,7 @@ pub enum PaymentMethodDeletedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl PaymentMethodDeletedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10709,6 +10789,7 @@ impl PaymentMethodDeletedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for PaymentMethodDeletedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -10718,8 +10799,10 @@ impl From<String> for PaymentMethodDeletedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(PaymentMethodDeletedEventType);
 
+#[cfg(feature = "webhook-events")]
 /// What the event is about.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -10735,6 +10818,7 @@ pub struct PaymentMethodEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for PaymentMethodEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11039,6 +11123,7 @@ impl From<String> for PaymentMethodResponseStatus {
 #[cfg(feature = "payment-methods")]
 crate::runtime::serde_support::open_enum!(PaymentMethodResponseStatus);
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `payment_method.updated` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -11054,6 +11139,7 @@ pub struct PaymentMethodUpdatedEvent {
     pub data: PaymentMethodEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for PaymentMethodUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11096,6 +11182,7 @@ impl<'de> Deserialize<'de> for PaymentMethodUpdatedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `payment_method.updated` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -11106,6 +11193,7 @@ pub enum PaymentMethodUpdatedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl PaymentMethodUpdatedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11116,6 +11204,7 @@ impl PaymentMethodUpdatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for PaymentMethodUpdatedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -11125,6 +11214,7 @@ impl From<String> for PaymentMethodUpdatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(PaymentMethodUpdatedEventType);
 
 #[cfg(feature = "plans")]
@@ -16515,6 +16605,7 @@ impl From<String> for RefundCreateRequestReason {
 #[cfg(feature = "refunds")]
 crate::runtime::serde_support::open_enum!(RefundCreateRequestReason);
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `refund.created` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -16530,6 +16621,7 @@ pub struct RefundCreatedEvent {
     pub data: RefundEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for RefundCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16572,6 +16664,7 @@ impl<'de> Deserialize<'de> for RefundCreatedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `refund.created` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -16582,6 +16675,7 @@ pub enum RefundCreatedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl RefundCreatedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -16592,6 +16686,7 @@ impl RefundCreatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for RefundCreatedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -16601,6 +16696,7 @@ impl From<String> for RefundCreatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(RefundCreatedEventType);
 
 #[cfg(feature = "refunds")]
@@ -16641,6 +16737,7 @@ impl<'de> Deserialize<'de> for RefundErrorResponse {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// What the event is about.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -16656,6 +16753,7 @@ pub struct RefundEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for RefundEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17017,6 +17115,7 @@ impl From<String> for RefundResponseStatus {
 #[cfg(feature = "refunds")]
 crate::runtime::serde_support::open_enum!(RefundResponseStatus);
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `refund.updated` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -17032,6 +17131,7 @@ pub struct RefundUpdatedEvent {
     pub data: RefundEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for RefundUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17074,6 +17174,7 @@ impl<'de> Deserialize<'de> for RefundUpdatedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `refund.updated` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -17084,6 +17185,7 @@ pub enum RefundUpdatedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl RefundUpdatedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -17094,6 +17196,7 @@ impl RefundUpdatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for RefundUpdatedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -17103,6 +17206,7 @@ impl From<String> for RefundUpdatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(RefundUpdatedEventType);
 
 #[cfg(feature = "reporting")]
@@ -17932,6 +18036,7 @@ impl From<String> for SubscriptionCancellationReason {
 #[cfg(feature = "subscriptions")]
 crate::runtime::serde_support::open_enum!(SubscriptionCancellationReason);
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `subscription.cancelled` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -17947,6 +18052,7 @@ pub struct SubscriptionCancelledEvent {
     pub data: SubscriptionEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for SubscriptionCancelledEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17989,6 +18095,7 @@ impl<'de> Deserialize<'de> for SubscriptionCancelledEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `subscription.cancelled` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -17999,6 +18106,7 @@ pub enum SubscriptionCancelledEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl SubscriptionCancelledEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18009,6 +18117,7 @@ impl SubscriptionCancelledEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for SubscriptionCancelledEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -18018,8 +18127,10 @@ impl From<String> for SubscriptionCancelledEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(SubscriptionCancelledEventType);
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `subscription.created` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -18035,6 +18146,7 @@ pub struct SubscriptionCreatedEvent {
     pub data: SubscriptionEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for SubscriptionCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18077,6 +18189,7 @@ impl<'de> Deserialize<'de> for SubscriptionCreatedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `subscription.created` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -18087,6 +18200,7 @@ pub enum SubscriptionCreatedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl SubscriptionCreatedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18097,6 +18211,7 @@ impl SubscriptionCreatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for SubscriptionCreatedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -18106,8 +18221,10 @@ impl From<String> for SubscriptionCreatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(SubscriptionCreatedEventType);
 
+#[cfg(feature = "webhook-events")]
 /// What the event is about.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -18123,6 +18240,7 @@ pub struct SubscriptionEventData {
     pub previous_attributes: Option<WebhookPreviousAttributes>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for SubscriptionEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18767,6 +18885,7 @@ impl<'de> Deserialize<'de> for SubscriptionPlan {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `subscription.plan_changed` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -18782,6 +18901,7 @@ pub struct SubscriptionPlanChangedEvent {
     pub data: SubscriptionEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for SubscriptionPlanChangedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18824,6 +18944,7 @@ impl<'de> Deserialize<'de> for SubscriptionPlanChangedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `subscription.plan_changed` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -18834,6 +18955,7 @@ pub enum SubscriptionPlanChangedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl SubscriptionPlanChangedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18844,6 +18966,7 @@ impl SubscriptionPlanChangedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for SubscriptionPlanChangedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -18853,8 +18976,10 @@ impl From<String> for SubscriptionPlanChangedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(SubscriptionPlanChangedEventType);
 
+#[cfg(feature = "webhook-events")]
 /// The payload of a `subscription.updated` delivery.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -18870,6 +18995,7 @@ pub struct SubscriptionUpdatedEvent {
     pub data: SubscriptionEventData,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for SubscriptionUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -18912,6 +19038,7 @@ impl<'de> Deserialize<'de> for SubscriptionUpdatedEvent {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event type; always `subscription.updated` here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -18922,6 +19049,7 @@ pub enum SubscriptionUpdatedEventType {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl SubscriptionUpdatedEventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -18932,6 +19060,7 @@ impl SubscriptionUpdatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for SubscriptionUpdatedEventType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -18941,6 +19070,7 @@ impl From<String> for SubscriptionUpdatedEventType {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(SubscriptionUpdatedEventType);
 
 #[cfg(feature = "transactions")]
@@ -19735,6 +19865,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// A postal address used for billing; any part may be unknown.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -19778,6 +19909,7 @@ pub struct WebhookBillingAddress {
     pub country: Option<String>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookBillingAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19832,6 +19964,7 @@ impl<'de> Deserialize<'de> for WebhookBillingAddress {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// What can be shown of a card; other kinds of method may send other fields.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -19878,6 +20011,7 @@ pub struct WebhookCardDetails {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookCardDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -19913,6 +20047,7 @@ impl<'de> Deserialize<'de> for WebhookCardDetails {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// What the customer entered and how the session was set up.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -19962,6 +20097,7 @@ pub struct WebhookCheckoutDetails {
     pub discounts_enabled: Option<bool>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookCheckoutDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20033,6 +20169,7 @@ impl<'de> Deserialize<'de> for WebhookCheckoutDetails {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// A checkout session as sent in webhooks.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -20146,6 +20283,7 @@ pub struct WebhookCheckoutSession {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookCheckoutSession {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20285,6 +20423,7 @@ impl<'de> Deserialize<'de> for WebhookCheckoutSession {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// Always `checkout_session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20295,6 +20434,7 @@ pub enum WebhookCheckoutSessionObject {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl WebhookCheckoutSessionObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -20305,6 +20445,7 @@ impl WebhookCheckoutSessionObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for WebhookCheckoutSessionObject {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -20314,8 +20455,10 @@ impl From<String> for WebhookCheckoutSessionObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(WebhookCheckoutSessionObject);
 
+#[cfg(feature = "webhook-events")]
 /// A customer record as sent in webhooks.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -20383,6 +20526,7 @@ pub struct WebhookCustomer {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookCustomer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20483,6 +20627,7 @@ impl<'de> Deserialize<'de> for WebhookCustomer {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// Always `customer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20493,6 +20638,7 @@ pub enum WebhookCustomerObject {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl WebhookCustomerObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -20503,6 +20649,7 @@ impl WebhookCustomerObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for WebhookCustomerObject {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -20512,8 +20659,10 @@ impl From<String> for WebhookCustomerObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(WebhookCustomerObject);
 
+#[cfg(feature = "webhook-events")]
 /// The customer an object belongs to, in brief.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -20543,6 +20692,7 @@ pub struct WebhookCustomerSummary {
     pub billing_address: Option<WebhookBillingAddress>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookCustomerSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20598,6 +20748,7 @@ impl<'de> Deserialize<'de> for WebhookCustomerSummary {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The event's id, the same as the `webhook-id` header; unchanged when a delivery is retried or resent, so it serves to drop repeats.
 pub type WebhookEventId = String;
 
@@ -20819,9 +20970,11 @@ impl<'de> Deserialize<'de> for WebhookEventLogResponse {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// When the event happened (UTC).
 pub type WebhookEventTime = chrono::DateTime<chrono::Utc>;
 
+#[cfg(feature = "webhook-events")]
 /// A feature, in brief.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -20853,6 +21006,7 @@ pub struct WebhookFeatureSummary {
     pub feature_type: Option<String>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookFeatureSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -20901,6 +21055,7 @@ impl<'de> Deserialize<'de> for WebhookFeatureSummary {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// A usage threshold a customer crossed.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -20984,6 +21139,7 @@ pub struct WebhookFeatureUsageAlert {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookFeatureUsageAlert {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21114,6 +21270,7 @@ impl<'de> Deserialize<'de> for WebhookFeatureUsageAlert {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// Always `feature_usage_alert`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -21124,6 +21281,7 @@ pub enum WebhookFeatureUsageAlertObject {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl WebhookFeatureUsageAlertObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -21134,6 +21292,7 @@ impl WebhookFeatureUsageAlertObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for WebhookFeatureUsageAlertObject {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -21143,11 +21302,14 @@ impl From<String> for WebhookFeatureUsageAlertObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(WebhookFeatureUsageAlertObject);
 
+#[cfg(feature = "webhook-events")]
 /// The features the object grants, when it lists them; often null.
 pub type WebhookFeatures = serde_json::Value;
 
+#[cfg(feature = "webhook-events")]
 /// An invoice as sent in webhooks.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -21243,6 +21405,7 @@ pub struct WebhookInvoice {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookInvoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21369,6 +21532,7 @@ impl<'de> Deserialize<'de> for WebhookInvoice {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// Always `invoice`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -21379,6 +21543,7 @@ pub enum WebhookInvoiceObject {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl WebhookInvoiceObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -21389,6 +21554,7 @@ impl WebhookInvoiceObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for WebhookInvoiceObject {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -21398,11 +21564,14 @@ impl From<String> for WebhookInvoiceObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(WebhookInvoiceObject);
 
+#[cfg(feature = "webhook-events")]
 /// Key-value pairs you attached, returned as given.
 pub type WebhookMetadata = serde_json::Map<String, serde_json::Value>;
 
+#[cfg(feature = "webhook-events")]
 /// An order as sent in webhooks.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -21510,6 +21679,7 @@ pub struct WebhookOrder {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21648,6 +21818,7 @@ impl<'de> Deserialize<'de> for WebhookOrder {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// Always `order`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -21658,6 +21829,7 @@ pub enum WebhookOrderObject {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl WebhookOrderObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -21668,6 +21840,7 @@ impl WebhookOrderObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for WebhookOrderObject {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -21677,8 +21850,10 @@ impl From<String> for WebhookOrderObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(WebhookOrderObject);
 
+#[cfg(feature = "webhook-events")]
 /// A customer's payment method as sent in webhooks.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -21732,6 +21907,7 @@ pub struct WebhookPaymentMethod {
     pub status: Option<String>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookPaymentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21815,6 +21991,7 @@ impl<'de> Deserialize<'de> for WebhookPaymentMethod {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// Always `payment_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -21825,6 +22002,7 @@ pub enum WebhookPaymentMethodObject {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl WebhookPaymentMethodObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -21835,6 +22013,7 @@ impl WebhookPaymentMethodObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for WebhookPaymentMethodObject {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -21844,8 +22023,10 @@ impl From<String> for WebhookPaymentMethodObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(WebhookPaymentMethodObject);
 
+#[cfg(feature = "webhook-events")]
 /// A plan, by name, version and identifier.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -21871,6 +22052,7 @@ pub struct WebhookPlanSummary {
     pub identifier: Option<String>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookPlanSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21912,9 +22094,11 @@ impl<'de> Deserialize<'de> for WebhookPlanSummary {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// The values the changed fields had before the event, by field name; only update events carry it.
 pub type WebhookPreviousAttributes = serde_json::Map<String, serde_json::Value>;
 
+#[cfg(feature = "webhook-events")]
 /// A product, by id and name.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -21934,6 +22118,7 @@ pub struct WebhookProductSummary {
     pub name: Option<String>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookProductSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -21968,6 +22153,7 @@ impl<'de> Deserialize<'de> for WebhookProductSummary {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// A refund as sent in webhooks.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -22045,6 +22231,7 @@ pub struct WebhookRefund {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookRefund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22144,6 +22331,7 @@ impl<'de> Deserialize<'de> for WebhookRefund {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// Always `refund`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -22154,6 +22342,7 @@ pub enum WebhookRefundObject {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl WebhookRefundObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -22164,6 +22353,7 @@ impl WebhookRefundObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for WebhookRefundObject {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -22173,8 +22363,10 @@ impl From<String> for WebhookRefundObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(WebhookRefundObject);
 
+#[cfg(feature = "webhook-events")]
 /// A subscription as sent in webhooks.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -22294,6 +22486,7 @@ pub struct WebhookSubscription {
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg(feature = "webhook-events")]
 impl<'de> Deserialize<'de> for WebhookSubscription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -22436,6 +22629,7 @@ impl<'de> Deserialize<'de> for WebhookSubscription {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 /// Always `subscription`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -22446,6 +22640,7 @@ pub enum WebhookSubscriptionObject {
     Unknown(String),
 }
 
+#[cfg(feature = "webhook-events")]
 impl WebhookSubscriptionObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -22456,6 +22651,7 @@ impl WebhookSubscriptionObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 impl From<String> for WebhookSubscriptionObject {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -22465,4 +22661,5 @@ impl From<String> for WebhookSubscriptionObject {
     }
 }
 
+#[cfg(feature = "webhook-events")]
 crate::runtime::serde_support::open_enum!(WebhookSubscriptionObject);

@@ -113,6 +113,9 @@ pub struct Features {
     /// model that is not listed is always compiled (no operation reaches
     /// it, or one that is always compiled does).
     pub models: BTreeMap<String, Vec<String>>,
+    /// The feature that compiles the webhook payloads and the `webhooks`
+    /// module, when the API has webhooks (and tags).
+    pub webhooks: Option<String>,
 }
 
 /// One Cargo feature of the generated crate that compiles the operations

@@ -214,6 +214,7 @@ fn features(api: &Api, surface: &Surface) -> String {
     let mut out = String::from("[features]\n");
     let defaults: Vec<String> = std::iter::once("rustls")
         .chain(api.features.tags.iter().map(|f| f.name.as_str()))
+        .chain(api.features.webhooks.as_deref())
         .map(toml_string)
         .collect();
     if defaults.len() == 1 {
@@ -248,8 +249,16 @@ fn features(api: &Api, surface: &Surface) -> String {
         let _ = writeln!(out, "# {}", feature_summary(feature));
         let _ = writeln!(out, "{} = []", feature.name);
     }
+    if let Some(webhooks) = &api.features.webhooks {
+        let _ = writeln!(out, "# {WEBHOOK_EVENTS_SUMMARY}");
+        let _ = writeln!(out, "{webhooks} = []");
+    }
     out
 }
+
+/// What the webhook feature compiles, in one line.
+pub(crate) const WEBHOOK_EVENTS_SUMMARY: &str =
+    "The `webhooks` module: verifying deliveries and decoding their payloads.";
 
 /// What a tag feature holds, in one line: its tags. (Not how many
 /// operations: a count would change a line for every operation added.)
@@ -331,6 +340,9 @@ pub fn lib_rs(api: &Api, surface: &Surface, options: &Options) -> String {
          mod runtime;\n",
     );
     if let Some(webhooks) = &surface.webhooks {
+        if let Some(feature) = &api.features.webhooks {
+            let _ = writeln!(out, "#[cfg(feature = {})]", toml_string(feature));
+        }
         let _ = writeln!(out, "#[rustfmt::skip]\npub mod {};", webhooks.module);
     }
     out.push_str("\npub use client::Environment;\npub use reqwest;\n");

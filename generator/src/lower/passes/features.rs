@@ -4,7 +4,10 @@
 //! feature (kebab case); operations without a tag share one. An operation
 //! is compiled when any of its tags' features is on, and a model when any
 //! operation reaching it is, or when something always compiled (a model no
-//! operation reaches, a webhook payload) holds it.
+//! operation reaches) holds it. Webhook payloads, and the `webhooks` module
+//! that verifies and decodes them, have a feature of their own
+//! ([`WEBHOOK_EVENTS_FEATURE`]): a big API's payloads can outweigh the
+//! operations a program calls.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,6 +19,11 @@ use super::reachable;
 
 /// The feature of operations that have no tag.
 pub const UNTAGGED_FEATURE: &str = "untagged";
+
+/// The feature of webhook payloads and the `webhooks` module, when the API
+/// has webhooks and tags. Not `webhooks`: APIs tag the operations that
+/// manage webhook endpoints so.
+pub const WEBHOOK_EVENTS_FEATURE: &str = "webhook-events";
 
 /// The features the runtime's `Cargo.toml` already defines; a tag spelled
 /// like one of them takes a suffix.
@@ -31,12 +39,12 @@ const RESERVED: &[&str] = &[
 ];
 
 /// The features of an API; none when no operation has a tag (there is
-/// nothing to choose by). `always` are types compiled whatever the
-/// features (webhook payloads).
+/// nothing to choose by). `webhook_payloads` are compiled by their own
+/// feature.
 pub fn decide_features(
     models: &[Model],
     operations: &[Operation],
-    always: &[&TypeRef],
+    webhook_payloads: &[&TypeRef],
 ) -> Features {
     if operations.iter().all(|op| op.tags.is_empty()) {
         return Features::default();
@@ -74,26 +82,60 @@ pub fn decide_features(
         }
         of_operation.insert(operation.id.clone(), names);
     }
+    let webhooks = (!webhook_payloads.is_empty()).then(|| webhook_feature_name(&tags));
+    let roots = Roots {
+        of_operation: &of_operation,
+        webhook_payloads,
+        webhooks: webhooks.as_deref(),
+    };
     Features {
         tags: tags.into_values().collect(),
-        models: model_features(models, operations, &of_operation, always),
+        models: model_features(models, operations, &roots),
         operations: of_operation,
+        webhooks,
     }
 }
 
-/// Per model, the features of the operations reaching it; models that
-/// something always compiled reaches are left out (always compiled).
+/// [`WEBHOOK_EVENTS_FEATURE`], numbered if a tag already spells it.
+fn webhook_feature_name(tags: &BTreeMap<String, TagFeature>) -> String {
+    (1..)
+        .map(|n| match n {
+            1 => WEBHOOK_EVENTS_FEATURE.to_owned(),
+            n => format!("{WEBHOOK_EVENTS_FEATURE}-{n}"),
+        })
+        .find(|name| !tags.contains_key(name))
+        .unwrap_or_else(|| WEBHOOK_EVENTS_FEATURE.to_owned())
+}
+
+/// What compiles the models: the operations' features, and the webhook
+/// feature for what the payloads reach.
+struct Roots<'a> {
+    of_operation: &'a BTreeMap<String, Vec<String>>,
+    webhook_payloads: &'a [&'a TypeRef],
+    webhooks: Option<&'a str>,
+}
+
+/// Per model, the features of the operations (and webhook payloads)
+/// reaching it; models that something always compiled reaches are left out
+/// (always compiled).
 fn model_features(
     models: &[Model],
     operations: &[Operation],
-    of_operation: &BTreeMap<String, Vec<String>>,
-    always: &[&TypeRef],
+    roots: &Roots<'_>,
 ) -> BTreeMap<String, Vec<String>> {
     let mut features: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for operation in operations {
         for model in reachable(models, operation.types()) {
             let entry = features.entry(model).or_default();
-            entry.extend(of_operation[&operation.id].iter().cloned());
+            entry.extend(roots.of_operation[&operation.id].iter().cloned());
+        }
+    }
+    if let Some(webhooks) = roots.webhooks {
+        for model in reachable(models, roots.webhook_payloads.iter().copied()) {
+            features
+                .entry(model)
+                .or_default()
+                .insert(webhooks.to_owned());
         }
     }
     let unreached = models
@@ -101,8 +143,7 @@ fn model_features(
         .filter(|m| !features.contains_key(&m.name))
         .map(|m| TypeRef::Named(m.name.clone()))
         .collect::<Vec<_>>();
-    let roots = unreached.iter().chain(always.iter().copied());
-    for ungated in reachable(models, roots) {
+    for ungated in reachable(models, unreached.iter()) {
         features.remove(&ungated);
     }
     features
@@ -252,10 +293,13 @@ components:
             features.of_model("Reason").is_empty(),
             "held by an ungated model"
         );
-        assert!(
-            features.of_model("Dispute").is_empty(),
-            "a webhook payload is always compiled"
+        assert_eq!(
+            features.of_model("Dispute"),
+            ["disputes", WEBHOOK_EVENTS_FEATURE],
+            "a webhook payload is compiled by the webhook feature too"
         );
+        assert_eq!(features.of_model("DisputeClosed"), [WEBHOOK_EVENTS_FEATURE]);
+        assert_eq!(features.webhooks.as_deref(), Some(WEBHOOK_EVENTS_FEATURE));
         assert_eq!(features.tags[1].tags, ["Orders"]);
         assert_eq!(features.tags[4].operations, 1);
     }
