@@ -103,7 +103,8 @@
 //! - `subscriptions`: Tag Subscriptions.
 //! - `transactions`: Tag Transactions.
 //! - `webhooks`: Tag Webhooks.
-//! - `webhook-events`: The `webhooks` module: verifying deliveries and decoding their payloads. It also compiles the payload types, which a program that only calls the API does without.
+//! - `webhook-events`: The `webhooks` module: verifying deliveries and decoding their payloads.
+//! - `other-models`: The models that no operation or webhook uses, and what they hold.
 //!
 //! **Response bodies.** Each call's `Accept` header lists the documented media types the client can read, those of error responses at a lower weight. JSON bodies decode into the documented type whatever their `Content-Type`; a structured body documented under a media range (`*/*`, `application/*`) is asked for as `application/json` first. A string documented under a range or as text is read by the response's `Content-Type`: the string a body labelled JSON holds, else the body as text; binary content is returned as bytes. An empty body (no bytes, or only whitespace) where JSON is documented is `null` for a `serde_json::Value`, the empty object for a map or an object with no required field, and otherwise an [`Error::Decode`] saying the body is empty, which keeps the status, headers and body.
 //!

@@ -8201,6 +8201,7 @@ impl From<String> for ListTransactionsStatus {
 #[cfg(feature = "transactions")]
 crate::runtime::serde_support::open_enum!(ListTransactionsStatus);
 
+#[cfg(feature = "other-models")]
 /// A short confirmation message.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-received", derive(serde::Serialize))]
@@ -8214,6 +8215,7 @@ pub struct MessageResponse {
     pub message: Option<String>,
 }
 
+#[cfg(feature = "other-models")]
 impl<'de> Deserialize<'de> for MessageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -110,12 +110,15 @@ pub struct Features {
     /// Per operation id, the features that compile it (any of them).
     pub operations: BTreeMap<String, Vec<String>>,
     /// Per model name, the features that compile it (any of them); a
-    /// model that is not listed is always compiled (no operation reaches
-    /// it, or one that is always compiled does).
+    /// model that is not listed is always compiled (the API has no
+    /// features).
     pub models: BTreeMap<String, Vec<String>>,
     /// The feature that compiles the webhook payloads and the `webhooks`
     /// module, when the API has webhooks (and tags).
     pub webhooks: Option<String>,
+    /// The feature that compiles the schemas no operation or webhook uses
+    /// (and what they hold), when the API has such schemas (and tags).
+    pub other_models: Option<String>,
 }
 
 /// One Cargo feature of the generated crate that compiles the operations

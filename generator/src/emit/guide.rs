@@ -246,12 +246,8 @@ fn tag_features_section(api: &Api) -> Option<String> {
         let summary = crate::emit::manifest::feature_summary(feature);
         out.push_str(&format!("\n- `{}`: {}", feature.name, summary));
     }
-    if let Some(webhooks) = &api.features.webhooks {
-        let summary = crate::emit::manifest::WEBHOOK_EVENTS_SUMMARY;
-        out.push_str(&format!(
-            "\n- `{webhooks}`: {summary} It also compiles the payload types, which a \
-             program that only calls the API does without."
-        ));
+    for (name, summary) in crate::emit::manifest::extra_features(api) {
+        out.push_str(&format!("\n- `{name}`: {summary}"));
     }
     Some(out)
 }

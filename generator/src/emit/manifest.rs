@@ -214,7 +214,7 @@ fn features(api: &Api, surface: &Surface) -> String {
     let mut out = String::from("[features]\n");
     let defaults: Vec<String> = std::iter::once("rustls")
         .chain(api.features.tags.iter().map(|f| f.name.as_str()))
-        .chain(api.features.webhooks.as_deref())
+        .chain(extra_features(api).into_iter().map(|(name, _)| name))
         .map(toml_string)
         .collect();
     if defaults.len() == 1 {
@@ -249,16 +249,30 @@ fn features(api: &Api, surface: &Surface) -> String {
         let _ = writeln!(out, "# {}", feature_summary(feature));
         let _ = writeln!(out, "{} = []", feature.name);
     }
-    if let Some(webhooks) = &api.features.webhooks {
-        let _ = writeln!(out, "# {WEBHOOK_EVENTS_SUMMARY}");
-        let _ = writeln!(out, "{webhooks} = []");
+    for (name, summary) in extra_features(api) {
+        let _ = writeln!(out, "# {summary}");
+        let _ = writeln!(out, "{name} = []");
     }
     out
 }
 
-/// What the webhook feature compiles, in one line.
-pub(crate) const WEBHOOK_EVENTS_SUMMARY: &str =
-    "The `webhooks` module: verifying deliveries and decoding their payloads.";
+/// The features beside the tags', each with what it compiles in one line:
+/// webhook payloads, and the schemas no operation or webhook uses.
+pub(crate) fn extra_features(api: &Api) -> Vec<(&str, &'static str)> {
+    let webhooks = api.features.webhooks.as_deref().map(|name| {
+        (
+            name,
+            "The `webhooks` module: verifying deliveries and decoding their payloads.",
+        )
+    });
+    let other_models = api.features.other_models.as_deref().map(|name| {
+        (
+            name,
+            "The models that no operation or webhook uses, and what they hold.",
+        )
+    });
+    webhooks.into_iter().chain(other_models).collect()
+}
 
 /// What a tag feature holds, in one line: its tags. (Not how many
 /// operations: a count would change a line for every operation added.)

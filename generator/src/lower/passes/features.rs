@@ -3,11 +3,12 @@
 //! default features and keep one feature per tag they use. Each tag is a
 //! feature (kebab case); operations without a tag share one. An operation
 //! is compiled when any of its tags' features is on, and a model when any
-//! operation reaching it is, or when something always compiled (a model no
-//! operation reaches) holds it. Webhook payloads, and the `webhooks` module
+//! operation reaching it is. Webhook payloads, and the `webhooks` module
 //! that verifies and decodes them, have a feature of their own
-//! ([`WEBHOOK_EVENTS_FEATURE`]): a big API's payloads can outweigh the
-//! operations a program calls.
+//! ([`WEBHOOK_EVENTS_FEATURE`]), and so do the schemas no operation or
+//! webhook uses ([`OTHER_MODELS_FEATURE`]): in a big API either can outweigh
+//! the operations a program calls, and a model that one of them holds would
+//! otherwise be compiled for every tag.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,6 +25,10 @@ pub const UNTAGGED_FEATURE: &str = "untagged";
 /// has webhooks and tags. Not `webhooks`: APIs tag the operations that
 /// manage webhook endpoints so.
 pub const WEBHOOK_EVENTS_FEATURE: &str = "webhook-events";
+
+/// The feature of the schemas that no operation or webhook uses, and of
+/// what they hold.
+pub const OTHER_MODELS_FEATURE: &str = "other-models";
 
 /// The features the runtime's `Cargo.toml` already defines; a tag spelled
 /// like one of them takes a suffix.
@@ -82,47 +87,51 @@ pub fn decide_features(
         }
         of_operation.insert(operation.id.clone(), names);
     }
-    let webhooks = (!webhook_payloads.is_empty()).then(|| webhook_feature_name(&tags));
+    let webhooks = (!webhook_payloads.is_empty()).then(|| untaken(WEBHOOK_EVENTS_FEATURE, &tags));
     let roots = Roots {
         of_operation: &of_operation,
         webhook_payloads,
         webhooks: webhooks.as_deref(),
+        other_models: &untaken(OTHER_MODELS_FEATURE, &tags),
     };
+    let (models, other_models) = model_features(models, operations, &roots);
     Features {
         tags: tags.into_values().collect(),
-        models: model_features(models, operations, &roots),
+        models,
         operations: of_operation,
         webhooks,
+        other_models,
     }
 }
 
-/// [`WEBHOOK_EVENTS_FEATURE`], numbered if a tag already spells it.
-fn webhook_feature_name(tags: &BTreeMap<String, TagFeature>) -> String {
+/// `name`, numbered if a tag's feature already spells it.
+fn untaken(name: &str, tags: &BTreeMap<String, TagFeature>) -> String {
     (1..)
         .map(|n| match n {
-            1 => WEBHOOK_EVENTS_FEATURE.to_owned(),
-            n => format!("{WEBHOOK_EVENTS_FEATURE}-{n}"),
+            1 => name.to_owned(),
+            n => format!("{name}-{n}"),
         })
-        .find(|name| !tags.contains_key(name))
-        .unwrap_or_else(|| WEBHOOK_EVENTS_FEATURE.to_owned())
+        .find(|candidate| !tags.contains_key(candidate))
+        .unwrap_or_else(|| name.to_owned())
 }
 
-/// What compiles the models: the operations' features, and the webhook
-/// feature for what the payloads reach.
+/// What compiles the models: the operations' features, the webhook feature
+/// for what the payloads reach, and the feature of the other models.
 struct Roots<'a> {
     of_operation: &'a BTreeMap<String, Vec<String>>,
     webhook_payloads: &'a [&'a TypeRef],
     webhooks: Option<&'a str>,
+    other_models: &'a str,
 }
 
-/// Per model, the features of the operations (and webhook payloads)
-/// reaching it; models that something always compiled reaches are left out
-/// (always compiled).
+/// Per model, the features of the operations, webhook payloads and unused
+/// schemas reaching it; and the feature of the unused schemas, when there
+/// are some.
 fn model_features(
     models: &[Model],
     operations: &[Operation],
     roots: &Roots<'_>,
-) -> BTreeMap<String, Vec<String>> {
+) -> (BTreeMap<String, Vec<String>>, Option<String>) {
     let mut features: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for operation in operations {
         for model in reachable(models, operation.types()) {
@@ -143,13 +152,16 @@ fn model_features(
         .filter(|m| !features.contains_key(&m.name))
         .map(|m| TypeRef::Named(m.name.clone()))
         .collect::<Vec<_>>();
-    for ungated in reachable(models, unreached.iter()) {
-        features.remove(&ungated);
+    let other_models = (!unreached.is_empty()).then(|| roots.other_models.to_owned());
+    for held in reachable(models, unreached.iter()) {
+        let entry = features.entry(held).or_default();
+        entry.insert(roots.other_models.to_owned());
     }
-    features
+    let features = features
         .into_iter()
         .map(|(model, names)| (model, names.into_iter().collect()))
-        .collect()
+        .collect();
+    (features, other_models)
 }
 
 /// The feature a tag becomes: kebab case of its letters and digits,
@@ -256,7 +268,7 @@ components:
       properties:
         type: {type: string, enum: [dispute.closed]}
     Archive:
-      description: No operation uses it; what it holds is always compiled.
+      description: No operation uses it; it and what it holds have a feature.
       type: object
       properties:
         reason: {$ref: '#/components/schemas/Reason'}
@@ -285,14 +297,17 @@ components:
             ["orders", "refunds", "reporting"]
         );
         assert_eq!(features.of_model("Refund"), ["refunds"]);
-        assert!(
-            features.of_model("Archive").is_empty(),
+        assert_eq!(
+            features.of_model("Archive"),
+            [OTHER_MODELS_FEATURE],
             "reached by nothing"
         );
-        assert!(
-            features.of_model("Reason").is_empty(),
-            "held by an ungated model"
+        assert_eq!(
+            features.of_model("Reason"),
+            [OTHER_MODELS_FEATURE, "refunds"],
+            "held by a model no operation uses"
         );
+        assert_eq!(features.other_models.as_deref(), Some(OTHER_MODELS_FEATURE));
         assert_eq!(
             features.of_model("Dispute"),
             ["disputes", WEBHOOK_EVENTS_FEATURE],
