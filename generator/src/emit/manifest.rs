@@ -355,7 +355,8 @@ pub fn lib_rs(api: &Api, surface: &Surface, options: &Options) -> String {
     );
     if let Some(webhooks) = &surface.webhooks {
         if let Some(feature) = &api.features.webhooks {
-            let _ = writeln!(out, "#[cfg(feature = {})]", toml_string(feature));
+            // A Rust string literal (`{:?}`), not TOML: this is `lib.rs`.
+            let _ = writeln!(out, "#[cfg(feature = {feature:?})]");
         }
         let _ = writeln!(out, "#[rustfmt::skip]\npub mod {};", webhooks.module);
     }

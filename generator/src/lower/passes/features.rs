@@ -154,8 +154,10 @@ fn model_features(
         .collect::<Vec<_>>();
     let other_models = (!unreached.is_empty()).then(|| roots.other_models.to_owned());
     for held in reachable(models, unreached.iter()) {
-        let entry = features.entry(held).or_default();
-        entry.insert(roots.other_models.to_owned());
+        features
+            .entry(held)
+            .or_default()
+            .insert(roots.other_models.to_owned());
     }
     let features = features
         .into_iter()
