@@ -33,11 +33,19 @@ impl std::fmt::Display for Failure {
 }
 
 /// Decodes `T` from JSON text; a failure names the value that did not fit.
+/// The reader is set up and finished here rather than by
+/// `serde_json::from_slice`, whose own generic wrapper would be compiled
+/// once more per decoded type.
 pub(crate) fn from_slice<T: DeserializeOwned>(text: &[u8]) -> Result<T, Failure> {
-    match serde_json::from_slice(text) {
-        Ok(value) => Ok(value),
-        Err(error) => Err(Failure::new(text, error)),
-    }
+    let mut reader = serde_json::Deserializer::from_slice(text);
+    let error = match T::deserialize(&mut reader) {
+        Ok(value) => match reader.end() {
+            Ok(()) => return Ok(value),
+            Err(error) => error,
+        },
+        Err(error) => error,
+    };
+    Err(Failure::new(text, error))
 }
 
 impl Failure {

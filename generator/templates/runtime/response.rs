@@ -129,16 +129,19 @@ impl RawResponse {
     }
 
     /// `json`'s work, generic over the body's type only, not over the
-    /// operation's error type. An empty body is read by `empty_json`.
+    /// operation's error type. An empty body is read as the stand-ins of
+    /// `json_texts`; the first that decodes is the value.
     fn decode<T: DeserializeOwned>(self) -> Result<T, Box<DecodeError>> {
-        match json::from_slice(&self.body) {
-            Ok(value) => Ok(value),
-            Err(_) if is_blank(&self.body) => match empty_json() {
-                Some(value) => Ok(value),
-                None => Err(self.undecodable(None)),
-            },
-            Err(failure) => Err(self.undecodable(Some(failure))),
+        let mut last = None;
+        let body: &[u8] = &self.body;
+        for text in json_texts(&body) {
+            match json::from_slice(text) {
+                Ok(value) => return Ok(value),
+                Err(failure) => last = Some(failure),
+            }
         }
+        let failure = if is_blank(&self.body) { None } else { last };
+        Err(self.undecodable(failure))
     }
 
     /// Why a JSON body did not decode: the failure, or none when the body
@@ -308,20 +311,19 @@ pub(crate) async fn next_chunk<E>(
     }
 }
 
-/// An empty body where JSON is documented: JSON `null` or `{}` when the
-/// documented type has such a value (`serde_json::Value`, a map, an object
-/// with no required field), else none, and the caller reports that the body
-/// is empty. The server sent no value, so none is made up for a type that
-/// needs one. (A `for` loop over an array is not generic over the body's
-/// type; `find_map`, `Result::ok` and `Option::or_else` would compile a copy
-/// of themselves per body type.)
-fn empty_json<T: DeserializeOwned>() -> Option<T> {
-    for stand_in in [&b"null"[..], b"{}"] {
-        if let Ok(value) = json::from_slice(stand_in) {
-            return Some(value);
-        }
+/// The JSON texts a body is read as: the body itself, or, when it is empty,
+/// JSON `null` then `{}`, for a documented type that has such a value
+/// (`serde_json::Value`, a map, an object with no required field); when
+/// neither decodes, the caller reports that the body is empty. The server
+/// sent no value, so none is made up for a type that needs one. Not generic,
+/// and `decode` walks it with a `for` loop: `find_map`, `Result::ok` or a
+/// helper generic over the body's type would be compiled once per body type.
+fn json_texts<'a>(body: &'a &'a [u8]) -> &'a [&'a [u8]] {
+    if is_blank(body) {
+        &[b"null", b"{}"]
+    } else {
+        std::slice::from_ref(body)
     }
-    None
 }
 
 /// Whether a body is empty or only whitespace: no JSON value at all.
