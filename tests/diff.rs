@@ -221,12 +221,14 @@ fn the_kelviq_history_shows_both_verdicts() {
     for pair in versions.windows(2) {
         let review = diff::review_paths(&pair[0], &pair[1]).expect("reviews");
         assert!(review.rust.verdict().is_some() && review.wire.verdict().is_some());
+        // Where only builds that choose features see a break, both.
         table.push(format!(
-            "{} → {}: Rust {} ({}), wire {}",
+            "{} → {}: Rust {} ({}{}), wire {}",
             file_name(&pair[0]),
             file_name(&pair[1]),
             review.rust.verdict().map_or("none", |v| v.label()),
             review.rust.bump().label(),
+            review.rust.default_features_note(),
             wire_label(&review)
         ));
         if file_name(&pair[0]) == "053" {

@@ -146,6 +146,21 @@ impl Features {
     pub fn of_model(&self, name: &str) -> &[String] {
         self.models.get(name).map_or(&[], Vec::as_slice)
     }
+
+    /// Every feature's name: the tags', the webhooks' and the other
+    /// models'.
+    pub fn names(&self) -> Vec<&str> {
+        let tags = self.tags.iter().map(|t| t.name.as_str());
+        let extra = [&self.webhooks, &self.other_models];
+        tags.chain(extra.into_iter().flatten().map(String::as_str))
+            .collect()
+    }
+
+    /// Whether the crate has features at all: only when the API tags an
+    /// operation.
+    pub fn exist(&self) -> bool {
+        !self.tags.is_empty()
+    }
 }
 
 /// Webhooks: typed events and how their deliveries are signed.

@@ -9,6 +9,7 @@
 //! Rust items it adds, removes or reshapes.
 
 mod client;
+mod features;
 mod models;
 mod operations;
 pub mod outputs;
@@ -95,6 +96,21 @@ pub enum Area {
     Auth,
     /// The crate as a whole (re-exports, crate docs).
     Crate,
+    /// A Cargo feature of the crate, by name.
+    Feature,
+}
+
+/// Which builds of the generated crate a change can break or alter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reach {
+    /// Every build.
+    Everyone,
+    /// Only builds that name the crate's Cargo features in their manifest
+    /// (`default-features = false, features = [...]`). Every feature is on
+    /// by default, so a build that names none compiles the whole crate and
+    /// does not see the change.
+    FeatureChoosers,
 }
 
 /// One change between two versions of an API.
@@ -110,6 +126,22 @@ pub struct Change {
     pub change: String,
     /// What happens to the generated crate.
     pub effect: String,
+    /// Which builds see it.
+    pub reach: Reach,
+}
+
+impl Change {
+    /// The change and its effect, as the reports write them: "what — what
+    /// it does to the crate", and which builds see it when not all do.
+    pub fn described(&self) -> String {
+        match self.reach {
+            Reach::Everyone => format!("{} — {}", self.change, self.effect),
+            Reach::FeatureChoosers => format!(
+                "{} — {} (only builds that choose the crate's features)",
+                self.change, self.effect
+            ),
+        }
+    }
 }
 
 /// Every change between two versions of an API, breaking ones first.
@@ -135,6 +167,26 @@ impl ApiDiff {
         }
     }
 
+    /// The most severe impact of any change that a build with the crate's
+    /// default features sees: what tools reading the API of such a build
+    /// (rustdoc JSON, cargo-semver-checks) can confirm.
+    pub fn verdict_with_default_features(&self) -> Option<Impact> {
+        let seen = self.changes.iter().filter(|c| c.reach == Reach::Everyone);
+        seen.map(|c| c.impact).min()
+    }
+
+    /// "; with default features: non-breaking" when a build with the
+    /// crate's default features sees a milder verdict than the whole diff
+    /// (the rest is seen only by builds that choose features), else empty.
+    pub fn default_features_note(&self) -> String {
+        let default = self.verdict_with_default_features();
+        if default == self.verdict() {
+            return String::new();
+        }
+        let label = default.map_or("no change", Impact::label);
+        format!("; with default features: {label}")
+    }
+
     /// How many changes have this impact.
     pub fn count(&self, impact: Impact) -> usize {
         self.changes.iter().filter(|c| c.impact == impact).count()
@@ -147,6 +199,7 @@ pub fn diff(old: &Api, new: &Api) -> ApiDiff {
     client::diff_client(old, new, &mut changes);
     models::diff_models(&old.models, &new.models, &mut changes);
     operations::diff_operations(&old.operations, &new.operations, &mut changes);
+    features::diff_features(old, new, &mut changes);
     changes.sort_by(|a, b| (a.impact, &a.area, &a.subject).cmp(&(b.impact, &b.area, &b.subject)));
     ApiDiff { changes }
 }
@@ -156,6 +209,7 @@ struct Recorder<'a> {
     out: &'a mut Vec<Change>,
     area: Area,
     subject: String,
+    reach: Reach,
 }
 
 impl<'a> Recorder<'a> {
@@ -164,6 +218,19 @@ impl<'a> Recorder<'a> {
             out,
             area,
             subject: subject.into(),
+            reach: Reach::Everyone,
+        }
+    }
+
+    /// A recorder of changes only builds that choose features see.
+    fn for_feature_choosers(
+        out: &'a mut Vec<Change>,
+        area: Area,
+        subject: impl Into<String>,
+    ) -> Self {
+        Recorder {
+            reach: Reach::FeatureChoosers,
+            ..Recorder::new(out, area, subject)
         }
     }
 
@@ -174,6 +241,7 @@ impl<'a> Recorder<'a> {
             subject: self.subject.clone(),
             change: change.into(),
             effect: effect.into(),
+            reach: self.reach,
         });
     }
 

@@ -22,9 +22,10 @@ fn rust_summary(review: &Review) -> String {
     match review.rust.verdict() {
         None => "no change".to_owned(),
         Some(verdict) => format!(
-            "{} (semver {})",
+            "{} (semver {}{})",
             verdict.label(),
-            review.rust.bump().label()
+            review.rust.bump().label(),
+            review.rust.default_features_note()
         ),
     }
 }
@@ -48,6 +49,7 @@ fn rust_subject(change: &Change) -> String {
         Area::Schema => format!("schema `{}`", change.subject),
         Area::Servers => format!("server `{}`", change.subject),
         Area::Auth => format!("security scheme `{}`", change.subject),
+        Area::Feature => format!("feature `{}`", change.subject),
     }
 }
 
@@ -78,11 +80,10 @@ pub fn render_text(review: &Review, title: &str) -> String {
     for (change, position) in review.rust.changes.iter().zip(&review.rust_positions) {
         let _ = writeln!(
             out,
-            "rust {:<15} {}: {} — {} [{}]",
+            "rust {:<15} {}: {} [{}]",
             change.impact.label(),
             rust_subject(change),
-            change.change,
-            change.effect,
+            change.described(),
             position_label(position.as_ref())
         );
     }
@@ -202,15 +203,7 @@ fn rust_section(out: &mut String, review: &Review, impact: Impact) {
         .iter()
         .zip(&review.rust_positions)
         .filter(|(c, _)| c.impact == impact)
-        .map(|(c, p)| {
-            format!(
-                "{}: {} — {}{}",
-                rust_subject(c),
-                c.change,
-                c.effect,
-                at(p.as_ref())
-            )
-        })
+        .map(|(c, p)| format!("{}: {}{}", rust_subject(c), c.described(), at(p.as_ref())))
         .collect();
     let heading = match impact {
         Impact::Breaking => "Breaking for the Rust API",
@@ -287,12 +280,7 @@ pub fn render_github(review: &Review) -> String {
             Impact::NonBreaking | Impact::DocsOnly => "notice",
         };
         let title = format!("Rust API: {}", change.impact.label());
-        let message = format!(
-            "{}: {} — {}",
-            rust_subject(change),
-            change.change,
-            change.effect
-        );
+        let message = format!("{}: {}", rust_subject(change), change.described());
         annotation(&mut out, level, &title, position.as_ref(), &message);
     }
     out

@@ -46,7 +46,7 @@ pub fn changelog_entry(version: &str, review: &Review) -> String {
         let changes = review.rust.changes.iter();
         changes
             .filter(|c| c.impact == impact)
-            .map(|c| format!("`{}`: {} — {}", c.subject, c.change, c.effect))
+            .map(|c| format!("`{}`: {}", c.subject, c.described()))
             .collect()
     };
     let wire = |impact: WireImpact| -> Vec<String> {

@@ -16,9 +16,10 @@ pub fn render_markdown(diff: &ApiDiff, title: &str) -> String {
     };
     let _ = writeln!(
         out,
-        "**Verdict: {}** — semver bump: **{}**.\n",
+        "**Verdict: {}** — semver bump: **{}**{}.\n",
         verdict.label(),
-        diff.bump().label()
+        diff.bump().label(),
+        diff.default_features_note()
     );
     out.push_str("| Breaking | Non-breaking | Docs only |\n|---:|---:|---:|\n");
     let _ = writeln!(
@@ -50,7 +51,7 @@ fn section(out: &mut String, diff: &ApiDiff, impact: Impact) {
             Area::Crate => "crate".to_owned(),
             _ => format!("{} `{}`", area_label(&change.area), change.subject),
         };
-        let _ = writeln!(out, "- {subject}: {} — {}", change.change, change.effect);
+        let _ = writeln!(out, "- {subject}: {}", change.described());
     }
 }
 
@@ -61,13 +62,16 @@ fn area_label(area: &Area) -> &'static str {
         Area::Servers => "server",
         Area::Auth => "security scheme",
         Area::Crate => "crate",
+        Area::Feature => "feature",
     }
 }
 
-/// The diff as JSON: verdict, bump, counts and the changes.
+/// The diff as JSON: verdict (also for a build with default features),
+/// bump, counts and the changes.
 pub fn render_json(diff: &ApiDiff) -> serde_json::Value {
     json!({
         "verdict": diff.verdict().map(Impact::label),
+        "verdict-with-default-features": diff.verdict_with_default_features().map(Impact::label),
         "bump": diff.bump().label(),
         "counts": {
             "breaking": diff.count(Impact::Breaking),

@@ -128,6 +128,8 @@ fn rust_pointer(document: &Value, change: &Change) -> Option<String> {
         Area::Auth => pointer::from_segments(&["components", "securitySchemes", &change.subject]),
         Area::Servers => "#/servers".to_owned(),
         Area::Crate => "#/info".to_owned(),
+        // A feature is a tag's (or the generator's own, then no place).
+        Area::Feature => "#/tags".to_owned(),
     };
     exists(document, &candidate).then_some(candidate)
 }

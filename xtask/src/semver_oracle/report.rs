@@ -99,14 +99,19 @@ impl<'a> Row<'a> {
 
     /// `breaking`, `non-breaking`, `docs-only`, `none` or `error`.
     fn diff_label(&self) -> &'static str {
-        match self.diff.as_ref().map(ApiDiff::verdict) {
+        match self
+            .diff
+            .as_ref()
+            .map(ApiDiff::verdict_with_default_features)
+        {
             Ok(Some(impact)) => impact.label(),
             Ok(None) => "none",
             Err(_) => "error",
         }
     }
 
-    /// Whether the diff's verdict agrees with the oracles: breaking exactly
+    /// Whether the diff's verdict for builds with default features agrees
+    /// with the oracles: breaking exactly
     /// when cargo-semver-checks asks for a major release or old code stops
     /// compiling against the new crate (cargo-semver-checks does not lint
     /// changes of a type; the compiler sees them).
@@ -118,7 +123,11 @@ impl<'a> Row<'a> {
         ) else {
             return Agreement::No;
         };
-        let breaking = diff.verdict() == Some(Impact::Breaking);
+        // Both oracles read the crate built with its default features
+        // (rustdoc JSON, old code compiled against it), which every
+        // feature is in: changes to what the features compile are
+        // invisible to them, so only the rest is compared.
+        let breaking = diff.verdict_with_default_features() == Some(Impact::Breaking);
         let semver_breaking = self.report.required_bump == Bump::Major;
         match (breaking, semver_breaking, compiler_breaking) {
             (true, true, _) | (false, false, false) => Agreement::Yes,

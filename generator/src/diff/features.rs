@@ -1,0 +1,296 @@
+//! Changes to the crate's Cargo features: which exist, and which compile
+//! each operation, model and the webhooks module. Every feature is on by
+//! default, so only builds that name features see these changes: a feature
+//! that is gone no longer resolves, and an item that left a feature is
+//! missing from a build that turned default features off and chose that
+//! one.
+
+use std::collections::BTreeSet;
+
+use super::{Area, Change, Recorder};
+use crate::ir::{Api, Features};
+
+/// Compares the features of two APIs and what each compiles.
+pub(super) fn diff_features(old: &Api, new: &Api, out: &mut Vec<Change>) {
+    let (before, after) = (&old.features, &new.features);
+    diff_names(before, after, out);
+    if !before.exist() || !after.exist() {
+        if !before.exist() && after.exist() {
+            Recorder::for_feature_choosers(out, Area::Crate, "features").breaking(
+                "operations and models are now chosen by Cargo features (one per tag)",
+                "builds with `default-features = false` must turn on the features of what they use",
+            );
+        }
+        return;
+    }
+    for operation in &old.operations {
+        if new.operations.iter().any(|o| o.id == operation.id) {
+            let mut recorder = Recorder::for_feature_choosers(out, Area::Operation, &operation.id);
+            diff_gate(
+                &format!("`Client::{}`", operation.method_name),
+                before.of_operation(&operation.id),
+                after.of_operation(&operation.id),
+                &mut recorder,
+            );
+        }
+    }
+    for model in &old.models {
+        if new.models.iter().any(|m| m.name == model.name) {
+            let mut recorder = Recorder::for_feature_choosers(out, Area::Schema, &model.name);
+            diff_gate(
+                &format!("type `{}`", model.name),
+                before.of_model(&model.name),
+                after.of_model(&model.name),
+                &mut recorder,
+            );
+        }
+    }
+    if old.webhooks.is_some() && new.webhooks.is_some() {
+        let mut recorder = Recorder::for_feature_choosers(out, Area::Crate, "webhooks");
+        diff_gate(
+            "module `webhooks`",
+            before.webhooks.as_slice(),
+            after.webhooks.as_slice(),
+            &mut recorder,
+        );
+    }
+}
+
+/// Features added and removed.
+fn diff_names(before: &Features, after: &Features, out: &mut Vec<Change>) {
+    let old: BTreeSet<&str> = before.names().into_iter().collect();
+    let new: BTreeSet<&str> = after.names().into_iter().collect();
+    for name in old.difference(&new) {
+        Recorder::for_feature_choosers(out, Area::Feature, *name).breaking(
+            "feature removed",
+            format!("a manifest that names feature `{name}` no longer resolves"),
+        );
+    }
+    for name in new.difference(&old) {
+        Recorder::for_feature_choosers(out, Area::Feature, *name).additive(
+            "feature added",
+            format!("new feature `{name}`, on by default"),
+        );
+    }
+}
+
+/// How the features that compile one item changed (an empty list: the
+/// item is compiled whatever features are on).
+fn diff_gate(item: &str, old: &[String], new: &[String], recorder: &mut Recorder) {
+    let before: BTreeSet<&String> = old.iter().collect();
+    let after: BTreeSet<&String> = new.iter().collect();
+    if before == after {
+        return;
+    }
+    let now = feature_list(&after);
+    if after.is_empty() {
+        recorder.additive(
+            format!("no longer behind a feature (was {})", feature_list(&before)),
+            format!("{item} is compiled whatever features are on"),
+        );
+    } else if before.is_empty() {
+        recorder.breaking(
+            format!("now behind {now}"),
+            format!("builds with `default-features = false` need {now} for {item}"),
+        );
+    } else {
+        let lost: BTreeSet<&String> = before.difference(&after).copied().collect();
+        if lost.is_empty() {
+            recorder.additive(
+                format!(
+                    "also compiled by {}",
+                    feature_list(&after.difference(&before).copied().collect())
+                ),
+                format!("{item} is in more builds"),
+            );
+        } else {
+            recorder.breaking(
+                format!("no longer compiled by {}", feature_list(&lost)),
+                format!("builds that choose features need {now} for {item}"),
+            );
+        }
+    }
+}
+
+/// "feature `a`", or "one of the features `a`, `b`".
+fn feature_list(names: &BTreeSet<&String>) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.as_slice() {
+        [one] => format!("feature {one}"),
+        _ => format!("one of the features {}", quoted.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{diff, ApiDiff, Area, Impact, Reach};
+    use crate::testing::lowered;
+
+    /// Two tagged operations: `getPlan` and `createPlan` both in `plans`.
+    const TAGGED: &str = r##"
+openapi: 3.0.3
+info: { title: Plans, version: '1' }
+paths:
+  /plans/{id}:
+    get:
+      operationId: getPlan
+      tags: [plans]
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        '200':
+          description: The plan.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Plan' }
+  /plans:
+    post:
+      operationId: createPlan
+      tags: [plans]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/PlanRequest' }
+      responses:
+        '201':
+          description: The new plan.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Plan' }
+components:
+  schemas:
+    Plan:
+      type: object
+      properties:
+        name: { type: string }
+    PlanRequest:
+      type: object
+      properties:
+        name: { type: string }
+"##;
+
+    fn diff_of(old: &str, new: &str) -> ApiDiff {
+        diff(&lowered(old), &lowered(new))
+    }
+
+    /// The changes only builds that choose features see, as (impact,
+    /// area, subject, change).
+    fn feature_changes(diff: &ApiDiff) -> Vec<(Impact, Area, &str, &str)> {
+        let changes = diff.changes.iter();
+        changes
+            .filter(|c| c.reach == Reach::FeatureChoosers)
+            .map(|c| {
+                (
+                    c.impact,
+                    c.area.clone(),
+                    c.subject.as_str(),
+                    c.change.as_str(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_operation_moved_to_another_tag_breaks_builds_that_chose_the_old_one() {
+        let moved = TAGGED.replacen("tags: [plans]", "tags: [archive]", 1);
+        let diff = diff_of(TAGGED, &moved);
+        assert_eq!(
+            feature_changes(&diff),
+            vec![
+                (
+                    Impact::Breaking,
+                    Area::Operation,
+                    "getPlan",
+                    "no longer compiled by feature `plans`"
+                ),
+                (
+                    Impact::NonBreaking,
+                    Area::Schema,
+                    "Plan",
+                    "also compiled by feature `archive`"
+                ),
+                (
+                    Impact::NonBreaking,
+                    Area::Feature,
+                    "archive",
+                    "feature added"
+                ),
+            ]
+        );
+        assert_eq!(diff.changes.len(), 3, "{:#?}", diff.changes);
+        assert_eq!(diff.verdict(), Some(Impact::Breaking));
+        assert_eq!(diff.verdict_with_default_features(), None);
+        let described = diff.changes[0].described();
+        assert!(
+            described.contains("need feature `archive` for `Client::get_plan`")
+                && described.ends_with("(only builds that choose the crate's features)"),
+            "{described}"
+        );
+    }
+
+    #[test]
+    fn a_tag_that_is_gone_is_a_removed_feature() {
+        let retagged = TAGGED.replace("tags: [plans]", "tags: [catalog]");
+        let diff = diff_of(TAGGED, &retagged);
+        let changes = feature_changes(&diff);
+        assert!(
+            changes.contains(&(Impact::Breaking, Area::Feature, "plans", "feature removed")),
+            "{changes:#?}"
+        );
+        assert!(
+            changes.contains(&(
+                Impact::Breaking,
+                Area::Schema,
+                "PlanRequest",
+                "no longer compiled by feature `plans`"
+            )),
+            "{changes:#?}"
+        );
+    }
+
+    #[test]
+    fn a_schema_no_operation_uses_any_more_moves_to_the_other_models_feature() {
+        let unused = TAGGED.replace(
+            "schema: { $ref: '#/components/schemas/PlanRequest' }",
+            "schema: { type: object }",
+        );
+        let diff = diff_of(TAGGED, &unused);
+        let changes = feature_changes(&diff);
+        assert!(
+            changes.contains(&(
+                Impact::Breaking,
+                Area::Schema,
+                "PlanRequest",
+                "no longer compiled by feature `plans`"
+            )),
+            "{changes:#?}"
+        );
+        assert!(
+            changes.contains(&(
+                Impact::NonBreaking,
+                Area::Feature,
+                "other-models",
+                "feature added"
+            )),
+            "{changes:#?}"
+        );
+    }
+
+    #[test]
+    fn tags_on_an_api_that_had_none_introduce_features() {
+        let untagged = TAGGED.replace("      tags: [plans]\n", "");
+        let diff = diff_of(&untagged, TAGGED);
+        let changes = feature_changes(&diff);
+        assert!(
+            changes.contains(&(
+                Impact::Breaking,
+                Area::Crate,
+                "features",
+                "operations and models are now chosen by Cargo features (one per tag)"
+            )),
+            "{changes:#?}"
+        );
+        assert!(diff_of(TAGGED, TAGGED).changes.is_empty());
+    }
+}
