@@ -23,37 +23,57 @@ pub(super) fn diff_features(old: &Api, new: &Api, out: &mut Vec<Change>) {
         }
         return;
     }
-    for operation in &old.operations {
-        if new.operations.iter().any(|o| o.id == operation.id) {
-            let mut recorder = Recorder::for_feature_choosers(out, Area::Operation, &operation.id);
-            diff_gate(
-                &format!("`Client::{}`", operation.method_name),
-                before.of_operation(&operation.id),
-                after.of_operation(&operation.id),
-                &mut recorder,
-            );
-        }
+    for gated in gated_items(old, new) {
+        let mut recorder = Recorder::for_feature_choosers(out, gated.area.clone(), gated.subject);
+        diff_gate(&gated.item, gated.before, gated.after, &mut recorder);
     }
-    for model in &old.models {
-        if new.models.iter().any(|m| m.name == model.name) {
-            let mut recorder = Recorder::for_feature_choosers(out, Area::Schema, &model.name);
-            diff_gate(
-                &format!("type `{}`", model.name),
-                before.of_model(&model.name),
-                after.of_model(&model.name),
-                &mut recorder,
-            );
-        }
-    }
-    if old.webhooks.is_some() && new.webhooks.is_some() {
-        let mut recorder = Recorder::for_feature_choosers(out, Area::Crate, "webhooks");
-        diff_gate(
-            "module `webhooks`",
-            before.webhooks.as_slice(),
-            after.webhooks.as_slice(),
-            &mut recorder,
-        );
-    }
+}
+
+/// An item of both crates that features choose: where its changes are
+/// reported, how the reports name it, and the features that compile it
+/// before and after.
+struct Gated<'a> {
+    area: Area,
+    subject: &'a str,
+    item: String,
+    before: &'a [String],
+    after: &'a [String],
+}
+
+/// The operations and models both APIs have, and the `webhooks` module
+/// when both have one.
+fn gated_items<'a>(old: &'a Api, new: &'a Api) -> Vec<Gated<'a>> {
+    let (before, after) = (&old.features, &new.features);
+    let new_operations: BTreeSet<&str> = new.operations.iter().map(|o| o.id.as_str()).collect();
+    let new_models: BTreeSet<&str> = new.models.iter().map(|m| m.name.as_str()).collect();
+    let operations = old.operations.iter();
+    let operations = operations
+        .filter(|o| new_operations.contains(o.id.as_str()))
+        .map(|o| Gated {
+            area: Area::Operation,
+            subject: &o.id,
+            item: format!("`Client::{}`", o.method_name),
+            before: before.of_operation(&o.id),
+            after: after.of_operation(&o.id),
+        });
+    let models = old.models.iter();
+    let models = models
+        .filter(|m| new_models.contains(m.name.as_str()))
+        .map(|m| Gated {
+            area: Area::Schema,
+            subject: &m.name,
+            item: format!("type `{}`", m.name),
+            before: before.of_model(&m.name),
+            after: after.of_model(&m.name),
+        });
+    let webhooks = (old.webhooks.is_some() && new.webhooks.is_some()).then(|| Gated {
+        area: Area::Crate,
+        subject: "webhooks",
+        item: "module `webhooks`".to_owned(),
+        before: before.webhooks.as_slice(),
+        after: after.webhooks.as_slice(),
+    });
+    operations.chain(models).chain(webhooks).collect()
 }
 
 /// Features added and removed.
@@ -123,55 +143,19 @@ fn feature_list(names: &BTreeSet<&String>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{diff, ApiDiff, Area, Impact, Reach};
-    use crate::testing::lowered;
+    use super::super::tests::{diff_of, BASE};
+    use super::super::{ApiDiff, Area, Impact, Reach};
 
-    /// Two tagged operations: `getPlan` and `createPlan` both in `plans`.
-    const TAGGED: &str = r##"
-openapi: 3.0.3
-info: { title: Plans, version: '1' }
-paths:
-  /plans/{id}:
-    get:
-      operationId: getPlan
-      tags: [plans]
-      parameters:
-        - { name: id, in: path, required: true, schema: { type: string } }
-      responses:
-        '200':
-          description: The plan.
-          content:
-            application/json:
-              schema: { $ref: '#/components/schemas/Plan' }
-  /plans:
-    post:
-      operationId: createPlan
-      tags: [plans]
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: { $ref: '#/components/schemas/PlanRequest' }
-      responses:
-        '201':
-          description: The new plan.
-          content:
-            application/json:
-              schema: { $ref: '#/components/schemas/Plan' }
-components:
-  schemas:
-    Plan:
-      type: object
-      properties:
-        name: { type: string }
-    PlanRequest:
-      type: object
-      properties:
-        name: { type: string }
-"##;
-
-    fn diff_of(old: &str, new: &str) -> ApiDiff {
-        diff(&lowered(old), &lowered(new))
+    /// The diff tests' document, both operations tagged `plans`.
+    fn tagged() -> String {
+        let tag = |id: &str| {
+            let line = format!("      operationId: {id}\n");
+            (line.clone(), format!("{line}      tags: [plans]\n"))
+        };
+        let (get, get_tagged) = tag("getPlan");
+        let (create, create_tagged) = tag("createPlan");
+        BASE.replacen(&get, &get_tagged, 1)
+            .replacen(&create, &create_tagged, 1)
     }
 
     /// The changes only builds that choose features see, as (impact,
@@ -193,8 +177,8 @@ components:
 
     #[test]
     fn an_operation_moved_to_another_tag_breaks_builds_that_chose_the_old_one() {
-        let moved = TAGGED.replacen("tags: [plans]", "tags: [archive]", 1);
-        let diff = diff_of(TAGGED, &moved);
+        let moved = tagged().replacen("tags: [plans]", "tags: [archive]", 1);
+        let diff = diff_of(&tagged(), &moved);
         assert_eq!(
             feature_changes(&diff),
             vec![
@@ -212,13 +196,19 @@ components:
                 ),
                 (
                     Impact::NonBreaking,
+                    Area::Schema,
+                    "Tier",
+                    "also compiled by feature `archive`"
+                ),
+                (
+                    Impact::NonBreaking,
                     Area::Feature,
                     "archive",
                     "feature added"
                 ),
             ]
         );
-        assert_eq!(diff.changes.len(), 3, "{:#?}", diff.changes);
+        assert_eq!(diff.changes.len(), 4, "{:#?}", diff.changes);
         assert_eq!(diff.verdict(), Some(Impact::Breaking));
         assert_eq!(diff.verdict_with_default_features(), None);
         let described = diff.changes[0].described();
@@ -231,8 +221,8 @@ components:
 
     #[test]
     fn a_tag_that_is_gone_is_a_removed_feature() {
-        let retagged = TAGGED.replace("tags: [plans]", "tags: [catalog]");
-        let diff = diff_of(TAGGED, &retagged);
+        let retagged = tagged().replace("tags: [plans]", "tags: [catalog]");
+        let diff = diff_of(&tagged(), &retagged);
         let changes = feature_changes(&diff);
         assert!(
             changes.contains(&(Impact::Breaking, Area::Feature, "plans", "feature removed")),
@@ -251,11 +241,11 @@ components:
 
     #[test]
     fn a_schema_no_operation_uses_any_more_moves_to_the_other_models_feature() {
-        let unused = TAGGED.replace(
+        let unused = tagged().replace(
             "schema: { $ref: '#/components/schemas/PlanRequest' }",
             "schema: { type: object }",
         );
-        let diff = diff_of(TAGGED, &unused);
+        let diff = diff_of(&tagged(), &unused);
         let changes = feature_changes(&diff);
         assert!(
             changes.contains(&(
@@ -279,8 +269,7 @@ components:
 
     #[test]
     fn tags_on_an_api_that_had_none_introduce_features() {
-        let untagged = TAGGED.replace("      tags: [plans]\n", "");
-        let diff = diff_of(&untagged, TAGGED);
+        let diff = diff_of(BASE, &tagged());
         let changes = feature_changes(&diff);
         assert!(
             changes.contains(&(
@@ -291,6 +280,6 @@ components:
             )),
             "{changes:#?}"
         );
-        assert!(diff_of(TAGGED, TAGGED).changes.is_empty());
+        assert!(diff_of(&tagged(), &tagged()).changes.is_empty());
     }
 }

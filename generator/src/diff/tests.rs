@@ -8,7 +8,7 @@ use crate::testing::lowered;
 
 /// One operation that reads a plan, one that creates one; `Plan` is only
 /// received, `PlanRequest` only sent, `Tier` a string enum.
-const BASE: &str = r##"
+pub(super) const BASE: &str = r##"
 openapi: 3.0.3
 info: { title: Plans, version: '1' }
 paths:
@@ -68,7 +68,7 @@ fn edited(from: &str, to: &str) -> String {
 }
 
 /// Diffs two documents.
-fn diff_of(old: &str, new: &str) -> ApiDiff {
+pub(super) fn diff_of(old: &str, new: &str) -> ApiDiff {
     diff(&lowered(old), &lowered(new))
 }
 
