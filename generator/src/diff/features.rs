@@ -7,25 +7,30 @@
 
 use std::collections::BTreeSet;
 
-use super::{Area, Change, Recorder};
+use super::{match_by, Area, Change, Recorder};
 use crate::ir::{Api, Features};
 
 /// Compares the features of two APIs and what each compiles.
 pub(super) fn diff_features(old: &Api, new: &Api, out: &mut Vec<Change>) {
     let (before, after) = (&old.features, &new.features);
     diff_names(before, after, out);
-    if !before.exist() || !after.exist() {
-        if !before.exist() && after.exist() {
+    match (before.exist(), after.exist()) {
+        (true, true) => {
+            for gated in gated_items(old, new) {
+                let mut recorder =
+                    Recorder::for_feature_choosers(out, gated.area.clone(), gated.subject);
+                diff_gate(&gated.item, gated.before, gated.after, &mut recorder);
+            }
+        }
+        (false, true) => {
             Recorder::for_feature_choosers(out, Area::Crate, "features").breaking(
                 "operations and models are now chosen by Cargo features (one per tag)",
                 "builds with `default-features = false` must turn on the features of what they use",
             );
         }
-        return;
-    }
-    for gated in gated_items(old, new) {
-        let mut recorder = Recorder::for_feature_choosers(out, gated.area.clone(), gated.subject);
-        diff_gate(&gated.item, gated.before, gated.after, &mut recorder);
+        // Without features on either side every item is compiled whatever
+        // is on; the features that went are reported by `diff_names`.
+        (_, false) => {}
     }
 }
 
@@ -40,32 +45,30 @@ struct Gated<'a> {
     after: &'a [String],
 }
 
-/// The operations and models both APIs have, and the `webhooks` module
-/// when both have one.
+/// The operations and models both APIs have (paired by `match_by`), and
+/// the `webhooks` module when both have one.
 fn gated_items<'a>(old: &'a Api, new: &'a Api) -> Vec<Gated<'a>> {
     let (before, after) = (&old.features, &new.features);
-    let new_operations: BTreeSet<&str> = new.operations.iter().map(|o| o.id.as_str()).collect();
-    let new_models: BTreeSet<&str> = new.models.iter().map(|m| m.name.as_str()).collect();
-    let operations = old.operations.iter();
-    let operations = operations
-        .filter(|o| new_operations.contains(o.id.as_str()))
-        .map(|o| Gated {
-            area: Area::Operation,
-            subject: &o.id,
-            item: format!("`Client::{}`", o.method_name),
-            before: before.of_operation(&o.id),
-            after: after.of_operation(&o.id),
-        });
-    let models = old.models.iter();
-    let models = models
-        .filter(|m| new_models.contains(m.name.as_str()))
-        .map(|m| Gated {
-            area: Area::Schema,
-            subject: &m.name,
-            item: format!("type `{}`", m.name),
-            before: before.of_model(&m.name),
-            after: after.of_model(&m.name),
-        });
+    let gate = |area: Area,
+                subject: &'a str,
+                item: String,
+                of: fn(&'a Features, &str) -> &'a [String]| Gated {
+        area,
+        subject,
+        item,
+        before: of(before, subject),
+        after: of(after, subject),
+    };
+    let operations = match_by(&old.operations, &new.operations, |o| o.id.clone());
+    let operations = operations.common.into_iter().map(|(o, _)| {
+        let item = format!("`Client::{}`", o.method_name);
+        gate(Area::Operation, &o.id, item, Features::of_operation)
+    });
+    let models = match_by(&old.models, &new.models, |m| m.name.clone());
+    let models = models.common.into_iter().map(|(m, _)| {
+        let item = format!("type `{}`", m.name);
+        gate(Area::Schema, &m.name, item, Features::of_model)
+    });
     let webhooks = (old.webhooks.is_some() && new.webhooks.is_some()).then(|| Gated {
         area: Area::Crate,
         subject: "webhooks",

@@ -213,8 +213,7 @@ fn runtime_dependencies(api: &Api) -> Vec<Dependency> {
 fn features(api: &Api, surface: &Surface) -> String {
     let mut out = String::from("[features]\n");
     let defaults: Vec<String> = std::iter::once("rustls")
-        .chain(api.features.tags.iter().map(|f| f.name.as_str()))
-        .chain(extra_features(api).into_iter().map(|(name, _)| name))
+        .chain(api.features.names())
         .map(toml_string)
         .collect();
     if defaults.len() == 1 {
