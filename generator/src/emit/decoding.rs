@@ -1,5 +1,6 @@
 //! The `Deserialize` impls of structs that the generator writes rather than
-//! derives (see [`Decoding`](crate::surface::Decoding)). The models module
+//! derives (see [`Decoding`](crate::surface::Decoding)), and the models'
+//! module `__slots` they read their members with. The models module
 //! imports the runtime's `serde_support::object` as `object`: a path's
 //! first segment is looked up among modules, so no field's local of that
 //! name can hide it.
@@ -8,59 +9,301 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::emit::models::field_type_and_serde;
-use crate::emit::tokens::ident;
-use crate::ir::{AdditionalProperties, Presence, Struct};
+use crate::emit::tokens::{ident, rust_type, Scope};
+use crate::ir::{AdditionalProperties, Field, Presence, Struct};
 
 /// `Deserialize` reading an object member by member through the runtime's
-/// `serde_support::object`: each listed member into a slot, unknown ones
-/// skipped, then the struct built from the slots. The visitor is named
+/// `object::read`: a private struct of slots, one per field, is the
+/// struct's `object::Slots`; each listed member is read into its slot (of
+/// the models' `__slots::Slot` kind for its type), unknown ones skipped,
+/// then the struct is built from the slots. The private struct is named
 /// with underscores no model name has, so it shadows no field's type.
-pub fn members_deserialize(name: &Ident, object: &Struct, allow: &TokenStream) -> TokenStream {
+pub fn members_deserialize(
+    name: &Ident,
+    object: &Struct,
+    kinds: &SlotKinds,
+    allow: &TokenStream,
+) -> TokenStream {
     let expecting = format!("struct {name}");
+    let not_built = format!("struct {name} was not built");
     let slots = slot_names(object);
-    let fields = object.fields.iter().map(|f| ident(&f.rust_name));
-    let read = read_members(object, &slots);
-    let built = object
-        .fields
-        .iter()
-        .zip(&slots)
-        .zip(fields)
-        .map(|((field, slot), name)| {
-            let wire = &field.wire_name;
-            match field.presence {
-                Presence::Required => quote!(#name: object::required(#slot, #wire)?,),
-                // Absent or `null`: both `None`, as serde's derive reads them.
-                Presence::RequiredNullable | Presence::Optional => quote!(#name: #slot.flatten(),),
-                // The slot holds what was read: `None` when absent.
-                Presence::OptionalNullable => quote!(#name: #slot,),
-            }
-        });
+    let slot_types = object.fields.iter().map(|field| {
+        let read = read_type(field, Scope::Models);
+        quote!(Option<#read>)
+    });
+    let slot = slot_of_member(object, &slots, kinds);
+    let finish = finish(name, object, &slots);
     quote! {
         #allow
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct __Visitor;
+                // Generic only so that a struct no code reads compiles no
+                // slots (code that is not generic is compiled whether used
+                // or not): `R` is the deserializer.
+                struct __Slots<R> {
+                    built: Option<#name>,
+                    #(#slots: #slot_types,)*
+                    reader: std::marker::PhantomData<fn() -> R>,
+                }
 
                 #allow
-                impl<'de> serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
+                impl<R> object::Slots<__slots::Kinds> for __Slots<R> {
+                    #slot
+                    #finish
+                }
 
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
+                let mut slots = __Slots::<D> {
+                    built: None,
+                    #(#slots: None,)*
+                    reader: std::marker::PhantomData,
+                };
+                __slots::read(deserializer, &mut slots, #expecting)?;
+                match slots.built {
+                    Some(value) => Ok(value),
+                    // `read` fails whenever `finish` did not build it.
+                    None => Err(serde::de::Error::custom(#not_built)),
+                }
+            }
+        }
+    }
+}
+
+/// `Slots::finish`: the first required member missing is named before any
+/// slot is taken, so that no error path drops values already taken (each
+/// such path would be code of its own).
+fn finish(name: &Ident, object: &Struct, slots: &[Ident]) -> TokenStream {
+    let required: Vec<(&Field, &Ident)> = object
+        .fields
+        .iter()
+        .zip(slots)
+        .filter(|(field, _)| field.presence == Presence::Required)
+        .collect();
+    let checks = required.iter().map(|(field, slot)| {
+        let wire = &field.wire_name;
+        quote!(if self.#slot.is_none() { return Err(#wire); })
+    });
+    let taken = required.iter().map(|(_, slot)| slot);
+    let takes = required.iter().map(|(_, slot)| quote!(self.#slot.take()));
+    let take_required = (!required.is_empty()).then(|| {
+        quote! {
+            let (#(Some(#taken),)*) = (#(#takes,)*) else {
+                return Err("a required member");
+            };
+        }
+    });
+    let built = object.fields.iter().zip(slots).map(|(field, slot)| {
+        let name = ident(&field.rust_name);
+        match field.presence {
+            Presence::Required => quote!(#name: #slot,),
+            // Absent or `null`: both `None`, as serde's derive reads them.
+            Presence::RequiredNullable | Presence::Optional => {
+                quote!(#name: self.#slot.take().flatten(),)
+            }
+            // The slot holds what was read: `None` when absent.
+            Presence::OptionalNullable => quote!(#name: self.#slot.take(),),
+        }
+    });
+    quote! {
+        fn finish(&mut self) -> Result<(), &'static str> {
+            #(#checks)*
+            #take_required
+            self.built = Some(#name { #(#built)* });
+            Ok(())
+        }
+    }
+}
+
+/// The type a member's value is read as: the field's, but an `Option` for
+/// a nullable or optional one (so `null` is `Some(None)` in its slot).
+fn read_type(field: &Field, scope: Scope) -> TokenStream {
+    let ty = rust_type(&field.ty, scope);
+    match field.presence {
+        Presence::Required => ty,
+        _ => quote!(Option<#ty>),
+    }
+}
+
+/// The slot kinds of a crate's structs with written decoding: one per type
+/// their members are read as, each compiled under the features of the
+/// structs that have one.
+pub struct SlotKinds(Vec<SlotKind>);
+
+/// A kind of slot: its name, the type it reads, and the features that
+/// compile it (`None`: always compiled).
+struct SlotKind {
+    name: String,
+    ty: String,
+    tokens: TokenStream,
+    features: Option<Vec<String>>,
+}
+
+impl SlotKinds {
+    /// `structs`: each struct with written decoding and the features that
+    /// compile it (none: always), in the models' order.
+    pub fn new<'a>(structs: impl Iterator<Item = (&'a Struct, &'a [String])>) -> Self {
+        let mut kinds: Vec<SlotKind> = Vec::new();
+        for (object, features) in structs {
+            for field in &object.fields {
+                let tokens = read_type(field, Scope::Models);
+                let ty = tokens.to_string();
+                match kinds.iter_mut().find(|kind| kind.ty == ty) {
+                    Some(kind) => match (&mut kind.features, features.is_empty()) {
+                        // A type an ungated struct reads is always compiled.
+                        (Some(_), true) => kind.features = None,
+                        (Some(gate), false) => gate.extend(features.iter().cloned()),
+                        (None, _) => {}
+                    },
+                    None => {
+                        let name = kind_name(&tokens, &kinds);
+                        let features = (!features.is_empty()).then(|| features.to_vec());
+                        // The slots module names models through `models`.
+                        let tokens = read_type(field, Scope::Crate);
+                        kinds.push(SlotKind {
+                            name,
+                            ty,
+                            tokens,
+                            features,
+                        });
                     }
+                }
+            }
+        }
+        for kind in &mut kinds {
+            if let Some(features) = &mut kind.features {
+                features.sort();
+                features.dedup();
+            }
+        }
+        SlotKinds(kinds)
+    }
 
-                    fn visit_map<A: serde::de::MapAccess<'de>>(
+    /// The kind `field`'s value is read into.
+    fn of(&self, field: &Field) -> Ident {
+        let ty = read_type(field, Scope::Models).to_string();
+        let name = self
+            .0
+            .iter()
+            .find(|kind| kind.ty == ty)
+            .map_or("Unlisted", |kind| kind.name.as_str());
+        quote::format_ident!("{name}")
+    }
+
+    /// The models' module `__slots`: the slot kinds, as the runtime's
+    /// `object::Kinds`; none without structs with written decoding.
+    pub fn module(&self) -> Option<TokenStream> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let cfgs: Vec<Option<TokenStream>> = self
+            .0
+            .iter()
+            .map(|kind| {
+                kind.features
+                    .as_ref()
+                    .map(|features| match features.as_slice() {
+                        [one] => quote!(#[cfg(feature = #one)]),
+                        several => quote!(#[cfg(any(#(feature = #several),*))]),
+                    })
+            })
+            .collect();
+        let names: Vec<Ident> = self
+            .0
+            .iter()
+            .map(|kind| quote::format_ident!("{}", kind.name))
+            .collect();
+        let types = self.0.iter().map(|kind| &kind.tokens);
+        Some(quote! {
+            /// How the structs read their members: a kind of slot per type
+            /// they read a member as (the runtime's `object::Kinds`).
+            mod __slots {
+                #![allow(deprecated)]
+
+                // The kinds' types name models through it (`models::Name`);
+                // a glob import of the models would let a model named like
+                // an item here be shadowed by it.
+                #[allow(unused_imports)]
+                use crate::models;
+                use crate::runtime::serde_support::object;
+
+                /// The slot of a member of a struct being read, and the
+                /// member's name.
+                // Each kind is named after its type, which may end in `Slot`
+                // or share a word with the others.
+                #[allow(clippy::enum_variant_names)]
+                pub(super) enum Slot<'a> {
+                    #(
+                        #cfgs
+                        #names(&'a mut Option<#types>, &'static str),
+                    )*
+                    /// Never made: it keeps the lifetime used when the
+                    /// features compile no other kind.
+                    #[allow(dead_code)]
+                    Never(std::convert::Infallible, std::marker::PhantomData<&'a ()>),
+                }
+
+                impl object::Fill for Slot<'_> {
+                    fn fill<'de, D: serde::Deserializer<'de>>(
                         self,
-                        mut __map: A,
-                    ) -> Result<#name, A::Error> {
-                        #(let mut #slots = None;)*
-                        #read
-                        Ok(#name { #(#built)* })
+                        deserializer: D,
+                    ) -> Result<(), D::Error> {
+                        match self {
+                            #(
+                                #cfgs
+                                Self::#names(slot, name) => object::fill(slot, deserializer, name),
+                            )*
+                            Self::Never(never, _) => match never {},
+                        }
                     }
                 }
 
-                deserializer.deserialize_map(__Visitor)
+                /// The kinds of slot of the crate's structs.
+                pub(super) struct Kinds;
+
+                impl object::Kinds for Kinds {
+                    type Slot<'a> = Slot<'a>;
+                }
+
+                /// Reads an object into a struct's slots.
+                pub(super) fn read<'de, D: serde::Deserializer<'de>>(
+                    deserializer: D,
+                    slots: &mut dyn object::Slots<Kinds>,
+                    expecting: &'static str,
+                ) -> Result<(), D::Error> {
+                    object::read(deserializer, slots, expecting)
+                }
             }
+        })
+    }
+}
+
+/// A slot kind's name: the identifiers of its type, each in upper camel
+/// case (`Option<Vec<String>>` is `OptionVecString`); a name already taken
+/// gets a number.
+fn kind_name(ty: &TokenStream, taken: &[SlotKind]) -> String {
+    let mut words = Vec::new();
+    collect_identifiers(ty.clone(), &mut words);
+    let base: String = words
+        .iter()
+        .map(|word| heck::ToUpperCamelCase::to_upper_camel_case(word.as_str()))
+        .collect();
+    let mut name = base.clone();
+    let mut number = 2;
+    // `Never` is the slots module's own kind (see `SlotKinds::module`).
+    while name == "Never" || taken.iter().any(|kind| kind.name == name) {
+        name = format!("{base}{number}");
+        number += 1;
+    }
+    name
+}
+
+fn collect_identifiers(tokens: TokenStream, out: &mut Vec<String>) {
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) => {
+                out.push(ident.to_string().trim_start_matches("r#").to_owned())
+            }
+            proc_macro2::TokenTree::Group(group) => collect_identifiers(group.stream(), out),
+            _ => {}
         }
     }
 }
@@ -91,30 +334,29 @@ fn slot_names(object: &Struct) -> Vec<Ident> {
         .collect()
 }
 
-/// The loop over the members: a listed one fills its slot (a nullable one
-/// reads an `Option`, so `null` is `Some(None)` there), others are skipped.
-fn read_members(object: &Struct, slots: &[Ident]) -> TokenStream {
+/// `Slots::slot`: a listed member's slot, of the kind its type reads as;
+/// `None` for others, which are skipped.
+fn slot_of_member(object: &Struct, slots: &[Ident], kinds: &SlotKinds) -> TokenStream {
     if object.fields.is_empty() {
         return quote! {
-            while __map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                object::skip(&mut __map)?;
+            fn slot(&mut self, _: &str) -> Option<__slots::Slot<'_>> {
+                None
             }
         };
     }
     let arms = object.fields.iter().zip(slots).map(|(field, slot)| {
         let wire = &field.wire_name;
+        let kind = kinds.of(field);
         quote! {
-            #wire => object::fill(&mut #slot, &mut __map, #wire)?,
+            #wire => __slots::Slot::#kind(&mut self.#slot, #wire),
         }
     });
     quote! {
-        while let Some(__key) =
-            __map.next_key::<object::Key<'de>>()?
-        {
-            match __key.as_str() {
+        fn slot(&mut self, name: &str) -> Option<__slots::Slot<'_>> {
+            Some(match name {
                 #(#arms)*
-                _ => object::skip(&mut __map)?,
-            }
+                _ => return None,
+            })
         }
     }
 }

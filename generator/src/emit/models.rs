@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::decoding::{members_deserialize, open_deserialize};
+use crate::emit::decoding::{members_deserialize, open_deserialize, SlotKinds};
 use crate::emit::features::{allow_unused_imports, gate};
 use crate::emit::tokens::{allow_many_arguments, docs, ident, parameters, rust_type, Scope};
 use crate::ir::{
@@ -18,10 +18,23 @@ use crate::surface::{
 /// The models module.
 pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
     let models = &api.models;
+    let written: Vec<(&Struct, &[String])> = models
+        .iter()
+        .zip(&surface.models)
+        .filter(|(_, s)| s.decoding == Decoding::Members)
+        .filter_map(|(m, _)| match &m.kind {
+            ModelKind::Struct(object) => Some((object, api.features.of_model(&m.name))),
+            _ => None,
+        })
+        .collect();
+    let kinds = SlotKinds::new(written.iter().copied());
+    let slots = kinds
+        .module()
+        .map(|declaration| gate(declaration, &features_of_any(&written)));
     let items = models
         .iter()
         .zip(&surface.models)
-        .map(|(m, s)| gate(model(m, s), api.features.of_model(&m.name)));
+        .map(|(m, s)| gate(model(m, s, &kinds), api.features.of_model(&m.name)));
     let allow_unused = allow_unused_imports(!api.features.tags.is_empty());
     let reexports_base64 = surface
         .reexports
@@ -52,15 +65,11 @@ pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
         (false, _) => None,
     };
     // Structs whose decoding is written read their members with it.
-    let object = surface
-        .models
-        .iter()
-        .any(|m| m.decoding == Decoding::Members)
-        .then(|| {
-            quote!(
-                use crate::runtime::serde_support::object;
-            )
-        });
+    let object = (!written.is_empty()).then(|| {
+        quote!(
+            use crate::runtime::serde_support::object;
+        )
+    });
     quote! {
         //! Types of the API's requests and responses.
 
@@ -73,11 +82,27 @@ pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
         #object
         #base64
 
+        #slots
         #(#items)*
     }
 }
 
-fn model(model: &Model, surface: &ModelSurface) -> TokenStream {
+/// The features that compile any of `items`: none when one is always
+/// compiled.
+fn features_of_any(items: &[(&Struct, &[String])]) -> Vec<String> {
+    if items.iter().any(|(_, features)| features.is_empty()) {
+        return Vec::new();
+    }
+    let mut features: Vec<String> = items
+        .iter()
+        .flat_map(|(_, features)| features.iter().cloned())
+        .collect();
+    features.sort();
+    features.dedup();
+    features
+}
+
+fn model(model: &Model, surface: &ModelSurface, kinds: &SlotKinds) -> TokenStream {
     let docs = docs(&surface.docs);
     let marker = model.deprecated.then(|| quote!(#[deprecated]));
     let allow = if surface.allow_deprecated {
@@ -86,7 +111,7 @@ fn model(model: &Model, surface: &ModelSurface) -> TokenStream {
         quote!()
     };
     let body = match &model.kind {
-        ModelKind::Struct(object) => struct_item(&model.name, object, surface, &allow),
+        ModelKind::Struct(object) => struct_item(&model.name, object, surface, kinds, &allow),
         ModelKind::Enum(values) => enum_item(&model.name, values, surface, &allow),
         ModelKind::Union(union) => match &union.tag {
             Some(tag) => tagged_union_item(&model.name, union, tag, surface, &allow),
@@ -105,6 +130,7 @@ fn struct_item(
     name: &str,
     object: &Struct,
     surface: &ModelSurface,
+    kinds: &SlotKinds,
     allow: &TokenStream,
 ) -> TokenStream {
     let name = ident(name);
@@ -136,7 +162,7 @@ fn struct_item(
         .as_ref()
         .map(|new| constructors(&name, object, new, &surface.setters, allow));
     let deserialize = match (surface.decoding, &object.additional_properties) {
-        (Decoding::Members, _) => Some(members_deserialize(&name, object, allow)),
+        (Decoding::Members, _) => Some(members_deserialize(&name, object, kinds, allow)),
         (Decoding::OpenObject, Some(additional)) => {
             Some(open_deserialize(&name, object, additional, allow))
         }

@@ -275,7 +275,7 @@ pub(crate) mod object {
     use std::borrow::Cow;
     use std::fmt;
 
-    use serde::de::{Error, IgnoredAny, MapAccess, Visitor};
+    use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, Visitor};
     use serde::{Deserialize, Deserializer};
 
     /// A member's name, borrowed from the text when it has no escapes.
@@ -316,32 +316,96 @@ pub(crate) mod object {
     }
 
     /// Reads the value of the member `name` into its slot.
-    pub(crate) fn fill<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    pub(crate) fn fill<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
         slot: &mut Option<T>,
-        map: &mut A,
+        deserializer: D,
         name: &'static str,
-    ) -> Result<(), A::Error> {
+    ) -> Result<(), D::Error> {
         // A `match`, not `Option::is_some`: no copy of that per member type.
         match slot {
-            Some(_) => Err(A::Error::duplicate_field(name)),
+            Some(_) => Err(D::Error::duplicate_field(name)),
             None => {
-                *slot = Some(map.next_value()?);
+                *slot = Some(T::deserialize(deserializer)?);
                 Ok(())
             }
         }
     }
 
     /// Skips the value of a member the struct does not list.
-    pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<IgnoredAny>().map(drop)
+    fn skip<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(), D::Error> {
+        IgnoredAny::deserialize(deserializer).map(drop)
     }
 
-    /// The value of a required member.
-    pub(crate) fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        // A `match`, not `ok_or_else`: no closure to compile per member type.
-        match slot {
-            Some(value) => Ok(value),
-            None => Err(E::missing_field(name)),
+    /// The kinds of slot a crate's structs read their members into: one
+    /// per member type (the models' `__slots::Slot`), so that the reading
+    /// of a member's value is compiled once per type, not per struct.
+    pub(crate) trait Kinds {
+        /// A member's slot, borrowed from the struct being read.
+        type Slot<'a>: Fill;
+    }
+
+    /// A slot that reads a member's value.
+    pub(crate) trait Fill {
+        fn fill<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error>;
+    }
+
+    /// A struct being read: its slots, written per struct. Not generic, so
+    /// the code is compiled once per struct; serde's derive compiles the
+    /// whole reading of an object (the deserializer's map reading, the
+    /// visitor, a seed per member) once per struct and deserializer.
+    pub(crate) trait Slots<K: Kinds> {
+        /// The slot of member `name`; `None` for a member the struct does
+        /// not list, which is skipped.
+        fn slot(&mut self, name: &str) -> Option<K::Slot<'_>>;
+
+        /// Builds the struct once the object has ended; the name of a
+        /// required member that was not read.
+        fn finish(&mut self) -> Result<(), &'static str>;
+    }
+
+    /// Reads an object into `slots`: compiled once per deserializer for all
+    /// the structs.
+    pub(crate) fn read<'de, K: Kinds, D: Deserializer<'de>>(
+        deserializer: D,
+        slots: &mut dyn Slots<K>,
+        expecting: &'static str,
+    ) -> Result<(), D::Error> {
+        deserializer.deserialize_map(ObjectVisitor { slots, expecting })
+    }
+
+    struct ObjectVisitor<'a, K: Kinds> {
+        slots: &'a mut dyn Slots<K>,
+        expecting: &'static str,
+    }
+
+    impl<'de, K: Kinds> Visitor<'de> for ObjectVisitor<'_, K> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(name) = map.next_key::<Key<'de>>()? {
+                map.next_value_seed(MemberSeed::<K>(self.slots.slot(name.as_str())))?;
+            }
+            // Inside the object's reading, so that the deserializer places
+            // a missing member's error at the object's end, as the derive's.
+            self.slots.finish().map_err(A::Error::missing_field)
+        }
+    }
+
+    /// The value of one member: into its slot, or skipped.
+    struct MemberSeed<'a, K: Kinds>(Option<K::Slot<'a>>);
+
+    impl<'de, K: Kinds> DeserializeSeed<'de> for MemberSeed<'_, K> {
+        type Value = ();
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+            match self.0 {
+                Some(slot) => slot.fill(deserializer),
+                None => skip(deserializer),
+            }
         }
     }
 }
