@@ -87,7 +87,65 @@ mod __slots {
                 feature = "webhooks"
             )
         )]
+        String(&'a mut Option<String>, &'static str),
+        #[cfg(
+            any(
+                feature = "charges",
+                feature = "checkout",
+                feature = "checkout-session-events",
+                feature = "checkout-sessions",
+                feature = "customers",
+                feature = "entitlements",
+                feature = "features",
+                feature = "license",
+                feature = "media",
+                feature = "monetization",
+                feature = "order-events",
+                feature = "orders",
+                feature = "other-models",
+                feature = "partner",
+                feature = "payment-methods",
+                feature = "plan-entitlements",
+                feature = "plan-files",
+                feature = "plans",
+                feature = "portal",
+                feature = "product-files",
+                feature = "product-settings",
+                feature = "products",
+                feature = "promotions",
+                feature = "refunds",
+                feature = "reporting",
+                feature = "subscriptions",
+                feature = "transactions",
+                feature = "webhook-events",
+                feature = "webhooks"
+            )
+        )]
         OptionString(&'a mut Option<Option<String>>, &'static str),
+        #[cfg(
+            any(
+                feature = "checkout",
+                feature = "checkout-sessions",
+                feature = "entitlements",
+                feature = "features",
+                feature = "license",
+                feature = "monetization",
+                feature = "orders",
+                feature = "payment-methods",
+                feature = "plan-entitlements",
+                feature = "plan-files",
+                feature = "plans",
+                feature = "product-files",
+                feature = "product-settings",
+                feature = "products",
+                feature = "promotions",
+                feature = "subscriptions",
+                feature = "transactions",
+                feature = "webhook-events",
+                feature = "webhooks"
+            )
+        )]
+        Bool(&'a mut Option<bool>, &'static str),
         #[cfg(
             any(
                 feature = "checkout",
@@ -126,7 +184,23 @@ mod __slots {
                 feature = "webhook-events"
             )
         )]
+        ChronoNaiveDate(&'a mut Option<chrono::NaiveDate>, &'static str),
+        #[cfg(
+            any(
+                feature = "charges",
+                feature = "checkout-sessions",
+                feature = "license",
+                feature = "subscriptions",
+                feature = "transactions",
+                feature = "webhook-events"
+            )
+        )]
         OptionChronoNaiveDate(&'a mut Option<Option<chrono::NaiveDate>>, &'static str),
+        #[cfg(feature = "subscriptions")]
+        CancelSubscriptionRequestCancellationFeedback(
+            &'a mut Option<models::CancelSubscriptionRequestCancellationFeedback>,
+            &'static str,
+        ),
         #[cfg(feature = "subscriptions")]
         OptionCancelSubscriptionRequestCancellationFeedback(
             &'a mut Option<
@@ -151,13 +225,65 @@ mod __slots {
                 feature = "products",
                 feature = "refunds",
                 feature = "subscriptions",
+                feature = "transactions",
+                feature = "webhooks"
+            )
+        )]
+        UuidUuid(&'a mut Option<uuid::Uuid>, &'static str),
+        #[cfg(
+            any(
+                feature = "charges",
+                feature = "checkout-sessions",
+                feature = "customers",
+                feature = "features",
+                feature = "license",
+                feature = "monetization",
+                feature = "orders",
+                feature = "partner",
+                feature = "plan-entitlements",
+                feature = "plan-files",
+                feature = "plans",
+                feature = "product-files",
+                feature = "products",
+                feature = "refunds",
+                feature = "subscriptions",
                 feature = "transactions"
             )
         )]
         OptionUuidUuid(&'a mut Option<Option<uuid::Uuid>>, &'static str),
         #[cfg(any(feature = "features", feature = "plan-entitlements"))]
+        CatalogFeatureFeatureType(
+            &'a mut Option<models::CatalogFeatureFeatureType>,
+            &'static str,
+        ),
+        #[cfg(any(feature = "features", feature = "plan-entitlements"))]
         OptionCatalogFeatureFeatureType(
             &'a mut Option<Option<models::CatalogFeatureFeatureType>>,
+            &'static str,
+        ),
+        #[cfg(
+            any(
+                feature = "checkout",
+                feature = "checkout-session-events",
+                feature = "checkout-sessions",
+                feature = "customers",
+                feature = "features",
+                feature = "license",
+                feature = "monetization",
+                feature = "order-events",
+                feature = "orders",
+                feature = "payment-methods",
+                feature = "plan-entitlements",
+                feature = "plans",
+                feature = "refunds",
+                feature = "subscriptions",
+                feature = "transactions",
+                feature = "webhook-events",
+                feature = "webhooks"
+            )
+        )]
+        SerdeJsonMapStringSerdeJsonValue(
+            &'a mut Option<serde_json::Map<String, serde_json::Value>>,
             &'static str,
         ),
         #[cfg(
@@ -185,6 +311,28 @@ mod __slots {
         #[cfg(
             any(
                 feature = "charges",
+                feature = "checkout-session-events",
+                feature = "checkout-sessions",
+                feature = "features",
+                feature = "license",
+                feature = "order-events",
+                feature = "orders",
+                feature = "plan-entitlements",
+                feature = "plans",
+                feature = "products",
+                feature = "subscriptions",
+                feature = "transactions",
+                feature = "webhook-events",
+                feature = "webhooks"
+            )
+        )]
+        ChronoDateTimeChronoUtc(
+            &'a mut Option<chrono::DateTime<chrono::Utc>>,
+            &'static str,
+        ),
+        #[cfg(
+            any(
+                feature = "charges",
                 feature = "checkout-sessions",
                 feature = "features",
                 feature = "license",
@@ -201,6 +349,34 @@ mod __slots {
             &'a mut Option<Option<chrono::DateTime<chrono::Utc>>>,
             &'static str,
         ),
+        #[cfg(
+            any(
+                feature = "charges",
+                feature = "checkout",
+                feature = "checkout-session-events",
+                feature = "checkout-sessions",
+                feature = "customers",
+                feature = "features",
+                feature = "license",
+                feature = "monetization",
+                feature = "order-events",
+                feature = "orders",
+                feature = "partner",
+                feature = "payment-methods",
+                feature = "plan-entitlements",
+                feature = "plan-files",
+                feature = "plans",
+                feature = "product-files",
+                feature = "products",
+                feature = "refunds",
+                feature = "reporting",
+                feature = "subscriptions",
+                feature = "transactions",
+                feature = "webhook-events",
+                feature = "webhooks"
+            )
+        )]
+        I64(&'a mut Option<i64>, &'static str),
         #[cfg(
             any(
                 feature = "charges",
@@ -237,9 +413,39 @@ mod __slots {
                 feature = "products"
             )
         )]
+        VecString(&'a mut Option<Vec<String>>, &'static str),
+        #[cfg(
+            any(
+                feature = "orders",
+                feature = "plan-entitlements",
+                feature = "plans",
+                feature = "portal",
+                feature = "products"
+            )
+        )]
         OptionVecString(&'a mut Option<Option<Vec<String>>>, &'static str),
         #[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
+        LicenseConfig(&'a mut Option<models::LicenseConfig>, &'static str),
+        #[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
         OptionLicenseConfig(&'a mut Option<Option<models::LicenseConfig>>, &'static str),
+        #[cfg(
+            any(
+                feature = "orders",
+                feature = "plan-entitlements",
+                feature = "plans",
+                feature = "subscriptions"
+            )
+        )]
+        PlanLink(&'a mut Option<models::PlanLink>, &'static str),
+        #[cfg(
+            any(
+                feature = "orders",
+                feature = "plan-entitlements",
+                feature = "plans",
+                feature = "subscriptions"
+            )
+        )]
+        VecPlanLink(&'a mut Option<Vec<models::PlanLink>>, &'static str),
         #[cfg(
             any(
                 feature = "orders",
@@ -257,7 +463,33 @@ mod __slots {
                 feature = "subscriptions"
             )
         )]
+        PlanFile(&'a mut Option<models::PlanFile>, &'static str),
+        #[cfg(
+            any(
+                feature = "orders",
+                feature = "plan-entitlements",
+                feature = "plans",
+                feature = "subscriptions"
+            )
+        )]
+        VecPlanFile(&'a mut Option<Vec<models::PlanFile>>, &'static str),
+        #[cfg(
+            any(
+                feature = "orders",
+                feature = "plan-entitlements",
+                feature = "plans",
+                feature = "subscriptions"
+            )
+        )]
         OptionVecPlanFile(&'a mut Option<Option<Vec<models::PlanFile>>>, &'static str),
+        #[cfg(
+            any(feature = "charges", feature = "monetization", feature = "subscriptions")
+        )]
+        SerdeJsonValue(&'a mut Option<serde_json::Value>, &'static str),
+        #[cfg(
+            any(feature = "charges", feature = "monetization", feature = "subscriptions")
+        )]
+        VecSerdeJsonValue(&'a mut Option<Vec<serde_json::Value>>, &'static str),
         #[cfg(
             any(feature = "charges", feature = "monetization", feature = "subscriptions")
         )]
@@ -269,12 +501,30 @@ mod __slots {
             any(
                 feature = "checkout",
                 feature = "monetization",
+                feature = "plan-entitlements",
+                feature = "plans",
+                feature = "promotions",
+                feature = "webhook-events"
+            )
+        )]
+        F64(&'a mut Option<f64>, &'static str),
+        #[cfg(
+            any(
+                feature = "checkout",
+                feature = "monetization",
                 feature = "plans",
                 feature = "promotions",
                 feature = "webhook-events"
             )
         )]
         OptionF64(&'a mut Option<Option<f64>>, &'static str),
+        #[cfg(feature = "entitlements")]
+        EntitlementDetail(&'a mut Option<models::EntitlementDetail>, &'static str),
+        #[cfg(feature = "entitlements")]
+        VecEntitlementDetail(
+            &'a mut Option<Vec<models::EntitlementDetail>>,
+            &'static str,
+        ),
         #[cfg(feature = "entitlements")]
         OptionVecEntitlementDetail(
             &'a mut Option<Option<Vec<models::EntitlementDetail>>>,
@@ -295,9 +545,24 @@ mod __slots {
             &'static str,
         ),
         #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
+        OrderCustomer(&'a mut Option<models::OrderCustomer>, &'static str),
+        #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
         OptionOrderCustomer(&'a mut Option<Option<models::OrderCustomer>>, &'static str),
+        #[cfg(
+            any(feature = "checkout-sessions", feature = "orders", feature = "products")
+        )]
+        Product(&'a mut Option<models::Product>, &'static str),
         #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
         OptionProduct(&'a mut Option<Option<models::Product>>, &'static str),
+        #[cfg(
+            any(
+                feature = "checkout-sessions",
+                feature = "customers",
+                feature = "orders",
+                feature = "payment-methods"
+            )
+        )]
+        BillingAddress(&'a mut Option<models::BillingAddress>, &'static str),
         #[cfg(
             any(
                 feature = "checkout-sessions",
@@ -311,8 +576,15 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "checkout-sessions")]
+        CheckoutSessionOrder(&'a mut Option<models::CheckoutSessionOrder>, &'static str),
+        #[cfg(feature = "checkout-sessions")]
         OptionCheckoutSessionOrder(
             &'a mut Option<Option<models::CheckoutSessionOrder>>,
+            &'static str,
+        ),
+        #[cfg(feature = "checkout-sessions")]
+        CheckoutSessionSubscription(
+            &'a mut Option<models::CheckoutSessionSubscription>,
             &'static str,
         ),
         #[cfg(feature = "checkout-sessions")]
@@ -320,6 +592,8 @@ mod __slots {
             &'a mut Option<Option<models::CheckoutSessionSubscription>>,
             &'static str,
         ),
+        #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
+        OrderPaymentMethod(&'a mut Option<models::OrderPaymentMethod>, &'static str),
         #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
         OptionOrderPaymentMethod(
             &'a mut Option<Option<models::OrderPaymentMethod>>,
@@ -331,8 +605,23 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "webhook-events")]
+        WebhookPreviousAttributes(
+            &'a mut Option<models::WebhookPreviousAttributes>,
+            &'static str,
+        ),
+        #[cfg(feature = "webhook-events")]
         OptionWebhookPreviousAttributes(
             &'a mut Option<Option<models::WebhookPreviousAttributes>>,
+            &'static str,
+        ),
+        #[cfg(feature = "checkout-session-events")]
+        CheckoutSessionEventResponse(
+            &'a mut Option<models::CheckoutSessionEventResponse>,
+            &'static str,
+        ),
+        #[cfg(feature = "checkout-session-events")]
+        VecCheckoutSessionEventResponse(
+            &'a mut Option<Vec<models::CheckoutSessionEventResponse>>,
             &'static str,
         ),
         #[cfg(feature = "checkout-session-events")]
@@ -340,68 +629,19 @@ mod __slots {
             &'a mut Option<Option<Vec<models::CheckoutSessionEventResponse>>>,
             &'static str,
         ),
-        #[cfg(
-            any(
-                feature = "charges",
-                feature = "checkout",
-                feature = "checkout-session-events",
-                feature = "order-events",
-                feature = "reporting",
-                feature = "subscriptions",
-                feature = "transactions",
-                feature = "webhook-events",
-                feature = "webhooks"
-            )
-        )]
-        I64(&'a mut Option<i64>, &'static str),
-        #[cfg(
-            any(
-                feature = "charges",
-                feature = "checkout",
-                feature = "checkout-session-events",
-                feature = "customers",
-                feature = "features",
-                feature = "license",
-                feature = "media",
-                feature = "order-events",
-                feature = "partner",
-                feature = "plans",
-                feature = "portal",
-                feature = "products",
-                feature = "refunds",
-                feature = "reporting",
-                feature = "subscriptions",
-                feature = "transactions",
-                feature = "webhook-events",
-                feature = "webhooks"
-            )
-        )]
-        String(&'a mut Option<String>, &'static str),
         #[cfg(feature = "checkout-session-events")]
         CheckoutSessionEventResponseStatus(
             &'a mut Option<models::CheckoutSessionEventResponseStatus>,
             &'static str,
         ),
-        #[cfg(
-            any(
-                feature = "checkout-session-events",
-                feature = "order-events",
-                feature = "webhooks"
-            )
-        )]
-        ChronoDateTimeChronoUtc(
-            &'a mut Option<chrono::DateTime<chrono::Utc>>,
+        #[cfg(feature = "checkout-sessions")]
+        CheckoutSessionResponse(
+            &'a mut Option<models::CheckoutSessionResponse>,
             &'static str,
         ),
-        #[cfg(
-            any(
-                feature = "checkout-session-events",
-                feature = "order-events",
-                feature = "webhooks"
-            )
-        )]
-        SerdeJsonMapStringSerdeJsonValue(
-            &'a mut Option<serde_json::Map<String, serde_json::Value>>,
+        #[cfg(feature = "checkout-sessions")]
+        VecCheckoutSessionResponse(
+            &'a mut Option<Vec<models::CheckoutSessionResponse>>,
             &'static str,
         ),
         #[cfg(feature = "checkout-sessions")]
@@ -410,13 +650,28 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "checkout-sessions")]
+        CheckoutSessionOrderStatus(
+            &'a mut Option<models::CheckoutSessionOrderStatus>,
+            &'static str,
+        ),
+        #[cfg(feature = "checkout-sessions")]
         OptionCheckoutSessionOrderStatus(
             &'a mut Option<Option<models::CheckoutSessionOrderStatus>>,
             &'static str,
         ),
         #[cfg(feature = "checkout-sessions")]
+        CheckoutSessionOrderBillingType(
+            &'a mut Option<models::CheckoutSessionOrderBillingType>,
+            &'static str,
+        ),
+        #[cfg(feature = "checkout-sessions")]
         OptionCheckoutSessionOrderBillingType(
             &'a mut Option<Option<models::CheckoutSessionOrderBillingType>>,
+            &'static str,
+        ),
+        #[cfg(feature = "checkout-sessions")]
+        CheckoutSessionSubscriptionBillingType(
+            &'a mut Option<models::CheckoutSessionSubscriptionBillingType>,
             &'static str,
         ),
         #[cfg(feature = "checkout-sessions")]
@@ -430,13 +685,27 @@ mod __slots {
             &'static str,
         ),
         #[cfg(any(feature = "charges", feature = "checkout", feature = "subscriptions"))]
+        FeatureInput(&'a mut Option<models::FeatureInput>, &'static str),
+        #[cfg(any(feature = "charges", feature = "checkout", feature = "subscriptions"))]
+        VecFeatureInput(&'a mut Option<Vec<models::FeatureInput>>, &'static str),
+        #[cfg(any(feature = "charges", feature = "checkout", feature = "subscriptions"))]
         OptionVecFeatureInput(
             &'a mut Option<Option<Vec<models::FeatureInput>>>,
             &'static str,
         ),
         #[cfg(feature = "charges")]
+        CreateChargeResponseProduct(
+            &'a mut Option<models::CreateChargeResponseProduct>,
+            &'static str,
+        ),
+        #[cfg(feature = "charges")]
         OptionCreateChargeResponseProduct(
             &'a mut Option<Option<models::CreateChargeResponseProduct>>,
+            &'static str,
+        ),
+        #[cfg(feature = "charges")]
+        CreateChargeResponsePlan(
+            &'a mut Option<models::CreateChargeResponsePlan>,
             &'static str,
         ),
         #[cfg(feature = "charges")]
@@ -450,6 +719,11 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "checkout")]
+        CreateCheckoutSessionRequestTaxBehavior(
+            &'a mut Option<models::CreateCheckoutSessionRequestTaxBehavior>,
+            &'static str,
+        ),
+        #[cfg(feature = "checkout")]
         OptionCreateCheckoutSessionRequestTaxBehavior(
             &'a mut Option<Option<models::CreateCheckoutSessionRequestTaxBehavior>>,
             &'static str,
@@ -460,8 +734,18 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "subscriptions")]
+        CreateSubscriptionResponseProduct(
+            &'a mut Option<models::CreateSubscriptionResponseProduct>,
+            &'static str,
+        ),
+        #[cfg(feature = "subscriptions")]
         OptionCreateSubscriptionResponseProduct(
             &'a mut Option<Option<models::CreateSubscriptionResponseProduct>>,
+            &'static str,
+        ),
+        #[cfg(feature = "subscriptions")]
+        CreateSubscriptionResponsePlan(
+            &'a mut Option<models::CreateSubscriptionResponsePlan>,
             &'static str,
         ),
         #[cfg(feature = "subscriptions")]
@@ -470,8 +754,20 @@ mod __slots {
             &'static str,
         ),
         #[cfg(any(feature = "orders", feature = "subscriptions"))]
+        SubscriptionLicense(&'a mut Option<models::SubscriptionLicense>, &'static str),
+        #[cfg(any(feature = "orders", feature = "subscriptions"))]
+        VecSubscriptionLicense(
+            &'a mut Option<Vec<models::SubscriptionLicense>>,
+            &'static str,
+        ),
+        #[cfg(any(feature = "orders", feature = "subscriptions"))]
         OptionVecSubscriptionLicense(
             &'a mut Option<Option<Vec<models::SubscriptionLicense>>>,
+            &'static str,
+        ),
+        #[cfg(any(feature = "customers", feature = "media"))]
+        StdCollectionsBTreeMapStringString(
+            &'a mut Option<std::collections::BTreeMap<String, String>>,
             &'static str,
         ),
         #[cfg(any(feature = "customers", feature = "media"))]
@@ -489,6 +785,10 @@ mod __slots {
         #[cfg(feature = "webhook-events")]
         WebhookCustomer(&'a mut Option<models::WebhookCustomer>, &'static str),
         #[cfg(feature = "customers")]
+        CustomerResponse(&'a mut Option<models::CustomerResponse>, &'static str),
+        #[cfg(feature = "customers")]
+        VecCustomerResponse(&'a mut Option<Vec<models::CustomerResponse>>, &'static str),
+        #[cfg(feature = "customers")]
         OptionVecCustomerResponse(
             &'a mut Option<Option<Vec<models::CustomerResponse>>>,
             &'static str,
@@ -499,12 +799,18 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "entitlements")]
+        I32(&'a mut Option<i32>, &'static str),
+        #[cfg(feature = "entitlements")]
         OptionI32(&'a mut Option<Option<i32>>, &'static str),
         #[cfg(feature = "features")]
         FeatureCreateRequestFeatureType(
             &'a mut Option<models::FeatureCreateRequestFeatureType>,
             &'static str,
         ),
+        #[cfg(feature = "monetization")]
+        Charge(&'a mut Option<models::Charge>, &'static str),
+        #[cfg(feature = "monetization")]
+        VecCharge(&'a mut Option<Vec<models::Charge>>, &'static str),
         #[cfg(feature = "monetization")]
         OptionVecCharge(&'a mut Option<Option<Vec<models::Charge>>>, &'static str),
         #[cfg(feature = "webhook-events")]
@@ -539,8 +845,15 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "license")]
+        LicenseDetails(&'a mut Option<models::LicenseDetails>, &'static str),
+        #[cfg(feature = "license")]
         OptionLicenseDetails(
             &'a mut Option<Option<models::LicenseDetails>>,
+            &'static str,
+        ),
+        #[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
+        LicenseConfigDurationUnit(
+            &'a mut Option<models::LicenseConfigDurationUnit>,
             &'static str,
         ),
         #[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
@@ -548,23 +861,26 @@ mod __slots {
             &'a mut Option<Option<models::LicenseConfigDurationUnit>>,
             &'static str,
         ),
-        #[cfg(
-            any(
-                feature = "license",
-                feature = "plan-entitlements",
-                feature = "plans",
-                feature = "webhooks"
-            )
-        )]
-        UuidUuid(&'a mut Option<uuid::Uuid>, &'static str),
+        #[cfg(feature = "license")]
+        LicenseDetailsCustomer(
+            &'a mut Option<models::LicenseDetailsCustomer>,
+            &'static str,
+        ),
         #[cfg(feature = "license")]
         OptionLicenseDetailsCustomer(
             &'a mut Option<Option<models::LicenseDetailsCustomer>>,
             &'static str,
         ),
         #[cfg(feature = "license")]
+        LicenseDetailsPlan(&'a mut Option<models::LicenseDetailsPlan>, &'static str),
+        #[cfg(feature = "license")]
         OptionLicenseDetailsPlan(
             &'a mut Option<Option<models::LicenseDetailsPlan>>,
+            &'static str,
+        ),
+        #[cfg(feature = "license")]
+        LicenseDetailsSubscription(
+            &'a mut Option<models::LicenseDetailsSubscription>,
             &'static str,
         ),
         #[cfg(feature = "license")]
@@ -573,8 +889,18 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "license")]
+        LicenseDetailsPlanProduct(
+            &'a mut Option<models::LicenseDetailsPlanProduct>,
+            &'static str,
+        ),
+        #[cfg(feature = "license")]
         OptionLicenseDetailsPlanProduct(
             &'a mut Option<Option<models::LicenseDetailsPlanProduct>>,
+            &'static str,
+        ),
+        #[cfg(feature = "license")]
+        LicenseDetailsSubscriptionBillingType(
+            &'a mut Option<models::LicenseDetailsSubscriptionBillingType>,
             &'static str,
         ),
         #[cfg(feature = "license")]
@@ -597,6 +923,13 @@ mod __slots {
         #[cfg(feature = "webhook-events")]
         WebhookOrder(&'a mut Option<models::WebhookOrder>, &'static str),
         #[cfg(feature = "order-events")]
+        OrderEventResponse(&'a mut Option<models::OrderEventResponse>, &'static str),
+        #[cfg(feature = "order-events")]
+        VecOrderEventResponse(
+            &'a mut Option<Vec<models::OrderEventResponse>>,
+            &'static str,
+        ),
+        #[cfg(feature = "order-events")]
         OptionVecOrderEventResponse(
             &'a mut Option<Option<Vec<models::OrderEventResponse>>>,
             &'static str,
@@ -606,6 +939,10 @@ mod __slots {
             &'a mut Option<models::OrderEventResponseStatus>,
             &'static str,
         ),
+        #[cfg(feature = "orders")]
+        OrderResponse(&'a mut Option<models::OrderResponse>, &'static str),
+        #[cfg(feature = "orders")]
+        VecOrderResponse(&'a mut Option<Vec<models::OrderResponse>>, &'static str),
         #[cfg(feature = "orders")]
         OptionVecOrderResponse(
             &'a mut Option<Option<Vec<models::OrderResponse>>>,
@@ -617,15 +954,29 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "orders")]
+        OrderResponseStatus(&'a mut Option<models::OrderResponseStatus>, &'static str),
+        #[cfg(feature = "orders")]
         OptionOrderResponseStatus(
             &'a mut Option<Option<models::OrderResponseStatus>>,
             &'static str,
         ),
+        #[cfg(any(feature = "orders", feature = "plans"))]
+        CatalogPlan(&'a mut Option<models::CatalogPlan>, &'static str),
         #[cfg(feature = "orders")]
         OptionCatalogPlan(&'a mut Option<Option<models::CatalogPlan>>, &'static str),
         #[cfg(feature = "orders")]
+        OrderResponseBillingType(
+            &'a mut Option<models::OrderResponseBillingType>,
+            &'static str,
+        ),
+        #[cfg(feature = "orders")]
         OptionOrderResponseBillingType(
             &'a mut Option<Option<models::OrderResponseBillingType>>,
+            &'static str,
+        ),
+        #[cfg(feature = "orders")]
+        OrderSubscriptionSummary(
+            &'a mut Option<models::OrderSubscriptionSummary>,
             &'static str,
         ),
         #[cfg(feature = "orders")]
@@ -638,9 +989,23 @@ mod __slots {
             &'a mut Option<models::OrderUpdatedEventType>,
             &'static str,
         ),
+        #[cfg(any(feature = "features", feature = "plan-entitlements"))]
+        CatalogFeature(&'a mut Option<models::CatalogFeature>, &'static str),
+        #[cfg(feature = "features")]
+        VecCatalogFeature(&'a mut Option<Vec<models::CatalogFeature>>, &'static str),
         #[cfg(feature = "features")]
         OptionVecCatalogFeature(
             &'a mut Option<Option<Vec<models::CatalogFeature>>>,
+            &'static str,
+        ),
+        #[cfg(feature = "plan-entitlements")]
+        PlanFeatureEntitlement(
+            &'a mut Option<models::PlanFeatureEntitlement>,
+            &'static str,
+        ),
+        #[cfg(feature = "plan-entitlements")]
+        VecPlanFeatureEntitlement(
+            &'a mut Option<Vec<models::PlanFeatureEntitlement>>,
             &'static str,
         ),
         #[cfg(feature = "plan-entitlements")]
@@ -649,14 +1014,29 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "plans")]
+        PlanPrice(&'a mut Option<models::PlanPrice>, &'static str),
+        #[cfg(feature = "plans")]
+        VecPlanPrice(&'a mut Option<Vec<models::PlanPrice>>, &'static str),
+        #[cfg(feature = "plans")]
         OptionVecPlanPrice(&'a mut Option<Option<Vec<models::PlanPrice>>>, &'static str),
+        #[cfg(feature = "plans")]
+        VecCatalogPlan(&'a mut Option<Vec<models::CatalogPlan>>, &'static str),
         #[cfg(feature = "plans")]
         OptionVecCatalogPlan(
             &'a mut Option<Option<Vec<models::CatalogPlan>>>,
             &'static str,
         ),
         #[cfg(feature = "products")]
+        VecProduct(&'a mut Option<Vec<models::Product>>, &'static str),
+        #[cfg(feature = "products")]
         OptionVecProduct(&'a mut Option<Option<Vec<models::Product>>>, &'static str),
+        #[cfg(feature = "partner")]
+        PartnerOrganization(&'a mut Option<models::PartnerOrganization>, &'static str),
+        #[cfg(feature = "partner")]
+        VecPartnerOrganization(
+            &'a mut Option<Vec<models::PartnerOrganization>>,
+            &'static str,
+        ),
         #[cfg(feature = "partner")]
         OptionVecPartnerOrganization(
             &'a mut Option<Option<Vec<models::PartnerOrganization>>>,
@@ -680,13 +1060,33 @@ mod __slots {
         #[cfg(feature = "webhook-events")]
         WebhookPaymentMethod(&'a mut Option<models::WebhookPaymentMethod>, &'static str),
         #[cfg(feature = "payment-methods")]
+        PaymentMethodResponse(
+            &'a mut Option<models::PaymentMethodResponse>,
+            &'static str,
+        ),
+        #[cfg(feature = "payment-methods")]
+        VecPaymentMethodResponse(
+            &'a mut Option<Vec<models::PaymentMethodResponse>>,
+            &'static str,
+        ),
+        #[cfg(feature = "payment-methods")]
         OptionVecPaymentMethodResponse(
             &'a mut Option<Option<Vec<models::PaymentMethodResponse>>>,
             &'static str,
         ),
         #[cfg(feature = "payment-methods")]
+        PaymentMethodCustomer(
+            &'a mut Option<models::PaymentMethodCustomer>,
+            &'static str,
+        ),
+        #[cfg(feature = "payment-methods")]
         OptionPaymentMethodCustomer(
             &'a mut Option<Option<models::PaymentMethodCustomer>>,
+            &'static str,
+        ),
+        #[cfg(feature = "payment-methods")]
+        PaymentMethodResponseStatus(
+            &'a mut Option<models::PaymentMethodResponseStatus>,
             &'static str,
         ),
         #[cfg(feature = "payment-methods")]
@@ -700,8 +1100,20 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "plans")]
+        PlanChargeChargePeriod(
+            &'a mut Option<models::PlanChargeChargePeriod>,
+            &'static str,
+        ),
+        #[cfg(feature = "plans")]
         OptionPlanChargeChargePeriod(
             &'a mut Option<Option<models::PlanChargeChargePeriod>>,
+            &'static str,
+        ),
+        #[cfg(feature = "plans")]
+        PlanChargeTiersItem(&'a mut Option<models::PlanChargeTiersItem>, &'static str),
+        #[cfg(feature = "plans")]
+        VecPlanChargeTiersItem(
+            &'a mut Option<Vec<models::PlanChargeTiersItem>>,
             &'static str,
         ),
         #[cfg(feature = "plans")]
@@ -710,8 +1122,18 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "plans")]
+        PlanChargeCatalogPricePriceModel(
+            &'a mut Option<models::PlanChargeCatalogPricePriceModel>,
+            &'static str,
+        ),
+        #[cfg(feature = "plans")]
         OptionPlanChargeCatalogPricePriceModel(
             &'a mut Option<Option<models::PlanChargeCatalogPricePriceModel>>,
+            &'static str,
+        ),
+        #[cfg(feature = "plans")]
+        PlanChargeCatalogPriceReset(
+            &'a mut Option<models::PlanChargeCatalogPriceReset>,
             &'static str,
         ),
         #[cfg(feature = "plans")]
@@ -720,8 +1142,18 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "plans")]
+        PlanChargeCatalogPricePaymentType(
+            &'a mut Option<models::PlanChargeCatalogPricePaymentType>,
+            &'static str,
+        ),
+        #[cfg(feature = "plans")]
         OptionPlanChargeCatalogPricePaymentType(
             &'a mut Option<Option<models::PlanChargeCatalogPricePaymentType>>,
+            &'static str,
+        ),
+        #[cfg(feature = "plans")]
+        PlanChargeCatalogPriceUsageAlerts(
+            &'a mut Option<models::PlanChargeCatalogPriceUsageAlerts>,
             &'static str,
         ),
         #[cfg(feature = "plans")]
@@ -730,12 +1162,23 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "plans")]
+        PlanCharge(&'a mut Option<models::PlanCharge>, &'static str),
+        #[cfg(feature = "plans")]
+        VecPlanCharge(&'a mut Option<Vec<models::PlanCharge>>, &'static str),
+        #[cfg(feature = "plans")]
         OptionVecPlanCharge(
             &'a mut Option<Option<Vec<models::PlanCharge>>>,
             &'static str,
         ),
         #[cfg(any(feature = "plan-entitlements", feature = "plans"))]
+        VecF64(&'a mut Option<Vec<f64>>, &'static str),
+        #[cfg(any(feature = "plan-entitlements", feature = "plans"))]
         OptionVecF64(&'a mut Option<Option<Vec<f64>>>, &'static str),
+        #[cfg(feature = "plans")]
+        PlanChargeCatalogPriceUsageAlertsThresholdType(
+            &'a mut Option<models::PlanChargeCatalogPriceUsageAlertsThresholdType>,
+            &'static str,
+        ),
         #[cfg(feature = "plans")]
         OptionPlanChargeCatalogPriceUsageAlertsThresholdType(
             &'a mut Option<
@@ -744,8 +1187,18 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "plans")]
+        PlanChargeTiersItemUpTo(
+            &'a mut Option<models::PlanChargeTiersItemUpTo>,
+            &'static str,
+        ),
+        #[cfg(feature = "plans")]
         OptionPlanChargeTiersItemUpTo(
             &'a mut Option<Option<models::PlanChargeTiersItemUpTo>>,
+            &'static str,
+        ),
+        #[cfg(feature = "plan-entitlements")]
+        PlanEntitlementDetailsUsageAlertsThresholdType(
+            &'a mut Option<models::PlanEntitlementDetailsUsageAlertsThresholdType>,
             &'static str,
         ),
         #[cfg(feature = "plan-entitlements")]
@@ -761,13 +1214,18 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "plan-entitlements")]
+        PlanEntitlementDetails(
+            &'a mut Option<models::PlanEntitlementDetails>,
+            &'static str,
+        ),
+        #[cfg(feature = "plan-entitlements")]
         OptionPlanEntitlementDetails(
             &'a mut Option<Option<models::PlanEntitlementDetails>>,
             &'static str,
         ),
         #[cfg(feature = "plan-entitlements")]
-        PlanEntitlementDetails(
-            &'a mut Option<models::PlanEntitlementDetails>,
+        PlanFeatureEntitlementWrite(
+            &'a mut Option<models::PlanFeatureEntitlementWrite>,
             &'static str,
         ),
         #[cfg(feature = "plan-entitlements")]
@@ -776,18 +1234,37 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "plans")]
+        PlanPricePriceType(&'a mut Option<models::PlanPricePriceType>, &'static str),
+        #[cfg(feature = "plans")]
         OptionPlanPricePriceType(
             &'a mut Option<Option<models::PlanPricePriceType>>,
             &'static str,
         ),
+        #[cfg(feature = "plans")]
+        PlanPriceTaxBehavior(&'a mut Option<models::PlanPriceTaxBehavior>, &'static str),
         #[cfg(feature = "plans")]
         OptionPlanPriceTaxBehavior(
             &'a mut Option<Option<models::PlanPriceTaxBehavior>>,
             &'static str,
         ),
         #[cfg(feature = "plans")]
+        PlanChargeCatalogPrice(
+            &'a mut Option<models::PlanChargeCatalogPrice>,
+            &'static str,
+        ),
+        #[cfg(feature = "plans")]
+        VecPlanChargeCatalogPrice(
+            &'a mut Option<Vec<models::PlanChargeCatalogPrice>>,
+            &'static str,
+        ),
+        #[cfg(feature = "plans")]
         OptionVecPlanChargeCatalogPrice(
             &'a mut Option<Option<Vec<models::PlanChargeCatalogPrice>>>,
+            &'static str,
+        ),
+        #[cfg(feature = "plans")]
+        PlanPriceCreateRequest(
+            &'a mut Option<models::PlanPriceCreateRequest>,
             &'static str,
         ),
         #[cfg(feature = "plans")]
@@ -801,6 +1278,11 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "plans")]
+        PlanPriceCreateRequestTaxBehavior(
+            &'a mut Option<models::PlanPriceCreateRequestTaxBehavior>,
+            &'static str,
+        ),
+        #[cfg(feature = "plans")]
         OptionPlanPriceCreateRequestTaxBehavior(
             &'a mut Option<Option<models::PlanPriceCreateRequestTaxBehavior>>,
             &'static str,
@@ -808,10 +1290,22 @@ mod __slots {
         #[cfg(
             any(feature = "checkout-sessions", feature = "orders", feature = "products")
         )]
+        ProductTaxCode(&'a mut Option<models::ProductTaxCode>, &'static str),
+        #[cfg(
+            any(feature = "checkout-sessions", feature = "orders", feature = "products")
+        )]
         OptionProductTaxCode(
             &'a mut Option<Option<models::ProductTaxCode>>,
             &'static str,
         ),
+        #[cfg(
+            any(feature = "checkout-sessions", feature = "orders", feature = "products")
+        )]
+        ProductImage(&'a mut Option<models::ProductImage>, &'static str),
+        #[cfg(
+            any(feature = "checkout-sessions", feature = "orders", feature = "products")
+        )]
+        VecProductImage(&'a mut Option<Vec<models::ProductImage>>, &'static str),
         #[cfg(
             any(feature = "checkout-sessions", feature = "orders", feature = "products")
         )]
@@ -825,8 +1319,17 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "monetization")]
+        ProductPlan(&'a mut Option<models::ProductPlan>, &'static str),
+        #[cfg(feature = "monetization")]
+        VecProductPlan(&'a mut Option<Vec<models::ProductPlan>>, &'static str),
+        #[cfg(feature = "monetization")]
         OptionVecProductPlan(
             &'a mut Option<Option<Vec<models::ProductPlan>>>,
+            &'static str,
+        ),
+        #[cfg(feature = "monetization")]
+        ProductOfferingResponseSubscription(
+            &'a mut Option<models::ProductOfferingResponseSubscription>,
             &'static str,
         ),
         #[cfg(feature = "monetization")]
@@ -835,6 +1338,10 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "monetization")]
+        BillingPeriod(&'a mut Option<models::BillingPeriod>, &'static str),
+        #[cfg(feature = "monetization")]
+        VecBillingPeriod(&'a mut Option<Vec<models::BillingPeriod>>, &'static str),
+        #[cfg(feature = "monetization")]
         OptionVecBillingPeriod(
             &'a mut Option<Option<Vec<models::BillingPeriod>>>,
             &'static str,
@@ -842,10 +1349,22 @@ mod __slots {
         #[cfg(feature = "monetization")]
         OptionSerdeJsonValue(&'a mut Option<Option<serde_json::Value>>, &'static str),
         #[cfg(feature = "monetization")]
+        FeaturePrice(&'a mut Option<models::FeaturePrice>, &'static str),
+        #[cfg(feature = "monetization")]
         OptionFeaturePrice(&'a mut Option<Option<models::FeaturePrice>>, &'static str),
+        #[cfg(feature = "products")]
+        ProductRetrieveTaxCode(
+            &'a mut Option<models::ProductRetrieveTaxCode>,
+            &'static str,
+        ),
         #[cfg(feature = "products")]
         OptionProductRetrieveTaxCode(
             &'a mut Option<Option<models::ProductRetrieveTaxCode>>,
+            &'static str,
+        ),
+        #[cfg(feature = "products")]
+        ProductUpdateRequestTaxCode(
+            &'a mut Option<models::ProductUpdateRequestTaxCode>,
             &'static str,
         ),
         #[cfg(feature = "products")]
@@ -854,18 +1373,31 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "promotions")]
+        PromotionWidget(&'a mut Option<models::PromotionWidget>, &'static str),
+        #[cfg(feature = "promotions")]
+        VecPromotionWidget(&'a mut Option<Vec<models::PromotionWidget>>, &'static str),
+        #[cfg(feature = "promotions")]
         OptionVecPromotionWidget(
             &'a mut Option<Option<Vec<models::PromotionWidget>>>,
             &'static str,
         ),
+        #[cfg(feature = "promotions")]
+        PromotionSecurity(&'a mut Option<models::PromotionSecurity>, &'static str),
         #[cfg(feature = "promotions")]
         OptionPromotionSecurity(
             &'a mut Option<Option<models::PromotionSecurity>>,
             &'static str,
         ),
         #[cfg(feature = "promotions")]
+        PromotionWidgetType(&'a mut Option<models::PromotionWidgetType>, &'static str),
+        #[cfg(feature = "promotions")]
         OptionPromotionWidgetType(
             &'a mut Option<Option<models::PromotionWidgetType>>,
+            &'static str,
+        ),
+        #[cfg(feature = "promotions")]
+        PromotionWidgetPlacement(
+            &'a mut Option<models::PromotionWidgetPlacement>,
             &'static str,
         ),
         #[cfg(feature = "promotions")]
@@ -874,8 +1406,15 @@ mod __slots {
             &'static str,
         ),
         #[cfg(any(feature = "refunds", feature = "transactions"))]
+        CrateRuntimeDecimal(&'a mut Option<crate::runtime::Decimal>, &'static str),
+        #[cfg(any(feature = "refunds", feature = "transactions"))]
         OptionCrateRuntimeDecimal(
             &'a mut Option<Option<crate::runtime::Decimal>>,
+            &'static str,
+        ),
+        #[cfg(feature = "refunds")]
+        RefundCreateRequestReason(
+            &'a mut Option<models::RefundCreateRequestReason>,
             &'static str,
         ),
         #[cfg(feature = "refunds")]
@@ -893,15 +1432,23 @@ mod __slots {
         #[cfg(feature = "webhook-events")]
         WebhookRefund(&'a mut Option<models::WebhookRefund>, &'static str),
         #[cfg(feature = "refunds")]
+        RefundResponse(&'a mut Option<models::RefundResponse>, &'static str),
+        #[cfg(feature = "refunds")]
+        VecRefundResponse(&'a mut Option<Vec<models::RefundResponse>>, &'static str),
+        #[cfg(feature = "refunds")]
         OptionVecRefundResponse(
             &'a mut Option<Option<Vec<models::RefundResponse>>>,
             &'static str,
         ),
         #[cfg(feature = "refunds")]
+        RefundResponseReason(&'a mut Option<models::RefundResponseReason>, &'static str),
+        #[cfg(feature = "refunds")]
         OptionRefundResponseReason(
             &'a mut Option<Option<models::RefundResponseReason>>,
             &'static str,
         ),
+        #[cfg(feature = "refunds")]
+        RefundResponseStatus(&'a mut Option<models::RefundResponseStatus>, &'static str),
         #[cfg(feature = "refunds")]
         OptionRefundResponseStatus(
             &'a mut Option<Option<models::RefundResponseStatus>>,
@@ -918,13 +1465,30 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "reporting")]
+        ReportUsageResponseBehaviour(
+            &'a mut Option<models::ReportUsageResponseBehaviour>,
+            &'static str,
+        ),
+        #[cfg(feature = "reporting")]
         OptionReportUsageResponseBehaviour(
             &'a mut Option<Option<models::ReportUsageResponseBehaviour>>,
             &'static str,
         ),
         #[cfg(feature = "subscriptions")]
+        SubscriptionPlan(&'a mut Option<models::SubscriptionPlan>, &'static str),
+        #[cfg(feature = "subscriptions")]
         OptionSubscriptionPlan(
             &'a mut Option<Option<models::SubscriptionPlan>>,
+            &'static str,
+        ),
+        #[cfg(feature = "subscriptions")]
+        SubscriptionFeatureDetail(
+            &'a mut Option<models::SubscriptionFeatureDetail>,
+            &'static str,
+        ),
+        #[cfg(feature = "subscriptions")]
+        VecSubscriptionFeatureDetail(
+            &'a mut Option<Vec<models::SubscriptionFeatureDetail>>,
             &'static str,
         ),
         #[cfg(feature = "subscriptions")]
@@ -933,13 +1497,28 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "subscriptions")]
+        SubscriptionBillingType(
+            &'a mut Option<models::SubscriptionBillingType>,
+            &'static str,
+        ),
+        #[cfg(feature = "subscriptions")]
         OptionSubscriptionBillingType(
             &'a mut Option<Option<models::SubscriptionBillingType>>,
             &'static str,
         ),
         #[cfg(feature = "subscriptions")]
+        SubscriptionCancellationReason(
+            &'a mut Option<models::SubscriptionCancellationReason>,
+            &'static str,
+        ),
+        #[cfg(feature = "subscriptions")]
         OptionSubscriptionCancellationReason(
             &'a mut Option<Option<models::SubscriptionCancellationReason>>,
+            &'static str,
+        ),
+        #[cfg(feature = "subscriptions")]
+        SubscriptionCancellationFeedback(
+            &'a mut Option<models::SubscriptionCancellationFeedback>,
             &'static str,
         ),
         #[cfg(feature = "subscriptions")]
@@ -965,8 +1544,18 @@ mod __slots {
         #[cfg(feature = "webhook-events")]
         WebhookSubscription(&'a mut Option<models::WebhookSubscription>, &'static str),
         #[cfg(feature = "subscriptions")]
+        SubscriptionFeatureDetailFeatureDetails(
+            &'a mut Option<models::SubscriptionFeatureDetailFeatureDetails>,
+            &'static str,
+        ),
+        #[cfg(feature = "subscriptions")]
         OptionSubscriptionFeatureDetailFeatureDetails(
             &'a mut Option<Option<models::SubscriptionFeatureDetailFeatureDetails>>,
+            &'static str,
+        ),
+        #[cfg(feature = "subscriptions")]
+        SubscriptionFeatureDetailFeatureDetailsUnits(
+            &'a mut Option<models::SubscriptionFeatureDetailFeatureDetailsUnits>,
             &'static str,
         ),
         #[cfg(feature = "subscriptions")]
@@ -974,6 +1563,10 @@ mod __slots {
             &'a mut Option<Option<models::SubscriptionFeatureDetailFeatureDetailsUnits>>,
             &'static str,
         ),
+        #[cfg(feature = "subscriptions")]
+        Subscription(&'a mut Option<models::Subscription>, &'static str),
+        #[cfg(feature = "subscriptions")]
+        VecSubscription(&'a mut Option<Vec<models::Subscription>>, &'static str),
         #[cfg(feature = "subscriptions")]
         OptionVecSubscription(
             &'a mut Option<Option<Vec<models::Subscription>>>,
@@ -990,8 +1583,25 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "transactions")]
+        TransactionResponse(&'a mut Option<models::TransactionResponse>, &'static str),
+        #[cfg(feature = "transactions")]
+        VecTransactionResponse(
+            &'a mut Option<Vec<models::TransactionResponse>>,
+            &'static str,
+        ),
+        #[cfg(feature = "transactions")]
         OptionVecTransactionResponse(
             &'a mut Option<Option<Vec<models::TransactionResponse>>>,
+            &'static str,
+        ),
+        #[cfg(feature = "transactions")]
+        MorFeeBreakdownComponent(
+            &'a mut Option<models::MorFeeBreakdownComponent>,
+            &'static str,
+        ),
+        #[cfg(feature = "transactions")]
+        VecMorFeeBreakdownComponent(
+            &'a mut Option<Vec<models::MorFeeBreakdownComponent>>,
             &'static str,
         ),
         #[cfg(feature = "transactions")]
@@ -1000,8 +1610,18 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "transactions")]
+        TransactionResponseStatus(
+            &'a mut Option<models::TransactionResponseStatus>,
+            &'static str,
+        ),
+        #[cfg(feature = "transactions")]
         OptionTransactionResponseStatus(
             &'a mut Option<Option<models::TransactionResponseStatus>>,
+            &'static str,
+        ),
+        #[cfg(feature = "transactions")]
+        TransactionResponseTransactionType(
+            &'a mut Option<models::TransactionResponseTransactionType>,
             &'static str,
         ),
         #[cfg(feature = "transactions")]
@@ -1015,6 +1635,11 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "subscriptions")]
+        UpdateSubscriptionRequestPaymentBehavior(
+            &'a mut Option<models::UpdateSubscriptionRequestPaymentBehavior>,
+            &'static str,
+        ),
+        #[cfg(feature = "subscriptions")]
         OptionUpdateSubscriptionRequestPaymentBehavior(
             &'a mut Option<Option<models::UpdateSubscriptionRequestPaymentBehavior>>,
             &'static str,
@@ -1025,18 +1650,32 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "webhook-events")]
+        WebhookCustomerSummary(
+            &'a mut Option<models::WebhookCustomerSummary>,
+            &'static str,
+        ),
+        #[cfg(feature = "webhook-events")]
         OptionWebhookCustomerSummary(
             &'a mut Option<Option<models::WebhookCustomerSummary>>,
             &'static str,
         ),
+        #[cfg(feature = "webhook-events")]
+        WebhookFeatures(&'a mut Option<models::WebhookFeatures>, &'static str),
         #[cfg(feature = "webhook-events")]
         OptionWebhookFeatures(
             &'a mut Option<Option<models::WebhookFeatures>>,
             &'static str,
         ),
         #[cfg(feature = "webhook-events")]
+        WebhookPlanSummary(&'a mut Option<models::WebhookPlanSummary>, &'static str),
+        #[cfg(feature = "webhook-events")]
         OptionWebhookPlanSummary(
             &'a mut Option<Option<models::WebhookPlanSummary>>,
+            &'static str,
+        ),
+        #[cfg(feature = "webhook-events")]
+        WebhookProductSummary(
+            &'a mut Option<models::WebhookProductSummary>,
             &'static str,
         ),
         #[cfg(feature = "webhook-events")]
@@ -1045,13 +1684,25 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "webhook-events")]
+        WebhookBillingAddress(
+            &'a mut Option<models::WebhookBillingAddress>,
+            &'static str,
+        ),
+        #[cfg(feature = "webhook-events")]
         OptionWebhookBillingAddress(
             &'a mut Option<Option<models::WebhookBillingAddress>>,
             &'static str,
         ),
         #[cfg(feature = "webhook-events")]
+        WebhookMetadata(&'a mut Option<models::WebhookMetadata>, &'static str),
+        #[cfg(feature = "webhook-events")]
         OptionWebhookMetadata(
             &'a mut Option<Option<models::WebhookMetadata>>,
+            &'static str,
+        ),
+        #[cfg(feature = "webhook-events")]
+        WebhookCheckoutDetails(
+            &'a mut Option<models::WebhookCheckoutDetails>,
             &'static str,
         ),
         #[cfg(feature = "webhook-events")]
@@ -1065,15 +1716,28 @@ mod __slots {
             &'static str,
         ),
         #[cfg(feature = "webhooks")]
+        WebhookEventLogResponse(
+            &'a mut Option<models::WebhookEventLogResponse>,
+            &'static str,
+        ),
+        #[cfg(feature = "webhooks")]
+        VecWebhookEventLogResponse(
+            &'a mut Option<Vec<models::WebhookEventLogResponse>>,
+            &'static str,
+        ),
+        #[cfg(feature = "webhooks")]
         OptionVecWebhookEventLogResponse(
             &'a mut Option<Option<Vec<models::WebhookEventLogResponse>>>,
             &'static str,
         ),
-        #[cfg(feature = "webhooks")]
-        Bool(&'a mut Option<bool>, &'static str),
         #[cfg(feature = "webhook-events")]
         WebhookFeatureUsageAlertObject(
             &'a mut Option<models::WebhookFeatureUsageAlertObject>,
+            &'static str,
+        ),
+        #[cfg(feature = "webhook-events")]
+        WebhookFeatureSummary(
+            &'a mut Option<models::WebhookFeatureSummary>,
             &'static str,
         ),
         #[cfg(feature = "webhook-events")]
@@ -1090,6 +1754,8 @@ mod __slots {
             &'a mut Option<models::WebhookPaymentMethodObject>,
             &'static str,
         ),
+        #[cfg(feature = "webhook-events")]
+        WebhookCardDetails(&'a mut Option<models::WebhookCardDetails>, &'static str),
         #[cfg(feature = "webhook-events")]
         OptionWebhookCardDetails(
             &'a mut Option<Option<models::WebhookCardDetails>>,
@@ -1147,7 +1813,72 @@ mod __slots {
                         feature = "webhooks"
                     )
                 )]
-                Self::OptionString(slot, name) => object::fill(slot, deserializer, name),
+                Self::String(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout",
+                        feature = "checkout-session-events",
+                        feature = "checkout-sessions",
+                        feature = "customers",
+                        feature = "entitlements",
+                        feature = "features",
+                        feature = "license",
+                        feature = "media",
+                        feature = "monetization",
+                        feature = "order-events",
+                        feature = "orders",
+                        feature = "other-models",
+                        feature = "partner",
+                        feature = "payment-methods",
+                        feature = "plan-entitlements",
+                        feature = "plan-files",
+                        feature = "plans",
+                        feature = "portal",
+                        feature = "product-files",
+                        feature = "product-settings",
+                        feature = "products",
+                        feature = "promotions",
+                        feature = "refunds",
+                        feature = "reporting",
+                        feature = "subscriptions",
+                        feature = "transactions",
+                        feature = "webhook-events",
+                        feature = "webhooks"
+                    )
+                )]
+                Self::OptionString(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |value, name| Slot::String(value, name))
+                }
+
+                #[cfg(
+                    any(
+                        feature = "checkout",
+                        feature = "checkout-sessions",
+                        feature = "entitlements",
+                        feature = "features",
+                        feature = "license",
+                        feature = "monetization",
+                        feature = "orders",
+                        feature = "payment-methods",
+                        feature = "plan-entitlements",
+                        feature = "plan-files",
+                        feature = "plans",
+                        feature = "product-files",
+                        feature = "product-settings",
+                        feature = "products",
+                        feature = "promotions",
+                        feature = "subscriptions",
+                        feature = "transactions",
+                        feature = "webhook-events",
+                        feature = "webhooks"
+                    )
+                )]
+                Self::Bool(slot, name) => object::fill(slot, deserializer, name),
                 #[cfg(
                     any(
                         feature = "checkout",
@@ -1170,7 +1901,14 @@ mod __slots {
                         feature = "webhook-events"
                     )
                 )]
-                Self::OptionBool(slot, name) => object::fill(slot, deserializer, name),
+                Self::OptionBool(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |value, name| Slot::Bool(value, name))
+                }
+
                 #[cfg(feature = "subscriptions")]
                 Self::CancelSubscriptionRequestCancellationType(slot, name) => {
                     object::fill(slot, deserializer, name)
@@ -1186,15 +1924,77 @@ mod __slots {
                         feature = "webhook-events"
                     )
                 )]
+                Self::ChronoNaiveDate(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout-sessions",
+                        feature = "license",
+                        feature = "subscriptions",
+                        feature = "transactions",
+                        feature = "webhook-events"
+                    )
+                )]
                 Self::OptionChronoNaiveDate(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::ChronoNaiveDate(value, name),
+                    )
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::CancelSubscriptionRequestCancellationFeedback(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "subscriptions")]
                 Self::OptionCancelSubscriptionRequestCancellationFeedback(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CancelSubscriptionRequestCancellationFeedback(
+                            value,
+                            name,
+                        ),
+                    )
                 }
 
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout-sessions",
+                        feature = "customers",
+                        feature = "features",
+                        feature = "license",
+                        feature = "monetization",
+                        feature = "orders",
+                        feature = "partner",
+                        feature = "plan-entitlements",
+                        feature = "plan-files",
+                        feature = "plans",
+                        feature = "product-files",
+                        feature = "products",
+                        feature = "refunds",
+                        feature = "subscriptions",
+                        feature = "transactions",
+                        feature = "webhooks"
+                    )
+                )]
+                Self::UuidUuid(slot, name) => object::fill(slot, deserializer, name),
                 #[cfg(
                     any(
                         feature = "charges",
@@ -1216,11 +2016,59 @@ mod __slots {
                     )
                 )]
                 Self::OptionUuidUuid(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::UuidUuid(value, name),
+                    )
+                }
+
+                #[cfg(any(feature = "features", feature = "plan-entitlements"))]
+                Self::CatalogFeatureFeatureType(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(any(feature = "features", feature = "plan-entitlements"))]
                 Self::OptionCatalogFeatureFeatureType(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CatalogFeatureFeatureType(value, name),
+                    )
+                }
+
+                #[cfg(
+                    any(
+                        feature = "checkout",
+                        feature = "checkout-session-events",
+                        feature = "checkout-sessions",
+                        feature = "customers",
+                        feature = "features",
+                        feature = "license",
+                        feature = "monetization",
+                        feature = "order-events",
+                        feature = "orders",
+                        feature = "payment-methods",
+                        feature = "plan-entitlements",
+                        feature = "plans",
+                        feature = "refunds",
+                        feature = "subscriptions",
+                        feature = "transactions",
+                        feature = "webhook-events",
+                        feature = "webhooks"
+                    )
+                )]
+                Self::SerdeJsonMapStringSerdeJsonValue(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
@@ -1243,6 +2091,37 @@ mod __slots {
                     )
                 )]
                 Self::OptionSerdeJsonMapStringSerdeJsonValue(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::SerdeJsonMapStringSerdeJsonValue(value, name),
+                    )
+                }
+
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout-session-events",
+                        feature = "checkout-sessions",
+                        feature = "features",
+                        feature = "license",
+                        feature = "order-events",
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plans",
+                        feature = "products",
+                        feature = "subscriptions",
+                        feature = "transactions",
+                        feature = "webhook-events",
+                        feature = "webhooks"
+                    )
+                )]
+                Self::ChronoDateTimeChronoUtc(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
@@ -1262,9 +2141,46 @@ mod __slots {
                     )
                 )]
                 Self::OptionChronoDateTimeChronoUtc(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::ChronoDateTimeChronoUtc(value, name),
+                    )
                 }
 
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout",
+                        feature = "checkout-session-events",
+                        feature = "checkout-sessions",
+                        feature = "customers",
+                        feature = "features",
+                        feature = "license",
+                        feature = "monetization",
+                        feature = "order-events",
+                        feature = "orders",
+                        feature = "partner",
+                        feature = "payment-methods",
+                        feature = "plan-entitlements",
+                        feature = "plan-files",
+                        feature = "plans",
+                        feature = "product-files",
+                        feature = "products",
+                        feature = "refunds",
+                        feature = "reporting",
+                        feature = "subscriptions",
+                        feature = "transactions",
+                        feature = "webhook-events",
+                        feature = "webhooks"
+                    )
+                )]
+                Self::I64(slot, name) => object::fill(slot, deserializer, name),
                 #[cfg(
                     any(
                         feature = "charges",
@@ -1291,7 +2207,31 @@ mod __slots {
                         feature = "webhooks"
                     )
                 )]
-                Self::OptionI64(slot, name) => object::fill(slot, deserializer, name),
+                Self::OptionI64(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |value, name| Slot::I64(value, name))
+                }
+
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plans",
+                        feature = "portal",
+                        feature = "products"
+                    )
+                )]
+                Self::VecString(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |item, name| Slot::String(item, name))
+                }
+
                 #[cfg(
                     any(
                         feature = "orders",
@@ -1302,7 +2242,16 @@ mod __slots {
                     )
                 )]
                 Self::OptionVecString(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecString(value, name),
+                    )
                 }
 
                 #[cfg(
@@ -1312,8 +2261,50 @@ mod __slots {
                         feature = "plans"
                     )
                 )]
+                Self::LicenseConfig(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plans"
+                    )
+                )]
                 Self::OptionLicenseConfig(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::LicenseConfig(value, name),
+                    )
+                }
+
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plans",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::PlanLink(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plans",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::VecPlanLink(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |item, name| Slot::PlanLink(item, name))
                 }
 
                 #[cfg(
@@ -1325,7 +2316,41 @@ mod __slots {
                     )
                 )]
                 Self::OptionVecPlanLink(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecPlanLink(value, name),
+                    )
+                }
+
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plans",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::PlanFile(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plans",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::VecPlanFile(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |item, name| Slot::PlanFile(item, name))
                 }
 
                 #[cfg(
@@ -1337,6 +2362,26 @@ mod __slots {
                     )
                 )]
                 Self::OptionVecPlanFile(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecPlanFile(value, name),
+                    )
+                }
+
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "monetization",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::SerdeJsonValue(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
@@ -1347,10 +2392,50 @@ mod __slots {
                         feature = "subscriptions"
                     )
                 )]
-                Self::OptionVecSerdeJsonValue(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                Self::VecSerdeJsonValue(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::SerdeJsonValue(item, name),
+                    )
                 }
 
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "monetization",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::OptionVecSerdeJsonValue(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecSerdeJsonValue(value, name),
+                    )
+                }
+
+                #[cfg(
+                    any(
+                        feature = "checkout",
+                        feature = "monetization",
+                        feature = "plan-entitlements",
+                        feature = "plans",
+                        feature = "promotions",
+                        feature = "webhook-events"
+                    )
+                )]
+                Self::F64(slot, name) => object::fill(slot, deserializer, name),
                 #[cfg(
                     any(
                         feature = "checkout",
@@ -1360,10 +2445,45 @@ mod __slots {
                         feature = "webhook-events"
                     )
                 )]
-                Self::OptionF64(slot, name) => object::fill(slot, deserializer, name),
+                Self::OptionF64(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |value, name| Slot::F64(value, name))
+                }
+
+                #[cfg(feature = "entitlements")]
+                Self::EntitlementDetail(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "entitlements")]
+                Self::VecEntitlementDetail(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::EntitlementDetail(item, name),
+                    )
+                }
+
                 #[cfg(feature = "entitlements")]
                 Self::OptionVecEntitlementDetail(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecEntitlementDetail(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -1387,12 +2507,50 @@ mod __slots {
                 }
 
                 #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
+                Self::OrderCustomer(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
                 Self::OptionOrderCustomer(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::OrderCustomer(value, name),
+                    )
+                }
+
+                #[cfg(
+                    any(
+                        feature = "checkout-sessions",
+                        feature = "orders",
+                        feature = "products"
+                    )
+                )]
+                Self::Product(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
+                Self::OptionProduct(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |value, name| Slot::Product(value, name))
+                }
+
+                #[cfg(
+                    any(
+                        feature = "checkout-sessions",
+                        feature = "customers",
+                        feature = "orders",
+                        feature = "payment-methods"
+                    )
+                )]
+                Self::BillingAddress(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
-                #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
-                Self::OptionProduct(slot, name) => object::fill(slot, deserializer, name),
                 #[cfg(
                     any(
                         feature = "checkout-sessions",
@@ -1402,22 +2560,73 @@ mod __slots {
                     )
                 )]
                 Self::OptionBillingAddress(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::BillingAddress(value, name),
+                    )
+                }
+
+                #[cfg(feature = "checkout-sessions")]
+                Self::CheckoutSessionOrder(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "checkout-sessions")]
                 Self::OptionCheckoutSessionOrder(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CheckoutSessionOrder(value, name),
+                    )
+                }
+
+                #[cfg(feature = "checkout-sessions")]
+                Self::CheckoutSessionSubscription(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "checkout-sessions")]
                 Self::OptionCheckoutSessionSubscription(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CheckoutSessionSubscription(value, name),
+                    )
+                }
+
+                #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
+                Self::OrderPaymentMethod(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(any(feature = "checkout-sessions", feature = "orders"))]
                 Self::OptionOrderPaymentMethod(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::OrderPaymentMethod(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -1426,97 +2635,153 @@ mod __slots {
                 }
 
                 #[cfg(feature = "webhook-events")]
+                Self::WebhookPreviousAttributes(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "webhook-events")]
                 Self::OptionWebhookPreviousAttributes(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::WebhookPreviousAttributes(value, name),
+                    )
+                }
+
+                #[cfg(feature = "checkout-session-events")]
+                Self::CheckoutSessionEventResponse(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "checkout-session-events")]
-                Self::OptionVecCheckoutSessionEventResponse(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                Self::VecCheckoutSessionEventResponse(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::CheckoutSessionEventResponse(item, name),
+                    )
                 }
 
-                #[cfg(
-                    any(
-                        feature = "charges",
-                        feature = "checkout",
-                        feature = "checkout-session-events",
-                        feature = "order-events",
-                        feature = "reporting",
-                        feature = "subscriptions",
-                        feature = "transactions",
-                        feature = "webhook-events",
-                        feature = "webhooks"
+                #[cfg(feature = "checkout-session-events")]
+                Self::OptionVecCheckoutSessionEventResponse(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecCheckoutSessionEventResponse(value, name),
                     )
-                )]
-                Self::I64(slot, name) => object::fill(slot, deserializer, name),
-                #[cfg(
-                    any(
-                        feature = "charges",
-                        feature = "checkout",
-                        feature = "checkout-session-events",
-                        feature = "customers",
-                        feature = "features",
-                        feature = "license",
-                        feature = "media",
-                        feature = "order-events",
-                        feature = "partner",
-                        feature = "plans",
-                        feature = "portal",
-                        feature = "products",
-                        feature = "refunds",
-                        feature = "reporting",
-                        feature = "subscriptions",
-                        feature = "transactions",
-                        feature = "webhook-events",
-                        feature = "webhooks"
-                    )
-                )]
-                Self::String(slot, name) => object::fill(slot, deserializer, name),
+                }
+
                 #[cfg(feature = "checkout-session-events")]
                 Self::CheckoutSessionEventResponseStatus(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
-                #[cfg(
-                    any(
-                        feature = "checkout-session-events",
-                        feature = "order-events",
-                        feature = "webhooks"
-                    )
-                )]
-                Self::ChronoDateTimeChronoUtc(slot, name) => {
-                    object::fill(slot, deserializer, name)
-                }
-
-                #[cfg(
-                    any(
-                        feature = "checkout-session-events",
-                        feature = "order-events",
-                        feature = "webhooks"
-                    )
-                )]
-                Self::SerdeJsonMapStringSerdeJsonValue(slot, name) => {
+                #[cfg(feature = "checkout-sessions")]
+                Self::CheckoutSessionResponse(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "checkout-sessions")]
+                Self::VecCheckoutSessionResponse(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::CheckoutSessionResponse(item, name),
+                    )
+                }
+
+                #[cfg(feature = "checkout-sessions")]
                 Self::OptionVecCheckoutSessionResponse(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecCheckoutSessionResponse(value, name),
+                    )
+                }
+
+                #[cfg(feature = "checkout-sessions")]
+                Self::CheckoutSessionOrderStatus(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "checkout-sessions")]
                 Self::OptionCheckoutSessionOrderStatus(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CheckoutSessionOrderStatus(value, name),
+                    )
+                }
+
+                #[cfg(feature = "checkout-sessions")]
+                Self::CheckoutSessionOrderBillingType(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "checkout-sessions")]
                 Self::OptionCheckoutSessionOrderBillingType(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CheckoutSessionOrderBillingType(value, name),
+                    )
+                }
+
+                #[cfg(feature = "checkout-sessions")]
+                Self::CheckoutSessionSubscriptionBillingType(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "checkout-sessions")]
                 Self::OptionCheckoutSessionSubscriptionBillingType(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CheckoutSessionSubscriptionBillingType(
+                            value,
+                            name,
+                        ),
+                    )
                 }
 
                 #[cfg(feature = "charges")]
@@ -1531,18 +2796,83 @@ mod __slots {
                         feature = "subscriptions"
                     )
                 )]
+                Self::FeatureInput(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::VecFeatureInput(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::FeatureInput(item, name),
+                    )
+                }
+
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout",
+                        feature = "subscriptions"
+                    )
+                )]
                 Self::OptionVecFeatureInput(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecFeatureInput(value, name),
+                    )
+                }
+
+                #[cfg(feature = "charges")]
+                Self::CreateChargeResponseProduct(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "charges")]
                 Self::OptionCreateChargeResponseProduct(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CreateChargeResponseProduct(value, name),
+                    )
+                }
+
+                #[cfg(feature = "charges")]
+                Self::CreateChargeResponsePlan(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "charges")]
                 Self::OptionCreateChargeResponsePlan(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CreateChargeResponsePlan(value, name),
+                    )
                 }
 
                 #[cfg(feature = "checkout")]
@@ -1551,8 +2881,25 @@ mod __slots {
                 }
 
                 #[cfg(feature = "checkout")]
-                Self::OptionCreateCheckoutSessionRequestTaxBehavior(slot, name) => {
+                Self::CreateCheckoutSessionRequestTaxBehavior(slot, name) => {
                     object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "checkout")]
+                Self::OptionCreateCheckoutSessionRequestTaxBehavior(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CreateCheckoutSessionRequestTaxBehavior(
+                            value,
+                            name,
+                        ),
+                    )
                 }
 
                 #[cfg(feature = "subscriptions")]
@@ -1561,23 +2908,99 @@ mod __slots {
                 }
 
                 #[cfg(feature = "subscriptions")]
+                Self::CreateSubscriptionResponseProduct(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "subscriptions")]
                 Self::OptionCreateSubscriptionResponseProduct(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CreateSubscriptionResponseProduct(
+                            value,
+                            name,
+                        ),
+                    )
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::CreateSubscriptionResponsePlan(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "subscriptions")]
                 Self::OptionCreateSubscriptionResponsePlan(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CreateSubscriptionResponsePlan(value, name),
+                    )
+                }
+
+                #[cfg(any(feature = "orders", feature = "subscriptions"))]
+                Self::SubscriptionLicense(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(any(feature = "orders", feature = "subscriptions"))]
+                Self::VecSubscriptionLicense(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::SubscriptionLicense(item, name),
+                    )
+                }
+
+                #[cfg(any(feature = "orders", feature = "subscriptions"))]
                 Self::OptionVecSubscriptionLicense(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecSubscriptionLicense(value, name),
+                    )
+                }
+
+                #[cfg(any(feature = "customers", feature = "media"))]
+                Self::StdCollectionsBTreeMapStringString(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(any(feature = "customers", feature = "media"))]
                 Self::OptionStdCollectionsBTreeMapStringString(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::StdCollectionsBTreeMapStringString(
+                            value,
+                            name,
+                        ),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -1596,8 +3019,36 @@ mod __slots {
                 }
 
                 #[cfg(feature = "customers")]
-                Self::OptionVecCustomerResponse(slot, name) => {
+                Self::CustomerResponse(slot, name) => {
                     object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "customers")]
+                Self::VecCustomerResponse(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::CustomerResponse(item, name),
+                    )
+                }
+
+                #[cfg(feature = "customers")]
+                Self::OptionVecCustomerResponse(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecCustomerResponse(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -1606,15 +3057,44 @@ mod __slots {
                 }
 
                 #[cfg(feature = "entitlements")]
-                Self::OptionI32(slot, name) => object::fill(slot, deserializer, name),
+                Self::I32(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(feature = "entitlements")]
+                Self::OptionI32(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |value, name| Slot::I32(value, name))
+                }
+
                 #[cfg(feature = "features")]
                 Self::FeatureCreateRequestFeatureType(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "monetization")]
+                Self::Charge(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(feature = "monetization")]
+                Self::VecCharge(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |item, name| Slot::Charge(item, name))
+                }
+
+                #[cfg(feature = "monetization")]
                 Self::OptionVecCharge(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecCharge(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -1658,7 +3138,32 @@ mod __slots {
                 }
 
                 #[cfg(feature = "license")]
+                Self::LicenseDetails(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "license")]
                 Self::OptionLicenseDetails(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::LicenseDetails(value, name),
+                    )
+                }
+
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plans"
+                    )
+                )]
+                Self::LicenseConfigDurationUnit(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
@@ -1670,41 +3175,114 @@ mod __slots {
                     )
                 )]
                 Self::OptionLicenseConfigDurationUnit(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::LicenseConfigDurationUnit(value, name),
+                    )
+                }
+
+                #[cfg(feature = "license")]
+                Self::LicenseDetailsCustomer(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
-                #[cfg(
-                    any(
-                        feature = "license",
-                        feature = "plan-entitlements",
-                        feature = "plans",
-                        feature = "webhooks"
-                    )
-                )]
-                Self::UuidUuid(slot, name) => object::fill(slot, deserializer, name),
                 #[cfg(feature = "license")]
                 Self::OptionLicenseDetailsCustomer(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::LicenseDetailsCustomer(value, name),
+                    )
+                }
+
+                #[cfg(feature = "license")]
+                Self::LicenseDetailsPlan(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "license")]
                 Self::OptionLicenseDetailsPlan(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::LicenseDetailsPlan(value, name),
+                    )
+                }
+
+                #[cfg(feature = "license")]
+                Self::LicenseDetailsSubscription(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "license")]
                 Self::OptionLicenseDetailsSubscription(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::LicenseDetailsSubscription(value, name),
+                    )
+                }
+
+                #[cfg(feature = "license")]
+                Self::LicenseDetailsPlanProduct(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "license")]
                 Self::OptionLicenseDetailsPlanProduct(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::LicenseDetailsPlanProduct(value, name),
+                    )
+                }
+
+                #[cfg(feature = "license")]
+                Self::LicenseDetailsSubscriptionBillingType(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "license")]
                 Self::OptionLicenseDetailsSubscriptionBillingType(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::LicenseDetailsSubscriptionBillingType(
+                            value,
+                            name,
+                        ),
+                    )
                 }
 
                 #[cfg(feature = "transactions")]
@@ -1725,8 +3303,36 @@ mod __slots {
                 #[cfg(feature = "webhook-events")]
                 Self::WebhookOrder(slot, name) => object::fill(slot, deserializer, name),
                 #[cfg(feature = "order-events")]
-                Self::OptionVecOrderEventResponse(slot, name) => {
+                Self::OrderEventResponse(slot, name) => {
                     object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "order-events")]
+                Self::VecOrderEventResponse(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::OrderEventResponse(item, name),
+                    )
+                }
+
+                #[cfg(feature = "order-events")]
+                Self::OptionVecOrderEventResponse(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecOrderEventResponse(value, name),
+                    )
                 }
 
                 #[cfg(feature = "order-events")]
@@ -1735,8 +3341,33 @@ mod __slots {
                 }
 
                 #[cfg(feature = "orders")]
+                Self::OrderResponse(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(feature = "orders")]
+                Self::VecOrderResponse(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::OrderResponse(item, name),
+                    )
+                }
+
+                #[cfg(feature = "orders")]
                 Self::OptionVecOrderResponse(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecOrderResponse(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -1745,23 +3376,76 @@ mod __slots {
                 }
 
                 #[cfg(feature = "orders")]
-                Self::OptionOrderResponseStatus(slot, name) => {
+                Self::OrderResponseStatus(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "orders")]
+                Self::OptionOrderResponseStatus(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::OrderResponseStatus(value, name),
+                    )
+                }
+
+                #[cfg(any(feature = "orders", feature = "plans"))]
+                Self::CatalogPlan(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(feature = "orders")]
                 Self::OptionCatalogPlan(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CatalogPlan(value, name),
+                    )
+                }
+
+                #[cfg(feature = "orders")]
+                Self::OrderResponseBillingType(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "orders")]
                 Self::OptionOrderResponseBillingType(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::OrderResponseBillingType(value, name),
+                    )
+                }
+
+                #[cfg(feature = "orders")]
+                Self::OrderSubscriptionSummary(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "orders")]
                 Self::OptionOrderSubscriptionSummary(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::OrderSubscriptionSummary(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -1769,34 +3453,179 @@ mod __slots {
                     object::fill(slot, deserializer, name)
                 }
 
+                #[cfg(any(feature = "features", feature = "plan-entitlements"))]
+                Self::CatalogFeature(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "features")]
+                Self::VecCatalogFeature(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::CatalogFeature(item, name),
+                    )
+                }
+
                 #[cfg(feature = "features")]
                 Self::OptionVecCatalogFeature(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecCatalogFeature(value, name),
+                    )
+                }
+
+                #[cfg(feature = "plan-entitlements")]
+                Self::PlanFeatureEntitlement(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "plan-entitlements")]
+                Self::VecPlanFeatureEntitlement(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::PlanFeatureEntitlement(item, name),
+                    )
+                }
+
+                #[cfg(feature = "plan-entitlements")]
                 Self::OptionVecPlanFeatureEntitlement(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecPlanFeatureEntitlement(value, name),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanPrice(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(feature = "plans")]
+                Self::VecPlanPrice(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |item, name| Slot::PlanPrice(item, name))
                 }
 
                 #[cfg(feature = "plans")]
                 Self::OptionVecPlanPrice(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecPlanPrice(value, name),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::VecCatalogPlan(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::CatalogPlan(item, name),
+                    )
                 }
 
                 #[cfg(feature = "plans")]
                 Self::OptionVecCatalogPlan(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecCatalogPlan(value, name),
+                    )
+                }
+
+                #[cfg(feature = "products")]
+                Self::VecProduct(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |item, name| Slot::Product(item, name))
                 }
 
                 #[cfg(feature = "products")]
                 Self::OptionVecProduct(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecProduct(value, name),
+                    )
+                }
+
+                #[cfg(feature = "partner")]
+                Self::PartnerOrganization(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "partner")]
+                Self::VecPartnerOrganization(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::PartnerOrganization(item, name),
+                    )
+                }
+
+                #[cfg(feature = "partner")]
                 Self::OptionVecPartnerOrganization(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecPartnerOrganization(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -1820,18 +3649,74 @@ mod __slots {
                 }
 
                 #[cfg(feature = "payment-methods")]
+                Self::PaymentMethodResponse(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "payment-methods")]
+                Self::VecPaymentMethodResponse(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::PaymentMethodResponse(item, name),
+                    )
+                }
+
+                #[cfg(feature = "payment-methods")]
                 Self::OptionVecPaymentMethodResponse(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecPaymentMethodResponse(value, name),
+                    )
+                }
+
+                #[cfg(feature = "payment-methods")]
+                Self::PaymentMethodCustomer(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "payment-methods")]
                 Self::OptionPaymentMethodCustomer(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PaymentMethodCustomer(value, name),
+                    )
+                }
+
+                #[cfg(feature = "payment-methods")]
+                Self::PaymentMethodResponseStatus(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "payment-methods")]
                 Self::OptionPaymentMethodResponseStatus(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PaymentMethodResponseStatus(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -1840,49 +3725,233 @@ mod __slots {
                 }
 
                 #[cfg(feature = "plans")]
-                Self::OptionPlanChargeChargePeriod(slot, name) => {
+                Self::PlanChargeChargePeriod(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "plans")]
+                Self::OptionPlanChargeChargePeriod(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanChargeChargePeriod(value, name),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanChargeTiersItem(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::VecPlanChargeTiersItem(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::PlanChargeTiersItem(item, name),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
                 Self::OptionVecPlanChargeTiersItem(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecPlanChargeTiersItem(value, name),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanChargeCatalogPricePriceModel(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "plans")]
                 Self::OptionPlanChargeCatalogPricePriceModel(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanChargeCatalogPricePriceModel(value, name),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanChargeCatalogPriceReset(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "plans")]
                 Self::OptionPlanChargeCatalogPriceReset(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanChargeCatalogPriceReset(value, name),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanChargeCatalogPricePaymentType(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "plans")]
                 Self::OptionPlanChargeCatalogPricePaymentType(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanChargeCatalogPricePaymentType(
+                            value,
+                            name,
+                        ),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanChargeCatalogPriceUsageAlerts(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "plans")]
                 Self::OptionPlanChargeCatalogPriceUsageAlerts(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanChargeCatalogPriceUsageAlerts(
+                            value,
+                            name,
+                        ),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanCharge(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(feature = "plans")]
+                Self::VecPlanCharge(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::PlanCharge(item, name),
+                    )
                 }
 
                 #[cfg(feature = "plans")]
                 Self::OptionVecPlanCharge(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecPlanCharge(value, name),
+                    )
                 }
 
                 #[cfg(any(feature = "plan-entitlements", feature = "plans"))]
-                Self::OptionVecF64(slot, name) => object::fill(slot, deserializer, name),
+                Self::VecF64(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |item, name| Slot::F64(item, name))
+                }
+
+                #[cfg(any(feature = "plan-entitlements", feature = "plans"))]
+                Self::OptionVecF64(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(slot, deserializer, name, |value, name| Slot::VecF64(value, name))
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanChargeCatalogPriceUsageAlertsThresholdType(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
                 #[cfg(feature = "plans")]
                 Self::OptionPlanChargeCatalogPriceUsageAlertsThresholdType(
                     slot,
                     name,
-                ) => object::fill(slot, deserializer, name),
+                ) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanChargeCatalogPriceUsageAlertsThresholdType(
+                            value,
+                            name,
+                        ),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanChargeTiersItemUpTo(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
                 #[cfg(feature = "plans")]
                 Self::OptionPlanChargeTiersItemUpTo(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanChargeTiersItemUpTo(value, name),
+                    )
+                }
+
+                #[cfg(feature = "plan-entitlements")]
+                Self::PlanEntitlementDetailsUsageAlertsThresholdType(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
@@ -1890,15 +3959,34 @@ mod __slots {
                 Self::OptionPlanEntitlementDetailsUsageAlertsThresholdType(
                     slot,
                     name,
-                ) => object::fill(slot, deserializer, name),
-                #[cfg(feature = "plan-entitlements")]
-                Self::OptionCatalogFeature(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                ) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanEntitlementDetailsUsageAlertsThresholdType(
+                            value,
+                            name,
+                        ),
+                    )
                 }
 
                 #[cfg(feature = "plan-entitlements")]
-                Self::OptionPlanEntitlementDetails(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                Self::OptionCatalogFeature(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CatalogFeature(value, name),
+                    )
                 }
 
                 #[cfg(feature = "plan-entitlements")]
@@ -1907,28 +3995,126 @@ mod __slots {
                 }
 
                 #[cfg(feature = "plan-entitlements")]
+                Self::OptionPlanEntitlementDetails(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanEntitlementDetails(value, name),
+                    )
+                }
+
+                #[cfg(feature = "plan-entitlements")]
+                Self::PlanFeatureEntitlementWrite(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "plan-entitlements")]
                 Self::VecPlanFeatureEntitlementWrite(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::PlanFeatureEntitlementWrite(item, name),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanPricePriceType(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "plans")]
                 Self::OptionPlanPricePriceType(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanPricePriceType(value, name),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanPriceTaxBehavior(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "plans")]
                 Self::OptionPlanPriceTaxBehavior(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanPriceTaxBehavior(value, name),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanChargeCatalogPrice(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "plans")]
+                Self::VecPlanChargeCatalogPrice(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::PlanChargeCatalogPrice(item, name),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
                 Self::OptionVecPlanChargeCatalogPrice(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecPlanChargeCatalogPrice(value, name),
+                    )
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanPriceCreateRequest(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "plans")]
                 Self::VecPlanPriceCreateRequest(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::PlanPriceCreateRequest(item, name),
+                    )
                 }
 
                 #[cfg(feature = "plans")]
@@ -1937,7 +4123,35 @@ mod __slots {
                 }
 
                 #[cfg(feature = "plans")]
+                Self::PlanPriceCreateRequestTaxBehavior(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "plans")]
                 Self::OptionPlanPriceCreateRequestTaxBehavior(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanPriceCreateRequestTaxBehavior(
+                            value,
+                            name,
+                        ),
+                    )
+                }
+
+                #[cfg(
+                    any(
+                        feature = "checkout-sessions",
+                        feature = "orders",
+                        feature = "products"
+                    )
+                )]
+                Self::ProductTaxCode(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
@@ -1949,7 +4163,44 @@ mod __slots {
                     )
                 )]
                 Self::OptionProductTaxCode(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::ProductTaxCode(value, name),
+                    )
+                }
+
+                #[cfg(
+                    any(
+                        feature = "checkout-sessions",
+                        feature = "orders",
+                        feature = "products"
+                    )
+                )]
+                Self::ProductImage(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(
+                    any(
+                        feature = "checkout-sessions",
+                        feature = "orders",
+                        feature = "products"
+                    )
+                )]
+                Self::VecProductImage(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::ProductImage(item, name),
+                    )
                 }
 
                 #[cfg(
@@ -1960,7 +4211,16 @@ mod __slots {
                     )
                 )]
                 Self::OptionVecProductImage(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecProductImage(value, name),
+                    )
                 }
 
                 #[cfg(feature = "products")]
@@ -1969,68 +4229,281 @@ mod __slots {
                 }
 
                 #[cfg(feature = "monetization")]
+                Self::ProductPlan(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(feature = "monetization")]
+                Self::VecProductPlan(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::ProductPlan(item, name),
+                    )
+                }
+
+                #[cfg(feature = "monetization")]
                 Self::OptionVecProductPlan(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecProductPlan(value, name),
+                    )
+                }
+
+                #[cfg(feature = "monetization")]
+                Self::ProductOfferingResponseSubscription(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "monetization")]
                 Self::OptionProductOfferingResponseSubscription(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::ProductOfferingResponseSubscription(
+                            value,
+                            name,
+                        ),
+                    )
+                }
+
+                #[cfg(feature = "monetization")]
+                Self::BillingPeriod(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(feature = "monetization")]
+                Self::VecBillingPeriod(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::BillingPeriod(item, name),
+                    )
                 }
 
                 #[cfg(feature = "monetization")]
                 Self::OptionVecBillingPeriod(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecBillingPeriod(value, name),
+                    )
                 }
 
                 #[cfg(feature = "monetization")]
                 Self::OptionSerdeJsonValue(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::SerdeJsonValue(value, name),
+                    )
                 }
 
                 #[cfg(feature = "monetization")]
+                Self::FeaturePrice(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(feature = "monetization")]
                 Self::OptionFeaturePrice(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::FeaturePrice(value, name),
+                    )
+                }
+
+                #[cfg(feature = "products")]
+                Self::ProductRetrieveTaxCode(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "products")]
                 Self::OptionProductRetrieveTaxCode(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::ProductRetrieveTaxCode(value, name),
+                    )
+                }
+
+                #[cfg(feature = "products")]
+                Self::ProductUpdateRequestTaxCode(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "products")]
                 Self::OptionProductUpdateRequestTaxCode(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::ProductUpdateRequestTaxCode(value, name),
+                    )
+                }
+
+                #[cfg(feature = "promotions")]
+                Self::PromotionWidget(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "promotions")]
+                Self::VecPromotionWidget(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::PromotionWidget(item, name),
+                    )
+                }
+
+                #[cfg(feature = "promotions")]
                 Self::OptionVecPromotionWidget(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecPromotionWidget(value, name),
+                    )
+                }
+
+                #[cfg(feature = "promotions")]
+                Self::PromotionSecurity(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "promotions")]
                 Self::OptionPromotionSecurity(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PromotionSecurity(value, name),
+                    )
+                }
+
+                #[cfg(feature = "promotions")]
+                Self::PromotionWidgetType(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "promotions")]
                 Self::OptionPromotionWidgetType(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PromotionWidgetType(value, name),
+                    )
+                }
+
+                #[cfg(feature = "promotions")]
+                Self::PromotionWidgetPlacement(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "promotions")]
                 Self::OptionPromotionWidgetPlacement(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PromotionWidgetPlacement(value, name),
+                    )
+                }
+
+                #[cfg(any(feature = "refunds", feature = "transactions"))]
+                Self::CrateRuntimeDecimal(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(any(feature = "refunds", feature = "transactions"))]
                 Self::OptionCrateRuntimeDecimal(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::CrateRuntimeDecimal(value, name),
+                    )
+                }
+
+                #[cfg(feature = "refunds")]
+                Self::RefundCreateRequestReason(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "refunds")]
                 Self::OptionRefundCreateRequestReason(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::RefundCreateRequestReason(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -2046,18 +4519,74 @@ mod __slots {
                 #[cfg(feature = "webhook-events")]
                 Self::WebhookRefund(slot, name) => object::fill(slot, deserializer, name),
                 #[cfg(feature = "refunds")]
+                Self::RefundResponse(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "refunds")]
+                Self::VecRefundResponse(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::RefundResponse(item, name),
+                    )
+                }
+
+                #[cfg(feature = "refunds")]
                 Self::OptionVecRefundResponse(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecRefundResponse(value, name),
+                    )
+                }
+
+                #[cfg(feature = "refunds")]
+                Self::RefundResponseReason(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "refunds")]
                 Self::OptionRefundResponseReason(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::RefundResponseReason(value, name),
+                    )
+                }
+
+                #[cfg(feature = "refunds")]
+                Self::RefundResponseStatus(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "refunds")]
                 Self::OptionRefundResponseStatus(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::RefundResponseStatus(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -2071,33 +4600,131 @@ mod __slots {
                 }
 
                 #[cfg(feature = "reporting")]
+                Self::ReportUsageResponseBehaviour(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "reporting")]
                 Self::OptionReportUsageResponseBehaviour(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::ReportUsageResponseBehaviour(value, name),
+                    )
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::SubscriptionPlan(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "subscriptions")]
                 Self::OptionSubscriptionPlan(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::SubscriptionPlan(value, name),
+                    )
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::SubscriptionFeatureDetail(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "subscriptions")]
+                Self::VecSubscriptionFeatureDetail(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::SubscriptionFeatureDetail(item, name),
+                    )
+                }
+
+                #[cfg(feature = "subscriptions")]
                 Self::OptionVecSubscriptionFeatureDetail(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecSubscriptionFeatureDetail(value, name),
+                    )
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::SubscriptionBillingType(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "subscriptions")]
                 Self::OptionSubscriptionBillingType(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::SubscriptionBillingType(value, name),
+                    )
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::SubscriptionCancellationReason(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "subscriptions")]
                 Self::OptionSubscriptionCancellationReason(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::SubscriptionCancellationReason(value, name),
+                    )
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::SubscriptionCancellationFeedback(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "subscriptions")]
                 Self::OptionSubscriptionCancellationFeedback(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::SubscriptionCancellationFeedback(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -2121,18 +4748,77 @@ mod __slots {
                 }
 
                 #[cfg(feature = "subscriptions")]
+                Self::SubscriptionFeatureDetailFeatureDetails(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "subscriptions")]
                 Self::OptionSubscriptionFeatureDetailFeatureDetails(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::SubscriptionFeatureDetailFeatureDetails(
+                            value,
+                            name,
+                        ),
+                    )
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::SubscriptionFeatureDetailFeatureDetailsUnits(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "subscriptions")]
                 Self::OptionSubscriptionFeatureDetailFeatureDetailsUnits(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::SubscriptionFeatureDetailFeatureDetailsUnits(
+                            value,
+                            name,
+                        ),
+                    )
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::Subscription(slot, name) => object::fill(slot, deserializer, name),
+                #[cfg(feature = "subscriptions")]
+                Self::VecSubscription(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::Subscription(item, name),
+                    )
                 }
 
                 #[cfg(feature = "subscriptions")]
                 Self::OptionVecSubscription(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecSubscription(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -2146,23 +4832,110 @@ mod __slots {
                 }
 
                 #[cfg(feature = "transactions")]
-                Self::OptionVecTransactionResponse(slot, name) => {
+                Self::TransactionResponse(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "transactions")]
+                Self::VecTransactionResponse(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::TransactionResponse(item, name),
+                    )
+                }
+
+                #[cfg(feature = "transactions")]
+                Self::OptionVecTransactionResponse(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecTransactionResponse(value, name),
+                    )
+                }
+
+                #[cfg(feature = "transactions")]
+                Self::MorFeeBreakdownComponent(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "transactions")]
+                Self::VecMorFeeBreakdownComponent(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::MorFeeBreakdownComponent(item, name),
+                    )
+                }
+
+                #[cfg(feature = "transactions")]
                 Self::OptionVecMorFeeBreakdownComponent(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecMorFeeBreakdownComponent(value, name),
+                    )
+                }
+
+                #[cfg(feature = "transactions")]
+                Self::TransactionResponseStatus(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "transactions")]
                 Self::OptionTransactionResponseStatus(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::TransactionResponseStatus(value, name),
+                    )
+                }
+
+                #[cfg(feature = "transactions")]
+                Self::TransactionResponseTransactionType(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "transactions")]
                 Self::OptionTransactionResponseTransactionType(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::TransactionResponseTransactionType(
+                            value,
+                            name,
+                        ),
+                    )
                 }
 
                 #[cfg(feature = "subscriptions")]
@@ -2171,8 +4944,25 @@ mod __slots {
                 }
 
                 #[cfg(feature = "subscriptions")]
-                Self::OptionUpdateSubscriptionRequestPaymentBehavior(slot, name) => {
+                Self::UpdateSubscriptionRequestPaymentBehavior(slot, name) => {
                     object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::OptionUpdateSubscriptionRequestPaymentBehavior(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::UpdateSubscriptionRequestPaymentBehavior(
+                            value,
+                            name,
+                        ),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -2181,38 +4971,136 @@ mod __slots {
                 }
 
                 #[cfg(feature = "webhook-events")]
+                Self::WebhookCustomerSummary(slot, name) => {
+                    object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "webhook-events")]
                 Self::OptionWebhookCustomerSummary(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::WebhookCustomerSummary(value, name),
+                    )
+                }
+
+                #[cfg(feature = "webhook-events")]
+                Self::WebhookFeatures(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "webhook-events")]
                 Self::OptionWebhookFeatures(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::WebhookFeatures(value, name),
+                    )
+                }
+
+                #[cfg(feature = "webhook-events")]
+                Self::WebhookPlanSummary(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "webhook-events")]
                 Self::OptionWebhookPlanSummary(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::WebhookPlanSummary(value, name),
+                    )
+                }
+
+                #[cfg(feature = "webhook-events")]
+                Self::WebhookProductSummary(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "webhook-events")]
                 Self::OptionWebhookProductSummary(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::WebhookProductSummary(value, name),
+                    )
+                }
+
+                #[cfg(feature = "webhook-events")]
+                Self::WebhookBillingAddress(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "webhook-events")]
                 Self::OptionWebhookBillingAddress(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::WebhookBillingAddress(value, name),
+                    )
+                }
+
+                #[cfg(feature = "webhook-events")]
+                Self::WebhookMetadata(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "webhook-events")]
                 Self::OptionWebhookMetadata(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::WebhookMetadata(value, name),
+                    )
+                }
+
+                #[cfg(feature = "webhook-events")]
+                Self::WebhookCheckoutDetails(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "webhook-events")]
                 Self::OptionWebhookCheckoutDetails(slot, name) => {
-                    object::fill(slot, deserializer, name)
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::WebhookCheckoutDetails(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -2221,20 +5109,60 @@ mod __slots {
                 }
 
                 #[cfg(feature = "webhooks")]
-                Self::OptionVecWebhookEventLogResponse(slot, name) => {
+                Self::WebhookEventLogResponse(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "webhooks")]
-                Self::Bool(slot, name) => object::fill(slot, deserializer, name),
+                Self::VecWebhookEventLogResponse(slot, name) => {
+                    object::fill_list::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::WebhookEventLogResponse(item, name),
+                    )
+                }
+
+                #[cfg(feature = "webhooks")]
+                Self::OptionVecWebhookEventLogResponse(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::VecWebhookEventLogResponse(value, name),
+                    )
+                }
+
                 #[cfg(feature = "webhook-events")]
                 Self::WebhookFeatureUsageAlertObject(slot, name) => {
                     object::fill(slot, deserializer, name)
                 }
 
                 #[cfg(feature = "webhook-events")]
-                Self::OptionWebhookFeatureSummary(slot, name) => {
+                Self::WebhookFeatureSummary(slot, name) => {
                     object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "webhook-events")]
+                Self::OptionWebhookFeatureSummary(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::WebhookFeatureSummary(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]
@@ -2253,8 +5181,22 @@ mod __slots {
                 }
 
                 #[cfg(feature = "webhook-events")]
-                Self::OptionWebhookCardDetails(slot, name) => {
+                Self::WebhookCardDetails(slot, name) => {
                     object::fill(slot, deserializer, name)
+                }
+
+                #[cfg(feature = "webhook-events")]
+                Self::OptionWebhookCardDetails(slot, name) => {
+                    object::fill_option::<
+                        Kinds,
+                        _,
+                        _,
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::WebhookCardDetails(value, name),
+                    )
                 }
 
                 #[cfg(feature = "webhook-events")]

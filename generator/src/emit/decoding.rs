@@ -10,7 +10,7 @@ use quote::quote;
 
 use crate::emit::models::field_type_and_serde;
 use crate::emit::tokens::{ident, rust_type, Scope};
-use crate::ir::{AdditionalProperties, Field, Presence, Struct};
+use crate::ir::{AdditionalProperties, Field, Presence, Struct, TypeRef};
 
 /// `Deserialize` reading an object member by member through the runtime's
 /// `object::read`: a private struct of slots, one per field, is the
@@ -116,24 +116,68 @@ fn finish(name: &Ident, object: &Struct, slots: &[Ident]) -> TokenStream {
 /// The type a member's value is read as: the field's, but an `Option` for
 /// a nullable or optional one (so `null` is `Some(None)` in its slot).
 fn read_type(field: &Field, scope: Scope) -> TokenStream {
-    let ty = rust_type(&field.ty, scope);
-    match field.presence {
-        Presence::Required => ty,
-        _ => quote!(Option<#ty>),
+    Read::of(field).tokens(scope)
+}
+
+/// A type a slot reads, as its reading is composed: an `Option` and a list
+/// read their inner value through the slot kind of its type.
+#[derive(Clone, Copy)]
+enum Read<'a> {
+    Option(&'a TypeRef),
+    Plain(&'a TypeRef),
+}
+
+impl<'a> Read<'a> {
+    fn of(field: &'a Field) -> Self {
+        match field.presence {
+            Presence::Required => Read::Plain(&field.ty),
+            _ => Read::Option(&field.ty),
+        }
+    }
+
+    fn tokens(self, scope: Scope) -> TokenStream {
+        match self {
+            Read::Plain(ty) => rust_type(ty, scope),
+            Read::Option(ty) => {
+                let ty = rust_type(ty, scope);
+                quote!(Option<#ty>)
+            }
+        }
+    }
+
+    /// What the value inside is read as, for an `Option` or a list.
+    fn inner(self) -> Option<(Filling, Read<'a>)> {
+        match self {
+            Read::Option(ty) => Some((Filling::Option, Read::Plain(ty))),
+            Read::Plain(TypeRef::List(item)) => Some((Filling::List, Read::Plain(item))),
+            Read::Plain(_) => None,
+        }
     }
 }
 
+/// How a slot kind reads its value: through the type's own `Deserialize`,
+/// or as an `Option` or a list of a value read by another kind.
+#[derive(Clone, PartialEq)]
+enum Filling {
+    Value,
+    Option,
+    List,
+}
+
 /// The slot kinds of a crate's structs with written decoding: one per type
-/// their members are read as, each compiled under the features of the
-/// structs that have one.
+/// their members are read as (and the types inside those `Option`s and
+/// lists), each compiled under the features of the structs that have one.
 pub struct SlotKinds(Vec<SlotKind>);
 
-/// A kind of slot: its name, the type it reads, and the features that
-/// compile it (`None`: always compiled).
+/// A kind of slot: its name, the type it reads (`ty` as the models spell
+/// it, `tokens` as its module does), how, and the features that compile it
+/// (`None`: always compiled).
 struct SlotKind {
     name: String,
     ty: String,
     tokens: TokenStream,
+    filling: Filling,
+    inner: Option<String>,
     features: Option<Vec<String>>,
 }
 
@@ -141,40 +185,50 @@ impl SlotKinds {
     /// `structs`: each struct with written decoding and the features that
     /// compile it (none: always), in the models' order.
     pub fn new<'a>(structs: impl Iterator<Item = (&'a Struct, &'a [String])>) -> Self {
-        let mut kinds: Vec<SlotKind> = Vec::new();
+        let mut kinds = SlotKinds(Vec::new());
         for (object, features) in structs {
             for field in &object.fields {
-                let tokens = read_type(field, Scope::Models);
-                let ty = tokens.to_string();
-                match kinds.iter_mut().find(|kind| kind.ty == ty) {
-                    Some(kind) => match (&mut kind.features, features.is_empty()) {
-                        // A type an ungated struct reads is always compiled.
-                        (Some(_), true) => kind.features = None,
-                        (Some(gate), false) => gate.extend(features.iter().cloned()),
-                        (None, _) => {}
-                    },
-                    None => {
-                        let name = kind_name(&tokens, &kinds);
-                        let features = (!features.is_empty()).then(|| features.to_vec());
-                        // The slots module names models through `models`.
-                        let tokens = read_type(field, Scope::Crate);
-                        kinds.push(SlotKind {
-                            name,
-                            ty,
-                            tokens,
-                            features,
-                        });
-                    }
-                }
+                kinds.add(Read::of(field), features);
             }
         }
-        for kind in &mut kinds {
+        for kind in &mut kinds.0 {
             if let Some(features) = &mut kind.features {
                 features.sort();
                 features.dedup();
             }
         }
-        SlotKinds(kinds)
+        kinds
+    }
+
+    /// Adds the kind that reads `read`, and those of the values inside it;
+    /// returns its name.
+    fn add(&mut self, read: Read, features: &[String]) -> String {
+        let (filling, inner) = match read.inner() {
+            Some((filling, inner)) => (filling, Some(self.add(inner, features))),
+            None => (Filling::Value, None),
+        };
+        let tokens = read.tokens(Scope::Models);
+        let ty = tokens.to_string();
+        if let Some(kind) = self.0.iter_mut().find(|kind| kind.ty == ty) {
+            match (&mut kind.features, features.is_empty()) {
+                // A type an ungated struct reads is always compiled.
+                (Some(_), true) => kind.features = None,
+                (Some(gate), false) => gate.extend(features.iter().cloned()),
+                (None, _) => {}
+            }
+            return kind.name.clone();
+        }
+        let name = kind_name(&tokens, &self.0);
+        self.0.push(SlotKind {
+            name: name.clone(),
+            ty,
+            // The slots module names models through `models`.
+            tokens: read.tokens(Scope::Crate),
+            filling,
+            inner,
+            features: (!features.is_empty()).then(|| features.to_vec()),
+        });
+        name
     }
 
     /// The kind `field`'s value is read into.
@@ -212,6 +266,18 @@ impl SlotKinds {
             .map(|kind| quote::format_ident!("{}", kind.name))
             .collect();
         let types = self.0.iter().map(|kind| &kind.tokens);
+        let fills = self.0.iter().map(|kind| {
+            let inner = kind.inner.as_ref().map(|inner| quote::format_ident!("{inner}"));
+            match (&kind.filling, inner) {
+                (Filling::Option, Some(inner)) => {
+                    quote!(object::fill_option::<Kinds, _, _>(slot, deserializer, name, |value, name| Slot::#inner(value, name)))
+                }
+                (Filling::List, Some(inner)) => {
+                    quote!(object::fill_list::<Kinds, _, _>(slot, deserializer, name, |item, name| Slot::#inner(item, name)))
+                }
+                _ => quote!(object::fill(slot, deserializer, name)),
+            }
+        });
         Some(quote! {
             /// How the structs read their members: a kind of slot per type
             /// they read a member as (the runtime's `object::Kinds`).
@@ -249,7 +315,7 @@ impl SlotKinds {
                         match self {
                             #(
                                 #cfgs
-                                Self::#names(slot, name) => object::fill(slot, deserializer, name),
+                                Self::#names(slot, name) => #fills,
                             )*
                             Self::Never(never, _) => match never {},
                         }

@@ -275,7 +275,7 @@ pub(crate) mod object {
     use std::borrow::Cow;
     use std::fmt;
 
-    use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, Visitor};
+    use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use serde::{Deserialize, Deserializer};
 
     /// A member's name, borrowed from the text when it has no escapes.
@@ -328,6 +328,131 @@ pub(crate) mod object {
                 *slot = Some(T::deserialize(deserializer)?);
                 Ok(())
             }
+        }
+    }
+
+    /// A kind's maker: the slot of that kind for a value and its name.
+    pub(crate) type Kind<K, T> = for<'a> fn(&'a mut Option<T>, &'static str) -> <K as Kinds>::Slot<'a>;
+
+    /// Reads an `Option` member, `null` as `None`, a value by the slot of
+    /// `kind`: no copy of serde's reading of an `Option` per type.
+    pub(crate) fn fill_option<'de, K: Kinds, T, D: Deserializer<'de>>(
+        slot: &mut Option<Option<T>>,
+        deserializer: D,
+        name: &'static str,
+        kind: Kind<K, T>,
+    ) -> Result<(), D::Error> {
+        match slot {
+            Some(_) => Err(D::Error::duplicate_field(name)),
+            None => {
+                let mut value = None;
+                deserializer.deserialize_option(OptionVisitor::<K>(kind(&mut value, name)))?;
+                *slot = Some(value);
+                Ok(())
+            }
+        }
+    }
+
+    struct OptionVisitor<'a, K: Kinds>(K::Slot<'a>);
+
+    impl<'de, K: Kinds> Visitor<'de> for OptionVisitor<'_, K> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an optional value")
+        }
+
+        fn visit_none<E: Error>(self) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_unit<E: Error>(self) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+            self.0.fill(deserializer)
+        }
+    }
+
+    /// Reads a list member item by item, each by the slot of `kind`: no
+    /// copy of serde's reading of a sequence per item type.
+    pub(crate) fn fill_list<'de, K: Kinds, T, D: Deserializer<'de>>(
+        slot: &mut Option<Vec<T>>,
+        deserializer: D,
+        name: &'static str,
+        kind: Kind<K, T>,
+    ) -> Result<(), D::Error> {
+        match slot {
+            Some(_) => Err(D::Error::duplicate_field(name)),
+            None => {
+                let mut list = List {
+                    items: Vec::new(),
+                    item: None,
+                    kind,
+                    name,
+                };
+                deserializer.deserialize_seq(ListVisitor::<K>(&mut list))?;
+                *slot = Some(list.items);
+                Ok(())
+            }
+        }
+    }
+
+    /// A list being read: the items so far, and the slot of the next one.
+    struct List<K: Kinds, T> {
+        items: Vec<T>,
+        item: Option<T>,
+        kind: Kind<K, T>,
+        name: &'static str,
+    }
+
+    /// A list being read, whatever its item type.
+    trait Items<K: Kinds> {
+        /// The slot of the next item.
+        fn item(&mut self) -> K::Slot<'_>;
+
+        /// Adds the item just read to the list.
+        fn push(&mut self);
+    }
+
+    impl<K: Kinds, T> Items<K> for List<K, T> {
+        fn item(&mut self) -> K::Slot<'_> {
+            (self.kind)(&mut self.item, self.name)
+        }
+
+        fn push(&mut self) {
+            if let Some(item) = self.item.take() {
+                self.items.push(item);
+            }
+        }
+    }
+
+    struct ListVisitor<'a, K: Kinds>(&'a mut dyn Items<K>);
+
+    impl<'de, K: Kinds> Visitor<'de> for ListVisitor<'_, K> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a sequence")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+            while let Some(()) = items.next_element_seed(ValueSeed::<K>(self.0.item()))? {
+                self.0.push();
+            }
+            Ok(())
+        }
+    }
+
+    /// A value read by its slot.
+    struct ValueSeed<'a, K: Kinds>(K::Slot<'a>);
+
+    impl<'de, K: Kinds> DeserializeSeed<'de> for ValueSeed<'_, K> {
+        type Value = ();
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+            self.0.fill(deserializer)
         }
     }
 
