@@ -144,24 +144,14 @@ impl<'a> Read<'a> {
             }
         }
     }
-
-    /// What the value inside is read as, for an `Option` or a list.
-    fn inner(self) -> Option<(Filling, Read<'a>)> {
-        match self {
-            Read::Option(ty) => Some((Filling::Option, Read::Plain(ty))),
-            Read::Plain(TypeRef::List(item)) => Some((Filling::List, Read::Plain(item))),
-            Read::Plain(_) => None,
-        }
-    }
 }
 
 /// How a slot kind reads its value: through the type's own `Deserialize`,
-/// or as an `Option` or a list of a value read by another kind.
-#[derive(Clone, PartialEq)]
+/// or as an `Option` or a list of a value read by the kind named.
 enum Filling {
     Value,
-    Option,
-    List,
+    Option(String),
+    List(String),
 }
 
 /// The slot kinds of a crate's structs with written decoding: one per type
@@ -177,7 +167,6 @@ struct SlotKind {
     ty: String,
     tokens: TokenStream,
     filling: Filling,
-    inner: Option<String>,
     features: Option<Vec<String>>,
 }
 
@@ -203,9 +192,12 @@ impl SlotKinds {
     /// Adds the kind that reads `read`, and those of the values inside it;
     /// returns its name.
     fn add(&mut self, read: Read, features: &[String]) -> String {
-        let (filling, inner) = match read.inner() {
-            Some((filling, inner)) => (filling, Some(self.add(inner, features))),
-            None => (Filling::Value, None),
+        let filling = match read {
+            Read::Option(ty) => Filling::Option(self.add(Read::Plain(ty), features)),
+            Read::Plain(TypeRef::List(item)) => {
+                Filling::List(self.add(Read::Plain(item), features))
+            }
+            Read::Plain(_) => Filling::Value,
         };
         let tokens = read.tokens(Scope::Models);
         let ty = tokens.to_string();
@@ -225,13 +217,13 @@ impl SlotKinds {
             // The slots module names models through `models`.
             tokens: read.tokens(Scope::Crate),
             filling,
-            inner,
             features: (!features.is_empty()).then(|| features.to_vec()),
         });
         name
     }
 
-    /// The kind `field`'s value is read into.
+    /// The kind `field`'s value is read into (`new` added one for every
+    /// member; were one missing, the name would not compile).
     fn of(&self, field: &Field) -> Ident {
         let ty = read_type(field, Scope::Models).to_string();
         let name = self
@@ -266,16 +258,29 @@ impl SlotKinds {
             .map(|kind| quote::format_ident!("{}", kind.name))
             .collect();
         let types = self.0.iter().map(|kind| &kind.tokens);
-        let fills = self.0.iter().map(|kind| {
-            let inner = kind.inner.as_ref().map(|inner| quote::format_ident!("{inner}"));
-            match (&kind.filling, inner) {
-                (Filling::Option, Some(inner)) => {
-                    quote!(object::fill_option::<Kinds, _, _>(slot, deserializer, name, |value, name| Slot::#inner(value, name)))
+        let fills = self.0.iter().map(|kind| match &kind.filling {
+            Filling::Value => quote!(object::fill(slot, deserializer, name)),
+            Filling::Option(inner) => {
+                let inner = quote::format_ident!("{inner}");
+                quote! {
+                    object::fill_option::<Kinds, _, _>(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::#inner(value, name),
+                    )
                 }
-                (Filling::List, Some(inner)) => {
-                    quote!(object::fill_list::<Kinds, _, _>(slot, deserializer, name, |item, name| Slot::#inner(item, name)))
+            }
+            Filling::List(inner) => {
+                let inner = quote::format_ident!("{inner}");
+                quote! {
+                    object::fill_list::<Kinds, _, _>(
+                        slot,
+                        deserializer,
+                        name,
+                        |item, name| Slot::#inner(item, name),
+                    )
                 }
-                _ => quote!(object::fill(slot, deserializer, name)),
             }
         });
         Some(quote! {

@@ -266,11 +266,16 @@ pub(crate) mod open_object {
 }
 
 /// `Deserialize` of the structs, written by the generator rather than
-/// derived. Serde's derive also reads a struct from an array and matches
-/// member names through an enum of its own; that is about four times the
-/// code, for every struct, and JSON objects need none of it. What the
-/// derive checks is kept: a missing required member and a repeated one
-/// are errors, named as serde names them, and unknown members are skipped.
+/// derived. Serde's derive compiles, for every struct and deserializer, an
+/// enum of member names with its own visitor, a visitor that also reads
+/// arrays, the deserializer's reading of a map and a seed per member: most
+/// of a generated crate's machine code. Here the reading of an object
+/// ([`read`]), a list ([`fill_list`]) and an `Option` ([`fill_option`]) is
+/// compiled once per deserializer for all the structs; each struct adds its
+/// [`Slots`], which is not generic, and each type a member is read as adds
+/// one kind of slot (the models' `__slots::Slot`, a [`Kinds`]). What the
+/// derive checks is kept: a missing required member and a repeated one are
+/// errors, named as serde names them, and unknown members are skipped.
 pub(crate) mod object {
     use std::borrow::Cow;
     use std::fmt;
@@ -332,7 +337,8 @@ pub(crate) mod object {
     }
 
     /// A kind's maker: the slot of that kind for a value and its name.
-    pub(crate) type Kind<K, T> = for<'a> fn(&'a mut Option<T>, &'static str) -> <K as Kinds>::Slot<'a>;
+    pub(crate) type Kind<K, T> =
+        for<'a> fn(&'a mut Option<T>, &'static str) -> <K as Kinds>::Slot<'a>;
 
     /// Reads an `Option` member, `null` as `None`, a value by the slot of
     /// `kind`: no copy of serde's reading of an `Option` per type.
