@@ -2229,7 +2229,7 @@ mod __slots {
                         Kinds,
                         _,
                         _,
-                    >(slot, deserializer, name, |item, name| Slot::String(item, name))
+                    >(slot, deserializer, name, |value, name| Slot::String(value, name))
                 }
 
                 #[cfg(
@@ -2304,7 +2304,12 @@ mod __slots {
                         Kinds,
                         _,
                         _,
-                    >(slot, deserializer, name, |item, name| Slot::PlanLink(item, name))
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanLink(value, name),
+                    )
                 }
 
                 #[cfg(
@@ -2350,7 +2355,12 @@ mod __slots {
                         Kinds,
                         _,
                         _,
-                    >(slot, deserializer, name, |item, name| Slot::PlanFile(item, name))
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanFile(value, name),
+                    )
                 }
 
                 #[cfg(
@@ -2401,7 +2411,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::SerdeJsonValue(item, name),
+                        |value, name| Slot::SerdeJsonValue(value, name),
                     )
                 }
 
@@ -2468,7 +2478,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::EntitlementDetail(item, name),
+                        |value, name| Slot::EntitlementDetail(value, name),
                     )
                 }
 
@@ -2668,7 +2678,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::CheckoutSessionEventResponse(item, name),
+                        |value, name| Slot::CheckoutSessionEventResponse(value, name),
                     )
                 }
 
@@ -2706,7 +2716,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::CheckoutSessionResponse(item, name),
+                        |value, name| Slot::CheckoutSessionResponse(value, name),
                     )
                 }
 
@@ -2813,7 +2823,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::FeatureInput(item, name),
+                        |value, name| Slot::FeatureInput(value, name),
                     )
                 }
 
@@ -2963,7 +2973,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::SubscriptionLicense(item, name),
+                        |value, name| Slot::SubscriptionLicense(value, name),
                     )
                 }
 
@@ -3033,7 +3043,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::CustomerResponse(item, name),
+                        |value, name| Slot::CustomerResponse(value, name),
                     )
                 }
 
@@ -3080,7 +3090,7 @@ mod __slots {
                         Kinds,
                         _,
                         _,
-                    >(slot, deserializer, name, |item, name| Slot::Charge(item, name))
+                    >(slot, deserializer, name, |value, name| Slot::Charge(value, name))
                 }
 
                 #[cfg(feature = "monetization")]
@@ -3317,7 +3327,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::OrderEventResponse(item, name),
+                        |value, name| Slot::OrderEventResponse(value, name),
                     )
                 }
 
@@ -3352,7 +3362,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::OrderResponse(item, name),
+                        |value, name| Slot::OrderResponse(value, name),
                     )
                 }
 
@@ -3468,7 +3478,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::CatalogFeature(item, name),
+                        |value, name| Slot::CatalogFeature(value, name),
                     )
                 }
 
@@ -3501,7 +3511,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::PlanFeatureEntitlement(item, name),
+                        |value, name| Slot::PlanFeatureEntitlement(value, name),
                     )
                 }
 
@@ -3527,7 +3537,12 @@ mod __slots {
                         Kinds,
                         _,
                         _,
-                    >(slot, deserializer, name, |item, name| Slot::PlanPrice(item, name))
+                    >(
+                        slot,
+                        deserializer,
+                        name,
+                        |value, name| Slot::PlanPrice(value, name),
+                    )
                 }
 
                 #[cfg(feature = "plans")]
@@ -3554,7 +3569,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::CatalogPlan(item, name),
+                        |value, name| Slot::CatalogPlan(value, name),
                     )
                 }
 
@@ -3578,7 +3593,7 @@ mod __slots {
                         Kinds,
                         _,
                         _,
-                    >(slot, deserializer, name, |item, name| Slot::Product(item, name))
+                    >(slot, deserializer, name, |value, name| Slot::Product(value, name))
                 }
 
                 #[cfg(feature = "products")]
@@ -3610,7 +3625,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::PartnerOrganization(item, name),
+                        |value, name| Slot::PartnerOrganization(value, name),
                     )
                 }
 
@@ -3663,7 +3678,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::PaymentMethodResponse(item, name),
+                        |value, name| Slot::PaymentMethodResponse(value, name),
                     )
                 }
 
@@ -3758,7 +3773,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::PlanChargeTiersItem(item, name),
+                        |value, name| Slot::PlanChargeTiersItem(value, name),
                     )
                 }
 
@@ -3870,7 +3885,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::PlanCharge(item, name),
+                        |value, name| Slot::PlanCharge(value, name),
                     )
                 }
 
@@ -3894,7 +3909,7 @@ mod __slots {
                         Kinds,
                         _,
                         _,
-                    >(slot, deserializer, name, |item, name| Slot::F64(item, name))
+                    >(slot, deserializer, name, |value, name| Slot::F64(value, name))
                 }
 
                 #[cfg(any(feature = "plan-entitlements", feature = "plans"))]
@@ -4023,7 +4038,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::PlanFeatureEntitlementWrite(item, name),
+                        |value, name| Slot::PlanFeatureEntitlementWrite(value, name),
                     )
                 }
 
@@ -4080,7 +4095,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::PlanChargeCatalogPrice(item, name),
+                        |value, name| Slot::PlanChargeCatalogPrice(value, name),
                     )
                 }
 
@@ -4113,7 +4128,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::PlanPriceCreateRequest(item, name),
+                        |value, name| Slot::PlanPriceCreateRequest(value, name),
                     )
                 }
 
@@ -4199,7 +4214,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::ProductImage(item, name),
+                        |value, name| Slot::ProductImage(value, name),
                     )
                 }
 
@@ -4240,7 +4255,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::ProductPlan(item, name),
+                        |value, name| Slot::ProductPlan(value, name),
                     )
                 }
 
@@ -4292,7 +4307,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::BillingPeriod(item, name),
+                        |value, name| Slot::BillingPeriod(value, name),
                     )
                 }
 
@@ -4393,7 +4408,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::PromotionWidget(item, name),
+                        |value, name| Slot::PromotionWidget(value, name),
                     )
                 }
 
@@ -4533,7 +4548,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::RefundResponse(item, name),
+                        |value, name| Slot::RefundResponse(value, name),
                     )
                 }
 
@@ -4652,7 +4667,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::SubscriptionFeatureDetail(item, name),
+                        |value, name| Slot::SubscriptionFeatureDetail(value, name),
                     )
                 }
 
@@ -4803,7 +4818,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::Subscription(item, name),
+                        |value, name| Slot::Subscription(value, name),
                     )
                 }
 
@@ -4846,7 +4861,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::TransactionResponse(item, name),
+                        |value, name| Slot::TransactionResponse(value, name),
                     )
                 }
 
@@ -4879,7 +4894,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::MorFeeBreakdownComponent(item, name),
+                        |value, name| Slot::MorFeeBreakdownComponent(value, name),
                     )
                 }
 
@@ -5123,7 +5138,7 @@ mod __slots {
                         slot,
                         deserializer,
                         name,
-                        |item, name| Slot::WebhookEventLogResponse(item, name),
+                        |value, name| Slot::WebhookEventLogResponse(value, name),
                     )
                 }
 

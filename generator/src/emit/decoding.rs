@@ -258,29 +258,20 @@ impl SlotKinds {
             .map(|kind| quote::format_ident!("{}", kind.name))
             .collect();
         let types = self.0.iter().map(|kind| &kind.tokens);
-        let fills = self.0.iter().map(|kind| match &kind.filling {
-            Filling::Value => quote!(object::fill(slot, deserializer, name)),
-            Filling::Option(inner) => {
-                let inner = quote::format_ident!("{inner}");
-                quote! {
-                    object::fill_option::<Kinds, _, _>(
-                        slot,
-                        deserializer,
-                        name,
-                        |value, name| Slot::#inner(value, name),
-                    )
-                }
-            }
-            Filling::List(inner) => {
-                let inner = quote::format_ident!("{inner}");
-                quote! {
-                    object::fill_list::<Kinds, _, _>(
-                        slot,
-                        deserializer,
-                        name,
-                        |item, name| Slot::#inner(item, name),
-                    )
-                }
+        let fills = self.0.iter().map(|kind| {
+            let (function, inner) = match &kind.filling {
+                Filling::Value => return quote!(object::fill(slot, deserializer, name)),
+                Filling::Option(inner) => (quote!(fill_option), inner),
+                Filling::List(inner) => (quote!(fill_list), inner),
+            };
+            let inner = quote::format_ident!("{inner}");
+            quote! {
+                object::#function::<Kinds, _, _>(
+                    slot,
+                    deserializer,
+                    name,
+                    |value, name| Slot::#inner(value, name),
+                )
             }
         });
         Some(quote! {
