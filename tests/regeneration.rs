@@ -134,6 +134,17 @@ fn changing_one_field_type_changes_only_that_line_and_its_setter() {
         models_changes(&[
             (ChangeTag::Delete, "    pub ordering: Option<i64>,"),
             (ChangeTag::Insert, "    pub ordering: Option<String>,"),
+            // Its slot and the kind of slot it reads into.
+            (ChangeTag::Delete, "            slot_ordering: Option<Option<i64>>,"),
+            (ChangeTag::Insert, "            slot_ordering: Option<Option<String>>,"),
+            (
+                ChangeTag::Delete,
+                "                            __slots::Slot::OptionI64(&mut self.slot_ordering, \"ordering\")"
+            ),
+            (ChangeTag::Insert, "                            __slots::Slot::OptionString("),
+            (ChangeTag::Insert, "                                &mut self.slot_ordering,"),
+            (ChangeTag::Insert, "                                \"ordering\","),
+            (ChangeTag::Insert, "                            )"),
             (
                 ChangeTag::Delete,
                 "    pub fn with_ordering(mut self, value: i64) -> Self {"
@@ -196,14 +207,15 @@ fn adding_one_optional_request_field_adds_its_lines_and_setter() {
                 "    #[serde(rename = \"openIn\", default, skip_serializing_if = \"Option::is_none\")]"
             ),
             (ChangeTag::Insert, "    pub open_in: Option<String>,"),
-            (ChangeTag::Insert, "                let mut slot_open_in = None;"),
+            (ChangeTag::Insert, "            slot_open_in: Option<Option<String>>,"),
             (ChangeTag::Insert, "                        \"openIn\" => {"),
             (
                 ChangeTag::Insert,
-                "                            object::fill(&mut slot_open_in, &mut __map, \"openIn\")?"
+                "                            __slots::Slot::OptionString(&mut self.slot_open_in, \"openIn\")"
             ),
             (ChangeTag::Insert, "                        }"),
-            (ChangeTag::Insert, "                    open_in: slot_open_in.flatten(),"),
+            (ChangeTag::Insert, "                    open_in: self.slot_open_in.take().flatten(),"),
+            (ChangeTag::Insert, "            slot_open_in: None,"),
             (ChangeTag::Delete, "        Self { name: None, url: None }"),
             (ChangeTag::Insert, "        Self {"),
             (ChangeTag::Insert, "            name: None,"),
@@ -226,8 +238,8 @@ fn adding_one_optional_request_field_adds_its_lines_and_setter() {
 
 /// A struct only received has no constructor and no `Default`, so a new
 /// field, even a required one, adds its own lines and nothing else: its
-/// declaration and its three lines in the written `Deserialize` (its slot,
-/// its member's arm, its value).
+/// declaration and its lines in the written `Deserialize` (its slot and
+/// its start, its member's arm, its check and its value).
 #[test]
 fn adding_one_required_response_field_only_adds_its_lines() {
     let spec = copy_of_spec();
@@ -244,17 +256,26 @@ fn adding_one_required_response_field_only_adds_its_lines() {
                 "    #[cfg_attr(feature = \"serialize-received\", serde(rename = \"openIn\"))]"
             ),
             (ChangeTag::Insert, "    pub open_in: String,"),
-            (ChangeTag::Insert, "                let mut slot_open_in = None;"),
+            (ChangeTag::Insert, "            slot_open_in: Option<String>,"),
             (ChangeTag::Insert, "                        \"openIn\" => {"),
             (
                 ChangeTag::Insert,
-                "                            object::fill(&mut slot_open_in, &mut __map, \"openIn\")?"
+                "                            __slots::Slot::String(&mut self.slot_open_in, \"openIn\")"
             ),
             (ChangeTag::Insert, "                        }"),
+            // The check that it was read, then its value taken with the
+            // other required ones (here none).
+            (ChangeTag::Insert, "                if self.slot_open_in.is_none() {"),
+            (ChangeTag::Insert, "                    return Err(\"openIn\");"),
+            (ChangeTag::Insert, "                }"),
             (
                 ChangeTag::Insert,
-                "                    open_in: object::required(slot_open_in, \"openIn\")?,"
+                "                let (Some(slot_open_in),) = (self.slot_open_in.take(),) else {"
             ),
+            (ChangeTag::Insert, "                    return Err(\"a required member\");"),
+            (ChangeTag::Insert, "                };"),
+            (ChangeTag::Insert, "                    open_in: slot_open_in,"),
+            (ChangeTag::Insert, "            slot_open_in: None,"),
         ])
     );
 }

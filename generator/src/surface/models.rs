@@ -73,8 +73,10 @@ pub enum Decoding {
     /// Its kind's own way: derived (it is in `derives`), the string enums'
     /// and unions' code, or none (an alias).
     Own,
-    /// Written member by member for a struct (`serde_support::object`):
-    /// about a quarter of the derive's code, for the same checks.
+    /// Written member by member for a struct: its slots, read by the
+    /// runtime's `serde_support::object` through the models' slot kinds
+    /// (`emit::decoding`), for the derive's checks in a fraction of its
+    /// code.
     Members,
     /// A struct with a map of the unlisted members: a private derived
     /// struct reads the listed ones (`serde_support::open_object`).
