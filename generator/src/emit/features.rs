@@ -48,6 +48,19 @@ fn attributes_of(item: &mut Item) -> Option<&mut Vec<Attribute>> {
     })
 }
 
+/// The features that compile any of some items, each compiled by its own
+/// `lists` entry: none (always compiled) when one of them always is.
+pub fn any_of<'a>(lists: impl IntoIterator<Item = &'a [String]>) -> Vec<String> {
+    let mut all = std::collections::BTreeSet::new();
+    for features in lists {
+        if features.is_empty() {
+            return Vec::new();
+        }
+        all.extend(features.iter().cloned());
+    }
+    all.into_iter().collect()
+}
+
 /// `#![allow(unused_imports)]` for a module whose items may all be
 /// compiled out, leaving its `use` lines unused.
 pub fn allow_unused_imports(gated: bool) -> Option<TokenStream> {

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::decoding::{members_deserialize, open_deserialize, SlotKinds};
-use crate::emit::features::{allow_unused_imports, gate};
+use crate::emit::features::{allow_unused_imports, any_of, gate};
 use crate::emit::tokens::{allow_many_arguments, docs, ident, parameters, rust_type, Scope};
 use crate::ir::{
     Api, Field, Model, ModelKind, PageShape, Presence, StringEnum, Struct, TypeRef, Union,
@@ -28,9 +28,12 @@ pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
         })
         .collect();
     let kinds = SlotKinds::new(written.iter().copied());
-    let slots = kinds
-        .module()
-        .map(|declaration| gate(declaration, &features_of_any(&written)));
+    let slots = kinds.module().map(|declaration| {
+        gate(
+            declaration,
+            &any_of(written.iter().map(|(_, features)| *features)),
+        )
+    });
     let items = models
         .iter()
         .zip(&surface.models)
@@ -85,21 +88,6 @@ pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
         #slots
         #(#items)*
     }
-}
-
-/// The features that compile any of `items`: none when one is always
-/// compiled.
-fn features_of_any(items: &[(&Struct, &[String])]) -> Vec<String> {
-    if items.iter().any(|(_, features)| features.is_empty()) {
-        return Vec::new();
-    }
-    let mut features: Vec<String> = items
-        .iter()
-        .flat_map(|(_, features)| features.iter().cloned())
-        .collect();
-    features.sort();
-    features.dedup();
-    features
 }
 
 fn model(model: &Model, surface: &ModelSurface, kinds: &SlotKinds) -> TokenStream {

@@ -104,15 +104,12 @@ fn features_of_all(
     operations: &[Operation],
     features: &Features,
 ) -> Vec<String> {
-    let mut all = std::collections::BTreeSet::new();
-    for &index in &shared.operations {
-        let of_operation = features.of_operation(&operations[index].id);
-        if of_operation.is_empty() {
-            return Vec::new();
-        }
-        all.extend(of_operation.iter().cloned());
-    }
-    all.into_iter().collect()
+    crate::emit::features::any_of(
+        shared
+            .operations
+            .iter()
+            .map(|&index| features.of_operation(&operations[index].id)),
+    )
 }
 
 /// `use` of the runtime's parameter helpers that some operation needs.
