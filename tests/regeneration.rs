@@ -214,7 +214,7 @@ fn adding_one_optional_request_field_adds_its_lines_and_setter() {
                 "                            __slots::Slot::OptionString(&mut self.slot_open_in, \"openIn\")"
             ),
             (ChangeTag::Insert, "                        }"),
-            (ChangeTag::Insert, "                    open_in: self.slot_open_in.take().flatten(),"),
+            (ChangeTag::Insert, "                    open_in: self.slot_open_in.flatten(),"),
             (ChangeTag::Insert, "            slot_open_in: None,"),
             (ChangeTag::Delete, "        Self { name: None, url: None }"),
             (ChangeTag::Insert, "        Self {"),
@@ -239,7 +239,8 @@ fn adding_one_optional_request_field_adds_its_lines_and_setter() {
 /// A struct only received has no constructor and no `Default`, so a new
 /// field, even a required one, adds its own lines and nothing else: its
 /// declaration and its lines in the written `Deserialize` (its slot and
-/// its start, its member's arm, its check and its value).
+/// its start, its member's arm, its check in `missing`, which the struct
+/// writes now that it requires a member, its binding and its value).
 #[test]
 fn adding_one_required_response_field_only_adds_its_lines() {
     let spec = copy_of_spec();
@@ -265,14 +266,21 @@ fn adding_one_required_response_field_only_adds_its_lines() {
             (ChangeTag::Insert, "                        }"),
             // The check that it was read, then its value taken with the
             // other required ones (here none).
-            (ChangeTag::Insert, "                if self.slot_open_in.is_none() {"),
-            (ChangeTag::Insert, "                    return Err(\"openIn\");"),
-            (ChangeTag::Insert, "                }"),
+            (ChangeTag::Insert, ""),
+            (ChangeTag::Insert, "            fn missing(&self) -> Option<&'static str> {"),
+            (ChangeTag::Insert, "                match self {"),
             (
                 ChangeTag::Insert,
-                "                let (Some(slot_open_in),) = (self.slot_open_in.take(),) else {"
+                "                    Self { slot_open_in: None, .. } => Some(\"openIn\"),"
             ),
-            (ChangeTag::Insert, "                    return Err(\"a required member\");"),
+            (ChangeTag::Insert, "                    _ => None,"),
+            (ChangeTag::Insert, "                }"),
+            (ChangeTag::Insert, "            }"),
+            (
+                ChangeTag::Insert,
+                "                let Self { slot_open_in: Some(slot_open_in), .. } = self else {"
+            ),
+            (ChangeTag::Insert, "                    return None;"),
             (ChangeTag::Insert, "                };"),
             (ChangeTag::Insert, "                    open_in: slot_open_in,"),
             (ChangeTag::Insert, "            slot_open_in: None,"),

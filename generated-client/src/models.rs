@@ -5295,7 +5295,6 @@ impl<'de> Deserialize<'de> for BillingAddress {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<BillingAddress>,
             slot_country: Option<Option<String>>,
             slot_line1: Option<Option<String>>,
             slot_line2: Option<Option<String>>,
@@ -5337,21 +5336,21 @@ impl<'de> Deserialize<'de> for BillingAddress {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(BillingAddress {
-                    country: self.slot_country.take().flatten(),
-                    line1: self.slot_line1.take().flatten(),
-                    line2: self.slot_line2.take(),
-                    postal_code: self.slot_postal_code.take().flatten(),
-                    city: self.slot_city.take().flatten(),
-                    state: self.slot_state.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<BillingAddress> {
+                Some(BillingAddress {
+                    country: self.slot_country.flatten(),
+                    line1: self.slot_line1.flatten(),
+                    line2: self.slot_line2,
+                    postal_code: self.slot_postal_code.flatten(),
+                    city: self.slot_city.flatten(),
+                    state: self.slot_state.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_country: None,
             slot_line1: None,
             slot_line2: None,
@@ -5361,7 +5360,7 @@ impl<'de> Deserialize<'de> for BillingAddress {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct BillingAddress")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct BillingAddress was not built")),
         }
@@ -5471,7 +5470,6 @@ impl<'de> Deserialize<'de> for BillingPeriod {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<BillingPeriod>,
             slot_enabled: Option<Option<bool>>,
             slot_display_name: Option<Option<String>>,
             slot_charge_period: Option<Option<String>>,
@@ -5508,19 +5506,19 @@ impl<'de> Deserialize<'de> for BillingPeriod {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(BillingPeriod {
-                    enabled: self.slot_enabled.take().flatten(),
-                    display_name: self.slot_display_name.take().flatten(),
-                    charge_period: self.slot_charge_period.take().flatten(),
-                    promo_caption: self.slot_promo_caption.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<BillingPeriod> {
+                Some(BillingPeriod {
+                    enabled: self.slot_enabled.flatten(),
+                    display_name: self.slot_display_name.flatten(),
+                    charge_period: self.slot_charge_period.flatten(),
+                    promo_caption: self.slot_promo_caption.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_enabled: None,
             slot_display_name: None,
             slot_charge_period: None,
@@ -5528,7 +5526,7 @@ impl<'de> Deserialize<'de> for BillingPeriod {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct BillingPeriod")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct BillingPeriod was not built")),
         }
@@ -5583,7 +5581,6 @@ impl<'de> Deserialize<'de> for CancelSubscriptionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CancelSubscriptionRequest>,
             slot_cancellation_type: Option<CancelSubscriptionRequestCancellationType>,
             slot_cancellation_date: Option<Option<chrono::NaiveDate>>,
             slot_cancellation_feedback: Option<
@@ -5626,26 +5623,29 @@ impl<'de> Deserialize<'de> for CancelSubscriptionRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_cancellation_type.is_none() {
-                    return Err("cancellationType");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_cancellation_type: None, .. } => Some("cancellationType"),
+                    _ => None,
                 }
-                let (Some(slot_cancellation_type),) = (
-                    self.slot_cancellation_type.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CancelSubscriptionRequest> {
+                let Self { slot_cancellation_type: Some(slot_cancellation_type), .. } = self
+                else {
+                    return None;
                 };
-                self.built = Some(CancelSubscriptionRequest {
+                Some(CancelSubscriptionRequest {
                     cancellation_type: slot_cancellation_type,
-                    cancellation_date: self.slot_cancellation_date.take(),
-                    cancellation_feedback: self.slot_cancellation_feedback.take(),
-                    cancellation_comment: self.slot_cancellation_comment.take(),
-                });
-                Ok(())
+                    cancellation_date: self.slot_cancellation_date,
+                    cancellation_feedback: self.slot_cancellation_feedback,
+                    cancellation_comment: self.slot_cancellation_comment,
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_cancellation_type: None,
             slot_cancellation_date: None,
             slot_cancellation_feedback: None,
@@ -5653,7 +5653,7 @@ impl<'de> Deserialize<'de> for CancelSubscriptionRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CancelSubscriptionRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -5830,7 +5830,6 @@ impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CancelSubscriptionResponse>,
             slot_message: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
         }
@@ -5849,21 +5848,21 @@ impl<'de> Deserialize<'de> for CancelSubscriptionResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CancelSubscriptionResponse {
-                    message: self.slot_message.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CancelSubscriptionResponse> {
+                Some(CancelSubscriptionResponse {
+                    message: self.slot_message.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_message: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CancelSubscriptionResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -5960,7 +5959,6 @@ impl<'de> Deserialize<'de> for CatalogFeature {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CatalogFeature>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_identifier: Option<Option<String>>,
             slot_name: Option<Option<String>>,
@@ -6043,26 +6041,26 @@ impl<'de> Deserialize<'de> for CatalogFeature {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CatalogFeature {
-                    id: self.slot_id.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    description: self.slot_description.take().flatten(),
-                    feature_type: self.slot_feature_type.take().flatten(),
-                    feature_details: self.slot_feature_details.take().flatten(),
-                    meter: self.slot_meter.take().flatten(),
-                    details: self.slot_details.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                    is_archived: self.slot_is_archived.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CatalogFeature> {
+                Some(CatalogFeature {
+                    id: self.slot_id.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                    name: self.slot_name.flatten(),
+                    description: self.slot_description.flatten(),
+                    feature_type: self.slot_feature_type.flatten(),
+                    feature_details: self.slot_feature_details.flatten(),
+                    meter: self.slot_meter.flatten(),
+                    details: self.slot_details.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                    is_archived: self.slot_is_archived.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_identifier: None,
             slot_name: None,
@@ -6077,7 +6075,7 @@ impl<'de> Deserialize<'de> for CatalogFeature {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CatalogFeature")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct CatalogFeature was not built")),
         }
@@ -6243,7 +6241,6 @@ impl<'de> Deserialize<'de> for CatalogPlan {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CatalogPlan>,
             slot_identifier: Option<Option<String>>,
             slot_name: Option<Option<String>>,
             slot_description: Option<Option<String>>,
@@ -6365,32 +6362,32 @@ impl<'de> Deserialize<'de> for CatalogPlan {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CatalogPlan {
-                    identifier: self.slot_identifier.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    description: self.slot_description.take().flatten(),
-                    product: self.slot_product.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                    version: self.slot_version.take().flatten(),
-                    is_latest: self.slot_is_latest.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    details: self.slot_details.take().flatten(),
-                    is_visible: self.slot_is_visible.take().flatten(),
-                    is_imported: self.slot_is_imported.take().flatten(),
-                    countries: self.slot_countries.take().flatten(),
-                    license: self.slot_license.take().flatten(),
-                    links: self.slot_links.take().flatten(),
-                    files: self.slot_files.take().flatten(),
-                    ordering: self.slot_ordering.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CatalogPlan> {
+                Some(CatalogPlan {
+                    identifier: self.slot_identifier.flatten(),
+                    name: self.slot_name.flatten(),
+                    description: self.slot_description.flatten(),
+                    product: self.slot_product.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                    version: self.slot_version.flatten(),
+                    is_latest: self.slot_is_latest.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    details: self.slot_details.flatten(),
+                    is_visible: self.slot_is_visible.flatten(),
+                    is_imported: self.slot_is_imported.flatten(),
+                    countries: self.slot_countries.flatten(),
+                    license: self.slot_license.flatten(),
+                    links: self.slot_links.flatten(),
+                    files: self.slot_files.flatten(),
+                    ordering: self.slot_ordering.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_identifier: None,
             slot_name: None,
             slot_description: None,
@@ -6411,7 +6408,7 @@ impl<'de> Deserialize<'de> for CatalogPlan {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CatalogPlan")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct CatalogPlan was not built")),
         }
@@ -6478,7 +6475,6 @@ impl<'de> Deserialize<'de> for Charge {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<Charge>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_charge_period: Option<Option<String>>,
             slot_tiers: Option<Option<Vec<serde_json::Value>>>,
@@ -6534,25 +6530,22 @@ impl<'de> Deserialize<'de> for Charge {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(Charge {
-                    id: self.slot_id.take().flatten(),
-                    charge_period: self.slot_charge_period.take().flatten(),
-                    tiers: self.slot_tiers.take().flatten(),
-                    price_data: self.slot_price_data.take().flatten(),
-                    details: self.slot_details.take().flatten(),
-                    advanced: self.slot_advanced.take().flatten(),
-                    feature_quantity_price: self
-                        .slot_feature_quantity_price
-                        .take()
-                        .flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<Charge> {
+                Some(Charge {
+                    id: self.slot_id.flatten(),
+                    charge_period: self.slot_charge_period.flatten(),
+                    tiers: self.slot_tiers.flatten(),
+                    price_data: self.slot_price_data.flatten(),
+                    details: self.slot_details.flatten(),
+                    advanced: self.slot_advanced.flatten(),
+                    feature_quantity_price: self.slot_feature_quantity_price.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_charge_period: None,
             slot_tiers: None,
@@ -6563,7 +6556,7 @@ impl<'de> Deserialize<'de> for Charge {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct Charge")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct Charge was not built")),
         }
@@ -6596,7 +6589,6 @@ impl<'de> Deserialize<'de> for CheckEntitlementsResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CheckEntitlementsResponse>,
             slot_customer_id: Option<Option<String>>,
             slot_entitlements: Option<Option<Vec<EntitlementDetail>>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -6622,23 +6614,23 @@ impl<'de> Deserialize<'de> for CheckEntitlementsResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CheckEntitlementsResponse {
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    entitlements: self.slot_entitlements.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CheckEntitlementsResponse> {
+                Some(CheckEntitlementsResponse {
+                    customer_id: self.slot_customer_id.flatten(),
+                    entitlements: self.slot_entitlements.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_customer_id: None,
             slot_entitlements: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CheckEntitlementsResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -6673,7 +6665,6 @@ impl<'de> Deserialize<'de> for CheckoutCompletedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CheckoutCompletedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<CheckoutCompletedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -6709,43 +6700,37 @@ impl<'de> Deserialize<'de> for CheckoutCompletedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CheckoutCompletedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(CheckoutCompletedEvent {
+                Some(CheckoutCompletedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -6753,7 +6738,7 @@ impl<'de> Deserialize<'de> for CheckoutCompletedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CheckoutCompletedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -6947,7 +6932,6 @@ impl<'de> Deserialize<'de> for CheckoutSessionDetailResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CheckoutSessionDetailResponse>,
             slot_id: Option<Option<String>>,
             slot_customer: Option<Option<OrderCustomer>>,
             slot_product: Option<Option<Product>>,
@@ -7096,35 +7080,35 @@ impl<'de> Deserialize<'de> for CheckoutSessionDetailResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CheckoutSessionDetailResponse {
-                    id: self.slot_id.take().flatten(),
-                    customer: self.slot_customer.take().flatten(),
-                    product: self.slot_product.take().flatten(),
-                    billing_address: self.slot_billing_address.take().flatten(),
-                    discount_code: self.slot_discount_code.take().flatten(),
-                    tax_id: self.slot_tax_id.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    currency_symbol: self.slot_currency_symbol.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    selected_data: self.slot_selected_data.take().flatten(),
-                    offering_data: self.slot_offering_data.take().flatten(),
-                    data: self.slot_data.take().flatten(),
-                    custom_fields_data: self.slot_custom_fields_data.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                    customization: self.slot_customization.take().flatten(),
-                    trial_period: self.slot_trial_period.take().flatten(),
-                    order: self.slot_order.take().flatten(),
-                    subscription: self.slot_subscription.take().flatten(),
-                    payment_method: self.slot_payment_method.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CheckoutSessionDetailResponse> {
+                Some(CheckoutSessionDetailResponse {
+                    id: self.slot_id.flatten(),
+                    customer: self.slot_customer.flatten(),
+                    product: self.slot_product.flatten(),
+                    billing_address: self.slot_billing_address.flatten(),
+                    discount_code: self.slot_discount_code.flatten(),
+                    tax_id: self.slot_tax_id.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    currency_symbol: self.slot_currency_symbol.flatten(),
+                    status: self.slot_status.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    selected_data: self.slot_selected_data.flatten(),
+                    offering_data: self.slot_offering_data.flatten(),
+                    data: self.slot_data.flatten(),
+                    custom_fields_data: self.slot_custom_fields_data.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                    customization: self.slot_customization.flatten(),
+                    trial_period: self.slot_trial_period.flatten(),
+                    order: self.slot_order.flatten(),
+                    subscription: self.slot_subscription.flatten(),
+                    payment_method: self.slot_payment_method.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_customer: None,
             slot_product: None,
@@ -7148,7 +7132,7 @@ impl<'de> Deserialize<'de> for CheckoutSessionDetailResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CheckoutSessionDetailResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -7183,7 +7167,6 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventData {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CheckoutSessionEventData>,
             slot_object: Option<WebhookCheckoutSession>,
             slot_previous_attributes: Option<Option<WebhookPreviousAttributes>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -7210,28 +7193,32 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventData {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_object.is_none() {
-                    return Err("object");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                let (Some(slot_object),) = (self.slot_object.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CheckoutSessionEventData> {
+                let Self { slot_object: Some(slot_object), .. } = self else {
+                    return None;
                 };
-                self.built = Some(CheckoutSessionEventData {
+                Some(CheckoutSessionEventData {
                     object: slot_object,
-                    previous_attributes: self.slot_previous_attributes.take().flatten(),
-                });
-                Ok(())
+                    previous_attributes: self.slot_previous_attributes.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_object: None,
             slot_previous_attributes: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CheckoutSessionEventData")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -7282,7 +7269,6 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CheckoutSessionEventListResponse>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -7316,19 +7302,19 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventListResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CheckoutSessionEventListResponse {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CheckoutSessionEventListResponse> {
+                Some(CheckoutSessionEventListResponse {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -7340,7 +7326,7 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventListResponse {
             &mut slots,
             "struct CheckoutSessionEventListResponse",
         )?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -7394,7 +7380,6 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CheckoutSessionEventResponse>,
             slot_id: Option<i64>,
             slot_title: Option<String>,
             slot_code: Option<String>,
@@ -7434,55 +7419,43 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventResponse {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_title: None, .. } => Some("title"),
+                    Self { slot_code: None, .. } => Some("code"),
+                    Self { slot_status: None, .. } => Some("status"),
+                    Self { slot_timestamp: None, .. } => Some("timestamp"),
+                    Self { slot_metadata: None, .. } => Some("metadata"),
+                    _ => None,
                 }
-                if self.slot_title.is_none() {
-                    return Err("title");
-                }
-                if self.slot_code.is_none() {
-                    return Err("code");
-                }
-                if self.slot_status.is_none() {
-                    return Err("status");
-                }
-                if self.slot_timestamp.is_none() {
-                    return Err("timestamp");
-                }
-                if self.slot_metadata.is_none() {
-                    return Err("metadata");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_title),
-                    Some(slot_code),
-                    Some(slot_status),
-                    Some(slot_timestamp),
-                    Some(slot_metadata),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_title.take(),
-                    self.slot_code.take(),
-                    self.slot_status.take(),
-                    self.slot_timestamp.take(),
-                    self.slot_metadata.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CheckoutSessionEventResponse> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_title: Some(slot_title),
+                    slot_code: Some(slot_code),
+                    slot_status: Some(slot_status),
+                    slot_timestamp: Some(slot_timestamp),
+                    slot_metadata: Some(slot_metadata),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(CheckoutSessionEventResponse {
+                Some(CheckoutSessionEventResponse {
                     id: slot_id,
                     title: slot_title,
                     code: slot_code,
                     status: slot_status,
                     timestamp: slot_timestamp,
                     metadata: slot_metadata,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_title: None,
             slot_code: None,
@@ -7492,7 +7465,7 @@ impl<'de> Deserialize<'de> for CheckoutSessionEventResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CheckoutSessionEventResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -7586,7 +7559,6 @@ impl<'de> Deserialize<'de> for CheckoutSessionListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CheckoutSessionListResponse>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -7620,19 +7592,19 @@ impl<'de> Deserialize<'de> for CheckoutSessionListResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CheckoutSessionListResponse {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CheckoutSessionListResponse> {
+                Some(CheckoutSessionListResponse {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -7640,7 +7612,7 @@ impl<'de> Deserialize<'de> for CheckoutSessionListResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CheckoutSessionListResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -7772,7 +7744,6 @@ impl<'de> Deserialize<'de> for CheckoutSessionOrder {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CheckoutSessionOrder>,
             slot_id: Option<Option<String>>,
             slot_status: Option<Option<CheckoutSessionOrderStatus>>,
             slot_paid_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -7867,31 +7838,28 @@ impl<'de> Deserialize<'de> for CheckoutSessionOrder {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CheckoutSessionOrder {
-                    id: self.slot_id.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    paid_at: self.slot_paid_at.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    billing_type: self.slot_billing_type.take().flatten(),
-                    is_trial: self.slot_is_trial.take().flatten(),
-                    amount_subtotal: self.slot_amount_subtotal.take().flatten(),
-                    amount_discount: self.slot_amount_discount.take().flatten(),
-                    amount_tax: self.slot_amount_tax.take().flatten(),
-                    amount_total: self.slot_amount_total.take().flatten(),
-                    sale_currency: self.slot_sale_currency.take().flatten(),
-                    sale_currency_symbol: self
-                        .slot_sale_currency_symbol
-                        .take()
-                        .flatten(),
-                    invoice_id: self.slot_invoice_id.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CheckoutSessionOrder> {
+                Some(CheckoutSessionOrder {
+                    id: self.slot_id.flatten(),
+                    status: self.slot_status.flatten(),
+                    paid_at: self.slot_paid_at.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    billing_type: self.slot_billing_type.flatten(),
+                    is_trial: self.slot_is_trial.flatten(),
+                    amount_subtotal: self.slot_amount_subtotal.flatten(),
+                    amount_discount: self.slot_amount_discount.flatten(),
+                    amount_tax: self.slot_amount_tax.flatten(),
+                    amount_total: self.slot_amount_total.flatten(),
+                    sale_currency: self.slot_sale_currency.flatten(),
+                    sale_currency_symbol: self.slot_sale_currency_symbol.flatten(),
+                    invoice_id: self.slot_invoice_id.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_status: None,
             slot_paid_at: None,
@@ -7908,7 +7876,7 @@ impl<'de> Deserialize<'de> for CheckoutSessionOrder {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CheckoutSessionOrder")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -8145,7 +8113,6 @@ impl<'de> Deserialize<'de> for CheckoutSessionResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CheckoutSessionResponse>,
             slot_id: Option<Option<String>>,
             slot_customer: Option<Option<OrderCustomer>>,
             slot_product: Option<Option<Product>>,
@@ -8273,32 +8240,32 @@ impl<'de> Deserialize<'de> for CheckoutSessionResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CheckoutSessionResponse {
-                    id: self.slot_id.take().flatten(),
-                    customer: self.slot_customer.take().flatten(),
-                    product: self.slot_product.take().flatten(),
-                    billing_address: self.slot_billing_address.take().flatten(),
-                    discount_code: self.slot_discount_code.take().flatten(),
-                    tax_id: self.slot_tax_id.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    currency_symbol: self.slot_currency_symbol.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    selected_data: self.slot_selected_data.take().flatten(),
-                    offering_data: self.slot_offering_data.take().flatten(),
-                    data: self.slot_data.take().flatten(),
-                    custom_fields_data: self.slot_custom_fields_data.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                    customization: self.slot_customization.take().flatten(),
-                    trial_period: self.slot_trial_period.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CheckoutSessionResponse> {
+                Some(CheckoutSessionResponse {
+                    id: self.slot_id.flatten(),
+                    customer: self.slot_customer.flatten(),
+                    product: self.slot_product.flatten(),
+                    billing_address: self.slot_billing_address.flatten(),
+                    discount_code: self.slot_discount_code.flatten(),
+                    tax_id: self.slot_tax_id.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    currency_symbol: self.slot_currency_symbol.flatten(),
+                    status: self.slot_status.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    selected_data: self.slot_selected_data.flatten(),
+                    offering_data: self.slot_offering_data.flatten(),
+                    data: self.slot_data.flatten(),
+                    custom_fields_data: self.slot_custom_fields_data.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                    customization: self.slot_customization.flatten(),
+                    trial_period: self.slot_trial_period.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_customer: None,
             slot_product: None,
@@ -8319,7 +8286,7 @@ impl<'de> Deserialize<'de> for CheckoutSessionResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CheckoutSessionResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -8444,7 +8411,6 @@ impl<'de> Deserialize<'de> for CheckoutSessionSubscription {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CheckoutSessionSubscription>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_recurrence: Option<Option<String>>,
             slot_billing_period_start_time: Option<
@@ -8538,37 +8504,30 @@ impl<'de> Deserialize<'de> for CheckoutSessionSubscription {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CheckoutSessionSubscription {
-                    id: self.slot_id.take().flatten(),
-                    recurrence: self.slot_recurrence.take().flatten(),
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CheckoutSessionSubscription> {
+                Some(CheckoutSessionSubscription {
+                    id: self.slot_id.flatten(),
+                    recurrence: self.slot_recurrence.flatten(),
                     billing_period_start_time: self
                         .slot_billing_period_start_time
-                        .take()
                         .flatten(),
-                    billing_period_end_time: self
-                        .slot_billing_period_end_time
-                        .take()
-                        .flatten(),
-                    start_date: self.slot_start_date.take().flatten(),
-                    end_date: self.slot_end_date.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    amount: self.slot_amount.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    trial_days_remaining: self
-                        .slot_trial_days_remaining
-                        .take()
-                        .flatten(),
-                    billing_type: self.slot_billing_type.take().flatten(),
-                    recurrence_unit: self.slot_recurrence_unit.take().flatten(),
-                    recurrence_type: self.slot_recurrence_type.take().flatten(),
-                });
-                Ok(())
+                    billing_period_end_time: self.slot_billing_period_end_time.flatten(),
+                    start_date: self.slot_start_date.flatten(),
+                    end_date: self.slot_end_date.flatten(),
+                    status: self.slot_status.flatten(),
+                    amount: self.slot_amount.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    trial_days_remaining: self.slot_trial_days_remaining.flatten(),
+                    billing_type: self.slot_billing_type.flatten(),
+                    recurrence_unit: self.slot_recurrence_unit.flatten(),
+                    recurrence_type: self.slot_recurrence_type.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_recurrence: None,
             slot_billing_period_start_time: None,
@@ -8585,7 +8544,7 @@ impl<'de> Deserialize<'de> for CheckoutSessionSubscription {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CheckoutSessionSubscription")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -8688,7 +8647,6 @@ impl<'de> Deserialize<'de> for CreateChargeRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreateChargeRequest>,
             slot_plan_identifier: Option<String>,
             slot_charge_period: Option<CreateChargeRequestChargePeriod>,
             slot_customer_id: Option<String>,
@@ -8743,40 +8701,37 @@ impl<'de> Deserialize<'de> for CreateChargeRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_plan_identifier.is_none() {
-                    return Err("planIdentifier");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_plan_identifier: None, .. } => Some("planIdentifier"),
+                    Self { slot_charge_period: None, .. } => Some("chargePeriod"),
+                    Self { slot_customer_id: None, .. } => Some("customerId"),
+                    _ => None,
                 }
-                if self.slot_charge_period.is_none() {
-                    return Err("chargePeriod");
-                }
-                if self.slot_customer_id.is_none() {
-                    return Err("customerId");
-                }
-                let (
-                    Some(slot_plan_identifier),
-                    Some(slot_charge_period),
-                    Some(slot_customer_id),
-                ) = (
-                    self.slot_plan_identifier.take(),
-                    self.slot_charge_period.take(),
-                    self.slot_customer_id.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreateChargeRequest> {
+                let Self {
+                    slot_plan_identifier: Some(slot_plan_identifier),
+                    slot_charge_period: Some(slot_charge_period),
+                    slot_customer_id: Some(slot_customer_id),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(CreateChargeRequest {
+                Some(CreateChargeRequest {
                     plan_identifier: slot_plan_identifier,
                     charge_period: slot_charge_period,
                     customer_id: slot_customer_id,
-                    features: self.slot_features.take(),
-                    currency_code: self.slot_currency_code.take(),
-                    ip_address: self.slot_ip_address.take(),
-                });
-                Ok(())
+                    features: self.slot_features,
+                    currency_code: self.slot_currency_code,
+                    ip_address: self.slot_ip_address,
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_plan_identifier: None,
             slot_charge_period: None,
             slot_customer_id: None,
@@ -8786,7 +8741,7 @@ impl<'de> Deserialize<'de> for CreateChargeRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CreateChargeRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct CreateChargeRequest was not built"))
@@ -8987,7 +8942,6 @@ impl<'de> Deserialize<'de> for CreateChargeResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreateChargeResponse>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_start_date: Option<Option<chrono::NaiveDate>>,
             slot_end_date: Option<Option<chrono::NaiveDate>>,
@@ -9095,39 +9049,32 @@ impl<'de> Deserialize<'de> for CreateChargeResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CreateChargeResponse {
-                    id: self.slot_id.take().flatten(),
-                    start_date: self.slot_start_date.take().flatten(),
-                    end_date: self.slot_end_date.take().flatten(),
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreateChargeResponse> {
+                Some(CreateChargeResponse {
+                    id: self.slot_id.flatten(),
+                    start_date: self.slot_start_date.flatten(),
+                    end_date: self.slot_end_date.flatten(),
                     billing_period_start_time: self
                         .slot_billing_period_start_time
-                        .take()
                         .flatten(),
-                    billing_period_end_time: self
-                        .slot_billing_period_end_time
-                        .take()
-                        .flatten(),
-                    amount: self.slot_amount.take().flatten(),
-                    recurrence: self.slot_recurrence.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    product: self.slot_product.take().flatten(),
-                    plan: self.slot_plan.take().flatten(),
-                    features: self.slot_features.take().flatten(),
-                    trial_days_remaining: self
-                        .slot_trial_days_remaining
-                        .take()
-                        .flatten(),
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    billing_type: self.slot_billing_type.take().flatten(),
-                });
-                Ok(())
+                    billing_period_end_time: self.slot_billing_period_end_time.flatten(),
+                    amount: self.slot_amount.flatten(),
+                    recurrence: self.slot_recurrence.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    status: self.slot_status.flatten(),
+                    product: self.slot_product.flatten(),
+                    plan: self.slot_plan.flatten(),
+                    features: self.slot_features.flatten(),
+                    trial_days_remaining: self.slot_trial_days_remaining.flatten(),
+                    customer_id: self.slot_customer_id.flatten(),
+                    billing_type: self.slot_billing_type.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_start_date: None,
             slot_end_date: None,
@@ -9146,7 +9093,7 @@ impl<'de> Deserialize<'de> for CreateChargeResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CreateChargeResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -9183,7 +9130,6 @@ impl<'de> Deserialize<'de> for CreateChargeResponsePlan {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreateChargeResponsePlan>,
             slot_name: Option<Option<String>>,
             slot_identifier: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -9206,23 +9152,23 @@ impl<'de> Deserialize<'de> for CreateChargeResponsePlan {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CreateChargeResponsePlan {
-                    name: self.slot_name.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreateChargeResponsePlan> {
+                Some(CreateChargeResponsePlan {
+                    name: self.slot_name.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_identifier: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CreateChargeResponsePlan")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -9267,7 +9213,6 @@ impl<'de> Deserialize<'de> for CreateChargeResponseProduct {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreateChargeResponseProduct>,
             slot_name: Option<Option<String>>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_identifier: Option<Option<String>>,
@@ -9292,25 +9237,25 @@ impl<'de> Deserialize<'de> for CreateChargeResponseProduct {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CreateChargeResponseProduct {
-                    name: self.slot_name.take().flatten(),
-                    id: self.slot_id.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreateChargeResponseProduct> {
+                Some(CreateChargeResponseProduct {
+                    name: self.slot_name.flatten(),
+                    id: self.slot_id.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_id: None,
             slot_identifier: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CreateChargeResponseProduct")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -9473,7 +9418,6 @@ impl<'de> Deserialize<'de> for CreateCheckoutSessionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreateCheckoutSessionRequest>,
             slot_plan_identifier: Option<String>,
             slot_success_url: Option<String>,
             slot_charge_period: Option<CreateCheckoutSessionRequestChargePeriod>,
@@ -9598,50 +9542,47 @@ impl<'de> Deserialize<'de> for CreateCheckoutSessionRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_plan_identifier.is_none() {
-                    return Err("planIdentifier");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_plan_identifier: None, .. } => Some("planIdentifier"),
+                    Self { slot_success_url: None, .. } => Some("successUrl"),
+                    Self { slot_charge_period: None, .. } => Some("chargePeriod"),
+                    _ => None,
                 }
-                if self.slot_success_url.is_none() {
-                    return Err("successUrl");
-                }
-                if self.slot_charge_period.is_none() {
-                    return Err("chargePeriod");
-                }
-                let (
-                    Some(slot_plan_identifier),
-                    Some(slot_success_url),
-                    Some(slot_charge_period),
-                ) = (
-                    self.slot_plan_identifier.take(),
-                    self.slot_success_url.take(),
-                    self.slot_charge_period.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreateCheckoutSessionRequest> {
+                let Self {
+                    slot_plan_identifier: Some(slot_plan_identifier),
+                    slot_success_url: Some(slot_success_url),
+                    slot_charge_period: Some(slot_charge_period),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(CreateCheckoutSessionRequest {
+                Some(CreateCheckoutSessionRequest {
                     plan_identifier: slot_plan_identifier,
                     success_url: slot_success_url,
                     charge_period: slot_charge_period,
-                    customer_id: self.slot_customer_id.take(),
-                    features: self.slot_features.take(),
-                    ip_address: self.slot_ip_address.take(),
-                    cancel_url: self.slot_cancel_url.take(),
-                    plans_enabled: self.slot_plans_enabled.take(),
-                    currency_code: self.slot_currency_code.take(),
-                    custom_amount: self.slot_custom_amount.take(),
-                    tax_behavior: self.slot_tax_behavior.take(),
-                    discounts_enabled: self.slot_discounts_enabled.take(),
-                    discount_code: self.slot_discount_code.take(),
-                    lock_email: self.slot_lock_email.take(),
-                    default_billing_country: self.slot_default_billing_country.take(),
-                    metadata: self.slot_metadata.take(),
-                });
-                Ok(())
+                    customer_id: self.slot_customer_id,
+                    features: self.slot_features,
+                    ip_address: self.slot_ip_address,
+                    cancel_url: self.slot_cancel_url,
+                    plans_enabled: self.slot_plans_enabled,
+                    currency_code: self.slot_currency_code,
+                    custom_amount: self.slot_custom_amount,
+                    tax_behavior: self.slot_tax_behavior,
+                    discounts_enabled: self.slot_discounts_enabled,
+                    discount_code: self.slot_discount_code,
+                    lock_email: self.slot_lock_email,
+                    default_billing_country: self.slot_default_billing_country,
+                    metadata: self.slot_metadata,
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_plan_identifier: None,
             slot_success_url: None,
             slot_charge_period: None,
@@ -9661,7 +9602,7 @@ impl<'de> Deserialize<'de> for CreateCheckoutSessionRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CreateCheckoutSessionRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -9933,7 +9874,6 @@ impl<'de> Deserialize<'de> for CreateCheckoutSessionResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreateCheckoutSessionResponse>,
             slot_checkout_url: Option<Option<String>>,
             slot_checkout_session_id: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -9959,23 +9899,23 @@ impl<'de> Deserialize<'de> for CreateCheckoutSessionResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CreateCheckoutSessionResponse {
-                    checkout_url: self.slot_checkout_url.take().flatten(),
-                    checkout_session_id: self.slot_checkout_session_id.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreateCheckoutSessionResponse> {
+                Some(CreateCheckoutSessionResponse {
+                    checkout_url: self.slot_checkout_url.flatten(),
+                    checkout_session_id: self.slot_checkout_session_id.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_checkout_url: None,
             slot_checkout_session_id: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CreateCheckoutSessionResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -10008,7 +9948,6 @@ impl<'de> Deserialize<'de> for CreatePortalSessionBadRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreatePortalSessionBadRequest>,
             slot_customer_id: Option<Option<Vec<String>>>,
             reader: std::marker::PhantomData<fn() -> R>,
         }
@@ -10027,21 +9966,21 @@ impl<'de> Deserialize<'de> for CreatePortalSessionBadRequest {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CreatePortalSessionBadRequest {
-                    customer_id: self.slot_customer_id.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreatePortalSessionBadRequest> {
+                Some(CreatePortalSessionBadRequest {
+                    customer_id: self.slot_customer_id.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_customer_id: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CreatePortalSessionBadRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -10070,7 +10009,6 @@ impl<'de> Deserialize<'de> for CreatePortalSessionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreatePortalSessionRequest>,
             slot_customer_id: Option<String>,
             reader: std::marker::PhantomData<fn() -> R>,
         }
@@ -10090,26 +10028,30 @@ impl<'de> Deserialize<'de> for CreatePortalSessionRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_customer_id.is_none() {
-                    return Err("customerId");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_customer_id: None, .. } => Some("customerId"),
+                    _ => None,
                 }
-                let (Some(slot_customer_id),) = (self.slot_customer_id.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreatePortalSessionRequest> {
+                let Self { slot_customer_id: Some(slot_customer_id), .. } = self else {
+                    return None;
                 };
-                self.built = Some(CreatePortalSessionRequest {
+                Some(CreatePortalSessionRequest {
                     customer_id: slot_customer_id,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_customer_id: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CreatePortalSessionRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -10169,7 +10111,6 @@ impl<'de> Deserialize<'de> for CreatePortalSessionResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreatePortalSessionResponse>,
             slot_token: Option<Option<String>>,
             slot_email: Option<Option<String>>,
             slot_customer_portal_url: Option<Option<String>>,
@@ -10196,25 +10137,25 @@ impl<'de> Deserialize<'de> for CreatePortalSessionResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CreatePortalSessionResponse {
-                    token: self.slot_token.take().flatten(),
-                    email: self.slot_email.take().flatten(),
-                    customer_portal_url: self.slot_customer_portal_url.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreatePortalSessionResponse> {
+                Some(CreatePortalSessionResponse {
+                    token: self.slot_token.flatten(),
+                    email: self.slot_email.flatten(),
+                    customer_portal_url: self.slot_customer_portal_url.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_token: None,
             slot_email: None,
             slot_customer_portal_url: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CreatePortalSessionResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -10280,7 +10221,6 @@ impl<'de> Deserialize<'de> for CreateSubscriptionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreateSubscriptionRequest>,
             slot_plan_identifier: Option<String>,
             slot_success_url: Option<Option<String>>,
             slot_charge_period: Option<CreateSubscriptionRequestChargePeriod>,
@@ -10335,32 +10275,35 @@ impl<'de> Deserialize<'de> for CreateSubscriptionRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_plan_identifier.is_none() {
-                    return Err("planIdentifier");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_plan_identifier: None, .. } => Some("planIdentifier"),
+                    Self { slot_charge_period: None, .. } => Some("chargePeriod"),
+                    _ => None,
                 }
-                if self.slot_charge_period.is_none() {
-                    return Err("chargePeriod");
-                }
-                let (Some(slot_plan_identifier), Some(slot_charge_period)) = (
-                    self.slot_plan_identifier.take(),
-                    self.slot_charge_period.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreateSubscriptionRequest> {
+                let Self {
+                    slot_plan_identifier: Some(slot_plan_identifier),
+                    slot_charge_period: Some(slot_charge_period),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(CreateSubscriptionRequest {
+                Some(CreateSubscriptionRequest {
                     plan_identifier: slot_plan_identifier,
-                    success_url: self.slot_success_url.take(),
+                    success_url: self.slot_success_url,
                     charge_period: slot_charge_period,
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    features: self.slot_features.take(),
-                    ip_address: self.slot_ip_address.take(),
-                });
-                Ok(())
+                    customer_id: self.slot_customer_id.flatten(),
+                    features: self.slot_features,
+                    ip_address: self.slot_ip_address,
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_plan_identifier: None,
             slot_success_url: None,
             slot_charge_period: None,
@@ -10370,7 +10313,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CreateSubscriptionRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -10621,7 +10564,6 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreateSubscriptionResponse>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_start_date: Option<Option<chrono::NaiveDate>>,
             slot_end_date: Option<Option<chrono::NaiveDate>>,
@@ -10743,41 +10685,34 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CreateSubscriptionResponse {
-                    id: self.slot_id.take().flatten(),
-                    start_date: self.slot_start_date.take().flatten(),
-                    end_date: self.slot_end_date.take().flatten(),
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreateSubscriptionResponse> {
+                Some(CreateSubscriptionResponse {
+                    id: self.slot_id.flatten(),
+                    start_date: self.slot_start_date.flatten(),
+                    end_date: self.slot_end_date.flatten(),
                     billing_period_start_time: self
                         .slot_billing_period_start_time
-                        .take()
                         .flatten(),
-                    billing_period_end_time: self
-                        .slot_billing_period_end_time
-                        .take()
-                        .flatten(),
-                    amount: self.slot_amount.take().flatten(),
-                    recurrence: self.slot_recurrence.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    product: self.slot_product.take().flatten(),
-                    plan: self.slot_plan.take().flatten(),
-                    features: self.slot_features.take().flatten(),
-                    trial_days_remaining: self
-                        .slot_trial_days_remaining
-                        .take()
-                        .flatten(),
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    files: self.slot_files.take().flatten(),
-                    links: self.slot_links.take().flatten(),
-                    license: self.slot_license.take().flatten(),
-                });
-                Ok(())
+                    billing_period_end_time: self.slot_billing_period_end_time.flatten(),
+                    amount: self.slot_amount.flatten(),
+                    recurrence: self.slot_recurrence.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    status: self.slot_status.flatten(),
+                    product: self.slot_product.flatten(),
+                    plan: self.slot_plan.flatten(),
+                    features: self.slot_features.flatten(),
+                    trial_days_remaining: self.slot_trial_days_remaining.flatten(),
+                    customer_id: self.slot_customer_id.flatten(),
+                    files: self.slot_files.flatten(),
+                    links: self.slot_links.flatten(),
+                    license: self.slot_license.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_start_date: None,
             slot_end_date: None,
@@ -10798,7 +10733,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CreateSubscriptionResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -10837,7 +10772,6 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponsePlan {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreateSubscriptionResponsePlan>,
             slot_name: Option<Option<String>>,
             slot_identifier: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -10860,17 +10794,17 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponsePlan {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CreateSubscriptionResponsePlan {
-                    name: self.slot_name.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreateSubscriptionResponsePlan> {
+                Some(CreateSubscriptionResponsePlan {
+                    name: self.slot_name.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_identifier: None,
             reader: std::marker::PhantomData,
@@ -10880,7 +10814,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponsePlan {
             &mut slots,
             "struct CreateSubscriptionResponsePlan",
         )?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -10925,7 +10859,6 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponseProduct {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CreateSubscriptionResponseProduct>,
             slot_name: Option<Option<String>>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_identifier: Option<Option<String>>,
@@ -10950,18 +10883,18 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponseProduct {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CreateSubscriptionResponseProduct {
-                    name: self.slot_name.take().flatten(),
-                    id: self.slot_id.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CreateSubscriptionResponseProduct> {
+                Some(CreateSubscriptionResponseProduct {
+                    name: self.slot_name.flatten(),
+                    id: self.slot_id.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_id: None,
             slot_identifier: None,
@@ -10972,7 +10905,7 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponseProduct {
             &mut slots,
             "struct CreateSubscriptionResponseProduct",
         )?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -11038,7 +10971,6 @@ impl<'de> Deserialize<'de> for CustomerCreateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CustomerCreateRequest>,
             slot_customer_id: Option<String>,
             slot_email: Option<Option<String>>,
             slot_name: Option<Option<String>>,
@@ -11080,25 +11012,29 @@ impl<'de> Deserialize<'de> for CustomerCreateRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_customer_id.is_none() {
-                    return Err("customerId");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_customer_id: None, .. } => Some("customerId"),
+                    _ => None,
                 }
-                let (Some(slot_customer_id),) = (self.slot_customer_id.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CustomerCreateRequest> {
+                let Self { slot_customer_id: Some(slot_customer_id), .. } = self else {
+                    return None;
                 };
-                self.built = Some(CustomerCreateRequest {
+                Some(CustomerCreateRequest {
                     customer_id: slot_customer_id,
-                    email: self.slot_email.take(),
-                    name: self.slot_name.take(),
-                    metadata: self.slot_metadata.take(),
-                    billing_address: self.slot_billing_address.take(),
-                });
-                Ok(())
+                    email: self.slot_email,
+                    name: self.slot_name,
+                    metadata: self.slot_metadata,
+                    billing_address: self.slot_billing_address,
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_customer_id: None,
             slot_email: None,
             slot_name: None,
@@ -11107,7 +11043,7 @@ impl<'de> Deserialize<'de> for CustomerCreateRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CustomerCreateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -11188,7 +11124,6 @@ impl<'de> Deserialize<'de> for CustomerCreatedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CustomerCreatedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<CustomerCreatedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -11221,43 +11156,37 @@ impl<'de> Deserialize<'de> for CustomerCreatedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CustomerCreatedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(CustomerCreatedEvent {
+                Some(CustomerCreatedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -11265,7 +11194,7 @@ impl<'de> Deserialize<'de> for CustomerCreatedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CustomerCreatedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -11333,7 +11262,6 @@ impl<'de> Deserialize<'de> for CustomerEventData {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CustomerEventData>,
             slot_object: Option<WebhookCustomer>,
             slot_previous_attributes: Option<Option<WebhookPreviousAttributes>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -11360,28 +11288,32 @@ impl<'de> Deserialize<'de> for CustomerEventData {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_object.is_none() {
-                    return Err("object");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                let (Some(slot_object),) = (self.slot_object.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CustomerEventData> {
+                let Self { slot_object: Some(slot_object), .. } = self else {
+                    return None;
                 };
-                self.built = Some(CustomerEventData {
+                Some(CustomerEventData {
                     object: slot_object,
-                    previous_attributes: self.slot_previous_attributes.take().flatten(),
-                });
-                Ok(())
+                    previous_attributes: self.slot_previous_attributes.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_object: None,
             slot_previous_attributes: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CustomerEventData")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct CustomerEventData was not built"))
@@ -11428,7 +11360,6 @@ impl<'de> Deserialize<'de> for CustomerListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CustomerListResponse>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -11462,19 +11393,19 @@ impl<'de> Deserialize<'de> for CustomerListResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CustomerListResponse {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CustomerListResponse> {
+                Some(CustomerListResponse {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -11482,7 +11413,7 @@ impl<'de> Deserialize<'de> for CustomerListResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CustomerListResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -11580,7 +11511,6 @@ impl<'de> Deserialize<'de> for CustomerResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CustomerResponse>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_customer_id: Option<Option<String>>,
             slot_name: Option<Option<String>>,
@@ -11644,24 +11574,24 @@ impl<'de> Deserialize<'de> for CustomerResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CustomerResponse {
-                    id: self.slot_id.take().flatten(),
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    email: self.slot_email.take().flatten(),
-                    details: self.slot_details.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                    billing_address: self.slot_billing_address.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CustomerResponse> {
+                Some(CustomerResponse {
+                    id: self.slot_id.flatten(),
+                    customer_id: self.slot_customer_id.flatten(),
+                    name: self.slot_name.flatten(),
+                    email: self.slot_email.flatten(),
+                    details: self.slot_details.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                    billing_address: self.slot_billing_address.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_customer_id: None,
             slot_name: None,
@@ -11674,7 +11604,7 @@ impl<'de> Deserialize<'de> for CustomerResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CustomerResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct CustomerResponse was not built"))
@@ -11733,7 +11663,6 @@ impl<'de> Deserialize<'de> for CustomerUpdateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CustomerUpdateRequest>,
             slot_email: Option<Option<String>>,
             slot_name: Option<Option<String>>,
             slot_metadata: Option<Option<std::collections::BTreeMap<String, String>>>,
@@ -11767,19 +11696,19 @@ impl<'de> Deserialize<'de> for CustomerUpdateRequest {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(CustomerUpdateRequest {
-                    email: self.slot_email.take(),
-                    name: self.slot_name.take(),
-                    metadata: self.slot_metadata.take(),
-                    billing_address: self.slot_billing_address.take(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CustomerUpdateRequest> {
+                Some(CustomerUpdateRequest {
+                    email: self.slot_email,
+                    name: self.slot_name,
+                    metadata: self.slot_metadata,
+                    billing_address: self.slot_billing_address,
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_email: None,
             slot_name: None,
             slot_metadata: None,
@@ -11787,7 +11716,7 @@ impl<'de> Deserialize<'de> for CustomerUpdateRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CustomerUpdateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -11867,7 +11796,6 @@ impl<'de> Deserialize<'de> for CustomerUpdatedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<CustomerUpdatedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<CustomerUpdatedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -11900,43 +11828,37 @@ impl<'de> Deserialize<'de> for CustomerUpdatedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<CustomerUpdatedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(CustomerUpdatedEvent {
+                Some(CustomerUpdatedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -11944,7 +11866,7 @@ impl<'de> Deserialize<'de> for CustomerUpdatedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct CustomerUpdatedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -12010,7 +11932,6 @@ impl<'de> Deserialize<'de> for DetailErrorResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<DetailErrorResponse>,
             slot_detail: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
         }
@@ -12026,21 +11947,21 @@ impl<'de> Deserialize<'de> for DetailErrorResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(DetailErrorResponse {
-                    detail: self.slot_detail.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<DetailErrorResponse> {
+                Some(DetailErrorResponse {
+                    detail: self.slot_detail.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_detail: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct DetailErrorResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct DetailErrorResponse was not built"))
@@ -12111,7 +12032,6 @@ impl<'de> Deserialize<'de> for EntitlementDetail {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<EntitlementDetail>,
             slot_feature_id: Option<Option<String>>,
             slot_has_access: Option<Option<bool>>,
             slot_feature_type: Option<Option<String>>,
@@ -12179,23 +12099,23 @@ impl<'de> Deserialize<'de> for EntitlementDetail {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(EntitlementDetail {
-                    feature_id: self.slot_feature_id.take().flatten(),
-                    has_access: self.slot_has_access.take().flatten(),
-                    feature_type: self.slot_feature_type.take().flatten(),
-                    reset_at: self.slot_reset_at.take().flatten(),
-                    hard_limit: self.slot_hard_limit.take().flatten(),
-                    usage_limit: self.slot_usage_limit.take().flatten(),
-                    current_usage: self.slot_current_usage.take().flatten(),
-                    remaining: self.slot_remaining.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<EntitlementDetail> {
+                Some(EntitlementDetail {
+                    feature_id: self.slot_feature_id.flatten(),
+                    has_access: self.slot_has_access.flatten(),
+                    feature_type: self.slot_feature_type.flatten(),
+                    reset_at: self.slot_reset_at.flatten(),
+                    hard_limit: self.slot_hard_limit.flatten(),
+                    usage_limit: self.slot_usage_limit.flatten(),
+                    current_usage: self.slot_current_usage.flatten(),
+                    remaining: self.slot_remaining.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_feature_id: None,
             slot_has_access: None,
             slot_feature_type: None,
@@ -12207,7 +12127,7 @@ impl<'de> Deserialize<'de> for EntitlementDetail {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct EntitlementDetail")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct EntitlementDetail was not built"))
@@ -12242,7 +12162,6 @@ impl<'de> Deserialize<'de> for ErrorResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ErrorResponse>,
             slot_status: Option<Option<String>>,
             slot_message: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -12265,23 +12184,23 @@ impl<'de> Deserialize<'de> for ErrorResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(ErrorResponse {
-                    status: self.slot_status.take().flatten(),
-                    message: self.slot_message.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ErrorResponse> {
+                Some(ErrorResponse {
+                    status: self.slot_status.flatten(),
+                    message: self.slot_message.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_status: None,
             slot_message: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct ErrorResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct ErrorResponse was not built")),
         }
@@ -12321,7 +12240,6 @@ impl<'de> Deserialize<'de> for FeatureCreateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<FeatureCreateRequest>,
             slot_name: Option<String>,
             slot_identifier: Option<Option<String>>,
             slot_description: Option<Option<String>>,
@@ -12380,33 +12298,36 @@ impl<'de> Deserialize<'de> for FeatureCreateRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_name.is_none() {
-                    return Err("name");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_name: None, .. } => Some("name"),
+                    Self { slot_feature_type: None, .. } => Some("featureType"),
+                    _ => None,
                 }
-                if self.slot_feature_type.is_none() {
-                    return Err("featureType");
-                }
-                let (Some(slot_name), Some(slot_feature_type)) = (
-                    self.slot_name.take(),
-                    self.slot_feature_type.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<FeatureCreateRequest> {
+                let Self {
+                    slot_name: Some(slot_name),
+                    slot_feature_type: Some(slot_feature_type),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(FeatureCreateRequest {
+                Some(FeatureCreateRequest {
                     name: slot_name,
-                    identifier: self.slot_identifier.take().flatten(),
-                    description: self.slot_description.take().flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                    description: self.slot_description.flatten(),
                     feature_type: slot_feature_type,
-                    feature_details: self.slot_feature_details.take().flatten(),
-                    meter: self.slot_meter.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                });
-                Ok(())
+                    feature_details: self.slot_feature_details.flatten(),
+                    meter: self.slot_meter.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_identifier: None,
             slot_description: None,
@@ -12417,7 +12338,7 @@ impl<'de> Deserialize<'de> for FeatureCreateRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct FeatureCreateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -12552,7 +12473,6 @@ impl<'de> Deserialize<'de> for FeatureInput {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<FeatureInput>,
             slot_identifier: Option<String>,
             slot_quantity: Option<i64>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -12576,34 +12496,37 @@ impl<'de> Deserialize<'de> for FeatureInput {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_identifier.is_none() {
-                    return Err("identifier");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_identifier: None, .. } => Some("identifier"),
+                    Self { slot_quantity: None, .. } => Some("quantity"),
+                    _ => None,
                 }
-                if self.slot_quantity.is_none() {
-                    return Err("quantity");
-                }
-                let (Some(slot_identifier), Some(slot_quantity)) = (
-                    self.slot_identifier.take(),
-                    self.slot_quantity.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<FeatureInput> {
+                let Self {
+                    slot_identifier: Some(slot_identifier),
+                    slot_quantity: Some(slot_quantity),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(FeatureInput {
+                Some(FeatureInput {
                     identifier: slot_identifier,
                     quantity: slot_quantity,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_identifier: None,
             slot_quantity: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct FeatureInput")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct FeatureInput was not built")),
         }
@@ -12672,7 +12595,6 @@ impl<'de> Deserialize<'de> for FeaturePrice {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<FeaturePrice>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_price_type: Option<Option<String>>,
             slot_free_trial: Option<Option<bool>>,
@@ -12721,21 +12643,21 @@ impl<'de> Deserialize<'de> for FeaturePrice {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(FeaturePrice {
-                    id: self.slot_id.take().flatten(),
-                    price_type: self.slot_price_type.take().flatten(),
-                    free_trial: self.slot_free_trial.take().flatten(),
-                    trial_period: self.slot_trial_period.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    charges: self.slot_charges.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<FeaturePrice> {
+                Some(FeaturePrice {
+                    id: self.slot_id.flatten(),
+                    price_type: self.slot_price_type.flatten(),
+                    free_trial: self.slot_free_trial.flatten(),
+                    trial_period: self.slot_trial_period.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    charges: self.slot_charges.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_price_type: None,
             slot_free_trial: None,
@@ -12745,7 +12667,7 @@ impl<'de> Deserialize<'de> for FeaturePrice {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct FeaturePrice")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct FeaturePrice was not built")),
         }
@@ -12774,7 +12696,6 @@ impl<'de> Deserialize<'de> for FeatureUsageAlertEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<FeatureUsageAlertEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<FeatureUsageAlertEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -12810,43 +12731,37 @@ impl<'de> Deserialize<'de> for FeatureUsageAlertEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<FeatureUsageAlertEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(FeatureUsageAlertEvent {
+                Some(FeatureUsageAlertEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -12854,7 +12769,7 @@ impl<'de> Deserialize<'de> for FeatureUsageAlertEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct FeatureUsageAlertEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -12889,7 +12804,6 @@ impl<'de> Deserialize<'de> for FeatureUsageAlertEventData {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<FeatureUsageAlertEventData>,
             slot_object: Option<WebhookFeatureUsageAlert>,
             slot_previous_attributes: Option<Option<WebhookPreviousAttributes>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -12916,28 +12830,32 @@ impl<'de> Deserialize<'de> for FeatureUsageAlertEventData {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_object.is_none() {
-                    return Err("object");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                let (Some(slot_object),) = (self.slot_object.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<FeatureUsageAlertEventData> {
+                let Self { slot_object: Some(slot_object), .. } = self else {
+                    return None;
                 };
-                self.built = Some(FeatureUsageAlertEventData {
+                Some(FeatureUsageAlertEventData {
                     object: slot_object,
-                    previous_attributes: self.slot_previous_attributes.take().flatten(),
-                });
-                Ok(())
+                    previous_attributes: self.slot_previous_attributes.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_object: None,
             slot_previous_attributes: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct FeatureUsageAlertEventData")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -13007,7 +12925,6 @@ impl<'de> Deserialize<'de> for InvoiceCreatedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<InvoiceCreatedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<InvoiceCreatedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -13040,43 +12957,37 @@ impl<'de> Deserialize<'de> for InvoiceCreatedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<InvoiceCreatedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(InvoiceCreatedEvent {
+                Some(InvoiceCreatedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -13084,7 +12995,7 @@ impl<'de> Deserialize<'de> for InvoiceCreatedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct InvoiceCreatedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct InvoiceCreatedEvent was not built"))
@@ -13150,7 +13061,6 @@ impl<'de> Deserialize<'de> for InvoiceEventData {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<InvoiceEventData>,
             slot_object: Option<WebhookInvoice>,
             slot_previous_attributes: Option<Option<WebhookPreviousAttributes>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -13177,28 +13087,32 @@ impl<'de> Deserialize<'de> for InvoiceEventData {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_object.is_none() {
-                    return Err("object");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                let (Some(slot_object),) = (self.slot_object.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<InvoiceEventData> {
+                let Self { slot_object: Some(slot_object), .. } = self else {
+                    return None;
                 };
-                self.built = Some(InvoiceEventData {
+                Some(InvoiceEventData {
                     object: slot_object,
-                    previous_attributes: self.slot_previous_attributes.take().flatten(),
-                });
-                Ok(())
+                    previous_attributes: self.slot_previous_attributes.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_object: None,
             slot_previous_attributes: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct InvoiceEventData")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct InvoiceEventData was not built"))
@@ -13229,7 +13143,6 @@ impl<'de> Deserialize<'de> for InvoicePaidEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<InvoicePaidEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<InvoicePaidEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -13262,43 +13175,37 @@ impl<'de> Deserialize<'de> for InvoicePaidEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<InvoicePaidEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(InvoicePaidEvent {
+                Some(InvoicePaidEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -13306,7 +13213,7 @@ impl<'de> Deserialize<'de> for InvoicePaidEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct InvoicePaidEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct InvoicePaidEvent was not built"))
@@ -13372,7 +13279,6 @@ impl<'de> Deserialize<'de> for InvoicePaymentFailedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<InvoicePaymentFailedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<InvoicePaymentFailedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -13405,43 +13311,37 @@ impl<'de> Deserialize<'de> for InvoicePaymentFailedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<InvoicePaymentFailedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(InvoicePaymentFailedEvent {
+                Some(InvoicePaymentFailedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -13449,7 +13349,7 @@ impl<'de> Deserialize<'de> for InvoicePaymentFailedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct InvoicePaymentFailedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -13522,7 +13422,6 @@ impl<'de> Deserialize<'de> for LicenseActivation {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<LicenseActivation>,
             slot_license_key: Option<String>,
             slot_customer_id: Option<Option<String>>,
             slot_instance_name: Option<Option<String>>,
@@ -13563,24 +13462,28 @@ impl<'de> Deserialize<'de> for LicenseActivation {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_license_key.is_none() {
-                    return Err("licenseKey");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_license_key: None, .. } => Some("licenseKey"),
+                    _ => None,
                 }
-                let (Some(slot_license_key),) = (self.slot_license_key.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<LicenseActivation> {
+                let Self { slot_license_key: Some(slot_license_key), .. } = self else {
+                    return None;
                 };
-                self.built = Some(LicenseActivation {
+                Some(LicenseActivation {
                     license_key: slot_license_key,
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    instance_name: self.slot_instance_name.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                });
-                Ok(())
+                    customer_id: self.slot_customer_id.flatten(),
+                    instance_name: self.slot_instance_name.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_license_key: None,
             slot_customer_id: None,
             slot_instance_name: None,
@@ -13588,7 +13491,7 @@ impl<'de> Deserialize<'de> for LicenseActivation {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct LicenseActivation")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct LicenseActivation was not built"))
@@ -13673,7 +13576,6 @@ impl<'de> Deserialize<'de> for LicenseActivationResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<LicenseActivationResponse>,
             slot_instance_id: Option<Option<uuid::Uuid>>,
             slot_activated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
             slot_expires_on: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -13713,19 +13615,19 @@ impl<'de> Deserialize<'de> for LicenseActivationResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(LicenseActivationResponse {
-                    instance_id: self.slot_instance_id.take().flatten(),
-                    activated_at: self.slot_activated_at.take().flatten(),
-                    expires_on: self.slot_expires_on.take().flatten(),
-                    license: self.slot_license.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<LicenseActivationResponse> {
+                Some(LicenseActivationResponse {
+                    instance_id: self.slot_instance_id.flatten(),
+                    activated_at: self.slot_activated_at.flatten(),
+                    expires_on: self.slot_expires_on.flatten(),
+                    license: self.slot_license.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_instance_id: None,
             slot_activated_at: None,
             slot_expires_on: None,
@@ -13733,7 +13635,7 @@ impl<'de> Deserialize<'de> for LicenseActivationResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct LicenseActivationResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -13785,7 +13687,6 @@ impl<'de> Deserialize<'de> for LicenseConfig {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<LicenseConfig>,
             slot_enabled: Option<Option<bool>>,
             slot_activation_limit: Option<Option<i64>>,
             slot_activation_limit_enabled: Option<Option<bool>>,
@@ -13836,24 +13737,23 @@ impl<'de> Deserialize<'de> for LicenseConfig {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(LicenseConfig {
-                    enabled: self.slot_enabled.take().flatten(),
-                    activation_limit: self.slot_activation_limit.take().flatten(),
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<LicenseConfig> {
+                Some(LicenseConfig {
+                    enabled: self.slot_enabled.flatten(),
+                    activation_limit: self.slot_activation_limit.flatten(),
                     activation_limit_enabled: self
                         .slot_activation_limit_enabled
-                        .take()
                         .flatten(),
-                    duration_unit: self.slot_duration_unit.take().flatten(),
-                    duration_value: self.slot_duration_value.take().flatten(),
-                    has_expiry: self.slot_has_expiry.take().flatten(),
-                });
-                Ok(())
+                    duration_unit: self.slot_duration_unit.flatten(),
+                    duration_value: self.slot_duration_value.flatten(),
+                    has_expiry: self.slot_has_expiry.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_enabled: None,
             slot_activation_limit: None,
             slot_activation_limit_enabled: None,
@@ -13863,7 +13763,7 @@ impl<'de> Deserialize<'de> for LicenseConfig {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct LicenseConfig")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct LicenseConfig was not built")),
         }
@@ -13990,7 +13890,6 @@ impl<'de> Deserialize<'de> for LicenseDeactivation {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<LicenseDeactivation>,
             slot_license_key: Option<String>,
             slot_instance_id: Option<uuid::Uuid>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -14017,34 +13916,37 @@ impl<'de> Deserialize<'de> for LicenseDeactivation {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_license_key.is_none() {
-                    return Err("licenseKey");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_license_key: None, .. } => Some("licenseKey"),
+                    Self { slot_instance_id: None, .. } => Some("instanceId"),
+                    _ => None,
                 }
-                if self.slot_instance_id.is_none() {
-                    return Err("instanceId");
-                }
-                let (Some(slot_license_key), Some(slot_instance_id)) = (
-                    self.slot_license_key.take(),
-                    self.slot_instance_id.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<LicenseDeactivation> {
+                let Self {
+                    slot_license_key: Some(slot_license_key),
+                    slot_instance_id: Some(slot_instance_id),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(LicenseDeactivation {
+                Some(LicenseDeactivation {
                     license_key: slot_license_key,
                     instance_id: slot_instance_id,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_license_key: None,
             slot_instance_id: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct LicenseDeactivation")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct LicenseDeactivation was not built"))
@@ -14091,7 +13993,6 @@ impl<'de> Deserialize<'de> for LicenseDeactivationResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<LicenseDeactivationResponse>,
             slot_message: Option<Option<String>>,
             slot_deactivated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -14117,23 +14018,23 @@ impl<'de> Deserialize<'de> for LicenseDeactivationResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(LicenseDeactivationResponse {
-                    message: self.slot_message.take().flatten(),
-                    deactivated_at: self.slot_deactivated_at.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<LicenseDeactivationResponse> {
+                Some(LicenseDeactivationResponse {
+                    message: self.slot_message.flatten(),
+                    deactivated_at: self.slot_deactivated_at.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_message: None,
             slot_deactivated_at: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct LicenseDeactivationResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -14228,7 +14129,6 @@ impl<'de> Deserialize<'de> for LicenseDetails {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<LicenseDetails>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_license_key: Option<Option<String>>,
             slot_activated_on: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -14302,25 +14202,25 @@ impl<'de> Deserialize<'de> for LicenseDetails {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(LicenseDetails {
-                    id: self.slot_id.take().flatten(),
-                    license_key: self.slot_license_key.take().flatten(),
-                    activated_on: self.slot_activated_on.take().flatten(),
-                    expires_on: self.slot_expires_on.take().flatten(),
-                    activation_usage: self.slot_activation_usage.take().flatten(),
-                    activation_limit: self.slot_activation_limit.take().flatten(),
-                    enabled: self.slot_enabled.take().flatten(),
-                    customer: self.slot_customer.take().flatten(),
-                    plan: self.slot_plan.take().flatten(),
-                    subscription: self.slot_subscription.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<LicenseDetails> {
+                Some(LicenseDetails {
+                    id: self.slot_id.flatten(),
+                    license_key: self.slot_license_key.flatten(),
+                    activated_on: self.slot_activated_on.flatten(),
+                    expires_on: self.slot_expires_on.flatten(),
+                    activation_usage: self.slot_activation_usage.flatten(),
+                    activation_limit: self.slot_activation_limit.flatten(),
+                    enabled: self.slot_enabled.flatten(),
+                    customer: self.slot_customer.flatten(),
+                    plan: self.slot_plan.flatten(),
+                    subscription: self.slot_subscription.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_license_key: None,
             slot_activated_on: None,
@@ -14334,7 +14234,7 @@ impl<'de> Deserialize<'de> for LicenseDetails {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct LicenseDetails")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct LicenseDetails was not built")),
         }
@@ -14373,7 +14273,6 @@ impl<'de> Deserialize<'de> for LicenseDetailsCustomer {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<LicenseDetailsCustomer>,
             slot_customer_id: Option<Option<String>>,
             slot_name: Option<Option<String>>,
             slot_email: Option<Option<String>>,
@@ -14400,25 +14299,25 @@ impl<'de> Deserialize<'de> for LicenseDetailsCustomer {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(LicenseDetailsCustomer {
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    email: self.slot_email.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<LicenseDetailsCustomer> {
+                Some(LicenseDetailsCustomer {
+                    customer_id: self.slot_customer_id.flatten(),
+                    name: self.slot_name.flatten(),
+                    email: self.slot_email.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_customer_id: None,
             slot_name: None,
             slot_email: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct LicenseDetailsCustomer")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -14481,7 +14380,6 @@ impl<'de> Deserialize<'de> for LicenseDetailsPlan {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<LicenseDetailsPlan>,
             slot_identifier: Option<Option<String>>,
             slot_name: Option<Option<String>>,
             slot_description: Option<Option<String>>,
@@ -14529,21 +14427,21 @@ impl<'de> Deserialize<'de> for LicenseDetailsPlan {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(LicenseDetailsPlan {
-                    identifier: self.slot_identifier.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    description: self.slot_description.take().flatten(),
-                    product: self.slot_product.take().flatten(),
-                    version: self.slot_version.take().flatten(),
-                    is_latest: self.slot_is_latest.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<LicenseDetailsPlan> {
+                Some(LicenseDetailsPlan {
+                    identifier: self.slot_identifier.flatten(),
+                    name: self.slot_name.flatten(),
+                    description: self.slot_description.flatten(),
+                    product: self.slot_product.flatten(),
+                    version: self.slot_version.flatten(),
+                    is_latest: self.slot_is_latest.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_identifier: None,
             slot_name: None,
             slot_description: None,
@@ -14553,7 +14451,7 @@ impl<'de> Deserialize<'de> for LicenseDetailsPlan {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct LicenseDetailsPlan")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct LicenseDetailsPlan was not built"))
@@ -14612,7 +14510,6 @@ impl<'de> Deserialize<'de> for LicenseDetailsPlanProduct {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<LicenseDetailsPlanProduct>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_identifier: Option<Option<String>>,
             slot_name: Option<Option<String>>,
@@ -14658,21 +14555,21 @@ impl<'de> Deserialize<'de> for LicenseDetailsPlanProduct {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(LicenseDetailsPlanProduct {
-                    id: self.slot_id.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    tax_code: self.slot_tax_code.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<LicenseDetailsPlanProduct> {
+                Some(LicenseDetailsPlanProduct {
+                    id: self.slot_id.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                    name: self.slot_name.flatten(),
+                    tax_code: self.slot_tax_code.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_identifier: None,
             slot_name: None,
@@ -14682,7 +14579,7 @@ impl<'de> Deserialize<'de> for LicenseDetailsPlanProduct {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct LicenseDetailsPlanProduct")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -14807,7 +14704,6 @@ impl<'de> Deserialize<'de> for LicenseDetailsSubscription {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<LicenseDetailsSubscription>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_recurrence: Option<Option<String>>,
             slot_billing_period_start_time: Option<
@@ -14901,37 +14797,30 @@ impl<'de> Deserialize<'de> for LicenseDetailsSubscription {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(LicenseDetailsSubscription {
-                    id: self.slot_id.take().flatten(),
-                    recurrence: self.slot_recurrence.take().flatten(),
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<LicenseDetailsSubscription> {
+                Some(LicenseDetailsSubscription {
+                    id: self.slot_id.flatten(),
+                    recurrence: self.slot_recurrence.flatten(),
                     billing_period_start_time: self
                         .slot_billing_period_start_time
-                        .take()
                         .flatten(),
-                    billing_period_end_time: self
-                        .slot_billing_period_end_time
-                        .take()
-                        .flatten(),
-                    start_date: self.slot_start_date.take().flatten(),
-                    end_date: self.slot_end_date.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    amount: self.slot_amount.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    trial_days_remaining: self
-                        .slot_trial_days_remaining
-                        .take()
-                        .flatten(),
-                    billing_type: self.slot_billing_type.take().flatten(),
-                    recurrence_unit: self.slot_recurrence_unit.take().flatten(),
-                    recurrence_type: self.slot_recurrence_type.take().flatten(),
-                });
-                Ok(())
+                    billing_period_end_time: self.slot_billing_period_end_time.flatten(),
+                    start_date: self.slot_start_date.flatten(),
+                    end_date: self.slot_end_date.flatten(),
+                    status: self.slot_status.flatten(),
+                    amount: self.slot_amount.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    trial_days_remaining: self.slot_trial_days_remaining.flatten(),
+                    billing_type: self.slot_billing_type.flatten(),
+                    recurrence_unit: self.slot_recurrence_unit.flatten(),
+                    recurrence_type: self.slot_recurrence_type.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_recurrence: None,
             slot_billing_period_start_time: None,
@@ -14948,7 +14837,7 @@ impl<'de> Deserialize<'de> for LicenseDetailsSubscription {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct LicenseDetailsSubscription")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -15019,7 +14908,6 @@ impl<'de> Deserialize<'de> for LicenseValidate {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<LicenseValidate>,
             slot_license_key: Option<String>,
             slot_instance_id: Option<Option<uuid::Uuid>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -15046,28 +14934,32 @@ impl<'de> Deserialize<'de> for LicenseValidate {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_license_key.is_none() {
-                    return Err("licenseKey");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_license_key: None, .. } => Some("licenseKey"),
+                    _ => None,
                 }
-                let (Some(slot_license_key),) = (self.slot_license_key.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<LicenseValidate> {
+                let Self { slot_license_key: Some(slot_license_key), .. } = self else {
+                    return None;
                 };
-                self.built = Some(LicenseValidate {
+                Some(LicenseValidate {
                     license_key: slot_license_key,
-                    instance_id: self.slot_instance_id.take().flatten(),
-                });
-                Ok(())
+                    instance_id: self.slot_instance_id.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_license_key: None,
             slot_instance_id: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct LicenseValidate")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct LicenseValidate was not built")),
         }
@@ -15137,7 +15029,6 @@ impl<'de> Deserialize<'de> for LicenseValidationResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<LicenseValidationResponse>,
             slot_valid: Option<Option<bool>>,
             slot_code: Option<Option<String>>,
             slot_detail: Option<Option<String>>,
@@ -15175,20 +15066,20 @@ impl<'de> Deserialize<'de> for LicenseValidationResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(LicenseValidationResponse {
-                    valid: self.slot_valid.take().flatten(),
-                    code: self.slot_code.take().flatten(),
-                    detail: self.slot_detail.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                    license: self.slot_license.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<LicenseValidationResponse> {
+                Some(LicenseValidationResponse {
+                    valid: self.slot_valid.flatten(),
+                    code: self.slot_code.flatten(),
+                    detail: self.slot_detail.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                    license: self.slot_license.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_valid: None,
             slot_code: None,
             slot_detail: None,
@@ -15197,7 +15088,7 @@ impl<'de> Deserialize<'de> for LicenseValidationResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct LicenseValidationResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -15422,7 +15313,6 @@ impl<'de> Deserialize<'de> for MessageResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<MessageResponse>,
             slot_message: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
         }
@@ -15441,21 +15331,21 @@ impl<'de> Deserialize<'de> for MessageResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(MessageResponse {
-                    message: self.slot_message.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<MessageResponse> {
+                Some(MessageResponse {
+                    message: self.slot_message.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_message: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct MessageResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct MessageResponse was not built")),
         }
@@ -15487,7 +15377,6 @@ impl<'de> Deserialize<'de> for MorFeeBreakdownComponent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<MorFeeBreakdownComponent>,
             slot_name: Option<MorFeeBreakdownComponentName>,
             slot_percentage: Option<Option<String>>,
             slot_value_units: Option<i64>,
@@ -15522,34 +15411,35 @@ impl<'de> Deserialize<'de> for MorFeeBreakdownComponent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_name.is_none() {
-                    return Err("name");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_name: None, .. } => Some("name"),
+                    Self { slot_value_units: None, .. } => Some("valueUnits"),
+                    Self { slot_currency: None, .. } => Some("currency"),
+                    _ => None,
                 }
-                if self.slot_value_units.is_none() {
-                    return Err("valueUnits");
-                }
-                if self.slot_currency.is_none() {
-                    return Err("currency");
-                }
-                let (Some(slot_name), Some(slot_value_units), Some(slot_currency)) = (
-                    self.slot_name.take(),
-                    self.slot_value_units.take(),
-                    self.slot_currency.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<MorFeeBreakdownComponent> {
+                let Self {
+                    slot_name: Some(slot_name),
+                    slot_value_units: Some(slot_value_units),
+                    slot_currency: Some(slot_currency),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(MorFeeBreakdownComponent {
+                Some(MorFeeBreakdownComponent {
                     name: slot_name,
-                    percentage: self.slot_percentage.take().flatten(),
+                    percentage: self.slot_percentage.flatten(),
                     value_units: slot_value_units,
                     currency: slot_currency,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_percentage: None,
             slot_value_units: None,
@@ -15557,7 +15447,7 @@ impl<'de> Deserialize<'de> for MorFeeBreakdownComponent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct MorFeeBreakdownComponent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -15647,7 +15537,6 @@ impl<'de> Deserialize<'de> for OrderCreatedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<OrderCreatedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<OrderCreatedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -15680,43 +15569,37 @@ impl<'de> Deserialize<'de> for OrderCreatedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<OrderCreatedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(OrderCreatedEvent {
+                Some(OrderCreatedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -15724,7 +15607,7 @@ impl<'de> Deserialize<'de> for OrderCreatedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct OrderCreatedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct OrderCreatedEvent was not built"))
@@ -15800,7 +15683,6 @@ impl<'de> Deserialize<'de> for OrderCustomer {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<OrderCustomer>,
             slot_customer_id: Option<Option<String>>,
             slot_name: Option<Option<String>>,
             slot_email: Option<Option<String>>,
@@ -15827,25 +15709,25 @@ impl<'de> Deserialize<'de> for OrderCustomer {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(OrderCustomer {
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    email: self.slot_email.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<OrderCustomer> {
+                Some(OrderCustomer {
+                    customer_id: self.slot_customer_id.flatten(),
+                    name: self.slot_name.flatten(),
+                    email: self.slot_email.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_customer_id: None,
             slot_name: None,
             slot_email: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct OrderCustomer")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct OrderCustomer was not built")),
         }
@@ -15874,7 +15756,6 @@ impl<'de> Deserialize<'de> for OrderEventData {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<OrderEventData>,
             slot_object: Option<WebhookOrder>,
             slot_previous_attributes: Option<Option<WebhookPreviousAttributes>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -15898,28 +15779,32 @@ impl<'de> Deserialize<'de> for OrderEventData {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_object.is_none() {
-                    return Err("object");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                let (Some(slot_object),) = (self.slot_object.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<OrderEventData> {
+                let Self { slot_object: Some(slot_object), .. } = self else {
+                    return None;
                 };
-                self.built = Some(OrderEventData {
+                Some(OrderEventData {
                     object: slot_object,
-                    previous_attributes: self.slot_previous_attributes.take().flatten(),
-                });
-                Ok(())
+                    previous_attributes: self.slot_previous_attributes.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_object: None,
             slot_previous_attributes: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct OrderEventData")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct OrderEventData was not built")),
         }
@@ -15964,7 +15849,6 @@ impl<'de> Deserialize<'de> for OrderEventListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<OrderEventListResponse>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -15998,19 +15882,19 @@ impl<'de> Deserialize<'de> for OrderEventListResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(OrderEventListResponse {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<OrderEventListResponse> {
+                Some(OrderEventListResponse {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -16018,7 +15902,7 @@ impl<'de> Deserialize<'de> for OrderEventListResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct OrderEventListResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -16074,7 +15958,6 @@ impl<'de> Deserialize<'de> for OrderEventResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<OrderEventResponse>,
             slot_id: Option<i64>,
             slot_order: Option<String>,
             slot_title: Option<String>,
@@ -16116,48 +15999,35 @@ impl<'de> Deserialize<'de> for OrderEventResponse {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_order: None, .. } => Some("order"),
+                    Self { slot_title: None, .. } => Some("title"),
+                    Self { slot_code: None, .. } => Some("code"),
+                    Self { slot_status: None, .. } => Some("status"),
+                    Self { slot_timestamp: None, .. } => Some("timestamp"),
+                    Self { slot_metadata: None, .. } => Some("metadata"),
+                    _ => None,
                 }
-                if self.slot_order.is_none() {
-                    return Err("order");
-                }
-                if self.slot_title.is_none() {
-                    return Err("title");
-                }
-                if self.slot_code.is_none() {
-                    return Err("code");
-                }
-                if self.slot_status.is_none() {
-                    return Err("status");
-                }
-                if self.slot_timestamp.is_none() {
-                    return Err("timestamp");
-                }
-                if self.slot_metadata.is_none() {
-                    return Err("metadata");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_order),
-                    Some(slot_title),
-                    Some(slot_code),
-                    Some(slot_status),
-                    Some(slot_timestamp),
-                    Some(slot_metadata),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_order.take(),
-                    self.slot_title.take(),
-                    self.slot_code.take(),
-                    self.slot_status.take(),
-                    self.slot_timestamp.take(),
-                    self.slot_metadata.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<OrderEventResponse> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_order: Some(slot_order),
+                    slot_title: Some(slot_title),
+                    slot_code: Some(slot_code),
+                    slot_status: Some(slot_status),
+                    slot_timestamp: Some(slot_timestamp),
+                    slot_metadata: Some(slot_metadata),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(OrderEventResponse {
+                Some(OrderEventResponse {
                     id: slot_id,
                     order: slot_order,
                     title: slot_title,
@@ -16165,12 +16035,10 @@ impl<'de> Deserialize<'de> for OrderEventResponse {
                     status: slot_status,
                     timestamp: slot_timestamp,
                     metadata: slot_metadata,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_order: None,
             slot_title: None,
@@ -16181,7 +16049,7 @@ impl<'de> Deserialize<'de> for OrderEventResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct OrderEventResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct OrderEventResponse was not built"))
@@ -16271,7 +16139,6 @@ impl<'de> Deserialize<'de> for OrderListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<OrderListResponse>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -16305,19 +16172,19 @@ impl<'de> Deserialize<'de> for OrderListResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(OrderListResponse {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<OrderListResponse> {
+                Some(OrderListResponse {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -16325,7 +16192,7 @@ impl<'de> Deserialize<'de> for OrderListResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct OrderListResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct OrderListResponse was not built"))
@@ -16389,7 +16256,6 @@ impl<'de> Deserialize<'de> for OrderPaymentMethod {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<OrderPaymentMethod>,
             slot_payment_method_type: Option<Option<String>>,
             slot_payment_method_name: Option<Option<String>>,
             slot_last4: Option<Option<String>>,
@@ -16419,25 +16285,25 @@ impl<'de> Deserialize<'de> for OrderPaymentMethod {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(OrderPaymentMethod {
-                    payment_method_type: self.slot_payment_method_type.take().flatten(),
-                    payment_method_name: self.slot_payment_method_name.take().flatten(),
-                    last4: self.slot_last4.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<OrderPaymentMethod> {
+                Some(OrderPaymentMethod {
+                    payment_method_type: self.slot_payment_method_type.flatten(),
+                    payment_method_name: self.slot_payment_method_name.flatten(),
+                    last4: self.slot_last4.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_payment_method_type: None,
             slot_payment_method_name: None,
             slot_last4: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct OrderPaymentMethod")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct OrderPaymentMethod was not built"))
@@ -16468,7 +16334,6 @@ impl<'de> Deserialize<'de> for OrderRefundedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<OrderRefundedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<OrderRefundedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -16501,43 +16366,37 @@ impl<'de> Deserialize<'de> for OrderRefundedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<OrderRefundedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(OrderRefundedEvent {
+                Some(OrderRefundedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -16545,7 +16404,7 @@ impl<'de> Deserialize<'de> for OrderRefundedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct OrderRefundedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct OrderRefundedEvent was not built"))
@@ -16793,7 +16652,6 @@ impl<'de> Deserialize<'de> for OrderResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<OrderResponse>,
             slot_id: Option<Option<String>>,
             slot_customer: Option<Option<OrderCustomer>>,
             slot_product: Option<Option<Product>>,
@@ -16971,52 +16829,40 @@ impl<'de> Deserialize<'de> for OrderResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(OrderResponse {
-                    id: self.slot_id.take().flatten(),
-                    customer: self.slot_customer.take().flatten(),
-                    product: self.slot_product.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    paid_at: self.slot_paid_at.take().flatten(),
-                    amount_subtotal: self.slot_amount_subtotal.take().flatten(),
-                    amount_discount: self.slot_amount_discount.take().flatten(),
-                    amount_tax: self.slot_amount_tax.take().flatten(),
-                    amount_total: self.slot_amount_total.take().flatten(),
-                    sale_currency: self.slot_sale_currency.take().flatten(),
-                    amount_subtotal_units: self
-                        .slot_amount_subtotal_units
-                        .take()
-                        .flatten(),
-                    amount_discount_units: self
-                        .slot_amount_discount_units
-                        .take()
-                        .flatten(),
-                    amount_tax_units: self.slot_amount_tax_units.take().flatten(),
-                    amount_total_units: self.slot_amount_total_units.take().flatten(),
-                    refunded_total_units: self
-                        .slot_refunded_total_units
-                        .take()
-                        .flatten(),
-                    sale_currency_symbol: self
-                        .slot_sale_currency_symbol
-                        .take()
-                        .flatten(),
-                    billing_address: self.slot_billing_address.take().flatten(),
-                    plan: self.slot_plan.take().flatten(),
-                    billing_type: self.slot_billing_type.take().flatten(),
-                    license: self.slot_license.take().flatten(),
-                    is_trial: self.slot_is_trial.take().flatten(),
-                    subscription: self.slot_subscription.take().flatten(),
-                    invoice_id: self.slot_invoice_id.take().flatten(),
-                    custom_fields_data: self.slot_custom_fields_data.take().flatten(),
-                    payment_method: self.slot_payment_method.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<OrderResponse> {
+                Some(OrderResponse {
+                    id: self.slot_id.flatten(),
+                    customer: self.slot_customer.flatten(),
+                    product: self.slot_product.flatten(),
+                    status: self.slot_status.flatten(),
+                    paid_at: self.slot_paid_at.flatten(),
+                    amount_subtotal: self.slot_amount_subtotal.flatten(),
+                    amount_discount: self.slot_amount_discount.flatten(),
+                    amount_tax: self.slot_amount_tax.flatten(),
+                    amount_total: self.slot_amount_total.flatten(),
+                    sale_currency: self.slot_sale_currency.flatten(),
+                    amount_subtotal_units: self.slot_amount_subtotal_units.flatten(),
+                    amount_discount_units: self.slot_amount_discount_units.flatten(),
+                    amount_tax_units: self.slot_amount_tax_units.flatten(),
+                    amount_total_units: self.slot_amount_total_units.flatten(),
+                    refunded_total_units: self.slot_refunded_total_units.flatten(),
+                    sale_currency_symbol: self.slot_sale_currency_symbol.flatten(),
+                    billing_address: self.slot_billing_address.flatten(),
+                    plan: self.slot_plan.flatten(),
+                    billing_type: self.slot_billing_type.flatten(),
+                    license: self.slot_license.flatten(),
+                    is_trial: self.slot_is_trial.flatten(),
+                    subscription: self.slot_subscription.flatten(),
+                    invoice_id: self.slot_invoice_id.flatten(),
+                    custom_fields_data: self.slot_custom_fields_data.flatten(),
+                    payment_method: self.slot_payment_method.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_customer: None,
             slot_product: None,
@@ -17045,7 +16891,7 @@ impl<'de> Deserialize<'de> for OrderResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct OrderResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct OrderResponse was not built")),
         }
@@ -17214,7 +17060,6 @@ impl<'de> Deserialize<'de> for OrderSubscriptionSummary {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<OrderSubscriptionSummary>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_status: Option<Option<String>>,
             slot_amount: Option<Option<String>>,
@@ -17264,22 +17109,22 @@ impl<'de> Deserialize<'de> for OrderSubscriptionSummary {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(OrderSubscriptionSummary {
-                    id: self.slot_id.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    amount: self.slot_amount.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    interval: self.slot_interval.take().flatten(),
-                    currency_symbol: self.slot_currency_symbol.take().flatten(),
-                    next_invoice_date: self.slot_next_invoice_date.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<OrderSubscriptionSummary> {
+                Some(OrderSubscriptionSummary {
+                    id: self.slot_id.flatten(),
+                    status: self.slot_status.flatten(),
+                    amount: self.slot_amount.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    interval: self.slot_interval.flatten(),
+                    currency_symbol: self.slot_currency_symbol.flatten(),
+                    next_invoice_date: self.slot_next_invoice_date.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_status: None,
             slot_amount: None,
@@ -17290,7 +17135,7 @@ impl<'de> Deserialize<'de> for OrderSubscriptionSummary {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct OrderSubscriptionSummary")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -17325,7 +17170,6 @@ impl<'de> Deserialize<'de> for OrderUpdatedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<OrderUpdatedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<OrderUpdatedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -17358,43 +17202,37 @@ impl<'de> Deserialize<'de> for OrderUpdatedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<OrderUpdatedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(OrderUpdatedEvent {
+                Some(OrderUpdatedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -17402,7 +17240,7 @@ impl<'de> Deserialize<'de> for OrderUpdatedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct OrderUpdatedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct OrderUpdatedEvent was not built"))
@@ -17484,7 +17322,6 @@ impl<'de> Deserialize<'de> for PaginatedFeatures {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PaginatedFeatures>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -17518,19 +17355,19 @@ impl<'de> Deserialize<'de> for PaginatedFeatures {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PaginatedFeatures {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PaginatedFeatures> {
+                Some(PaginatedFeatures {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -17538,7 +17375,7 @@ impl<'de> Deserialize<'de> for PaginatedFeatures {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PaginatedFeatures")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct PaginatedFeatures was not built"))
@@ -17600,7 +17437,6 @@ impl<'de> Deserialize<'de> for PaginatedPlanFeatureEntitlements {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PaginatedPlanFeatureEntitlements>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -17634,19 +17470,19 @@ impl<'de> Deserialize<'de> for PaginatedPlanFeatureEntitlements {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PaginatedPlanFeatureEntitlements {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PaginatedPlanFeatureEntitlements> {
+                Some(PaginatedPlanFeatureEntitlements {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -17658,7 +17494,7 @@ impl<'de> Deserialize<'de> for PaginatedPlanFeatureEntitlements {
             &mut slots,
             "struct PaginatedPlanFeatureEntitlements",
         )?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -17724,7 +17560,6 @@ impl<'de> Deserialize<'de> for PaginatedPlanPrices {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PaginatedPlanPrices>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -17758,19 +17593,19 @@ impl<'de> Deserialize<'de> for PaginatedPlanPrices {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PaginatedPlanPrices {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PaginatedPlanPrices> {
+                Some(PaginatedPlanPrices {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -17778,7 +17613,7 @@ impl<'de> Deserialize<'de> for PaginatedPlanPrices {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PaginatedPlanPrices")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct PaginatedPlanPrices was not built"))
@@ -17840,7 +17675,6 @@ impl<'de> Deserialize<'de> for PaginatedPlans {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PaginatedPlans>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -17874,19 +17708,19 @@ impl<'de> Deserialize<'de> for PaginatedPlans {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PaginatedPlans {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PaginatedPlans> {
+                Some(PaginatedPlans {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -17894,7 +17728,7 @@ impl<'de> Deserialize<'de> for PaginatedPlans {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PaginatedPlans")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct PaginatedPlans was not built")),
         }
@@ -17954,7 +17788,6 @@ impl<'de> Deserialize<'de> for PaginatedProducts {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PaginatedProducts>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -17988,19 +17821,19 @@ impl<'de> Deserialize<'de> for PaginatedProducts {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PaginatedProducts {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PaginatedProducts> {
+                Some(PaginatedProducts {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -18008,7 +17841,7 @@ impl<'de> Deserialize<'de> for PaginatedProducts {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PaginatedProducts")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct PaginatedProducts was not built"))
@@ -18094,7 +17927,6 @@ impl<'de> Deserialize<'de> for PartnerOrganization {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PartnerOrganization>,
             slot_user_id: Option<Option<i64>>,
             slot_organization_identifier: Option<Option<uuid::Uuid>>,
             slot_organization_slug: Option<Option<String>>,
@@ -18145,24 +17977,21 @@ impl<'de> Deserialize<'de> for PartnerOrganization {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PartnerOrganization {
-                    user_id: self.slot_user_id.take().flatten(),
-                    organization_identifier: self
-                        .slot_organization_identifier
-                        .take()
-                        .flatten(),
-                    organization_slug: self.slot_organization_slug.take().flatten(),
-                    client_key: self.slot_client_key.take().flatten(),
-                    server_key: self.slot_server_key.take().flatten(),
-                    partner_external_id: self.slot_partner_external_id.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PartnerOrganization> {
+                Some(PartnerOrganization {
+                    user_id: self.slot_user_id.flatten(),
+                    organization_identifier: self.slot_organization_identifier.flatten(),
+                    organization_slug: self.slot_organization_slug.flatten(),
+                    client_key: self.slot_client_key.flatten(),
+                    server_key: self.slot_server_key.flatten(),
+                    partner_external_id: self.slot_partner_external_id.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_user_id: None,
             slot_organization_identifier: None,
             slot_organization_slug: None,
@@ -18172,7 +18001,7 @@ impl<'de> Deserialize<'de> for PartnerOrganization {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PartnerOrganization")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct PartnerOrganization was not built"))
@@ -18207,7 +18036,6 @@ impl<'de> Deserialize<'de> for PartnerOrganizationList {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PartnerOrganizationList>,
             slot_results: Option<Option<Vec<PartnerOrganization>>>,
             slot_count: Option<Option<i64>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -18230,23 +18058,23 @@ impl<'de> Deserialize<'de> for PartnerOrganizationList {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PartnerOrganizationList {
-                    results: self.slot_results.take().flatten(),
-                    count: self.slot_count.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PartnerOrganizationList> {
+                Some(PartnerOrganizationList {
+                    results: self.slot_results.flatten(),
+                    count: self.slot_count.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_results: None,
             slot_count: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PartnerOrganizationList")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -18280,7 +18108,6 @@ impl<'de> Deserialize<'de> for PartnerOrganizationProvisionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PartnerOrganizationProvisionRequest>,
             slot_external_id: Option<String>,
             slot_email: Option<String>,
             slot_business_name: Option<Option<String>>,
@@ -18309,29 +18136,32 @@ impl<'de> Deserialize<'de> for PartnerOrganizationProvisionRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_external_id.is_none() {
-                    return Err("externalId");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_external_id: None, .. } => Some("externalId"),
+                    Self { slot_email: None, .. } => Some("email"),
+                    _ => None,
                 }
-                if self.slot_email.is_none() {
-                    return Err("email");
-                }
-                let (Some(slot_external_id), Some(slot_email)) = (
-                    self.slot_external_id.take(),
-                    self.slot_email.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PartnerOrganizationProvisionRequest> {
+                let Self {
+                    slot_external_id: Some(slot_external_id),
+                    slot_email: Some(slot_email),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(PartnerOrganizationProvisionRequest {
+                Some(PartnerOrganizationProvisionRequest {
                     external_id: slot_external_id,
                     email: slot_email,
-                    business_name: self.slot_business_name.take().flatten(),
-                });
-                Ok(())
+                    business_name: self.slot_business_name.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_external_id: None,
             slot_email: None,
             slot_business_name: None,
@@ -18342,7 +18172,7 @@ impl<'de> Deserialize<'de> for PartnerOrganizationProvisionRequest {
             &mut slots,
             "struct PartnerOrganizationProvisionRequest",
         )?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -18397,7 +18227,6 @@ impl<'de> Deserialize<'de> for PaymentMethodCreatedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PaymentMethodCreatedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<PaymentMethodCreatedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -18433,43 +18262,37 @@ impl<'de> Deserialize<'de> for PaymentMethodCreatedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PaymentMethodCreatedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(PaymentMethodCreatedEvent {
+                Some(PaymentMethodCreatedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -18477,7 +18300,7 @@ impl<'de> Deserialize<'de> for PaymentMethodCreatedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PaymentMethodCreatedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -18567,7 +18390,6 @@ impl<'de> Deserialize<'de> for PaymentMethodCustomer {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PaymentMethodCustomer>,
             slot_customer_id: Option<Option<String>>,
             slot_name: Option<Option<String>>,
             slot_email: Option<Option<String>>,
@@ -18601,19 +18423,19 @@ impl<'de> Deserialize<'de> for PaymentMethodCustomer {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PaymentMethodCustomer {
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    email: self.slot_email.take().flatten(),
-                    billing_address: self.slot_billing_address.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PaymentMethodCustomer> {
+                Some(PaymentMethodCustomer {
+                    customer_id: self.slot_customer_id.flatten(),
+                    name: self.slot_name.flatten(),
+                    email: self.slot_email.flatten(),
+                    billing_address: self.slot_billing_address.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_customer_id: None,
             slot_name: None,
             slot_email: None,
@@ -18621,7 +18443,7 @@ impl<'de> Deserialize<'de> for PaymentMethodCustomer {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PaymentMethodCustomer")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -18656,7 +18478,6 @@ impl<'de> Deserialize<'de> for PaymentMethodDeletedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PaymentMethodDeletedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<PaymentMethodDeletedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -18692,43 +18513,37 @@ impl<'de> Deserialize<'de> for PaymentMethodDeletedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PaymentMethodDeletedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(PaymentMethodDeletedEvent {
+                Some(PaymentMethodDeletedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -18736,7 +18551,7 @@ impl<'de> Deserialize<'de> for PaymentMethodDeletedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PaymentMethodDeletedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -18806,7 +18621,6 @@ impl<'de> Deserialize<'de> for PaymentMethodEventData {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PaymentMethodEventData>,
             slot_object: Option<WebhookPaymentMethod>,
             slot_previous_attributes: Option<Option<WebhookPreviousAttributes>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -18833,28 +18647,32 @@ impl<'de> Deserialize<'de> for PaymentMethodEventData {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_object.is_none() {
-                    return Err("object");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                let (Some(slot_object),) = (self.slot_object.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PaymentMethodEventData> {
+                let Self { slot_object: Some(slot_object), .. } = self else {
+                    return None;
                 };
-                self.built = Some(PaymentMethodEventData {
+                Some(PaymentMethodEventData {
                     object: slot_object,
-                    previous_attributes: self.slot_previous_attributes.take().flatten(),
-                });
-                Ok(())
+                    previous_attributes: self.slot_previous_attributes.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_object: None,
             slot_previous_attributes: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PaymentMethodEventData")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -18905,7 +18723,6 @@ impl<'de> Deserialize<'de> for PaymentMethodListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PaymentMethodListResponse>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -18939,19 +18756,19 @@ impl<'de> Deserialize<'de> for PaymentMethodListResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PaymentMethodListResponse {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PaymentMethodListResponse> {
+                Some(PaymentMethodListResponse {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -18959,7 +18776,7 @@ impl<'de> Deserialize<'de> for PaymentMethodListResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PaymentMethodListResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -19049,7 +18866,6 @@ impl<'de> Deserialize<'de> for PaymentMethodResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PaymentMethodResponse>,
             slot_id: Option<Option<i64>>,
             slot_customer: Option<Option<PaymentMethodCustomer>>,
             slot_method_type: Option<Option<String>>,
@@ -19112,23 +18928,23 @@ impl<'de> Deserialize<'de> for PaymentMethodResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PaymentMethodResponse {
-                    id: self.slot_id.take().flatten(),
-                    customer: self.slot_customer.take().flatten(),
-                    method_type: self.slot_method_type.take().flatten(),
-                    method_data: self.slot_method_data.take().flatten(),
-                    is_default: self.slot_is_default.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PaymentMethodResponse> {
+                Some(PaymentMethodResponse {
+                    id: self.slot_id.flatten(),
+                    customer: self.slot_customer.flatten(),
+                    method_type: self.slot_method_type.flatten(),
+                    method_data: self.slot_method_data.flatten(),
+                    is_default: self.slot_is_default.flatten(),
+                    status: self.slot_status.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_customer: None,
             slot_method_type: None,
@@ -19140,7 +18956,7 @@ impl<'de> Deserialize<'de> for PaymentMethodResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PaymentMethodResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -19214,7 +19030,6 @@ impl<'de> Deserialize<'de> for PaymentMethodUpdatedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PaymentMethodUpdatedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<PaymentMethodUpdatedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -19250,43 +19065,37 @@ impl<'de> Deserialize<'de> for PaymentMethodUpdatedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PaymentMethodUpdatedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(PaymentMethodUpdatedEvent {
+                Some(PaymentMethodUpdatedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -19294,7 +19103,7 @@ impl<'de> Deserialize<'de> for PaymentMethodUpdatedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PaymentMethodUpdatedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -19367,7 +19176,6 @@ impl<'de> Deserialize<'de> for PlanCharge {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanCharge>,
             slot_charge_period: Option<Option<PlanChargeChargePeriod>>,
             slot_price_data: Option<Option<serde_json::Map<String, serde_json::Value>>>,
             slot_tiers: Option<Option<Vec<PlanChargeTiersItem>>>,
@@ -19407,19 +19215,19 @@ impl<'de> Deserialize<'de> for PlanCharge {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanCharge {
-                    charge_period: self.slot_charge_period.take().flatten(),
-                    price_data: self.slot_price_data.take().flatten(),
-                    tiers: self.slot_tiers.take().flatten(),
-                    advanced: self.slot_advanced.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanCharge> {
+                Some(PlanCharge {
+                    charge_period: self.slot_charge_period.flatten(),
+                    price_data: self.slot_price_data.flatten(),
+                    tiers: self.slot_tiers.flatten(),
+                    advanced: self.slot_advanced.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_charge_period: None,
             slot_price_data: None,
             slot_tiers: None,
@@ -19427,7 +19235,7 @@ impl<'de> Deserialize<'de> for PlanCharge {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanCharge")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct PlanCharge was not built")),
         }
@@ -19539,7 +19347,6 @@ impl<'de> Deserialize<'de> for PlanChargeCatalogPrice {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanChargeCatalogPrice>,
             slot_feature: Option<Option<uuid::Uuid>>,
             slot_price_model: Option<Option<PlanChargeCatalogPricePriceModel>>,
             slot_reset: Option<Option<PlanChargeCatalogPriceReset>>,
@@ -19614,24 +19421,24 @@ impl<'de> Deserialize<'de> for PlanChargeCatalogPrice {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanChargeCatalogPrice {
-                    feature: self.slot_feature.take(),
-                    price_model: self.slot_price_model.take().flatten(),
-                    reset: self.slot_reset.take().flatten(),
-                    reset_time: self.slot_reset_time.take(),
-                    has_unlimited_usage: self.slot_has_unlimited_usage.take().flatten(),
-                    payment_type: self.slot_payment_type.take().flatten(),
-                    rollover: self.slot_rollover.take().flatten(),
-                    usage_alerts: self.slot_usage_alerts.take().flatten(),
-                    charges: self.slot_charges.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanChargeCatalogPrice> {
+                Some(PlanChargeCatalogPrice {
+                    feature: self.slot_feature,
+                    price_model: self.slot_price_model.flatten(),
+                    reset: self.slot_reset.flatten(),
+                    reset_time: self.slot_reset_time,
+                    has_unlimited_usage: self.slot_has_unlimited_usage.flatten(),
+                    payment_type: self.slot_payment_type.flatten(),
+                    rollover: self.slot_rollover.flatten(),
+                    usage_alerts: self.slot_usage_alerts.flatten(),
+                    charges: self.slot_charges.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_feature: None,
             slot_price_model: None,
             slot_reset: None,
@@ -19644,7 +19451,7 @@ impl<'de> Deserialize<'de> for PlanChargeCatalogPrice {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanChargeCatalogPrice")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -19915,7 +19722,6 @@ impl<'de> Deserialize<'de> for PlanChargeCatalogPriceUsageAlerts {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanChargeCatalogPriceUsageAlerts>,
             slot_enabled: Option<Option<bool>>,
             slot_thresholds: Option<Option<Vec<f64>>>,
             slot_threshold_type: Option<
@@ -19947,18 +19753,18 @@ impl<'de> Deserialize<'de> for PlanChargeCatalogPriceUsageAlerts {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanChargeCatalogPriceUsageAlerts {
-                    enabled: self.slot_enabled.take().flatten(),
-                    thresholds: self.slot_thresholds.take().flatten(),
-                    threshold_type: self.slot_threshold_type.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanChargeCatalogPriceUsageAlerts> {
+                Some(PlanChargeCatalogPriceUsageAlerts {
+                    enabled: self.slot_enabled.flatten(),
+                    thresholds: self.slot_thresholds.flatten(),
+                    threshold_type: self.slot_threshold_type.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_enabled: None,
             slot_thresholds: None,
             slot_threshold_type: None,
@@ -19969,7 +19775,7 @@ impl<'de> Deserialize<'de> for PlanChargeCatalogPriceUsageAlerts {
             &mut slots,
             "struct PlanChargeCatalogPriceUsageAlerts",
         )?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -20139,7 +19945,6 @@ impl<'de> Deserialize<'de> for PlanChargeTiersItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanChargeTiersItem>,
             slot_flat_amount: Option<Option<f64>>,
             slot_unit_amount: Option<Option<f64>>,
             slot_up_to: Option<Option<PlanChargeTiersItemUpTo>>,
@@ -20172,25 +19977,25 @@ impl<'de> Deserialize<'de> for PlanChargeTiersItem {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanChargeTiersItem {
-                    flat_amount: self.slot_flat_amount.take().flatten(),
-                    unit_amount: self.slot_unit_amount.take().flatten(),
-                    up_to: self.slot_up_to.take(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanChargeTiersItem> {
+                Some(PlanChargeTiersItem {
+                    flat_amount: self.slot_flat_amount.flatten(),
+                    unit_amount: self.slot_unit_amount.flatten(),
+                    up_to: self.slot_up_to,
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_flat_amount: None,
             slot_unit_amount: None,
             slot_up_to: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanChargeTiersItem")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct PlanChargeTiersItem was not built"))
@@ -20303,7 +20108,6 @@ impl<'de> Deserialize<'de> for PlanCreateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanCreateRequest>,
             slot_name: Option<String>,
             slot_identifier: Option<Option<String>>,
             slot_description: Option<Option<String>>,
@@ -20375,36 +20179,39 @@ impl<'de> Deserialize<'de> for PlanCreateRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_name.is_none() {
-                    return Err("name");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_name: None, .. } => Some("name"),
+                    Self { slot_product: None, .. } => Some("product"),
+                    _ => None,
                 }
-                if self.slot_product.is_none() {
-                    return Err("product");
-                }
-                let (Some(slot_name), Some(slot_product)) = (
-                    self.slot_name.take(),
-                    self.slot_product.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanCreateRequest> {
+                let Self {
+                    slot_name: Some(slot_name),
+                    slot_product: Some(slot_product),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(PlanCreateRequest {
+                Some(PlanCreateRequest {
                     name: slot_name,
-                    identifier: self.slot_identifier.take().flatten(),
-                    description: self.slot_description.take().flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                    description: self.slot_description.flatten(),
                     product: slot_product,
-                    metadata: self.slot_metadata.take().flatten(),
-                    is_visible: self.slot_is_visible.take().flatten(),
-                    license: self.slot_license.take().flatten(),
-                    links: self.slot_links.take().flatten(),
-                    file_keys: self.slot_file_keys.take().flatten(),
-                    ordering: self.slot_ordering.take().flatten(),
-                });
-                Ok(())
+                    metadata: self.slot_metadata.flatten(),
+                    is_visible: self.slot_is_visible.flatten(),
+                    license: self.slot_license.flatten(),
+                    links: self.slot_links.flatten(),
+                    file_keys: self.slot_file_keys.flatten(),
+                    ordering: self.slot_ordering.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_identifier: None,
             slot_description: None,
@@ -20418,7 +20225,7 @@ impl<'de> Deserialize<'de> for PlanCreateRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanCreateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct PlanCreateRequest was not built"))
@@ -20804,7 +20611,6 @@ impl<'de> Deserialize<'de> for PlanEntitlementDetailsUsageAlerts {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanEntitlementDetailsUsageAlerts>,
             slot_enabled: Option<Option<bool>>,
             slot_thresholds: Option<Option<Vec<f64>>>,
             slot_threshold_type: Option<
@@ -20836,18 +20642,18 @@ impl<'de> Deserialize<'de> for PlanEntitlementDetailsUsageAlerts {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanEntitlementDetailsUsageAlerts {
-                    enabled: self.slot_enabled.take().flatten(),
-                    thresholds: self.slot_thresholds.take().flatten(),
-                    threshold_type: self.slot_threshold_type.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanEntitlementDetailsUsageAlerts> {
+                Some(PlanEntitlementDetailsUsageAlerts {
+                    enabled: self.slot_enabled.flatten(),
+                    thresholds: self.slot_thresholds.flatten(),
+                    threshold_type: self.slot_threshold_type.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_enabled: None,
             slot_thresholds: None,
             slot_threshold_type: None,
@@ -20858,7 +20664,7 @@ impl<'de> Deserialize<'de> for PlanEntitlementDetailsUsageAlerts {
             &mut slots,
             "struct PlanEntitlementDetailsUsageAlerts",
         )?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -20974,7 +20780,6 @@ impl<'de> Deserialize<'de> for PlanFeatureEntitlement {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanFeatureEntitlement>,
             slot_feature: Option<Option<CatalogFeature>>,
             slot_details: Option<Option<PlanEntitlementDetails>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -21000,23 +20805,23 @@ impl<'de> Deserialize<'de> for PlanFeatureEntitlement {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanFeatureEntitlement {
-                    feature: self.slot_feature.take().flatten(),
-                    details: self.slot_details.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanFeatureEntitlement> {
+                Some(PlanFeatureEntitlement {
+                    feature: self.slot_feature.flatten(),
+                    details: self.slot_details.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_feature: None,
             slot_details: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanFeatureEntitlement")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -21046,7 +20851,6 @@ impl<'de> Deserialize<'de> for PlanFeatureEntitlementWrite {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanFeatureEntitlementWrite>,
             slot_feature: Option<uuid::Uuid>,
             slot_details: Option<PlanEntitlementDetails>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -21070,34 +20874,37 @@ impl<'de> Deserialize<'de> for PlanFeatureEntitlementWrite {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_feature.is_none() {
-                    return Err("feature");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_feature: None, .. } => Some("feature"),
+                    Self { slot_details: None, .. } => Some("details"),
+                    _ => None,
                 }
-                if self.slot_details.is_none() {
-                    return Err("details");
-                }
-                let (Some(slot_feature), Some(slot_details)) = (
-                    self.slot_feature.take(),
-                    self.slot_details.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanFeatureEntitlementWrite> {
+                let Self {
+                    slot_feature: Some(slot_feature),
+                    slot_details: Some(slot_details),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(PlanFeatureEntitlementWrite {
+                Some(PlanFeatureEntitlementWrite {
                     feature: slot_feature,
                     details: slot_details,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_feature: None,
             slot_details: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanFeatureEntitlementWrite")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -21134,7 +20941,6 @@ impl<'de> Deserialize<'de> for PlanFeaturePatchRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanFeaturePatchRequest>,
             slot_details: Option<PlanEntitlementDetails>,
             reader: std::marker::PhantomData<fn() -> R>,
         }
@@ -21154,26 +20960,30 @@ impl<'de> Deserialize<'de> for PlanFeaturePatchRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_details.is_none() {
-                    return Err("details");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_details: None, .. } => Some("details"),
+                    _ => None,
                 }
-                let (Some(slot_details),) = (self.slot_details.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanFeaturePatchRequest> {
+                let Self { slot_details: Some(slot_details), .. } = self else {
+                    return None;
                 };
-                self.built = Some(PlanFeaturePatchRequest {
+                Some(PlanFeaturePatchRequest {
                     details: slot_details,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_details: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanFeaturePatchRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -21211,7 +21021,6 @@ impl<'de> Deserialize<'de> for PlanFeaturesCreateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanFeaturesCreateRequest>,
             slot_plan_entitlements: Option<Vec<PlanFeatureEntitlementWrite>>,
             reader: std::marker::PhantomData<fn() -> R>,
         }
@@ -21231,28 +21040,31 @@ impl<'de> Deserialize<'de> for PlanFeaturesCreateRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_plan_entitlements.is_none() {
-                    return Err("planEntitlements");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_plan_entitlements: None, .. } => Some("planEntitlements"),
+                    _ => None,
                 }
-                let (Some(slot_plan_entitlements),) = (
-                    self.slot_plan_entitlements.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanFeaturesCreateRequest> {
+                let Self { slot_plan_entitlements: Some(slot_plan_entitlements), .. } = self
+                else {
+                    return None;
                 };
-                self.built = Some(PlanFeaturesCreateRequest {
+                Some(PlanFeaturesCreateRequest {
                     plan_entitlements: slot_plan_entitlements,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_plan_entitlements: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanFeaturesCreateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -21340,7 +21152,6 @@ impl<'de> Deserialize<'de> for PlanFile {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanFile>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_name: Option<Option<String>>,
             slot_file: Option<Option<String>>,
@@ -21377,21 +21188,21 @@ impl<'de> Deserialize<'de> for PlanFile {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanFile {
-                    id: self.slot_id.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    file: self.slot_file.take().flatten(),
-                    ordering: self.slot_ordering.take().flatten(),
-                    enabled: self.slot_enabled.take().flatten(),
-                    download_url: self.slot_download_url.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanFile> {
+                Some(PlanFile {
+                    id: self.slot_id.flatten(),
+                    name: self.slot_name.flatten(),
+                    file: self.slot_file.flatten(),
+                    ordering: self.slot_ordering.flatten(),
+                    enabled: self.slot_enabled.flatten(),
+                    download_url: self.slot_download_url.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_name: None,
             slot_file: None,
@@ -21401,7 +21212,7 @@ impl<'de> Deserialize<'de> for PlanFile {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanFile")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct PlanFile was not built")),
         }
@@ -21430,7 +21241,6 @@ impl<'de> Deserialize<'de> for PlanFileUpdateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanFileUpdateRequest>,
             slot_name: Option<Option<String>>,
             slot_ordering: Option<Option<i64>>,
             slot_enabled: Option<Option<bool>>,
@@ -21454,25 +21264,25 @@ impl<'de> Deserialize<'de> for PlanFileUpdateRequest {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanFileUpdateRequest {
-                    name: self.slot_name.take().flatten(),
-                    ordering: self.slot_ordering.take().flatten(),
-                    enabled: self.slot_enabled.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanFileUpdateRequest> {
+                Some(PlanFileUpdateRequest {
+                    name: self.slot_name.flatten(),
+                    ordering: self.slot_ordering.flatten(),
+                    enabled: self.slot_enabled.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_ordering: None,
             slot_enabled: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanFileUpdateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -21552,7 +21362,6 @@ impl<'de> Deserialize<'de> for PlanLink {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanLink>,
             slot_name: Option<Option<String>>,
             slot_url: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -21570,23 +21379,23 @@ impl<'de> Deserialize<'de> for PlanLink {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanLink {
-                    name: self.slot_name.take().flatten(),
-                    url: self.slot_url.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanLink> {
+                Some(PlanLink {
+                    name: self.slot_name.flatten(),
+                    url: self.slot_url.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_url: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanLink")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct PlanLink was not built")),
         }
@@ -21689,7 +21498,6 @@ impl<'de> Deserialize<'de> for PlanPrice {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanPrice>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_price_type: Option<Option<PlanPricePriceType>>,
             slot_currency: Option<Option<String>>,
@@ -21749,23 +21557,23 @@ impl<'de> Deserialize<'de> for PlanPrice {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanPrice {
-                    id: self.slot_id.take().flatten(),
-                    price_type: self.slot_price_type.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    free_trial: self.slot_free_trial.take().flatten(),
-                    trial_period: self.slot_trial_period.take().flatten(),
-                    enabled: self.slot_enabled.take().flatten(),
-                    tax_behavior: self.slot_tax_behavior.take().flatten(),
-                    charge_catalog_price: self.slot_charge_catalog_price.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanPrice> {
+                Some(PlanPrice {
+                    id: self.slot_id.flatten(),
+                    price_type: self.slot_price_type.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    free_trial: self.slot_free_trial.flatten(),
+                    trial_period: self.slot_trial_period.flatten(),
+                    enabled: self.slot_enabled.flatten(),
+                    tax_behavior: self.slot_tax_behavior.flatten(),
+                    charge_catalog_price: self.slot_charge_catalog_price.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_price_type: None,
             slot_currency: None,
@@ -21777,7 +21585,7 @@ impl<'de> Deserialize<'de> for PlanPrice {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanPrice")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct PlanPrice was not built")),
         }
@@ -21799,7 +21607,6 @@ impl<'de> Deserialize<'de> for PlanPriceBulkRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanPriceBulkRequest>,
             slot_prices: Option<Vec<PlanPriceCreateRequest>>,
             reader: std::marker::PhantomData<fn() -> R>,
         }
@@ -21819,26 +21626,30 @@ impl<'de> Deserialize<'de> for PlanPriceBulkRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_prices.is_none() {
-                    return Err("prices");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_prices: None, .. } => Some("prices"),
+                    _ => None,
                 }
-                let (Some(slot_prices),) = (self.slot_prices.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanPriceBulkRequest> {
+                let Self { slot_prices: Some(slot_prices), .. } = self else {
+                    return None;
                 };
-                self.built = Some(PlanPriceBulkRequest {
+                Some(PlanPriceBulkRequest {
                     prices: slot_prices,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_prices: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanPriceBulkRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -21878,7 +21689,6 @@ impl<'de> Deserialize<'de> for PlanPriceBulkResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanPriceBulkResponse>,
             slot_prices: Option<Option<Vec<PlanPrice>>>,
             reader: std::marker::PhantomData<fn() -> R>,
         }
@@ -21897,21 +21707,21 @@ impl<'de> Deserialize<'de> for PlanPriceBulkResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanPriceBulkResponse {
-                    prices: self.slot_prices.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanPriceBulkResponse> {
+                Some(PlanPriceBulkResponse {
+                    prices: self.slot_prices.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_prices: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanPriceBulkResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -21962,7 +21772,6 @@ impl<'de> Deserialize<'de> for PlanPriceCreateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanPriceCreateRequest>,
             slot_price_type: Option<PlanPriceCreateRequestPriceType>,
             slot_currency: Option<Option<String>>,
             slot_free_trial: Option<Option<bool>>,
@@ -22021,27 +21830,31 @@ impl<'de> Deserialize<'de> for PlanPriceCreateRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_price_type.is_none() {
-                    return Err("priceType");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_price_type: None, .. } => Some("priceType"),
+                    _ => None,
                 }
-                let (Some(slot_price_type),) = (self.slot_price_type.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanPriceCreateRequest> {
+                let Self { slot_price_type: Some(slot_price_type), .. } = self else {
+                    return None;
                 };
-                self.built = Some(PlanPriceCreateRequest {
+                Some(PlanPriceCreateRequest {
                     price_type: slot_price_type,
-                    currency: self.slot_currency.take().flatten(),
-                    free_trial: self.slot_free_trial.take().flatten(),
-                    trial_period: self.slot_trial_period.take().flatten(),
-                    enabled: self.slot_enabled.take().flatten(),
-                    tax_behavior: self.slot_tax_behavior.take().flatten(),
-                    charge_catalog_price: self.slot_charge_catalog_price.take().flatten(),
-                });
-                Ok(())
+                    currency: self.slot_currency.flatten(),
+                    free_trial: self.slot_free_trial.flatten(),
+                    trial_period: self.slot_trial_period.flatten(),
+                    enabled: self.slot_enabled.flatten(),
+                    tax_behavior: self.slot_tax_behavior.flatten(),
+                    charge_catalog_price: self.slot_charge_catalog_price.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_price_type: None,
             slot_currency: None,
             slot_free_trial: None,
@@ -22052,7 +21865,7 @@ impl<'de> Deserialize<'de> for PlanPriceCreateRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanPriceCreateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -22321,7 +22134,6 @@ impl<'de> Deserialize<'de> for PlanPublishRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanPublishRequest>,
             slot_update_features: Option<Option<bool>>,
             slot_update_pricing: Option<Option<bool>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -22347,23 +22159,23 @@ impl<'de> Deserialize<'de> for PlanPublishRequest {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanPublishRequest {
-                    update_features: self.slot_update_features.take().flatten(),
-                    update_pricing: self.slot_update_pricing.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanPublishRequest> {
+                Some(PlanPublishRequest {
+                    update_features: self.slot_update_features.flatten(),
+                    update_pricing: self.slot_update_pricing.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_update_features: None,
             slot_update_pricing: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanPublishRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct PlanPublishRequest was not built"))
@@ -22418,7 +22230,6 @@ impl<'de> Deserialize<'de> for PlanPublishResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanPublishResponse>,
             slot_status: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
         }
@@ -22434,21 +22245,21 @@ impl<'de> Deserialize<'de> for PlanPublishResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanPublishResponse {
-                    status: self.slot_status.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanPublishResponse> {
+                Some(PlanPublishResponse {
+                    status: self.slot_status.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_status: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanPublishResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct PlanPublishResponse was not built"))
@@ -22491,7 +22302,6 @@ impl<'de> Deserialize<'de> for PlanUpdateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PlanUpdateRequest>,
             slot_name: Option<Option<String>>,
             slot_description: Option<Option<String>>,
             slot_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
@@ -22549,22 +22359,22 @@ impl<'de> Deserialize<'de> for PlanUpdateRequest {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PlanUpdateRequest {
-                    name: self.slot_name.take().flatten(),
-                    description: self.slot_description.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                    is_visible: self.slot_is_visible.take().flatten(),
-                    license: self.slot_license.take().flatten(),
-                    links: self.slot_links.take().flatten(),
-                    file_keys: self.slot_file_keys.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PlanUpdateRequest> {
+                Some(PlanUpdateRequest {
+                    name: self.slot_name.flatten(),
+                    description: self.slot_description.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                    is_visible: self.slot_is_visible.flatten(),
+                    license: self.slot_license.flatten(),
+                    links: self.slot_links.flatten(),
+                    file_keys: self.slot_file_keys.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_description: None,
             slot_metadata: None,
@@ -22575,7 +22385,7 @@ impl<'de> Deserialize<'de> for PlanUpdateRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PlanUpdateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct PlanUpdateRequest was not built"))
@@ -22672,7 +22482,6 @@ impl<'de> Deserialize<'de> for PresignedUploadRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PresignedUploadRequest>,
             slot_file_name: Option<String>,
             slot_file_type: Option<String>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -22693,34 +22502,37 @@ impl<'de> Deserialize<'de> for PresignedUploadRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_file_name.is_none() {
-                    return Err("fileName");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_file_name: None, .. } => Some("fileName"),
+                    Self { slot_file_type: None, .. } => Some("fileType"),
+                    _ => None,
                 }
-                if self.slot_file_type.is_none() {
-                    return Err("fileType");
-                }
-                let (Some(slot_file_name), Some(slot_file_type)) = (
-                    self.slot_file_name.take(),
-                    self.slot_file_type.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PresignedUploadRequest> {
+                let Self {
+                    slot_file_name: Some(slot_file_name),
+                    slot_file_type: Some(slot_file_type),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(PresignedUploadRequest {
+                Some(PresignedUploadRequest {
                     file_name: slot_file_name,
                     file_type: slot_file_type,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_file_name: None,
             slot_file_type: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PresignedUploadRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -22777,7 +22589,6 @@ impl<'de> Deserialize<'de> for PresignedUploadResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PresignedUploadResponse>,
             slot_url: Option<Option<String>>,
             slot_fields: Option<Option<std::collections::BTreeMap<String, String>>>,
             slot_file_key: Option<Option<String>>,
@@ -22805,25 +22616,25 @@ impl<'de> Deserialize<'de> for PresignedUploadResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PresignedUploadResponse {
-                    url: self.slot_url.take().flatten(),
-                    fields: self.slot_fields.take().flatten(),
-                    file_key: self.slot_file_key.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PresignedUploadResponse> {
+                Some(PresignedUploadResponse {
+                    url: self.slot_url.flatten(),
+                    fields: self.slot_fields.flatten(),
+                    file_key: self.slot_file_key.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_url: None,
             slot_fields: None,
             slot_file_key: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PresignedUploadResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -22898,7 +22709,6 @@ impl<'de> Deserialize<'de> for Product {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<Product>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_identifier: Option<Option<String>>,
             slot_name: Option<Option<String>>,
@@ -22958,23 +22768,23 @@ impl<'de> Deserialize<'de> for Product {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(Product {
-                    id: self.slot_id.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    description: self.slot_description.take().flatten(),
-                    tax_code: self.slot_tax_code.take().flatten(),
-                    created_by: self.slot_created_by.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                    images: self.slot_images.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<Product> {
+                Some(Product {
+                    id: self.slot_id.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                    name: self.slot_name.flatten(),
+                    description: self.slot_description.flatten(),
+                    tax_code: self.slot_tax_code.flatten(),
+                    created_by: self.slot_created_by.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                    images: self.slot_images.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_identifier: None,
             slot_name: None,
@@ -22986,7 +22796,7 @@ impl<'de> Deserialize<'de> for Product {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct Product")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct Product was not built")),
         }
@@ -23020,7 +22830,6 @@ impl<'de> Deserialize<'de> for ProductCreateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ProductCreateRequest>,
             slot_name: Option<String>,
             slot_identifier: Option<Option<String>>,
             slot_description: Option<Option<String>>,
@@ -23063,31 +22872,34 @@ impl<'de> Deserialize<'de> for ProductCreateRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_name.is_none() {
-                    return Err("name");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_name: None, .. } => Some("name"),
+                    Self { slot_tax_code: None, .. } => Some("taxCode"),
+                    _ => None,
                 }
-                if self.slot_tax_code.is_none() {
-                    return Err("taxCode");
-                }
-                let (Some(slot_name), Some(slot_tax_code)) = (
-                    self.slot_name.take(),
-                    self.slot_tax_code.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ProductCreateRequest> {
+                let Self {
+                    slot_name: Some(slot_name),
+                    slot_tax_code: Some(slot_tax_code),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(ProductCreateRequest {
+                Some(ProductCreateRequest {
                     name: slot_name,
-                    identifier: self.slot_identifier.take().flatten(),
-                    description: self.slot_description.take().flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                    description: self.slot_description.flatten(),
                     tax_code: slot_tax_code,
-                    image_keys: self.slot_image_keys.take().flatten(),
-                });
-                Ok(())
+                    image_keys: self.slot_image_keys.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_identifier: None,
             slot_description: None,
@@ -23096,7 +22908,7 @@ impl<'de> Deserialize<'de> for ProductCreateRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct ProductCreateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -23278,7 +23090,6 @@ impl<'de> Deserialize<'de> for ProductImage {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ProductImage>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_name: Option<Option<String>>,
             slot_image: Option<Option<String>>,
@@ -23315,21 +23126,21 @@ impl<'de> Deserialize<'de> for ProductImage {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(ProductImage {
-                    id: self.slot_id.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    image: self.slot_image.take().flatten(),
-                    ordering: self.slot_ordering.take().flatten(),
-                    thumbnail: self.slot_thumbnail.take().flatten(),
-                    enabled: self.slot_enabled.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ProductImage> {
+                Some(ProductImage {
+                    id: self.slot_id.flatten(),
+                    name: self.slot_name.flatten(),
+                    image: self.slot_image.flatten(),
+                    ordering: self.slot_ordering.flatten(),
+                    thumbnail: self.slot_thumbnail.flatten(),
+                    enabled: self.slot_enabled.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_name: None,
             slot_image: None,
@@ -23339,7 +23150,7 @@ impl<'de> Deserialize<'de> for ProductImage {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct ProductImage")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct ProductImage was not built")),
         }
@@ -23371,7 +23182,6 @@ impl<'de> Deserialize<'de> for ProductImageUpdateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ProductImageUpdateRequest>,
             slot_name: Option<Option<String>>,
             slot_ordering: Option<Option<i64>>,
             slot_thumbnail: Option<Option<bool>>,
@@ -23402,19 +23212,19 @@ impl<'de> Deserialize<'de> for ProductImageUpdateRequest {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(ProductImageUpdateRequest {
-                    name: self.slot_name.take().flatten(),
-                    ordering: self.slot_ordering.take().flatten(),
-                    thumbnail: self.slot_thumbnail.take().flatten(),
-                    enabled: self.slot_enabled.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ProductImageUpdateRequest> {
+                Some(ProductImageUpdateRequest {
+                    name: self.slot_name.flatten(),
+                    ordering: self.slot_ordering.flatten(),
+                    thumbnail: self.slot_thumbnail.flatten(),
+                    enabled: self.slot_enabled.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_ordering: None,
             slot_thumbnail: None,
@@ -23422,7 +23232,7 @@ impl<'de> Deserialize<'de> for ProductImageUpdateRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct ProductImageUpdateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -23591,7 +23401,6 @@ impl<'de> Deserialize<'de> for ProductOfferingResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ProductOfferingResponse>,
             slot_organization_id: Option<Option<i64>>,
             slot_country_code: Option<Option<String>>,
             slot_pricing_locale: Option<Option<String>>,
@@ -23687,33 +23496,29 @@ impl<'de> Deserialize<'de> for ProductOfferingResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(ProductOfferingResponse {
-                    organization_id: self.slot_organization_id.take().flatten(),
-                    country_code: self.slot_country_code.take().flatten(),
-                    pricing_locale: self.slot_pricing_locale.take().flatten(),
-                    currency_code: self.slot_currency_code.take().flatten(),
-                    currency_symbol: self.slot_currency_symbol.take().flatten(),
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ProductOfferingResponse> {
+                Some(ProductOfferingResponse {
+                    organization_id: self.slot_organization_id.flatten(),
+                    country_code: self.slot_country_code.flatten(),
+                    pricing_locale: self.slot_pricing_locale.flatten(),
+                    currency_code: self.slot_currency_code.flatten(),
+                    currency_symbol: self.slot_currency_symbol.flatten(),
                     currency_conversion_rate: self
                         .slot_currency_conversion_rate
-                        .take()
                         .flatten(),
-                    base_currency_code: self.slot_base_currency_code.take().flatten(),
-                    base_currency_symbol: self
-                        .slot_base_currency_symbol
-                        .take()
-                        .flatten(),
-                    plans: self.slot_plans.take().flatten(),
-                    subscription: self.slot_subscription.take().flatten(),
-                    is_customer_exists: self.slot_is_customer_exists.take().flatten(),
-                    billing_periods: self.slot_billing_periods.take().flatten(),
-                });
-                Ok(())
+                    base_currency_code: self.slot_base_currency_code.flatten(),
+                    base_currency_symbol: self.slot_base_currency_symbol.flatten(),
+                    plans: self.slot_plans.flatten(),
+                    subscription: self.slot_subscription.flatten(),
+                    is_customer_exists: self.slot_is_customer_exists.flatten(),
+                    billing_periods: self.slot_billing_periods.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_organization_id: None,
             slot_country_code: None,
             slot_pricing_locale: None,
@@ -23729,7 +23534,7 @@ impl<'de> Deserialize<'de> for ProductOfferingResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct ProductOfferingResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -23792,7 +23597,6 @@ impl<'de> Deserialize<'de> for ProductOfferingResponseSubscription {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ProductOfferingResponseSubscription>,
             slot_has_previous_subscription: Option<Option<bool>>,
             slot_plan_identifier: Option<Option<String>>,
             slot_subscription_id: Option<Option<uuid::Uuid>>,
@@ -23832,22 +23636,21 @@ impl<'de> Deserialize<'de> for ProductOfferingResponseSubscription {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(ProductOfferingResponseSubscription {
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ProductOfferingResponseSubscription> {
+                Some(ProductOfferingResponseSubscription {
                     has_previous_subscription: self
                         .slot_has_previous_subscription
-                        .take()
                         .flatten(),
-                    plan_identifier: self.slot_plan_identifier.take().flatten(),
-                    subscription_id: self.slot_subscription_id.take().flatten(),
-                    charge_period: self.slot_charge_period.take().flatten(),
-                });
-                Ok(())
+                    plan_identifier: self.slot_plan_identifier.flatten(),
+                    subscription_id: self.slot_subscription_id.flatten(),
+                    charge_period: self.slot_charge_period.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_has_previous_subscription: None,
             slot_plan_identifier: None,
             slot_subscription_id: None,
@@ -23859,7 +23662,7 @@ impl<'de> Deserialize<'de> for ProductOfferingResponseSubscription {
             &mut slots,
             "struct ProductOfferingResponseSubscription",
         )?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -23984,7 +23787,6 @@ impl<'de> Deserialize<'de> for ProductPlan {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ProductPlan>,
             slot_name: Option<Option<String>>,
             slot_description: Option<Option<String>>,
             slot_identifier: Option<Option<String>>,
@@ -24097,30 +23899,30 @@ impl<'de> Deserialize<'de> for ProductPlan {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(ProductPlan {
-                    name: self.slot_name.take().flatten(),
-                    description: self.slot_description.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                    details: self.slot_details.take().flatten(),
-                    is_visible: self.slot_is_visible.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                    base_plan: self.slot_base_plan.take().flatten(),
-                    price: self.slot_price.take().flatten(),
-                    original_price: self.slot_original_price.take().flatten(),
-                    features: self.slot_features.take().flatten(),
-                    should_highlight: self.slot_should_highlight.take().flatten(),
-                    enabled: self.slot_enabled.take().flatten(),
-                    display_name: self.slot_display_name.take().flatten(),
-                    display_description: self.slot_display_description.take().flatten(),
-                    includes: self.slot_includes.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ProductPlan> {
+                Some(ProductPlan {
+                    name: self.slot_name.flatten(),
+                    description: self.slot_description.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                    details: self.slot_details.flatten(),
+                    is_visible: self.slot_is_visible.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                    base_plan: self.slot_base_plan.flatten(),
+                    price: self.slot_price.flatten(),
+                    original_price: self.slot_original_price.flatten(),
+                    features: self.slot_features.flatten(),
+                    should_highlight: self.slot_should_highlight.flatten(),
+                    enabled: self.slot_enabled.flatten(),
+                    display_name: self.slot_display_name.flatten(),
+                    display_description: self.slot_display_description.flatten(),
+                    includes: self.slot_includes.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_description: None,
             slot_identifier: None,
@@ -24139,7 +23941,7 @@ impl<'de> Deserialize<'de> for ProductPlan {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct ProductPlan")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct ProductPlan was not built")),
         }
@@ -24214,7 +24016,6 @@ impl<'de> Deserialize<'de> for ProductRetrieve {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ProductRetrieve>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_identifier: Option<Option<String>>,
             slot_name: Option<Option<String>>,
@@ -24278,24 +24079,24 @@ impl<'de> Deserialize<'de> for ProductRetrieve {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(ProductRetrieve {
-                    id: self.slot_id.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    description: self.slot_description.take().flatten(),
-                    tax_code: self.slot_tax_code.take().flatten(),
-                    created_by: self.slot_created_by.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                    images: self.slot_images.take().flatten(),
-                    plans: self.slot_plans.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ProductRetrieve> {
+                Some(ProductRetrieve {
+                    id: self.slot_id.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                    name: self.slot_name.flatten(),
+                    description: self.slot_description.flatten(),
+                    tax_code: self.slot_tax_code.flatten(),
+                    created_by: self.slot_created_by.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                    images: self.slot_images.flatten(),
+                    plans: self.slot_plans.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_identifier: None,
             slot_name: None,
@@ -24308,7 +24109,7 @@ impl<'de> Deserialize<'de> for ProductRetrieve {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct ProductRetrieve")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct ProductRetrieve was not built")),
         }
@@ -24430,7 +24231,6 @@ impl<'de> Deserialize<'de> for ProductSettings {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ProductSettings>,
             slot_vpn: Option<Option<bool>>,
             slot_tor: Option<Option<bool>>,
             slot_proxy: Option<Option<bool>>,
@@ -24464,20 +24264,20 @@ impl<'de> Deserialize<'de> for ProductSettings {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(ProductSettings {
-                    vpn: self.slot_vpn.take().flatten(),
-                    tor: self.slot_tor.take().flatten(),
-                    proxy: self.slot_proxy.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    product_url: self.slot_product_url.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ProductSettings> {
+                Some(ProductSettings {
+                    vpn: self.slot_vpn.flatten(),
+                    tor: self.slot_tor.flatten(),
+                    proxy: self.slot_proxy.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    product_url: self.slot_product_url.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_vpn: None,
             slot_tor: None,
             slot_proxy: None,
@@ -24486,7 +24286,7 @@ impl<'de> Deserialize<'de> for ProductSettings {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct ProductSettings")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct ProductSettings was not built")),
         }
@@ -24521,7 +24321,6 @@ impl<'de> Deserialize<'de> for ProductSettingsUpdateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ProductSettingsUpdateRequest>,
             slot_vpn: Option<Option<bool>>,
             slot_tor: Option<Option<bool>>,
             slot_proxy: Option<Option<bool>>,
@@ -24555,20 +24354,20 @@ impl<'de> Deserialize<'de> for ProductSettingsUpdateRequest {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(ProductSettingsUpdateRequest {
-                    vpn: self.slot_vpn.take().flatten(),
-                    tor: self.slot_tor.take().flatten(),
-                    proxy: self.slot_proxy.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    product_url: self.slot_product_url.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ProductSettingsUpdateRequest> {
+                Some(ProductSettingsUpdateRequest {
+                    vpn: self.slot_vpn.flatten(),
+                    tor: self.slot_tor.flatten(),
+                    proxy: self.slot_proxy.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    product_url: self.slot_product_url.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_vpn: None,
             slot_tor: None,
             slot_proxy: None,
@@ -24577,7 +24376,7 @@ impl<'de> Deserialize<'de> for ProductSettingsUpdateRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct ProductSettingsUpdateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -24739,7 +24538,6 @@ impl<'de> Deserialize<'de> for ProductUpdateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ProductUpdateRequest>,
             slot_name: Option<Option<String>>,
             slot_description: Option<Option<String>>,
             slot_tax_code: Option<Option<ProductUpdateRequestTaxCode>>,
@@ -24783,20 +24581,20 @@ impl<'de> Deserialize<'de> for ProductUpdateRequest {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(ProductUpdateRequest {
-                    name: self.slot_name.take().flatten(),
-                    description: self.slot_description.take().flatten(),
-                    tax_code: self.slot_tax_code.take().flatten(),
-                    image_keys: self.slot_image_keys.take().flatten(),
-                    file_keys: self.slot_file_keys.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ProductUpdateRequest> {
+                Some(ProductUpdateRequest {
+                    name: self.slot_name.flatten(),
+                    description: self.slot_description.flatten(),
+                    tax_code: self.slot_tax_code.flatten(),
+                    image_keys: self.slot_image_keys.flatten(),
+                    file_keys: self.slot_file_keys.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_description: None,
             slot_tax_code: None,
@@ -24805,7 +24603,7 @@ impl<'de> Deserialize<'de> for ProductUpdateRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct ProductUpdateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -24993,7 +24791,6 @@ impl<'de> Deserialize<'de> for PromotionResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PromotionResponse>,
             slot_country: Option<Option<String>>,
             slot_country_code: Option<Option<String>>,
             slot_percentage: Option<Option<f64>>,
@@ -25051,22 +24848,22 @@ impl<'de> Deserialize<'de> for PromotionResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PromotionResponse {
-                    country: self.slot_country.take().flatten(),
-                    country_code: self.slot_country_code.take().flatten(),
-                    percentage: self.slot_percentage.take().flatten(),
-                    code: self.slot_code.take().flatten(),
-                    message: self.slot_message.take().flatten(),
-                    widgets: self.slot_widgets.take().flatten(),
-                    security: self.slot_security.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PromotionResponse> {
+                Some(PromotionResponse {
+                    country: self.slot_country.flatten(),
+                    country_code: self.slot_country_code.flatten(),
+                    percentage: self.slot_percentage.flatten(),
+                    code: self.slot_code.flatten(),
+                    message: self.slot_message.flatten(),
+                    widgets: self.slot_widgets.flatten(),
+                    security: self.slot_security.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_country: None,
             slot_country_code: None,
             slot_percentage: None,
@@ -25077,7 +24874,7 @@ impl<'de> Deserialize<'de> for PromotionResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PromotionResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct PromotionResponse was not built"))
@@ -25130,7 +24927,6 @@ impl<'de> Deserialize<'de> for PromotionSecurity {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PromotionSecurity>,
             slot_vpn: Option<Option<bool>>,
             slot_tor: Option<Option<bool>>,
             slot_proxy: Option<Option<bool>>,
@@ -25158,20 +24954,20 @@ impl<'de> Deserialize<'de> for PromotionSecurity {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PromotionSecurity {
-                    vpn: self.slot_vpn.take().flatten(),
-                    tor: self.slot_tor.take().flatten(),
-                    proxy: self.slot_proxy.take().flatten(),
-                    relay: self.slot_relay.take().flatten(),
-                    crawler: self.slot_crawler.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PromotionSecurity> {
+                Some(PromotionSecurity {
+                    vpn: self.slot_vpn.flatten(),
+                    tor: self.slot_tor.flatten(),
+                    proxy: self.slot_proxy.flatten(),
+                    relay: self.slot_relay.flatten(),
+                    crawler: self.slot_crawler.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_vpn: None,
             slot_tor: None,
             slot_proxy: None,
@@ -25180,7 +24976,7 @@ impl<'de> Deserialize<'de> for PromotionSecurity {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PromotionSecurity")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct PromotionSecurity was not built"))
@@ -25275,7 +25071,6 @@ impl<'de> Deserialize<'de> for PromotionWidget {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<PromotionWidget>,
             slot_type: Option<Option<PromotionWidgetType>>,
             slot_background_color: Option<Option<String>>,
             slot_font_color: Option<Option<String>>,
@@ -25357,28 +25152,25 @@ impl<'de> Deserialize<'de> for PromotionWidget {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(PromotionWidget {
-                    r#type: self.slot_type.take().flatten(),
-                    background_color: self.slot_background_color.take().flatten(),
-                    font_color: self.slot_font_color.take().flatten(),
-                    highlight_font_color: self
-                        .slot_highlight_font_color
-                        .take()
-                        .flatten(),
-                    font_size: self.slot_font_size.take().flatten(),
-                    border_radius: self.slot_border_radius.take().flatten(),
-                    placement: self.slot_placement.take().flatten(),
-                    un_styled: self.slot_un_styled.take().flatten(),
-                    add_close_icon: self.slot_add_close_icon.take().flatten(),
-                    country_message: self.slot_country_message.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<PromotionWidget> {
+                Some(PromotionWidget {
+                    r#type: self.slot_type.flatten(),
+                    background_color: self.slot_background_color.flatten(),
+                    font_color: self.slot_font_color.flatten(),
+                    highlight_font_color: self.slot_highlight_font_color.flatten(),
+                    font_size: self.slot_font_size.flatten(),
+                    border_radius: self.slot_border_radius.flatten(),
+                    placement: self.slot_placement.flatten(),
+                    un_styled: self.slot_un_styled.flatten(),
+                    add_close_icon: self.slot_add_close_icon.flatten(),
+                    country_message: self.slot_country_message.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_type: None,
             slot_background_color: None,
             slot_font_color: None,
@@ -25392,7 +25184,7 @@ impl<'de> Deserialize<'de> for PromotionWidget {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct PromotionWidget")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct PromotionWidget was not built")),
         }
@@ -25508,7 +25300,6 @@ impl<'de> Deserialize<'de> for RefundCreateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<RefundCreateRequest>,
             slot_order_id: Option<String>,
             slot_amount_units: Option<Option<i64>>,
             slot_amount: Option<Option<crate::runtime::Decimal>>,
@@ -25553,25 +25344,29 @@ impl<'de> Deserialize<'de> for RefundCreateRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_order_id.is_none() {
-                    return Err("orderId");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_order_id: None, .. } => Some("orderId"),
+                    _ => None,
                 }
-                let (Some(slot_order_id),) = (self.slot_order_id.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<RefundCreateRequest> {
+                let Self { slot_order_id: Some(slot_order_id), .. } = self else {
+                    return None;
                 };
-                self.built = Some(RefundCreateRequest {
+                Some(RefundCreateRequest {
                     order_id: slot_order_id,
-                    amount_units: self.slot_amount_units.take().flatten(),
-                    amount: self.slot_amount.take().flatten(),
-                    reason: self.slot_reason.take().flatten(),
-                    internal_note: self.slot_internal_note.take(),
-                });
-                Ok(())
+                    amount_units: self.slot_amount_units.flatten(),
+                    amount: self.slot_amount.flatten(),
+                    reason: self.slot_reason.flatten(),
+                    internal_note: self.slot_internal_note,
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_order_id: None,
             slot_amount_units: None,
             slot_amount: None,
@@ -25580,7 +25375,7 @@ impl<'de> Deserialize<'de> for RefundCreateRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct RefundCreateRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct RefundCreateRequest was not built"))
@@ -25701,7 +25496,6 @@ impl<'de> Deserialize<'de> for RefundCreatedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<RefundCreatedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<RefundCreatedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -25734,43 +25528,37 @@ impl<'de> Deserialize<'de> for RefundCreatedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<RefundCreatedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(RefundCreatedEvent {
+                Some(RefundCreatedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -25778,7 +25566,7 @@ impl<'de> Deserialize<'de> for RefundCreatedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct RefundCreatedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct RefundCreatedEvent was not built"))
@@ -25882,7 +25670,6 @@ impl<'de> Deserialize<'de> for RefundEventData {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<RefundEventData>,
             slot_object: Option<WebhookRefund>,
             slot_previous_attributes: Option<Option<WebhookPreviousAttributes>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -25906,28 +25693,32 @@ impl<'de> Deserialize<'de> for RefundEventData {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_object.is_none() {
-                    return Err("object");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                let (Some(slot_object),) = (self.slot_object.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<RefundEventData> {
+                let Self { slot_object: Some(slot_object), .. } = self else {
+                    return None;
                 };
-                self.built = Some(RefundEventData {
+                Some(RefundEventData {
                     object: slot_object,
-                    previous_attributes: self.slot_previous_attributes.take().flatten(),
-                });
-                Ok(())
+                    previous_attributes: self.slot_previous_attributes.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_object: None,
             slot_previous_attributes: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct RefundEventData")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct RefundEventData was not built")),
         }
@@ -25972,7 +25763,6 @@ impl<'de> Deserialize<'de> for RefundListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<RefundListResponse>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -26006,19 +25796,19 @@ impl<'de> Deserialize<'de> for RefundListResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(RefundListResponse {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<RefundListResponse> {
+                Some(RefundListResponse {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -26026,7 +25816,7 @@ impl<'de> Deserialize<'de> for RefundListResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct RefundListResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct RefundListResponse was not built"))
@@ -26112,7 +25902,6 @@ impl<'de> Deserialize<'de> for RefundResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<RefundResponse>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_reason: Option<Option<RefundResponseReason>>,
             slot_amount_units: Option<Option<i64>>,
@@ -26175,23 +25964,23 @@ impl<'de> Deserialize<'de> for RefundResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(RefundResponse {
-                    id: self.slot_id.take().flatten(),
-                    reason: self.slot_reason.take().flatten(),
-                    amount_units: self.slot_amount_units.take().flatten(),
-                    amount: self.slot_amount.take().flatten(),
-                    internal_note: self.slot_internal_note.take().flatten(),
-                    failure_reason: self.slot_failure_reason.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    order: self.slot_order.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<RefundResponse> {
+                Some(RefundResponse {
+                    id: self.slot_id.flatten(),
+                    reason: self.slot_reason.flatten(),
+                    amount_units: self.slot_amount_units.flatten(),
+                    amount: self.slot_amount.flatten(),
+                    internal_note: self.slot_internal_note.flatten(),
+                    failure_reason: self.slot_failure_reason.flatten(),
+                    status: self.slot_status.flatten(),
+                    order: self.slot_order.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_reason: None,
             slot_amount_units: None,
@@ -26203,7 +25992,7 @@ impl<'de> Deserialize<'de> for RefundResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct RefundResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct RefundResponse was not built")),
         }
@@ -26334,7 +26123,6 @@ impl<'de> Deserialize<'de> for RefundUpdatedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<RefundUpdatedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<RefundUpdatedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -26367,43 +26155,37 @@ impl<'de> Deserialize<'de> for RefundUpdatedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<RefundUpdatedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(RefundUpdatedEvent {
+                Some(RefundUpdatedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -26411,7 +26193,7 @@ impl<'de> Deserialize<'de> for RefundUpdatedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct RefundUpdatedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct RefundUpdatedEvent was not built"))
@@ -26478,7 +26260,6 @@ impl<'de> Deserialize<'de> for ReportUsageRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ReportUsageRequest>,
             slot_value: Option<i64>,
             slot_customer_id: Option<String>,
             slot_feature_id: Option<String>,
@@ -26511,43 +26292,37 @@ impl<'de> Deserialize<'de> for ReportUsageRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_value.is_none() {
-                    return Err("value");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_value: None, .. } => Some("value"),
+                    Self { slot_customer_id: None, .. } => Some("customerId"),
+                    Self { slot_feature_id: None, .. } => Some("featureId"),
+                    Self { slot_behaviour: None, .. } => Some("behaviour"),
+                    _ => None,
                 }
-                if self.slot_customer_id.is_none() {
-                    return Err("customerId");
-                }
-                if self.slot_feature_id.is_none() {
-                    return Err("featureId");
-                }
-                if self.slot_behaviour.is_none() {
-                    return Err("behaviour");
-                }
-                let (
-                    Some(slot_value),
-                    Some(slot_customer_id),
-                    Some(slot_feature_id),
-                    Some(slot_behaviour),
-                ) = (
-                    self.slot_value.take(),
-                    self.slot_customer_id.take(),
-                    self.slot_feature_id.take(),
-                    self.slot_behaviour.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ReportUsageRequest> {
+                let Self {
+                    slot_value: Some(slot_value),
+                    slot_customer_id: Some(slot_customer_id),
+                    slot_feature_id: Some(slot_feature_id),
+                    slot_behaviour: Some(slot_behaviour),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(ReportUsageRequest {
+                Some(ReportUsageRequest {
                     value: slot_value,
                     customer_id: slot_customer_id,
                     feature_id: slot_feature_id,
                     behaviour: slot_behaviour,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_value: None,
             slot_customer_id: None,
             slot_feature_id: None,
@@ -26555,7 +26330,7 @@ impl<'de> Deserialize<'de> for ReportUsageRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct ReportUsageRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct ReportUsageRequest was not built"))
@@ -26688,7 +26463,6 @@ impl<'de> Deserialize<'de> for ReportUsageResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<ReportUsageResponse>,
             slot_value: Option<Option<i64>>,
             slot_customer_id: Option<Option<String>>,
             slot_feature_id: Option<Option<String>>,
@@ -26750,23 +26524,23 @@ impl<'de> Deserialize<'de> for ReportUsageResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(ReportUsageResponse {
-                    value: self.slot_value.take().flatten(),
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    feature_id: self.slot_feature_id.take().flatten(),
-                    behaviour: self.slot_behaviour.take().flatten(),
-                    org_id: self.slot_org_id.take().flatten(),
-                    event_name: self.slot_event_name.take().flatten(),
-                    idempotency_key: self.slot_idempotency_key.take().flatten(),
-                    timestamp: self.slot_timestamp.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<ReportUsageResponse> {
+                Some(ReportUsageResponse {
+                    value: self.slot_value.flatten(),
+                    customer_id: self.slot_customer_id.flatten(),
+                    feature_id: self.slot_feature_id.flatten(),
+                    behaviour: self.slot_behaviour.flatten(),
+                    org_id: self.slot_org_id.flatten(),
+                    event_name: self.slot_event_name.flatten(),
+                    idempotency_key: self.slot_idempotency_key.flatten(),
+                    timestamp: self.slot_timestamp.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_value: None,
             slot_customer_id: None,
             slot_feature_id: None,
@@ -26778,7 +26552,7 @@ impl<'de> Deserialize<'de> for ReportUsageResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct ReportUsageResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct ReportUsageResponse was not built"))
@@ -27026,7 +26800,6 @@ impl<'de> Deserialize<'de> for Subscription {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<Subscription>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_external_subscription_id: Option<Option<String>>,
             slot_start_date: Option<Option<chrono::NaiveDate>>,
@@ -27204,55 +26977,44 @@ impl<'de> Deserialize<'de> for Subscription {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(Subscription {
-                    id: self.slot_id.take().flatten(),
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<Subscription> {
+                Some(Subscription {
+                    id: self.slot_id.flatten(),
                     external_subscription_id: self
                         .slot_external_subscription_id
-                        .take()
                         .flatten(),
-                    start_date: self.slot_start_date.take().flatten(),
-                    end_date: self.slot_end_date.take().flatten(),
+                    start_date: self.slot_start_date.flatten(),
+                    end_date: self.slot_end_date.flatten(),
                     billing_period_start_time: self
                         .slot_billing_period_start_time
-                        .take()
                         .flatten(),
-                    billing_period_end_time: self
-                        .slot_billing_period_end_time
-                        .take()
-                        .flatten(),
-                    amount: self.slot_amount.take().flatten(),
-                    recurrence: self.slot_recurrence.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    product: self.slot_product.take().flatten(),
-                    plan: self.slot_plan.take().flatten(),
-                    features: self.slot_features.take().flatten(),
-                    trial_days_remaining: self
-                        .slot_trial_days_remaining
-                        .take()
-                        .flatten(),
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    billing_type: self.slot_billing_type.take().flatten(),
-                    recurrence_unit: self.slot_recurrence_unit.take().flatten(),
-                    recurrence_type: self.slot_recurrence_type.take().flatten(),
-                    files: self.slot_files.take().flatten(),
-                    links: self.slot_links.take().flatten(),
-                    license: self.slot_license.take().flatten(),
-                    canceled_at: self.slot_canceled_at.take().flatten(),
-                    cancellation_reason: self.slot_cancellation_reason.take().flatten(),
-                    cancellation_feedback: self
-                        .slot_cancellation_feedback
-                        .take()
-                        .flatten(),
-                    cancellation_comment: self.slot_cancellation_comment.take().flatten(),
-                });
-                Ok(())
+                    billing_period_end_time: self.slot_billing_period_end_time.flatten(),
+                    amount: self.slot_amount.flatten(),
+                    recurrence: self.slot_recurrence.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    status: self.slot_status.flatten(),
+                    product: self.slot_product.flatten(),
+                    plan: self.slot_plan.flatten(),
+                    features: self.slot_features.flatten(),
+                    trial_days_remaining: self.slot_trial_days_remaining.flatten(),
+                    customer_id: self.slot_customer_id.flatten(),
+                    billing_type: self.slot_billing_type.flatten(),
+                    recurrence_unit: self.slot_recurrence_unit.flatten(),
+                    recurrence_type: self.slot_recurrence_type.flatten(),
+                    files: self.slot_files.flatten(),
+                    links: self.slot_links.flatten(),
+                    license: self.slot_license.flatten(),
+                    canceled_at: self.slot_canceled_at.flatten(),
+                    cancellation_reason: self.slot_cancellation_reason.flatten(),
+                    cancellation_feedback: self.slot_cancellation_feedback.flatten(),
+                    cancellation_comment: self.slot_cancellation_comment.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_external_subscription_id: None,
             slot_start_date: None,
@@ -27281,7 +27043,7 @@ impl<'de> Deserialize<'de> for Subscription {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct Subscription")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct Subscription was not built")),
         }
@@ -27455,7 +27217,6 @@ impl<'de> Deserialize<'de> for SubscriptionCancelledEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<SubscriptionCancelledEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<SubscriptionCancelledEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -27491,43 +27252,37 @@ impl<'de> Deserialize<'de> for SubscriptionCancelledEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<SubscriptionCancelledEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(SubscriptionCancelledEvent {
+                Some(SubscriptionCancelledEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -27535,7 +27290,7 @@ impl<'de> Deserialize<'de> for SubscriptionCancelledEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct SubscriptionCancelledEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -27605,7 +27360,6 @@ impl<'de> Deserialize<'de> for SubscriptionCreatedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<SubscriptionCreatedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<SubscriptionCreatedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -27641,43 +27395,37 @@ impl<'de> Deserialize<'de> for SubscriptionCreatedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<SubscriptionCreatedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(SubscriptionCreatedEvent {
+                Some(SubscriptionCreatedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -27685,7 +27433,7 @@ impl<'de> Deserialize<'de> for SubscriptionCreatedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct SubscriptionCreatedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -27755,7 +27503,6 @@ impl<'de> Deserialize<'de> for SubscriptionEventData {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<SubscriptionEventData>,
             slot_object: Option<WebhookSubscription>,
             slot_previous_attributes: Option<Option<WebhookPreviousAttributes>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -27782,28 +27529,32 @@ impl<'de> Deserialize<'de> for SubscriptionEventData {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_object.is_none() {
-                    return Err("object");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                let (Some(slot_object),) = (self.slot_object.take(),) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<SubscriptionEventData> {
+                let Self { slot_object: Some(slot_object), .. } = self else {
+                    return None;
                 };
-                self.built = Some(SubscriptionEventData {
+                Some(SubscriptionEventData {
                     object: slot_object,
-                    previous_attributes: self.slot_previous_attributes.take().flatten(),
-                });
-                Ok(())
+                    previous_attributes: self.slot_previous_attributes.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_object: None,
             slot_previous_attributes: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct SubscriptionEventData")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -27924,7 +27675,6 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetail {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<SubscriptionFeatureDetail>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_identifier: Option<Option<String>>,
             slot_name: Option<Option<String>>,
@@ -28029,30 +27779,30 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetail {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(SubscriptionFeatureDetail {
-                    id: self.slot_id.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    description: self.slot_description.take().flatten(),
-                    feature_type: self.slot_feature_type.take().flatten(),
-                    details: self.slot_details.take().flatten(),
-                    is_archived: self.slot_is_archived.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                    meter: self.slot_meter.take().flatten(),
-                    feature_details: self.slot_feature_details.take().flatten(),
-                    reset: self.slot_reset.take().flatten(),
-                    reset_time: self.slot_reset_time.take().flatten(),
-                    value: self.slot_value.take().flatten(),
-                    hard_limit: self.slot_hard_limit.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<SubscriptionFeatureDetail> {
+                Some(SubscriptionFeatureDetail {
+                    id: self.slot_id.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                    name: self.slot_name.flatten(),
+                    description: self.slot_description.flatten(),
+                    feature_type: self.slot_feature_type.flatten(),
+                    details: self.slot_details.flatten(),
+                    is_archived: self.slot_is_archived.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                    meter: self.slot_meter.flatten(),
+                    feature_details: self.slot_feature_details.flatten(),
+                    reset: self.slot_reset.flatten(),
+                    reset_time: self.slot_reset_time.flatten(),
+                    value: self.slot_value.flatten(),
+                    hard_limit: self.slot_hard_limit.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_identifier: None,
             slot_name: None,
@@ -28071,7 +27821,7 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetail {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct SubscriptionFeatureDetail")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -28104,7 +27854,6 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetailFeatureDetails {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<SubscriptionFeatureDetailFeatureDetails>,
             slot_units: Option<Option<SubscriptionFeatureDetailFeatureDetailsUnits>>,
             reader: std::marker::PhantomData<fn() -> R>,
         }
@@ -28123,16 +27872,16 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetailFeatureDetails {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(SubscriptionFeatureDetailFeatureDetails {
-                    units: self.slot_units.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<SubscriptionFeatureDetailFeatureDetails> {
+                Some(SubscriptionFeatureDetailFeatureDetails {
+                    units: self.slot_units.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_units: None,
             reader: std::marker::PhantomData,
         };
@@ -28141,7 +27890,7 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetailFeatureDetails {
             &mut slots,
             "struct SubscriptionFeatureDetailFeatureDetails",
         )?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -28180,7 +27929,6 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetailFeatureDetailsUnits {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<SubscriptionFeatureDetailFeatureDetailsUnits>,
             slot_plural: Option<Option<String>>,
             slot_singular: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -28203,17 +27951,17 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetailFeatureDetailsUnits {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(SubscriptionFeatureDetailFeatureDetailsUnits {
-                    plural: self.slot_plural.take().flatten(),
-                    singular: self.slot_singular.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<SubscriptionFeatureDetailFeatureDetailsUnits> {
+                Some(SubscriptionFeatureDetailFeatureDetailsUnits {
+                    plural: self.slot_plural.flatten(),
+                    singular: self.slot_singular.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_plural: None,
             slot_singular: None,
             reader: std::marker::PhantomData,
@@ -28223,7 +27971,7 @@ impl<'de> Deserialize<'de> for SubscriptionFeatureDetailFeatureDetailsUnits {
             &mut slots,
             "struct SubscriptionFeatureDetailFeatureDetailsUnits",
         )?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -28300,7 +28048,6 @@ impl<'de> Deserialize<'de> for SubscriptionLicense {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<SubscriptionLicense>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_license_key: Option<Option<String>>,
             slot_activated_on: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -28353,22 +28100,22 @@ impl<'de> Deserialize<'de> for SubscriptionLicense {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(SubscriptionLicense {
-                    id: self.slot_id.take().flatten(),
-                    license_key: self.slot_license_key.take().flatten(),
-                    activated_on: self.slot_activated_on.take().flatten(),
-                    expires_on: self.slot_expires_on.take().flatten(),
-                    activation_usage: self.slot_activation_usage.take().flatten(),
-                    activation_limit: self.slot_activation_limit.take().flatten(),
-                    enabled: self.slot_enabled.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<SubscriptionLicense> {
+                Some(SubscriptionLicense {
+                    id: self.slot_id.flatten(),
+                    license_key: self.slot_license_key.flatten(),
+                    activated_on: self.slot_activated_on.flatten(),
+                    expires_on: self.slot_expires_on.flatten(),
+                    activation_usage: self.slot_activation_usage.flatten(),
+                    activation_limit: self.slot_activation_limit.flatten(),
+                    enabled: self.slot_enabled.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_license_key: None,
             slot_activated_on: None,
@@ -28379,7 +28126,7 @@ impl<'de> Deserialize<'de> for SubscriptionLicense {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct SubscriptionLicense")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct SubscriptionLicense was not built"))
@@ -28426,7 +28173,6 @@ impl<'de> Deserialize<'de> for SubscriptionListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<SubscriptionListResponse>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -28460,19 +28206,19 @@ impl<'de> Deserialize<'de> for SubscriptionListResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(SubscriptionListResponse {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<SubscriptionListResponse> {
+                Some(SubscriptionListResponse {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -28480,7 +28226,7 @@ impl<'de> Deserialize<'de> for SubscriptionListResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct SubscriptionListResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -28534,7 +28280,6 @@ impl<'de> Deserialize<'de> for SubscriptionPlan {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<SubscriptionPlan>,
             slot_name: Option<Option<String>>,
             slot_identifier: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -28557,23 +28302,23 @@ impl<'de> Deserialize<'de> for SubscriptionPlan {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(SubscriptionPlan {
-                    name: self.slot_name.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<SubscriptionPlan> {
+                Some(SubscriptionPlan {
+                    name: self.slot_name.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_identifier: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct SubscriptionPlan")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct SubscriptionPlan was not built"))
@@ -28604,7 +28349,6 @@ impl<'de> Deserialize<'de> for SubscriptionPlanChangedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<SubscriptionPlanChangedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<SubscriptionPlanChangedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -28640,43 +28384,37 @@ impl<'de> Deserialize<'de> for SubscriptionPlanChangedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<SubscriptionPlanChangedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(SubscriptionPlanChangedEvent {
+                Some(SubscriptionPlanChangedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -28684,7 +28422,7 @@ impl<'de> Deserialize<'de> for SubscriptionPlanChangedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct SubscriptionPlanChangedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -28754,7 +28492,6 @@ impl<'de> Deserialize<'de> for SubscriptionUpdatedEvent {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<SubscriptionUpdatedEvent>,
             slot_id: Option<WebhookEventId>,
             slot_type: Option<SubscriptionUpdatedEventType>,
             slot_created_at: Option<WebhookEventTime>,
@@ -28790,43 +28527,37 @@ impl<'de> Deserialize<'de> for SubscriptionUpdatedEvent {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_type: None, .. } => Some("type"),
+                    Self { slot_created_at: None, .. } => Some("created_at"),
+                    Self { slot_data: None, .. } => Some("data"),
+                    _ => None,
                 }
-                if self.slot_type.is_none() {
-                    return Err("type");
-                }
-                if self.slot_created_at.is_none() {
-                    return Err("created_at");
-                }
-                if self.slot_data.is_none() {
-                    return Err("data");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_type),
-                    Some(slot_created_at),
-                    Some(slot_data),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_type.take(),
-                    self.slot_created_at.take(),
-                    self.slot_data.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<SubscriptionUpdatedEvent> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_type: Some(slot_type),
+                    slot_created_at: Some(slot_created_at),
+                    slot_data: Some(slot_data),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(SubscriptionUpdatedEvent {
+                Some(SubscriptionUpdatedEvent {
                     id: slot_id,
                     r#type: slot_type,
                     created_at: slot_created_at,
                     data: slot_data,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_type: None,
             slot_created_at: None,
@@ -28834,7 +28565,7 @@ impl<'de> Deserialize<'de> for SubscriptionUpdatedEvent {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct SubscriptionUpdatedEvent")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -28920,7 +28651,6 @@ impl<'de> Deserialize<'de> for TransactionListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<TransactionListResponse>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -28954,19 +28684,19 @@ impl<'de> Deserialize<'de> for TransactionListResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(TransactionListResponse {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<TransactionListResponse> {
+                Some(TransactionListResponse {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -28974,7 +28704,7 @@ impl<'de> Deserialize<'de> for TransactionListResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct TransactionListResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -29138,7 +28868,6 @@ impl<'de> Deserialize<'de> for TransactionResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<TransactionResponse>,
             slot_id: Option<Option<uuid::Uuid>>,
             slot_order: Option<Option<serde_json::Map<String, serde_json::Value>>>,
             slot_created_on: Option<Option<chrono::DateTime<chrono::Utc>>>,
@@ -29261,32 +28990,32 @@ impl<'de> Deserialize<'de> for TransactionResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(TransactionResponse {
-                    id: self.slot_id.take().flatten(),
-                    order: self.slot_order.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    currency_symbol: self.slot_currency_symbol.take().flatten(),
-                    amount_total: self.slot_amount_total.take().flatten(),
-                    mor_fee: self.slot_mor_fee.take().flatten(),
-                    mor_fee_breakdown: self.slot_mor_fee_breakdown.take().flatten(),
-                    collected_tax: self.slot_collected_tax.take().flatten(),
-                    net_payout: self.slot_net_payout.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                    transaction_type: self.slot_transaction_type.take().flatten(),
-                    payment_method_type: self.slot_payment_method_type.take().flatten(),
-                    available_on: self.slot_available_on.take().flatten(),
-                    is_settled: self.slot_is_settled.take().flatten(),
-                    payment_method_name: self.slot_payment_method_name.take().flatten(),
-                    last4: self.slot_last4.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<TransactionResponse> {
+                Some(TransactionResponse {
+                    id: self.slot_id.flatten(),
+                    order: self.slot_order.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    currency_symbol: self.slot_currency_symbol.flatten(),
+                    amount_total: self.slot_amount_total.flatten(),
+                    mor_fee: self.slot_mor_fee.flatten(),
+                    mor_fee_breakdown: self.slot_mor_fee_breakdown.flatten(),
+                    collected_tax: self.slot_collected_tax.flatten(),
+                    net_payout: self.slot_net_payout.flatten(),
+                    status: self.slot_status.flatten(),
+                    transaction_type: self.slot_transaction_type.flatten(),
+                    payment_method_type: self.slot_payment_method_type.flatten(),
+                    available_on: self.slot_available_on.flatten(),
+                    is_settled: self.slot_is_settled.flatten(),
+                    payment_method_name: self.slot_payment_method_name.flatten(),
+                    last4: self.slot_last4.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_order: None,
             slot_created_on: None,
@@ -29307,7 +29036,7 @@ impl<'de> Deserialize<'de> for TransactionResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct TransactionResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct TransactionResponse was not built"))
@@ -29476,7 +29205,6 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<UpdateSubscriptionRequest>,
             slot_plan_identifier: Option<String>,
             slot_charge_period: Option<UpdateSubscriptionRequestChargePeriod>,
             slot_features: Option<Option<Vec<FeatureInput>>>,
@@ -29533,32 +29261,35 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionRequest {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_plan_identifier.is_none() {
-                    return Err("planIdentifier");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_plan_identifier: None, .. } => Some("planIdentifier"),
+                    Self { slot_charge_period: None, .. } => Some("chargePeriod"),
+                    _ => None,
                 }
-                if self.slot_charge_period.is_none() {
-                    return Err("chargePeriod");
-                }
-                let (Some(slot_plan_identifier), Some(slot_charge_period)) = (
-                    self.slot_plan_identifier.take(),
-                    self.slot_charge_period.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<UpdateSubscriptionRequest> {
+                let Self {
+                    slot_plan_identifier: Some(slot_plan_identifier),
+                    slot_charge_period: Some(slot_charge_period),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(UpdateSubscriptionRequest {
+                Some(UpdateSubscriptionRequest {
                     plan_identifier: slot_plan_identifier,
                     charge_period: slot_charge_period,
-                    features: self.slot_features.take(),
-                    ip_address: self.slot_ip_address.take(),
-                    trial_end: self.slot_trial_end.take(),
-                    payment_behavior: self.slot_payment_behavior.take(),
-                });
-                Ok(())
+                    features: self.slot_features,
+                    ip_address: self.slot_ip_address,
+                    trial_end: self.slot_trial_end,
+                    payment_behavior: self.slot_payment_behavior,
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_plan_identifier: None,
             slot_charge_period: None,
             slot_features: None,
@@ -29568,7 +29299,7 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionRequest {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct UpdateSubscriptionRequest")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -29753,7 +29484,6 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<UpdateSubscriptionResponse>,
             slot_subscription_id: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
         }
@@ -29772,21 +29502,21 @@ impl<'de> Deserialize<'de> for UpdateSubscriptionResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(UpdateSubscriptionResponse {
-                    subscription_id: self.slot_subscription_id.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<UpdateSubscriptionResponse> {
+                Some(UpdateSubscriptionResponse {
+                    subscription_id: self.slot_subscription_id.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_subscription_id: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct UpdateSubscriptionResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -29849,7 +29579,6 @@ impl<'de> Deserialize<'de> for WebhookBillingAddress {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookBillingAddress>,
             slot_line1: Option<Option<String>>,
             slot_line2: Option<Option<String>>,
             slot_city: Option<Option<String>>,
@@ -29891,21 +29620,21 @@ impl<'de> Deserialize<'de> for WebhookBillingAddress {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(WebhookBillingAddress {
-                    line1: self.slot_line1.take().flatten(),
-                    line2: self.slot_line2.take().flatten(),
-                    city: self.slot_city.take().flatten(),
-                    state: self.slot_state.take().flatten(),
-                    postal_code: self.slot_postal_code.take().flatten(),
-                    country: self.slot_country.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookBillingAddress> {
+                Some(WebhookBillingAddress {
+                    line1: self.slot_line1.flatten(),
+                    line2: self.slot_line2.flatten(),
+                    city: self.slot_city.flatten(),
+                    state: self.slot_state.flatten(),
+                    postal_code: self.slot_postal_code.flatten(),
+                    country: self.slot_country.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_line1: None,
             slot_line2: None,
             slot_city: None,
@@ -29915,7 +29644,7 @@ impl<'de> Deserialize<'de> for WebhookBillingAddress {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookBillingAddress")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -30067,7 +29796,6 @@ impl<'de> Deserialize<'de> for WebhookCheckoutDetails {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookCheckoutDetails>,
             slot_name: Option<Option<String>>,
             slot_email: Option<Option<String>>,
             slot_referer: Option<Option<String>>,
@@ -30122,22 +29850,22 @@ impl<'de> Deserialize<'de> for WebhookCheckoutDetails {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(WebhookCheckoutDetails {
-                    name: self.slot_name.take().flatten(),
-                    email: self.slot_email.take().flatten(),
-                    referer: self.slot_referer.take().flatten(),
-                    cancel_url: self.slot_cancel_url.take().flatten(),
-                    success_url: self.slot_success_url.take().flatten(),
-                    tax_behavior: self.slot_tax_behavior.take().flatten(),
-                    discounts_enabled: self.slot_discounts_enabled.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookCheckoutDetails> {
+                Some(WebhookCheckoutDetails {
+                    name: self.slot_name.flatten(),
+                    email: self.slot_email.flatten(),
+                    referer: self.slot_referer.flatten(),
+                    cancel_url: self.slot_cancel_url.flatten(),
+                    success_url: self.slot_success_url.flatten(),
+                    tax_behavior: self.slot_tax_behavior.flatten(),
+                    discounts_enabled: self.slot_discounts_enabled.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_email: None,
             slot_referer: None,
@@ -30148,7 +29876,7 @@ impl<'de> Deserialize<'de> for WebhookCheckoutDetails {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookCheckoutDetails")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -30281,7 +30009,6 @@ impl<'de> Deserialize<'de> for WebhookCheckoutSession {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookCheckoutSession>,
             slot_id: Option<String>,
             slot_object: Option<WebhookCheckoutSessionObject>,
             slot_status: Option<Option<String>>,
@@ -30416,45 +30143,48 @@ impl<'de> Deserialize<'de> for WebhookCheckoutSession {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                if self.slot_object.is_none() {
-                    return Err("object");
-                }
-                let (Some(slot_id), Some(slot_object)) = (
-                    self.slot_id.take(),
-                    self.slot_object.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookCheckoutSession> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_object: Some(slot_object),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(WebhookCheckoutSession {
+                Some(WebhookCheckoutSession {
                     id: slot_id,
                     object: slot_object,
-                    status: self.slot_status.take().flatten(),
-                    checkout_type: self.slot_checkout_type.take().flatten(),
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    customer: self.slot_customer.take().flatten(),
-                    organization: self.slot_organization.take().flatten(),
-                    amount: self.slot_amount.take().flatten(),
-                    amount_units: self.slot_amount_units.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    discount_code: self.slot_discount_code.take().flatten(),
-                    features: self.slot_features.take().flatten(),
-                    plan: self.slot_plan.take().flatten(),
-                    product: self.slot_product.take().flatten(),
-                    billing_address: self.slot_billing_address.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                    data: self.slot_data.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                });
-                Ok(())
+                    status: self.slot_status.flatten(),
+                    checkout_type: self.slot_checkout_type.flatten(),
+                    customer_id: self.slot_customer_id.flatten(),
+                    customer: self.slot_customer.flatten(),
+                    organization: self.slot_organization.flatten(),
+                    amount: self.slot_amount.flatten(),
+                    amount_units: self.slot_amount_units.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    discount_code: self.slot_discount_code.flatten(),
+                    features: self.slot_features.flatten(),
+                    plan: self.slot_plan.flatten(),
+                    product: self.slot_product.flatten(),
+                    billing_address: self.slot_billing_address.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                    data: self.slot_data.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_object: None,
             slot_status: None,
@@ -30477,7 +30207,7 @@ impl<'de> Deserialize<'de> for WebhookCheckoutSession {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookCheckoutSession")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -30599,7 +30329,6 @@ impl<'de> Deserialize<'de> for WebhookCustomer {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookCustomer>,
             slot_id: Option<String>,
             slot_object: Option<WebhookCustomerObject>,
             slot_customer_id: Option<String>,
@@ -30685,42 +30414,43 @@ impl<'de> Deserialize<'de> for WebhookCustomer {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_object: None, .. } => Some("object"),
+                    Self { slot_customer_id: None, .. } => Some("customer_id"),
+                    _ => None,
                 }
-                if self.slot_object.is_none() {
-                    return Err("object");
-                }
-                if self.slot_customer_id.is_none() {
-                    return Err("customer_id");
-                }
-                let (Some(slot_id), Some(slot_object), Some(slot_customer_id)) = (
-                    self.slot_id.take(),
-                    self.slot_object.take(),
-                    self.slot_customer_id.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookCustomer> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_object: Some(slot_object),
+                    slot_customer_id: Some(slot_customer_id),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(WebhookCustomer {
+                Some(WebhookCustomer {
                     id: slot_id,
                     object: slot_object,
                     customer_id: slot_customer_id,
-                    name: self.slot_name.take().flatten(),
-                    email: self.slot_email.take().flatten(),
-                    details: self.slot_details.take().flatten(),
-                    metadata: self.slot_metadata.take().flatten(),
-                    billing_address: self.slot_billing_address.take().flatten(),
-                    subscriptions: self.slot_subscriptions.take().flatten(),
-                    organization: self.slot_organization.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                });
-                Ok(())
+                    name: self.slot_name.flatten(),
+                    email: self.slot_email.flatten(),
+                    details: self.slot_details.flatten(),
+                    metadata: self.slot_metadata.flatten(),
+                    billing_address: self.slot_billing_address.flatten(),
+                    subscriptions: self.slot_subscriptions.flatten(),
+                    organization: self.slot_organization.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_object: None,
             slot_customer_id: None,
@@ -30736,7 +30466,7 @@ impl<'de> Deserialize<'de> for WebhookCustomer {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookCustomer")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct WebhookCustomer was not built")),
         }
@@ -30814,7 +30544,6 @@ impl<'de> Deserialize<'de> for WebhookCustomerSummary {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookCustomerSummary>,
             slot_id: Option<String>,
             slot_name: Option<Option<String>>,
             slot_email: Option<Option<String>>,
@@ -30851,31 +30580,34 @@ impl<'de> Deserialize<'de> for WebhookCustomerSummary {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_customer_id: None, .. } => Some("customer_id"),
+                    _ => None,
                 }
-                if self.slot_customer_id.is_none() {
-                    return Err("customer_id");
-                }
-                let (Some(slot_id), Some(slot_customer_id)) = (
-                    self.slot_id.take(),
-                    self.slot_customer_id.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookCustomerSummary> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_customer_id: Some(slot_customer_id),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(WebhookCustomerSummary {
+                Some(WebhookCustomerSummary {
                     id: slot_id,
-                    name: self.slot_name.take().flatten(),
-                    email: self.slot_email.take().flatten(),
+                    name: self.slot_name.flatten(),
+                    email: self.slot_email.flatten(),
                     customer_id: slot_customer_id,
-                    billing_address: self.slot_billing_address.take().flatten(),
-                });
-                Ok(())
+                    billing_address: self.slot_billing_address.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_name: None,
             slot_email: None,
@@ -30884,7 +30616,7 @@ impl<'de> Deserialize<'de> for WebhookCustomerSummary {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookCustomerSummary")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -30939,7 +30671,6 @@ impl<'de> Deserialize<'de> for WebhookEventLogListResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookEventLogListResponse>,
             slot_count: Option<Option<i64>>,
             slot_next: Option<Option<String>>,
             slot_previous: Option<Option<String>>,
@@ -30973,19 +30704,19 @@ impl<'de> Deserialize<'de> for WebhookEventLogListResponse {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(WebhookEventLogListResponse {
-                    count: self.slot_count.take().flatten(),
-                    next: self.slot_next.take().flatten(),
-                    previous: self.slot_previous.take().flatten(),
-                    results: self.slot_results.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookEventLogListResponse> {
+                Some(WebhookEventLogListResponse {
+                    count: self.slot_count.flatten(),
+                    next: self.slot_next.flatten(),
+                    previous: self.slot_previous.flatten(),
+                    results: self.slot_results.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_count: None,
             slot_next: None,
             slot_previous: None,
@@ -30993,7 +30724,7 @@ impl<'de> Deserialize<'de> for WebhookEventLogListResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookEventLogListResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -31064,7 +30795,6 @@ impl<'de> Deserialize<'de> for WebhookEventLogResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookEventLogResponse>,
             slot_id: Option<uuid::Uuid>,
             slot_event_id: Option<uuid::Uuid>,
             slot_endpoint: Option<uuid::Uuid>,
@@ -31127,74 +30857,53 @@ impl<'de> Deserialize<'de> for WebhookEventLogResponse {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_event_id: None, .. } => Some("eventId"),
+                    Self { slot_endpoint: None, .. } => Some("endpoint"),
+                    Self { slot_event_type: None, .. } => Some("eventType"),
+                    Self { slot_is_success: None, .. } => Some("isSuccess"),
+                    Self { slot_retry_count: None, .. } => Some("retryCount"),
+                    Self { slot_last_attempt: None, .. } => Some("lastAttempt"),
+                    Self { slot_created_on: None, .. } => Some("createdOn"),
+                    Self { slot_payload: None, .. } => Some("payload"),
+                    _ => None,
                 }
-                if self.slot_event_id.is_none() {
-                    return Err("eventId");
-                }
-                if self.slot_endpoint.is_none() {
-                    return Err("endpoint");
-                }
-                if self.slot_event_type.is_none() {
-                    return Err("eventType");
-                }
-                if self.slot_is_success.is_none() {
-                    return Err("isSuccess");
-                }
-                if self.slot_retry_count.is_none() {
-                    return Err("retryCount");
-                }
-                if self.slot_last_attempt.is_none() {
-                    return Err("lastAttempt");
-                }
-                if self.slot_created_on.is_none() {
-                    return Err("createdOn");
-                }
-                if self.slot_payload.is_none() {
-                    return Err("payload");
-                }
-                let (
-                    Some(slot_id),
-                    Some(slot_event_id),
-                    Some(slot_endpoint),
-                    Some(slot_event_type),
-                    Some(slot_is_success),
-                    Some(slot_retry_count),
-                    Some(slot_last_attempt),
-                    Some(slot_created_on),
-                    Some(slot_payload),
-                ) = (
-                    self.slot_id.take(),
-                    self.slot_event_id.take(),
-                    self.slot_endpoint.take(),
-                    self.slot_event_type.take(),
-                    self.slot_is_success.take(),
-                    self.slot_retry_count.take(),
-                    self.slot_last_attempt.take(),
-                    self.slot_created_on.take(),
-                    self.slot_payload.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookEventLogResponse> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_event_id: Some(slot_event_id),
+                    slot_endpoint: Some(slot_endpoint),
+                    slot_event_type: Some(slot_event_type),
+                    slot_is_success: Some(slot_is_success),
+                    slot_retry_count: Some(slot_retry_count),
+                    slot_last_attempt: Some(slot_last_attempt),
+                    slot_created_on: Some(slot_created_on),
+                    slot_payload: Some(slot_payload),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(WebhookEventLogResponse {
+                Some(WebhookEventLogResponse {
                     id: slot_id,
                     event_id: slot_event_id,
                     endpoint: slot_endpoint,
                     event_type: slot_event_type,
-                    status_code: self.slot_status_code.take().flatten(),
+                    status_code: self.slot_status_code.flatten(),
                     is_success: slot_is_success,
                     retry_count: slot_retry_count,
                     last_attempt: slot_last_attempt,
                     created_on: slot_created_on,
                     payload: slot_payload,
-                });
-                Ok(())
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_event_id: None,
             slot_endpoint: None,
@@ -31208,7 +30917,7 @@ impl<'de> Deserialize<'de> for WebhookEventLogResponse {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookEventLogResponse")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -31263,7 +30972,6 @@ impl<'de> Deserialize<'de> for WebhookFeatureSummary {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookFeatureSummary>,
             slot_id: Option<Option<String>>,
             slot_name: Option<Option<String>>,
             slot_identifier: Option<Option<String>>,
@@ -31295,19 +31003,19 @@ impl<'de> Deserialize<'de> for WebhookFeatureSummary {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(WebhookFeatureSummary {
-                    id: self.slot_id.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                    feature_type: self.slot_feature_type.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookFeatureSummary> {
+                Some(WebhookFeatureSummary {
+                    id: self.slot_id.flatten(),
+                    name: self.slot_name.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                    feature_type: self.slot_feature_type.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_name: None,
             slot_identifier: None,
@@ -31315,7 +31023,7 @@ impl<'de> Deserialize<'de> for WebhookFeatureSummary {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookFeatureSummary")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -31418,7 +31126,6 @@ impl<'de> Deserialize<'de> for WebhookFeatureUsageAlert {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookFeatureUsageAlert>,
             slot_id: Option<String>,
             slot_object: Option<WebhookFeatureUsageAlertObject>,
             slot_feature: Option<Option<WebhookFeatureSummary>>,
@@ -31524,40 +31231,43 @@ impl<'de> Deserialize<'de> for WebhookFeatureUsageAlert {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                if self.slot_object.is_none() {
-                    return Err("object");
-                }
-                let (Some(slot_id), Some(slot_object)) = (
-                    self.slot_id.take(),
-                    self.slot_object.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookFeatureUsageAlert> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_object: Some(slot_object),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(WebhookFeatureUsageAlert {
+                Some(WebhookFeatureUsageAlert {
                     id: slot_id,
                     object: slot_object,
-                    feature: self.slot_feature.take().flatten(),
-                    customer: self.slot_customer.take().flatten(),
-                    usage_limit: self.slot_usage_limit.take().flatten(),
-                    current_usage: self.slot_current_usage.take().flatten(),
-                    threshold_type: self.slot_threshold_type.take().flatten(),
-                    threshold_value: self.slot_threshold_value.take().flatten(),
-                    period_start_time: self.slot_period_start_time.take().flatten(),
-                    period_end_time: self.slot_period_end_time.take().flatten(),
-                    subscription_id: self.slot_subscription_id.take().flatten(),
-                    organization: self.slot_organization.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                });
-                Ok(())
+                    feature: self.slot_feature.flatten(),
+                    customer: self.slot_customer.flatten(),
+                    usage_limit: self.slot_usage_limit.flatten(),
+                    current_usage: self.slot_current_usage.flatten(),
+                    threshold_type: self.slot_threshold_type.flatten(),
+                    threshold_value: self.slot_threshold_value.flatten(),
+                    period_start_time: self.slot_period_start_time.flatten(),
+                    period_end_time: self.slot_period_end_time.flatten(),
+                    subscription_id: self.slot_subscription_id.flatten(),
+                    organization: self.slot_organization.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_object: None,
             slot_feature: None,
@@ -31575,7 +31285,7 @@ impl<'de> Deserialize<'de> for WebhookFeatureUsageAlert {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookFeatureUsageAlert")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -31729,7 +31439,6 @@ impl<'de> Deserialize<'de> for WebhookInvoice {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookInvoice>,
             slot_id: Option<String>,
             slot_object: Option<WebhookInvoiceObject>,
             slot_status: Option<Option<String>>,
@@ -31846,42 +31555,45 @@ impl<'de> Deserialize<'de> for WebhookInvoice {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                if self.slot_object.is_none() {
-                    return Err("object");
-                }
-                let (Some(slot_id), Some(slot_object)) = (
-                    self.slot_id.take(),
-                    self.slot_object.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookInvoice> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_object: Some(slot_object),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(WebhookInvoice {
+                Some(WebhookInvoice {
                     id: slot_id,
                     object: slot_object,
-                    status: self.slot_status.take().flatten(),
-                    paid_at: self.slot_paid_at.take().flatten(),
-                    amount_total: self.slot_amount_total.take().flatten(),
-                    amount_total_units: self.slot_amount_total_units.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    due_date: self.slot_due_date.take().flatten(),
-                    order_id: self.slot_order_id.take().flatten(),
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    customer: self.slot_customer.take().flatten(),
-                    subscription_id: self.slot_subscription_id.take().flatten(),
-                    organization: self.slot_organization.take().flatten(),
-                    product: self.slot_product.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                });
-                Ok(())
+                    status: self.slot_status.flatten(),
+                    paid_at: self.slot_paid_at.flatten(),
+                    amount_total: self.slot_amount_total.flatten(),
+                    amount_total_units: self.slot_amount_total_units.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    due_date: self.slot_due_date.flatten(),
+                    order_id: self.slot_order_id.flatten(),
+                    customer_id: self.slot_customer_id.flatten(),
+                    customer: self.slot_customer.flatten(),
+                    subscription_id: self.slot_subscription_id.flatten(),
+                    organization: self.slot_organization.flatten(),
+                    product: self.slot_product.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_object: None,
             slot_status: None,
@@ -31901,7 +31613,7 @@ impl<'de> Deserialize<'de> for WebhookInvoice {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookInvoice")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct WebhookInvoice was not built")),
         }
@@ -32061,7 +31773,6 @@ impl<'de> Deserialize<'de> for WebhookOrder {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookOrder>,
             slot_id: Option<String>,
             slot_object: Option<WebhookOrderObject>,
             slot_status: Option<Option<String>>,
@@ -32192,44 +31903,47 @@ impl<'de> Deserialize<'de> for WebhookOrder {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                if self.slot_object.is_none() {
-                    return Err("object");
-                }
-                let (Some(slot_id), Some(slot_object)) = (
-                    self.slot_id.take(),
-                    self.slot_object.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookOrder> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_object: Some(slot_object),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(WebhookOrder {
+                Some(WebhookOrder {
                     id: slot_id,
                     object: slot_object,
-                    status: self.slot_status.take().flatten(),
-                    billing_type: self.slot_billing_type.take().flatten(),
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    customer: self.slot_customer.take().flatten(),
-                    organization: self.slot_organization.take().flatten(),
-                    is_renewal: self.slot_is_renewal.take().flatten(),
-                    paid_at: self.slot_paid_at.take().flatten(),
-                    amount_total: self.slot_amount_total.take().flatten(),
-                    amount_total_units: self.slot_amount_total_units.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    subscription_id: self.slot_subscription_id.take().flatten(),
-                    product: self.slot_product.take().flatten(),
-                    plan: self.slot_plan.take().flatten(),
-                    features: self.slot_features.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                });
-                Ok(())
+                    status: self.slot_status.flatten(),
+                    billing_type: self.slot_billing_type.flatten(),
+                    customer_id: self.slot_customer_id.flatten(),
+                    customer: self.slot_customer.flatten(),
+                    organization: self.slot_organization.flatten(),
+                    is_renewal: self.slot_is_renewal.flatten(),
+                    paid_at: self.slot_paid_at.flatten(),
+                    amount_total: self.slot_amount_total.flatten(),
+                    amount_total_units: self.slot_amount_total_units.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    subscription_id: self.slot_subscription_id.flatten(),
+                    product: self.slot_product.flatten(),
+                    plan: self.slot_plan.flatten(),
+                    features: self.slot_features.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_object: None,
             slot_status: None,
@@ -32251,7 +31965,7 @@ impl<'de> Deserialize<'de> for WebhookOrder {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookOrder")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct WebhookOrder was not built")),
         }
@@ -32353,7 +32067,6 @@ impl<'de> Deserialize<'de> for WebhookPaymentMethod {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookPaymentMethod>,
             slot_id: Option<i64>,
             slot_object: Option<WebhookPaymentMethodObject>,
             slot_organization: Option<Option<String>>,
@@ -32421,35 +32134,38 @@ impl<'de> Deserialize<'de> for WebhookPaymentMethod {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                if self.slot_object.is_none() {
-                    return Err("object");
-                }
-                let (Some(slot_id), Some(slot_object)) = (
-                    self.slot_id.take(),
-                    self.slot_object.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookPaymentMethod> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_object: Some(slot_object),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(WebhookPaymentMethod {
+                Some(WebhookPaymentMethod {
                     id: slot_id,
                     object: slot_object,
-                    organization: self.slot_organization.take().flatten(),
-                    customer_id: self.slot_customer_id.take().flatten(),
-                    customer: self.slot_customer.take().flatten(),
-                    method_type: self.slot_method_type.take().flatten(),
-                    method_data: self.slot_method_data.take().flatten(),
-                    is_default: self.slot_is_default.take().flatten(),
-                    status: self.slot_status.take().flatten(),
-                });
-                Ok(())
+                    organization: self.slot_organization.flatten(),
+                    customer_id: self.slot_customer_id.flatten(),
+                    customer: self.slot_customer.flatten(),
+                    method_type: self.slot_method_type.flatten(),
+                    method_data: self.slot_method_data.flatten(),
+                    is_default: self.slot_is_default.flatten(),
+                    status: self.slot_status.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_object: None,
             slot_organization: None,
@@ -32462,7 +32178,7 @@ impl<'de> Deserialize<'de> for WebhookPaymentMethod {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookPaymentMethod")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -32540,7 +32256,6 @@ impl<'de> Deserialize<'de> for WebhookPlanSummary {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookPlanSummary>,
             slot_name: Option<Option<String>>,
             slot_version: Option<Option<i64>>,
             slot_identifier: Option<Option<String>>,
@@ -32567,25 +32282,25 @@ impl<'de> Deserialize<'de> for WebhookPlanSummary {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(WebhookPlanSummary {
-                    name: self.slot_name.take().flatten(),
-                    version: self.slot_version.take().flatten(),
-                    identifier: self.slot_identifier.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookPlanSummary> {
+                Some(WebhookPlanSummary {
+                    name: self.slot_name.flatten(),
+                    version: self.slot_version.flatten(),
+                    identifier: self.slot_identifier.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_name: None,
             slot_version: None,
             slot_identifier: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookPlanSummary")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct WebhookPlanSummary was not built"))
@@ -32624,7 +32339,6 @@ impl<'de> Deserialize<'de> for WebhookProductSummary {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookProductSummary>,
             slot_id: Option<Option<String>>,
             slot_name: Option<Option<String>>,
             reader: std::marker::PhantomData<fn() -> R>,
@@ -32642,23 +32356,23 @@ impl<'de> Deserialize<'de> for WebhookProductSummary {
                     },
                 )
             }
+        }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                self.built = Some(WebhookProductSummary {
-                    id: self.slot_id.take().flatten(),
-                    name: self.slot_name.take().flatten(),
-                });
-                Ok(())
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookProductSummary> {
+                Some(WebhookProductSummary {
+                    id: self.slot_id.flatten(),
+                    name: self.slot_name.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_name: None,
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookProductSummary")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(
@@ -32755,7 +32469,6 @@ impl<'de> Deserialize<'de> for WebhookRefund {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookRefund>,
             slot_id: Option<String>,
             slot_object: Option<WebhookRefundObject>,
             slot_status: Option<Option<String>>,
@@ -32845,39 +32558,42 @@ impl<'de> Deserialize<'de> for WebhookRefund {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                if self.slot_object.is_none() {
-                    return Err("object");
-                }
-                let (Some(slot_id), Some(slot_object)) = (
-                    self.slot_id.take(),
-                    self.slot_object.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookRefund> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_object: Some(slot_object),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(WebhookRefund {
+                Some(WebhookRefund {
                     id: slot_id,
                     object: slot_object,
-                    status: self.slot_status.take().flatten(),
-                    amount: self.slot_amount.take().flatten(),
-                    amount_units: self.slot_amount_units.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    reason: self.slot_reason.take().flatten(),
-                    order_id: self.slot_order_id.take().flatten(),
-                    customer: self.slot_customer.take().flatten(),
-                    subscription_id: self.slot_subscription_id.take().flatten(),
-                    organization: self.slot_organization.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                });
-                Ok(())
+                    status: self.slot_status.flatten(),
+                    amount: self.slot_amount.flatten(),
+                    amount_units: self.slot_amount_units.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    reason: self.slot_reason.flatten(),
+                    order_id: self.slot_order_id.flatten(),
+                    customer: self.slot_customer.flatten(),
+                    subscription_id: self.slot_subscription_id.flatten(),
+                    organization: self.slot_organization.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_object: None,
             slot_status: None,
@@ -32894,7 +32610,7 @@ impl<'de> Deserialize<'de> for WebhookRefund {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookRefund")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => Err(serde::de::Error::custom("struct WebhookRefund was not built")),
         }
@@ -33062,7 +32778,6 @@ impl<'de> Deserialize<'de> for WebhookSubscription {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct __Slots<R> {
-            built: Option<WebhookSubscription>,
             slot_id: Option<String>,
             slot_object: Option<WebhookSubscriptionObject>,
             slot_status: Option<Option<String>>,
@@ -33206,52 +32921,51 @@ impl<'de> Deserialize<'de> for WebhookSubscription {
                 )
             }
 
-            fn finish(&mut self) -> Result<(), &'static str> {
-                if self.slot_id.is_none() {
-                    return Err("id");
+            fn missing(&self) -> Option<&'static str> {
+                match self {
+                    Self { slot_id: None, .. } => Some("id"),
+                    Self { slot_object: None, .. } => Some("object"),
+                    _ => None,
                 }
-                if self.slot_object.is_none() {
-                    return Err("object");
-                }
-                let (Some(slot_id), Some(slot_object)) = (
-                    self.slot_id.take(),
-                    self.slot_object.take(),
-                ) else {
-                    return Err("a required member");
+            }
+        }
+
+        impl<R> __Slots<R> {
+            fn build(self) -> Option<WebhookSubscription> {
+                let Self {
+                    slot_id: Some(slot_id),
+                    slot_object: Some(slot_object),
+                    ..
+                } = self else {
+                    return None;
                 };
-                self.built = Some(WebhookSubscription {
+                Some(WebhookSubscription {
                     id: slot_id,
                     object: slot_object,
-                    status: self.slot_status.take().flatten(),
-                    plan: self.slot_plan.take().flatten(),
-                    product: self.slot_product.take().flatten(),
-                    amount: self.slot_amount.take().flatten(),
-                    amount_units: self.slot_amount_units.take().flatten(),
-                    currency: self.slot_currency.take().flatten(),
-                    recurrence: self.slot_recurrence.take().flatten(),
-                    start_date: self.slot_start_date.take().flatten(),
-                    end_date: self.slot_end_date.take().flatten(),
+                    status: self.slot_status.flatten(),
+                    plan: self.slot_plan.flatten(),
+                    product: self.slot_product.flatten(),
+                    amount: self.slot_amount.flatten(),
+                    amount_units: self.slot_amount_units.flatten(),
+                    currency: self.slot_currency.flatten(),
+                    recurrence: self.slot_recurrence.flatten(),
+                    start_date: self.slot_start_date.flatten(),
+                    end_date: self.slot_end_date.flatten(),
                     billing_period_start_time: self
                         .slot_billing_period_start_time
-                        .take()
                         .flatten(),
-                    billing_period_end_time: self
-                        .slot_billing_period_end_time
-                        .take()
-                        .flatten(),
-                    trial_start: self.slot_trial_start.take().flatten(),
-                    trial_end: self.slot_trial_end.take().flatten(),
-                    customer: self.slot_customer.take().flatten(),
-                    features: self.slot_features.take().flatten(),
-                    organization: self.slot_organization.take().flatten(),
-                    created_on: self.slot_created_on.take().flatten(),
-                    modified_on: self.slot_modified_on.take().flatten(),
-                });
-                Ok(())
+                    billing_period_end_time: self.slot_billing_period_end_time.flatten(),
+                    trial_start: self.slot_trial_start.flatten(),
+                    trial_end: self.slot_trial_end.flatten(),
+                    customer: self.slot_customer.flatten(),
+                    features: self.slot_features.flatten(),
+                    organization: self.slot_organization.flatten(),
+                    created_on: self.slot_created_on.flatten(),
+                    modified_on: self.slot_modified_on.flatten(),
+                })
             }
         }
         let mut slots = __Slots::<D> {
-            built: None,
             slot_id: None,
             slot_object: None,
             slot_status: None,
@@ -33275,7 +32989,7 @@ impl<'de> Deserialize<'de> for WebhookSubscription {
             reader: std::marker::PhantomData,
         };
         __slots::read(deserializer, &mut slots, "struct WebhookSubscription")?;
-        match slots.built {
+        match slots.build() {
             Some(value) => Ok(value),
             None => {
                 Err(serde::de::Error::custom("struct WebhookSubscription was not built"))

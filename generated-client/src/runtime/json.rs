@@ -32,29 +32,86 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// Decodes `T` from JSON text; a failure names the value that did not fit.
-/// The reader is set up and finished here rather than by
-/// `serde_json::from_slice`, whose own generic wrapper would be compiled
-/// once more per decoded type.
-pub(crate) fn from_slice<T: DeserializeOwned>(text: &[u8]) -> Result<T, Failure> {
+/// serde_json's reader of a JSON text in memory.
+pub(crate) type Reader<'a> = serde_json::Deserializer<serde_json::de::SliceRead<'a>>;
+
+/// Where a JSON document is decoded to: an `Option` of the decoded type.
+/// Its methods are the one part of decoding compiled per type; the
+/// reader's setup, its end and a failure's location are not generic
+/// (`read`), nor is a response's choice of text (`RawResponse::read_json`).
+pub(crate) trait Place {
+    /// Decodes a value from the reader into the place.
+    fn decode(&mut self, reader: &mut Reader<'_>) -> Result<(), serde_json::Error>;
+
+    /// Empties the place: the text went on after the value.
+    fn clear(&mut self);
+}
+
+impl<T: DeserializeOwned> Place for Option<T> {
+    fn decode(&mut self, reader: &mut Reader<'_>) -> Result<(), serde_json::Error> {
+        // A `match`, not `?`: no copy of `?`'s conversions per type.
+        match T::deserialize(reader) {
+            Ok(value) => {
+                *self = Some(value);
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    fn clear(&mut self) {
+        *self = None;
+    }
+}
+
+/// Decodes the JSON text into `place`, which stays empty when it fails;
+/// why it failed, naming the value that did not fit. The reader is set up
+/// and finished here rather than by `serde_json::from_slice`, whose own
+/// generic wrapper would be compiled once more per decoded type.
+pub(crate) fn read(text: &[u8], place: &mut dyn Place) -> Option<Failure> {
     let mut reader = serde_json::Deserializer::from_slice(text);
-    let error = match T::deserialize(&mut reader) {
-        Ok(value) => match reader.end() {
-            Ok(()) => return Ok(value),
-            Err(error) => error,
+    let error = match place.decode(&mut reader) {
+        Ok(()) => match reader.end() {
+            Ok(()) => return None,
+            Err(error) => {
+                place.clear();
+                error
+            }
         },
         Err(error) => error,
     };
-    Err(Failure::new(text, error))
+    Some(Failure::new(text, error))
+}
+
+/// Decodes `T` from JSON text; a failure names the value that did not fit.
+pub(crate) fn from_slice<T: DeserializeOwned>(text: &[u8]) -> Result<T, Failure> {
+    let mut value = None;
+    let failure = read(text, &mut value);
+    match value {
+        Some(value) => Ok(value),
+        None => Err(Failure::or_unread(failure)),
+    }
 }
 
 impl Failure {
-    /// Not generic (nor is `from_slice`'s use of it a closure), so compiled
+    /// Not generic (nor is `read`'s use of it a closure), so compiled
     /// once, not once per decoded type.
     fn new(text: &[u8], error: serde_json::Error) -> Self {
         Failure {
             path: path_at(text, &error),
             error,
+        }
+    }
+
+    /// The failure `read` gave for a place it left unset. `read` leaves
+    /// one unset only when it fails, so the stand-in is never used.
+    pub(crate) fn or_unread(failure: Option<Failure>) -> Self {
+        match failure {
+            Some(failure) => failure,
+            None => Failure {
+                path: ".".to_owned(),
+                error: serde::de::Error::custom("the JSON text was not decoded"),
+            },
         }
     }
 }
@@ -162,17 +219,21 @@ impl Scan {
 
 /// Decodes `T` from JSON text, or `None` when it is not a `T`.
 pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
-    // Not `Result::ok`: that would compile a copy of it per decoded type.
-    if let Ok(value) = from_slice(text.as_bytes()) {
-        return Some(value);
-    }
-    None
+    let mut value = None;
+    // A failure is only that it is not a `T`: the place stays unset.
+    let _ = read(text.as_bytes(), &mut value);
+    value
 }
 
 /// Decodes `T` from JSON text inside a value being decoded (a union's
 /// variant); a failure becomes the outer decoder's error.
 pub(crate) fn from_text<T: DeserializeOwned, E: serde::de::Error>(text: &str) -> Result<T, E> {
-    from_slice(text.as_bytes()).map_err(E::custom)
+    let mut value = None;
+    let failure = read(text.as_bytes(), &mut value);
+    match value {
+        Some(value) => Ok(value),
+        None => Err(E::custom(Failure::or_unread(failure))),
+    }
 }
 
 #[cfg(test)]

@@ -32,7 +32,8 @@ pub fn members_deserialize(
         quote!(Option<#read>)
     });
     let slot = slot_of_member(object, &slots, kinds);
-    let finish = finish(name, object, &slots);
+    let missing = missing(object, &slots);
+    let build = build(name, object, &slots);
     quote! {
         #allow
         impl<'de> Deserialize<'de> for #name {
@@ -41,7 +42,6 @@ pub fn members_deserialize(
                 // slots (code that is not generic is compiled whether used
                 // or not): `R` is the deserializer.
                 struct __Slots<R> {
-                    built: Option<#name>,
                     #(#slots: #slot_types,)*
                     reader: std::marker::PhantomData<fn() -> R>,
                 }
@@ -49,18 +49,22 @@ pub fn members_deserialize(
                 #allow
                 impl<R> object::Slots<__slots::Kinds> for __Slots<R> {
                     #slot
-                    #finish
+                    #missing
+                }
+
+                #allow
+                impl<R> __Slots<R> {
+                    #build
                 }
 
                 let mut slots = __Slots::<D> {
-                    built: None,
                     #(#slots: None,)*
                     reader: std::marker::PhantomData,
                 };
                 __slots::read(deserializer, &mut slots, #expecting)?;
-                match slots.built {
+                match slots.build() {
                     Some(value) => Ok(value),
-                    // `read` fails whenever `finish` did not build it.
+                    // `read` fails whenever a required member is missing.
                     None => Err(serde::de::Error::custom(#not_built)),
                 }
             }
@@ -68,47 +72,64 @@ pub fn members_deserialize(
     }
 }
 
-/// `Slots::finish`: the first required member missing is named before any
-/// slot is taken, so that no error path drops values already taken (each
-/// such path would be code of its own).
-fn finish(name: &Ident, object: &Struct, slots: &[Ident]) -> TokenStream {
-    let required: Vec<(&Field, &Ident)> = object
+/// The required fields and their slots.
+fn required<'a>(object: &'a Struct, slots: &'a [Ident]) -> impl Iterator<Item = (&'a Field, &'a Ident)> {
+    object
         .fields
         .iter()
         .zip(slots)
         .filter(|(field, _)| field.presence == Presence::Required)
+}
+
+/// `Slots::missing`: the first required member not read, by patterns
+/// alone (no method call, so nothing generic per slot type).
+fn missing(object: &Struct, slots: &[Ident]) -> TokenStream {
+    let arms: Vec<TokenStream> = required(object, slots)
+        .map(|(field, slot)| {
+            let wire = &field.wire_name;
+            quote!(Self { #slot: None, .. } => Some(#wire),)
+        })
         .collect();
-    let checks = required.iter().map(|(field, slot)| {
-        let wire = &field.wire_name;
-        quote!(if self.#slot.is_none() { return Err(#wire); })
-    });
-    let taken = required.iter().map(|(_, slot)| slot);
-    let takes = required.iter().map(|(_, slot)| quote!(self.#slot.take()));
-    let take_required = (!required.is_empty()).then(|| {
-        quote! {
-            let (#(Some(#taken),)*) = (#(#takes,)*) else {
-                return Err("a required member");
-            };
+    // None required: the trait's own `missing`, which finds none.
+    if arms.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        fn missing(&self) -> Option<&'static str> {
+            match self {
+                #(#arms)*
+                _ => None,
+            }
         }
-    });
+    }
+}
+
+/// Builds the struct from its slots, taken by value: moving out of them
+/// takes no call (`Option::take` would be one, and a copy of it per slot
+/// type), and a missing member (which `missing` has already reported)
+/// drops the slots whole. Only required fields are bound by the pattern,
+/// so that adding an optional one changes no line of it.
+fn build(name: &Ident, object: &Struct, slots: &[Ident]) -> TokenStream {
+    let bound: Vec<&Ident> = required(object, slots).map(|(_, slot)| slot).collect();
     let built = object.fields.iter().zip(slots).map(|(field, slot)| {
         let name = ident(&field.rust_name);
         match field.presence {
             Presence::Required => quote!(#name: #slot,),
             // Absent or `null`: both `None`, as serde's derive reads them.
             Presence::RequiredNullable | Presence::Optional => {
-                quote!(#name: self.#slot.take().flatten(),)
+                quote!(#name: self.#slot.flatten(),)
             }
             // The slot holds what was read: `None` when absent.
-            Presence::OptionalNullable => quote!(#name: self.#slot.take(),),
+            Presence::OptionalNullable => quote!(#name: self.#slot,),
         }
     });
+    let destructure = (!bound.is_empty()).then(|| {
+        quote!(let Self { #(#bound: Some(#bound),)* .. } = self else { return None; };)
+    });
     quote! {
-        fn finish(&mut self) -> Result<(), &'static str> {
-            #(#checks)*
-            #take_required
-            self.built = Some(#name { #(#built)* });
-            Ok(())
+        fn build(self) -> Option<#name> {
+            #destructure
+            Some(#name { #(#built)* })
         }
     }
 }

@@ -129,19 +129,34 @@ impl RawResponse {
     }
 
     /// `json`'s work, generic over the body's type only, not over the
-    /// operation's error type. An empty body is read as the stand-ins of
-    /// `json_texts`; the first that decodes is the value.
+    /// operation's error type; the body is read by `read_json`, which is
+    /// not generic at all.
     fn decode<T: DeserializeOwned>(self) -> Result<T, Box<DecodeError>> {
+        let mut value = None;
+        let failure = self.read_json(&mut value);
+        match value {
+            Some(value) => Ok(value),
+            None => Err(self.undecodable(failure)),
+        }
+    }
+
+    /// Decodes the JSON body into `place`. An empty body is read as the
+    /// stand-ins of `json_texts`; the first that decodes is the value.
+    /// Why none did: the last failure, none for an empty body.
+    fn read_json(&self, place: &mut dyn json::Place) -> Option<json::Failure> {
         let mut last = None;
         let body: &[u8] = &self.body;
         for text in json_texts(&body) {
-            match json::from_slice(text) {
-                Ok(value) => return Ok(value),
-                Err(failure) => last = Some(failure),
+            match json::read(text, place) {
+                None => return None,
+                Some(failure) => last = Some(failure),
             }
         }
-        let failure = if is_blank(&self.body) { None } else { last };
-        Err(self.undecodable(failure))
+        if is_blank(&self.body) {
+            None
+        } else {
+            last
+        }
     }
 
     /// Why a JSON body did not decode: the failure, or none when the body

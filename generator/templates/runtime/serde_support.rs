@@ -489,9 +489,13 @@ pub(crate) mod object {
         /// not list, which is skipped.
         fn slot(&mut self, name: &str) -> Option<K::Slot<'_>>;
 
-        /// Builds the struct once the object has ended; the name of a
-        /// required member that was not read.
-        fn finish(&mut self) -> Result<(), &'static str>;
+        /// Once the object has ended: the name of the first required
+        /// member that was not read. The struct is built after `read`
+        /// returns, from the slots by value. A struct that requires no
+        /// member keeps this one.
+        fn missing(&self) -> Option<&'static str> {
+            None
+        }
     }
 
     /// Reads an object into `slots`: compiled once per deserializer for all
@@ -522,7 +526,10 @@ pub(crate) mod object {
             }
             // Inside the object's reading, so that the deserializer places
             // a missing member's error at the object's end, as the derive's.
-            self.slots.finish().map_err(A::Error::missing_field)
+            match self.slots.missing() {
+                Some(name) => Err(A::Error::missing_field(name)),
+                None => Ok(()),
+            }
         }
     }
 
