@@ -73,7 +73,10 @@ pub fn members_deserialize(
 }
 
 /// The required fields and their slots.
-fn required<'a>(object: &'a Struct, slots: &'a [Ident]) -> impl Iterator<Item = (&'a Field, &'a Ident)> {
+fn required<'a>(
+    object: &'a Struct,
+    slots: &'a [Ident],
+) -> impl Iterator<Item = (&'a Field, &'a Ident)> {
     object
         .fields
         .iter()
@@ -123,9 +126,8 @@ fn build(name: &Ident, object: &Struct, slots: &[Ident]) -> TokenStream {
             Presence::OptionalNullable => quote!(#name: self.#slot,),
         }
     });
-    let destructure = (!bound.is_empty()).then(|| {
-        quote!(let Self { #(#bound: Some(#bound),)* .. } = self else { return None; };)
-    });
+    let destructure = (!bound.is_empty())
+        .then(|| quote!(let Self { #(#bound: Some(#bound),)* .. } = self else { return None; };));
     quote! {
         fn build(self) -> Option<#name> {
             #destructure
