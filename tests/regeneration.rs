@@ -120,6 +120,10 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A field's new type changes its declaration, its slot and member lines
+/// in the written `Deserialize` and `Serialize`, and its setter; the only
+/// other lines are the gates of a kind its old type had, which lose the
+/// struct's feature when no other struct of it has that type.
 #[test]
 fn changing_one_field_type_changes_only_that_line_and_its_setter() {
     let spec = copy_of_spec();
@@ -132,8 +136,22 @@ fn changing_one_field_type_changes_only_that_line_and_its_setter() {
     assert_eq!(
         changes,
         models_changes(&[
+            // The value kind of `Option<i64>` was compiled for this
+            // struct's feature too; no struct of that feature has one now.
+            (ChangeTag::Delete, "                feature = \"plan-files\","),
+            (ChangeTag::Delete, "                        feature = \"plan-files\","),
+            (ChangeTag::Delete, "                        feature = \"plan-files\","),
             (ChangeTag::Delete, "    pub ordering: Option<i64>,"),
             (ChangeTag::Insert, "    pub ordering: Option<String>,"),
+            // Its member in the written `Serialize`.
+            (
+                ChangeTag::Delete,
+                "                (\"ordering\", __values::Value::OptionI64(&self.ordering)),"
+            ),
+            (
+                ChangeTag::Insert,
+                "                (\"ordering\", __values::Value::OptionString(&self.ordering)),"
+            ),
             // Its slot and the kind of slot it reads into.
             (ChangeTag::Delete, "            slot_ordering: Option<Option<i64>>,"),
             (ChangeTag::Insert, "            slot_ordering: Option<Option<String>>,"),
@@ -187,8 +205,8 @@ fn models_changes(lines: &[(ChangeTag, &str)]) -> Vec<(PathBuf, ChangeTag, Strin
         .collect()
 }
 
-/// A struct sent in requests gains the field, its `None` in `new` and its
-/// `with_` setter. `PlanLink` is small enough that prettyplease wrote the
+/// A struct sent in requests gains the field, its member in the written
+/// `Serialize`, its `None` in `new` and its `with_` setter. `PlanLink` is small enough that prettyplease wrote the
 /// struct literal in `new` on one line (it does up to 34 columns); with a
 /// third field it takes one line per field.
 #[test]
@@ -202,11 +220,12 @@ fn adding_one_optional_request_field_adds_its_lines_and_setter() {
         changes,
         models_changes(&[
             (ChangeTag::Insert, "    /// Where the link opens."),
+            (ChangeTag::Insert, "    pub open_in: Option<String>,"),
+            // Its member in the written `Serialize`.
             (
                 ChangeTag::Insert,
-                "    #[serde(rename = \"openIn\", default, skip_serializing_if = \"Option::is_none\")]"
+                "                (\"openIn\", __values::Value::OptionString(&self.open_in)),"
             ),
-            (ChangeTag::Insert, "    pub open_in: Option<String>,"),
             (ChangeTag::Insert, "            slot_open_in: Option<Option<String>>,"),
             (ChangeTag::Insert, "                        \"openIn\" => {"),
             (

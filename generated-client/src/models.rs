@@ -5246,6 +5246,773 @@ mod __slots {
 
 #[cfg(
     any(
+        feature = "charges",
+        feature = "checkout",
+        feature = "checkout-sessions",
+        feature = "customers",
+        feature = "features",
+        feature = "license",
+        feature = "media",
+        feature = "orders",
+        feature = "partner",
+        feature = "payment-methods",
+        feature = "plan-entitlements",
+        feature = "plan-files",
+        feature = "plans",
+        feature = "portal",
+        feature = "product-files",
+        feature = "product-settings",
+        feature = "products",
+        feature = "refunds",
+        feature = "reporting",
+        feature = "subscriptions"
+    )
+)]
+/// How the structs write their members: a kind of value per
+/// type they have a member of (the runtime's `object::Value`).
+mod __values {
+    #![allow(deprecated)]
+
+    #[allow(unused_imports)]
+    use crate::models;
+    use crate::runtime::serde_support::object;
+
+    /// A member's value, borrowed from the struct being written.
+    #[allow(clippy::enum_variant_names, clippy::borrowed_box)]
+    pub(super) enum Value<'a> {
+        #[cfg(
+            any(
+                feature = "checkout-sessions",
+                feature = "customers",
+                feature = "features",
+                feature = "license",
+                feature = "orders",
+                feature = "partner",
+                feature = "payment-methods",
+                feature = "plan-entitlements",
+                feature = "plan-files",
+                feature = "plans",
+                feature = "product-files",
+                feature = "product-settings",
+                feature = "products",
+                feature = "subscriptions"
+            )
+        )]
+        OptionString(&'a Option<String>),
+        #[cfg(
+            any(
+                feature = "charges",
+                feature = "checkout",
+                feature = "checkout-sessions",
+                feature = "customers",
+                feature = "orders",
+                feature = "payment-methods",
+                feature = "plans",
+                feature = "refunds",
+                feature = "subscriptions"
+            )
+        )]
+        OptionOptionString(&'a Option<Option<String>>),
+        #[cfg(feature = "subscriptions")]
+        CancelSubscriptionRequestCancellationType(
+            &'a models::CancelSubscriptionRequestCancellationType,
+        ),
+        #[cfg(feature = "subscriptions")]
+        OptionOptionChronoNaiveDate(&'a Option<Option<chrono::NaiveDate>>),
+        #[cfg(feature = "subscriptions")]
+        OptionOptionCancelSubscriptionRequestCancellationFeedback(
+            &'a Option<Option<models::CancelSubscriptionRequestCancellationFeedback>>,
+        ),
+        #[cfg(
+            any(
+                feature = "charges",
+                feature = "checkout",
+                feature = "customers",
+                feature = "features",
+                feature = "license",
+                feature = "media",
+                feature = "partner",
+                feature = "plans",
+                feature = "portal",
+                feature = "products",
+                feature = "refunds",
+                feature = "reporting",
+                feature = "subscriptions"
+            )
+        )]
+        String(&'a String),
+        #[cfg(feature = "charges")]
+        CreateChargeRequestChargePeriod(&'a models::CreateChargeRequestChargePeriod),
+        #[cfg(any(feature = "charges", feature = "checkout", feature = "subscriptions"))]
+        OptionOptionVecFeatureInput(&'a Option<Option<Vec<models::FeatureInput>>>),
+        #[cfg(feature = "checkout")]
+        CreateCheckoutSessionRequestChargePeriod(
+            &'a models::CreateCheckoutSessionRequestChargePeriod,
+        ),
+        #[cfg(feature = "checkout")]
+        OptionOptionF64(&'a Option<Option<f64>>),
+        #[cfg(feature = "checkout")]
+        OptionOptionCreateCheckoutSessionRequestTaxBehavior(
+            &'a Option<Option<models::CreateCheckoutSessionRequestTaxBehavior>>,
+        ),
+        #[cfg(feature = "checkout")]
+        OptionOptionBool(&'a Option<Option<bool>>),
+        #[cfg(feature = "checkout")]
+        OptionOptionSerdeJsonMapStringSerdeJsonValue(
+            &'a Option<Option<serde_json::Map<String, serde_json::Value>>>,
+        ),
+        #[cfg(feature = "subscriptions")]
+        CreateSubscriptionRequestChargePeriod(
+            &'a models::CreateSubscriptionRequestChargePeriod,
+        ),
+        #[cfg(feature = "subscriptions")]
+        NullableString(&'a Option<String>),
+        #[cfg(feature = "customers")]
+        OptionOptionStdCollectionsBTreeMapStringString(
+            &'a Option<Option<std::collections::BTreeMap<String, String>>>,
+        ),
+        #[cfg(feature = "customers")]
+        OptionOptionBillingAddress(&'a Option<Option<models::BillingAddress>>),
+        #[cfg(feature = "features")]
+        FeatureCreateRequestFeatureType(&'a models::FeatureCreateRequestFeatureType),
+        #[cfg(any(feature = "features", feature = "license", feature = "plans"))]
+        OptionSerdeJsonMapStringSerdeJsonValue(
+            &'a Option<serde_json::Map<String, serde_json::Value>>,
+        ),
+        #[cfg(
+            any(
+                feature = "charges",
+                feature = "checkout",
+                feature = "reporting",
+                feature = "subscriptions"
+            )
+        )]
+        I64(&'a i64),
+        #[cfg(
+            any(
+                feature = "orders",
+                feature = "plan-entitlements",
+                feature = "plan-files",
+                feature = "plans",
+                feature = "product-files",
+                feature = "product-settings"
+            )
+        )]
+        OptionBool(&'a Option<bool>),
+        #[cfg(
+            any(
+                feature = "orders",
+                feature = "plan-entitlements",
+                feature = "plan-files",
+                feature = "plans",
+                feature = "product-files",
+                feature = "refunds"
+            )
+        )]
+        OptionI64(&'a Option<i64>),
+        #[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
+        OptionLicenseConfigDurationUnit(&'a Option<models::LicenseConfigDurationUnit>),
+        #[cfg(
+            any(feature = "license", feature = "plan-entitlements", feature = "plans")
+        )]
+        UuidUuid(&'a uuid::Uuid),
+        #[cfg(feature = "license")]
+        OptionUuidUuid(&'a Option<uuid::Uuid>),
+        #[cfg(feature = "plans")]
+        OptionPlanChargeChargePeriod(&'a Option<models::PlanChargeChargePeriod>),
+        #[cfg(feature = "plans")]
+        OptionVecPlanChargeTiersItem(&'a Option<Vec<models::PlanChargeTiersItem>>),
+        #[cfg(feature = "plans")]
+        OptionOptionUuidUuid(&'a Option<Option<uuid::Uuid>>),
+        #[cfg(feature = "plans")]
+        OptionPlanChargeCatalogPricePriceModel(
+            &'a Option<models::PlanChargeCatalogPricePriceModel>,
+        ),
+        #[cfg(feature = "plans")]
+        OptionPlanChargeCatalogPriceReset(
+            &'a Option<models::PlanChargeCatalogPriceReset>,
+        ),
+        #[cfg(feature = "plans")]
+        OptionPlanChargeCatalogPricePaymentType(
+            &'a Option<models::PlanChargeCatalogPricePaymentType>,
+        ),
+        #[cfg(feature = "plans")]
+        OptionPlanChargeCatalogPriceUsageAlerts(
+            &'a Option<models::PlanChargeCatalogPriceUsageAlerts>,
+        ),
+        #[cfg(feature = "plans")]
+        OptionVecPlanCharge(&'a Option<Vec<models::PlanCharge>>),
+        #[cfg(any(feature = "plan-entitlements", feature = "plans"))]
+        OptionVecF64(&'a Option<Vec<f64>>),
+        #[cfg(feature = "plans")]
+        OptionPlanChargeCatalogPriceUsageAlertsThresholdType(
+            &'a Option<models::PlanChargeCatalogPriceUsageAlertsThresholdType>,
+        ),
+        #[cfg(feature = "plans")]
+        OptionF64(&'a Option<f64>),
+        #[cfg(feature = "plans")]
+        OptionOptionPlanChargeTiersItemUpTo(
+            &'a Option<Option<models::PlanChargeTiersItemUpTo>>,
+        ),
+        #[cfg(feature = "plans")]
+        OptionLicenseConfig(&'a Option<models::LicenseConfig>),
+        #[cfg(feature = "plans")]
+        OptionVecPlanLink(&'a Option<Vec<models::PlanLink>>),
+        #[cfg(any(feature = "plans", feature = "products"))]
+        OptionVecString(&'a Option<Vec<String>>),
+        #[cfg(feature = "plan-entitlements")]
+        OptionPlanEntitlementDetailsUsageAlertsThresholdType(
+            &'a Option<models::PlanEntitlementDetailsUsageAlertsThresholdType>,
+        ),
+        #[cfg(feature = "plan-entitlements")]
+        PlanEntitlementDetails(&'a models::PlanEntitlementDetails),
+        #[cfg(feature = "plan-entitlements")]
+        VecPlanFeatureEntitlementWrite(&'a Vec<models::PlanFeatureEntitlementWrite>),
+        #[cfg(feature = "plans")]
+        VecPlanPriceCreateRequest(&'a Vec<models::PlanPriceCreateRequest>),
+        #[cfg(feature = "plans")]
+        PlanPriceCreateRequestPriceType(&'a models::PlanPriceCreateRequestPriceType),
+        #[cfg(feature = "plans")]
+        OptionPlanPriceCreateRequestTaxBehavior(
+            &'a Option<models::PlanPriceCreateRequestTaxBehavior>,
+        ),
+        #[cfg(feature = "plans")]
+        OptionVecPlanChargeCatalogPrice(&'a Option<Vec<models::PlanChargeCatalogPrice>>),
+        #[cfg(feature = "products")]
+        ProductCreateRequestTaxCode(&'a models::ProductCreateRequestTaxCode),
+        #[cfg(feature = "products")]
+        OptionProductUpdateRequestTaxCode(
+            &'a Option<models::ProductUpdateRequestTaxCode>,
+        ),
+        #[cfg(feature = "refunds")]
+        OptionCrateRuntimeDecimal(&'a Option<crate::runtime::Decimal>),
+        #[cfg(feature = "refunds")]
+        OptionRefundCreateRequestReason(&'a Option<models::RefundCreateRequestReason>),
+        #[cfg(feature = "reporting")]
+        ReportUsageRequestBehaviour(&'a models::ReportUsageRequestBehaviour),
+        #[cfg(feature = "subscriptions")]
+        UpdateSubscriptionRequestChargePeriod(
+            &'a models::UpdateSubscriptionRequestChargePeriod,
+        ),
+        #[cfg(feature = "subscriptions")]
+        OptionOptionUpdateSubscriptionRequestPaymentBehavior(
+            &'a Option<Option<models::UpdateSubscriptionRequestPaymentBehavior>>,
+        ),
+        /// Never made: it keeps the lifetime used when the
+        /// features compile no other kind.
+        #[allow(dead_code)]
+        Never(std::convert::Infallible, std::marker::PhantomData<&'a ()>),
+    }
+
+    impl serde::Serialize for Value<'_> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match *self {
+                #[cfg(
+                    any(
+                        feature = "checkout-sessions",
+                        feature = "customers",
+                        feature = "features",
+                        feature = "license",
+                        feature = "orders",
+                        feature = "partner",
+                        feature = "payment-methods",
+                        feature = "plan-entitlements",
+                        feature = "plan-files",
+                        feature = "plans",
+                        feature = "product-files",
+                        feature = "product-settings",
+                        feature = "products",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::OptionString(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout",
+                        feature = "checkout-sessions",
+                        feature = "customers",
+                        feature = "orders",
+                        feature = "payment-methods",
+                        feature = "plans",
+                        feature = "refunds",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::OptionOptionString(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::CancelSubscriptionRequestCancellationType(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::OptionOptionChronoNaiveDate(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::OptionOptionCancelSubscriptionRequestCancellationFeedback(
+                    value,
+                ) => serde::Serialize::serialize(value, serializer),
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout",
+                        feature = "customers",
+                        feature = "features",
+                        feature = "license",
+                        feature = "media",
+                        feature = "partner",
+                        feature = "plans",
+                        feature = "portal",
+                        feature = "products",
+                        feature = "refunds",
+                        feature = "reporting",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::String(value) => serde::Serialize::serialize(value, serializer),
+                #[cfg(feature = "charges")]
+                Self::CreateChargeRequestChargePeriod(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::OptionOptionVecFeatureInput(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "checkout")]
+                Self::CreateCheckoutSessionRequestChargePeriod(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "checkout")]
+                Self::OptionOptionF64(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "checkout")]
+                Self::OptionOptionCreateCheckoutSessionRequestTaxBehavior(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "checkout")]
+                Self::OptionOptionBool(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "checkout")]
+                Self::OptionOptionSerdeJsonMapStringSerdeJsonValue(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::CreateSubscriptionRequestChargePeriod(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::NullableString(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "customers")]
+                Self::OptionOptionStdCollectionsBTreeMapStringString(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "customers")]
+                Self::OptionOptionBillingAddress(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "features")]
+                Self::FeatureCreateRequestFeatureType(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(any(feature = "features", feature = "license", feature = "plans"))]
+                Self::OptionSerdeJsonMapStringSerdeJsonValue(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout",
+                        feature = "reporting",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::I64(value) => serde::Serialize::serialize(value, serializer),
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plan-files",
+                        feature = "plans",
+                        feature = "product-files",
+                        feature = "product-settings"
+                    )
+                )]
+                Self::OptionBool(value) => serde::Serialize::serialize(value, serializer),
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plan-files",
+                        feature = "plans",
+                        feature = "product-files",
+                        feature = "refunds"
+                    )
+                )]
+                Self::OptionI64(value) => serde::Serialize::serialize(value, serializer),
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plans"
+                    )
+                )]
+                Self::OptionLicenseConfigDurationUnit(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(
+                    any(
+                        feature = "license",
+                        feature = "plan-entitlements",
+                        feature = "plans"
+                    )
+                )]
+                Self::UuidUuid(value) => serde::Serialize::serialize(value, serializer),
+                #[cfg(feature = "license")]
+                Self::OptionUuidUuid(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionPlanChargeChargePeriod(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionVecPlanChargeTiersItem(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionOptionUuidUuid(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionPlanChargeCatalogPricePriceModel(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionPlanChargeCatalogPriceReset(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionPlanChargeCatalogPricePaymentType(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionPlanChargeCatalogPriceUsageAlerts(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionVecPlanCharge(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(any(feature = "plan-entitlements", feature = "plans"))]
+                Self::OptionVecF64(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionPlanChargeCatalogPriceUsageAlertsThresholdType(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionF64(value) => serde::Serialize::serialize(value, serializer),
+                #[cfg(feature = "plans")]
+                Self::OptionOptionPlanChargeTiersItemUpTo(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionLicenseConfig(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionVecPlanLink(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(any(feature = "plans", feature = "products"))]
+                Self::OptionVecString(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plan-entitlements")]
+                Self::OptionPlanEntitlementDetailsUsageAlertsThresholdType(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plan-entitlements")]
+                Self::PlanEntitlementDetails(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plan-entitlements")]
+                Self::VecPlanFeatureEntitlementWrite(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::VecPlanPriceCreateRequest(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::PlanPriceCreateRequestPriceType(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionPlanPriceCreateRequestTaxBehavior(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "plans")]
+                Self::OptionVecPlanChargeCatalogPrice(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "products")]
+                Self::ProductCreateRequestTaxCode(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "products")]
+                Self::OptionProductUpdateRequestTaxCode(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "refunds")]
+                Self::OptionCrateRuntimeDecimal(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "refunds")]
+                Self::OptionRefundCreateRequestReason(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "reporting")]
+                Self::ReportUsageRequestBehaviour(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::UpdateSubscriptionRequestChargePeriod(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+
+                #[cfg(feature = "subscriptions")]
+                Self::OptionOptionUpdateSubscriptionRequestPaymentBehavior(value) => {
+                    serde::Serialize::serialize(value, serializer)
+                }
+                Self::Never(never, _) => match never {}
+            }
+        }
+    }
+
+    /// Writes a struct's members (`object::write`, for these
+    /// kinds: an empty list of members names its type).
+    pub(super) fn write<S: serde::Serializer>(
+        serializer: S,
+        name: &'static str,
+        members: &[(&'static str, Value<'_>)],
+    ) -> Result<S::Ok, S::Error> {
+        object::write(serializer, name, members)
+    }
+
+    impl object::Value for Value<'_> {
+        #[allow(clippy::match_like_matches_macro)]
+        fn absent(&self) -> bool {
+            match *self {
+                #[cfg(
+                    any(
+                        feature = "checkout-sessions",
+                        feature = "customers",
+                        feature = "features",
+                        feature = "license",
+                        feature = "orders",
+                        feature = "partner",
+                        feature = "payment-methods",
+                        feature = "plan-entitlements",
+                        feature = "plan-files",
+                        feature = "plans",
+                        feature = "product-files",
+                        feature = "product-settings",
+                        feature = "products",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::OptionString(None) => true,
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout",
+                        feature = "checkout-sessions",
+                        feature = "customers",
+                        feature = "orders",
+                        feature = "payment-methods",
+                        feature = "plans",
+                        feature = "refunds",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::OptionOptionString(None) => true,
+                #[cfg(feature = "subscriptions")]
+                Self::OptionOptionChronoNaiveDate(None) => true,
+                #[cfg(feature = "subscriptions")]
+                Self::OptionOptionCancelSubscriptionRequestCancellationFeedback(None) => {
+                    true
+                }
+
+                #[cfg(
+                    any(
+                        feature = "charges",
+                        feature = "checkout",
+                        feature = "subscriptions"
+                    )
+                )]
+                Self::OptionOptionVecFeatureInput(None) => true,
+                #[cfg(feature = "checkout")]
+                Self::OptionOptionF64(None) => true,
+                #[cfg(feature = "checkout")]
+                Self::OptionOptionCreateCheckoutSessionRequestTaxBehavior(None) => true,
+                #[cfg(feature = "checkout")]
+                Self::OptionOptionBool(None) => true,
+                #[cfg(feature = "checkout")]
+                Self::OptionOptionSerdeJsonMapStringSerdeJsonValue(None) => true,
+                #[cfg(feature = "customers")]
+                Self::OptionOptionStdCollectionsBTreeMapStringString(None) => true,
+                #[cfg(feature = "customers")]
+                Self::OptionOptionBillingAddress(None) => true,
+                #[cfg(any(feature = "features", feature = "license", feature = "plans"))]
+                Self::OptionSerdeJsonMapStringSerdeJsonValue(None) => true,
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plan-files",
+                        feature = "plans",
+                        feature = "product-files",
+                        feature = "product-settings"
+                    )
+                )]
+                Self::OptionBool(None) => true,
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plan-files",
+                        feature = "plans",
+                        feature = "product-files",
+                        feature = "refunds"
+                    )
+                )]
+                Self::OptionI64(None) => true,
+                #[cfg(
+                    any(
+                        feature = "orders",
+                        feature = "plan-entitlements",
+                        feature = "plans"
+                    )
+                )]
+                Self::OptionLicenseConfigDurationUnit(None) => true,
+                #[cfg(feature = "license")]
+                Self::OptionUuidUuid(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionPlanChargeChargePeriod(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionVecPlanChargeTiersItem(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionOptionUuidUuid(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionPlanChargeCatalogPricePriceModel(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionPlanChargeCatalogPriceReset(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionPlanChargeCatalogPricePaymentType(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionPlanChargeCatalogPriceUsageAlerts(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionVecPlanCharge(None) => true,
+                #[cfg(any(feature = "plan-entitlements", feature = "plans"))]
+                Self::OptionVecF64(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionPlanChargeCatalogPriceUsageAlertsThresholdType(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionF64(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionOptionPlanChargeTiersItemUpTo(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionLicenseConfig(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionVecPlanLink(None) => true,
+                #[cfg(any(feature = "plans", feature = "products"))]
+                Self::OptionVecString(None) => true,
+                #[cfg(feature = "plan-entitlements")]
+                Self::OptionPlanEntitlementDetailsUsageAlertsThresholdType(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionPlanPriceCreateRequestTaxBehavior(None) => true,
+                #[cfg(feature = "plans")]
+                Self::OptionVecPlanChargeCatalogPrice(None) => true,
+                #[cfg(feature = "products")]
+                Self::OptionProductUpdateRequestTaxCode(None) => true,
+                #[cfg(feature = "refunds")]
+                Self::OptionCrateRuntimeDecimal(None) => true,
+                #[cfg(feature = "refunds")]
+                Self::OptionRefundCreateRequestReason(None) => true,
+                #[cfg(feature = "subscriptions")]
+                Self::OptionOptionUpdateSubscriptionRequestPaymentBehavior(None) => true,
+                _ => false,
+            }
+        }
+    }
+}
+
+#[cfg(
+    any(
         feature = "checkout-sessions",
         feature = "customers",
         feature = "orders",
@@ -5253,33 +6020,48 @@ mod __slots {
     )
 )]
 /// Where the customer is billed.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingAddress {
     /// Country, as a two-letter ISO 3166-1 code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// First line of the street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// Second line of the street address, if any.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub line2: Option<Option<String>>,
     /// Postal or ZIP code.
-    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// City or town.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State, province or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "checkout-sessions",
+        feature = "customers",
+        feature = "orders",
+        feature = "payment-methods"
+    )
+)]
+impl serde::Serialize for BillingAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "BillingAddress",
+            &[
+                ("country", __values::Value::OptionString(&self.country)),
+                ("line1", __values::Value::OptionString(&self.line1)),
+                ("line2", __values::Value::OptionOptionString(&self.line2)),
+                ("postalCode", __values::Value::OptionString(&self.postal_code)),
+                ("city", __values::Value::OptionString(&self.city)),
+                ("state", __values::Value::OptionString(&self.state)),
+            ],
+        )
+    }
 }
 
 #[cfg(
@@ -5535,44 +6317,57 @@ impl<'de> Deserialize<'de> for BillingPeriod {
 
 #[cfg(feature = "subscriptions")]
 /// How and why a subscription is cancelled.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelSubscriptionRequest {
     /// How the subscription is to be cancelled.
-    #[serde(rename = "cancellationType")]
     pub cancellation_type: CancelSubscriptionRequestCancellationType,
     /// Day the cancellation takes effect (`yyyy-MM-dd`); needed with `SPECIFIC_DATE`.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "cancellationDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub cancellation_date: Option<Option<chrono::NaiveDate>>,
     /// Reason for cancelling, picked from a fixed list; optional.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "cancellationFeedback",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub cancellation_feedback: Option<
         Option<CancelSubscriptionRequestCancellationFeedback>,
     >,
     /// Comment on the cancellation, in free text; optional.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "cancellationComment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub cancellation_comment: Option<Option<String>>,
+}
+
+#[cfg(feature = "subscriptions")]
+impl serde::Serialize for CancelSubscriptionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "CancelSubscriptionRequest",
+            &[
+                (
+                    "cancellationType",
+                    __values::Value::CancelSubscriptionRequestCancellationType(
+                        &self.cancellation_type,
+                    ),
+                ),
+                (
+                    "cancellationDate",
+                    __values::Value::OptionOptionChronoNaiveDate(&self.cancellation_date),
+                ),
+                (
+                    "cancellationFeedback",
+                    __values::Value::OptionOptionCancelSubscriptionRequestCancellationFeedback(
+                        &self.cancellation_feedback,
+                    ),
+                ),
+                (
+                    "cancellationComment",
+                    __values::Value::OptionOptionString(&self.cancellation_comment),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "subscriptions")]
@@ -8598,47 +9393,54 @@ crate::runtime::serde_support::open_enum!(CheckoutSessionSubscriptionBillingType
 
 #[cfg(feature = "charges")]
 /// What a one-time charge is for.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateChargeRequest {
     /// Identifier of the plan paid for once.
-    #[serde(rename = "planIdentifier")]
     pub plan_identifier: String,
     /// Only `ONE_TIME` is accepted.
-    #[serde(rename = "chargePeriod")]
     pub charge_period: CreateChargeRequestChargePeriod,
     /// Your identifier of the customer to charge; a default payment method has to be on file for them.
-    #[serde(rename = "customerId")]
     pub customer_id: String,
     /// Features and the quantity wanted of each.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub features: Option<Option<Vec<FeatureInput>>>,
     /// ISO 4217 code of the currency to charge in; optional. It has to be the customer's currency when they already have one.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "currencyCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub currency_code: Option<Option<String>>,
     /// IP address of the customer, from which location-based prices are chosen.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "ipAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub ip_address: Option<Option<String>>,
+}
+
+#[cfg(feature = "charges")]
+impl serde::Serialize for CreateChargeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "CreateChargeRequest",
+            &[
+                ("planIdentifier", __values::Value::String(&self.plan_identifier)),
+                (
+                    "chargePeriod",
+                    __values::Value::CreateChargeRequestChargePeriod(&self.charge_period),
+                ),
+                ("customerId", __values::Value::String(&self.customer_id)),
+                (
+                    "features",
+                    __values::Value::OptionOptionVecFeatureInput(&self.features),
+                ),
+                (
+                    "currencyCode",
+                    __values::Value::OptionOptionString(&self.currency_code),
+                ),
+                ("ipAddress", __values::Value::OptionOptionString(&self.ip_address)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "charges")]
@@ -9270,146 +10072,128 @@ impl<'de> Deserialize<'de> for CreateChargeResponseProduct {
 
 #[cfg(feature = "checkout")]
 /// What a new checkout session sells, and how the checkout page behaves.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCheckoutSessionRequest {
     /// Identifier of the plan being bought.
-    #[serde(rename = "planIdentifier")]
     pub plan_identifier: String,
     /// Where the customer is sent once the checkout succeeds.
-    #[serde(rename = "successUrl")]
     pub success_url: String,
     /// Billing period to charge for.
-    #[serde(rename = "chargePeriod")]
     pub charge_period: CreateCheckoutSessionRequestChargePeriod,
     /// Your identifier of the paying customer. When omitted, kelviq creates a customer with a fresh `customerId`. Customers may share an email address but never a `customerId`.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "customerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub customer_id: Option<Option<String>>,
     /// Features and the quantity wanted of each. SDK docs call this field required, yet the examples differ on whether it must be sent.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub features: Option<Option<Vec<FeatureInput>>>,
     /// IP address of the customer, from which location-based prices are chosen.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "ipAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub ip_address: Option<Option<String>>,
     /// Where the customer is sent when they cancel the payment.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "cancelUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub cancel_url: Option<Option<String>>,
     /// Identifiers of the plans to show on the checkout page, separated by commas.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "plansEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub plans_enabled: Option<Option<String>>,
     /// Currency of the session, such as `USD`. Needed together with `customAmount` when a server API key is used.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "currencyCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub currency_code: Option<Option<String>>,
     /// An amount of your choosing to charge in this session. It requires `taxBehavior`, and with a server API key also `currencyCode`.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "customAmount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub custom_amount: Option<Option<f64>>,
     /// Whether tax is inside `customAmount` (INCLUSIVE) or added to it (EXCLUSIVE). Needed whenever `customAmount` is sent.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "taxBehavior",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub tax_behavior: Option<Option<CreateCheckoutSessionRequestTaxBehavior>>,
     /// Show the field for entering a discount code on the checkout page; `true` if not given.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "discountsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub discounts_enabled: Option<Option<bool>>,
     /// Discount code to apply to the session from the start. The request fails unless the code is active, not expired and valid for the chosen plan.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "discountCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub discount_code: Option<Option<String>>,
     /// With `true`, the email field of the checkout page is filled in and cannot be edited; `false` if not given.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "lockEmail",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub lock_email: Option<Option<bool>>,
     /// Two-letter ISO 3166-1 country code to preselect as the billing country.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "defaultBillingCountry",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub default_billing_country: Option<Option<String>>,
     /// Key-value data of your own for the session. It is kept exactly as sent and comes back as `metadata` in the `checkout.completed` webhook.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+}
+
+#[cfg(feature = "checkout")]
+impl serde::Serialize for CreateCheckoutSessionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "CreateCheckoutSessionRequest",
+            &[
+                ("planIdentifier", __values::Value::String(&self.plan_identifier)),
+                ("successUrl", __values::Value::String(&self.success_url)),
+                (
+                    "chargePeriod",
+                    __values::Value::CreateCheckoutSessionRequestChargePeriod(
+                        &self.charge_period,
+                    ),
+                ),
+                ("customerId", __values::Value::OptionOptionString(&self.customer_id)),
+                (
+                    "features",
+                    __values::Value::OptionOptionVecFeatureInput(&self.features),
+                ),
+                ("ipAddress", __values::Value::OptionOptionString(&self.ip_address)),
+                ("cancelUrl", __values::Value::OptionOptionString(&self.cancel_url)),
+                (
+                    "plansEnabled",
+                    __values::Value::OptionOptionString(&self.plans_enabled),
+                ),
+                (
+                    "currencyCode",
+                    __values::Value::OptionOptionString(&self.currency_code),
+                ),
+                ("customAmount", __values::Value::OptionOptionF64(&self.custom_amount)),
+                (
+                    "taxBehavior",
+                    __values::Value::OptionOptionCreateCheckoutSessionRequestTaxBehavior(
+                        &self.tax_behavior,
+                    ),
+                ),
+                (
+                    "discountsEnabled",
+                    __values::Value::OptionOptionBool(&self.discounts_enabled),
+                ),
+                (
+                    "discountCode",
+                    __values::Value::OptionOptionString(&self.discount_code),
+                ),
+                ("lockEmail", __values::Value::OptionOptionBool(&self.lock_email)),
+                (
+                    "defaultBillingCountry",
+                    __values::Value::OptionOptionString(&self.default_billing_country),
+                ),
+                (
+                    "metadata",
+                    __values::Value::OptionOptionSerdeJsonMapStringSerdeJsonValue(
+                        &self.metadata,
+                    ),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "checkout")]
@@ -9995,12 +10779,22 @@ impl<'de> Deserialize<'de> for CreatePortalSessionBadRequest {
 
 #[cfg(feature = "portal")]
 /// The customer a portal session is for.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePortalSessionRequest {
     /// Identifier of the customer the portal session is for. The customer must belong to the calling organization and must have an email address on record.
-    #[serde(rename = "customerId")]
     pub customer_id: String,
+}
+
+#[cfg(feature = "portal")]
+impl serde::Serialize for CreatePortalSessionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "CreatePortalSessionRequest",
+            &[("customerId", __values::Value::String(&self.customer_id))],
+        )
+    }
 }
 
 #[cfg(feature = "portal")]
@@ -10170,49 +10964,55 @@ impl<'de> Deserialize<'de> for CreatePortalSessionResponse {
 
 #[cfg(feature = "subscriptions")]
 /// What a new subscription is for.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubscriptionRequest {
     /// Identifier of the plan to subscribe to.
-    #[serde(rename = "planIdentifier")]
     pub plan_identifier: String,
     /// Where the customer is sent once the subscription is created; optional.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "successUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub success_url: Option<Option<String>>,
     /// Billing period of the subscription; use `ONE_TIME` for a free plan.
-    #[serde(rename = "chargePeriod")]
     pub charge_period: CreateSubscriptionRequestChargePeriod,
     /// Your identifier of the customer who subscribes.
     ///
     /// `None` is sent as `null`.
-    #[serde(rename = "customerId")]
     pub customer_id: Option<String>,
     /// Features and the quantity wanted of each.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub features: Option<Option<Vec<FeatureInput>>>,
     /// IP address of the customer, from which location-based prices are chosen.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "ipAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub ip_address: Option<Option<String>>,
+}
+
+#[cfg(feature = "subscriptions")]
+impl serde::Serialize for CreateSubscriptionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "CreateSubscriptionRequest",
+            &[
+                ("planIdentifier", __values::Value::String(&self.plan_identifier)),
+                ("successUrl", __values::Value::OptionOptionString(&self.success_url)),
+                (
+                    "chargePeriod",
+                    __values::Value::CreateSubscriptionRequestChargePeriod(
+                        &self.charge_period,
+                    ),
+                ),
+                ("customerId", __values::Value::NullableString(&self.customer_id)),
+                (
+                    "features",
+                    __values::Value::OptionOptionVecFeatureInput(&self.features),
+                ),
+                ("ipAddress", __values::Value::OptionOptionString(&self.ip_address)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "subscriptions")]
@@ -10920,49 +11720,52 @@ impl<'de> Deserialize<'de> for CreateSubscriptionResponseProduct {
 
 #[cfg(feature = "customers")]
 /// Fields for a new customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerCreateRequest {
     /// Your own identifier for the customer. You choose it; no two customers of your kelviq organization may share it.
-    #[serde(rename = "customerId")]
     pub customer_id: String,
     /// Email address of the customer. It need not be unique: several customers, each with its own `customerId`, may have the same one.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub email: Option<Option<String>>,
     /// Name of the customer.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub name: Option<Option<String>>,
     /// Key-value data of your own to store on the customer.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub metadata: Option<Option<std::collections::BTreeMap<String, String>>>,
     /// `billingAddress`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "billingAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub billing_address: Option<Option<BillingAddress>>,
+}
+
+#[cfg(feature = "customers")]
+impl serde::Serialize for CustomerCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "CustomerCreateRequest",
+            &[
+                ("customerId", __values::Value::String(&self.customer_id)),
+                ("email", __values::Value::OptionOptionString(&self.email)),
+                ("name", __values::Value::OptionOptionString(&self.name)),
+                (
+                    "metadata",
+                    __values::Value::OptionOptionStdCollectionsBTreeMapStringString(
+                        &self.metadata,
+                    ),
+                ),
+                (
+                    "billingAddress",
+                    __values::Value::OptionOptionBillingAddress(&self.billing_address),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "customers")]
@@ -11615,46 +12418,49 @@ impl<'de> Deserialize<'de> for CustomerResponse {
 
 #[cfg(feature = "customers")]
 /// Customer fields to change; fields left out keep their value.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerUpdateRequest {
     /// Email address of the customer.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub email: Option<Option<String>>,
     /// Name of the customer.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub name: Option<Option<String>>,
     /// Key-value data of your own. When sent, it generally takes the place of the stored metadata rather than being merged into it.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub metadata: Option<Option<std::collections::BTreeMap<String, String>>>,
     /// `billingAddress`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "billingAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub billing_address: Option<Option<BillingAddress>>,
+}
+
+#[cfg(feature = "customers")]
+impl serde::Serialize for CustomerUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "CustomerUpdateRequest",
+            &[
+                ("email", __values::Value::OptionOptionString(&self.email)),
+                ("name", __values::Value::OptionOptionString(&self.name)),
+                (
+                    "metadata",
+                    __values::Value::OptionOptionStdCollectionsBTreeMapStringString(
+                        &self.metadata,
+                    ),
+                ),
+                (
+                    "billingAddress",
+                    __values::Value::OptionOptionBillingAddress(&self.billing_address),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "customers")]
@@ -12209,29 +13015,58 @@ impl<'de> Deserialize<'de> for ErrorResponse {
 
 #[cfg(feature = "features")]
 /// Fields for a new feature.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeatureCreateRequest {
     /// `name`
     pub name: String,
     /// `identifier`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// `description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `featureType`
-    #[serde(rename = "featureType")]
     pub feature_type: FeatureCreateRequestFeatureType,
     /// `featureDetails`
-    #[serde(rename = "featureDetails", default, skip_serializing_if = "Option::is_none")]
     pub feature_details: Option<serde_json::Map<String, serde_json::Value>>,
     /// `meter`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meter: Option<serde_json::Map<String, serde_json::Value>>,
     /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[cfg(feature = "features")]
+impl serde::Serialize for FeatureCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "FeatureCreateRequest",
+            &[
+                ("name", __values::Value::String(&self.name)),
+                ("identifier", __values::Value::OptionString(&self.identifier)),
+                ("description", __values::Value::OptionString(&self.description)),
+                (
+                    "featureType",
+                    __values::Value::FeatureCreateRequestFeatureType(&self.feature_type),
+                ),
+                (
+                    "featureDetails",
+                    __values::Value::OptionSerdeJsonMapStringSerdeJsonValue(
+                        &self.feature_details,
+                    ),
+                ),
+                (
+                    "meter",
+                    __values::Value::OptionSerdeJsonMapStringSerdeJsonValue(&self.meter),
+                ),
+                (
+                    "metadata",
+                    __values::Value::OptionSerdeJsonMapStringSerdeJsonValue(
+                        &self.metadata,
+                    ),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "features")]
@@ -12458,13 +13293,27 @@ crate::runtime::serde_support::open_enum!(FeatureCreateRequestFeatureType);
 
 #[cfg(any(feature = "charges", feature = "checkout", feature = "subscriptions"))]
 /// A feature and how many units of it are wanted.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FeatureInput {
     /// Identifier of the feature.
     pub identifier: String,
     /// How many units of the feature are wanted.
     pub quantity: i64,
+}
+
+#[cfg(any(feature = "charges", feature = "checkout", feature = "subscriptions"))]
+impl serde::Serialize for FeatureInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "FeatureInput",
+            &[
+                ("identifier", __values::Value::String(&self.identifier)),
+                ("quantity", __values::Value::I64(&self.quantity)),
+            ],
+        )
+    }
 }
 
 #[cfg(any(feature = "charges", feature = "checkout", feature = "subscriptions"))]
@@ -13399,21 +14248,38 @@ crate::runtime::serde_support::open_enum!(InvoicePaymentFailedEventType);
 
 #[cfg(feature = "license")]
 /// A request to activate a license key on an instance.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LicenseActivation {
     /// `licenseKey`
-    #[serde(rename = "licenseKey")]
     pub license_key: String,
     /// `customerId`
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// `instanceName`
-    #[serde(rename = "instanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[cfg(feature = "license")]
+impl serde::Serialize for LicenseActivation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "LicenseActivation",
+            &[
+                ("licenseKey", __values::Value::String(&self.license_key)),
+                ("customerId", __values::Value::OptionString(&self.customer_id)),
+                ("instanceName", __values::Value::OptionString(&self.instance_name)),
+                (
+                    "metadata",
+                    __values::Value::OptionSerdeJsonMapStringSerdeJsonValue(
+                        &self.metadata,
+                    ),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "license")]
@@ -13650,35 +14516,45 @@ impl<'de> Deserialize<'de> for LicenseActivationResponse {
 
 #[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
 /// How license keys are issued for a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LicenseConfig {
     /// `enabled`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `activationLimit`
-    #[serde(
-        rename = "activationLimit",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub activation_limit: Option<i64>,
     /// `activationLimitEnabled`
-    #[serde(
-        rename = "activationLimitEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub activation_limit_enabled: Option<bool>,
     /// `durationUnit`
-    #[serde(rename = "durationUnit", default, skip_serializing_if = "Option::is_none")]
     pub duration_unit: Option<LicenseConfigDurationUnit>,
     /// `durationValue`
-    #[serde(rename = "durationValue", default, skip_serializing_if = "Option::is_none")]
     pub duration_value: Option<i64>,
     /// `hasExpiry`
-    #[serde(rename = "hasExpiry", default, skip_serializing_if = "Option::is_none")]
     pub has_expiry: Option<bool>,
+}
+
+#[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
+impl serde::Serialize for LicenseConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "LicenseConfig",
+            &[
+                ("enabled", __values::Value::OptionBool(&self.enabled)),
+                ("activationLimit", __values::Value::OptionI64(&self.activation_limit)),
+                (
+                    "activationLimitEnabled",
+                    __values::Value::OptionBool(&self.activation_limit_enabled),
+                ),
+                (
+                    "durationUnit",
+                    __values::Value::OptionLicenseConfigDurationUnit(&self.duration_unit),
+                ),
+                ("durationValue", __values::Value::OptionI64(&self.duration_value)),
+                ("hasExpiry", __values::Value::OptionBool(&self.has_expiry)),
+            ],
+        )
+    }
 }
 
 #[cfg(any(feature = "orders", feature = "plan-entitlements", feature = "plans"))]
@@ -13873,15 +14749,27 @@ crate::runtime::serde_support::open_enum!(LicenseConfigDurationUnit);
 
 #[cfg(feature = "license")]
 /// A request to release the activation of an instance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LicenseDeactivation {
     /// `licenseKey`
-    #[serde(rename = "licenseKey")]
     pub license_key: String,
     /// `instanceId`
-    #[serde(rename = "instanceId")]
     pub instance_id: uuid::Uuid,
+}
+
+#[cfg(feature = "license")]
+impl serde::Serialize for LicenseDeactivation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "LicenseDeactivation",
+            &[
+                ("licenseKey", __values::Value::String(&self.license_key)),
+                ("instanceId", __values::Value::UuidUuid(&self.instance_id)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "license")]
@@ -14891,15 +15779,27 @@ crate::runtime::serde_support::open_enum!(LicenseDetailsSubscriptionBillingType)
 
 #[cfg(feature = "license")]
 /// A license key, and optionally an instance, to check.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LicenseValidate {
     /// `licenseKey`
-    #[serde(rename = "licenseKey")]
     pub license_key: String,
     /// `instanceId`
-    #[serde(rename = "instanceId", default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<uuid::Uuid>,
+}
+
+#[cfg(feature = "license")]
+impl serde::Serialize for LicenseValidate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "LicenseValidate",
+            &[
+                ("licenseKey", __values::Value::String(&self.license_key)),
+                ("instanceId", __values::Value::OptionUuidUuid(&self.instance_id)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "license")]
@@ -18089,17 +18989,30 @@ impl<'de> Deserialize<'de> for PartnerOrganizationList {
 
 #[cfg(feature = "partner")]
 /// What a partner sends to provision an organization. kelviq creates the owner user (or refuses when the email is taken), sets up the organization, issues its API keys and emails the user a welcome with a link to set a password.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PartnerOrganizationProvisionRequest {
     /// The partner's own identifier of the organization, unique among the partner's organizations. It is what `GET /partner/organizations/by-external-id/{externalId}/` looks up.
-    #[serde(rename = "externalId")]
     pub external_id: String,
     /// Email address of the owner; no kelviq user may have it already.
     pub email: String,
     /// Business name of the organization; optional. When given, the organization's name and slug come from it, the slug being made unique.
-    #[serde(rename = "businessName", default, skip_serializing_if = "Option::is_none")]
     pub business_name: Option<String>,
+}
+
+#[cfg(feature = "partner")]
+impl serde::Serialize for PartnerOrganizationProvisionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PartnerOrganizationProvisionRequest",
+            &[
+                ("externalId", __values::Value::String(&self.external_id)),
+                ("email", __values::Value::String(&self.email)),
+                ("businessName", __values::Value::OptionString(&self.business_name)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "partner")]
@@ -19153,21 +20066,46 @@ crate::runtime::serde_support::open_enum!(PaymentMethodUpdatedEventType);
 
 #[cfg(feature = "plans")]
 /// One charge within the pricing of a feature.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlanCharge {
     /// `chargePeriod`
-    #[serde(rename = "chargePeriod", default, skip_serializing_if = "Option::is_none")]
     pub charge_period: Option<PlanChargeChargePeriod>,
     /// Amount data whose keys depend on the price model: `amount` and an optional `block_size` for FLAT and PACKAGE, `currency` for TIERED, VOLUME and STAIRSTEP.
-    #[serde(rename = "priceData", default, skip_serializing_if = "Option::is_none")]
     pub price_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// `tiers`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<PlanChargeTiersItem>>,
     /// Optional quantity bounds (`min_quantity`, `max_quantity`); only for FLAT pricing that has a feature attached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[cfg(feature = "plans")]
+impl serde::Serialize for PlanCharge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanCharge",
+            &[
+                (
+                    "chargePeriod",
+                    __values::Value::OptionPlanChargeChargePeriod(&self.charge_period),
+                ),
+                (
+                    "priceData",
+                    __values::Value::OptionSerdeJsonMapStringSerdeJsonValue(
+                        &self.price_data,
+                    ),
+                ),
+                ("tiers", __values::Value::OptionVecPlanChargeTiersItem(&self.tiers)),
+                (
+                    "advanced",
+                    __values::Value::OptionSerdeJsonMapStringSerdeJsonValue(
+                        &self.advanced,
+                    ),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -19292,53 +20230,78 @@ impl PlanCharge {
 
 #[cfg(feature = "plans")]
 /// How one feature is priced; with `feature` null, the entry prices the plan as a whole.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlanChargeCatalogPrice {
     /// Id of the priced feature. Every price model except FLAT needs one.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub feature: Option<Option<uuid::Uuid>>,
     /// `priceModel`
-    #[serde(rename = "priceModel", default, skip_serializing_if = "Option::is_none")]
     pub price_model: Option<PlanChargeCatalogPricePriceModel>,
     /// `reset`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reset: Option<PlanChargeCatalogPriceReset>,
     /// `resetTime`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "resetTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub reset_time: Option<Option<String>>,
     /// `hasUnlimitedUsage`
-    #[serde(
-        rename = "hasUnlimitedUsage",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub has_unlimited_usage: Option<bool>,
     /// `paymentType`
-    #[serde(rename = "paymentType", default, skip_serializing_if = "Option::is_none")]
     pub payment_type: Option<PlanChargeCatalogPricePaymentType>,
     /// Optional rollover settings (`enabled`, `percentage`, `limit`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollover: Option<serde_json::Map<String, serde_json::Value>>,
     /// Optional usage alerts. With `thresholdType` PERCENTAGE the thresholds are percentages from 1 to 100; with BALANCE they are absolute amounts of usage.
-    #[serde(rename = "usageAlerts", default, skip_serializing_if = "Option::is_none")]
     pub usage_alerts: Option<PlanChargeCatalogPriceUsageAlerts>,
     /// `charges`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charges: Option<Vec<PlanCharge>>,
+}
+
+#[cfg(feature = "plans")]
+impl serde::Serialize for PlanChargeCatalogPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanChargeCatalogPrice",
+            &[
+                ("feature", __values::Value::OptionOptionUuidUuid(&self.feature)),
+                (
+                    "priceModel",
+                    __values::Value::OptionPlanChargeCatalogPricePriceModel(
+                        &self.price_model,
+                    ),
+                ),
+                (
+                    "reset",
+                    __values::Value::OptionPlanChargeCatalogPriceReset(&self.reset),
+                ),
+                ("resetTime", __values::Value::OptionOptionString(&self.reset_time)),
+                (
+                    "hasUnlimitedUsage",
+                    __values::Value::OptionBool(&self.has_unlimited_usage),
+                ),
+                (
+                    "paymentType",
+                    __values::Value::OptionPlanChargeCatalogPricePaymentType(
+                        &self.payment_type,
+                    ),
+                ),
+                (
+                    "rollover",
+                    __values::Value::OptionSerdeJsonMapStringSerdeJsonValue(
+                        &self.rollover,
+                    ),
+                ),
+                (
+                    "usageAlerts",
+                    __values::Value::OptionPlanChargeCatalogPriceUsageAlerts(
+                        &self.usage_alerts,
+                    ),
+                ),
+                ("charges", __values::Value::OptionVecPlanCharge(&self.charges)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -19702,18 +20665,35 @@ crate::runtime::serde_support::open_enum!(PlanChargeCatalogPriceReset);
 
 #[cfg(feature = "plans")]
 /// Optional usage alerts. With `thresholdType` PERCENTAGE the thresholds are percentages from 1 to 100; with BALANCE they are absolute amounts of usage.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlanChargeCatalogPriceUsageAlerts {
     /// `enabled`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `thresholds`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thresholds: Option<Vec<f64>>,
     /// `thresholdType`
-    #[serde(rename = "thresholdType", default, skip_serializing_if = "Option::is_none")]
     pub threshold_type: Option<PlanChargeCatalogPriceUsageAlertsThresholdType>,
+}
+
+#[cfg(feature = "plans")]
+impl serde::Serialize for PlanChargeCatalogPriceUsageAlerts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanChargeCatalogPriceUsageAlerts",
+            &[
+                ("enabled", __values::Value::OptionBool(&self.enabled)),
+                ("thresholds", __values::Value::OptionVecF64(&self.thresholds)),
+                (
+                    "thresholdType",
+                    __values::Value::OptionPlanChargeCatalogPriceUsageAlertsThresholdType(
+                        &self.threshold_type,
+                    ),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -19918,25 +20898,35 @@ crate::runtime::serde_support::open_enum!(PlanChargeChargePeriod);
 
 #[cfg(feature = "plans")]
 /// `PlanChargeTiersItem`
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlanChargeTiersItem {
     /// `flatAmount`
-    #[serde(rename = "flatAmount", default, skip_serializing_if = "Option::is_none")]
     pub flat_amount: Option<f64>,
     /// `unitAmount`
-    #[serde(rename = "unitAmount", default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<f64>,
     /// Top of this tier: an integer, or the string "inf" when the last tier has no upper limit.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "upTo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub up_to: Option<Option<PlanChargeTiersItemUpTo>>,
+}
+
+#[cfg(feature = "plans")]
+impl serde::Serialize for PlanChargeTiersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanChargeTiersItem",
+            &[
+                ("flatAmount", __values::Value::OptionF64(&self.flat_amount)),
+                ("unitAmount", __values::Value::OptionF64(&self.unit_amount)),
+                (
+                    "upTo",
+                    __values::Value::OptionOptionPlanChargeTiersItemUpTo(&self.up_to),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -20069,37 +21059,56 @@ impl<'de> Deserialize<'de> for PlanChargeTiersItemUpTo {
 
 #[cfg(feature = "plans")]
 /// Fields for a new plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlanCreateRequest {
     /// `name`
     pub name: String,
     /// `identifier`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// `description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Id of the product the plan is created under.
     pub product: uuid::Uuid,
     /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// `isVisible`
-    #[serde(rename = "isVisible", default, skip_serializing_if = "Option::is_none")]
     pub is_visible: Option<bool>,
     /// `license`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<LicenseConfig>,
     /// `links`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<PlanLink>>,
     /// Keys of files uploaded through `POST /media/` (of the form `tmp/<uuid>/<filename>`). Each one is moved to permanent storage and then listed in the plan's `files`.
-    #[serde(rename = "fileKeys", default, skip_serializing_if = "Option::is_none")]
     pub file_keys: Option<Vec<String>>,
     /// `ordering`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ordering: Option<i64>,
+}
+
+#[cfg(feature = "plans")]
+impl serde::Serialize for PlanCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanCreateRequest",
+            &[
+                ("name", __values::Value::String(&self.name)),
+                ("identifier", __values::Value::OptionString(&self.identifier)),
+                ("description", __values::Value::OptionString(&self.description)),
+                ("product", __values::Value::UuidUuid(&self.product)),
+                (
+                    "metadata",
+                    __values::Value::OptionSerdeJsonMapStringSerdeJsonValue(
+                        &self.metadata,
+                    ),
+                ),
+                ("isVisible", __values::Value::OptionBool(&self.is_visible)),
+                ("license", __values::Value::OptionLicenseConfig(&self.license)),
+                ("links", __values::Value::OptionVecPlanLink(&self.links)),
+                ("fileKeys", __values::Value::OptionVecString(&self.file_keys)),
+                ("ordering", __values::Value::OptionI64(&self.ordering)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -20591,18 +21600,35 @@ crate::runtime::serde_support::open_enum!(PlanEntitlementDetailsReset);
 
 #[cfg(feature = "plan-entitlements")]
 /// Optional usage alerts for this entitlement. With `thresholdType` PERCENTAGE the thresholds are percentages from 1 to 100; with BALANCE they are absolute amounts of usage.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlanEntitlementDetailsUsageAlerts {
     /// `enabled`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `thresholds`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thresholds: Option<Vec<f64>>,
     /// `thresholdType`
-    #[serde(rename = "thresholdType", default, skip_serializing_if = "Option::is_none")]
     pub threshold_type: Option<PlanEntitlementDetailsUsageAlertsThresholdType>,
+}
+
+#[cfg(feature = "plan-entitlements")]
+impl serde::Serialize for PlanEntitlementDetailsUsageAlerts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanEntitlementDetailsUsageAlerts",
+            &[
+                ("enabled", __values::Value::OptionBool(&self.enabled)),
+                ("thresholds", __values::Value::OptionVecF64(&self.thresholds)),
+                (
+                    "thresholdType",
+                    __values::Value::OptionPlanEntitlementDetailsUsageAlertsThresholdType(
+                        &self.threshold_type,
+                    ),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "plan-entitlements")]
@@ -20836,13 +21862,27 @@ impl<'de> Deserialize<'de> for PlanFeatureEntitlement {
 
 #[cfg(feature = "plan-entitlements")]
 /// One entitlement to add, naming the feature by its id.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlanFeatureEntitlementWrite {
     /// Id of the feature to grant.
     pub feature: uuid::Uuid,
     /// `details`
     pub details: PlanEntitlementDetails,
+}
+
+#[cfg(feature = "plan-entitlements")]
+impl serde::Serialize for PlanFeatureEntitlementWrite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanFeatureEntitlementWrite",
+            &[
+                ("feature", __values::Value::UuidUuid(&self.feature)),
+                ("details", __values::Value::PlanEntitlementDetails(&self.details)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "plan-entitlements")]
@@ -20928,11 +21968,22 @@ impl PlanFeatureEntitlementWrite {
 
 #[cfg(feature = "plan-entitlements")]
 /// New entitlement terms for one feature of a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlanFeaturePatchRequest {
     /// `details`
     pub details: PlanEntitlementDetails,
+}
+
+#[cfg(feature = "plan-entitlements")]
+impl serde::Serialize for PlanFeaturePatchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanFeaturePatchRequest",
+            &[("details", __values::Value::PlanEntitlementDetails(&self.details))],
+        )
+    }
 }
 
 #[cfg(feature = "plan-entitlements")]
@@ -21007,12 +22058,29 @@ impl PlanFeaturePatchRequest {
 
 #[cfg(feature = "plan-entitlements")]
 /// Entitlements to add to a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlanFeaturesCreateRequest {
     /// `planEntitlements`
-    #[serde(rename = "planEntitlements")]
     pub plan_entitlements: Vec<PlanFeatureEntitlementWrite>,
+}
+
+#[cfg(feature = "plan-entitlements")]
+impl serde::Serialize for PlanFeaturesCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanFeaturesCreateRequest",
+            &[
+                (
+                    "planEntitlements",
+                    __values::Value::VecPlanFeatureEntitlementWrite(
+                        &self.plan_entitlements,
+                    ),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "plan-entitlements")]
@@ -21221,18 +22289,30 @@ impl<'de> Deserialize<'de> for PlanFile {
 
 #[cfg(feature = "plan-files")]
 /// Display settings of a plan file. The stored file itself stays as it is.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlanFileUpdateRequest {
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `ordering`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ordering: Option<i64>,
     /// `enabled`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+#[cfg(feature = "plan-files")]
+impl serde::Serialize for PlanFileUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanFileUpdateRequest",
+            &[
+                ("name", __values::Value::OptionString(&self.name)),
+                ("ordering", __values::Value::OptionI64(&self.ordering)),
+                ("enabled", __values::Value::OptionBool(&self.enabled)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "plan-files")]
@@ -21338,15 +22418,34 @@ impl PlanFileUpdateRequest {
     )
 )]
 /// A named link shown with a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlanLink {
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `url`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "orders",
+        feature = "plan-entitlements",
+        feature = "plans",
+        feature = "subscriptions"
+    )
+)]
+impl serde::Serialize for PlanLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanLink",
+            &[
+                ("name", __values::Value::OptionString(&self.name)),
+                ("url", __values::Value::OptionString(&self.url)),
+            ],
+        )
+    }
 }
 
 #[cfg(
@@ -21594,11 +22693,22 @@ impl<'de> Deserialize<'de> for PlanPrice {
 
 #[cfg(feature = "plans")]
 /// The complete new set of prices for a plan, applied in one atomic step. At most one PAID price per currency is accepted.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlanPriceBulkRequest {
     /// `prices`
     pub prices: Vec<PlanPriceCreateRequest>,
+}
+
+#[cfg(feature = "plans")]
+impl serde::Serialize for PlanPriceBulkRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanPriceBulkRequest",
+            &[("prices", __values::Value::VecPlanPriceCreateRequest(&self.prices))],
+        )
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -21736,34 +22846,55 @@ impl<'de> Deserialize<'de> for PlanPriceBulkResponse {
 
 #[cfg(feature = "plans")]
 /// One price to set on a plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlanPriceCreateRequest {
     /// `priceType`
-    #[serde(rename = "priceType")]
     pub price_type: PlanPriceCreateRequestPriceType,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `freeTrial`
-    #[serde(rename = "freeTrial", default, skip_serializing_if = "Option::is_none")]
     pub free_trial: Option<bool>,
     /// `trialPeriod`
-    #[serde(rename = "trialPeriod", default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<i64>,
     /// `enabled`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `taxBehavior`
-    #[serde(rename = "taxBehavior", default, skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<PlanPriceCreateRequestTaxBehavior>,
     /// `chargeCatalogPrice`
-    #[serde(
-        rename = "chargeCatalogPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-    )]
     pub charge_catalog_price: Option<Vec<PlanChargeCatalogPrice>>,
+}
+
+#[cfg(feature = "plans")]
+impl serde::Serialize for PlanPriceCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanPriceCreateRequest",
+            &[
+                (
+                    "priceType",
+                    __values::Value::PlanPriceCreateRequestPriceType(&self.price_type),
+                ),
+                ("currency", __values::Value::OptionString(&self.currency)),
+                ("freeTrial", __values::Value::OptionBool(&self.free_trial)),
+                ("trialPeriod", __values::Value::OptionI64(&self.trial_period)),
+                ("enabled", __values::Value::OptionBool(&self.enabled)),
+                (
+                    "taxBehavior",
+                    __values::Value::OptionPlanPriceCreateRequestTaxBehavior(
+                        &self.tax_behavior,
+                    ),
+                ),
+                (
+                    "chargeCatalogPrice",
+                    __values::Value::OptionVecPlanChargeCatalogPrice(
+                        &self.charge_catalog_price,
+                    ),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -22117,15 +23248,27 @@ crate::runtime::serde_support::open_enum!(PlanPriceTaxBehavior);
 
 #[cfg(feature = "plans")]
 /// Options for publishing the current draft of a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlanPublishRequest {
     /// When `true`, the entitlements of existing subscribers are brought in line with the plan being published.
-    #[serde(rename = "updateFeatures", default, skip_serializing_if = "Option::is_none")]
     pub update_features: Option<bool>,
     /// When `true`, existing subscribers are moved onto the prices of the plan being published.
-    #[serde(rename = "updatePricing", default, skip_serializing_if = "Option::is_none")]
     pub update_pricing: Option<bool>,
+}
+
+#[cfg(feature = "plans")]
+impl serde::Serialize for PlanPublishRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanPublishRequest",
+            &[
+                ("updateFeatures", __values::Value::OptionBool(&self.update_features)),
+                ("updatePricing", __values::Value::OptionBool(&self.update_pricing)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -22270,30 +23413,47 @@ impl<'de> Deserialize<'de> for PlanPublishResponse {
 
 #[cfg(feature = "plans")]
 /// Fields to change on a plan; omitted fields keep their value. When the plan's latest version is already published, the change lands in a new version.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PlanUpdateRequest {
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `metadata`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// `isVisible`
-    #[serde(rename = "isVisible", default, skip_serializing_if = "Option::is_none")]
     pub is_visible: Option<bool>,
     /// `license`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<LicenseConfig>,
     /// `links`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<PlanLink>>,
     /// Keys of newly uploaded files (from `POST /media/`) to add to the plan. Files the plan already has are kept.
-    #[serde(rename = "fileKeys", default, skip_serializing_if = "Option::is_none")]
     pub file_keys: Option<Vec<String>>,
+}
+
+#[cfg(feature = "plans")]
+impl serde::Serialize for PlanUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PlanUpdateRequest",
+            &[
+                ("name", __values::Value::OptionString(&self.name)),
+                ("description", __values::Value::OptionString(&self.description)),
+                (
+                    "metadata",
+                    __values::Value::OptionSerdeJsonMapStringSerdeJsonValue(
+                        &self.metadata,
+                    ),
+                ),
+                ("isVisible", __values::Value::OptionBool(&self.is_visible)),
+                ("license", __values::Value::OptionLicenseConfig(&self.license)),
+                ("links", __values::Value::OptionVecPlanLink(&self.links)),
+                ("fileKeys", __values::Value::OptionVecString(&self.file_keys)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "plans")]
@@ -22465,15 +23625,27 @@ impl PlanUpdateRequest {
 
 #[cfg(feature = "media")]
 /// Asks for a presigned S3 POST policy to upload one file of up to 5 GB. The `fileKey` returned is a temporary `tmp/<uuid>/<fileName>` path to pass to product or plan operations in `imageKeys` or `fileKeys`.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PresignedUploadRequest {
     /// Name of the file to upload; the S3 object key ends with it.
-    #[serde(rename = "fileName")]
     pub file_name: String,
     /// MIME type of the file; the policy only accepts an upload of this type.
-    #[serde(rename = "fileType")]
     pub file_type: String,
+}
+
+#[cfg(feature = "media")]
+impl serde::Serialize for PresignedUploadRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "PresignedUploadRequest",
+            &[
+                ("fileName", __values::Value::String(&self.file_name)),
+                ("fileType", __values::Value::String(&self.file_type)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "media")]
@@ -22805,23 +23977,39 @@ impl<'de> Deserialize<'de> for Product {
 
 #[cfg(feature = "products")]
 /// Fields for a new product.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProductCreateRequest {
     /// `name`
     pub name: String,
     /// Slug of the product, safe for URLs; made from the name when not given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// `description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tax code of the product, from the supported list.
-    #[serde(rename = "taxCode")]
     pub tax_code: ProductCreateRequestTaxCode,
     /// Temporary keys of uploaded files (of the form `tmp/<uuid>/<filename>`) from the upload operation. Each one is moved to permanent storage and becomes one of the product's images.
-    #[serde(rename = "imageKeys", default, skip_serializing_if = "Option::is_none")]
     pub image_keys: Option<Vec<String>>,
+}
+
+#[cfg(feature = "products")]
+impl serde::Serialize for ProductCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "ProductCreateRequest",
+            &[
+                ("name", __values::Value::String(&self.name)),
+                ("identifier", __values::Value::OptionString(&self.identifier)),
+                ("description", __values::Value::OptionString(&self.description)),
+                (
+                    "taxCode",
+                    __values::Value::ProductCreateRequestTaxCode(&self.tax_code),
+                ),
+                ("imageKeys", __values::Value::OptionVecString(&self.image_keys)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "products")]
@@ -23159,21 +24347,33 @@ impl<'de> Deserialize<'de> for ProductImage {
 
 #[cfg(feature = "product-files")]
 /// Details of a product image that can be changed. The image file itself cannot be swapped; upload a new image for that.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProductImageUpdateRequest {
     /// Name to show for the image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Place among the product's images.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ordering: Option<i64>,
     /// `true` makes this image the product's thumbnail, and no other image of the product stays one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<bool>,
     /// `enabled`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+#[cfg(feature = "product-files")]
+impl serde::Serialize for ProductImageUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "ProductImageUpdateRequest",
+            &[
+                ("name", __values::Value::OptionString(&self.name)),
+                ("ordering", __values::Value::OptionI64(&self.ordering)),
+                ("thumbnail", __values::Value::OptionBool(&self.thumbnail)),
+                ("enabled", __values::Value::OptionBool(&self.enabled)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "product-files")]
@@ -24295,24 +25495,36 @@ impl<'de> Deserialize<'de> for ProductSettings {
 
 #[cfg(feature = "product-settings")]
 /// Product settings to change; any of them may be sent, the rest stay.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProductSettingsUpdateRequest {
     /// `vpn`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpn: Option<bool>,
     /// `tor`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tor: Option<bool>,
     /// `proxy`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<bool>,
     /// `currency`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `productUrl`
-    #[serde(rename = "productUrl", default, skip_serializing_if = "Option::is_none")]
     pub product_url: Option<String>,
+}
+
+#[cfg(feature = "product-settings")]
+impl serde::Serialize for ProductSettingsUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "ProductSettingsUpdateRequest",
+            &[
+                ("vpn", __values::Value::OptionBool(&self.vpn)),
+                ("tor", __values::Value::OptionBool(&self.tor)),
+                ("proxy", __values::Value::OptionBool(&self.proxy)),
+                ("currency", __values::Value::OptionString(&self.currency)),
+                ("productUrl", __values::Value::OptionString(&self.product_url)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "product-settings")]
@@ -24512,24 +25724,39 @@ crate::runtime::serde_support::open_enum!(ProductTaxCode);
 
 #[cfg(feature = "products")]
 /// Product fields to change; fields left out keep their value. Most fields that identify the product cannot be changed.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProductUpdateRequest {
     /// `name`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `description`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tax code of the product, from the supported list.
-    #[serde(rename = "taxCode", default, skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<ProductUpdateRequestTaxCode>,
     /// Temporary keys of more uploaded files to add to the product's images.
-    #[serde(rename = "imageKeys", default, skip_serializing_if = "Option::is_none")]
     pub image_keys: Option<Vec<String>>,
     /// `fileKeys`
-    #[serde(rename = "fileKeys", default, skip_serializing_if = "Option::is_none")]
     pub file_keys: Option<Vec<String>>,
+}
+
+#[cfg(feature = "products")]
+impl serde::Serialize for ProductUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "ProductUpdateRequest",
+            &[
+                ("name", __values::Value::OptionString(&self.name)),
+                ("description", __values::Value::OptionString(&self.description)),
+                (
+                    "taxCode",
+                    __values::Value::OptionProductUpdateRequestTaxCode(&self.tax_code),
+                ),
+                ("imageKeys", __values::Value::OptionVecString(&self.image_keys)),
+                ("fileKeys", __values::Value::OptionVecString(&self.file_keys)),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "products")]
@@ -25267,31 +26494,44 @@ crate::runtime::serde_support::open_enum!(PromotionWidgetType);
 
 #[cfg(feature = "refunds")]
 /// What to refund. Leave out both amount fields to refund all that is still refundable on the order.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RefundCreateRequest {
     /// Id of an order of your organization.
-    #[serde(rename = "orderId")]
     pub order_id: String,
     /// Amount to refund in the smallest unit of the currency (such as cents for USD). Wins over `amount` when both are sent.
-    #[serde(rename = "amountUnits", default, skip_serializing_if = "Option::is_none")]
     pub amount_units: Option<i64>,
     /// Amount to refund in the main unit of the currency (such as dollars for USD); only read when `amountUnits` is absent. Use a whole number for currencies without decimals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<crate::runtime::Decimal>,
     /// Why the money is given back; `REQUESTED_BY_CUSTOMER` if not given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<RefundCreateRequestReason>,
     /// Note for your team about the refund; optional.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "internalNote",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub internal_note: Option<Option<String>>,
+}
+
+#[cfg(feature = "refunds")]
+impl serde::Serialize for RefundCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "RefundCreateRequest",
+            &[
+                ("orderId", __values::Value::String(&self.order_id)),
+                ("amountUnits", __values::Value::OptionI64(&self.amount_units)),
+                ("amount", __values::Value::OptionCrateRuntimeDecimal(&self.amount)),
+                (
+                    "reason",
+                    __values::Value::OptionRefundCreateRequestReason(&self.reason),
+                ),
+                (
+                    "internalNote",
+                    __values::Value::OptionOptionString(&self.internal_note),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "refunds")]
@@ -26239,19 +27479,36 @@ crate::runtime::serde_support::open_enum!(RefundUpdatedEventType);
 
 #[cfg(feature = "reporting")]
 /// A usage figure for one feature of one customer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReportUsageRequest {
     /// Amount of usage being reported.
     pub value: i64,
     /// Identifier of the customer the usage belongs to.
-    #[serde(rename = "customerId")]
     pub customer_id: String,
     /// Identifier of the feature that was used.
-    #[serde(rename = "featureId")]
     pub feature_id: String,
     /// `SET` overwrites the recorded usage with `value`; `DELTA` adds `value` to it.
     pub behaviour: ReportUsageRequestBehaviour,
+}
+
+#[cfg(feature = "reporting")]
+impl serde::Serialize for ReportUsageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "ReportUsageRequest",
+            &[
+                ("value", __values::Value::I64(&self.value)),
+                ("customerId", __values::Value::String(&self.customer_id)),
+                ("featureId", __values::Value::String(&self.feature_id)),
+                (
+                    "behaviour",
+                    __values::Value::ReportUsageRequestBehaviour(&self.behaviour),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "reporting")]
@@ -29149,54 +30406,60 @@ crate::runtime::serde_support::open_enum!(TransactionResponseTransactionType);
 
 #[cfg(feature = "subscriptions")]
 /// The plan, period and features a subscription is to have.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubscriptionRequest {
     /// Identifier of the plan to move to.
-    #[serde(rename = "planIdentifier")]
     pub plan_identifier: String,
     /// Billing period to use from now on.
-    #[serde(rename = "chargePeriod")]
     pub charge_period: UpdateSubscriptionRequestChargePeriod,
     /// Features whose quantities change, with the new quantity of each.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub features: Option<Option<Vec<FeatureInput>>>,
     /// IP address of the customer, from which location-based prices are chosen.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "ipAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub ip_address: Option<Option<String>>,
     /// What happens to the trial: the string `"now"` ends a running trial at once, while a future ISO 8601 date-time (such as `"2027-12-31 23:59:59"`) becomes the new end of the trial. Without it, the trial stays as it is.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "trialEnd",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub trial_end: Option<Option<String>>,
     /// When a paid change applies. With `"activate_on_payment"`, the current subscription stays as it is while payment is pending, and the new plan, period and features apply once payment succeeds; when payment never completes, the pending change lapses and nothing changes. Without it, the change applies straight away.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`.
-    #[serde(
-        rename = "paymentBehavior",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::serde_support::double_option",
-    )]
     pub payment_behavior: Option<Option<UpdateSubscriptionRequestPaymentBehavior>>,
+}
+
+#[cfg(feature = "subscriptions")]
+impl serde::Serialize for UpdateSubscriptionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        __values::write(
+            serializer,
+            "UpdateSubscriptionRequest",
+            &[
+                ("planIdentifier", __values::Value::String(&self.plan_identifier)),
+                (
+                    "chargePeriod",
+                    __values::Value::UpdateSubscriptionRequestChargePeriod(
+                        &self.charge_period,
+                    ),
+                ),
+                (
+                    "features",
+                    __values::Value::OptionOptionVecFeatureInput(&self.features),
+                ),
+                ("ipAddress", __values::Value::OptionOptionString(&self.ip_address)),
+                ("trialEnd", __values::Value::OptionOptionString(&self.trial_end)),
+                (
+                    "paymentBehavior",
+                    __values::Value::OptionOptionUpdateSubscriptionRequestPaymentBehavior(
+                        &self.payment_behavior,
+                    ),
+                ),
+            ],
+        )
+    }
 }
 
 #[cfg(feature = "subscriptions")]

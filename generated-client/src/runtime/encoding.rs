@@ -1,6 +1,6 @@
 //! Structured values in query strings, form bodies and other parameters. Values are first
-//! turned into JSON values (`serde_json::to_value`), so every generated type
-//! is encoded the same way its JSON form reads, then flattened into
+//! turned into JSON values ([`json_value`]), so every generated type is
+//! encoded the same way its JSON form reads, then flattened into
 //! `name=value` pairs:
 //!
 //! - `null` becomes an empty value (`name=`): a field that is absent is
@@ -25,6 +25,16 @@
 //! query strings give the order a meaning.
 
 use serde_json::Value;
+
+/// `value`'s JSON value, read back from its JSON text. Not
+/// `serde_json::to_value`: that is a serializer of its own (two, with the
+/// one for raw values), and every model's `Serialize`, with the code of
+/// every type it holds, would be compiled once more for each. The text is
+/// written by the serializer request bodies use.
+pub(crate) fn json_value<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Value> {
+    let text = serde_json::to_vec(value)?;
+    serde_json::from_slice(&text)
+}
 
 /// A `name=value` pair, not yet percent-encoded.
 pub(crate) type Pair = (String, String);

@@ -276,12 +276,18 @@ pub(crate) mod open_object {
 /// one kind of slot (the models' `__slots::Slot`, a [`Kinds`]). What the
 /// derive checks is kept: a missing required member and a repeated one are
 /// errors, named as serde names them, and unknown members are skipped.
+///
+/// Their `Serialize` too, for the structs sent in requests: each member is
+/// handed to [`write`] as a value of one enum (the models'
+/// `__values::Value`, a [`Value`]), so the serializer's code for a member
+/// is compiled once, not once per member type.
 pub(crate) mod object {
     use std::borrow::Cow;
     use std::fmt;
 
     use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, SeqAccess, Visitor};
-    use serde::{Deserialize, Deserializer};
+    use serde::ser::SerializeStruct;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     /// A member's name, borrowed from the text when it has no escapes.
     pub(crate) struct Key<'de>(Cow<'de, str>);
@@ -533,6 +539,40 @@ pub(crate) mod object {
         }
     }
 
+    /// A member's value, borrowed from the struct being written.
+    pub(crate) trait Value: Serialize {
+        /// Whether it is an optional member's `None`, which is left out.
+        fn absent(&self) -> bool;
+    }
+
+    /// Writes a struct's members, each its name and value, in order; the
+    /// optional ones that are absent are left out, as serde's derive does
+    /// with `skip_serializing_if = "Option::is_none"`. Compiled once per
+    /// serializer for all the structs, where the derive's code and the
+    /// serializer's for each member's type are compiled per struct and per
+    /// member type.
+    pub(crate) fn write<S: Serializer, V: Value>(
+        serializer: S,
+        name: &'static str,
+        members: &[(&'static str, V)],
+    ) -> Result<S::Ok, S::Error> {
+        let mut written = 0;
+        for (_, value) in members {
+            if !value.absent() {
+                written += 1;
+            }
+        }
+        let mut object = serializer.serialize_struct(name, written)?;
+        for (member, value) in members {
+            if value.absent() {
+                object.skip_field(member)?;
+            } else {
+                object.serialize_field(member, value)?;
+            }
+        }
+        object.end()
+    }
+
     /// The value of one member: into its slot, or skipped.
     struct MemberSeed<'a, K: Kinds>(Option<K::Slot<'a>>);
 
@@ -718,7 +758,7 @@ pub(crate) fn comma_separated<T: std::fmt::Display>(values: &[T]) -> String {
 /// `k1,v1,k2,v2` (or `k1=v1,k2=v2` when `explode`). The generated types
 /// always serialize, so the empty fallback is never sent.
 pub(crate) fn simple_text<T: serde::Serialize + ?Sized>(value: &T, explode: bool) -> String {
-    serde_json::to_value(value)
+    super::encoding::json_value(value)
         .map(|value| super::encoding::simple_text(&value, explode))
         .unwrap_or_default()
 }

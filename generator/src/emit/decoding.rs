@@ -8,6 +8,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use crate::emit::kinds::KindTable;
 use crate::emit::models::field_type_and_serde;
 use crate::emit::tokens::{ident, rust_type, Scope};
 use crate::ir::{AdditionalProperties, Field, Presence, Struct, TypeRef};
@@ -179,36 +180,27 @@ enum Filling {
 
 /// The slot kinds of a crate's structs with written decoding: one per type
 /// their members are read as (and the types inside those `Option`s and
-/// lists), each compiled under the features of the structs that have one.
-pub struct SlotKinds(Vec<SlotKind>);
-
-/// A kind of slot: its name, the type it reads (`ty` as the models spell
-/// it, `tokens` as its module does), how, and the features that compile it
-/// (`None`: always compiled).
-struct SlotKind {
-    name: String,
-    ty: String,
-    tokens: TokenStream,
-    filling: Filling,
-    features: Option<Vec<String>>,
+/// lists), each with how it reads its value.
+pub struct SlotKinds {
+    table: KindTable,
+    /// How each kind of `table` reads its value, in the same order.
+    fillings: Vec<Filling>,
 }
 
 impl SlotKinds {
     /// `structs`: each struct with written decoding and the features that
     /// compile it (none: always), in the models' order.
     pub fn new<'a>(structs: impl Iterator<Item = (&'a Struct, &'a [String])>) -> Self {
-        let mut kinds = SlotKinds(Vec::new());
+        let mut kinds = SlotKinds {
+            table: KindTable::default(),
+            fillings: Vec::new(),
+        };
         for (object, features) in structs {
             for field in &object.fields {
                 kinds.add(Read::of(field), features);
             }
         }
-        for kind in &mut kinds.0 {
-            if let Some(features) = &mut kind.features {
-                features.sort();
-                features.dedup();
-            }
-        }
+        kinds.table.settle();
         kinds
     }
 
@@ -222,67 +214,34 @@ impl SlotKinds {
             }
             Read::Plain(_) => Filling::Value,
         };
-        let tokens = read.tokens(Scope::Models);
-        let ty = tokens.to_string();
-        if let Some(kind) = self.0.iter_mut().find(|kind| kind.ty == ty) {
-            match (&mut kind.features, features.is_empty()) {
-                // A type an ungated struct reads is always compiled.
-                (Some(_), true) => kind.features = None,
-                (Some(gate), false) => gate.extend(features.iter().cloned()),
-                (None, _) => {}
-            }
-            return kind.name.clone();
+        // The slots module names models through `models`.
+        let (name, added) = self.table.add(
+            &read.tokens(Scope::Models),
+            read.tokens(Scope::Crate),
+            features,
+        );
+        if added {
+            self.fillings.push(filling);
         }
-        let name = kind_name(&tokens, &self.0);
-        self.0.push(SlotKind {
-            name: name.clone(),
-            ty,
-            // The slots module names models through `models`.
-            tokens: read.tokens(Scope::Crate),
-            filling,
-            features: (!features.is_empty()).then(|| features.to_vec()),
-        });
         name
     }
 
-    /// The kind `field`'s value is read into (`new` added one for every
-    /// member; were one missing, the name would not compile).
+    /// The kind `field`'s value is read into.
     fn of(&self, field: &Field) -> Ident {
-        let ty = read_type(field, Scope::Models).to_string();
-        let name = self
-            .0
-            .iter()
-            .find(|kind| kind.ty == ty)
-            .map_or("Unlisted", |kind| kind.name.as_str());
-        quote::format_ident!("{name}")
+        self.table.of(&read_type(field, Scope::Models))
     }
 
     /// The models' module `__slots`: the slot kinds, as the runtime's
     /// `object::Kinds`; none without structs with written decoding.
     pub fn module(&self) -> Option<TokenStream> {
-        if self.0.is_empty() {
+        if self.table.is_empty() {
             return None;
         }
-        let cfgs: Vec<Option<TokenStream>> = self
-            .0
-            .iter()
-            .map(|kind| {
-                kind.features
-                    .as_ref()
-                    .map(|features| match features.as_slice() {
-                        [one] => quote!(#[cfg(feature = #one)]),
-                        several => quote!(#[cfg(any(#(feature = #several),*))]),
-                    })
-            })
-            .collect();
-        let names: Vec<Ident> = self
-            .0
-            .iter()
-            .map(|kind| quote::format_ident!("{}", kind.name))
-            .collect();
-        let types = self.0.iter().map(|kind| &kind.tokens);
-        let fills = self.0.iter().map(|kind| {
-            let (function, inner) = match &kind.filling {
+        let cfgs = self.table.cfgs();
+        let names = self.table.names();
+        let types = self.table.kinds().iter().map(|kind| &kind.tokens);
+        let fills = self.fillings.iter().map(|filling| {
+            let (function, inner) = match filling {
                 Filling::Value => return quote!(object::fill(slot, deserializer, name)),
                 Filling::Option(inner) => (quote!(fill_option), inner),
                 Filling::List(inner) => (quote!(fill_list), inner),
@@ -358,38 +317,6 @@ impl SlotKinds {
                 }
             }
         })
-    }
-}
-
-/// A slot kind's name: the identifiers of its type, each in upper camel
-/// case (`Option<Vec<String>>` is `OptionVecString`); a name already taken
-/// gets a number.
-fn kind_name(ty: &TokenStream, taken: &[SlotKind]) -> String {
-    let mut words = Vec::new();
-    collect_identifiers(ty.clone(), &mut words);
-    let base: String = words
-        .iter()
-        .map(|word| heck::ToUpperCamelCase::to_upper_camel_case(word.as_str()))
-        .collect();
-    let mut name = base.clone();
-    let mut number = 2;
-    // `Never` is the slots module's own kind (see `SlotKinds::module`).
-    while name == "Never" || taken.iter().any(|kind| kind.name == name) {
-        name = format!("{base}{number}");
-        number += 1;
-    }
-    name
-}
-
-fn collect_identifiers(tokens: TokenStream, out: &mut Vec<String>) {
-    for token in tokens {
-        match token {
-            proc_macro2::TokenTree::Ident(ident) => {
-                out.push(ident.to_string().trim_start_matches("r#").to_owned())
-            }
-            proc_macro2::TokenTree::Group(group) => collect_identifiers(group.stream(), out),
-            _ => {}
-        }
     }
 }
 

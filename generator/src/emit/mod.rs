@@ -3,8 +3,10 @@
 
 pub(crate) mod client;
 mod decoding;
+mod encoding;
 mod features;
 mod guide;
+mod kinds;
 mod manifest;
 mod models;
 mod operations;

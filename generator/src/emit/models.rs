@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::decoding::{members_deserialize, open_deserialize, SlotKinds};
+use crate::emit::encoding::{members_serialize, ValueKinds};
 use crate::emit::features::{allow_unused_imports, any_of, gate};
 use crate::emit::tokens::{allow_many_arguments, docs, ident, parameters, rust_type, Scope};
 use crate::ir::{
@@ -11,8 +12,8 @@ use crate::ir::{
     UnionTag, UnionVariant,
 };
 use crate::surface::{
-    Availability, Decoding, FieldSetter, Method, ModelSurface, ReexportOrigin, SetValue, Surface,
-    SERIALIZE_RECEIVED,
+    Availability, Decoding, Encoding, FieldSetter, Method, ModelSurface, ReexportOrigin, SetValue,
+    Surface, SERIALIZE_RECEIVED,
 };
 
 /// The models module.
@@ -27,11 +28,29 @@ pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
             _ => None,
         })
         .collect();
-    let kinds = SlotKinds::new(written.iter().copied());
-    let slots = kinds.module().map(|declaration| {
+    let encoded: Vec<(&Struct, &[String])> = models
+        .iter()
+        .zip(&surface.models)
+        .filter(|(_, s)| s.encoding == Encoding::Members)
+        .filter_map(|(m, _)| match &m.kind {
+            ModelKind::Struct(object) => Some((object, api.features.of_model(&m.name))),
+            _ => None,
+        })
+        .collect();
+    let kinds = Kinds {
+        slots: SlotKinds::new(written.iter().copied()),
+        values: ValueKinds::new(encoded.iter().copied()),
+    };
+    let slots = kinds.slots.module().map(|declaration| {
         gate(
             declaration,
             &any_of(written.iter().map(|(_, features)| *features)),
+        )
+    });
+    let values = kinds.values.module().map(|declaration| {
+        gate(
+            declaration,
+            &any_of(encoded.iter().map(|(_, features)| *features)),
         )
     });
     let items = models
@@ -67,8 +86,9 @@ pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
         )),
         (false, _) => None,
     };
-    // Structs whose decoding is written read their members with it.
-    let object = (!written.is_empty()).then(|| {
+    // Structs whose decoding or encoding is written read and write their
+    // members with it.
+    let object = (!written.is_empty() || !encoded.is_empty()).then(|| {
         quote!(
             use crate::runtime::serde_support::object;
         )
@@ -86,11 +106,19 @@ pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
         #base64
 
         #slots
+        #values
         #(#items)*
     }
 }
 
-fn model(model: &Model, surface: &ModelSurface, kinds: &SlotKinds) -> TokenStream {
+/// The kinds the structs with written decoding and encoding read and write
+/// their members as.
+struct Kinds {
+    slots: SlotKinds,
+    values: ValueKinds,
+}
+
+fn model(model: &Model, surface: &ModelSurface, kinds: &Kinds) -> TokenStream {
     let docs = docs(&surface.docs);
     let marker = model.deprecated.then(|| quote!(#[deprecated]));
     let allow = if surface.allow_deprecated {
@@ -118,7 +146,7 @@ fn struct_item(
     name: &str,
     object: &Struct,
     surface: &ModelSurface,
-    kinds: &SlotKinds,
+    kinds: &Kinds,
     allow: &TokenStream,
 ) -> TokenStream {
     let name = ident(name);
@@ -150,12 +178,14 @@ fn struct_item(
         .as_ref()
         .map(|new| constructors(&name, object, new, &surface.setters, allow));
     let deserialize = match (surface.decoding, &object.additional_properties) {
-        (Decoding::Members, _) => Some(members_deserialize(&name, object, kinds, allow)),
+        (Decoding::Members, _) => Some(members_deserialize(&name, object, &kinds.slots, allow)),
         (Decoding::OpenObject, Some(additional)) => {
             Some(open_deserialize(&name, object, additional, allow))
         }
         _ => None,
     };
+    let serialize = (surface.encoding == Encoding::Members)
+        .then(|| members_serialize(&name, object, &kinds.values, allow));
     let derives = type_attributes(surface);
     quote! {
         #allow
@@ -166,6 +196,7 @@ fn struct_item(
             #additional
         }
 
+        #serialize
         #deserialize
         #constructors
         #page
@@ -333,28 +364,32 @@ fn available(attribute: TokenStream, when: Availability) -> TokenStream {
 /// A field's Rust type and the content of its `#[serde(...)]` attribute,
 /// `serde(...)` (if it needs one).
 pub(super) fn field_type_and_serde(field: &Field) -> (TokenStream, Option<TokenStream>) {
-    let ty = rust_type(&field.ty, Scope::Models);
+    let ty = field_type(field, Scope::Models);
     let bare_name = field.rust_name.bare();
     let wire = &field.wire_name;
     let rename = (bare_name != wire).then(|| quote!(rename = #wire,));
-    let (ty, attrs) = match field.presence {
-        Presence::Required => (ty, quote!()),
-        Presence::RequiredNullable => (quote!(Option<#ty>), quote!()),
-        Presence::Optional => (
-            quote!(Option<#ty>),
-            quote!(default, skip_serializing_if = "Option::is_none",),
-        ),
-        Presence::OptionalNullable => (
-            quote!(Option<Option<#ty>>),
-            quote!(
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "crate::runtime::serde_support::double_option",
-            ),
+    let attrs = match field.presence {
+        Presence::Required | Presence::RequiredNullable => quote!(),
+        Presence::Optional => quote!(default, skip_serializing_if = "Option::is_none",),
+        Presence::OptionalNullable => quote!(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::serde_support::double_option",
         ),
     };
     let serde = (rename.is_some() || !attrs.is_empty()).then(|| quote!(serde(#rename #attrs)));
     (ty, serde)
+}
+
+/// A field's Rust type, as `scope` spells it: its value's, in an `Option`
+/// when it may be `null` or absent, in two when it may be both.
+pub(super) fn field_type(field: &Field, scope: Scope) -> TokenStream {
+    let ty = rust_type(&field.ty, scope);
+    match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+        Presence::OptionalNullable => quote!(Option<Option<#ty>>),
+    }
 }
 
 fn enum_item(

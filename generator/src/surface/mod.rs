@@ -32,7 +32,8 @@ use crate::lower::reserved::runtime_methods;
 pub use client::{credential_setter, BUILDER_METHODS, CLIENT_METHODS};
 pub use crate_root::{Reexport, ReexportOrigin};
 pub use models::{
-    constructor, Availability, Decoding, FieldSetter, ModelSurface, SetValue, SERIALIZE_RECEIVED,
+    constructor, Availability, Decoding, Encoding, FieldSetter, ModelSurface, SetValue,
+    SERIALIZE_RECEIVED,
 };
 pub use operations::{client_method, CallSetter, OperationSurface, SharedErrors};
 pub use spelling::{ident, rust_type, Scope};

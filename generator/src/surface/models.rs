@@ -40,6 +40,8 @@ pub struct ModelSurface {
     pub setters: Vec<FieldSetter>,
     /// Where the type's `Deserialize` comes from.
     pub decoding: Decoding,
+    /// Where the type's `Serialize` comes from, when it has one.
+    pub encoding: Encoding,
     /// When the type implements `Serialize`: string enums always; structs
     /// and unions always when they are sent in requests (derived, or written
     /// for a tagged union) or the configuration derives it, and otherwise
@@ -83,6 +85,22 @@ pub enum Decoding {
     OpenObject,
 }
 
+/// Where a model's `Serialize` comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Its kind's own way: derived (it is in `derives` or
+    /// `derives_serialize_received`), the string enums' and tagged unions'
+    /// code, or none.
+    Own,
+    /// Written member by member for a struct that always encodes and whose
+    /// decoding is written too (so no serde attribute asks for the
+    /// derive): each member is handed to the runtime's
+    /// `serde_support::object::write` as a value of the models' `__values`
+    /// kinds (`emit::encoding`), so the serializer's code is compiled once
+    /// for all member types, not once per type.
+    Members,
+}
+
 /// A `with_` setter of a struct.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldSetter {
@@ -123,8 +141,16 @@ fn describe_model(model: &Model, deprecated: &BTreeSet<&str>) -> ModelSurface {
         _ => None,
     };
     let decoding = decoding(model);
-    let derives = derives(model, decoding);
+    let mut derives = derives(model, decoding);
     let encodes = encodes(model, &derives);
+    let encoding = if decoding == Decoding::Members && encodes == Availability::Always {
+        // The impl is written: the derive (its own or the configuration's)
+        // would be a second one.
+        derives.retain(|d| !names_trait(d, "Serialize"));
+        Encoding::Members
+    } else {
+        Encoding::Own
+    };
     let derives_serde = derives
         .iter()
         .any(|d| names_trait(d, "Serialize") || names_trait(d, "Deserialize"));
@@ -142,11 +168,14 @@ fn describe_model(model: &Model, deprecated: &BTreeSet<&str>) -> ModelSurface {
         encodes,
         serde_attributes: if derives_serde {
             Availability::Always
+        } else if encoding == Encoding::Members {
+            Availability::Never
         } else {
             encodes
         },
         derives,
         decoding,
+        encoding,
         attributes: match model.kind {
             ModelKind::Alias(_) => Vec::new(),
             _ => model.extra_attributes.clone(),

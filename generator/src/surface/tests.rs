@@ -296,13 +296,20 @@ fn operation_index(api: &Api, id: &str) -> usize {
 fn only_sent_types_always_serialize_received_ones_with_the_feature() {
     let mut api = api(DIRECTIONS);
     let surface = Surface::of(&api);
-    for sent in ["Sent", "Shape"] {
-        let sent = model(&surface, &api, sent);
-        assert_eq!(sent.encodes, Availability::Always, "{}", sent.name);
-        assert!(sent.derives.contains(&"Serialize".to_owned()));
-        assert!(sent.derives_serialize_received.is_empty());
-        assert_eq!(sent.serde_attributes, Availability::Always);
-    }
+    // A sent struct's `Serialize` is written, with no serde attributes; a
+    // sent untagged union's is derived.
+    let sent = model(&surface, &api, "Sent");
+    assert_eq!(sent.encodes, Availability::Always);
+    assert_eq!(sent.encoding, Encoding::Members);
+    assert!(!sent.derives.iter().any(|d| d.ends_with("Serialize")));
+    assert!(sent.derives_serialize_received.is_empty());
+    assert_eq!(sent.serde_attributes, Availability::Never);
+    let shape = model(&surface, &api, "Shape");
+    assert_eq!(shape.encodes, Availability::Always);
+    assert_eq!(shape.encoding, Encoding::Own);
+    assert!(shape.derives.contains(&"Serialize".to_owned()));
+    assert!(shape.derives_serialize_received.is_empty());
+    assert_eq!(shape.serde_attributes, Availability::Always);
     for received in ["Got", "Either"] {
         let received = model(&surface, &api, received);
         let name = &received.name;
@@ -324,6 +331,7 @@ fn only_sent_types_always_serialize_received_ones_with_the_feature() {
             received.serde_attributes,
             Availability::WithSerializeReceived
         );
+        assert_eq!(received.encoding, Encoding::Own, "{name}");
     }
     // A tagged union's `Serialize` is written, not derived.
     let event = model(&surface, &api, "Event");
@@ -331,16 +339,27 @@ fn only_sent_types_always_serialize_received_ones_with_the_feature() {
     assert!(event.derives_serialize_received.is_empty());
     assert!(surface.has_serialize_received());
 
-    // Derived by the configuration: always, and once.
-    let got = model_index(&api, "Got");
-    api.models[got].extra_derives = vec!["serde::Serialize".to_owned()];
+    // Asked for by the configuration: always, and once (written, like a
+    // sent struct's, so not derived as well).
+    let got_at = model_index(&api, "Got");
+    api.models[got_at].extra_derives = vec!["serde::Serialize".to_owned()];
     let configured = Surface::of(&api);
     let got = model(&configured, &api, "Got");
     assert_eq!(got.encodes, Availability::Always);
-    assert_eq!(got.serde_attributes, Availability::Always);
+    assert_eq!(got.encoding, Encoding::Members);
+    assert_eq!(got.serde_attributes, Availability::Never);
     assert!(got.derives_serialize_received.is_empty());
     let serialize = got.derives.iter().filter(|d| d.ends_with("Serialize"));
+    assert_eq!(serialize.count(), 0, "{:?}", got.derives);
+
+    // With serde attributes from the configuration, the derive reads them.
+    api.models[got_at].extra_attributes = vec!["#[serde(deny_unknown_fields)]".to_owned()];
+    let attributed = Surface::of(&api);
+    let got = model(&attributed, &api, "Got");
+    assert_eq!(got.encoding, Encoding::Own);
+    let serialize = got.derives.iter().filter(|d| d.ends_with("Serialize"));
     assert_eq!(serialize.count(), 1, "{:?}", got.derives);
+    assert_eq!(got.serde_attributes, Availability::Always);
 }
 
 /// `getA` and `getB` document the same errors; `getC` another body.

@@ -266,7 +266,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
         name: &'static str,
         value: &T,
     ) -> Self {
-        let value = serde_json::to_value(value);
+        let value = encoding::json_value(value);
         self.state
             .query_pairs(name, value, &encoding::deep_object_pairs);
         self
@@ -280,7 +280,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
         value: &T,
         explode: bool,
     ) -> Self {
-        let value = serde_json::to_value(value);
+        let value = encoding::json_value(value);
         self.state.query_pairs(name, value, &|name, value| {
             encoding::form_pairs(name, value, explode)
         });
@@ -343,7 +343,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
         content_type: &'static str,
     ) -> Self {
         self.state
-            .form_body(serde_json::to_value(body), content_type);
+            .form_body(encoding::json_value(body), content_type);
         self
     }
 

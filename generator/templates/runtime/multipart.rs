@@ -188,7 +188,7 @@ impl Multipart {
 
     /// Text or JSON parts for a value that is not a file.
     pub(crate) fn value<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
-        match serde_json::to_value(value) {
+        match super::encoding::json_value(value) {
             Ok(value) => self.push_value(name, &value),
             Err(e) => self.fail(format!("part `{name}` cannot be encoded: {e}")),
         }
@@ -197,7 +197,7 @@ impl Multipart {
 
     /// One `value` part per member of a map (or object).
     pub(crate) fn members<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
-        match serde_json::to_value(value) {
+        match super::encoding::json_value(value) {
             Ok(Value::Object(members)) => {
                 for (name, inner) in &members {
                     self.push_value(name, inner);
