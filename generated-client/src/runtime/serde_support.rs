@@ -332,13 +332,17 @@ pub(crate) mod object {
         deserializer: D,
         name: &'static str,
     ) -> Result<(), D::Error> {
-        // A `match`, not `Option::is_some`: no copy of that per member type.
+        // `match`es, not `Option::is_some` or `?`: no copy of those per
+        // member type.
         match slot {
             Some(_) => Err(D::Error::duplicate_field(name)),
-            None => {
-                *slot = Some(T::deserialize(deserializer)?);
-                Ok(())
-            }
+            None => match T::deserialize(deserializer) {
+                Ok(value) => {
+                    *slot = Some(value);
+                    Ok(())
+                }
+                Err(error) => Err(error),
+            },
         }
     }
 
@@ -358,9 +362,13 @@ pub(crate) mod object {
             Some(_) => Err(D::Error::duplicate_field(name)),
             None => {
                 let mut value = None;
-                deserializer.deserialize_option(OptionVisitor::<K>(kind(&mut value, name)))?;
-                *slot = Some(value);
-                Ok(())
+                match deserializer.deserialize_option(OptionVisitor::<K>(kind(&mut value, name))) {
+                    Ok(()) => {
+                        *slot = Some(value);
+                        Ok(())
+                    }
+                    Err(error) => Err(error),
+                }
             }
         }
     }
@@ -404,9 +412,13 @@ pub(crate) mod object {
                     kind,
                     name,
                 };
-                deserializer.deserialize_seq(ListVisitor::<K>(&mut list))?;
-                *slot = Some(list.items);
-                Ok(())
+                match deserializer.deserialize_seq(ListVisitor::<K>(&mut list)) {
+                    Ok(()) => {
+                        *slot = Some(list.items);
+                        Ok(())
+                    }
+                    Err(error) => Err(error),
+                }
             }
         }
     }
