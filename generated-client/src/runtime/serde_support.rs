@@ -46,8 +46,13 @@ macro_rules! open_enum {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                    .map(Self::from)
+                // A `match`, not `Result::map`: no copy of that per enum.
+                match <::std::string::String as ::serde::Deserialize>::deserialize(deserializer) {
+                    ::std::result::Result::Ok(value) => {
+                        ::std::result::Result::Ok(Self::from(value))
+                    }
+                    ::std::result::Result::Err(error) => ::std::result::Result::Err(error),
+                }
             }
         }
 

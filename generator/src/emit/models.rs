@@ -19,24 +19,8 @@ use crate::surface::{
 /// The models module.
 pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
     let models = &api.models;
-    let written: Vec<(&Struct, &[String])> = models
-        .iter()
-        .zip(&surface.models)
-        .filter(|(_, s)| s.decoding == Decoding::Members)
-        .filter_map(|(m, _)| match &m.kind {
-            ModelKind::Struct(object) => Some((object, api.features.of_model(&m.name))),
-            _ => None,
-        })
-        .collect();
-    let encoded: Vec<(&Struct, &[String])> = models
-        .iter()
-        .zip(&surface.models)
-        .filter(|(_, s)| s.encoding == Encoding::Members)
-        .filter_map(|(m, _)| match &m.kind {
-            ModelKind::Struct(object) => Some((object, api.features.of_model(&m.name))),
-            _ => None,
-        })
-        .collect();
+    let written = structs_where(api, surface, |s| s.decoding == Decoding::Members);
+    let encoded = structs_where(api, surface, |s| s.encoding == Encoding::Members);
     let kinds = Kinds {
         slots: SlotKinds::new(written.iter().copied()),
         values: ValueKinds::new(encoded.iter().copied()),
@@ -109,6 +93,24 @@ pub fn models_file(api: &Api, surface: &Surface) -> TokenStream {
         #values
         #(#items)*
     }
+}
+
+/// The structs whose surface says `which`, each with the features that
+/// compile it (none: always), in the models' order.
+fn structs_where<'a>(
+    api: &'a Api,
+    surface: &Surface,
+    which: impl Fn(&ModelSurface) -> bool,
+) -> Vec<(&'a Struct, &'a [String])> {
+    api.models
+        .iter()
+        .zip(&surface.models)
+        .filter(|(_, s)| which(s))
+        .filter_map(|(m, _)| match &m.kind {
+            ModelKind::Struct(object) => Some((object, api.features.of_model(&m.name))),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The kinds the structs with written decoding and encoding read and write
