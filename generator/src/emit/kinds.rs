@@ -4,19 +4,27 @@
 //! compiled once, not once per struct. Each kind is compiled under the
 //! features of the structs that use it.
 
+use std::collections::{HashMap, HashSet};
+
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-/// The kinds, in the order first met.
+/// The kinds, in the order first met, and where each type's is.
 #[derive(Default)]
-pub struct KindTable(Vec<Kind>);
+pub struct KindTable {
+    kinds: Vec<Kind>,
+    /// The index in `kinds` of each type's kind, by the type as the models
+    /// spell it: a big API has thousands of kinds and tens of thousands of
+    /// fields.
+    index: HashMap<String, usize>,
+    /// The names taken.
+    names: HashSet<String>,
+}
 
-/// A kind: its name, its type (`ty` as the models spell it, `tokens` as a
-/// module inside them does), and the features that compile it (`None`:
-/// always compiled).
+/// A kind: its name, its type as a module inside the models spells it, and
+/// the features that compile it (`None`: always compiled).
 pub struct Kind {
     pub name: String,
-    ty: String,
     pub tokens: TokenStream,
     features: Option<Vec<String>>,
 }
@@ -32,7 +40,7 @@ impl KindTable {
         features: &[String],
     ) -> (String, bool) {
         let ty = models_ty.to_string();
-        if let Some(kind) = self.0.iter_mut().find(|kind| kind.ty == ty) {
+        if let Some(kind) = self.index.get(&ty).map(|&at| &mut self.kinds[at]) {
             match (&mut kind.features, features.is_empty()) {
                 // A type an ungated struct uses is always compiled.
                 (Some(_), true) => kind.features = None,
@@ -42,9 +50,10 @@ impl KindTable {
             return (kind.name.clone(), false);
         }
         let name = self.free_name(models_ty);
-        self.0.push(Kind {
+        self.names.insert(name.clone());
+        self.index.insert(ty, self.kinds.len());
+        self.kinds.push(Kind {
             name: name.clone(),
-            ty,
             tokens: module_ty,
             features: (!features.is_empty()).then(|| features.to_vec()),
         });
@@ -53,7 +62,7 @@ impl KindTable {
 
     /// Sorts each kind's features, once all are added.
     pub fn settle(&mut self) {
-        for kind in &mut self.0 {
+        for kind in &mut self.kinds {
             if let Some(features) = &mut kind.features {
                 features.sort();
                 features.dedup();
@@ -64,26 +73,25 @@ impl KindTable {
     /// The kind of the type the models spell `models_ty` (every type used
     /// was added; were one missing, the name would not compile).
     pub fn of(&self, models_ty: &TokenStream) -> Ident {
-        let ty = models_ty.to_string();
         let name = self
-            .0
-            .iter()
-            .find(|kind| kind.ty == ty)
-            .map_or("Unlisted", |kind| kind.name.as_str());
+            .index
+            .get(&models_ty.to_string())
+            .map_or("Unlisted", |&at| self.kinds[at].name.as_str());
         quote::format_ident!("{name}")
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.kinds.is_empty()
     }
 
+    /// The kinds, in the order first met.
     pub fn kinds(&self) -> &[Kind] {
-        &self.0
+        &self.kinds
     }
 
     /// Each kind's `#[cfg(...)]`, none for one always compiled.
     pub fn cfgs(&self) -> Vec<Option<TokenStream>> {
-        self.0
+        self.kinds
             .iter()
             .map(|kind| {
                 kind.features
@@ -98,7 +106,7 @@ impl KindTable {
 
     /// Each kind's name, as the variant it is.
     pub fn names(&self) -> Vec<Ident> {
-        self.0
+        self.kinds
             .iter()
             .map(|kind| quote::format_ident!("{}", kind.name))
             .collect()
@@ -116,7 +124,7 @@ impl KindTable {
             .collect();
         let mut name = base.clone();
         let mut number = 2;
-        while name == "Never" || self.0.iter().any(|kind| kind.name == name) {
+        while name == "Never" || self.names.contains(&name) {
             name = format!("{base}{number}");
             number += 1;
         }
