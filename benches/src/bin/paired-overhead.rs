@@ -68,30 +68,22 @@ fn run() -> Result<Paired, String> {
         let by_hand = HandWritten::new(address);
         let body = plan_update();
         let generated_batch = |calls: u32| {
-            let (generated, body) = (&generated, &body);
-            async move {
-                let start = Instant::now();
-                for _ in 0..calls {
-                    generated
-                        .update_catalog_plan("pro", body)
-                        .await
-                        .map_err(|e| format!("generated call: {e}"))?;
-                }
-                Ok::<Duration, String>(start.elapsed())
-            }
+            time_calls(calls, || async {
+                generated
+                    .update_catalog_plan("pro", &body)
+                    .await
+                    .map(drop)
+                    .map_err(|e| format!("generated call: {e}"))
+            })
         };
         let hand_written_batch = |calls: u32| {
-            let (by_hand, body) = (&by_hand, &body);
-            async move {
-                let start = Instant::now();
-                for _ in 0..calls {
-                    by_hand
-                        .update_catalog_plan("pro", body)
-                        .await
-                        .map_err(|e| format!("hand-written call: {e}"))?;
-                }
-                Ok::<Duration, String>(start.elapsed())
-            }
+            time_calls(calls, || async {
+                by_hand
+                    .update_catalog_plan("pro", &body)
+                    .await
+                    .map(drop)
+                    .map_err(|e| format!("hand-written call: {e}"))
+            })
         };
         generated_batch(WARM_UP).await?;
         hand_written_batch(WARM_UP).await?;
@@ -119,6 +111,19 @@ fn run() -> Result<Paired, String> {
             rounds: ROUNDS,
         })
     })
+}
+
+/// How long `calls` calls made by `call` took, one after the other.
+async fn time_calls<F, Fut>(calls: u32, call: F) -> Result<Duration, String>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let start = Instant::now();
+    for _ in 0..calls {
+        call().await?;
+    }
+    Ok(start.elapsed())
 }
 
 fn median(values: &mut [f64]) -> f64 {

@@ -176,28 +176,13 @@ fn target_dir(root: &Path) -> PathBuf {
 /// `generation-speed` binary, in release.
 fn build_release(root: &Path) -> Result<()> {
     eprintln!("building the generator and benchmarks in release…");
-    cargo(
-        root,
-        &[
-            "build",
-            "--release",
-            "-p",
-            "openapi-rust-gen-cli",
-            "--bin",
-            "openapi-rust-gen",
-        ],
-    )?;
-    cargo(
-        root,
-        &[
-            "build",
-            "--release",
-            "-p",
-            "client-bench",
-            "--bin",
-            "generation-speed",
-        ],
-    )
+    build_release_bin(root, "openapi-rust-gen-cli", "openapi-rust-gen")?;
+    build_release_bin(root, "client-bench", "generation-speed")
+}
+
+/// `cargo build --release -p <package> --bin <bin>`.
+fn build_release_bin(root: &Path, package: &str, bin: &str) -> Result<()> {
+    cargo(root, &["build", "--release", "-p", package, "--bin", bin])
 }
 
 /// The generation rows of every subject: in-process and whole-process
@@ -440,17 +425,7 @@ struct Paired {
 /// after the other. It is the row the target is checked on.
 fn paired_overhead(root: &Path, target_dir: &Path) -> Result<Paired> {
     eprintln!("timing the two calls in alternating rounds…");
-    cargo(
-        root,
-        &[
-            "build",
-            "--release",
-            "-p",
-            "client-bench",
-            "--bin",
-            "paired-overhead",
-        ],
-    )?;
+    build_release_bin(root, "client-bench", "paired-overhead")?;
     let binary = target_dir.join("release/paired-overhead");
     let output = Command::new(&binary)
         .current_dir(root)
