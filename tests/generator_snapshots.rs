@@ -42,6 +42,7 @@ fixture_snapshots!(
     all_of,
     binary_body,
     conformance_wire,
+    credentials,
     decimals,
     deep_object,
     defaults,

@@ -201,6 +201,32 @@ async fn download_works_on_a_client_without_credentials() {
 }
 
 #[tokio::test]
+async fn token_that_cannot_be_a_header_fails_each_call_before_any_request() {
+    // The client makes a credential's header once, when it is built; a
+    // token that cannot be one still builds a client, and each call that
+    // needs it fails saying why, without the token.
+    let server = answering(ok_plan("pro")).await;
+    let token = "line one\nline two";
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_auth(token)
+        .build()
+        .expect("client builds");
+
+    for _ in 0..2 {
+        let error = client.retrieve_catalog_plan("pro").await.unwrap_err();
+        match &error {
+            Error::InvalidRequest(reason) => {
+                assert!(reason.contains("invalid characters"), "{reason}");
+            }
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+        assert!(!error.to_string().contains(token), "{error}");
+    }
+    assert_eq!(requests(&server).await.len(), 0, "no request may go out");
+}
+
+#[tokio::test]
 async fn call_needing_bearer_auth_without_credentials_fails_before_any_request() {
     let server = answering(ok_plan("pro")).await;
     let client = client_without_credentials(&server);

@@ -13,6 +13,11 @@
 //! goes first alternates), so a drift slower than a round falls on both;
 //! the ratio is the median of the rounds' ratios. Prints one JSON line: the
 //! median per-call time of each, in nanoseconds, and that ratio.
+//!
+//! One process lays out its code and heap at addresses of its own, which
+//! moves the ratio by several percent from one process to the next;
+//! `cargo xtask bench` therefore runs it in several processes and reports
+//! their median.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};

@@ -1,6 +1,7 @@
 //! Responses: the raw status, headers and body, and typed results.
 
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -45,50 +46,43 @@ impl RawResponse {
     /// exhausts memory. A body cut short by the server is a
     /// [`Error::Transport`]; one that stalls past the call's timeout is an
     /// [`Error::Timeout`].
-    pub(crate) async fn read<E>(
+    ///
+    /// Not an `async fn`, which would keep the response twice in its
+    /// future (as argument and as local): every call's future holds this
+    /// one. A body of one chunk, the usual case, is kept as it arrived;
+    /// longer ones are gathered by [`read_rest`], in a future of its own.
+    pub(crate) fn read<E>(
         mut response: reqwest::Response,
         limit: u64,
-    ) -> Result<Self, Error<E>> {
-        let status = response.status();
-        // Taken rather than copied: the body is all that is read after this.
-        let headers = std::mem::take(response.headers_mut());
-        let too_large = |body: Vec<u8>| Error::ResponseTooLarge {
-            limit,
-            response: Box::new(RawResponse::new(status, headers.clone(), Bytes::from(body))),
-        };
-        if response
+    ) -> impl Future<Output = Result<Self, Error<E>>> {
+        let announced_too_large = response
             .content_length()
-            .is_some_and(|length| length > limit)
-        {
-            return Err(too_large(Vec::new()));
-        }
-        let limit_bytes = usize::try_from(limit).unwrap_or(usize::MAX);
-        // Most bodies arrive in one chunk, which is kept as it is; only
-        // longer ones are copied together.
-        let Some(first) = response.chunk().await.map_err(Error::from_transport)? else {
-            return Ok(RawResponse::new(status, headers, Bytes::new()));
-        };
-        if first.len() > limit_bytes {
-            return Err(too_large(first[..limit_bytes].to_vec()));
-        }
-        let Some(second) = response.chunk().await.map_err(Error::from_transport)? else {
-            return Ok(RawResponse::new(status, headers, first));
-        };
-        let announced = response.content_length().unwrap_or(0);
-        let capacity = usize::try_from(announced).unwrap_or(0).min(limit_bytes);
-        let mut body: Vec<u8> = Vec::with_capacity(capacity.max(first.len() + second.len()));
-        body.extend_from_slice(&first);
-        let mut next = Some(second);
-        while let Some(chunk) = next {
-            let room = limit_bytes.saturating_sub(body.len());
-            if chunk.len() > room {
-                body.extend_from_slice(&chunk[..room]);
-                return Err(too_large(body));
+            .is_some_and(|length| length > limit);
+        async move {
+            let limit_bytes = bytes_allowed(limit);
+            if announced_too_large {
+                return Err(too_large(response, limit, Vec::new()));
             }
-            body.extend_from_slice(&chunk);
-            next = response.chunk().await.map_err(Error::from_transport)?;
+            let first = match response.chunk().await {
+                Ok(Some(first)) => first,
+                Ok(None) => return Ok(RawResponse::whole(response, Bytes::new())),
+                Err(error) => return Err(Error::from_transport(error)),
+            };
+            if first.len() > limit_bytes {
+                return Err(too_large(response, limit, first[..limit_bytes].to_vec()));
+            }
+            match response.chunk().await {
+                Ok(None) => Ok(RawResponse::whole(response, first)),
+                Ok(Some(second)) => Box::pin(read_rest(response, limit, first, second)).await,
+                Err(error) => Err(Error::from_transport(error)),
+            }
         }
-        Ok(RawResponse::new(status, headers, Bytes::from(body)))
+    }
+
+    /// The response whose body was read whole.
+    fn whole(mut response: reqwest::Response, body: Bytes) -> Self {
+        let headers = std::mem::take(response.headers_mut());
+        RawResponse::new(response.status(), headers, body)
     }
 
     /// The status code.
@@ -311,6 +305,47 @@ impl StreamingResponse {
         tokio::time::timeout(self.idle, RawResponse::read(self.response, self.limit))
             .await
             .map_err(|_| Error::Timeout)?
+    }
+}
+
+/// [`RawResponse::read`] for a body of more than one chunk: gathers the
+/// rest after the first two, up to `limit` bytes.
+async fn read_rest<E>(
+    mut response: reqwest::Response,
+    limit: u64,
+    first: Bytes,
+    second: Bytes,
+) -> Result<RawResponse, Error<E>> {
+    let limit_bytes = bytes_allowed(limit);
+    let announced = response.content_length().unwrap_or(0);
+    let capacity = usize::try_from(announced).unwrap_or(0).min(limit_bytes);
+    let mut body: Vec<u8> = Vec::with_capacity(capacity.max(first.len() + second.len()));
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
+        let room = limit_bytes.saturating_sub(body.len());
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Err(too_large(response, limit, body));
+        }
+        body.extend_from_slice(&chunk);
+        next = response.chunk().await.map_err(Error::from_transport)?;
+    }
+    Ok(RawResponse::whole(response, Bytes::from(body)))
+}
+
+/// A size limit as a length in memory: a limit past what memory can
+/// address is no limit.
+pub(crate) fn bytes_allowed(limit: u64) -> usize {
+    usize::try_from(limit).unwrap_or(usize::MAX)
+}
+
+/// [`Error::ResponseTooLarge`] for a response whose body went past
+/// `limit`, with what was read of it.
+fn too_large<E>(response: reqwest::Response, limit: u64, body: Vec<u8>) -> Error<E> {
+    Error::ResponseTooLarge {
+        limit,
+        response: Box::new(RawResponse::whole(response, Bytes::from(body))),
     }
 }
 

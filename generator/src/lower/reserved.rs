@@ -161,7 +161,7 @@ mod tests {
         ] {
             assert!(methods.helpers.contains(name), "helper {name}");
         }
-        assert!(!methods.helpers.contains("base64_encode"), "private");
+        assert!(!methods.helpers.contains("base64_decode"), "private");
     }
 
     #[test]

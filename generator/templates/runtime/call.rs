@@ -12,9 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE,
-};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE};
 use reqwest::Method;
 
 use tracing::Instrument;
@@ -23,7 +21,7 @@ use super::body::{BinaryBody, Payload};
 use super::client::{Client, Credential, Placement};
 use super::encoding;
 use super::error::Error;
-use super::hooks::Attempt;
+use super::hooks::{self, Attempt};
 use super::response::{RawResponse, Response, StreamingResponse};
 use super::retry::{self, RetryPolicy};
 
@@ -115,10 +113,6 @@ pub(crate) struct CallState<'a> {
     path: String,
     query: Vec<(Cow<'static, str>, String)>,
     headers: Vec<(&'static str, String)>,
-    /// Headers of [`Call::header`], sent over any other of the same name.
-    extra_headers: HeaderMap,
-    /// Why a header of [`Call::header`] cannot be sent.
-    invalid_header: Option<String>,
     cookies: Vec<(&'static str, String)>,
     body: Option<(Payload, Cow<'static, str>)>,
     /// The parts of a multipart body before encoding, kept so that a file
@@ -127,6 +121,19 @@ pub(crate) struct CallState<'a> {
     /// Why the request cannot be sent (a value that could not be
     /// encoded), reported when the call is sent.
     invalid: Option<String>,
+    /// What the caller changed of the client's settings for this call.
+    /// Boxed, and absent until something is changed: most calls change
+    /// nothing, and every call's future holds its state.
+    options: Option<Box<CallOptions>>,
+}
+
+/// The settings a call may change, and its own headers.
+#[derive(Clone, Default)]
+struct CallOptions {
+    /// Headers of [`Call::header`], sent over any other of the same name.
+    extra_headers: HeaderMap,
+    /// Why a header of [`Call::header`] cannot be sent.
+    invalid_header: Option<String>,
     timeout: Option<Duration>,
     max_response_bytes: Option<u64>,
     max_retries: Option<u32>,
@@ -169,19 +176,22 @@ impl<'a> CallState<'a> {
             path,
             query: Vec::new(),
             headers: Vec::new(),
-            extra_headers: HeaderMap::new(),
-            invalid_header: None,
             cookies: Vec::new(),
             body: None,
             parts: None,
             invalid: None,
-            timeout: None,
-            max_response_bytes: None,
-            max_retries: None,
-            retry_non_idempotent: false,
-            base_url: None,
-            link: None,
+            options: None,
         }
+    }
+
+    /// The settings the caller changed, if any.
+    fn options(&self) -> Option<&CallOptions> {
+        self.options.as_deref()
+    }
+
+    /// The settings, to change one.
+    fn options_mut(&mut self) -> &mut CallOptions {
+        self.options.get_or_insert_with(Box::default)
     }
 
     /// Records why the request cannot be sent; the first reason wins.
@@ -389,7 +399,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
 
     /// Requests this absolute URL instead of the operation's path.
     pub(crate) fn with_link(mut self, link: Link) -> Self {
-        self.state.link = Some(link);
+        self.state.options_mut().link = Some(link);
         self
     }
 
@@ -407,20 +417,20 @@ impl<'a, Op: Operation> Call<'a, Op> {
     /// # }
     /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.state.timeout = Some(timeout);
+        self.state.options_mut().timeout = Some(timeout);
         self
     }
 
     /// Overrides the client's limit on the size of the response body for
     /// this call (of each event, for server-sent events).
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
-        self.state.max_response_bytes = Some(limit);
+        self.state.options_mut().max_response_bytes = Some(limit);
         self
     }
 
     /// Overrides the client's number of retries for this call.
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.state.max_retries = Some(retries);
+        self.state.options_mut().max_retries = Some(retries);
         self
     }
 
@@ -428,7 +438,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
     /// (POST, PATCH): do this only when repeating the request is harmless,
     /// for instance because the server deduplicates it.
     pub fn retry_non_idempotent(mut self) -> Self {
-        self.state.retry_non_idempotent = true;
+        self.state.options_mut().retry_non_idempotent = true;
         self
     }
 
@@ -453,16 +463,18 @@ impl<'a, Op: Operation> Call<'a, Op> {
         let name = name.as_ref();
         let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
             self.state
+                .options_mut()
                 .invalid_header
                 .get_or_insert(format!("`{name}` is not a valid header name"));
             return self;
         };
         match HeaderValue::from_str(value.as_ref()) {
             Ok(value) => {
-                self.state.extra_headers.append(header, value);
+                self.state.options_mut().extra_headers.append(header, value);
             }
             Err(_) => {
                 self.state
+                    .options_mut()
                     .invalid_header
                     .get_or_insert(format!("the value of header `{name}` is not valid"));
             }
@@ -472,7 +484,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
 
     /// Sends this call to another base URL (a proxy, a mock server).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.state.base_url = Some(url.into().trim_end_matches('/').to_owned());
+        self.state.options_mut().base_url = Some(url.into().trim_end_matches('/').to_owned());
         self
     }
 
@@ -536,7 +548,7 @@ impl<'a, Op: Operation> Call<'a, Op> {
 /// facts, which statuses are successes) comes as arguments, and errors
 /// carry no documented error yet ([`Error::widen`] gives them the
 /// operation's type).
-impl CallState<'_> {
+impl<'a> CallState<'a> {
     /// Sends the request, retrying as the client's policy allows. With
     /// `stream`, a success response comes with its body unread, and the
     /// call's timeout covers the wait for the response's head (a stream's
@@ -547,25 +559,7 @@ impl CallState<'_> {
         stream: bool,
         is_success: fn(reqwest::StatusCode) -> bool,
     ) -> Result<Received, Error<Infallible>> {
-        let policy = self.client.inner.retry;
-        // A body read from a stream is gone once sent: only a body that can
-        // be sent again may be retried.
-        let replayable = self
-            .body
-            .as_ref()
-            .is_none_or(|(payload, _)| payload.is_replayable());
-        // A key the server deduplicates by makes any method safe to repeat.
-        let may_retry = replayable
-            && (retry::is_idempotent(&info.method)
-                || self.retry_non_idempotent
-                || info.idempotency.is_some());
-        // One key per call, the same on every attempt.
-        let idempotency_key = info.idempotency.map(|idempotency| (idempotency.new_key)());
-        let max_retries = if may_retry {
-            self.max_retries.unwrap_or(policy.max_retries)
-        } else {
-            0
-        };
+        let retries = self.retries(info);
         let mut attempt: u32 = 1;
         loop {
             let span = tracing::info_span!(
@@ -577,31 +571,14 @@ impl CallState<'_> {
                 status = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(
-                    info,
-                    idempotency_key.as_deref(),
-                    attempt,
-                    stream,
-                    is_success,
-                )
+                .attempt(info, &retries, attempt, stream, is_success)
                 .instrument(span.clone())
                 .await;
-            match &outcome {
-                Ok(Received::Whole(response)) => {
-                    span.record("status", response.status().as_u16());
-                }
-                Ok(Received::Streaming(response)) => {
-                    span.record("status", response.status().as_u16());
-                }
-                Err(_) => {}
-            }
-            let delay = if attempt > max_retries {
-                None
-            } else {
-                retry_delay(&outcome, &policy, attempt)
-            };
-            let Some(delay) = delay else {
-                return outcome;
+            // The outcome is moved, never borrowed, here: the call's future
+            // then keeps no room for it beside the attempt's own future.
+            let delay = match retries.next(outcome, attempt, &span) {
+                Next::Return(outcome) => return outcome,
+                Next::Retry(delay) => delay,
             };
             tracing::debug!(parent: &span, delay_ms = delay.as_millis() as u64, "retrying");
             (self.client.inner.sleeper)(delay).await;
@@ -609,31 +586,139 @@ impl CallState<'_> {
         }
     }
 
+    /// How the call may be retried, decided once before its first attempt.
+    fn retries(&self, info: &OperationInfo) -> Retries<'a> {
+        let policy = &self.client.inner.retry;
+        // A body read from a stream is gone once sent: only a body that can
+        // be sent again may be retried.
+        let replayable = self
+            .body
+            .as_ref()
+            .is_none_or(|(payload, _)| payload.is_replayable());
+        // A key the server deduplicates by makes any method safe to repeat.
+        let may_retry = replayable
+            && (retry::is_idempotent(&info.method)
+                || self
+                    .options()
+                    .is_some_and(|options| options.retry_non_idempotent)
+                || info.idempotency.is_some());
+        Retries {
+            policy,
+            max_retries: if may_retry {
+                self.options()
+                    .and_then(|options| options.max_retries)
+                    .unwrap_or(policy.max_retries)
+            } else {
+                0
+            },
+            // One key per call, the same on every attempt.
+            idempotency_key: info.idempotency.map(|idempotency| (idempotency.new_key)()),
+        }
+    }
+
     /// One HTTP request: the call's own, with the client's default
     /// headers, the call's extra headers and the idempotency key added,
     /// then seen by the hooks.
+    ///
+    /// Kept small, since every call's future holds it: the request is
+    /// built by plain functions and moved, never borrowed, across an
+    /// `await`; the hooks and a streamed response, which most calls do not
+    /// need, run in futures of their own, allocated only when they do.
     async fn attempt(
         &self,
         info: &OperationInfo,
-        idempotency_key: Option<&str>,
+        retries: &Retries<'_>,
         number: u32,
         stream: bool,
         is_success: fn(reqwest::StatusCode) -> bool,
     ) -> Result<Received, Error<Infallible>> {
-        let timeout = self.timeout.unwrap_or(self.client.inner.timeout);
-        // reqwest's own timeout would also cover a streamed body, cutting
-        // a long stream short; a streaming call times its waits instead.
-        let mut request = self.request(info, (!stream).then_some(timeout))?;
+        let timeout = self
+            .options()
+            .and_then(|options| options.timeout)
+            .unwrap_or(self.client.inner.timeout);
+        let request = self.attempt_request(info, retries, self.request_timeout(timeout, stream))?;
+        let attempt = Attempt {
+            operation: info.id,
+            number,
+        };
+        let hooks = &self.client.inner.hooks;
+        let request = match hooks.is_empty() {
+            true => request,
+            false => Box::pin(hooks::before_request(hooks, request, &attempt)).await?,
+        };
+        let limit = self
+            .options()
+            .and_then(|options| options.max_response_bytes)
+            .unwrap_or(self.client.inner.max_response_bytes);
+        if stream {
+            let receiving = self.receive_streaming(request, &attempt, limit, timeout, is_success);
+            return Box::pin(receiving).await;
+        }
+        let response = self.client.inner.http.execute(request).await;
+        let response = hooks::after_response(hooks, response, &attempt)?;
+        RawResponse::read(response, limit)
+            .await
+            .map(Received::Whole)
+    }
+
+    /// The timeout to set on the request itself, over the HTTP client's:
+    /// none when the client already applies the call's. reqwest's timeout
+    /// would also cover a streamed body, cutting a long stream short, so
+    /// a streaming call lifts the client's and times its waits itself.
+    fn request_timeout(&self, timeout: Duration, stream: bool) -> Option<Duration> {
+        /// A limit no stream reaches, and no clock overflows with.
+        const LIFTED: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+        let applied = self.client.inner.http_timeout;
+        match stream {
+            true => applied.map(|_| LIFTED),
+            false => (applied != Some(timeout)).then_some(timeout),
+        }
+    }
+
+    /// [`attempt`](Self::attempt)'s request and response when the
+    /// success response's body is read as it arrives: the call's timeout
+    /// covers the wait for the response's head.
+    async fn receive_streaming(
+        &self,
+        request: reqwest::Request,
+        attempt: &Attempt,
+        limit: u64,
+        timeout: Duration,
+        is_success: fn(reqwest::StatusCode) -> bool,
+    ) -> Result<Received, Error<Infallible>> {
+        let response = tokio::time::timeout(timeout, self.client.inner.http.execute(request))
+            .await
+            .map_err(|_| Error::Timeout)?;
+        let response = hooks::after_response(&self.client.inner.hooks, response, attempt)?;
+        let response = StreamingResponse::new(response, limit, timeout);
+        if is_success(response.status()) {
+            return Ok(Received::Streaming(response));
+        }
+        response.read_whole().await.map(Received::Whole)
+    }
+
+    /// The request of one attempt: the call's own, with the client's
+    /// default headers, the call's extra headers and the idempotency key
+    /// added.
+    fn attempt_request(
+        &self,
+        info: &OperationInfo,
+        retries: &Retries<'_>,
+        timeout: Option<Duration>,
+    ) -> Result<reqwest::Request, Error<Infallible>> {
+        let mut request = self.request(info, timeout)?;
         let headers = request.headers_mut();
         for (name, value) in &self.client.inner.default_headers {
             if !headers.contains_key(name) {
                 headers.insert(name.clone(), value.clone());
             }
         }
-        if !self.extra_headers.is_empty() {
-            headers.extend(self.extra_headers.clone());
+        if let Some(options) = self.options() {
+            if !options.extra_headers.is_empty() {
+                headers.extend(options.extra_headers.clone());
+            }
         }
-        if let (Some(idempotency), Some(key)) = (info.idempotency, idempotency_key) {
+        if let (Some(idempotency), Some(key)) = (info.idempotency, &retries.idempotency_key) {
             let name = HeaderName::from_bytes(idempotency.header.as_bytes()).map_err(|_| {
                 Error::InvalidRequest("the idempotency header's name is not valid".to_owned())
             })?;
@@ -641,42 +726,7 @@ impl CallState<'_> {
                 headers.insert(name, header_value(key)?);
             }
         }
-        let hooks = &self.client.inner.hooks;
-        let attempt = Attempt {
-            operation: info.id,
-            number,
-        };
-        for hook in hooks.iter() {
-            hook.on_request(&mut request, &attempt)
-                .await
-                .map_err(Error::Hook)?;
-        }
-        let response = match stream {
-            false => self.client.inner.http.execute(request).await,
-            true => tokio::time::timeout(timeout, self.client.inner.http.execute(request))
-                .await
-                .map_err(|_| Error::Timeout)?,
-        };
-        for hook in hooks.iter() {
-            match &response {
-                Ok(response) => hook.on_response(response, &attempt),
-                Err(error) => hook.on_error(error, &attempt),
-            }
-        }
-        let limit = self
-            .max_response_bytes
-            .unwrap_or(self.client.inner.max_response_bytes);
-        let response = response.map_err(Error::from_transport)?;
-        if !stream {
-            return RawResponse::read(response, limit)
-                .await
-                .map(Received::Whole);
-        }
-        let response = StreamingResponse::new(response, limit, timeout);
-        if is_success(response.status()) {
-            return Ok(Received::Streaming(response));
-        }
-        response.read_whole().await.map(Received::Whole)
+        Ok(request)
     }
 
     /// The request the call describes, before the client's and the
@@ -690,7 +740,10 @@ impl CallState<'_> {
         if let Some(reason) = &self.invalid {
             return Err(Error::InvalidRequest(reason.clone()));
         }
-        if let Some(reason) = &self.invalid_header {
+        if let Some(reason) = self
+            .options()
+            .and_then(|options| options.invalid_header.as_ref())
+        {
             return Err(Error::InvalidHeader(reason.clone()));
         }
         let (mut url, send_credentials) = self.url(info)?;
@@ -702,18 +755,32 @@ impl CallState<'_> {
                     operation: info.id,
                     schemes,
                 })?,
-            false => Vec::new(),
+            false => &[],
         };
-        query_credentials(&mut url, &credentials);
-        let mut request = self.client.inner.http.request(info.method.clone(), url);
-        if let Some(timeout) = timeout {
-            request = request.timeout(timeout);
+        let credentials = || {
+            credentials
+                .iter()
+                .filter_map(|key| self.client.credential(key))
+        };
+        for held in credentials() {
+            if let (Placement::Query(name), Credential::Token(token)) =
+                (held.placement, &held.credential)
+            {
+                url.query_pairs_mut().append_pair(name, token.expose());
+            }
         }
+        // Built in place rather than through `RequestBuilder`, whose every
+        // step moves the whole request.
+        let mut request = reqwest::Request::new(info.method.clone(), url);
+        if timeout.is_some() {
+            *request.timeout_mut() = timeout;
+        }
+        let headers = request.headers_mut();
         if !info.accept.is_empty() {
-            request = request.header(ACCEPT, header_value(info.accept)?);
+            headers.append(ACCEPT, static_header_value(info.accept)?);
         }
         for (name, value) in &self.headers {
-            request = request.header(*name, header_value(value)?);
+            headers.append(header_name(name)?, header_value(value)?);
         }
         if !self.cookies.is_empty() {
             let pairs: Vec<String> = self
@@ -721,9 +788,27 @@ impl CallState<'_> {
                 .iter()
                 .map(|(n, v)| format!("{n}={v}"))
                 .collect();
-            request = request.header(COOKIE, header_value(&pairs.join("; "))?);
+            headers.append(COOKIE, header_value(&pairs.join("; "))?);
         }
-        request = apply_credentials(request, &credentials)?;
+        for held in credentials() {
+            match &held.header {
+                Some((name, value)) => {
+                    headers.append(name.clone(), value.clone());
+                }
+                // No header was made when the client was built: a query
+                // credential (nothing to add), or one whose text cannot be a
+                // header value (the call fails, saying why).
+                None => {
+                    let header = held
+                        .credential
+                        .header(held.placement)
+                        .map_err(Error::InvalidRequest)?;
+                    if let Some((name, value)) = header {
+                        headers.append(name, value);
+                    }
+                }
+            }
+        }
         if let Some((payload, content_type)) = &self.body {
             let body = payload.body().ok_or_else(|| {
                 Error::InvalidRequest(
@@ -732,19 +817,23 @@ impl CallState<'_> {
                         .to_owned(),
                 )
             })?;
-            request = request
-                .header(CONTENT_TYPE, header_value(content_type)?)
-                .body(body);
+            let content_type = match content_type {
+                Cow::Borrowed(content_type) => static_header_value(content_type)?,
+                Cow::Owned(content_type) => header_value(content_type)?,
+            };
+            headers.append(CONTENT_TYPE, content_type);
+            *request.body_mut() = Some(body);
         }
-        request.build().map_err(Error::from_transport)
+        Ok(request)
     }
 
     /// The URL to request, and whether credentials may go there.
     fn url(&self, info: &OperationInfo) -> Result<(reqwest::Url, bool), Error<Infallible>> {
-        if let Some(link) = &self.link {
+        let options = self.options();
+        if let Some(link) = options.and_then(|options| options.link.as_ref()) {
             return Ok((link.url.clone(), link.send_credentials));
         }
-        let base = match &self.base_url {
+        let base = match options.and_then(|options| options.base_url.as_ref()) {
             Some(base) => base.as_str(),
             None => self.client.base_url_for(info.servers),
         };
@@ -757,26 +846,67 @@ impl CallState<'_> {
     }
 }
 
-/// How long to wait before retrying after `outcome`, if it is worth
-/// retrying: connection failures and retryable statuses, honouring the
-/// server's `Retry-After` when it asks for no more than the policy allows.
-fn retry_delay<E>(
-    outcome: &Result<Received, Error<E>>,
-    policy: &RetryPolicy,
-    attempt: u32,
-) -> Option<Duration> {
-    match outcome {
-        Ok(Received::Whole(response)) if retry::is_retryable_status(response.status()) => {
-            match retry::retry_after(response.headers()) {
-                Some(asked) if asked <= policy.max_delay => Some(asked),
-                Some(_) => None,
-                None => Some(policy.backoff(attempt)),
+/// What follows an attempt.
+enum Next {
+    /// The call ends with this outcome.
+    Return(Result<Received, Error<Infallible>>),
+    /// The call is retried after this wait.
+    Retry(Duration),
+}
+
+/// How a call is retried: decided once, before its first attempt.
+struct Retries<'a> {
+    policy: &'a RetryPolicy,
+    /// Retries allowed after the first attempt.
+    max_retries: u32,
+    /// The idempotency key every attempt sends, if the operation has one.
+    idempotency_key: Option<String>,
+}
+
+impl Retries<'_> {
+    /// What follows attempt `attempt`, whose status goes into its span.
+    fn next(
+        &self,
+        outcome: Result<Received, Error<Infallible>>,
+        attempt: u32,
+        span: &tracing::Span,
+    ) -> Next {
+        match &outcome {
+            Ok(Received::Whole(response)) => {
+                span.record("status", response.status().as_u16());
             }
+            Ok(Received::Streaming(response)) => {
+                span.record("status", response.status().as_u16());
+            }
+            Err(_) => {}
         }
-        Err(Error::Transport(error)) if error.is_connect() || error.is_request() => {
-            Some(policy.backoff(attempt))
+        match self.delay(&outcome, attempt) {
+            Some(delay) => Next::Retry(delay),
+            None => Next::Return(outcome),
         }
-        _ => None,
+    }
+
+    /// How long to wait before retrying after attempt `attempt`'s
+    /// `outcome`, if it is worth retrying: connection failures and
+    /// retryable statuses, honouring the server's `Retry-After` when it
+    /// asks for no more than the policy allows.
+    fn delay<E>(&self, outcome: &Result<Received, Error<E>>, attempt: u32) -> Option<Duration> {
+        if attempt > self.max_retries {
+            return None;
+        }
+        match outcome {
+            Ok(Received::Whole(response)) if retry::is_retryable_status(response.status()) => {
+                match retry::retry_after(response.headers()) {
+                    Some(asked) if asked <= self.policy.max_delay => Some(asked),
+                    Some(_) => None,
+                    None => Some(self.policy.backoff(attempt)),
+                }
+            }
+            Err(Error::Transport(error)) if error.is_connect() || error.is_request() => {
+                Some(self.policy.backoff(attempt))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -785,44 +915,15 @@ fn header_value<E>(value: &str) -> Result<HeaderValue, Error<E>> {
         .map_err(|_| Error::InvalidRequest("a header value contains invalid characters".to_owned()))
 }
 
-/// Adds the credentials that travel in the query to `url`.
-fn query_credentials(url: &mut reqwest::Url, credentials: &[(Placement, &Credential)]) {
-    for (placement, credential) in credentials {
-        if let (Placement::Query(name), Credential::Token(token)) = (placement, credential) {
-            url.query_pairs_mut().append_pair(name, token.expose());
-        }
-    }
+/// A header value of the spec's text (a media type), used without a copy.
+fn static_header_value<E>(value: &'static str) -> Result<HeaderValue, Error<E>> {
+    HeaderValue::from_maybe_shared(Bytes::from_static(value.as_bytes()))
+        .map_err(|_| Error::InvalidRequest("a header value contains invalid characters".to_owned()))
 }
 
-fn apply_credentials<E>(
-    mut request: reqwest::RequestBuilder,
-    credentials: &[(Placement, &Credential)],
-) -> Result<reqwest::RequestBuilder, Error<E>> {
-    for (placement, credential) in credentials {
-        request = match (placement, credential) {
-            (Placement::Basic, Credential::Basic { username, password }) => {
-                request.basic_auth(username, Some(password.expose()))
-            }
-            (_, Credential::Basic { .. }) => request,
-            (Placement::Bearer | Placement::Basic, Credential::Token(token)) => {
-                let mut value = header_value(&format!("Bearer {}", token.expose()))?;
-                value.set_sensitive(true);
-                request.header(AUTHORIZATION, value)
-            }
-            (Placement::Header(name), Credential::Token(token)) => {
-                let mut value = header_value(token.expose())?;
-                value.set_sensitive(true);
-                request.header(*name, value)
-            }
-            (Placement::Query(_), Credential::Token(_)) => request,
-            (Placement::Cookie(name), Credential::Token(token)) => {
-                let mut value = header_value(&format!("{name}={}", token.expose()))?;
-                value.set_sensitive(true);
-                request.header(COOKIE, value)
-            }
-        };
-    }
-    Ok(request)
+fn header_name<E>(name: &str) -> Result<HeaderName, Error<E>> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))
 }
 
 impl<'a, Op> IntoFuture for Call<'a, Op>
@@ -835,8 +936,15 @@ where
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        // Unlike `send`, no copy of the status and headers is kept.
-        Box::pin(async move { decode::<Op>(self.receive(Op::STREAMS).await?) })
+        // Unlike `send`, no copy of the status and headers is kept; the
+        // call's state is sent directly, without `Call::receive`'s future
+        // around it (every level of futures is memory the call copies).
+        Box::pin(async move {
+            let received = (self.state)
+                .receive(&Op::INFO, Op::STREAMS, Op::is_success)
+                .await;
+            decode::<Op>(received.map_err(Error::widen)?)
+        })
     }
 }
 

@@ -5,11 +5,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, USER_AGENT};
 
 use super::error::{BuildError, BuildErrorKind};
 use super::hooks::Hook;
 use super::retry::{tokio_sleeper, RetryPolicy, Sleeper};
+use super::serde_support::base64_encode;
 use super::Secret;
 
 /// How a security scheme carries its credential.
@@ -51,6 +52,71 @@ pub struct ApiDescription {
 pub(crate) enum Credential {
     Token(Secret),
     Basic { username: String, password: Secret },
+}
+
+impl Credential {
+    /// The header this credential travels in under `placement`, marked
+    /// sensitive; none when it travels in the query; why not when its text
+    /// cannot be sent in a header.
+    pub(crate) fn header(
+        &self,
+        placement: Placement,
+    ) -> Result<Option<(HeaderName, HeaderValue)>, String> {
+        let (name, text) = match (placement, self) {
+            (Placement::Basic, Credential::Basic { username, password }) => {
+                let pair = format!("{username}:{}", password.expose());
+                let encoded = base64_encode(pair.as_bytes());
+                (AUTHORIZATION, format!("Basic {encoded}"))
+            }
+            (_, Credential::Basic { .. }) | (Placement::Query(_), Credential::Token(_)) => {
+                return Ok(None)
+            }
+            (Placement::Bearer | Placement::Basic, Credential::Token(token)) => {
+                (AUTHORIZATION, format!("Bearer {}", token.expose()))
+            }
+            (Placement::Header(name), Credential::Token(token)) => {
+                let name = HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| format!("`{name}` is not a valid header name"))?;
+                (name, token.expose().to_owned())
+            }
+            (Placement::Cookie(name), Credential::Token(token)) => {
+                (COOKIE, format!("{name}={}", token.expose()))
+            }
+        };
+        let mut value = HeaderValue::from_str(&text)
+            .map_err(|_| "a header value contains invalid characters".to_owned())?;
+        value.set_sensitive(true);
+        Ok(Some((name, value)))
+    }
+}
+
+/// A credential as the client holds it: resolved against its scheme, and
+/// with its header made once, when the client is built, rather than on
+/// every call.
+pub(crate) struct HeldCredential {
+    pub(crate) placement: Placement,
+    pub(crate) credential: Credential,
+    /// The header it travels in; none for one that travels in the query,
+    /// or whose text cannot be a header value (a call needing it then
+    /// fails, saying why).
+    pub(crate) header: Option<(HeaderName, HeaderValue)>,
+}
+
+/// Held credentials shown as a map of scheme to (redacted) credential.
+struct Credentials<'a>(&'a [(&'static str, HeldCredential)]);
+
+impl fmt::Debug for Credentials<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(key, held)| (key, held)))
+            .finish()
+    }
+}
+
+impl fmt::Debug for HeldCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.credential.fmt(f)
+    }
 }
 
 impl fmt::Debug for Credential {
@@ -316,19 +382,27 @@ impl ClientBuilder {
             })?;
         }
         let default_headers = self.default_headers()?;
-        let http = match self.http_client {
-            Some(http) => http,
-            None => own_http_client(self.connect_timeout)?,
+        // The client's own HTTP client applies the timeout itself, so that
+        // calls that keep it need not set it on each request (which costs
+        // each request an allocation); a client given by the caller has
+        // limits of its own, so every request carries the timeout.
+        let (http, http_timeout) = match self.http_client {
+            Some(http) => (http, None),
+            None => (
+                own_http_client(self.connect_timeout, self.timeout)?,
+                Some(self.timeout),
+            ),
         };
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http,
+                http_timeout,
                 default_headers,
                 hooks: self.hooks.into(),
                 api: self.api,
                 base_url: self.base_url,
                 server_overrides: self.server_overrides,
-                credentials: self.credentials,
+                credentials: held_credentials(self.credentials, self.api.schemes),
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
@@ -336,6 +410,31 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The credentials given for the API's schemes, each with where it goes
+/// and its header; one for a scheme the API does not have is never sent.
+///
+/// A list rather than a map: a client holds a handful, and a map of them
+/// would compile thousands of lines of its own for every generated crate.
+fn held_credentials(
+    credentials: BTreeMap<&'static str, Credential>,
+    schemes: &[SecurityScheme],
+) -> Vec<(&'static str, HeldCredential)> {
+    let mut held = Vec::with_capacity(credentials.len());
+    for (key, credential) in credentials {
+        let Some(scheme) = schemes.iter().find(|s| s.key == key) else {
+            continue;
+        };
+        let header = credential.header(scheme.placement).ok().flatten();
+        let credential = HeldCredential {
+            placement: scheme.placement,
+            credential,
+            header,
+        };
+        held.push((key, credential));
+    }
+    held
 }
 
 impl ClientBuilder {
@@ -366,10 +465,14 @@ fn invalid_header(message: impl Into<String>) -> BuildError {
 /// The client the builder makes when given none. Redirects are never
 /// followed: a 3xx is returned to the caller as data, and credentials
 /// never travel to a host the caller did not choose.
-fn own_http_client(connect_timeout: Duration) -> Result<reqwest::Client, BuildError> {
+fn own_http_client(
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> Result<reqwest::Client, BuildError> {
     let builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(connect_timeout);
+        .connect_timeout(connect_timeout)
+        .timeout(timeout);
     #[cfg(feature = "rustls-webpki-roots")]
     let builder = builder.tls_backend_preconfigured(webpki_roots_tls()?);
     builder.build().map_err(|e| {
@@ -409,6 +512,9 @@ pub struct Client {
 
 pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
+    /// The timeout `http` applies to every request it sends, when the
+    /// client built it: requests with that timeout need not carry it.
+    pub(crate) http_timeout: Option<Duration>,
     /// Sent with every request unless the call sets the same header.
     pub(crate) default_headers: HeaderMap,
     /// Empty unless the user registers hooks: then attempts skip them.
@@ -416,7 +522,8 @@ pub(crate) struct ClientInner {
     pub(crate) api: ApiDescription,
     pub(crate) base_url: BaseUrl,
     pub(crate) server_overrides: BTreeMap<String, String>,
-    pub(crate) credentials: BTreeMap<&'static str, Credential>,
+    /// In the order of their schemes' names.
+    pub(crate) credentials: Vec<(&'static str, HeldCredential)>,
     pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: u64,
     pub(crate) retry: RetryPolicy,
@@ -427,7 +534,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("credentials", &self.inner.credentials)
+            .field("credentials", &Credentials(&self.inner.credentials))
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .field("hooks", &self.inner.hooks.len())
@@ -459,28 +566,29 @@ impl Client {
         }
     }
 
-    /// The credentials of the first alternative the client can satisfy;
-    /// `Err` names the schemes of the first alternative when none can be.
+    /// The first alternative the client has every credential of; `Err`
+    /// names the schemes of the first alternative when none can be met.
     pub(crate) fn credentials_for(
         &self,
-        alternatives: &[&[&'static str]],
-    ) -> Result<Vec<(Placement, &Credential)>, Vec<&'static str>> {
+        alternatives: &'static [&'static [&'static str]],
+    ) -> Result<&'static [&'static str], Vec<&'static str>> {
         if alternatives.is_empty() {
-            return Ok(Vec::new());
+            return Ok(&[]);
         }
         for alternative in alternatives {
-            let found: Option<Vec<_>> = alternative
-                .iter()
-                .map(|key| {
-                    let credential = self.inner.credentials.get(key)?;
-                    let scheme = self.inner.api.schemes.iter().find(|s| s.key == *key)?;
-                    Some((scheme.placement, credential))
-                })
-                .collect();
-            if let Some(found) = found {
-                return Ok(found);
+            if alternative.iter().all(|key| self.credential(key).is_some()) {
+                return Ok(alternative);
             }
         }
         Err(alternatives.first().map(|a| a.to_vec()).unwrap_or_default())
+    }
+
+    /// The credential given for a security scheme.
+    pub(crate) fn credential(&self, key: &str) -> Option<&HeldCredential> {
+        self.inner
+            .credentials
+            .iter()
+            .find(|(held_key, _)| *held_key == key)
+            .map(|(_, held)| held)
     }
 }

@@ -3,6 +3,9 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
+
+use super::error::Error;
 
 /// Why a hook stopped a request; the call fails with
 /// [`Error::Hook`](crate::Error::Hook).
@@ -139,4 +142,39 @@ pub trait Hook: Send + Sync + 'static {
     fn on_error(&self, error: &reqwest::Error, attempt: &Attempt) {
         let _ = (error, attempt);
     }
+}
+
+/// Runs every hook's [`on_request`](Hook::on_request) on an attempt's
+/// request, in order; the request as the hooks left it, or why one stopped
+/// the call. Takes the request and gives it back, so that the attempt's
+/// future never holds a borrowed request across an `await`.
+pub(crate) async fn before_request<E>(
+    hooks: &[Arc<dyn Hook>],
+    mut request: reqwest::Request,
+    attempt: &Attempt,
+) -> Result<reqwest::Request, Error<E>> {
+    for hook in hooks {
+        hook.on_request(&mut request, attempt)
+            .await
+            .map_err(Error::Hook)?;
+    }
+    Ok(request)
+}
+
+/// Shows every hook what an attempt got: a response's head, or the
+/// failure that left it without one; then gives back the response, or the
+/// failure as the call's error. Takes the outcome rather than borrowing
+/// it, for the same reason as [`before_request`].
+pub(crate) fn after_response<E>(
+    hooks: &[Arc<dyn Hook>],
+    response: Result<reqwest::Response, reqwest::Error>,
+    attempt: &Attempt,
+) -> Result<reqwest::Response, Error<E>> {
+    for hook in hooks {
+        match &response {
+            Ok(response) => hook.on_response(response, attempt),
+            Err(error) => hook.on_error(error, attempt),
+        }
+    }
+    response.map_err(Error::from_transport)
 }

@@ -19,7 +19,7 @@ use reqwest::StatusCode;
 
 use super::call::{Call, Operation, Received};
 use super::error::{DecodeError, Error};
-use super::response::{next_chunk, RawResponse, StreamingResponse};
+use super::response::{bytes_allowed, next_chunk, RawResponse, StreamingResponse};
 
 /// One server-sent event.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,7 +138,7 @@ impl<T, E> Reader<T, E> {
         headers.remove(CONTENT_TYPE);
         Reader {
             source,
-            parser: Parser::new(usize::try_from(limit).unwrap_or(usize::MAX)),
+            parser: Parser::new(bytes_allowed(limit)),
             status,
             headers,
             decode,
