@@ -106,6 +106,12 @@ enum Task {
         /// nexus against the whole crate (issue #19; takes tens of minutes).
         #[arg(long)]
         peers: bool,
+        /// Also time one tag of a 1,000-operation API against its whole
+        /// crate: GitHub's REST description, fetched from npm into
+        /// target/bench-tools/ when missing (needs npm and the network;
+        /// takes about a quarter of an hour and 8 GB of memory).
+        #[arg(long)]
+        large_api: bool,
         /// Skip the criterion benchmark of a generated call.
         #[arg(long)]
         no_runtime: bool,
@@ -241,6 +247,7 @@ fn run(task: Task) -> Result<ExitCode> {
             no_generation,
             no_compile,
             peers,
+            large_api,
             no_runtime,
             runs,
         } => bench::run(&bench::Settings {
@@ -248,6 +255,7 @@ fn run(task: Task) -> Result<ExitCode> {
             generation: !no_generation,
             compile: !no_compile,
             peers,
+            large_api,
             runtime: !no_runtime,
             process_runs: runs.max(1),
         }),

@@ -17,7 +17,7 @@ use scratch_workspace::{write_scratch_workspace, Cargo};
 
 use super::peers::{Peer, Tools};
 use super::process::{self, Logs};
-use super::tags::{picked_tags, tag_rows, tags_by_size, TagFeature};
+use super::tags::{picked_tags, tag_rows, tags_by_size, Tags};
 use super::{median, touch, Row, Subject, SUBJECTS};
 
 /// Compile target for the kelviq crate, in seconds (on 2 cores).
@@ -72,13 +72,27 @@ pub(super) struct Scratch {
     pub dir: PathBuf,
     target: PathBuf,
     pub logs: Logs,
+    /// Timed runs per crate and command.
+    runs: usize,
 }
 
 impl Scratch {
+    /// The workspace `<target>/<workspace>/`, built into the bench's one
+    /// target directory (so that its workspaces share their dependencies'
+    /// builds), timing each crate `runs` times.
+    pub fn new(target_dir: &Path, workspace: &str, runs: usize) -> Self {
+        Scratch {
+            dir: target_dir.join(workspace),
+            target: target_dir.join("bench-target"),
+            logs: Logs::new(target_dir.join("bench-logs")),
+            runs,
+        }
+    }
+
     /// Times `cargo build`, then `cargo check`, of every job. The timed
     /// runs go round the jobs in turn, so that a change in the machine's
     /// load (it is shared) falls on every crate alike.
-    fn time_all(&self, jobs: &[Job]) -> Vec<Timing> {
+    pub fn time_all(&self, jobs: &[Job]) -> Vec<Timing> {
         let builds = self.time_interleaved("build", jobs);
         let checks = self.time_interleaved("check", jobs);
         builds
@@ -88,7 +102,7 @@ impl Scratch {
             .collect()
     }
 
-    /// One untimed run of each job, then [`COMPILE_RUNS`] rounds of
+    /// One untimed run of each job, then `runs` rounds of
     /// touching each job's `lib.rs` and running it; each job's median.
     fn time_interleaved(&self, command: &str, jobs: &[Job]) -> Vec<Result<Duration, String>> {
         let mut results: Vec<Result<Vec<Duration>, String>> = jobs
@@ -98,7 +112,7 @@ impl Scratch {
                     .map(|_| Vec::new())
             })
             .collect();
-        for round in 1..=COMPILE_RUNS {
+        for round in 1..=self.runs {
             for (job, result) in jobs.iter().zip(&mut results) {
                 let Ok(times) = result else { continue };
                 match self.run(command, job, Some(round), TIMED_BUILD_LIMIT) {
@@ -137,7 +151,8 @@ impl Scratch {
         touch(&self.dir.join(&job.package).join("src/lib.rs")).map_err(|e| format!("{e:#}"))?;
         let time = process::cargo(&self.logs, &step, &cargo, limit)?;
         eprintln!(
-            "  {what}: run {round}/{COMPILE_RUNS}: {:.2} s",
+            "  {what}: run {round}/{}: {:.2} s",
+            self.runs,
             time.as_secs_f64()
         );
         Ok(time)
@@ -146,11 +161,7 @@ impl Scratch {
 
 /// Generates the crates, builds and times them, and returns the rows.
 pub(super) fn compile_rows(root: &Path, target_dir: &Path, peers: bool) -> Result<Vec<Row>> {
-    let scratch = Scratch {
-        dir: target_dir.join("bench-workspace"),
-        target: target_dir.join("bench-target"),
-        logs: Logs::new(target_dir.join("bench-logs")),
-    };
+    let scratch = Scratch::new(target_dir, "bench-workspace", COMPILE_RUNS);
     let _lock = scratch_workspace::lock(&scratch.dir, "bench")?;
     let candidates = generate_all(root, target_dir, &scratch, peers)?;
     let members: Vec<String> = candidates
@@ -171,15 +182,13 @@ pub(super) fn compile_rows(root: &Path, target_dir: &Path, peers: bool) -> Resul
         let tags = if timed_tags {
             tags_by_size(&scratch.dir.join(subject.crate_name))?
         } else {
-            Vec::new()
+            Tags {
+                features: Vec::new(),
+                operations: 0,
+            }
         };
-        rows.extend(subject_compile_rows(
-            &scratch,
-            subject,
-            &crates,
-            &picked_tags(&tags),
-        ));
-        if timed_tags && tags.is_empty() {
+        rows.extend(subject_compile_rows(&scratch, subject, &crates, &tags));
+        if timed_tags && tags.features.is_empty() {
             rows.push(Row::new(
                 "crate rebuild, one tag",
                 subject.label,
@@ -190,14 +199,15 @@ pub(super) fn compile_rows(root: &Path, target_dir: &Path, peers: bool) -> Resul
     Ok(rows)
 }
 
-/// Times the crates of one subject and the `tags` of ours, and returns
-/// their rows.
+/// Times the crates of one subject and the picked `tags` of ours, and
+/// returns their rows.
 fn subject_compile_rows(
     scratch: &Scratch,
     subject: &Subject,
     crates: &[&Candidate],
-    tags: &[(&TagFeature, &str)],
+    tags: &Tags,
 ) -> Vec<Row> {
+    let tags_timed = picked_tags(&tags.features);
     let mut jobs: Vec<Job> = crates
         .iter()
         .filter(|c| c.generated.is_ok())
@@ -206,7 +216,7 @@ fn subject_compile_rows(
             features: None,
         })
         .collect();
-    jobs.extend(tags.iter().map(|(tag, _)| Job {
+    jobs.extend(tags_timed.iter().map(|(tag, _)| Job {
         package: subject.crate_name.to_owned(),
         features: Some(format!("rustls,{}", tag.feature)),
     }));
@@ -232,7 +242,13 @@ fn subject_compile_rows(
     let mut rows = subject_rows(subject, &timed);
     if let Some((_, whole)) = timed.first() {
         let tag_timings: Vec<Timing> = timings.collect();
-        rows.extend(tag_rows(subject, whole, tags, &tag_timings));
+        rows.extend(tag_rows(
+            subject.label,
+            tags.operations,
+            whole,
+            &tags_timed,
+            &tag_timings,
+        ));
     }
     rows
 }
@@ -247,7 +263,7 @@ fn failed(reason: &str) -> Timing {
 
 /// What stands for a timing that `time_all` did not return (it returns one
 /// per job, so this is not expected).
-fn missing() -> Timing {
+pub(super) fn missing() -> Timing {
     failed("not timed")
 }
 

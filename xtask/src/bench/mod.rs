@@ -11,7 +11,8 @@
 //!   `target/bench-workspace/` (built into `target/bench-target/`), with
 //!   `--peers` beside progenitor's and openapi-generator's crates for the
 //!   same specs and with nexus built for one tag feature ([`compile`],
-//!   [`peers`], [`tags`]; issue #19);
+//!   [`peers`], [`tags`]; issue #19), and with `--large-api` GitHub's
+//!   REST API, whole and for one tag ([`large_api`]);
 //! - the `runtime_overhead` criterion benchmark of `client-bench` compares
 //!   a generated call with the same call written by hand, and its
 //!   `paired-overhead` binary times the two in alternating rounds, in
@@ -26,6 +27,7 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 mod compile;
+mod large_api;
 mod peers;
 mod process;
 mod tags;
@@ -41,6 +43,9 @@ pub struct Settings {
     /// Whether to also compile the peers' crates for the same specs and
     /// time one tag of nexus against the whole crate (issue #19).
     pub peers: bool,
+    /// Whether to time one tag of a 1,000-operation API (GitHub's, fetched
+    /// from npm) against its whole crate (issue #19).
+    pub large_api: bool,
     /// Whether to run the criterion benchmark.
     pub runtime: bool,
     /// Whole-process runs of the generator per spec.
@@ -154,6 +159,9 @@ pub fn run(settings: &Settings) -> Result<ExitCode> {
     }
     if settings.compile {
         rows.extend(compile::compile_rows(root, &target_dir, settings.peers)?);
+    }
+    if settings.large_api {
+        rows.extend(large_api::large_api_rows(root, &target_dir)?);
     }
     if settings.runtime {
         rows.extend(runtime_rows(root, &target_dir)?);
