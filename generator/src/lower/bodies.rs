@@ -392,12 +392,11 @@ fn without_parameters(item: &str) -> &str {
 }
 
 /// Whether the generated code needs the runtime's file type: a model or an
-/// operation mentions `FilePart`, or a body is multipart.
+/// operation mentions `FilePart` anywhere in what it sends or receives (a
+/// JSON response may be a binary string), or a body is multipart.
 pub fn uses_files(models: &[Model], operations: &[Operation]) -> bool {
     let model_types = models.iter().flat_map(Model::member_types);
-    let parameter_types = operations
-        .iter()
-        .flat_map(|op| op.parameters.iter().map(|p| &p.ty));
+    let operation_types = operations.iter().flat_map(Operation::types);
     let multipart = operations.iter().any(|op| {
         op.body
             .as_ref()
@@ -405,13 +404,42 @@ pub fn uses_files(models: &[Model], operations: &[Operation]) -> bool {
     });
     multipart
         || model_types
-            .chain(parameter_types)
+            .chain(operation_types)
             .any(|ty| ty.mentions(&TypeRef::Binary))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A binary string that only an operation's response or error names
+    /// still brings in the runtime's file type, which spells it.
+    #[test]
+    fn a_binary_response_alone_uses_files() {
+        let spec = |status: &str| {
+            format!(
+                "
+openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /export:
+    post:
+      operationId: export
+      responses:
+        '{status}':
+          description: the file
+          content:
+            application/json:
+              schema: {{type: string, format: binary}}
+        '200': {{description: ok}}
+"
+            )
+        };
+        assert!(crate::testing::lowered(&spec("201")).uses_files);
+        assert!(crate::testing::lowered(&spec("400")).uses_files);
+        let plain = spec("201").replace("format: binary", "format: date");
+        assert!(!crate::testing::lowered(&plain).uses_files);
+    }
 
     #[test]
     fn kinds_of_media_types() {

@@ -347,6 +347,13 @@ pub fn constructor(object: &Struct) -> Method {
     }
 }
 
+/// `with_` and the field's name, without the underscores a name that
+/// cannot begin an identifier was given (`_0` for the member `0`): the
+/// method is `with_0`, since `with__0` is not snake case.
+fn setter_name(field: &Ident) -> Ident {
+    Ident::new(format!("with_{}", field.bare().trim_start_matches('_')))
+}
+
 /// `with_<field>`, for a field that may be left out.
 fn setter(field: &Field) -> Option<FieldSetter> {
     let (stores, note) = match field.presence {
@@ -359,7 +366,7 @@ fn setter(field: &Field) -> Option<FieldSetter> {
     };
     Some(FieldSetter {
         method: Method {
-            name: Ident::new(format!("with_{}", field.rust_name.bare())),
+            name: setter_name(&field.rust_name),
             arguments: vec![Argument {
                 name: Ident::new("value"),
                 passing: Passing::owned(&field.ty),

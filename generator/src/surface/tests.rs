@@ -88,6 +88,38 @@ fn structs_users_build_own_their_values() {
     );
 }
 
+/// Members named by digits become fields `_0`, `_1`; their setters are
+/// still snake case.
+#[test]
+fn setters_of_fields_named_by_digits_are_snake_case() {
+    let api = api("
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /slots:
+    post:
+      operationId: setSlots
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Slots'}
+      responses:
+        '204': {description: done}
+components:
+  schemas:
+    Slots:
+      type: object
+      properties: {'0': {type: string}, '1': {type: string}, _note: {type: string}}
+");
+    let surface = Surface::of(&api);
+    let names: Vec<&str> = model(&surface, &api, "Slots")
+        .setters
+        .iter()
+        .map(|s| s.method.name.as_str())
+        .collect();
+    assert_eq!(names, ["with_0", "with_1", "with_note"]);
+}
+
 #[test]
 fn types_are_spelled_for_where_the_code_stands() {
     let spell = |ty: &TypeRef, scope| rust_type(ty, scope).to_string().replace(' ', "");
