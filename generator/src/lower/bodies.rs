@@ -62,18 +62,37 @@ pub fn essence(media_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// The request media type to send: the first of the best kind.
+/// The request media type to send: the first of the best kind, a type
+/// before a range of its kind (`application/json` before
+/// `application/*+json`).
 pub fn choose<'m, T>(
     content: impl IntoIterator<Item = (&'m String, T)>,
 ) -> Option<(&'m String, T)> {
-    let mut best: Option<(u8, (&'m String, T))> = None;
+    let mut best: Option<((u8, bool), (&'m String, T))> = None;
     for (media_type, item) in content {
-        let rank = MediaKind::of(media_type).rank();
+        let rank = (MediaKind::of(media_type).rank(), is_range(media_type));
         if best.as_ref().is_none_or(|(b, _)| rank < *b) {
             best = Some((rank, (media_type, item)));
         }
     }
     best.map(|(_, chosen)| chosen)
+}
+
+/// The `Content-Type` a body of the chosen media type is sent with: the
+/// type itself, or for a range (which no body can be labelled with) the
+/// usual type of its kind.
+pub fn sent_media_type(chosen: &str) -> String {
+    if !is_range(chosen) {
+        return chosen.to_owned();
+    }
+    let sent = match MediaKind::of(chosen) {
+        MediaKind::Json => "application/json",
+        MediaKind::Form => "application/x-www-form-urlencoded",
+        MediaKind::Multipart => "multipart/form-data",
+        MediaKind::Text => "text/plain",
+        MediaKind::Bytes => "application/octet-stream",
+    };
+    sent.to_owned()
 }
 
 /// A sentence for the method docs when the body could be sent in other
@@ -289,9 +308,17 @@ pub fn event_data(ty: TypeRef, target: &TypeRef) -> Option<TypeRef> {
 }
 
 /// Whether a media type is a range that admits JSON (`*/*`,
-/// `application/*`): the server may answer with JSON or anything else.
+/// `application/*`, `application/*+json`): the server may answer with
+/// JSON or anything else.
 pub fn is_json_range(media_type: &str) -> bool {
-    matches!(essence(media_type).as_str(), "*/*" | "application/*")
+    is_range(media_type)
+        && (MediaKind::of(media_type) == MediaKind::Json || essence(media_type) == "application/*")
+}
+
+/// Whether a media type is a range (`*/*`, `text/*`, `application/*+json`)
+/// rather than one type.
+fn is_range(media_type: &str) -> bool {
+    essence(media_type).contains('*')
 }
 
 /// Whether a media type names JSON itself (`application/json`, `*+json`).
@@ -411,6 +438,38 @@ pub fn uses_files(models: &[Model], operations: &[Operation]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A range is never a body's label: a listed type of the same kind is
+    /// sent instead, or the usual type of the range's kind.
+    #[test]
+    fn request_bodies_are_sent_as_a_type_not_a_range() {
+        let chosen = |listed: &[&str]| {
+            let listed = strings(listed);
+            let content = listed.iter().map(|m| (m, ()));
+            let (media_type, ()) = choose(content).expect("a media type");
+            sent_media_type(media_type)
+        };
+        let vocadb = [
+            "application/*+json",
+            "application/json",
+            "application/json-patch+json",
+            "text/json",
+        ];
+        assert_eq!(chosen(&vocadb), "application/json");
+        assert_eq!(chosen(&["application/*+json"]), "application/json");
+        let patch = ["application/*+json", "application/merge-patch+json"];
+        assert_eq!(chosen(&patch), "application/merge-patch+json");
+        assert_eq!(chosen(&["*/*"]), "application/json");
+        assert_eq!(chosen(&["text/*"]), "text/plain");
+        assert_eq!(chosen(&["text/*", "image/png"]), "image/png");
+        assert_eq!(chosen(&["application/*"]), "application/octet-stream");
+        assert_eq!(
+            chosen(&["application/merge-patch+json"]),
+            "application/merge-patch+json"
+        );
+        assert!(is_json_range("application/*+json"));
+        assert!(!is_json_range("application/problem+json"));
+    }
 
     /// A binary string that only an operation's response or error names
     /// still brings in the runtime's file type, which spells it.

@@ -463,7 +463,7 @@ impl<'l> OperationLowering<'l, '_, '_> {
             encoding: bodies::encoding(kind, &ty, &self.schemas.models),
             ty,
             required: body.required,
-            media_type: media_type.clone(),
+            media_type: bodies::sent_media_type(media_type),
             docs: docs::compose([body.description.as_deref()]),
         };
         Ok(Some((lowered, bodies::choice_docs(media_type, &all))))

@@ -840,7 +840,11 @@ impl<'a> CallState<'a> {
         let mut url = reqwest::Url::parse(&format!("{base}{}", self.path))
             .map_err(|e| Error::InvalidRequest(format!("invalid URL: {e}")))?;
         if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(self.query.iter());
+            let pairs = self
+                .query
+                .iter()
+                .map(|(name, value)| (&**name, value.as_str()));
+            encoding::append_query(&mut url, pairs);
         }
         Ok((url, true))
     }
