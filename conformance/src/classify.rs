@@ -23,10 +23,15 @@ use crate::spec::{essence, is_json};
 
 /// Prism's problem types (`https://stoplight.io/prism/errors#…`) that mean
 /// it could not make up an answer, rather than that the request was wrong:
-/// no response to mock from, an internal error, or a structured example it
+/// no response to mock from, an internal error, a structured example it
 /// cannot write as the non-JSON media type (`*/*`) it picked although the
-/// client asked for JSON first.
-const MOCK_LIMITS: [&str; 3] = ["NO_RESPONSE_", "UNKNOWN", "NO_COMPLEX_OBJECT_TEXT"];
+/// client asked for JSON first, or a schema too deep for its generator.
+const MOCK_LIMITS: [&str; 4] = [
+    "NO_RESPONSE_",
+    "UNKNOWN",
+    "NO_COMPLEX_OBJECT_TEXT",
+    "SCHEMA_TOO_COMPLEX",
+];
 
 /// The class of one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,6 +85,12 @@ pub fn classify(
     mock_alive: bool,
 ) -> Verdict {
     let (request, _) = outcome.split_violations();
+    if !request.is_empty() && request.iter().all(is_bracket_name_missed) {
+        return Verdict::new(
+            Class::NotExercisable,
+            "Prism looks for a query parameter whose name has brackets (`filter[id]`) under a percent-encoded name it never finds, however the name is sent",
+        );
+    }
     if !request.is_empty() && request.iter().all(|v| is_form_array_misread(op, v)) {
         return Verdict::new(
             Class::NotExercisable,
@@ -227,6 +238,20 @@ fn status_matches(documented: &StatusMatch, status: u16) -> bool {
 
 /// A violation Prism reports on a form body's array member: it parses
 /// `key=a&key=b` as a single value, so the member "must be array".
+/// Whether Prism reports a required query parameter missing under a name
+/// it percent-encoded itself (`filter%5bid%5d`, in lower case): it does so
+/// for every name with brackets, sent raw or encoded.
+fn is_bracket_name_missed(violation: &Violation) -> bool {
+    let Some(name) = violation
+        .message
+        .strip_prefix("Request query must have required property '")
+        .and_then(|rest| rest.strip_suffix('\''))
+    else {
+        return false;
+    };
+    name.contains("%5b") || name.contains("%5d")
+}
+
 fn is_form_array_misread(op: &Operation, violation: &Violation) -> bool {
     let form = op
         .body

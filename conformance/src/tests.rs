@@ -150,6 +150,8 @@ fn prism_problems_say_whose_fault_it_is() {
     assert_eq!(limit.class, Class::NotExercisable);
     let wrong = classify(&problem("NO_PATH_MATCHED_ERROR"), op, &mut validators, true);
     assert_eq!(wrong.class, Class::ClientFault);
+    let deep = classify(&problem("SCHEMA_TOO_COMPLEX"), op, &mut validators, true);
+    assert_eq!(deep.class, Class::NotExercisable);
     let rejected = Outcome {
         outcome: "api_error".to_owned(),
         violations: Some(
@@ -172,6 +174,41 @@ fn prism_problems_say_whose_fault_it_is() {
     );
     assert_eq!(
         classify(&died, op, &mut validators, true).class,
+        Class::ClientFault
+    );
+}
+
+/// Prism looks for `filter[id]` as `filter%5bid%5d` and never finds it;
+/// a name without brackets reported missing is still the client's fault.
+#[test]
+fn query_names_with_brackets_that_prism_never_finds_are_its_limit() {
+    let (api, document) = lowered();
+    let mut validators = Validators::new(&document);
+    let missing = |name: &str| Outcome {
+        outcome: "unexpected_status".to_owned(),
+        status: Some(422),
+        violations: Some(
+            json!([{
+                "location": ["request", "query"],
+                "message": format!("Request query must have required property '{name}'")
+            }])
+            .to_string(),
+        ),
+        ..decode_failure("")
+    };
+    let op = operation(&api, "getAccount");
+    assert_eq!(
+        classify(
+            &missing("filter%5borganization%5d"),
+            op,
+            &mut validators,
+            true
+        )
+        .class,
+        Class::NotExercisable
+    );
+    assert_eq!(
+        classify(&missing("limit"), op, &mut validators, true).class,
         Class::ClientFault
     );
 }

@@ -840,11 +840,7 @@ impl<'a> CallState<'a> {
         let mut url = reqwest::Url::parse(&format!("{base}{}", self.path))
             .map_err(|e| Error::InvalidRequest(format!("invalid URL: {e}")))?;
         if !self.query.is_empty() {
-            let pairs = self
-                .query
-                .iter()
-                .map(|(name, value)| (&**name, value.as_str()));
-            encoding::append_query(&mut url, pairs);
+            url.query_pairs_mut().extend_pairs(self.query.iter());
         }
         Ok((url, true))
     }

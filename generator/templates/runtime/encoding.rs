@@ -159,50 +159,18 @@ pub(crate) fn form_urlencoded(pairs: &[Pair]) -> String {
         .join("&")
 }
 
-/// Bytes a form component leaves as they are: ASCII letters and digits and
-/// `*-._`.
-const FORM: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'*')
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_');
-
-/// What a query parameter's name leaves as they are: a form component's
-/// bytes, and `[` and `]`. Servers decode `%5B` and `[` alike, but some
-/// match names such as `filter[name]` (a `deepObject`, or a name written
-/// with brackets) before decoding them, Prism among them; browsers send
-/// the brackets as they are.
-const QUERY_NAME: &percent_encoding::AsciiSet = &FORM.remove(b'[').remove(b']');
-
 fn form_component(text: &str) -> String {
-    encode_component(text, FORM)
-}
-
-/// `text` with the bytes outside `kept` percent-encoded, and spaces as `+`.
-fn encode_component(text: &str, kept: &'static percent_encoding::AsciiSet) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    const FORM: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'*')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_');
     // A literal "%20" in the text is encoded as "%2520", so only spaces
     // turn into "+".
-    percent_encoding::utf8_percent_encode(text, kept)
+    utf8_percent_encode(text, FORM)
         .to_string()
         .replace("%20", "+")
-}
-
-/// Appends the pairs to a URL's query: encoded as a form body's, but for
-/// the brackets of names ([`QUERY_NAME`]).
-pub(crate) fn append_query<'p>(
-    url: &mut reqwest::Url,
-    pairs: impl IntoIterator<Item = (&'p str, &'p str)>,
-) {
-    let mut query = url.query().unwrap_or_default().to_owned();
-    for (name, value) in pairs {
-        if !query.is_empty() {
-            query.push('&');
-        }
-        query.push_str(&encode_component(name, QUERY_NAME));
-        query.push('=');
-        query.push_str(&form_component(value));
-    }
-    url.set_query(Some(&query));
 }
 
 #[cfg(test)]
@@ -295,19 +263,6 @@ mod tests {
         assert_eq!(simple_text(&json!([1, "a"]), false), "1,a");
         assert_eq!(simple_text(&json!({"a": 1, "b": "x"}), false), "a,1,b,x");
         assert_eq!(simple_text(&json!({"a": 1, "b": "x"}), true), "a=1,b=x");
-    }
-
-    #[test]
-    fn query_names_keep_their_brackets() {
-        let mut url = reqwest::Url::parse("http://h/p?a=1").unwrap();
-        append_query(&mut url, [("f[x y]", "[v]&w"), ("k", "%5B")]);
-        assert_eq!(url.query(), Some("a=1&f[x+y]=%5Bv%5D%26w&k=%255B"));
-        let decoded: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let expected = [("a", "1"), ("f[x y]", "[v]&w"), ("k", "%5B")];
-        assert_eq!(decoded, pairs(&expected));
     }
 
     #[test]
