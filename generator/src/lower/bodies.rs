@@ -68,14 +68,10 @@ pub fn essence(media_type: &str) -> String {
 pub fn choose<'m, T>(
     content: impl IntoIterator<Item = (&'m String, T)>,
 ) -> Option<(&'m String, T)> {
-    let mut best: Option<((u8, bool), (&'m String, T))> = None;
-    for (media_type, item) in content {
-        let rank = (MediaKind::of(media_type).rank(), is_range(media_type));
-        if best.as_ref().is_none_or(|(b, _)| rank < *b) {
-            best = Some((rank, (media_type, item)));
-        }
-    }
-    best.map(|(_, chosen)| chosen)
+    // `min_by_key` keeps the first of equals: the spec's order breaks ties.
+    content
+        .into_iter()
+        .min_by_key(|(media_type, _)| (MediaKind::of(media_type).rank(), is_range(media_type)))
 }
 
 /// The `Content-Type` a body of the chosen media type is sent with: the
