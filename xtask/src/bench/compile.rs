@@ -67,6 +67,17 @@ pub(super) struct Job {
     pub features: Option<String>,
 }
 
+impl Job {
+    /// `package` built for one tag feature alone (with rustls), as a user
+    /// of one area of the API builds it.
+    pub fn tag(package: &str, feature: &str) -> Job {
+        Job {
+            package: package.to_owned(),
+            features: Some(format!("rustls,{feature}")),
+        }
+    }
+}
+
 /// The scratch workspace and how to run cargo in it.
 pub(super) struct Scratch {
     pub dir: PathBuf,
@@ -216,10 +227,11 @@ fn subject_compile_rows(
             features: None,
         })
         .collect();
-    jobs.extend(tags_timed.iter().map(|(tag, _)| Job {
-        package: subject.crate_name.to_owned(),
-        features: Some(format!("rustls,{}", tag.feature)),
-    }));
+    jobs.extend(
+        tags_timed
+            .iter()
+            .map(|(tag, _)| Job::tag(subject.crate_name, &tag.feature)),
+    );
     let names: Vec<String> = jobs
         .iter()
         .map(|j| {

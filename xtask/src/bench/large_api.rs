@@ -65,10 +65,7 @@ pub(super) fn large_api_rows(root: &Path, target_dir: &Path) -> Result<Vec<Row>>
         package: CRATE.to_owned(),
         features: None,
     }];
-    jobs.extend(picked.iter().map(|(tag, _)| Job {
-        package: CRATE.to_owned(),
-        features: Some(format!("rustls,{}", tag.feature)),
-    }));
+    jobs.extend(picked.iter().map(|(tag, _)| Job::tag(CRATE, &tag.feature)));
     eprintln!(
         "timing {label}: the whole crate ({} operations) and {} of its {} tags, once each…",
         tags.operations,
